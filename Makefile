@@ -1,0 +1,61 @@
+# uvm4j — `make run` and `make test` work on a fresh Debian machine: they fetch what is
+# missing (libunicorn >= 2.1, musl-tools, Maven dependencies), build, and run.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ROOT        := $(abspath .)
+DEPS        := $(ROOT)/.deps
+UC_DIR      := $(DEPS)/unicorn
+UC_LIB      := $(UC_DIR)/lib
+MVN         ?= mvn
+MVN_FLAGS   ?= -B -ntp
+GUEST_SRC   := $(wildcard guest-programs/*.c)
+GUEST_BIN   := $(patsubst guest-programs/%.c,guest-programs/build/%,$(GUEST_SRC))
+MUSL_GCC    ?= musl-gcc
+GUEST_CFLAGS ?= -static -O1 -g0 -Wall -Wextra -Werror -fno-stack-protector
+DEMO        ?= guest-programs/build/fork_cow
+
+.PHONY: help deps unicorn musl guests build test run bench fmt clean
+
+help:
+	@echo "make run    fetch what is missing, build, run the fork/COW demo guest with --stats"
+	@echo "make test   fetch what is missing, build, run every test"
+	@echo "make bench  run the JMH and guest benchmarks (see docs/benchmarks.md)"
+	@echo "make fmt    format the Java tree (google-java-format through Spotless)"
+
+deps: unicorn musl
+
+# libunicorn >= 2.1.2 from the system if present, else Debian's package unpacked here.
+unicorn:
+	@scripts/fetch-unicorn.sh "$(UC_DIR)"
+
+musl:
+	@command -v $(MUSL_GCC) >/dev/null 2>&1 || { \
+	  echo "musl-gcc not found: installing Debian's musl-tools"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq musl-tools >/dev/null; }
+
+guests: musl $(GUEST_BIN)
+
+guest-programs/build/%: guest-programs/%.c guest-programs/guest.h
+	@mkdir -p guest-programs/build
+	$(MUSL_GCC) $(GUEST_CFLAGS) -o $@ $<
+
+build: deps guests
+	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
+
+test: deps guests
+	$(MVN) $(MVN_FLAGS) verify
+
+run: build
+	./uvm4j run --stats $(DEMO)
+
+bench: build
+	scripts/bench.sh
+
+fmt:
+	$(MVN) $(MVN_FLAGS) -q spotless:apply
+
+clean:
+	$(MVN) $(MVN_FLAGS) -q clean
+	rm -rf guest-programs/build
