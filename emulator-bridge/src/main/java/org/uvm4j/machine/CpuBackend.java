@@ -1,0 +1,84 @@
+package org.uvm4j.machine;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The one small interface over the native CPU emulator: one x86-64 engine in long mode with a
+ * software-filled ("virtual") TLB. Implemented by {@code UnicornBackend} (JNA); callers never see
+ * native types, so another binding (e.g. the JDK's FFM API) can replace it.
+ *
+ * <p>Single-threaded: every method, and every {@link CpuHooks} callback, runs on the thread that
+ * drives the engine. Hook callbacks may call {@link #stop()}, {@link #readReg} and {@link
+ * #writeReg}, but not {@link #start}, {@link #flushTlb()} or the context methods.
+ */
+public interface CpuBackend extends AutoCloseable {
+  /** The emulator's version as {@code "major.minor.patch"}. */
+  String version();
+
+  /**
+   * Maps {@code ram} (a direct buffer, page-aligned, a whole number of pages) at physical address 0
+   * with all permissions. Done once; permissions live only in the TLB entries the hooks return.
+   */
+  void mapPhysical(ByteBuffer ram);
+
+  /** Installs the hooks the engine calls while it runs (TLB fill, syscall, interrupt, invalid). */
+  void setHooks(CpuHooks hooks);
+
+  /** Reads a register of the running CPU. */
+  long readReg(Reg r);
+
+  /** Writes a register of the running CPU. */
+  void writeReg(Reg r, long value);
+
+  /**
+   * Runs from {@code begin} for at most {@code count} instructions ({@code count > 0}).
+   *
+   * @return how the run ended; RIP is left at the next instruction to execute (after a refused TLB
+   *     fill: the faulting instruction)
+   */
+  EmuStatus start(long begin, long count);
+
+  /** Asks the running engine to stop after the current instruction (callable from hooks). */
+  void stop();
+
+  /** Forgets every TLB entry (translated code is kept). Not from inside a hook. */
+  void flushTlb();
+
+  /** Drops every translated block (e.g. before a frame that held code is rewritten). */
+  void flushTranslations();
+
+  /** Drops the translated blocks of virtual range [start, end) in the current address space. */
+  void removeTranslations(long start, long end);
+
+  /** Allocates a CPU context (register state) holding the engine's current state. */
+  Context newContext();
+
+  /** Saves the engine's CPU state into {@code ctx}. */
+  void save(Context ctx);
+
+  /** Loads {@code ctx} into the engine. */
+  void restore(Context ctx);
+
+  /** After {@link EmuStatus#CALLBACK_FAILED}: the throwable a hook threw (cleared by this call). */
+  Throwable takeCallbackFailure();
+
+  /** A description of the last emulator error. */
+  String lastError();
+
+  /** Releases the engine; later calls fail. */
+  @Override
+  void close();
+
+  /** A saved CPU state (registers, flags, segment bases, FPU/SSE state); native memory. */
+  interface Context extends AutoCloseable {
+    /** Reads a register from the saved state. */
+    long reg(Reg r);
+
+    /** Writes a register into the saved state. */
+    void setReg(Reg r, long value);
+
+    /** Frees the native state; idempotent. */
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,80 @@
+package org.uvm4j.machine.unicorn;
+
+/** Constants of libunicorn 2.1's {@code unicorn.h} and {@code x86.h} that the bridge uses. */
+final class Uc {
+  private Uc() {}
+
+  static final int UC_ARCH_X86 = 4;
+  static final int UC_MODE_64 = 1 << 3;
+
+  // uc_err
+  static final int UC_ERR_OK = 0;
+  static final int UC_ERR_INSN_INVALID = 10;
+  static final int UC_ERR_EXCEPTION = 21;
+
+  // uc_prot
+  static final int UC_PROT_ALL = 7;
+
+  // uc_mem_type, as passed to the TLB-fill hook
+  static final int UC_MEM_READ = 16;
+  static final int UC_MEM_WRITE = 17;
+  static final int UC_MEM_FETCH = 18;
+
+  // uc_hook_type
+  static final int UC_HOOK_INTR = 1;
+  static final int UC_HOOK_INSN = 1 << 1;
+  static final int UC_HOOK_INSN_INVALID = 1 << 14;
+  static final int UC_HOOK_TLB_FILL = 1 << 17;
+
+  // uc_ctl: control = type | (number of arguments << 26) | (io << 30)
+  static final int UC_CTL_IO_WRITE = 1;
+  static final int UC_CTL_IO_READ = 2;
+  static final int UC_CTL_UC_USE_EXITS = 4;
+  static final int UC_CTL_CPU_MODEL = 7;
+  static final int UC_CTL_TB_REMOVE_CACHE = 9;
+  static final int UC_CTL_TB_FLUSH = 10;
+  static final int UC_CTL_TLB_FLUSH = 11;
+  static final int UC_CTL_TLB_TYPE = 12;
+  static final int UC_TLB_VIRTUAL = 1;
+  static final int UC_CPU_X86_QEMU64 = 0;
+
+  /** {@code UC_CTL(type, nr, rw)}. */
+  static int ctl(int type, int nargs, int io) {
+    return type | (nargs << 26) | (io << 30);
+  }
+
+  static final int CTL_SET_CPU_MODEL = ctl(UC_CTL_CPU_MODEL, 1, UC_CTL_IO_WRITE);
+  static final int CTL_GET_CPU_MODEL = ctl(UC_CTL_CPU_MODEL, 1, UC_CTL_IO_READ);
+  static final int CTL_USE_EXITS = ctl(UC_CTL_UC_USE_EXITS, 1, UC_CTL_IO_WRITE);
+  static final int CTL_TLB_TYPE = ctl(UC_CTL_TLB_TYPE, 1, UC_CTL_IO_WRITE);
+  static final int CTL_TLB_FLUSH = ctl(UC_CTL_TLB_FLUSH, 0, UC_CTL_IO_WRITE);
+  static final int CTL_TB_FLUSH = ctl(UC_CTL_TB_FLUSH, 0, UC_CTL_IO_WRITE);
+  static final int CTL_TB_REMOVE_CACHE = ctl(UC_CTL_TB_REMOVE_CACHE, 2, UC_CTL_IO_WRITE);
+
+  // x86 instruction ids for UC_HOOK_INSN
+  static final int UC_X86_INS_SYSCALL = 699;
+
+  /** uc_x86_reg ids, indexed by {@code Reg.ordinal()}. */
+  static final int[] X86_REG = {
+    35, // RAX
+    37, // RBX
+    38, // RCX
+    40, // RDX
+    43, // RSI
+    39, // RDI
+    36, // RBP
+    44, // RSP
+    106, // R8
+    107, // R9
+    108, // R10
+    109, // R11
+    110, // R12
+    111, // R13
+    112, // R14
+    113, // R15
+    41, // RIP
+    253, // RFLAGS
+    250, // FS_BASE
+    251, // GS_BASE
+  };
+}

@@ -1,0 +1,415 @@
+package org.uvm4j.machine.unicorn;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.machine.CpuBackend;
+import org.uvm4j.machine.CpuHooks;
+import org.uvm4j.machine.EmuStatus;
+import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.Reg;
+import org.uvm4j.uvm.Prot;
+
+/**
+ * {@link CpuBackend} on libunicorn 2.1 through JNA: one x86-64 engine in virtual-TLB mode ({@code
+ * UC_TLB_VIRTUAL}) with the TLB-fill, {@code syscall}, interrupt and invalid-instruction hooks
+ * installed once at creation.
+ *
+ * <p>The hot paths allocate nothing: registers go through one preallocated 16-byte native scratch
+ * block, the TLB entry is written through one reused {@link Pointer} whose address is set per call,
+ * and the hooks use JNA's direct (unboxed) callback path. Every hook catches every throwable,
+ * records it, stops the engine and refuses the request; {@link #start} then answers {@link
+ * EmuStatus#CALLBACK_FAILED}. Nothing is ever thrown into native code.
+ */
+public final class UnicornBackend implements CpuBackend {
+  private static final Logger log = LogManager.getLogger("machine");
+
+  /**
+   * The end address given to {@code uc_emu_start}: never an instruction address (not canonical).
+   */
+  private static final long NO_UNTIL = -1L;
+
+  private final UnicornLibrary library;
+  private final long uc;
+  private final Memory scratch = new Memory(16);
+  private final long scratchAddr = Pointer.nativeValue(scratch);
+  private final Pointer entryView = new Pointer(0);
+  private final Set<UcContext> contexts = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  // strong references: libunicorn holds only the native stubs of these
+  private final TlbFill tlbFill = new TlbFill();
+  private final Syscall syscall = new Syscall();
+  private final Interrupt interrupt = new Interrupt();
+  private final InvalidInsn invalidInsn = new InvalidInsn();
+
+  private CpuHooks hooks;
+  private ByteBuffer ram;
+  private Throwable callbackFailure;
+  private int lastError;
+  private boolean closed;
+
+  private UnicornBackend(UnicornLibrary library) {
+    this.library = library;
+    check(UcNative.uc_open(Uc.UC_ARCH_X86, Uc.UC_MODE_64, scratchAddr), "uc_open(X86, MODE_64)");
+    this.uc = scratch.getLong(0);
+    boolean ok = false;
+    try {
+      check(UcNative.uc_ctl(uc, Uc.CTL_SET_CPU_MODEL, Uc.UC_CPU_X86_QEMU64), "uc_ctl(CPU_MODEL)");
+      check(UcNative.uc_ctl(uc, Uc.CTL_TLB_TYPE, Uc.UC_TLB_VIRTUAL), "uc_ctl(TLB_TYPE, VIRTUAL)");
+      // exits mode with no exit: uc_emu_start ignores `until` and never translates it (with an
+      // `until`, libunicorn asks the TLB-fill hook for that address at every stop)
+      check(UcNative.uc_ctl(uc, Uc.CTL_USE_EXITS, 1), "uc_ctl(USE_EXITS)");
+      addHook(Uc.UC_HOOK_TLB_FILL, tlbFill, "UC_HOOK_TLB_FILL");
+      check(
+          UcNative.uc_hook_add(
+              uc, scratchAddr, Uc.UC_HOOK_INSN, syscall, 0, 1, 0, Uc.UC_X86_INS_SYSCALL),
+          "uc_hook_add(UC_HOOK_INSN, UC_X86_INS_SYSCALL)");
+      addHook(Uc.UC_HOOK_INTR, interrupt, "UC_HOOK_INTR");
+      addHook(Uc.UC_HOOK_INSN_INVALID, invalidInsn, "UC_HOOK_INSN_INVALID");
+      ok = true;
+    } finally {
+      if (!ok) {
+        UcNative.uc_close(uc);
+      }
+    }
+  }
+
+  /**
+   * Opens an engine on this JVM's libunicorn.
+   *
+   * @throws MachineException if libunicorn is missing or too old, or the engine cannot be created
+   */
+  public static UnicornBackend open() {
+    return new UnicornBackend(UnicornLibrary.get());
+  }
+
+  private void addHook(int type, com.sun.jna.Callback cb, String what) {
+    // begin > end: the hook covers every address
+    check(UcNative.uc_hook_add(uc, scratchAddr, type, cb, 0, 1, 0), "uc_hook_add(" + what + ")");
+  }
+
+  @Override
+  public String version() {
+    return library.version();
+  }
+
+  /** The library file this engine runs on. */
+  public String libraryPath() {
+    return library.path();
+  }
+
+  @Override
+  public void mapPhysical(ByteBuffer buffer) {
+    ensureOpen();
+    if (ram != null) {
+      throw new IllegalStateException("physical memory is already mapped");
+    }
+    if (!buffer.isDirect() || buffer.capacity() == 0 || (buffer.capacity() & 0xfff) != 0) {
+      throw new IllegalArgumentException(
+          "physical memory must be a direct buffer of whole 4 KiB pages, got capacity "
+              + buffer.capacity());
+    }
+    long addr = Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
+    if ((addr & 0xfff) != 0) {
+      throw new IllegalArgumentException(
+          "physical memory is not page-aligned: 0x" + Long.toHexString(addr));
+    }
+    check(
+        UcNative.uc_mem_map_ptr(uc, 0, buffer.capacity(), Uc.UC_PROT_ALL, addr),
+        "uc_mem_map_ptr(0, " + buffer.capacity() + ")");
+    ram = buffer;
+  }
+
+  @Override
+  public void setHooks(CpuHooks hooks) {
+    this.hooks = hooks;
+  }
+
+  @Override
+  public long readReg(Reg r) {
+    int err = UcNative.uc_reg_read(uc, Uc.X86_REG[r.ordinal()], scratchAddr);
+    if (err != Uc.UC_ERR_OK) {
+      throw failure(err, "uc_reg_read(" + r + ")");
+    }
+    return scratch.getLong(0);
+  }
+
+  @Override
+  public void writeReg(Reg r, long value) {
+    scratch.setLong(0, value);
+    int err = UcNative.uc_reg_write(uc, Uc.X86_REG[r.ordinal()], scratchAddr);
+    if (err != Uc.UC_ERR_OK) {
+      throw failure(err, "uc_reg_write(" + r + ")");
+    }
+  }
+
+  @Override
+  public EmuStatus start(long begin, long count) {
+    ensureOpen();
+    if (count <= 0) {
+      throw new IllegalArgumentException("instruction count must be positive: " + count);
+    }
+    callbackFailure = null;
+    int err = UcNative.uc_emu_start(uc, begin, NO_UNTIL, 0, count);
+    if (callbackFailure != null) {
+      return EmuStatus.CALLBACK_FAILED;
+    }
+    switch (err) {
+      case Uc.UC_ERR_OK:
+        return EmuStatus.OK;
+      case Uc.UC_ERR_EXCEPTION:
+        return EmuStatus.EXCEPTION;
+      case Uc.UC_ERR_INSN_INVALID:
+        return EmuStatus.INVALID_INSN;
+      default:
+        lastError = err;
+        return EmuStatus.ERROR;
+    }
+  }
+
+  @Override
+  public void stop() {
+    UcNative.uc_emu_stop(uc);
+  }
+
+  @Override
+  public void flushTlb() {
+    check(UcNative.uc_ctl(uc, Uc.CTL_TLB_FLUSH), "uc_ctl(TLB_FLUSH)");
+  }
+
+  @Override
+  public void flushTranslations() {
+    check(UcNative.uc_ctl(uc, Uc.CTL_TB_FLUSH), "uc_ctl(TB_FLUSH)");
+  }
+
+  @Override
+  public void removeTranslations(long start, long end) {
+    check(UcNative.uc_ctl(uc, Uc.CTL_TB_REMOVE_CACHE, start, end), "uc_ctl(TB_REMOVE_CACHE)");
+  }
+
+  /** The CPU model set at creation ({@code UC_CTL_CPU_MODEL}; 0 = qemu64). */
+  public int cpuModel() {
+    check(UcNative.uc_ctl(uc, Uc.CTL_GET_CPU_MODEL, scratchAddr), "uc_ctl(get CPU_MODEL)");
+    return scratch.getInt(0);
+  }
+
+  @Override
+  public Context newContext() {
+    ensureOpen();
+    check(UcNative.uc_context_alloc(uc, scratchAddr), "uc_context_alloc");
+    UcContext ctx = new UcContext(scratch.getLong(0));
+    contexts.add(ctx);
+    save(ctx);
+    return ctx;
+  }
+
+  @Override
+  public void save(Context ctx) {
+    check(UcNative.uc_context_save(uc, handle(ctx)), "uc_context_save");
+  }
+
+  @Override
+  public void restore(Context ctx) {
+    check(UcNative.uc_context_restore(uc, handle(ctx)), "uc_context_restore");
+  }
+
+  /** Live contexts allocated by this engine and not yet closed. */
+  public int liveContexts() {
+    return contexts.size();
+  }
+
+  private long handle(Context ctx) {
+    if (!(ctx instanceof UcContext) || !contexts.contains(ctx)) {
+      throw new IllegalArgumentException("not a live context of this engine: " + ctx);
+    }
+    return ((UcContext) ctx).handle;
+  }
+
+  @Override
+  public Throwable takeCallbackFailure() {
+    Throwable t = callbackFailure;
+    callbackFailure = null;
+    return t;
+  }
+
+  @Override
+  public String lastError() {
+    return strerror(lastError);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    for (UcContext ctx : contexts.toArray(new UcContext[0])) {
+      ctx.close();
+    }
+    closed = true;
+    UcNative.uc_close(uc);
+    ram = null;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the engine is closed");
+    }
+  }
+
+  private void check(int err, String what) {
+    if (err != Uc.UC_ERR_OK) {
+      throw failure(err, what);
+    }
+  }
+
+  private MachineException failure(int err, String what) {
+    lastError = err;
+    return new MachineException(what + " failed: " + strerror(err) + " (uc_err " + err + ")");
+  }
+
+  static String strerror(int err) {
+    long p = UcNative.uc_strerror(err);
+    return p == 0 ? "unknown error " + err : new Pointer(p).getString(0);
+  }
+
+  private void callbackFailed(Throwable t) {
+    if (callbackFailure == null) {
+      callbackFailure = t;
+    } else {
+      callbackFailure.addSuppressed(t);
+    }
+    UcNative.uc_emu_stop(uc);
+  }
+
+  /** Maps the TLB-fill access type to {@link Prot}. */
+  static int access(int ucMemType) {
+    switch (ucMemType) {
+      case Uc.UC_MEM_WRITE:
+        return Prot.WRITE;
+      case Uc.UC_MEM_FETCH:
+        return Prot.EXEC;
+      default:
+        return Prot.READ;
+    }
+  }
+
+  private final class TlbFill implements UcNative.TlbFillCallback {
+    @Override
+    public boolean invoke(long engine, long vaddr, int type, long result, long userData) {
+      try {
+        CpuHooks h = hooks;
+        long t = h == null ? 0 : h.tlbFill(vaddr, access(type));
+        if (t == 0) {
+          return false;
+        }
+        Pointer.nativeValue(entryView, result);
+        entryView.setLong(0, t & ~0xfffL);
+        entryView.setInt(8, (int) (t & Prot.ALL));
+        return true;
+      } catch (Throwable e) {
+        callbackFailed(e);
+        return false;
+      }
+    }
+  }
+
+  private final class Syscall implements UcNative.SyscallCallback {
+    @Override
+    public void invoke(long engine, long userData) {
+      try {
+        CpuHooks h = hooks;
+        if (h == null) {
+          UcNative.uc_emu_stop(uc);
+        } else {
+          h.syscall();
+        }
+      } catch (Throwable e) {
+        callbackFailed(e);
+      }
+    }
+  }
+
+  private final class Interrupt implements UcNative.InterruptCallback {
+    @Override
+    public void invoke(long engine, int intno, long userData) {
+      try {
+        CpuHooks h = hooks;
+        if (h == null) {
+          UcNative.uc_emu_stop(uc);
+        } else {
+          h.interrupt(intno);
+        }
+      } catch (Throwable e) {
+        callbackFailed(e);
+      }
+    }
+  }
+
+  private final class InvalidInsn implements UcNative.InvalidInsnCallback {
+    @Override
+    public boolean invoke(long engine, long userData) {
+      try {
+        CpuHooks h = hooks;
+        return h != null && h.invalidInstruction();
+      } catch (Throwable e) {
+        callbackFailed(e);
+        return false;
+      }
+    }
+  }
+
+  /** A {@code uc_context}; freed by {@link #close()} or when the engine closes. */
+  private final class UcContext implements Context {
+    private final long handle;
+
+    UcContext(long handle) {
+      this.handle = handle;
+    }
+
+    @Override
+    public long reg(Reg r) {
+      int err = UcNative.uc_context_reg_read(live(), Uc.X86_REG[r.ordinal()], scratchAddr);
+      if (err != Uc.UC_ERR_OK) {
+        throw failure(err, "uc_context_reg_read(" + r + ")");
+      }
+      return scratch.getLong(0);
+    }
+
+    @Override
+    public void setReg(Reg r, long value) {
+      scratch.setLong(0, value);
+      int err = UcNative.uc_context_reg_write(live(), Uc.X86_REG[r.ordinal()], scratchAddr);
+      if (err != Uc.UC_ERR_OK) {
+        throw failure(err, "uc_context_reg_write(" + r + ")");
+      }
+    }
+
+    private long live() {
+      if (!contexts.contains(this)) {
+        throw new IllegalStateException("context already freed");
+      }
+      return handle;
+    }
+
+    @Override
+    public void close() {
+      if (contexts.remove(this)) {
+        int err = UcNative.uc_context_free(handle);
+        if (err != Uc.UC_ERR_OK) {
+          log.warn("uc_context_free failed: {}", strerror(err));
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "uc_context@0x" + Long.toHexString(handle);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package org.uvm4j.machine.unicorn;
+
+import com.sun.jna.Function;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import org.uvm4j.machine.MachineException;
+
+/**
+ * The loaded libunicorn: found, version-checked (at least {@value #MIN_VERSION_TEXT}) and bound
+ * ({@link UcNative} registered) exactly once per JVM. A load failure is never swallowed: {@link
+ * #get()} throws a {@link MachineException} naming what was tried and the fix, every time it is
+ * called.
+ */
+public final class UnicornLibrary {
+  /** The library name JNA searches for (libunicorn.so). */
+  public static final String DEFAULT_NAME = "unicorn";
+
+  /** Oldest usable version: the virtual TLB appeared in 2.1.0. */
+  public static final int MIN_VERSION = pack(2, 1, 0);
+
+  static final String MIN_VERSION_TEXT = "2.1.0";
+
+  private static final String FIX =
+      "run 'make deps' in the uvm4j directory (it provides libunicorn >= 2.1.2 in .deps/unicorn/lib"
+          + " without changing the system), or install Debian's libunicorn2t64, or point"
+          + " -Djna.library.path at a directory holding libunicorn.so.2";
+
+  private static UnicornLibrary instance;
+  private static MachineException failure;
+
+  private final String path;
+  private final int version;
+
+  private UnicornLibrary(String path, int version) {
+    this.path = path;
+    this.version = version;
+  }
+
+  /**
+   * The libunicorn of this JVM, loaded on first use from {@code jna.library.path} or the system.
+   *
+   * @throws MachineException if it is missing, unloadable or older than 2.1
+   */
+  public static synchronized UnicornLibrary get() {
+    if (instance == null && failure == null) {
+      try {
+        instance = load(DEFAULT_NAME);
+      } catch (MachineException e) {
+        failure = e;
+      }
+    }
+    if (failure != null) {
+      throw new MachineException(failure.getMessage(), failure);
+    }
+    return instance;
+  }
+
+  /**
+   * Loads {@code nameOrPath} (a library name searched by JNA, or an absolute file), checks its
+   * version and binds the API to it. Only the first successful load binds; a later call with
+   * another library fails.
+   */
+  static synchronized UnicornLibrary load(String nameOrPath) {
+    NativeLibrary lib;
+    try {
+      lib = NativeLibrary.getInstance(nameOrPath);
+    } catch (UnsatisfiedLinkError e) {
+      throw new MachineException(notFoundMessage(nameOrPath, e.getMessage()), e);
+    }
+    int packed;
+    try {
+      Function versionFn = lib.getFunction("uc_version");
+      packed = versionFn.invokeInt(new Object[] {null, null});
+    } catch (UnsatisfiedLinkError e) {
+      throw new MachineException(
+          lib.getFile() + " is not libunicorn (it has no uc_version): " + FIX, e);
+    }
+    checkVersion(packed, String.valueOf(lib.getFile()));
+    if (instance != null) {
+      if (!instance.path.equals(String.valueOf(lib.getFile()))) {
+        throw new MachineException(
+            "libunicorn is already bound to "
+                + instance.path
+                + "; cannot also bind "
+                + lib.getFile());
+      }
+      return instance;
+    }
+    try {
+      Native.register(UcNative.class, lib);
+    } catch (UnsatisfiedLinkError e) {
+      throw new MachineException(
+          lib.getFile() + " (libunicorn " + text(packed) + ") lacks a function uvm4j needs: " + FIX,
+          e);
+    }
+    instance = new UnicornLibrary(String.valueOf(lib.getFile()), packed);
+    return instance;
+  }
+
+  /**
+   * Refuses a library older than 2.1.
+   *
+   * @param packed {@code uc_version()}'s result: major, minor, patch, extra bytes from the top
+   * @param where the file it came from, for the message
+   */
+  static void checkVersion(int packed, String where) {
+    if (Integer.compareUnsigned(packed & 0xffffff00, MIN_VERSION) < 0) {
+      throw new MachineException(
+          where
+              + " is libunicorn "
+              + text(packed)
+              + ", but uvm4j needs at least "
+              + MIN_VERSION_TEXT
+              + " (the virtual TLB; 2.1.2 or later recommended): "
+              + FIX);
+    }
+  }
+
+  private static String notFoundMessage(String nameOrPath, String jnaDetail) {
+    String jnaPath = System.getProperty("jna.library.path");
+    return "libunicorn not found: tried "
+        + (nameOrPath.indexOf('/') >= 0
+            ? nameOrPath
+            : "'"
+                + nameOrPath
+                + "' in jna.library.path="
+                + (jnaPath == null ? "(unset)" : jnaPath)
+                + " and the system library path (LD_LIBRARY_PATH="
+                + System.getenv().getOrDefault("LD_LIBRARY_PATH", "(unset)")
+                + ", ld.so.cache)")
+        + ". Fix: "
+        + FIX
+        + ". (JNA said: "
+        + firstLine(jnaDetail)
+        + ")";
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "nothing";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  static int pack(int major, int minor, int patch) {
+    return (major << 24) | (minor << 16) | (patch << 8);
+  }
+
+  /** {@code "major.minor.patch"} of a packed version. */
+  static String text(int packed) {
+    return ((packed >>> 24) & 0xff)
+        + "."
+        + ((packed >>> 16) & 0xff)
+        + "."
+        + ((packed >>> 8) & 0xff);
+  }
+
+  /** The file the library was loaded from. */
+  public String path() {
+    return path;
+  }
+
+  /** {@code "major.minor.patch"}. */
+  public String version() {
+    return text(version);
+  }
+
+  /** {@code uc_version()} as packed by libunicorn. */
+  public int packedVersion() {
+    return version;
+  }
+}

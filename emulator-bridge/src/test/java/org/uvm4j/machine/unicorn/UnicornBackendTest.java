@@ -1,0 +1,287 @@
+package org.uvm4j.machine.unicorn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.uvm4j.machine.CpuBackend;
+import org.uvm4j.machine.EmuStatus;
+import org.uvm4j.machine.Reg;
+import org.uvm4j.uvm.Prot;
+
+class UnicornBackendTest {
+  private static final long CODE = 0x400000;
+  private static final long DATA = 0x500000;
+  private static final int SYSCALL_0 = 0x0f;
+  private static final int SYSCALL_1 = 0x05;
+
+  private final RawEngine e = new RawEngine(16);
+
+  @AfterEach
+  void close() {
+    e.close();
+  }
+
+  /** mov eax, imm32 (zero-extends into RAX). */
+  private static int[] movEax(int v) {
+    return new int[] {0xb8, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24};
+  }
+
+  @Test
+  void runsOnLibunicorn21OrLater() {
+    assertThat(e.cpu.version()).matches("2\\.(1\\.\\d+|[2-9]\\d*\\.\\d+)");
+    assertThat(e.cpu.libraryPath()).contains("libunicorn");
+    assertThat(e.cpu.cpuModel()).isEqualTo(Uc.UC_CPU_X86_QEMU64);
+  }
+
+  @Test
+  void everyRegisterRoundTrips() {
+    long v = 0x1122334455667700L;
+    for (Reg r : Reg.values()) {
+      if (r == Reg.RFLAGS) {
+        continue;
+      }
+      e.cpu.writeReg(r, v + r.ordinal());
+    }
+    for (Reg r : Reg.values()) {
+      if (r != Reg.RFLAGS) {
+        assertThat(e.cpu.readReg(r)).as(r.name()).isEqualTo(v + r.ordinal());
+      }
+    }
+    e.cpu.writeReg(Reg.RFLAGS, 0x202 | 0x1);
+    assertThat(e.cpu.readReg(Reg.RFLAGS) & 0xfff).isEqualTo(0x203);
+    assertThat(Uc.X86_REG).hasSize(Reg.values().length);
+  }
+
+  @Test
+  void syscallStopsWithRipAfterTheInstruction() {
+    e.map(CODE, 1, Prot.RX);
+    e.poke(1, 0, movEax(42));
+    e.poke(1, 5, SYSCALL_0, SYSCALL_1, 0xf4);
+
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+
+    assertThat(e.events).containsExactly("syscall@400005");
+    assertThat(e.rip()).isEqualTo(CODE + 7);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(42);
+  }
+
+  @Test
+  void refusedFillStopsAtTheFaultingInstructionAndRestartReExecutesIt() {
+    e.map(CODE, 1, Prot.RX);
+    // mov rbx, DATA ; mov [rbx], eax ; syscall
+    e.poke(1, 0, 0x48, 0xbb, 0, 0, 0x50, 0, 0, 0, 0, 0);
+    e.poke(1, 10, 0x89, 0x03, SYSCALL_0, SYSCALL_1);
+    e.cpu.writeReg(Reg.RAX, 0x1234);
+
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.EXCEPTION);
+    assertThat(e.rip()).isEqualTo(CODE + 10);
+    assertThat(e.lastRefusedVa).isEqualTo(DATA);
+    assertThat(e.lastRefusedAccess).isEqualTo(Prot.WRITE);
+
+    // read-only mapping: a write is still refused
+    e.map(DATA, 2, Prot.READ);
+    assertThat(e.run(e.rip(), 100)).isEqualTo(EmuStatus.EXCEPTION);
+    assertThat(e.rip()).isEqualTo(CODE + 10);
+
+    e.map(DATA, 2, Prot.RW);
+    assertThat(e.run(e.rip(), 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.events).containsExactly("syscall@40000c");
+    assertThat(e.peekInt(2, 0)).isEqualTo(0x1234);
+  }
+
+  @Test
+  void anExceptionInTheFillHookBecomesCallbackFailedAndTheEngineSurvives() {
+    e.map(CODE, 1, Prot.RX);
+    e.poke(1, 0, movEax(7));
+    e.poke(1, 5, SYSCALL_0, SYSCALL_1);
+    IllegalStateException boom = new IllegalStateException("boom");
+    e.throwOnFill = boom;
+
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.CALLBACK_FAILED);
+    assertThat(e.cpu.takeCallbackFailure()).isSameAs(boom);
+    assertThat(e.cpu.takeCallbackFailure()).isNull();
+
+    e.throwOnFill = null;
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(7);
+  }
+
+  @Test
+  void anExceptionInTheSyscallHookBecomesCallbackFailed() {
+    e.map(CODE, 1, Prot.RX);
+    e.poke(1, 0, SYSCALL_0, SYSCALL_1, 0xeb, 0xfe);
+    e.throwOnSyscall = new IllegalArgumentException("bad syscall");
+
+    assertThat(e.run(CODE, 1000)).isEqualTo(EmuStatus.CALLBACK_FAILED);
+    assertThat(e.cpu.takeCallbackFailure()).hasMessage("bad syscall");
+    // the hook stopped the engine right after the syscall
+    assertThat(e.rip()).isEqualTo(CODE + 2);
+  }
+
+  @Test
+  void quantumEndsAnEndlessLoop() {
+    e.map(CODE, 1, Prot.RX);
+    e.poke(1, 0, 0xeb, 0xfe); // jmp $
+    assertThat(e.run(CODE, 10_000)).isEqualTo(EmuStatus.OK);
+    assertThat(e.rip()).isEqualTo(CODE);
+    assertThat(e.events).isEmpty();
+  }
+
+  @Test
+  void cpuExceptionsReachTheInterruptHook() {
+    e.map(CODE, 1, Prot.RX);
+    // xor edx, edx ; div ecx (ecx = 0) -> #DE at the div
+    e.poke(1, 0, 0x31, 0xd2, 0xf7, 0xf1);
+    e.cpu.writeReg(Reg.RCX, 0);
+    assertThat(e.run(CODE, 10)).isEqualTo(EmuStatus.OK);
+    assertThat(e.events).containsExactly("int0@400002");
+
+    e.events.clear();
+    e.poke(1, 0x10, 0xcc, 0x90); // int3: RIP after it, as Linux reports SIGTRAP
+    assertThat(e.run(CODE + 0x10, 10)).isEqualTo(EmuStatus.OK);
+    assertThat(e.events).containsExactly("int3@400011");
+  }
+
+  @Test
+  void undecodableInstructionsStopWithInvalidInsn() {
+    e.map(CODE, 1, Prot.RX);
+    e.poke(1, 0, 0x90, 0x0f, 0x0b); // nop ; ud2
+    assertThat(e.run(CODE, 10)).isEqualTo(EmuStatus.INVALID_INSN);
+    assertThat(e.rip()).isEqualTo(CODE + 1);
+    assertThat(e.events).containsExactly("invalid@400001");
+  }
+
+  @Test
+  void tlbFlushForcesRefillsAndPermissionsComeOnlyFromTheFill() {
+    e.map(CODE, 1, Prot.RX);
+    e.map(DATA, 2, Prot.READ);
+    // mov rbx, DATA ; mov eax, [rbx] ; syscall
+    e.poke(1, 0, 0x48, 0xbb, 0, 0, 0x50, 0, 0, 0, 0, 0);
+    e.poke(1, 10, 0x8b, 0x03, SYSCALL_0, SYSCALL_1);
+    e.poke(2, 0, 0x78, 0x56, 0x34, 0x12);
+
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(0x12345678);
+    long afterFirst = e.fills;
+    assertThat(afterFirst).isGreaterThanOrEqualTo(2);
+
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.fills).as("cached translations need no fill").isEqualTo(afterFirst);
+
+    // remap DATA to another frame: the cached entry survives until the TLB is flushed
+    e.map(DATA, 3, Prot.READ);
+    e.poke(3, 0, 0x01, 0, 0, 0);
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(0x12345678);
+    e.cpu.flushTlb();
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(1);
+    assertThat(e.fills).isGreaterThanOrEqualTo(afterFirst + 2);
+  }
+
+  @Test
+  void hostRewrittenCodeRunsAfterTranslationsAreDropped() {
+    e.map(CODE, 1, Prot.ALL);
+    e.poke(1, 0, movEax(1));
+    e.poke(1, 5, SYSCALL_0, SYSCALL_1);
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(1);
+
+    e.poke(1, 0, movEax(2));
+    e.cpu.flushTranslations();
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(2);
+
+    e.poke(1, 0, movEax(3));
+    e.cpu.removeTranslations(CODE, CODE + RawEngine.PAGE);
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(3);
+  }
+
+  @Test
+  void guestWrittenCodeIsSeenWithoutHelp() {
+    e.map(CODE, 1, Prot.ALL);
+    // mov dword [rip + 0x10], 0x000009b8 (rewrites the imm of the mov at +0x1a) ; ...
+    // layout: 0: c7 05 disp32 imm32 (10 bytes) -> writes at 10 + disp
+    // target "mov eax, imm32" at 0x1a: disp = 0x1a - 10 = 0x10, we rewrite bytes b8 09 00 00
+    e.poke(1, 0, 0xc7, 0x05, 0x10, 0, 0, 0, 0xb8, 0x09, 0x00, 0x00);
+    for (int i = 10; i < 0x1a; i++) {
+      e.poke(1, i, 0x90);
+    }
+    e.poke(1, 0x1a, movEax(5));
+    e.poke(1, 0x1f, SYSCALL_0, SYSCALL_1);
+    assertThat(e.run(CODE + 0x1a, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(5);
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(9);
+  }
+
+  @Test
+  void contextsSaveAndRestoreTheWholeRegisterFile() {
+    e.cpu.writeReg(Reg.RAX, 1);
+    e.cpu.writeReg(Reg.FS_BASE, 0x7000);
+    e.cpu.writeReg(Reg.RIP, CODE);
+    CpuBackend.Context a = e.cpu.newContext();
+    e.cpu.writeReg(Reg.RAX, 2);
+    e.cpu.writeReg(Reg.FS_BASE, 0x9000);
+    e.cpu.writeReg(Reg.RIP, DATA);
+    CpuBackend.Context b = e.cpu.newContext();
+    assertThat(e.cpu.liveContexts()).isEqualTo(2);
+
+    e.cpu.restore(a);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(1);
+    assertThat(e.cpu.readReg(Reg.FS_BASE)).isEqualTo(0x7000);
+    assertThat(e.cpu.readReg(Reg.RIP)).isEqualTo(CODE);
+    e.cpu.restore(b);
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(2);
+    assertThat(e.cpu.readReg(Reg.FS_BASE)).isEqualTo(0x9000);
+
+    // registers of a saved context, without loading it
+    assertThat(a.reg(Reg.RAX)).isEqualTo(1);
+    a.setReg(Reg.RAX, 0);
+    e.cpu.restore(a);
+    assertThat(e.cpu.readReg(Reg.RAX)).isZero();
+
+    // save overwrites
+    e.cpu.writeReg(Reg.RBX, 77);
+    e.cpu.save(b);
+    assertThat(b.reg(Reg.RBX)).isEqualTo(77);
+
+    a.close();
+    a.close();
+    assertThat(e.cpu.liveContexts()).isEqualTo(1);
+    assertThatThrownBy(() -> e.cpu.restore(a)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> a.reg(Reg.RAX)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void physicalMemoryMustBeDirectWholePages() {
+    try (RawEngine other = new RawEngine(1)) {
+      assertThatThrownBy(() -> other.cpu.mapPhysical(ByteBuffer.allocateDirect(4096)))
+          .isInstanceOf(IllegalStateException.class);
+    }
+    UnicornBackend cpu = UnicornBackend.open();
+    try {
+      assertThatThrownBy(() -> cpu.mapPhysical(ByteBuffer.allocate(4096)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("direct");
+      assertThatThrownBy(() -> cpu.mapPhysical(ByteBuffer.allocateDirect(100)))
+          .isInstanceOf(IllegalArgumentException.class);
+    } finally {
+      cpu.close();
+    }
+  }
+
+  @Test
+  void closingTwiceIsHarmlessAndUseAfterCloseFails() {
+    UnicornBackend cpu = UnicornBackend.open();
+    cpu.newContext();
+    cpu.close();
+    cpu.close();
+    assertThat(cpu.liveContexts()).isZero();
+    assertThatThrownBy(() -> cpu.start(CODE, 1)).isInstanceOf(IllegalStateException.class);
+  }
+}

@@ -1,0 +1,506 @@
+package org.uvm4j.uvm.swap;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmPanic;
+
+/**
+ * The swap layer ({@code uvm_swap.c}): every configured {@link SwapDev} mapped into one slot space
+ * (the "drum", whose slot 0 is never handed out), slot allocation with clustering, freeing, bad
+ * slots, synchronous page I/O and {@code swap_off}.
+ *
+ * <p>Invariants (under the data lock): {@code swpginuse} is the number of allocated slots over all
+ * devices (bad ones included), {@code swpgonly} the number of allocated slots whose data has no
+ * copy in RAM, {@code swpages} the slots of all devices and {@code swpgavail} the good slots of
+ * enabled devices. A slot is allocated until it is freed, unless it is bad: bad slots stay
+ * allocated until their device is removed.
+ */
+public final class SwapManager {
+  private static final Logger log = LogManager.getLogger("uvm.swap");
+
+  /** SWSLOT_BAD: the anon's swap copy was destroyed by an I/O error. */
+  public static final int SWSLOT_BAD = -1;
+
+  /** Largest drum: slot numbers are positive ints. */
+  public static final int MAX_DRUM_PAGES = Integer.MAX_VALUE - 1;
+
+  /** Percentage of swap holding swap-only pages above which swap counts as full. */
+  public static final int SWAP_FULL_PERCENT = 99;
+
+  /** swap_syscall_lock: serialises swapon/swapoff. */
+  private final ReentrantLock syscallLock = new ReentrantLock();
+
+  /** uvm_swap_data_lock: protects the device list, the slot bitmaps and the counters. */
+  private final ReentrantLock dataLock = new ReentrantLock();
+
+  /** swap_priority: devices, highest priority first, round-robin within a priority. */
+  private final List<SwapDev> devices = new ArrayList<>();
+
+  private SwapOffWalker walker;
+  private long nextDrumOffset = 1;
+
+  private long swpages;
+  private long swpginuse;
+  private long swpgonly;
+  private long swpgavail;
+
+  /** An empty swap layer; {@code walker} is used by {@link #swapOff}. */
+  public SwapManager(SwapOffWalker walker) {
+    this.walker = walker;
+  }
+
+  /** Sets what {@link #swapOff} uses to page anons back in (the amap list). */
+  public void setSwapOffWalker(SwapOffWalker walker) {
+    this.walker = walker;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Configuration
+
+  /**
+   * swap_on: adds {@code device} at {@code priority} (higher is used first).
+   *
+   * @return the device's record
+   * @throws IllegalArgumentException if the drum has no room left for it
+   */
+  // uvm_swap.c: swap_on
+  public SwapDev swapOn(SwapDevice device, int priority) {
+    syscallLock.lock();
+    dataLock.lock();
+    try {
+      if (nextDrumOffset + device.pages() > MAX_DRUM_PAGES + 1L) {
+        throw new IllegalArgumentException(
+            "no room in the swap slot space for " + device.name() + " (" + device.pages() + ")");
+      }
+      SwapDev sdp = new SwapDev(device, priority, (int) nextDrumOffset);
+      nextDrumOffset += device.pages();
+      int at = 0;
+      while (at < devices.size() && devices.get(at).priority >= priority) {
+        at++;
+      }
+      devices.add(at, sdp);
+      swpages += sdp.npages;
+      swpgavail += sdp.npages;
+      log.info("swap on {}", sdp);
+      return sdp;
+    } finally {
+      dataLock.unlock();
+      syscallLock.unlock();
+    }
+  }
+
+  /**
+   * swap_off: disables {@code sdp}, pages every anon with a slot on it back into RAM, and removes
+   * it (closing its device).
+   *
+   * @return 0; {@link Errno#ENOMEM} if RAM could not hold the pages (the device stays in use);
+   *     {@link Errno#EBUSY} if slots on it are still in use afterwards (the device stays in use);
+   *     {@link Errno#EINVAL} if it is not configured
+   */
+  // uvm_swap.c: swap_off
+  public int swapOff(SwapDev sdp) {
+    syscallLock.lock();
+    try {
+      dataLock.lock();
+      try {
+        if (sdp.removed || !devices.contains(sdp)) {
+          return Errno.EINVAL;
+        }
+        if (!sdp.enabled) {
+          return Errno.EBUSY;
+        }
+        sdp.enabled = false;
+        swpgavail -= sdp.npages - sdp.npgbad;
+      } finally {
+        dataLock.unlock();
+      }
+      int start = sdp.drumOffset;
+      int end = sdp.drumOffset + sdp.npages;
+      if (walker != null && walker.swapOff(start, end)) {
+        reenable(sdp);
+        log.warn("swap off {} failed: not enough memory", sdp.device.name());
+        return Errno.ENOMEM;
+      }
+      dataLock.lock();
+      try {
+        if (sdp.npginuse > sdp.npgbad) {
+          sdp.enabled = true;
+          swpgavail += sdp.npages - sdp.npgbad;
+          log.warn("swap off {} failed: {} slots still in use", sdp.device.name(), sdp.npginuse);
+          return Errno.EBUSY;
+        }
+        UvmPanic.check(sdp.only.isEmpty(), "swap_off: swap-only slot left on device");
+        devices.remove(sdp);
+        sdp.removed = true;
+        swpages -= sdp.npages;
+        swpginuse -= sdp.npgbad;
+      } finally {
+        dataLock.unlock();
+      }
+      try {
+        sdp.device.close();
+      } catch (IOException e) {
+        log.warn("closing swap device {}: {}", sdp.device.name(), e.toString());
+      }
+      log.info("swap off {}", sdp.device.name());
+      return 0;
+    } finally {
+      syscallLock.unlock();
+    }
+  }
+
+  private void reenable(SwapDev sdp) {
+    dataLock.lock();
+    try {
+      sdp.enabled = true;
+      swpgavail += sdp.npages - sdp.npgbad;
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  /** Closes every device (at machine shutdown); slots are forgotten. */
+  public void close() {
+    syscallLock.lock();
+    try {
+      List<SwapDev> all;
+      dataLock.lock();
+      try {
+        all = new ArrayList<>(devices);
+        devices.clear();
+        swpages = swpginuse = swpgonly = swpgavail = 0;
+      } finally {
+        dataLock.unlock();
+      }
+      for (SwapDev sdp : all) {
+        sdp.removed = true;
+        try {
+          sdp.device.close();
+        } catch (IOException e) {
+          log.warn("closing swap device {}: {}", sdp.device.name(), e.toString());
+        }
+      }
+    } finally {
+      syscallLock.unlock();
+    }
+  }
+
+  /** The configured devices, highest priority first. */
+  public List<SwapDev> devices() {
+    dataLock.lock();
+    try {
+      return List.copyOf(devices);
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Slots
+
+  /**
+   * uvm_swap_alloc: {@code n} contiguous slots on one enabled device, trying priorities from high
+   * to low and devices of one priority round-robin.
+   *
+   * <p>The {@code lessok} retry with one slot is the caller's (see {@link SwapCluster}).
+   *
+   * @return the first drum slot, or 0 when no device has {@code n} free contiguous slots
+   */
+  // uvm_swap.c: uvm_swap_alloc
+  public int alloc(int n) {
+    UvmPanic.check(n > 0, "uvm_swap_alloc: n > 0");
+    dataLock.lock();
+    try {
+      for (int i = 0; i < devices.size(); i++) {
+        SwapDev sdp = devices.get(i);
+        if (!sdp.enabled || sdp.npginuse + n > sdp.npages) {
+          continue;
+        }
+        int start = sdp.allocRun(n);
+        if (start < 0) {
+          continue;
+        }
+        rotate(i);
+        swpginuse += n;
+        return sdp.drumOffset + start;
+      }
+      return 0;
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  /** Moves devices[i] behind the other devices of its priority (round-robin). */
+  private void rotate(int i) {
+    SwapDev sdp = devices.get(i);
+    int j = i;
+    while (j + 1 < devices.size() && devices.get(j + 1).priority == sdp.priority) {
+      j++;
+    }
+    if (j != i) {
+      devices.remove(i);
+      devices.add(j, sdp);
+    }
+  }
+
+  /**
+   * uvm_swap_free: releases {@code n} slots from {@code start}; {@link #SWSLOT_BAD} is ignored.
+   *
+   * <p>=> every slot in the range is allocated and not bad.
+   */
+  // uvm_swap.c: uvm_swap_free
+  public void free(int start, int n) {
+    if (start == SWSLOT_BAD) {
+      return;
+    }
+    UvmPanic.check(start > 0 && n > 0, "uvm_swap_free: start > 0 && n > 0");
+    dataLock.lock();
+    try {
+      SwapDev sdp = find(start, n);
+      int off = start - sdp.drumOffset;
+      for (int s = off; s < off + n; s++) {
+        UvmPanic.check(sdp.inUse.get(s), "uvm_swap_free: slot allocated");
+        UvmPanic.check(!sdp.bad.get(s), "uvm_swap_free: slot not bad");
+        if (sdp.only.get(s)) {
+          sdp.only.clear(s);
+          swpgonly--;
+        }
+      }
+      sdp.inUse.clear(off, off + n);
+      sdp.npginuse -= n;
+      swpginuse -= n;
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  /**
+   * uvm_swap_markbad: the slots failed I/O; they stay allocated and are never handed out again.
+   * Their data no longer counts as swap-only.
+   */
+  // uvm_swap.c: uvm_swap_markbad
+  public void markBad(int start, int n) {
+    UvmPanic.check(start > 0 && n > 0, "uvm_swap_markbad: start > 0 && n > 0");
+    dataLock.lock();
+    try {
+      SwapDev sdp = find(start, n);
+      int off = start - sdp.drumOffset;
+      for (int s = off; s < off + n; s++) {
+        UvmPanic.check(sdp.inUse.get(s), "uvm_swap_markbad: slot allocated");
+        if (sdp.only.get(s)) {
+          sdp.only.clear(s);
+          swpgonly--;
+        }
+        if (!sdp.bad.get(s)) {
+          sdp.bad.set(s);
+          sdp.npgbad++;
+          if (sdp.enabled) {
+            swpgavail--;
+          }
+        }
+      }
+      log.warn("swap slots [{}, {}) on {} marked bad", start, start + n, sdp.device.name());
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  /**
+   * The RAM copy of the data in {@code slot} was dropped (page-out completed or a clean page was
+   * reclaimed): the slot now holds the only copy (swpgonly++).
+   */
+  public void setSwapOnly(int slot) {
+    dataLock.lock();
+    try {
+      SwapDev sdp = find(slot, 1);
+      int off = slot - sdp.drumOffset;
+      UvmPanic.check(sdp.inUse.get(off) && !sdp.bad.get(off), "swap-only slot is allocated, good");
+      UvmPanic.check(!sdp.only.get(off), "slot not already swap-only");
+      sdp.only.set(off);
+      swpgonly++;
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  /** The slot's data has a RAM copy again (after a page-in): swpgonly--. */
+  private void clearSwapOnly(SwapDev sdp, int off) {
+    dataLock.lock();
+    try {
+      if (sdp.only.get(off)) {
+        sdp.only.clear(off);
+        swpgonly--;
+      }
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  private SwapDev find(int start, int n) {
+    UvmPanic.check(dataLock.isHeldByCurrentThread(), "swap data lock held");
+    for (SwapDev sdp : devices) {
+      if (sdp.contains(start)) {
+        UvmPanic.check(sdp.contains(start + n - 1), "swap slot range within one device");
+        return sdp;
+      }
+    }
+    throw new UvmPanic("swap slot " + start + " is on no configured device");
+  }
+
+  private SwapDev lookup(int slot, int n) {
+    dataLock.lock();
+    try {
+      return find(slot, n);
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // I/O
+
+  /**
+   * uvm_swap_get: reads {@code slot} into {@code dst} (one page, synchronously).
+   *
+   * @return 0, or {@link Errno#EIO} for a bad slot or a failed read (the caller marks it bad)
+   */
+  // uvm_swap.c: uvm_swap_get
+  public int get(int slot, ByteBuffer dst) {
+    if (slot == SWSLOT_BAD) {
+      return Errno.EIO;
+    }
+    UvmPanic.check(slot > 0, "uvm_swap_get: slot > 0");
+    SwapDev sdp = lookup(slot, 1);
+    int off = slot - sdp.drumOffset;
+    try {
+      sdp.device.readPage(off, dst);
+    } catch (IOException e) {
+      log.warn("swap read of slot {} on {} failed: {}", slot, sdp.device.name(), e.toString());
+      return Errno.EIO;
+    }
+    clearSwapOnly(sdp, off);
+    return 0;
+  }
+
+  /**
+   * uvm_swap_put: writes the pages in {@code src} to the contiguous slots from {@code slot}
+   * (synchronously, one transfer).
+   *
+   * @return 0, or {@link Errno#EIO} if the write failed
+   */
+  // uvm_swap.c: uvm_swap_put
+  public int put(int slot, ByteBuffer src) {
+    UvmPanic.check(slot > 0, "uvm_swap_put: slot > 0");
+    int n = src.remaining() / SwapDevice.PAGE_SIZE;
+    SwapDev sdp = lookup(slot, n);
+    try {
+      sdp.device.writePages(slot - sdp.drumOffset, src);
+    } catch (IOException e) {
+      log.warn(
+          "swap write of slots [{}, {}) on {} failed: {}",
+          slot,
+          slot + n,
+          sdp.device.name(),
+          e.toString());
+      return Errno.EIO;
+    }
+    return 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State
+
+  /** uvm_swapisfull: swap-only pages fill {@link #SWAP_FULL_PERCENT}% of the usable slots. */
+  // uvm_swap.c: uvm_swapisfull
+  public boolean isFull() {
+    dataLock.lock();
+    try {
+      return swpgonly * 100 >= swpgavail * SWAP_FULL_PERCENT;
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  /** Whether any device is configured and enabled. */
+  public boolean hasSwap() {
+    dataLock.lock();
+    try {
+      return swpgavail > 0;
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  /** swpages: slots on all devices. */
+  public long swpages() {
+    return swpages;
+  }
+
+  /** swpginuse: allocated slots (bad ones included). */
+  public long swpginuse() {
+    return swpginuse;
+  }
+
+  /** swpgonly: allocated slots holding the only copy of their data. */
+  public long swpgonly() {
+    return swpgonly;
+  }
+
+  /** swpgavail: good slots on enabled devices. */
+  public long swpgavail() {
+    return swpgavail;
+  }
+
+  /** Whether {@code slot} is allocated. */
+  public boolean isAllocated(int slot) {
+    dataLock.lock();
+    try {
+      for (SwapDev sdp : devices) {
+        if (sdp.contains(slot)) {
+          return sdp.inUse.get(slot - sdp.drumOffset);
+        }
+      }
+      return false;
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  /** Whether {@code slot} is marked bad. */
+  public boolean isBad(int slot) {
+    dataLock.lock();
+    try {
+      for (SwapDev sdp : devices) {
+        if (sdp.contains(slot)) {
+          return sdp.bad.get(slot - sdp.drumOffset);
+        }
+      }
+      return false;
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
+  /** Calls {@code action} with every allocated slot that is not bad (for audits). */
+  public void forEachGoodSlot(IntConsumer action) {
+    dataLock.lock();
+    try {
+      for (SwapDev sdp : devices) {
+        for (int s = sdp.inUse.nextSetBit(0); s >= 0; s = sdp.inUse.nextSetBit(s + 1)) {
+          if (!sdp.bad.get(s)) {
+            action.accept(sdp.drumOffset + s);
+          }
+        }
+      }
+    } finally {
+      dataLock.unlock();
+    }
+  }
+}
