@@ -334,12 +334,13 @@ public final class FaultHandler {
       if (anon.swslot == Anon.SWSLOT_BAD) {
         return done(FaultResult.BUS);
       }
-      if (!uvm.anonPagein(anon)) {
-        if (anon.swslot == Anon.SWSLOT_BAD) {
-          return done(FaultResult.BUS);
-        }
+      anon.lock();
+      if (!uvm.anonPagein(anon)) { // unlocks the anon
         exp.fltnoram++;
         return waitFor("flt_noram1");
+      }
+      if (anon.page == null && anon.swslot == Anon.SWSLOT_BAD) {
+        return done(FaultResult.BUS); // the read failed: the slot is marked bad
       }
       if (trace) {
         info.pagedIn = true;
@@ -367,8 +368,8 @@ public final class FaultHandler {
         return waitFor("flt_noram5");
       }
       uvm.pageCopy(pg, npg);
-      amap.add(e.aref, va - e.start, nanon, true);
       anon.lock();
+      amap.add(e.aref, va - e.start, nanon, true);
       anon.ref--;
       UvmPanic.check(anon.ref > 0, "uvm_fault: 1B dropped the last reference of the old anon");
       anon.unlock();

@@ -115,7 +115,7 @@ final class VmspaceFork {
       }
     }
     if (old.isWired()) {
-      Amap.cowNow(nm, ne);
+      Amap.cowNow(ne);
     } else if (sharedWithOthers) {
       return copyNow(child, ne);
     } else if (!old.needsCopy()) {
@@ -189,8 +189,8 @@ final class VmspaceFork {
           return false;
         }
         svc.pageCopy(anon.page, npg);
-        amap.add(ne.aref, off, nanon, true);
         anon.lock();
+        amap.add(ne.aref, off, nanon, true);
         anon.ref--;
         anon.unlock();
         npg.flags &= ~(VmPage.PG_BUSY | VmPage.PG_FAKE);
@@ -205,11 +205,9 @@ final class VmspaceFork {
 
   private static boolean pageIn(UvmServices svc, Anon anon) {
     for (int i = 0; i < MAX_TRIES; i++) {
-      if (svc.anonPagein(anon)) {
-        return true;
-      }
-      if (anon.swslot == Anon.SWSLOT_BAD) {
-        return false;
+      anon.lock();
+      if (svc.anonPagein(anon)) { // unlocks the anon
+        return anon.page != null; // false: the read failed (bad slot)
       }
       svc.waitForMemory("forkpagein");
     }
