@@ -1,13 +1,24 @@
 package org.uvm4j.uvm.page;
 
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.pmap.PmapPage;
 
 /**
  * One physical frame's record ({@code struct vm_page}). Owned either by an anon ({@link #anon},
- * {@link #PQ_ANON}) or by an object ({@link #object}, {@link #offset}), or free.
+ * {@link #PQ_ANON}) or by an object ({@link #object}, {@link #offset}), or free ({@link #PQ_FREE}).
  *
- * <p>Fields are protected by the owner's lock (flags), or by the page-queue lock (queue state, wire
- * count), as in NetBSD; see the package documentation for the lock order.
+ * <p>Fields are protected by the owner's lock ({@link #flags}, {@link #anon}, {@link #object},
+ * {@link #offset}) or by the page-queue lock ({@link #pqflags}, queue links, {@link #wireCount}),
+ * as in NetBSD; see the package documentation for the lock order. The machine-dependent part
+ * ({@link #mdpage}: pv list and referenced/modified attributes) belongs to the pmap.
+ *
+ * <p>Busy pages are the sleep primitive: whoever sets {@link #PG_BUSY} owns the page; others set
+ * {@link #PG_WANTED} and call {@link #unlockAndWait} with the owner's lock held, which releases it
+ * and sleeps atomically ({@code UVM_UNLOCK_AND_WAIT}); the owner wakes them with {@link #wakeup}
+ * while holding the same lock.
  */
 public final class VmPage {
   /** PG_BUSY: owned by someone doing I/O or set-up; others must wait. */
@@ -46,6 +57,9 @@ public final class VmPage {
   /** PQ_INACTIVE: on the inactive queue (clock policy). */
   public static final int PQ_INACTIVE = 0x0200;
 
+  /** PQ_ACTIVE or PQ_INACTIVE: the page is on a paging queue. */
+  public static final int PQ_QUEUED = PQ_ACTIVE | PQ_INACTIVE;
+
   /** Frame number: the page's physical address is {@code frame << PAGE_SHIFT}. */
   public final int frame;
 
@@ -70,6 +84,31 @@ public final class VmPage {
   /** Outstanding loans. */
   public int loanCount;
 
+  /**
+   * The frame holds code the CPU has executed (set by the TLB-fill path on an EXEC access). Before
+   * the host rewrites such a frame, {@link PhysMem} calls its {@link CodeListener} and clears this.
+   */
+  public boolean executed;
+
+  /** vm_page_md: the pmap's part of the page (pv list, referenced/modified attributes). */
+  public final PmapPage mdpage = new PmapPage();
+
+  /** Paging-queue links (page-queue lock); null when on no queue. */
+  VmPage pqPrev;
+
+  VmPage pqNext;
+
+  /** The lock the current sleepers wait under, and their condition (both lazily made). */
+  private ReentrantLock waitLock;
+
+  private Condition waitCond;
+
+  /** Number of {@link #wakeup} calls so far: a sleeper returns once it changes. */
+  private long wakeups;
+
+  /** Sleepers currently in {@link #unlockAndWait}. */
+  private int sleepers;
+
   /** Creates the record of frame {@code frame}; only the physical-memory allocator does this. */
   public VmPage(int frame) {
     this.frame = frame;
@@ -77,6 +116,97 @@ public final class VmPage {
 
   /** Physical address of the frame. */
   public long physAddr() {
-    return (long) frame << 12;
+    return (long) frame << PhysMem.PAGE_SHIFT;
+  }
+
+  /** True if PG_BUSY is set. */
+  public boolean isBusy() {
+    return (flags & PG_BUSY) != 0;
+  }
+
+  /** True if the page is on the free list. */
+  public boolean isFree() {
+    return (pqflags & PQ_FREE) != 0;
+  }
+
+  /** True if the page is on the active or inactive queue. */
+  public boolean isQueued() {
+    return (pqflags & PQ_QUEUED) != 0;
+  }
+
+  /** The next page on the same paging queue, or null at its tail (page-queue lock held). */
+  public VmPage queueNext() {
+    return pqNext;
+  }
+
+  /**
+   * UVM_UNLOCK_AND_WAIT(pg, lock, ...): sleep until the page's owner calls {@link #wakeup},
+   * releasing {@code ownerLock} atomically with going to sleep.
+   *
+   * <p>=> {@code ownerLock} (the lock of the page's owner, anon or object) held once by the caller;
+   * the page busy. The caller has set {@link #PG_WANTED} or this sets it. <br>
+   * => returns with {@code ownerLock} released; the page may have been freed or changed meanwhile:
+   * the caller must look it up again.
+   */
+  public void unlockAndWait(ReentrantLock ownerLock, String wmsg) {
+    UvmPanic.check(ownerLock.isHeldByCurrentThread(), "UVM_UNLOCK_AND_WAIT: owner lock not held");
+    UvmPanic.check(ownerLock.getHoldCount() == 1, "UVM_UNLOCK_AND_WAIT: owner lock held twice");
+    UvmPanic.check((flags & PG_BUSY) != 0, "UVM_UNLOCK_AND_WAIT: page not busy");
+    if (waitLock != ownerLock) {
+      UvmPanic.check(sleepers == 0, "UVM_UNLOCK_AND_WAIT: sleepers under another lock");
+      waitLock = ownerLock;
+      waitCond = ownerLock.newCondition();
+    }
+    flags |= PG_WANTED;
+    long seen = wakeups;
+    sleepers++;
+    boolean interrupted = false;
+    try {
+      while (wakeups == seen) {
+        try {
+          waitCond.await();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      sleepers--;
+      ownerLock.unlock();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * wakeup(pg): wakes every sleeper of {@link #unlockAndWait} and clears {@link #PG_WANTED}.
+   *
+   * <p>=> the owner's lock held (the one the sleepers passed), if anyone sleeps.
+   */
+  public void wakeup() {
+    flags &= ~PG_WANTED;
+    wakeups++;
+    if (sleepers > 0) {
+      UvmPanic.check(waitLock.isHeldByCurrentThread(), "wakeup: sleepers' lock not held");
+      waitCond.signalAll();
+    }
+  }
+
+  /** Number of threads sleeping on the page now (for tests and the audit). */
+  public int sleepers() {
+    return sleepers;
+  }
+
+  @Override
+  public String toString() {
+    return "VmPage[frame="
+        + frame
+        + " flags=0x"
+        + Integer.toHexString(flags)
+        + " pq=0x"
+        + Integer.toHexString(pqflags)
+        + " wire="
+        + wireCount
+        + "]";
   }
 }
