@@ -9,6 +9,7 @@ import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.map.Advice;
 import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
@@ -27,8 +28,8 @@ import org.uvm4j.uvm.pmap.Pmap;
  *       (read-only while the anon is shared, {@code an_ref > 1}, or the entry still needs a copy);
  *   <li>1B — a write to a shared anon: copy its page into a new anon that replaces it in the amap;
  *   <li>2A — no anon, an object: map the object's page (read-only in copy-on-write entries);
- *   <li>2B — a write to a copy-on-write object mapping, or no object at all: a new anon, with a copy
- *       of the object page or zero-filled.
+ *   <li>2B — a write to a copy-on-write object mapping, or no object at all: a new anon, with a
+ *       copy of the object page or zero-filled.
  * </ul>
  *
  * Resident neighbours of the faulting page in the upper layer are mapped too (per the entry's
@@ -56,12 +57,15 @@ public final class FaultHandler {
 
   private final Uvm uvm;
   private final UvmExp exp;
+  private final UvmServices svc;
   private final Anon[] window = new Anon[Advice.MAXRANGE];
   private final FaultInfo info = new FaultInfo();
   private boolean tracing;
   private FaultObserver observer;
 
-  /** Outcome of the last step that returned DONE, and the wait message of one that returned WAIT. */
+  /**
+   * Outcome of the last step that returned DONE, and the wait message of one that returned WAIT.
+   */
   private FaultResult stepResult;
 
   private String waitMessage;
@@ -70,6 +74,7 @@ public final class FaultHandler {
   public FaultHandler(Uvm uvm) {
     this.uvm = uvm;
     this.exp = uvm.exp();
+    this.svc = Vmspace.services(uvm);
   }
 
   /** Turns the per-fault record (and the observer calls, and trace logging) on or off. */
@@ -180,8 +185,7 @@ public final class FaultHandler {
   }
 
   /** One pass of uvm_fault from ReFault: to DONE, or REFAULT/WAIT to go round again. */
-  private int faultOnce(
-      Vmspace vm, VmMap map, long va, int access, boolean wire, boolean trace) {
+  private int faultOnce(Vmspace vm, VmMap map, long va, int access, boolean wire, boolean trace) {
     // ---- lookup and protection check (uvmfault_lookup)
     VmMapEntry e = map.lookup(va);
     if (e == null) {
@@ -356,7 +360,7 @@ public final class FaultHandler {
       // case 1B: copy-on-write of a shared anon (a wiring fault also un-shares read-only anons)
       UvmPanic.check(wire || !e.isWired(), "uvm_fault: anon of a wired entry replaced");
       UvmPanic.check(!e.needsCopy(), "uvm_fault: 1B needs a private amap");
-      Anon nanon = Anon.alloc(uvm);
+      Anon nanon = Anon.alloc(svc);
       if (nanon == null) {
         exp.fltnoanon++;
         return waitFor("flt_noanon");
@@ -439,7 +443,7 @@ public final class FaultHandler {
     // case 2B: promote into a new anon (copy of the object page, or zero fill)
     UvmPanic.check(amap != null && !e.needsCopy(), "uvm_fault: 2B needs a private amap");
     UvmPanic.check(wire || !e.isWired(), "uvm_fault: page of a wired entry replaced");
-    Anon nanon = Anon.alloc(uvm);
+    Anon nanon = Anon.alloc(svc);
     if (nanon == null) {
       exp.fltnoanon++;
       return waitFor("flt_noanon");
@@ -475,7 +479,9 @@ public final class FaultHandler {
     return done(FaultResult.OK);
   }
 
-  /** pmap_enter, then queue the page (a wired page is queued by nobody: the wiring takes it off). */
+  /**
+   * pmap_enter, then queue the page (a wired page is queued by nobody: the wiring takes it off).
+   */
   private void enter(Vmspace vm, long va, VmPage pg, int prot, boolean wired) {
     if (prot != Prot.NONE) {
       vm.pmap().enter(va, pg, prot, wired);
@@ -489,6 +495,6 @@ public final class FaultHandler {
   private void dropNewAnon(Anon nanon) {
     nanon.ref = 0;
     nanon.unlock();
-    nanon.free(uvm);
+    nanon.free(svc);
   }
 }

@@ -8,9 +8,9 @@ import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 
 /**
- * copyin/copyout/copyinstr: the kernel's accesses to guest memory, made page by page exactly as
- * the guest's own would be — a pmap lookup for the access, and on a miss the fault handler (so a
- * write to a copy-on-write page copies it first) — then the bytes move through the frame in {@link
+ * copyin/copyout/copyinstr: the kernel's accesses to guest memory, made page by page exactly as the
+ * guest's own would be — a pmap lookup for the access, and on a miss the fault handler (so a write
+ * to a copy-on-write page copies it first) — then the bytes move through the frame in {@link
  * PhysMem}. Bad addresses give EFAULT, never an exception.
  */
 final class GuestAccess {

@@ -1,9 +1,9 @@
 package org.uvm4j.uvm.map;
 
 /**
- * Linux x86-64 {@code <sys/mman.h>} constants understood by {@link Vmspace}: {@code MAP_*} flags
- * of mmap and {@code MADV_*} advice of madvise. Values are the Linux ABI's, so the kernel passes
- * guest arguments through unchanged.
+ * Linux x86-64 {@code <sys/mman.h>} constants understood by {@link Vmspace}: {@code MAP_*} flags of
+ * mmap and {@code MADV_*} advice of madvise. Values are the Linux ABI's, so the kernel passes guest
+ * arguments through unchanged.
  */
 public final class Mman {
   public static final int MAP_SHARED = 0x01;

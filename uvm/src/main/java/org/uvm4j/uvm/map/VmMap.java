@@ -78,6 +78,7 @@ public final class VmMap implements AmapMap {
     return pmap;
   }
 
+  @Override
   public UvmServices services() {
     return services;
   }
@@ -121,7 +122,9 @@ public final class VmMap implements AmapMap {
     return lock.isHeldByCurrentThread();
   }
 
-  /** The entries in address order (a read-only live view; do not modify the map while iterating). */
+  /**
+   * The entries in address order (a read-only live view; do not modify the map while iterating).
+   */
   public Collection<VmMapEntry> entries() {
     return Collections.unmodifiableCollection(entries.values());
   }
@@ -138,8 +141,8 @@ public final class VmMap implements AmapMap {
   }
 
   /**
-   * uvm_map.c: uvm_map_lookup_entry — the entry containing {@code va}, or null. Uses the map's
-   * hint first, then the tree; allocation-free.
+   * uvm_map.c: uvm_map_lookup_entry — the entry containing {@code va}, or null. Uses the map's hint
+   * first, then the tree; allocation-free.
    */
   public VmMapEntry lookup(long va) {
     VmMapEntry h = hint;
@@ -200,8 +203,8 @@ public final class VmMap implements AmapMap {
    * uvm_map.c: uvm_map_findspace — a free range of {@code length} bytes.
    *
    * <p>Top-down: the highest free range that ends at or below {@code limit}; bottom-up: the lowest
-   * that starts at or above {@code limit}. The walk visits the entries on the way (an address
-   * space has few).
+   * that starts at or above {@code limit}. The walk visits the entries on the way (an address space
+   * has few).
    *
    * @return the start address, or -1 if there is no such space
    */
@@ -238,8 +241,8 @@ public final class VmMap implements AmapMap {
   }
 
   /**
-   * uvm_map.c: uvm_map_enter — maps {@code [start, start + size)}, which must be free, merging
-   * with a compatible neighbour when possible (growing its amap with {@code Amap.extend}).
+   * uvm_map.c: uvm_map_enter — maps {@code [start, start + size)}, which must be free, merging with
+   * a compatible neighbour when possible (growing its amap with {@code Amap.extend}).
    *
    * <p>=> map locked; one reference to {@code obj} (if any) is handed over to the map: it is kept
    * by the new entry, or dropped when the range merged into an entry that already holds one.
@@ -341,17 +344,13 @@ public final class VmMap implements AmapMap {
       }
       if (prev.aref.amap != null) {
         if (Amap.extend(
-                prev,
-                next.end - next.start,
-                Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT)
+                prev, next.end - next.start, Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT)
             != 0) {
           return false;
         }
       } else if (next.aref.amap != null) {
         if (Amap.extend(
-                next,
-                prev.end - prev.start,
-                Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT)
+                next, prev.end - prev.start, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT)
             != 0) {
           return false;
         }
@@ -381,7 +380,8 @@ public final class VmMap implements AmapMap {
     entries.put(next.start, next);
     this.size += size;
     if (log.isDebugEnabled()) {
-      log.debug("uvm_map_enter: {}..{} merged forward into {}", hex(start), hex(start + size), next);
+      log.debug(
+          "uvm_map_enter: {}..{} merged forward into {}", hex(start), hex(start + size), next);
     }
     return true;
   }
@@ -407,8 +407,8 @@ public final class VmMap implements AmapMap {
 
   /**
    * uvm_map.c: uvm_map_clip_start — splits {@code entry} so that it starts at {@code va}; the part
-   * before {@code va} becomes a new entry. The amap reference is split with {@code
-   * Amap.splitref}, the object gains a reference.
+   * before {@code va} becomes a new entry. The amap reference is split with {@code Amap.splitref},
+   * the object gains a reference.
    */
   @Override
   public void clipStart(VmMapEntry entry, long va) {
@@ -425,8 +425,8 @@ public final class VmMap implements AmapMap {
   }
 
   /**
-   * uvm_map.c: uvm_map_clip_end — splits {@code entry} so that it ends at {@code va}; the part
-   * from {@code va} on becomes a new entry.
+   * uvm_map.c: uvm_map_clip_end — splits {@code entry} so that it ends at {@code va}; the part from
+   * {@code va} on becomes a new entry.
    */
   @Override
   public void clipEnd(VmMapEntry entry, long va) {
@@ -461,9 +461,9 @@ public final class VmMap implements AmapMap {
   }
 
   /**
-   * uvm_map.c: uvm_mapent_trymerge(map, entry, UVM_MERGE_COPYING) — called by {@code amap_copy}
-   * for an entry without an amap: if an adjacent compatible neighbour has a private amap, grow it
-   * over {@code entry} and drop {@code entry}.
+   * uvm_map.c: uvm_mapent_trymerge(map, entry, UVM_MERGE_COPYING) — called by {@code amap_copy} for
+   * an entry without an amap: if an adjacent compatible neighbour has a private amap, grow it over
+   * {@code entry} and drop {@code entry}.
    *
    * <p>=> map locked; {@code entry} has no amap. On success the entry is off the map and its range
    * belongs to the neighbour (with NEEDSCOPY clear).
@@ -518,9 +518,9 @@ public final class VmMap implements AmapMap {
   }
 
   /**
-   * uvm_map.c: uvm_unmap_remove — clips the map at {@code start} and {@code end}, removes the
-   * pmap translations and takes every entry in between off the map. The entries keep their amap
-   * and object references; the caller releases them with {@link #unmapDetach} after unlocking.
+   * uvm_map.c: uvm_unmap_remove — clips the map at {@code start} and {@code end}, removes the pmap
+   * translations and takes every entry in between off the map. The entries keep their amap and
+   * object references; the caller releases them with {@link #unmapDetach} after unlocking.
    *
    * <p>=> map locked; wired entries must have been unwired by the caller (their pages' wire counts
    * depend on the amap layer still being reachable).
@@ -542,8 +542,8 @@ public final class VmMap implements AmapMap {
   }
 
   /**
-   * uvm_map.c: uvm_unmap_detach — drops the amap and object references of entries removed by
-   * {@link #unmapRemove}. Called with the map unlocked (amap_unref may free pages).
+   * uvm_map.c: uvm_unmap_detach — drops the amap and object references of entries removed by {@link
+   * #unmapRemove}. Called with the map unlocked (amap_unref may free pages).
    */
   public static void unmapDetach(List<VmMapEntry> dead) {
     for (VmMapEntry e : dead) {
@@ -561,8 +561,8 @@ public final class VmMap implements AmapMap {
   /**
    * uvm_map.c: uvm_map_protect — sets the protection (or, with {@code setMax}, the maximum
    * protection) of {@code [start, end)}. Fails with EACCES, changing nothing, when {@code newProt}
-   * exceeds some entry's maximum. Lowered translations are lowered in the pmap at once, with
-   * WRITE stripped from copy-on-write entries' object pages and from NEEDSCOPY entries.
+   * exceeds some entry's maximum. Lowered translations are lowered in the pmap at once, with WRITE
+   * stripped from copy-on-write entries' object pages and from NEEDSCOPY entries.
    *
    * <p>=> map locked; the range is fully mapped (checked by the caller).
    */

@@ -8,6 +8,7 @@ import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.obj.UvmObject;
@@ -15,8 +16,8 @@ import org.uvm4j.uvm.pmap.Pmap;
 
 /**
  * One process's address space ({@code struct vmspace}): a {@link VmMap} of the user range plus its
- * {@link Pmap}, and the Linux memory system calls on it (mmap, munmap, mprotect, minherit,
- * madvise, mlock, brk), fork by inheritance and copyin/copyout.
+ * {@link Pmap}, and the Linux memory system calls on it (mmap, munmap, mprotect, minherit, madvise,
+ * mlock, brk), fork by inheritance and copyin/copyout.
  *
  * <p>Every call checks its arguments the way Linux does and answers with an errno (positive, 0 on
  * success; mmap and brk return addresses, mmap returns {@code -errno}). Nothing here throws for bad
@@ -51,7 +52,7 @@ public final class Vmspace {
   private Vmspace(Uvm uvm, FaultHandler faultHandler) {
     this.uvm = uvm;
     this.pmap = new Pmap(uvm);
-    this.map = new VmMap(pmap, uvm, USER_MIN, USER_MAX);
+    this.map = new VmMap(pmap, services(uvm), USER_MIN, USER_MAX);
     this.faultHandler = faultHandler;
     this.guestAccess = new GuestAccess(this);
   }
@@ -280,8 +281,8 @@ public final class Vmspace {
    * when it fails. Raising a wired range to writable resolves its copy-on-write now (the pages stay
    * wired and writable without faults).
    *
-   * @return 0, or EINVAL (misaligned, bad prot bits), ENOMEM (part of the range unmapped or
-   *     outside the user space), EACCES (exceeds a mapping's maximum protection)
+   * @return 0, or EINVAL (misaligned, bad prot bits), ENOMEM (part of the range unmapped or outside
+   *     the user space), EACCES (exceeds a mapping's maximum protection)
    */
   public int mprotect(long addr, long len, int prot) {
     checkLive();
@@ -387,8 +388,8 @@ public final class Vmspace {
       }
       List<VmMapEntry> range = map.entriesIn(addr, end);
       switch (advice) {
-        case Mman.MADV_NORMAL, Mman.MADV_RANDOM, Mman.MADV_SEQUENTIAL -> map.advise(
-            addr, end, advice);
+        case Mman.MADV_NORMAL, Mman.MADV_RANDOM, Mman.MADV_SEQUENTIAL ->
+            map.advise(addr, end, advice);
         case Mman.MADV_WILLNEED -> {}
         case Mman.MADV_DONTNEED, Mman.MADV_FREE -> {
           for (VmMapEntry e : range) {
@@ -430,8 +431,8 @@ public final class Vmspace {
 
   /**
    * MADV_DONTNEED: shared mappings lose their translations only; a private entry's part in the
-   * range drops its amap reference (pages nobody else maps are freed) and becomes NEEDSCOPY with
-   * no amap again, so the next touch zero-fills (or reads the object).
+   * range drops its amap reference (pages nobody else maps are freed) and becomes NEEDSCOPY with no
+   * amap again, so the next touch zero-fills (or reads the object).
    *
    * @return the entries whose amap reference the caller drops after unlocking the map (copies
    *     holding only the aref)
@@ -439,8 +440,7 @@ public final class Vmspace {
   private List<VmMapEntry> dontNeed(long start, long end) {
     List<VmMapEntry> drop = new ArrayList<>();
     for (VmMapEntry e : map.entriesIn(start, end)) {
-      boolean privateAmap =
-          e.copyOnWrite() && e.aref.amap != null && !e.aref.amap.isShared();
+      boolean privateAmap = e.copyOnWrite() && e.aref.amap != null && !e.aref.amap.isShared();
       if (!privateAmap) {
         pmap.remove(Math.max(start, e.start), Math.min(end, e.end));
         continue;
@@ -647,14 +647,19 @@ public final class Vmspace {
    * copyinstr: copies a NUL-terminated guest string at {@code va} into {@code dst} (NUL included
    * when it fits).
    *
-   * @return the string length without the NUL, or {@code -EFAULT}, or {@code -ENAMETOOLONG} when
-   *     no NUL occurs within {@code max} bytes
+   * @return the string length without the NUL, or {@code -EFAULT}, or {@code -ENAMETOOLONG} when no
+   *     NUL occurs within {@code max} bytes
    */
   public int copyinstr(long va, byte[] dst, int max) {
     return guestAccess.copyinstr(va, dst, max);
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The VM system seen as the amap layer's services (one per {@code Uvm}). */
+  public static UvmServices services(Uvm uvm) {
+    return UvmServicesBridge.of(uvm);
+  }
 
   private void checkLive() {
     UvmPanic.check(refs > 0, "vmspace used after free");

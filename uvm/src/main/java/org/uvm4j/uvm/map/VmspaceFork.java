@@ -24,7 +24,8 @@ import org.uvm4j.uvm.page.VmPage;
  *       mappings and the child's copy-on-write is resolved now (amap_cow_now); a parent whose amap
  *       is shared with other processes (AMAP_SHARED) or which is a shared mapping gives the child
  *       private copies of the pages now too, so the parent's later writes still reach the processes
- *       it shares with (NetBSD would mark such a parent NEEDSCOPY and silently detach it from them).
+ *       it shares with (NetBSD would mark such a parent NEEDSCOPY and silently detach it from
+ *       them).
  *   <li>ZERO: the child gets a fresh zero-fill entry (neither amap nor object inherited).
  * </ul>
  *

@@ -141,8 +141,8 @@ final class Wiring {
   }
 
   /**
-   * uvm_page.c: uvm_pagewire, plus what uvm_fault does for a wired anon page: it is dirty (no longer
-   * CLEAN) and its swap copy is dropped (a wired page is never paged out).
+   * uvm_page.c: uvm_pagewire, plus what uvm_fault does for a wired anon page: it is dirty (no
+   * longer CLEAN) and its swap copy is dropped (a wired page is never paged out).
    */
   private static void wirePage(Vmspace vm, VmPage pg) {
     vm.uvm().pageQueues().wire(pg);
@@ -152,7 +152,7 @@ final class Wiring {
       if (anon.swslot != 0) {
         anon.lock();
         try {
-          anon.dropSwap(vm.uvm());
+          anon.dropSwap(vm.map().services());
         } finally {
           anon.unlock();
         }
