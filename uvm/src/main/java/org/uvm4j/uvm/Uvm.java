@@ -2,7 +2,10 @@ package org.uvm4j.uvm;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.amap.AmapAllocator;
+import org.uvm4j.uvm.amap.AmapList;
 import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.page.PageQueues;
 import org.uvm4j.uvm.page.PhysMem;
@@ -22,14 +25,17 @@ import org.uvm4j.uvm.pmap.Pmap;
  * <p>Lock order, as in NetBSD: map → amap → object → anon → page queues. The page-queue lock is
  * {@link PageQueues#lock()}.
  */
-public final class Uvm {
+public final class Uvm implements UvmServices {
   private static final Logger log = LogManager.getLogger("uvm.page");
 
   private final UvmConfig config;
   private final UvmExp exp = new UvmExp();
   private final PhysMem physMem;
   private final PageQueues pageQueues;
+  private final AmapList amapList = new AmapList();
+  private final AmapAllocator allocator = new AmapAllocator(this::waitForMemory);
   private volatile Runnable pageDaemon;
+  private volatile SwapService swap;
 
   /** A VM system with {@code config.ramBytes()} of physical memory. */
   public Uvm(UvmConfig config) {
@@ -82,6 +88,28 @@ public final class Uvm {
     return pageQueues;
   }
 
+  /** This machine's global amap list ({@code amap_list}). */
+  @Override
+  public AmapList amapList() {
+    return amapList;
+  }
+
+  /** The allocator of amaps, their arrays and anons; its waiting requests call uvm_wait. */
+  @Override
+  public AmapAllocator allocator() {
+    return allocator;
+  }
+
+  /** Registers the swap layer once a swap device exists (null: no swap). */
+  public void setSwapService(SwapService swap) {
+    this.swap = swap;
+  }
+
+  /** The registered swap layer, or null. */
+  public SwapService swapService() {
+    return swap;
+  }
+
   /**
    * Registers the page daemon: {@link #waitForMemory} runs it (synchronously, on the caller's
    * thread) to free memory. Null: none.
@@ -101,8 +129,10 @@ public final class Uvm {
    * => returns null when no frame is free (never sleeps).
    */
   // uvm_page.c: uvm_pagealloc_strat
+  @Override
   public VmPage pageAlloc(Anon anon) {
     UvmPanic.check(anon != null, "uvm_pagealloc: no anon");
+    UvmPanic.check(anon.isLocked(), "uvm_pagealloc: anon not locked");
     UvmPanic.check(anon.page == null, "uvm_pagealloc: anon already has a page");
     VmPage pg = physMem.alloc();
     if (pg == null) {
@@ -151,6 +181,7 @@ public final class Uvm {
    * <p>=> owner locked; every mapping already removed; not under page-out.
    */
   // uvm_page.c: uvm_pagefree
+  @Override
   public void pageFree(VmPage pg) {
     UvmPanic.check((pg.flags & VmPage.PG_PAGEOUT) == 0, "uvm_pagefree: page under page-out");
     UvmPanic.check(!pg.isFree(), "uvm_pagefree: freeing free page");
@@ -159,17 +190,19 @@ public final class Uvm {
       pg.object = null;
       exp.filepages--;
     } else if (pg.anon != null) {
+      UvmPanic.check(pg.anon.isLocked(), "uvm_pagefree: anon not locked");
       UvmPanic.check(pg.anon.page == pg, "uvm_pagefree: anon does not point at its page");
       pg.anon.page = null;
       pg.anon = null;
       exp.anonpages--;
     }
-    if ((pg.flags & VmPage.PG_WANTED) != 0) {
-      pg.wakeup();
-    }
+    boolean wanted = (pg.flags & VmPage.PG_WANTED) != 0;
     pageQueues.dequeue(pg);
     pageQueues.dropWiring(pg);
     physMem.free(pg);
+    if (wanted) {
+      pg.wakeup(); // sleepers find the page free (not busy) and look again
+    }
   }
 
   /**
@@ -183,19 +216,20 @@ public final class Uvm {
   public void pageUnbusy(VmPage pg) {
     UvmPanic.check((pg.flags & VmPage.PG_BUSY) != 0, "uvm_page_unbusy: page not busy");
     UvmPanic.check((pg.flags & VmPage.PG_PAGEOUT) == 0, "uvm_page_unbusy: page under page-out");
-    if ((pg.flags & VmPage.PG_WANTED) != 0) {
-      pg.wakeup();
-    }
     if ((pg.flags & VmPage.PG_RELEASED) != 0) {
       UvmPanic.check(
           pg.object != null || (pg.anon != null && pg.anon.ref > 0),
           "uvm_page_unbusy: released page of a dead anon");
       pg.flags &= ~VmPage.PG_RELEASED;
       Pmap.pageProtect(pg, Prot.NONE);
-      pageFree(pg);
+      pageFree(pg); // wakes the sleepers once the page is free
     } else {
       UvmPanic.check((pg.flags & VmPage.PG_FAKE) == 0, "uvm_page_unbusy: page still PG_FAKE");
+      boolean wanted = (pg.flags & VmPage.PG_WANTED) != 0;
       pg.flags &= ~(VmPage.PG_WANTED | VmPage.PG_BUSY);
+      if (wanted) {
+        pg.wakeup(); // after clearing PG_BUSY, so that a lock-free sleeper sees it clear
+      }
     }
   }
 
@@ -211,6 +245,7 @@ public final class Uvm {
 
   /** uvm_pagecopy: copies the contents of {@code src} into {@code dst}; clears PG_CLEAN on dst. */
   // uvm_page.c: uvm_pagecopy
+  @Override
   public void pageCopy(VmPage src, VmPage dst) {
     dst.flags &= ~VmPage.PG_CLEAN;
     physMem.copy(src, dst);
@@ -222,6 +257,7 @@ public final class Uvm {
 
   /** uvm_pageactivate: puts {@code pg} on the active queue (page-queue lock taken inside). */
   // uvm_page.c: uvm_pageactivate
+  @Override
   public void pageActivate(VmPage pg) {
     pageQueues.activate(pg);
   }
@@ -260,6 +296,7 @@ public final class Uvm {
 
   /** pmap_page_protect: lowers every mapping of {@code pg} to {@code prot}; NONE removes them. */
   // pmap.c: pmap_page_protect
+  @Override
   public void pageProtect(VmPage pg, int prot) {
     Pmap.pageProtect(pg, prot);
   }
@@ -268,22 +305,58 @@ public final class Uvm {
   // swap and memory shortage
 
   /**
-   * uvm_swap_free(slot, 1). With no swap device configured no slot can exist, so a call is a bug.
+   * uvm_swap_free(slot, 1), through the swap layer. With no swap layer no slot can exist, so a call
+   * is a bug.
    */
   // uvm_swap.c: uvm_swap_free
+  @Override
   public void swapFree(int slot) {
-    throw new UvmPanic("uvm_swap_free: slot " + slot + " freed but no swap device is configured");
+    SwapService s = swap;
+    if (s == null) {
+      throw new UvmPanic("uvm_swap_free: slot " + slot + " freed but no swap device is configured");
+    }
+    s.swapFree(slot);
+  }
+
+  /** uvmexp.swpgonly--, through the swap layer; without one no page can live only in swap. */
+  @Override
+  public void swapOnlyFreed() {
+    SwapService s = swap;
+    if (s == null) {
+      throw new UvmPanic("swpgonly--: a swap-only page freed but no swap device is configured");
+    }
+    s.swapOnlyFreed();
   }
 
   /**
-   * uvm_anon_pagein: with no swap device there is nothing to page in from; reports failure.
+   * uvm_anon_pagein, through the swap layer. Without one there is nothing to page in from: the anon
+   * is unlocked and the page-in reported failed.
    *
-   * @return false
+   * <p>=> anon locked on entry, unlocked on return.
    */
   // uvm_anon.c: uvm_anon_pagein
+  @Override
   public boolean anonPagein(Anon anon) {
+    SwapService s = swap;
+    if (s != null) {
+      return s.anonPagein(anon);
+    }
+    anon.unlock();
     log.warn("uvm_anon_pagein: no swap device to page in from");
     return false;
+  }
+
+  /**
+   * UVM_UNLOCK_AND_WAIT for a caller that holds no lock: sleeps until {@code pg} is not busy.
+   *
+   * <p>=> PG_WANTED set by the caller, every lock released.
+   */
+  @Override
+  public void pageWait(VmPage pg, String wmsg) {
+    if (log.isDebugEnabled()) {
+      log.debug("pageWait({}) on frame {}", wmsg, pg.frame);
+    }
+    pg.waitUnbusy(wmsg);
   }
 
   /**
@@ -293,6 +366,7 @@ public final class Uvm {
    * @param wmsg the waiter's wait-channel message, e.g. {@code "flt_noram1"}
    */
   // uvm_pdaemon.c: uvm_wait
+  @Override
   public void waitForMemory(String wmsg) {
     exp.pdwoke++;
     Runnable pd = pageDaemon;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
@@ -34,6 +35,108 @@ class UvmTest {
     assertThatThrownBy(() -> UvmConfig.ofRam(100)).hasMessageContaining("RAM size 100");
     assertThatThrownBy(() -> new UvmConfig(64 * P, 10, 5)).hasMessageContaining("freeTarget");
     assertThatThrownBy(() -> new UvmConfig(64 * P, -1, 0)).hasMessageContaining("negative");
+  }
+
+  @Test
+  void anonPagesAreOwnedBusyAndFreedThroughTheAnon() {
+    Uvm uvm = new Uvm(UvmConfig.ofRam(16 * P));
+    Anon anon = Anon.alloc(uvm); // returned locked, ref 1
+    VmPage pg = uvm.pageAlloc(anon);
+    assertThat(pg.anon).isSameAs(anon);
+    assertThat(anon.page).isSameAs(pg);
+    assertThat(pg.flags).isEqualTo(VmPage.PG_BUSY | VmPage.PG_CLEAN | VmPage.PG_FAKE);
+    assertThat(pg.pqflags).isEqualTo(VmPage.PQ_ANON);
+    assertThat(uvm.exp().anonpages).isEqualTo(1);
+    assertThatThrownBy(() -> uvm.pageAlloc(anon)).hasMessageContaining("already has a page");
+    uvm.check();
+
+    pg.flags &= ~VmPage.PG_FAKE;
+    uvm.pageUnbusy(pg);
+    uvm.pageActivate(pg);
+    Pmap pmap = new Pmap(uvm);
+    pmap.enter(0x1000, pg, Prot.RW, false);
+    anon.unlock();
+    anon.ref = 0;
+    anon.free(uvm); // uvm_anfree: unmaps and frees the page through UvmServices
+    assertThat(pg.isFree()).isTrue();
+    assertThat(pmap.extract(0x1000)).isNull();
+    assertThat(anon.page).isNull();
+    assertThat(uvm.exp().anonpages).isZero();
+    assertThat(uvm.exp().active).isZero();
+    assertThat(uvm.allocator().liveTotal()).isZero();
+    uvm.check();
+  }
+
+  @Test
+  void anonPageAllocNeedsTheAnonLockedAndFailsWhenRamIsFull() {
+    Uvm uvm = new Uvm(UvmConfig.ofRam(4 * P));
+    Anon anon = Anon.alloc(uvm);
+    anon.unlock();
+    assertThatThrownBy(() -> uvm.pageAlloc(anon)).hasMessageContaining("not locked");
+    anon.lock();
+    while (uvm.physMem().alloc() != null) {
+      // exhaust RAM
+    }
+    assertThat(uvm.pageAlloc(anon)).isNull();
+    assertThat(anon.page).isNull();
+    assertThat(uvm.exp().anonpages).isZero();
+  }
+
+  @Test
+  void withoutSwapPageinFailsAndUnlocksAndSwapOnlyFreedPanics() {
+    Uvm uvm = new Uvm(UvmConfig.ofRam(4 * P));
+    Anon anon = Anon.alloc(uvm);
+    assertThat(uvm.anonPagein(anon)).isFalse();
+    assertThat(anon.isLocked()).isFalse();
+    assertThatThrownBy(uvm::swapOnlyFreed).hasMessageContaining("no swap device");
+  }
+
+  @Test
+  void aSwapServiceReceivesTheSwapCalls() {
+    Uvm uvm = new Uvm(UvmConfig.ofRam(4 * P));
+    List<String> calls = new ArrayList<>();
+    uvm.setSwapService(
+        new SwapService() {
+          @Override
+          public void swapFree(int slot) {
+            calls.add("free " + slot);
+          }
+
+          @Override
+          public void swapOnlyFreed() {
+            calls.add("only");
+          }
+
+          @Override
+          public boolean anonPagein(Anon anon) {
+            calls.add("pagein");
+            anon.unlock();
+            return true;
+          }
+        });
+    uvm.swapFree(5);
+    uvm.swapOnlyFreed();
+    assertThat(uvm.anonPagein(Anon.alloc(uvm))).isTrue();
+    assertThat(calls).containsExactly("free 5", "only", "pagein");
+  }
+
+  @Test
+  void pageWaitReturnsWhenTheOwnerUnbusies() throws Exception {
+    Uvm uvm = new Uvm(UvmConfig.ofRam(16 * P));
+    FileObject obj = new FileObject(uvm, new byte[0]);
+    VmPage pg = uvm.pageAllocObject(obj, 0);
+    pg.flags &= ~VmPage.PG_FAKE;
+    pg.flags |= VmPage.PG_WANTED;
+    Thread waiter = new Thread(() -> uvm.pageWait(pg, "test"));
+    waiter.start();
+    while (pg.sleepers() == 0 && waiter.isAlive()) {
+      Thread.onSpinWait();
+    }
+    assertThat(waiter.isAlive()).isTrue();
+    uvm.pageUnbusy(pg);
+    waiter.join(10_000);
+    assertThat(waiter.isAlive()).isFalse();
+    uvm.pageWait(pg, "not busy"); // returns at once
   }
 
   @Test

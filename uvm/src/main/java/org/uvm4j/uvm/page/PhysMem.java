@@ -154,7 +154,6 @@ public final class PhysMem {
     UvmPanic.check(pg.wireCount == 0, "PhysMem.free: page still wired");
     UvmPanic.check(pg.loanCount == 0, "PhysMem.free: page still loaned");
     UvmPanic.check(!pg.mdpage.isMapped(), "PhysMem.free: page still mapped");
-    UvmPanic.check(pg.sleepers() == 0, "PhysMem.free: threads still sleep on the page");
     rewriting(pg);
     pg.anon = null;
     pg.object = null;

@@ -1,6 +1,5 @@
 package org.uvm4j.uvm.page;
 
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Anon;
@@ -18,7 +17,8 @@ import org.uvm4j.uvm.pmap.PmapPage;
  * <p>Busy pages are the sleep primitive: whoever sets {@link #PG_BUSY} owns the page; others set
  * {@link #PG_WANTED} and call {@link #unlockAndWait} with the owner's lock held, which releases it
  * and sleeps atomically ({@code UVM_UNLOCK_AND_WAIT}); the owner wakes them with {@link #wakeup}
- * while holding the same lock.
+ * while holding the same lock. Sleepers wait on a per-page monitor (the {@code wakeup(pg)}
+ * channel).
  */
 public final class VmPage {
   /** PG_BUSY: owned by someone doing I/O or set-up; others must wait. */
@@ -56,6 +56,9 @@ public final class VmPage {
 
   /** PQ_INACTIVE: on the inactive queue (clock policy). */
   public static final int PQ_INACTIVE = 0x0200;
+
+  /** How often {@link #waitUnbusy} re-reads PG_BUSY if no wakeup came (milliseconds). */
+  private static final long UNBUSY_RECHECK_MS = 10;
 
   /** PQ_ACTIVE or PQ_INACTIVE: the page is on a paging queue. */
   public static final int PQ_QUEUED = PQ_ACTIVE | PQ_INACTIVE;
@@ -98,15 +101,15 @@ public final class VmPage {
 
   VmPage pqNext;
 
-  /** The lock the current sleepers wait under, and their condition (both lazily made). */
-  private ReentrantLock waitLock;
+  /** Monitor of the page's sleepers ({@code wakeup(pg)} channel); guards the two fields below. */
+  private final Object waitChannel = new Object();
 
-  private Condition waitCond;
-
-  /** Number of {@link #wakeup} calls so far: a sleeper returns once it changes. */
+  /**
+   * Number of {@link #wakeup} calls so far: an {@link #unlockAndWait} sleeper waits for a change.
+   */
   private long wakeups;
 
-  /** Sleepers currently in {@link #unlockAndWait}. */
+  /** Threads sleeping on the page now. */
   private int sleepers;
 
   /** Creates the record of frame {@code frame}; only the physical-memory allocator does this. */
@@ -140,11 +143,13 @@ public final class VmPage {
   }
 
   /**
-   * UVM_UNLOCK_AND_WAIT(pg, lock, ...): sleep until the page's owner calls {@link #wakeup},
-   * releasing {@code ownerLock} atomically with going to sleep.
+   * UVM_UNLOCK_AND_WAIT(pg, lock, ...): sleeps until the page's owner calls {@link #wakeup},
+   * releasing {@code ownerLock} atomically with going to sleep (a wakeup between the two cannot be
+   * lost: the waker needs {@code ownerLock} to change the page, and the sleeper is registered on
+   * the page's channel before it lets the lock go).
    *
    * <p>=> {@code ownerLock} (the lock of the page's owner, anon or object) held once by the caller;
-   * the page busy. The caller has set {@link #PG_WANTED} or this sets it. <br>
+   * the page busy. Sets {@link #PG_WANTED}. <br>
    * => returns with {@code ownerLock} released; the page may have been freed or changed meanwhile:
    * the caller must look it up again.
    */
@@ -152,49 +157,72 @@ public final class VmPage {
     UvmPanic.check(ownerLock.isHeldByCurrentThread(), "UVM_UNLOCK_AND_WAIT: owner lock not held");
     UvmPanic.check(ownerLock.getHoldCount() == 1, "UVM_UNLOCK_AND_WAIT: owner lock held twice");
     UvmPanic.check((flags & PG_BUSY) != 0, "UVM_UNLOCK_AND_WAIT: page not busy");
-    if (waitLock != ownerLock) {
-      UvmPanic.check(sleepers == 0, "UVM_UNLOCK_AND_WAIT: sleepers under another lock");
-      waitLock = ownerLock;
-      waitCond = ownerLock.newCondition();
-    }
     flags |= PG_WANTED;
-    long seen = wakeups;
-    sleepers++;
     boolean interrupted = false;
-    try {
-      while (wakeups == seen) {
-        try {
-          waitCond.await();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      sleepers--;
+    synchronized (waitChannel) {
+      long seen = wakeups;
+      sleepers++;
       ownerLock.unlock();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+      try {
+        while (wakeups == seen) {
+          try {
+            waitChannel.wait();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } finally {
+        sleepers--;
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
   /**
-   * wakeup(pg): wakes every sleeper of {@link #unlockAndWait} and clears {@link #PG_WANTED}.
-   *
-   * <p>=> the owner's lock held (the one the sleepers passed), if anyone sleeps.
+   * Sleeps until the page is not {@link #PG_BUSY}, holding no lock (the amap layer's {@code
+   * pageWait}: the caller set {@link #PG_WANTED} and released everything, and restarts afterwards).
+   * The owner may wake sleepers just before clearing PG_BUSY (NetBSD's order), so the sleeper also
+   * re-reads the flag periodically.
    */
+  public void waitUnbusy(String wmsg) {
+    boolean interrupted = false;
+    synchronized (waitChannel) {
+      sleepers++;
+      try {
+        while ((flags & PG_BUSY) != 0) {
+          try {
+            waitChannel.wait(UNBUSY_RECHECK_MS);
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } finally {
+        sleepers--;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** wakeup(pg): clears {@link #PG_WANTED} and wakes every thread sleeping on the page. */
   public void wakeup() {
     flags &= ~PG_WANTED;
-    wakeups++;
-    if (sleepers > 0) {
-      UvmPanic.check(waitLock.isHeldByCurrentThread(), "wakeup: sleepers' lock not held");
-      waitCond.signalAll();
+    synchronized (waitChannel) {
+      wakeups++;
+      if (sleepers > 0) {
+        waitChannel.notifyAll();
+      }
     }
   }
 
   /** Number of threads sleeping on the page now (for tests and the audit). */
   public int sleepers() {
-    return sleepers;
+    synchronized (waitChannel) {
+      return sleepers;
+    }
   }
 
   @Override
