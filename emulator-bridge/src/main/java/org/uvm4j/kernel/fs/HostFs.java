@@ -1,0 +1,178 @@
+package org.uvm4j.kernel.fs;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import org.uvm4j.uvm.Errno;
+
+/**
+ * The host file system as guests see it: mounted read-only. Paths are host paths; relative ones
+ * resolve against a working directory (the launcher's). Opening for writing, creating or truncating
+ * fails as on a read-only mount (EROFS; EEXIST first for O_CREAT|O_EXCL on an existing file).
+ */
+public final class HostFs {
+  /** {@code AT_FDCWD}. */
+  public static final int AT_FDCWD = -100;
+
+  /** The result of a lookup: an open file or a positive errno. */
+  public record Opened(OpenFile file, int errno) {}
+
+  /** The result of a stat: attributes or a positive errno. */
+  public record Stated(Stat stat, int errno) {}
+
+  private final Path cwd;
+
+  public HostFs(Path cwd) {
+    this.cwd = cwd.toAbsolutePath().normalize();
+  }
+
+  /** The working directory as an absolute host path. */
+  public Path cwd() {
+    return cwd;
+  }
+
+  /** Resolves a guest path against {@code base} (the cwd or a directory descriptor's path). */
+  public static Path resolve(Path base, String path) {
+    return base.resolve(path);
+  }
+
+  /**
+   * open/openat on a host path.
+   *
+   * @param base the directory relative paths start from
+   */
+  public Opened open(Path base, String path, int flags) {
+    if (path.isEmpty()) {
+      return new Opened(null, Errno.ENOENT);
+    }
+    Path p;
+    try {
+      p = resolve(base, path);
+    } catch (InvalidPathException e) {
+      return new Opened(null, Errno.ENOENT);
+    }
+    boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0;
+    LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    boolean exists = Files.exists(p, opts);
+    if ((flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE) {
+      return new Opened(null, exists && !Files.isDirectory(p) ? Errno.ENOTDIR : Errno.EROFS);
+    }
+    if ((flags & OpenFlags.O_CREAT) != 0) {
+      if (exists && (flags & OpenFlags.O_EXCL) != 0) {
+        return new Opened(null, Errno.EEXIST);
+      }
+      if (!exists) {
+        Stated parent = stat(p.getParent() == null ? p : p.getParent(), true);
+        return new Opened(null, parent.errno() != 0 ? parent.errno() : Errno.EROFS);
+      }
+    }
+    Stated st = stat(p, follow);
+    if (st.errno() != 0) {
+      return new Opened(null, st.errno());
+    }
+    boolean dir = (st.stat().mode() & Stat.S_IFMT) == Stat.S_IFDIR;
+    if (dir && OpenFlags.writable(flags)) {
+      return new Opened(null, Errno.EISDIR);
+    }
+    if (OpenFlags.writable(flags) || (flags & OpenFlags.O_TRUNC) != 0) {
+      return new Opened(null, Errno.EROFS);
+    }
+    if ((flags & OpenFlags.O_DIRECTORY) != 0 && !dir) {
+      return new Opened(null, Errno.ENOTDIR);
+    }
+    if (dir) {
+      if (!Files.isReadable(p)) {
+        return new Opened(null, Errno.EACCES);
+      }
+      return new Opened(new HostDirectory(p, st.stat(), flags), 0);
+    }
+    try {
+      FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+      return new Opened(new HostFile(p, ch, st.stat(), flags), 0);
+    } catch (IOException | SecurityException e) {
+      return new Opened(null, errnoOf(e));
+    }
+  }
+
+  /** stat/lstat of a host path. */
+  public Stated stat(Path p, boolean follow) {
+    LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    try {
+      try {
+        Map<String, Object> a = Files.readAttributes(p, "unix:*", opts);
+        FileTime mtime = (FileTime) a.get("lastModifiedTime");
+        long nanos = mtime.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        long size = (Long) a.get("size");
+        return new Stated(
+            new Stat(
+                ((Number) a.get("dev")).longValue(),
+                ((Number) a.get("ino")).longValue(),
+                ((Number) a.get("nlink")).longValue(),
+                (Integer) a.get("mode"),
+                (Integer) a.get("uid"),
+                (Integer) a.get("gid"),
+                ((Number) a.get("rdev")).longValue(),
+                size,
+                4096,
+                (size + 511) / 512,
+                Math.floorDiv(nanos, 1_000_000_000L),
+                Math.floorMod(nanos, 1_000_000_000L)),
+            0);
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, opts);
+        int type = a.isDirectory() ? Stat.S_IFDIR : a.isRegularFile() ? Stat.S_IFREG : Stat.S_IFCHR;
+        long secs = a.lastModifiedTime().toMillis() / 1000;
+        return new Stated(
+            new Stat(
+                0, 0, 1, type | 0444, 0, 0, 0, a.size(), 4096, (a.size() + 511) / 512, secs, 0),
+            0);
+      }
+    } catch (IOException | SecurityException e) {
+      return new Stated(null, errnoOf(e));
+    }
+  }
+
+  /** The errno Linux would give for a host I/O failure. */
+  static int errnoOf(Exception e) {
+    if (e instanceof NoSuchFileException) {
+      return Errno.ENOENT;
+    }
+    if (e instanceof AccessDeniedException || e instanceof SecurityException) {
+      return Errno.EACCES;
+    }
+    if (e instanceof NotDirectoryException) {
+      return Errno.ENOTDIR;
+    }
+    if (e instanceof FileSystemLoopException) {
+      return Errno.ELOOP;
+    }
+    if (e instanceof FileSystemException fse && fse.getReason() != null) {
+      String r = fse.getReason();
+      if (r.contains("Not a directory")) {
+        return Errno.ENOTDIR;
+      }
+      if (r.contains("symbolic links")) {
+        return Errno.ELOOP;
+      }
+      if (r.contains("name too long")) {
+        return Errno.ENAMETOOLONG;
+      }
+      if (r.contains("Is a directory")) {
+        return Errno.EISDIR;
+      }
+    }
+    return Errno.EIO;
+  }
+}

@@ -1,0 +1,122 @@
+package org.uvm4j.kernel.fs;
+
+import org.uvm4j.uvm.Errno;
+
+/**
+ * An open file description ({@code struct file}): what descriptors point to. {@code dup} and {@code
+ * fork} share one description (its offset and status flags); it is closed when its last descriptor
+ * goes.
+ *
+ * <p>I/O methods return a byte count (0 or more), a negated {@link Errno}, or {@link #WOULD_BLOCK}
+ * when a blocking descriptor must wait: the caller then sleeps on {@link #readChannel()} or {@link
+ * #writeChannel()} and retries.
+ */
+public abstract class OpenFile {
+  /** Returned by {@link #read}/{@link #write} when the caller must sleep and retry. */
+  public static final long WOULD_BLOCK = Long.MIN_VALUE;
+
+  private int refs = 1;
+  private int statusFlags;
+
+  protected OpenFile(int flags) {
+    this.statusFlags =
+        flags
+            & ~(OpenFlags.O_CLOEXEC
+                | OpenFlags.O_CREAT
+                | OpenFlags.O_EXCL
+                | OpenFlags.O_TRUNC
+                | OpenFlags.O_NOCTTY);
+  }
+
+  /** The status flags (access mode, O_APPEND, O_NONBLOCK…) as F_GETFL reports them. */
+  public int statusFlags() {
+    return statusFlags;
+  }
+
+  /** F_SETFL: only O_APPEND and O_NONBLOCK can change. */
+  public void setStatusFlags(int flags) {
+    int changeable = OpenFlags.O_APPEND | OpenFlags.O_NONBLOCK;
+    statusFlags = (statusFlags & ~changeable) | (flags & changeable);
+  }
+
+  public boolean nonBlocking() {
+    return (statusFlags & OpenFlags.O_NONBLOCK) != 0;
+  }
+
+  public boolean readable() {
+    return OpenFlags.readable(statusFlags);
+  }
+
+  public boolean writable() {
+    return OpenFlags.writable(statusFlags);
+  }
+
+  /** One more descriptor refers to this description (dup, fork). */
+  public final void reference() {
+    if (refs <= 0) {
+      throw new IllegalStateException("reference to a closed file " + this);
+    }
+    refs++;
+  }
+
+  /** One descriptor stopped referring to it; the last one closes it. */
+  public final void release() {
+    if (refs <= 0) {
+      throw new IllegalStateException("release of a closed file " + this);
+    }
+    if (--refs == 0) {
+      closed();
+    }
+  }
+
+  /** Number of descriptors referring to this description. */
+  public final int refs() {
+    return refs;
+  }
+
+  /** Reads up to {@code len} bytes at the current offset. */
+  public abstract long read(byte[] buf, int off, int len);
+
+  /**
+   * Writes up to {@code len} bytes at the current offset (or the end with O_APPEND).
+   *
+   * @param atomic the whole request is at most PIPE_BUF bytes and must not be split (pipes)
+   */
+  public abstract long write(byte[] buf, int off, int len, boolean atomic);
+
+  /** pread64: reads at {@code offset} without moving the file offset; ESPIPE if not seekable. */
+  public long pread(byte[] buf, int off, int len, long offset) {
+    return -Errno.ESPIPE;
+  }
+
+  /** lseek; ESPIPE if not seekable. */
+  public long lseek(long offset, int whence) {
+    return -Errno.ESPIPE;
+  }
+
+  /** What fstat reports. */
+  public abstract Stat stat();
+
+  /** True when this is a terminal (ioctl TCGETS would succeed on Linux). */
+  public boolean isTerminal() {
+    return false;
+  }
+
+  /** What a reader sleeps on. */
+  public WaitChannel readChannel() {
+    return null;
+  }
+
+  /** What a writer sleeps on. */
+  public WaitChannel writeChannel() {
+    return null;
+  }
+
+  /** True when a failed write with EPIPE must also raise SIGPIPE at the writer. */
+  public boolean raisesSigpipe() {
+    return false;
+  }
+
+  /** Called once, when the last descriptor is gone. */
+  protected abstract void closed();
+}
