@@ -48,6 +48,9 @@ public final class PageDaemon implements Runnable {
   private final VmPage[] batch = new VmPage[BATCH];
   private boolean running;
 
+  /** Failed cluster writes when this run started. */
+  private long runWriteErrors;
+
   /** Pages looked at by the last {@link #chooseBatch}. */
   private int lastSeen;
 
@@ -107,6 +110,7 @@ public final class PageDaemon implements Runnable {
     }
     running = true;
     int before = mem.freeCount();
+    runWriteErrors = pager == null ? 0 : pager.writeErrors();
     try {
       for (int pass = 0; pass < 4 && shortage() > 0; pass++) {
         // uvmpdpol_balancequeue: keep the inactive queue fed
@@ -114,6 +118,9 @@ public final class PageDaemon implements Runnable {
         int progress = scanInactive();
         if (pager != null) {
           pager.clusterFlush();
+          if (writeFailed()) {
+            break; // the device failed a write: do not burn more slots in this run
+          }
         }
         if (progress == 0 && queues.activeCount() == 0) {
           break;
@@ -136,6 +143,10 @@ public final class PageDaemon implements Runnable {
           queues.inactiveCount());
     }
     return Math.max(freed, 0);
+  }
+
+  private boolean writeFailed() {
+    return pager != null && pager.writeErrors() != runWriteErrors;
   }
 
   /** Frames still to free to reach the target, counting pages waiting in the open cluster. */
@@ -187,7 +198,7 @@ public final class PageDaemon implements Runnable {
       for (int i = 0; i < n; i++) {
         VmPage pg = batch[i];
         batch[i] = null;
-        if (shortage() > 0 && tryPageout(pg)) {
+        if (shortage() > 0 && !writeFailed() && tryPageout(pg)) {
           taken++;
         }
       }

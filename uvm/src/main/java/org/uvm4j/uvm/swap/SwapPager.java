@@ -41,6 +41,9 @@ public final class SwapPager implements SwapService {
       ByteBuffer.allocateDirect(MAXCLUSTER * PhysMem.PAGE_SIZE + PhysMem.PAGE_SIZE)
           .alignedSlice(PhysMem.PAGE_SIZE);
 
+  /** Clusters whose write failed (their pages were kept). */
+  private long writeErrors;
+
   /** Frames that a swap-off page-in leaves free (it fails with ENOMEM rather than take them). */
   private int reserve;
 
@@ -156,6 +159,11 @@ public final class SwapPager implements SwapService {
     return true;
   }
 
+  /** Number of cluster writes that failed so far. */
+  public long writeErrors() {
+    return writeErrors;
+  }
+
   /** Pages in the open cluster. */
   public int clusterPages() {
     return swcNused;
@@ -208,6 +216,7 @@ public final class SwapPager implements SwapService {
     if (error == 0) {
       exp.pgswapout += n;
     } else {
+      writeErrors++;
       log.warn("page-out of {} pages to slots [{}, {}) failed: pages kept", n, base, base + n);
     }
     if (log.isDebugEnabled()) {
