@@ -66,11 +66,11 @@ public final class LogSink implements TraceSink {
         if (MAP.isDebugEnabled()) {
           UnmapRecord u = (UnmapRecord) r;
           MAP.debug(
-              "{} munmap({}-{}) = {}: {} resident pages unmapped, {} frames freed",
+              "{} munmap({}-{}): {} entries, {} resident pages unmapped, {} frames freed",
               prefix(r),
               Hex.of(u.start()),
               Hex.of(u.end()),
-              u.errno(),
+              u.entries(),
               u.residentUnmapped(),
               u.pagesFreed());
         }
@@ -79,14 +79,14 @@ public final class LogSink implements TraceSink {
         if (MAP.isDebugEnabled()) {
           ProtectRecord p = (ProtectRecord) r;
           MAP.debug(
-              "{} mprotect({}-{}, {}) = {}: resident {} -> {}",
+              "{} mprotect({}-{}, {}) = {}: {} entries, {} resident pages",
               prefix(r),
               Hex.of(p.start()),
               Hex.of(p.end()),
               org.uvm4j.uvm.Prot.toString(p.prot()),
               p.errno(),
-              p.residentBefore(),
-              p.residentAfter());
+              p.entries(),
+              p.resident());
         }
       }
       case PAGEOUT -> {

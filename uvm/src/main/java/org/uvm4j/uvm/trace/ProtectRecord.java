@@ -3,14 +3,16 @@ package org.uvm4j.uvm.trace;
 import org.uvm4j.uvm.Prot;
 
 /**
- * The trace record of one mprotect.
+ * The trace record of one mprotect that changed protections (a call refused with EINVAL, ENOMEM or
+ * EACCES changes nothing and makes no record). {@code errno} is that of re-wiring a wired range
+ * made writable, normally 0.
  *
  * @param start first address
  * @param end end of the range (exclusive)
  * @param prot the protection asked for ({@link Prot} bits)
  * @param errno 0, or the error the call returned
- * @param residentBefore pages of the range mapped in the pmap before the call
- * @param residentAfter pages of the range mapped after it (a downgrade keeps them, read-only)
+ * @param entries map entries in the range afterwards
+ * @param resident pages of the range mapped in the process's pmap afterwards
  * @param costNanos host time the call took
  */
 public record ProtectRecord(
@@ -22,8 +24,8 @@ public record ProtectRecord(
     long end,
     int prot,
     int errno,
-    long residentBefore,
-    long residentAfter,
+    int entries,
+    long resident,
     long costNanos)
     implements TraceRecord {
 
@@ -38,8 +40,8 @@ public record ProtectRecord(
     out.hex("end", end);
     out.text("prot", Prot.toString(prot));
     out.number("errno", errno);
-    out.number("resident_before", residentBefore);
-    out.number("resident_after", residentAfter);
+    out.number("entries", entries);
+    out.number("resident", resident);
     out.number("cost_ns", costNanos);
   }
 

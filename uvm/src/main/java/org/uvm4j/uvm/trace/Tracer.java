@@ -3,6 +3,17 @@ package org.uvm4j.uvm.trace;
 import java.io.IOException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Uvm;
+import org.uvm4j.uvm.amap.Amap;
+import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.fault.FaultCase;
+import org.uvm4j.uvm.fault.FaultHandler;
+import org.uvm4j.uvm.fault.FaultInfo;
+import org.uvm4j.uvm.fault.FaultObserver;
+import org.uvm4j.uvm.map.Inheritance;
+import org.uvm4j.uvm.map.VmMap;
+import org.uvm4j.uvm.map.VmMapEntry;
+import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.trace.ProcRecord.ProcEvent;
 
 /**
@@ -18,7 +29,7 @@ import org.uvm4j.uvm.trace.ProcRecord.ProcEvent;
  * <p>A sink that fails (disk full) is dropped with one warning, the machine goes on, and {@link
  * #close()} reports the failure.
  */
-public final class Tracer implements AutoCloseable {
+public final class Tracer implements FaultObserver, AutoCloseable {
   private static final Logger log = LogManager.getLogger("uvm.trace");
 
   private final TraceSink sink;
@@ -30,10 +41,25 @@ public final class Tracer implements AutoCloseable {
   private long written;
   private IOException error;
   private boolean closed;
+  private Uvm attachedUvm;
+  private FaultHandler attachedHandler;
 
   public Tracer(TraceSink sink, TraceFilter filter) {
     this.sink = sink;
     this.filter = filter;
+  }
+
+  /**
+   * Turns tracing on for a machine: {@code uvm}'s map operations, paging and kernel hooks report
+   * here, and {@code handler} fills its fault record and calls {@link #faultDone}. {@link #close()}
+   * turns it off again.
+   */
+  public void attach(Uvm uvm, FaultHandler handler) {
+    uvm.setTracer(this);
+    handler.setObserver(this);
+    handler.setTracing(true);
+    attachedUvm = uvm;
+    attachedHandler = handler;
   }
 
   /** Where pid, pc and virtual time come from (the kernel and machine set it). */
@@ -71,6 +97,77 @@ public final class Tracer implements AutoCloseable {
 
   // ---- faults ----
 
+  /** Copies the handler's record of the fault that just ended into the trace. */
+  @Override
+  public void faultDone(FaultInfo info) {
+    long end = System.nanoTime();
+    FaultRecord f = beginFault();
+    f.va = info.va();
+    f.access = info.access();
+    f.wire = info.wire();
+    if (info.entryStart() >= 0) {
+      f.entryStart = info.entryStart();
+      f.entryEnd = info.entryEnd();
+      f.entryProt = info.entryProt();
+      f.entryMaxProt = info.entryMaxProt();
+      f.entryInheritance = info.entryInheritance();
+      f.entryFlags = info.entryFlags();
+      f.entryWiredCount = info.entryWiredCount();
+    }
+    f.path = path(info.faultCase());
+    f.amapId = info.amapId();
+    if (info.amapCopied() && info.amapId() >= 0) {
+      int before = info.amapBeforeCopy();
+      f.amapCopy =
+          before < 0 ? AmapCopy.NEW : before == info.amapId() ? AmapCopy.TAKEOVER : AmapCopy.COPY;
+    }
+    f.pagedIn = info.pagedIn();
+    f.neighbours = info.neighbours();
+    if (f.amapId >= 0) {
+      f.amapSlot = info.amapSlot();
+      f.amapRef = info.amapRef();
+      f.amapShared = info.amapShared();
+    }
+    f.anonId = info.foundAnonId();
+    if (f.anonId >= 0) {
+      f.anonRefBefore = info.anonRefBefore();
+      f.anonRefAfter = info.anonRefAfter();
+    }
+    if (f.path == FaultPath.ANON_COW
+        || f.path == FaultPath.OBJECT_COW
+        || f.path == FaultPath.ZERO_FILL) {
+      f.newAnonId = info.anonId();
+    }
+    f.frame = info.frame();
+    f.enterProt = info.enterProt();
+    f.outcome = outcome(info.result());
+    f.memoryWaits = info.memoryWaits();
+    f.refaults = info.refaults();
+    f.costNanos = end - info.startNanos();
+    commitFault(f);
+  }
+
+  private static FaultPath path(FaultCase c) {
+    return switch (c) {
+      case NONE -> FaultPath.NONE;
+      case ANON -> FaultPath.ANON;
+      case ANON_COW -> FaultPath.ANON_COW;
+      case OBJECT -> FaultPath.OBJECT;
+      case OBJECT_COW -> FaultPath.OBJECT_COW;
+      case ZERO_FILL -> FaultPath.ZERO_FILL;
+    };
+  }
+
+  private static Outcome outcome(org.uvm4j.uvm.fault.FaultResult r) {
+    return switch (r) {
+      case OK -> Outcome.RESOLVED;
+      case SEGV_MAPERR -> Outcome.SEGV_MAPERR;
+      case SEGV_ACCERR -> Outcome.SEGV_ACCERR;
+      case BUS -> Outcome.SIGBUS;
+      case OOM -> Outcome.OOM;
+    };
+  }
+
   /**
    * The fault record to fill for the fault that just ended, cleared, with its header and pc
    * stamped; {@link #commitFault} then writes it.
@@ -97,9 +194,23 @@ public final class Tracer implements AutoCloseable {
 
   // ---- map operations ----
 
-  /** munmap of {@code [start, end)} ended with {@code errno}. */
-  public void munmap(
-      long start, long end, int errno, long residentUnmapped, long pagesFreed, long t0) {
+  private long opResident;
+  private long opFree;
+
+  /**
+   * Called as a munmap or mprotect of {@code vm} begins (after its arguments were checked): notes
+   * what the record will compare against. Map operations do not nest.
+   *
+   * @return the start time to pass back
+   */
+  public long mapOpBegin(Vmspace vm) {
+    opResident = vm.pmap().residentCount();
+    opFree = vm.uvm().exp().free;
+    return System.nanoTime();
+  }
+
+  /** munmap of {@code [start, end)} removed {@code entries} entries (after {@link #mapOpBegin}). */
+  public void munmap(Vmspace vm, long start, long end, int entries, long t0) {
     long now = System.nanoTime();
     emit(
         new UnmapRecord(
@@ -109,16 +220,24 @@ public final class Tracer implements AutoCloseable {
             context.pid(),
             start,
             end,
-            errno,
-            residentUnmapped,
-            pagesFreed,
+            entries,
+            opResident - vm.pmap().residentCount(),
+            vm.uvm().exp().free - opFree,
             now - t0));
   }
 
-  /** mprotect of {@code [start, end)} to {@code prot} ended with {@code errno}. */
-  public void mprotect(
-      long start, long end, int prot, int errno, long residentBefore, long residentAfter, long t0) {
+  /** mprotect of {@code [start, end)} to {@code prot} returned {@code errno}. */
+  public void mprotect(Vmspace vm, long start, long end, int prot, int errno, long t0) {
     long now = System.nanoTime();
+    int entries = vm.map().entriesIn(start, end).size();
+    long[] resident = {0};
+    vm.pmap()
+        .forEach(
+            (va, pg, p, wired) -> {
+              if (va >= start && va < end) {
+                resident[0]++;
+              }
+            });
     emit(
         new ProtectRecord(
             ++seq,
@@ -129,25 +248,46 @@ public final class Tracer implements AutoCloseable {
             end,
             prot,
             errno,
-            residentBefore,
-            residentAfter,
+            entries,
+            resident[0],
             now - t0));
   }
 
-  /** A fork's summary (see {@link ForkRecord}), the parent being the running process. */
-  public void fork(
-      int entries,
-      int share,
-      int copy,
-      int none,
-      int zero,
-      int amapsShared,
-      int amapsReferenced,
-      int amapsCopied,
-      int pagesCopied,
-      int childEntries,
-      long t0) {
+  /**
+   * uvmspace_fork of {@code parent} (the running process) made {@code child}: summarises it by
+   * comparing the two maps entry by entry (see {@link ForkRecord}).
+   */
+  public void fork(Vmspace parent, Vmspace child, long t0) {
     long now = System.nanoTime();
+    int entries = 0;
+    int[] inherit = new int[Inheritance.values().length];
+    int shared = 0;
+    int referenced = 0;
+    int copied = 0;
+    int pages = 0;
+    VmMap cm = child.map();
+    for (VmMapEntry e : parent.map().entries()) {
+      entries++;
+      inherit[e.inheritance.ordinal()]++;
+      Amap amap = e.aref.amap;
+      if (amap == null) {
+        continue;
+      }
+      if (e.inheritance == Inheritance.SHARE) {
+        shared++;
+      } else if (e.inheritance == Inheritance.COPY) {
+        VmMapEntry ce = cm.lookup(e.start);
+        if (ce == null || ce.aref.amap == null) {
+          continue;
+        }
+        if (ce.aref.amap == amap) {
+          referenced++;
+        } else {
+          copied++;
+          pages += pagesDiffering(e, ce);
+        }
+      }
+    }
     emit(
         new ForkRecord(
             ++seq,
@@ -155,16 +295,38 @@ public final class Tracer implements AutoCloseable {
             now - startNanos,
             context.pid(),
             entries,
-            share,
-            copy,
-            none,
-            zero,
-            amapsShared,
-            amapsReferenced,
-            amapsCopied,
-            pagesCopied,
-            childEntries,
+            inherit[Inheritance.SHARE.ordinal()],
+            inherit[Inheritance.COPY.ordinal()],
+            inherit[Inheritance.NONE.ordinal()],
+            inherit[Inheritance.ZERO.ordinal()],
+            shared,
+            referenced,
+            copied,
+            pages,
+            cm.entryCount(),
             now - t0));
+  }
+
+  /** Pages of the child entry {@code ce} whose anon is not the parent entry {@code e}'s. */
+  private static int pagesDiffering(VmMapEntry e, VmMapEntry ce) {
+    Amap pa = e.aref.amap;
+    Amap ca = ce.aref.amap;
+    int n = 0;
+    pa.lock();
+    ca.lock();
+    try {
+      long len = Math.min(e.end - e.start, ce.end - ce.start);
+      for (long off = 0; off < len; off += VmMap.PAGE_SIZE) {
+        Anon c = ca.lookup(ce.aref, off);
+        if (c != null && c != pa.lookup(e.aref, off)) {
+          n++;
+        }
+      }
+    } finally {
+      ca.unlock();
+      pa.unlock();
+    }
+    return n;
   }
 
   // ---- paging ----
@@ -283,6 +445,13 @@ public final class Tracer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (attachedUvm != null && attachedUvm.tracer() == this) {
+      attachedUvm.setTracer(null);
+    }
+    if (attachedHandler != null) {
+      attachedHandler.setTracing(false);
+      attachedHandler.setObserver(null);
+    }
     try {
       sink.close();
     } catch (IOException e) {

@@ -1,11 +1,12 @@
 package org.uvm4j.uvm.trace;
 
 /**
- * The trace record of one munmap.
+ * The trace record of one munmap that changed the map (a call that fails its argument checks
+ * changes nothing and makes no record).
  *
  * @param start first address (page aligned as the call was given)
  * @param end end of the range (exclusive)
- * @param errno 0, or the error the call returned
+ * @param entries map entries removed (after clipping)
  * @param residentUnmapped pages that were mapped in the process's pmap in the range and are gone
  * @param pagesFreed frames that went back to the free list (pages no other process referenced)
  * @param costNanos host time the call took
@@ -17,7 +18,7 @@ public record UnmapRecord(
     int pid,
     long start,
     long end,
-    int errno,
+    int entries,
     long residentUnmapped,
     long pagesFreed,
     long costNanos)
@@ -32,7 +33,7 @@ public record UnmapRecord(
   public void fields(FieldSink out) {
     out.hex("start", start);
     out.hex("end", end);
-    out.number("errno", errno);
+    out.number("entries", entries);
     out.number("resident_unmapped", residentUnmapped);
     out.number("pages_freed", pagesFreed);
     out.number("cost_ns", costNanos);
