@@ -1,5 +1,6 @@
 package org.uvm4j.uvm.pmap;
 
+import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
@@ -745,7 +746,7 @@ public final class Pmap {
       update();
     }
     if (pendingCount == pendingLeaves.length) {
-      pendingLeaves = java.util.Arrays.copyOf(pendingLeaves, pendingCount * 2);
+      pendingLeaves = Arrays.copyOf(pendingLeaves, pendingCount * 2);
     }
     pendingLeaves[pendingCount++] = key;
   }
