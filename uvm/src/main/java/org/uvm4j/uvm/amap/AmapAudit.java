@@ -118,12 +118,8 @@ public final class AmapAudit {
     if (occupied != a.nused) {
       fail(a, occupied + " occupied slots but nused=" + a.nused);
     }
-    for (int i = 0; i < a.nused; i++) {
-      int s = a.slots[i];
-      if (s < 0 || s >= a.nslot || a.anon[s] == null) {
-        fail(a, "slots[" + i + "]=" + s + " is not an occupied slot");
-      }
-    }
+    // nused occupied slots with distinct back pointers into [0, nused) and slots[bckptr[x]] == x:
+    // slots[0..nused) is exactly a permutation of the occupied slots
     if (a.hasPpref()) {
       if (a.ppref.length != a.maxslot) {
         fail(a, "ppref length " + a.ppref.length + " != maxslot " + a.maxslot);
