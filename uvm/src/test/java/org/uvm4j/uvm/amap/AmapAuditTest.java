@@ -146,6 +146,14 @@ class AmapAuditTest {
   }
 
   @Test
+  void aFreedAmapMustNotBeAudited() {
+    Amap a = svc.amap(1, 0);
+    a.unref(0, 1, false);
+    assertThatThrownBy(a::audit).hasMessageContaining("is freed but still reachable");
+    assertThatThrownBy(() -> AmapAudit.checkAll(List.of(a))).hasMessageContaining("is freed");
+  }
+
+  @Test
   void anonReferenceCountsMustMatchTheSlotsAcrossAmaps() {
     Amap a = svc.amap(2, 0);
     Amap b = svc.amap(2, 0);

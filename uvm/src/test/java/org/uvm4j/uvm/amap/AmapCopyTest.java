@@ -55,9 +55,9 @@ class AmapCopyTest {
   }
 
   /**
-   * Chunking of a large fresh entry [BASE + first, BASE + first + pages) for a fault at page
-   * {@code fault} (entry-relative): the entry is clipped to the 16-page chunk around the fault,
-   * except where the chunk passes the entry's ends.
+   * Chunking of a large fresh entry [BASE + first, BASE + first + pages) for a fault at page {@code
+   * fault} (entry-relative): the entry is clipped to the 16-page chunk around the fault, except
+   * where the chunk passes the entry's ends.
    */
   @ParameterizedTest(name = "first={0} pages={1} fault={2}")
   @CsvSource({

@@ -18,8 +18,8 @@ class AmapLifecycleTest {
   }
 
   /**
-   * Reference §1.3: entry E = pages [0,8) of an 8-slot amap; munmap of pages [2,4) clips twice
-   * and detaches the middle, whose anons are freed at once through the per-page counts.
+   * Reference §1.3: entry E = pages [0,8) of an 8-slot amap; munmap of pages [2,4) clips twice and
+   * detaches the middle, whose anons are freed at once through the per-page counts.
    */
   @Test
   void clipAndPartialUnmapFreeTheMiddleAnonsAtOnce() {
@@ -65,11 +65,11 @@ class AmapLifecycleTest {
   }
 
   /**
-   * Fixed 2009 bug: NB5's amap_unref decrements am_ref and only then establishes ppref, seeding
-   * the range with the new count; the -1 that follows takes it to 0 and wipes anons that the
-   * remaining reference still maps. Here: two references to an 8-page amap, no ppref yet; one
-   * reference to pages [0,4) goes. With the 2009 order slots 0..3 would be wiped (count 2-1-1 =
-   * 0); with the NB6 order they keep count 1 and their anons.
+   * Fixed 2009 bug: NB5's amap_unref decrements am_ref and only then establishes ppref, seeding the
+   * range with the new count; the -1 that follows takes it to 0 and wipes anons that the remaining
+   * reference still maps. Here: two references to an 8-page amap, no ppref yet; one reference to
+   * pages [0,4) goes. With the 2009 order slots 0..3 would be wiped (count 2-1-1 = 0); with the NB6
+   * order they keep count 1 and their anons.
    */
   @Test
   void unrefEstablishesPerPageCountsBeforeDroppingTheReference() {

@@ -76,8 +76,7 @@ class AmapTest {
 
   @Test
   void anImpossiblyLargeAmapFailsCleanly() {
-    assertThat(Amap.alloc(svc, (long) AmapAllocator.DEFAULT_MAX_ELEMENTS << 13, 0, false))
-        .isNull();
+    assertThat(Amap.alloc(svc, (long) AmapAllocator.DEFAULT_MAX_ELEMENTS << 13, 0, false)).isNull();
     assertThat(svc.allocator.liveTotal()).isZero();
   }
 
@@ -444,16 +443,14 @@ class AmapTest {
     a.ppref = Ppref.encode(PprefTest.SEED_COUNTS, 16);
     // counts 2 2 2 2 3 1 1 0 0 0 4 4 0 1 1 1; +1 on [5,7): 1 1 -> 2 2, merges with nothing
     a.ppAdjref(5, 2, 1);
-    assertThat(a.pprefCounts())
-        .containsExactly(2, 2, 2, 2, 3, 2, 2, 0, 0, 0, 4, 4, 0, 1, 1, 1);
+    assertThat(a.pprefCounts()).containsExactly(2, 2, 2, 2, 3, 2, 2, 0, 0, 0, 4, 4, 0, 1, 1, 1);
     // -1 on [4,5): 3 -> 2, equal to the run [0,4) before it: merged into one run of 5
     a.ppAdjref(4, 1, -1);
     assertThat(a.ppref[0]).isEqualTo(-3);
     assertThat(a.ppref[1]).isEqualTo(5);
     // +2 on [8,11): splits [7,10) at 8 and [10,12) at 11
     a.ppAdjref(8, 3, 2);
-    assertThat(a.pprefCounts())
-        .containsExactly(2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 6, 4, 0, 1, 1, 1);
+    assertThat(a.pprefCounts()).containsExactly(2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 6, 4, 0, 1, 1, 1);
     // a range starting at slot 0 has no previous run
     a.ppAdjref(0, 1, 1);
     assertThat(a.pprefCounts()[0]).isEqualTo(3);

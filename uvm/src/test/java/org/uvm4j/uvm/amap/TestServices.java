@@ -74,7 +74,8 @@ final class TestServices implements UvmServices {
 
   @Override
   public void pageCopy(VmPage src, VmPage dst) {
-    UvmPanic.check(content.containsKey(src) && content.containsKey(dst), "test pageCopy: dead page");
+    UvmPanic.check(
+        content.containsKey(src) && content.containsKey(dst), "test pageCopy: dead page");
     content.put(dst, content.get(src));
     dst.flags &= ~VmPage.PG_CLEAN;
   }
@@ -214,7 +215,9 @@ final class TestServices implements UvmServices {
     return e;
   }
 
-  /** Puts {@code an} in slot {@code slot} of {@code amap} (through amap_add with a whole-amap aref). */
+  /**
+   * Puts {@code an} in slot {@code slot} of {@code amap} (through amap_add with a whole-amap aref).
+   */
   static void put(Amap amap, int slot, Anon an) {
     Aref all = new Aref();
     all.amap = amap;
