@@ -320,6 +320,7 @@ public final class Uvm implements UvmServices {
 
   /** uvmexp.swpgonly--, through the swap layer; without one no page can live only in swap. */
   @Override
+  // uvm_anon.c: uvm_anfree (uvmexp.swpgonly--)
   public void swapOnlyFreed() {
     SwapService s = swap;
     if (s == null) {
@@ -352,6 +353,7 @@ public final class Uvm implements UvmServices {
    * <p>=> PG_WANTED set by the caller, every lock released.
    */
   @Override
+  // uvm.h: UVM_UNLOCK_AND_WAIT
   public void pageWait(VmPage pg, String wmsg) {
     if (log.isDebugEnabled()) {
       log.debug("pageWait({}) on frame {}", wmsg, pg.frame);
