@@ -137,6 +137,7 @@ public final class PhysMem {
    * caller sets owner and flags. <br>
    * => returns null when no frame is free.
    */
+  // uvm_page.c: uvm_pagealloc_pgfl
   public VmPage alloc() {
     fpageqLock.lock();
     try {
@@ -160,6 +161,7 @@ public final class PhysMem {
    * its mappings; panics otherwise (a use-after-free in the making). <br>
    * => an executed frame is reported to the code listener: it will be reused for other contents.
    */
+  // uvm_page.c: uvm_pagefree
   public void free(VmPage pg) {
     UvmPanic.check(pages[pg.frame] == pg, "PhysMem.free: page of another PhysMem");
     UvmPanic.check((pg.pqflags & VmPage.PQ_FREE) == 0, "uvm_pagefree: freeing free page");
@@ -184,6 +186,7 @@ public final class PhysMem {
   }
 
   /** pmap_zero_page: fills the frame with zeroes (one bulk copy, no per-byte loop). */
+  // pmap.c: pmap_zero_page
   public void zero(VmPage pg) {
     rewriting(pg);
     ram.put(pg.frame << PAGE_SHIFT, ZEROES, 0, PAGE_SIZE);
@@ -191,6 +194,7 @@ public final class PhysMem {
   }
 
   /** pmap_copy_page: copies the frame of {@code src} into the frame of {@code dst}. */
+  // pmap.c: pmap_copy_page
   public void copy(VmPage src, VmPage dst) {
     UvmPanic.check(src != dst, "PhysMem.copy: source and destination are the same frame");
     rewriting(dst);
