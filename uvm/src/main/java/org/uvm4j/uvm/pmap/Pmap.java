@@ -466,7 +466,10 @@ public final class Pmap {
     return n;
   }
 
-  /** Calls {@code v} for every translation, in ascending address order. */
+  /**
+   * Calls {@code v} for every translation, in ascending address order (for the audit and the {@code
+   * --maps} listing). {@code v} must not change this pmap.
+   */
   public void forEach(MappingVisitor v) {
     for (int i4 = 0; i4 < FANOUT; i4++) {
       long[][][] l3 = l4[i4];
