@@ -516,6 +516,21 @@ public final class SwapManager {
     }
   }
 
+  /** Whether {@code slot} holds the only copy of its data (counted in swpgonly). */
+  public boolean isSwapOnly(int slot) {
+    dataLock.lock();
+    try {
+      for (SwapDev sdp : devices) {
+        if (sdp.contains(slot)) {
+          return sdp.only.get(slot - sdp.drumOffset);
+        }
+      }
+      return false;
+    } finally {
+      dataLock.unlock();
+    }
+  }
+
   /** Calls {@code action} with every allocated slot that is not bad (for audits). */
   public void forEachGoodSlot(IntConsumer action) {
     dataLock.lock();
