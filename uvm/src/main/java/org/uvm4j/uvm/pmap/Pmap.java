@@ -1,5 +1,6 @@
 package org.uvm4j.uvm.pmap;
 
+import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
@@ -62,12 +63,11 @@ public final class Pmap {
   private static final int L2_SHIFT = L1_SHIFT + BITS; // 21: leaf in a level-2 directory
   private static final int L3_SHIFT = L2_SHIFT + BITS; // 30
   private static final int L4_SHIFT = L3_SHIFT + BITS; // 39
-  private static final long LEAF_SPAN = 1L << L2_SHIFT;
 
   /** Slot of a leaf holding its number of valid entries. */
   private static final int COUNT = FANOUT;
 
-  /** Leaves released by update() after this many became empty without an update. */
+  /** At most this many emptied leaves wait for update(); one more runs it implicitly. */
   private static final int MAX_PENDING = 64;
 
   private static final int OP_REMOVE = 0;
@@ -465,7 +465,10 @@ public final class Pmap {
     return n;
   }
 
-  /** Calls {@code v} for every translation, in ascending address order. */
+  /**
+   * Calls {@code v} for every translation, in ascending address order (for the audit and the {@code
+   * --maps} listing). {@code v} must not change this pmap.
+   */
   public void forEach(MappingVisitor v) {
     for (int i4 = 0; i4 < FANOUT; i4++) {
       long[][][] l3 = l4[i4];
@@ -745,7 +748,7 @@ public final class Pmap {
       update();
     }
     if (pendingCount == pendingLeaves.length) {
-      pendingLeaves = java.util.Arrays.copyOf(pendingLeaves, pendingCount * 2);
+      pendingLeaves = Arrays.copyOf(pendingLeaves, pendingCount * 2);
     }
     pendingLeaves[pendingCount++] = key;
   }
