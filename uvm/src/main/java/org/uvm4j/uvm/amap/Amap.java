@@ -1,10 +1,90 @@
 package org.uvm4j.uvm.amap;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.map.VmMapEntry;
+import org.uvm4j.uvm.page.VmPage;
+
 /**
- * An anonymous map ({@code struct vm_amap}): the upper layer of a mapping, one slot per page, each
- * slot optionally pointing at an {@link Anon}.
+ * An anonymous map ({@code struct vm_amap}, NetBSD {@code uvm_amap.c} 1.87): the upper layer of a
+ * mapping, one slot per page, each slot optionally pointing at an {@link Anon}.
+ *
+ * <p>Invariants (checked by {@link AmapAudit}):
+ *
+ * <ul>
+ *   <li>{@code 0 <= nused <= nslot <= maxslot}; every slot {@code >= nslot} is empty;
+ *   <li>{@code slots[0..nused)} lists each occupied slot exactly once and {@code slots[bckptr[x]]
+ *       == x} for every occupied slot {@code x};
+ *   <li>if the per-page reference counts ({@code ppref}) are established, their runs tile {@code
+ *       [0, nslot)} and no slot with count 0 holds an anon;
+ *   <li>{@code ref} counts the arefs pointing here; {@link #AMAP_SHARED} is cleared when it drops
+ *       to one.
+ * </ul>
+ *
+ * <p>Every field is protected by the amap's lock ({@code am_l}); see the package documentation for
+ * the lock order. Each amap belongs to one machine ({@link UvmServices}) and sits on that machine's
+ * {@link AmapList} from creation to {@link #wipeout}.
  */
 public final class Amap {
+  private static final Logger log = LogManager.getLogger("uvm.amap");
+
+  /** AMAP_SHARED: several address spaces may write the same anons (set by a share reference). */
+  public static final int AMAP_SHARED = 0x1;
+
+  /** AMAP_REFALL: flag to {@link #ref}/{@link #unref}: the reference covers the whole amap. */
+  public static final int AMAP_REFALL = 0x2;
+
+  /** AMAP_SWAPOFF: swap-off is paging in an anon with the amap unlocked; wipeout must wait. */
+  public static final int AMAP_SWAPOFF = 0x4;
+
+  /** amap_copy flag: do not sleep for memory (leave NEEDSCOPY set instead). */
+  public static final int AMAP_COPY_NOWAIT = 0x02;
+
+  /** amap_copy flag: never clip a large entry into chunks. */
+  public static final int AMAP_COPY_NOCHUNK = 0x04;
+
+  /** amap_copy flag: do not try to merge a fresh entry into a neighbour. */
+  public static final int AMAP_COPY_NOMERGE = 0x08;
+
+  /** amap_extend flag: grow in front of the entry. */
+  public static final int AMAP_EXTEND_BACKWARDS = 0x00;
+
+  /** amap_extend flag: grow after the entry. */
+  public static final int AMAP_EXTEND_FORWARDS = 0x01;
+
+  /** amap_extend flag: do not sleep for memory (ENOMEM instead). */
+  public static final int AMAP_EXTEND_NOWAIT = 0x02;
+
+  /** Slots per chunk when amap_copy clips a large fresh entry. */
+  public static final int UVM_AMAP_CHUNK = 16;
+
+  /** Entries of this many slots or more are chunked by amap_copy and never grown by extend. */
+  public static final int UVM_AMAP_LARGE = 256;
+
+  /** PPREF_NONE: ppref allocation failed, the feature is off for this amap. */
+  static final int[] PPREF_NONE = new int[0];
+
+  /** kmem's allocation quantum on amd64 (ALIGNBYTES + 1), used by amap_roundup_slots. */
+  static final int KMEM_QUANTUM_SIZE = 8;
+
+  static final int PAGE_SHIFT = 12;
+  static final long PAGE_MASK = (1L << PAGE_SHIFT) - 1;
+
+  /** The machine this amap belongs to; null only for list markers. */
+  final UvmServices svc;
+
+  private final int id;
+  private final boolean marker;
+
+  /** am_l. */
+  private final ReentrantLock lock;
+
   /** am_ref: number of arefs pointing here. */
   int ref;
 
@@ -28,4 +108,1261 @@ public final class Amap {
 
   /** am_anon: slot to anon. */
   Anon[] anon;
+
+  /** am_ppref: per-page reference counts; null = not established, {@link #PPREF_NONE} = off. */
+  int[] ppref;
+
+  /** am_list linkage (protected by the amap-list lock). */
+  Amap listPrev;
+
+  Amap listNext;
+
+  /** Set by amap_free; a freed amap must be unreachable. */
+  private boolean freed;
+
+  private Amap(UvmServices svc, int id, boolean marker) {
+    this.svc = svc;
+    this.id = id;
+    this.marker = marker;
+    this.lock = marker ? null : new ReentrantLock();
+  }
+
+  /** A list marker for amap_swap_off (never locked, no slots). */
+  static Amap marker() {
+    return new Amap(null, 0, true);
+  }
+
+  boolean isMarker() {
+    return marker;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // uvm_amap.h accessors and locking
+
+  /** A small id, unique within the machine (for tracing). */
+  public int id() {
+    return id;
+  }
+
+  /** amap_refs: number of arefs pointing here. */
+  public int ref() {
+    return ref;
+  }
+
+  /** amap_flags. */
+  public int flags() {
+    return flags;
+  }
+
+  /** am_nslot. */
+  public int nslot() {
+    return nslot;
+  }
+
+  /** am_maxslot. */
+  public int maxslot() {
+    return maxslot;
+  }
+
+  /** am_nused. */
+  public int nused() {
+    return nused;
+  }
+
+  /** AMAP_SHARED is set. */
+  public boolean isShared() {
+    return (flags & AMAP_SHARED) != 0;
+  }
+
+  /** Per-page reference counts are established (and not disabled). */
+  public boolean hasPpref() {
+    return ppref != null && ppref != PPREF_NONE;
+  }
+
+  /**
+   * ppref allocation failed once, so per-page counts are off for this amap ({@code PPREF_NONE}).
+   */
+  public boolean isPprefDisabled() {
+    return ppref == PPREF_NONE;
+  }
+
+  /** The per-page reference counts decoded over {@code [0, nslot)}, or null if not established. */
+  public int[] pprefCounts() {
+    return hasPpref() ? Ppref.counts(ppref, nslot) : null;
+  }
+
+  /** True once amap_free ran. */
+  public boolean isFreed() {
+    return freed;
+  }
+
+  /** The anons of the occupied slots, in {@code am_slots} order (a snapshot; amap locked). */
+  public List<Anon> anons() {
+    checkLocked("amap anons");
+    List<Anon> out = new ArrayList<>(nused);
+    for (int i = 0; i < nused; i++) {
+      out.add(anon[slots[i]]);
+    }
+    return out;
+  }
+
+  /** The anon in {@code slot}, or null (amap locked). */
+  public Anon anonAt(int slot) {
+    checkLocked("amap anonAt");
+    UvmPanic.check(slot >= 0 && slot < nslot, "amap anonAt: slot out of range");
+    return anon[slot];
+  }
+
+  /** amap_lock. Panics if this thread already holds it (the seed's mutexes do not recurse). */
+  public void lock() {
+    UvmPanic.check(!freed, "amap_lock: amap is freed");
+    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_lock: locking against myself");
+    lock.lock();
+  }
+
+  /** amap_lock_try. */
+  public boolean tryLock() {
+    UvmPanic.check(!freed, "amap_lock_try: amap is freed");
+    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_lock_try: locking against myself");
+    return lock.tryLock();
+  }
+
+  /** amap_unlock. */
+  public void unlock() {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "amap_unlock: amap not locked by this thread");
+    lock.unlock();
+  }
+
+  /** mutex_owned(&amap->am_l). */
+  public boolean isLocked() {
+    return lock.isHeldByCurrentThread();
+  }
+
+  private void checkLocked(String where) {
+    if (!lock.isHeldByCurrentThread()) {
+      throw new UvmPanic("KASSERT failed: " + where + ": amap#" + id + " not locked");
+    }
+  }
+
+  /** Runs {@link AmapAudit#check} on this amap. */
+  public void audit() {
+    AmapAudit.check(this);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // allocation
+
+  /** AMAP_B2SLOT: bytes to slots; the byte count must be page aligned. */
+  static long b2slot(long bytes) {
+    UvmPanic.check((bytes & PAGE_MASK) == 0, "AMAP_B2SLOT: byte count not page aligned");
+    UvmPanic.check(bytes >= 0, "AMAP_B2SLOT: negative byte count");
+    return bytes >>> PAGE_SHIFT;
+  }
+
+  /** amap_roundup_slots: round up so the int array fills kmem's allocation quantum. */
+  // uvm_amap.c: amap_roundup_slots
+  static long roundupSlots(long slots) {
+    long bytes = slots * Integer.BYTES;
+    long rounded = (bytes + KMEM_QUANTUM_SIZE - 1) & ~(long) (KMEM_QUANTUM_SIZE - 1);
+    return rounded / Integer.BYTES;
+  }
+
+  /**
+   * amap_alloc1: allocate an amap and its arrays, without filling the overlay or listing it.
+   *
+   * <p>=> returns an unlocked amap with {@code ref == 1}, {@code nslot == slots}, {@code maxslot}
+   * the rounded-up {@code slots + padslots}; or null if any allocation failed (everything obtained
+   * so far is given back). <br>
+   * => the overlay is zero (Java arrays are born zeroed; the seed's callers memset it).
+   */
+  // uvm_amap.c: amap_alloc1
+  static Amap alloc1(UvmServices svc, long slots, long padslots, boolean nowait) {
+    AmapAllocator a = svc.allocator();
+    long want = roundupSlots(slots + padslots);
+    if (want > a.maxElements()) {
+      // no size class can hold it: fail like kmem_alloc of an impossible size
+      return null;
+    }
+    int totalslots = (int) want;
+    int amid = a.amapStruct(nowait);
+    if (amid == 0) {
+      return null;
+    }
+    Amap amap = new Amap(svc, amid, false);
+    amap.ref = 1;
+    amap.flags = 0;
+    amap.ppref = null;
+    amap.maxslot = totalslots;
+    amap.nslot = (int) slots;
+    amap.nused = 0;
+    amap.slots = a.ints(AmapAllocator.Kind.SLOTS, totalslots, nowait);
+    if (amap.slots != null) {
+      amap.bckptr = a.ints(AmapAllocator.Kind.BCKPTR, totalslots, nowait);
+      if (amap.bckptr != null) {
+        amap.anon = a.overlay(totalslots, nowait);
+        if (amap.anon != null) {
+          return amap;
+        }
+        a.free(AmapAllocator.Kind.BCKPTR, totalslots);
+      }
+      a.free(AmapAllocator.Kind.SLOTS, totalslots);
+    }
+    a.free(AmapAllocator.Kind.AMAP, 1);
+    // (the seed also bumps uvm_extrapages here under NOWAIT: amap arrays live in the Java heap,
+    // not in frames the page daemon could free, so there is nothing to hint)
+    return null;
+  }
+
+  /**
+   * amap_alloc: allocate an amap to manage {@code sz} bytes of anonymous memory, with room to grow
+   * by {@code padsz} bytes without reallocating.
+   *
+   * <p>=> {@code sz} and {@code padsz} are page multiples. <br>
+   * => returns the amap unlocked, {@code ref == 1}, empty, on the machine's amap list; or null if
+   * the allocation failed (NOWAIT, or a size no allocation can satisfy).
+   */
+  // uvm_amap.c: amap_alloc
+  public static Amap alloc(UvmServices svc, long sz, long padsz, boolean nowait) {
+    long slots = b2slot(sz);
+    long padslots = b2slot(padsz);
+    Amap amap = alloc1(svc, slots, padslots, nowait);
+    if (amap != null) {
+      // the overlay is already all null (memset in the seed)
+      svc.amapList().insert(amap);
+    }
+    if (log.isTraceEnabled()) {
+      log.trace("amap_alloc: sz={} pad={} -> {}", sz, padsz, amap);
+    }
+    return amap;
+  }
+
+  /**
+   * amap_free: give an amap's arrays and structure back.
+   *
+   * <p>=> amap unlocked, {@code ref == 0}, empty, not in swap-off, already off the amap list.
+   */
+  // uvm_amap.c: amap_free
+  private void free() {
+    UvmPanic.check(ref == 0 && nused == 0, "amap_free: amap still referenced or not empty");
+    UvmPanic.check((flags & AMAP_SWAPOFF) == 0, "amap_free: amap in swap-off");
+    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_free: amap locked");
+    AmapAllocator a = svc.allocator();
+    a.free(AmapAllocator.Kind.SLOTS, maxslot);
+    a.free(AmapAllocator.Kind.BCKPTR, maxslot);
+    a.free(AmapAllocator.Kind.OVERLAY, maxslot);
+    if (hasPpref()) {
+      a.free(AmapAllocator.Kind.PPREF, maxslot);
+    }
+    a.free(AmapAllocator.Kind.AMAP, 1);
+    slots = null;
+    bckptr = null;
+    anon = null;
+    ppref = null;
+    freed = true;
+    if (log.isTraceEnabled()) {
+      log.trace("amap_free: freed amap#{}", id);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // extend
+
+  /**
+   * amap_extend: grow the amap of {@code entry} so it also covers {@code addsize} bytes directly
+   * after ({@link #AMAP_EXTEND_FORWARDS}) or before ({@link #AMAP_EXTEND_BACKWARDS}) the entry. The
+   * caller moves {@code entry.start/end} afterwards; backwards growth moves the aref's page offset.
+   *
+   * <p>=> map locked; amap unlocked (locked inside); {@code ref == 1} (never extend a shared amap).
+   * <br>
+   * => returns 0, {@link Errno#E2BIG} if a reallocation would reach {@link #UVM_AMAP_LARGE} slots,
+   * or {@link Errno#ENOMEM} if a NOWAIT reallocation failed (the amap is unchanged).
+   */
+  // uvm_amap.c: amap_extend
+  public static int extend(VmMapEntry entry, long addsize, int flags) {
+    Amap amap = entry.aref.amap;
+    final int slotoff = entry.aref.pageOffset;
+    final boolean forwards = (flags & AMAP_EXTEND_FORWARDS) != 0;
+    final boolean nowait = (flags & AMAP_EXTEND_NOWAIT) != 0;
+    if (log.isTraceEnabled()) {
+      log.trace("amap_extend: amap#{} addsize={} flags={}", amap.id, addsize, flags);
+    }
+
+    // how many slots we need; the aref may start past slot 0 (unused slots before us)
+    amap.lock();
+    UvmPanic.check(amap.ref == 1, "amap_extend: amap is shared");
+    final int slotmapped = (int) b2slot(entry.end - entry.start);
+    final long slotaddL = b2slot(addsize);
+    final long slotneedL;
+    long slotadjL = 0;
+    int slotspace = 0;
+    if (forwards) {
+      slotneedL = slotoff + slotmapped + slotaddL;
+    } else {
+      slotneedL = slotaddL + slotmapped;
+      slotadjL = slotaddL - slotoff;
+      slotspace = amap.maxslot - slotmapped;
+    }
+
+    // case 1: the slots already exist; only bump the per-page counts of the new part
+    if (forwards) {
+      if (amap.nslot >= slotneedL) {
+        if (amap.hasPpref()) {
+          amap.ppAdjref(slotoff + slotmapped, (int) slotaddL, 1);
+        }
+        amap.unlock();
+        traceCase("1f", amap, slotneedL);
+        return 0;
+      }
+    } else {
+      if (slotadjL <= 0) {
+        int newoff = slotoff - (int) slotaddL;
+        entry.aref.pageOffset = newoff;
+        if (amap.hasPpref()) {
+          amap.ppAdjref(newoff, (int) slotaddL, 1);
+        }
+        amap.unlock();
+        traceCase("1b", amap, slotneedL);
+        return 0;
+      }
+    }
+
+    // case 2: padding was allocated; take it into use without reallocating
+    if (amap.maxslot >= slotneedL) {
+      final int slotadd = (int) slotaddL;
+      final int slotneed = (int) slotneedL;
+      if (forwards) {
+        if (amap.hasPpref()) {
+          if (slotoff + slotmapped < amap.nslot) {
+            amap.ppAdjref(slotoff + slotmapped, amap.nslot - (slotoff + slotmapped), 1);
+          }
+          Ppref.set(amap.ppref, amap.nslot, 1, slotneed - amap.nslot);
+        }
+        amap.nslot = slotneed;
+        // am_anon beyond nslot was zeroed at allocation and allocations never shrink
+        amap.unlock();
+        traceCase("2f", amap, slotneedL);
+        return 0;
+      }
+      if (amap.hasPpref()) {
+        // slide the counts of the pages in use up; the gap in front: unreferenced, then ours
+        System.arraycopy(amap.ppref, slotoff, amap.ppref, slotspace, slotmapped);
+        Ppref.set(amap.ppref, 0, 0, slotspace - slotadd);
+        Ppref.set(amap.ppref, slotspace - slotadd, 1, slotadd);
+      }
+      // slide the anons up and clear the space just made
+      System.arraycopy(amap.anon, slotoff, amap.anon, slotspace, slotmapped);
+      java.util.Arrays.fill(amap.anon, slotoff, slotspace, null);
+      // slide the back pointers up (the old cells are don't-care)
+      System.arraycopy(amap.bckptr, slotoff, amap.bckptr, slotspace, slotmapped);
+      // and renumber the occupied slots
+      amap.shiftSlots(amap.slots, amap.slots, slotoff, slotmapped, slotspace - slotoff);
+      amap.nslot = amap.maxslot;
+      entry.aref.pageOffset = slotspace - slotadd;
+      amap.unlock();
+      traceCase("2b", amap, slotneedL);
+      return 0;
+    }
+
+    // case 3: reallocate the arrays and copy everything over (unlocked while allocating)
+    amap.unlock();
+    if (slotneedL >= UVM_AMAP_LARGE) {
+      return Errno.E2BIG;
+    }
+    final int slotadd = (int) slotaddL;
+    final int slotneed = (int) slotneedL;
+    final int slotalloc = (int) roundupSlots(slotneed);
+    AmapAllocator a = amap.svc.allocator();
+    int[] newppref = null;
+    if (amap.hasPpref()) {
+      newppref = a.ints(AmapAllocator.Kind.PPREF, slotalloc, nowait);
+    }
+    int[] newsl = a.ints(AmapAllocator.Kind.SLOTS, slotalloc, nowait);
+    int[] newbck = a.ints(AmapAllocator.Kind.BCKPTR, slotalloc, nowait);
+    Anon[] newover = a.overlay(slotalloc, nowait);
+    if (newsl == null || newbck == null || newover == null) {
+      if (newppref != null) {
+        a.free(AmapAllocator.Kind.PPREF, slotalloc);
+      }
+      if (newsl != null) {
+        a.free(AmapAllocator.Kind.SLOTS, slotalloc);
+      }
+      if (newbck != null) {
+        a.free(AmapAllocator.Kind.BCKPTR, slotalloc);
+      }
+      if (newover != null) {
+        a.free(AmapAllocator.Kind.OVERLAY, slotalloc);
+      }
+      return Errno.ENOMEM;
+    }
+    amap.lock();
+    UvmPanic.check(amap.maxslot < slotneed, "amap_extend: amap grew while unlocked");
+
+    // copy everything over to the new arrays
+    final int slotadded = slotalloc - amap.nslot;
+    if (!forwards) {
+      slotspace = slotalloc - slotmapped;
+    }
+
+    int[] oldsl = amap.slots;
+    if (forwards) {
+      System.arraycopy(oldsl, 0, newsl, 0, amap.nused);
+    } else {
+      amap.shiftSlots(oldsl, newsl, slotoff, slotmapped, slotspace - slotoff);
+    }
+    amap.slots = newsl;
+
+    Anon[] oldover = amap.anon;
+    if (forwards) {
+      System.arraycopy(oldover, 0, newover, 0, amap.nslot);
+      // newover[nslot, nslot + slotadded) is born zeroed
+    } else {
+      System.arraycopy(oldover, slotoff, newover, slotspace, slotmapped);
+      // newover[0, slotspace) is born zeroed
+    }
+    amap.anon = newover;
+
+    int[] oldbck = amap.bckptr;
+    if (forwards) {
+      System.arraycopy(oldbck, 0, newbck, 0, amap.nslot);
+    } else {
+      System.arraycopy(oldbck, slotoff, newbck, slotspace, slotmapped);
+    }
+    amap.bckptr = newbck;
+
+    int[] oldppref = amap.ppref;
+    if (newppref != null) {
+      if (forwards) {
+        System.arraycopy(oldppref, 0, newppref, 0, amap.nslot);
+        // the slotadded cells after it are born zeroed
+      } else {
+        System.arraycopy(oldppref, slotoff, newppref, slotspace, slotmapped);
+      }
+      amap.ppref = newppref;
+      if (forwards && slotoff + slotmapped < amap.nslot) {
+        amap.ppAdjref(slotoff + slotmapped, amap.nslot - (slotoff + slotmapped), 1);
+      }
+      if (forwards) {
+        Ppref.set(newppref, amap.nslot, 1, slotneed - amap.nslot);
+      } else {
+        Ppref.set(newppref, 0, 0, slotalloc - slotneed);
+        Ppref.set(newppref, slotalloc - slotneed, 1, slotneed - slotmapped);
+      }
+    } else if (amap.hasPpref()) {
+      // the counts could not be carried over: give up on them for this amap
+      amap.ppref = PPREF_NONE;
+    }
+    UvmPanic.check(slotadded >= 0, "amap_extend: negative slotadded");
+
+    // update master values
+    if (forwards) {
+      amap.nslot = slotneed;
+    } else {
+      entry.aref.pageOffset = slotspace - slotadd;
+      amap.nslot = slotalloc;
+    }
+    final int oldnslots = amap.maxslot;
+    amap.maxslot = slotalloc;
+    amap.unlock();
+
+    a.free(AmapAllocator.Kind.SLOTS, oldnslots);
+    a.free(AmapAllocator.Kind.BCKPTR, oldnslots);
+    a.free(AmapAllocator.Kind.OVERLAY, oldnslots);
+    if (oldppref != null && oldppref != PPREF_NONE) {
+      a.free(AmapAllocator.Kind.PPREF, oldnslots);
+    }
+    traceCase("3", amap, slotneedL);
+    return 0;
+  }
+
+  /**
+   * Copies {@code from[0..nused)} into {@code to}, adding {@code delta} to each slot number: the
+   * renumbering of a backwards extend. Every occupied slot must lie in the moved window {@code
+   * [slotoff, slotoff + slotmapped)} — the seed assumes this without checking (with a reference
+   * count of one the per-page counts have wiped everything outside the window); an anon outside it
+   * would leave slots/bckptr inconsistent, so it panics here instead.
+   */
+  private void shiftSlots(int[] from, int[] to, int slotoff, int slotmapped, int delta) {
+    for (int i = 0; i < nused; i++) {
+      int s = from[i];
+      if (s < slotoff || s >= slotoff + slotmapped) {
+        throw new UvmPanic(
+            "amap_extend: amap#" + id + " slot " + s + " occupied outside the entry's window");
+      }
+      to[i] = s + delta;
+    }
+  }
+
+  private static void traceCase(String c, Amap amap, long slotneed) {
+    if (log.isTraceEnabled()) {
+      log.trace("amap_extend: done (case {}), amap#{} slotneed={}", c, amap.id, slotneed);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // share_protect, wipeout
+
+  /**
+   * amap_share_protect: lower the protection of every resident page in {@code entry}'s window to
+   * {@code prot} in every pmap ({@code pmap_page_protect}: the mappers of a shared amap cannot be
+   * enumerated). Walks {@code am_anon} over the window when it is smaller than {@code nused}, else
+   * {@code am_slots}.
+   *
+   * <p>=> entry's map and this amap locked; {@code entry.aref.amap == this}.
+   */
+  // uvm_amap.c: amap_share_protect
+  public void shareProtect(VmMapEntry entry, int prot) {
+    checkLocked("amap_share_protect");
+    UvmPanic.check(entry.aref.amap == this, "amap_share_protect: entry does not use this amap");
+    int nslots = (int) b2slot(entry.end - entry.start);
+    int start = entry.aref.pageOffset;
+    int stop = start + nslots;
+    if (nslots < nused) {
+      // cheaper to traverse am_anon
+      for (int lcv = start; lcv < stop; lcv++) {
+        Anon an = anon[lcv];
+        if (an != null && an.page != null) {
+          svc.pageProtect(an.page, prot);
+        }
+      }
+      return;
+    }
+    // cheaper to traverse am_slots
+    for (int lcv = 0; lcv < nused; lcv++) {
+      int slot = slots[lcv];
+      if (slot < start || slot >= stop) {
+        continue;
+      }
+      if (anon[slot].page != null) {
+        svc.pageProtect(anon[slot].page, prot);
+      }
+    }
+  }
+
+  /**
+   * amap_wipeout: drop every anon of an amap whose last reference is gone, then free the amap.
+   *
+   * <p>=> amap locked, {@code ref == 0}; it is unlocked (and freed) on return. <br>
+   * => if swap-off is paging in one of its anons ({@link #AMAP_SWAPOFF}) it is only unlocked:
+   * swap-off calls wipeout again when it is done.
+   */
+  // uvm_amap.c: amap_wipeout
+  public void wipeout() {
+    checkLocked("amap_wipeout");
+    UvmPanic.check(ref == 0, "amap_wipeout: amap still referenced");
+    if (log.isTraceEnabled()) {
+      log.trace("amap_wipeout: amap#{} nused={}", id, nused);
+    }
+    if ((flags & AMAP_SWAPOFF) != 0) {
+      // amap_swap_off will call us again
+      unlock();
+      return;
+    }
+    svc.amapList().remove(this);
+    // nobody can reach the amap any more
+    unlock();
+    for (int lcv = 0; lcv < nused; lcv++) {
+      int slot = slots[lcv];
+      Anon an = anon[slot];
+      if (an == null || an.ref == 0) {
+        throw new UvmPanic(
+            "amap_wipeout: amap#" + id + " slot " + slot + " lists " + an + " (null or ref 0)");
+      }
+      an.lock();
+      int refs = --an.ref;
+      an.unlock();
+      if (refs == 0) {
+        // we had the last reference to the anon: free it
+        an.free(svc);
+      }
+    }
+    nused = 0;
+    free();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // copy, cow_now
+
+  /**
+   * amap_copy: make {@code entry}'s needs-copy flag false by giving it a private amap.
+   *
+   * <ul>
+   *   <li>No amap yet: a large entry ({@code >= UVM_AMAP_LARGE} pages) is first clipped to {@code
+   *       [startva, endva)} rounded out to {@link #UVM_AMAP_CHUNK}-page boundaries (unless {@link
+   *       #AMAP_COPY_NOCHUNK}); then it may merge into a neighbour with a private amap (unless
+   *       {@link #AMAP_COPY_NOMERGE}); otherwise it gets a fresh zero amap.
+   *   <li>Only reference ({@code ref == 1}): take the amap over.
+   *   <li>Otherwise copy the entry's window into a new amap (the anons become shared
+   *       copy-on-write), re-checking the reference count after the allocation (it may have dropped
+   *       to one while we slept).
+   * </ul>
+   *
+   * <p>=> {@code map} write-locked by the caller; the entry's amap unlocked. <br>
+   * => on allocation failure NEEDSCOPY stays set (callers wait and retry).
+   */
+  // uvm_amap.c: amap_copy
+  public static void copy(AmapMap map, VmMapEntry entry, int flags, long startva, long endva) {
+    final boolean nowait = (flags & AMAP_COPY_NOWAIT) != 0;
+    final boolean canchunk = (flags & AMAP_COPY_NOCHUNK) == 0;
+    if (log.isTraceEnabled()) {
+      log.trace(
+          "amap_copy: entry [{}, {}) flags={}",
+          Long.toHexString(entry.start),
+          Long.toHexString(entry.end),
+          flags);
+    }
+
+    // no amap to copy: create one from scratch
+    if (entry.aref.amap == null) {
+      // a large entry is clipped to chunk-aligned boundaries around [startva, endva)
+      if (canchunk && ((entry.end - entry.start) >>> PAGE_SHIFT) >= UVM_AMAP_LARGE) {
+        long chunksize = (long) UVM_AMAP_CHUNK << PAGE_SHIFT;
+        startva = (startva / chunksize) * chunksize;
+        endva = roundup(endva, chunksize);
+        if (startva > entry.start) { // UVM_MAP_CLIP_START
+          map.clipStart(entry, startva);
+        }
+        // watch out for endva wrap-around!
+        if (endva >= startva && endva < entry.end) { // UVM_MAP_CLIP_END
+          map.clipEnd(entry, endva);
+        }
+      }
+      if ((flags & AMAP_COPY_NOMERGE) == 0 && map.tryMergeCopying(entry)) {
+        return;
+      }
+      entry.aref.pageOffset = 0;
+      entry.aref.amap = alloc(map.services(), entry.end - entry.start, 0, nowait);
+      if (entry.aref.amap != null) {
+        entry.etype &= ~VmMapEntry.NEEDSCOPY;
+      }
+      return;
+    }
+
+    // the only reference (read unlocked: it can only be 1 through our locked map): take it over
+    if (entry.aref.amap.ref == 1) {
+      entry.etype &= ~VmMapEntry.NEEDSCOPY;
+      return;
+    }
+
+    // must copy the map
+    Amap srcamap = entry.aref.amap;
+    final int slots = (int) b2slot(entry.end - entry.start);
+    Amap amap = alloc1(srcamap.svc, slots, 0, nowait);
+    if (amap == null) {
+      return;
+    }
+    srcamap.lock();
+
+    // re-check now that the source is locked: the count may have dropped while we allocated
+    if (srcamap.ref == 1) {
+      entry.etype &= ~VmMapEntry.NEEDSCOPY;
+      amap.ref--; // drop the final reference to the unused new amap
+      amap.free();
+      srcamap.unlock();
+      return;
+    }
+
+    // copy it now
+    final int pageoff = entry.aref.pageOffset;
+    UvmPanic.check(pageoff + slots <= srcamap.nslot, "amap_copy: entry window beyond am_nslot");
+    for (int lcv = 0; lcv < slots; lcv++) {
+      Anon an = srcamap.anon[pageoff + lcv];
+      amap.anon[lcv] = an;
+      if (an == null) {
+        continue;
+      }
+      an.lock();
+      an.ref++;
+      an.unlock();
+      amap.bckptr[lcv] = amap.nused;
+      amap.slots[amap.nused] = lcv;
+      amap.nused++;
+    }
+    // amap.anon[slots, maxslot) is born zeroed
+
+    // drop our reference to the source (it was > 1 so it cannot reach 0)
+    srcamap.ref--;
+    UvmPanic.check(srcamap.ref > 0, "amap_copy: source reference dropped to 0");
+    if (srcamap.ref == 1 && (srcamap.flags & AMAP_SHARED) != 0) {
+      srcamap.flags &= ~AMAP_SHARED;
+    }
+    if (srcamap.hasPpref()) {
+      srcamap.ppAdjref(pageoff, slots, -1);
+    }
+    srcamap.unlock();
+    srcamap.svc.amapList().insert(amap);
+
+    // install the new amap
+    entry.aref.pageOffset = 0;
+    entry.aref.amap = amap;
+    entry.etype &= ~VmMapEntry.NEEDSCOPY;
+    if (log.isTraceEnabled()) {
+      log.trace("amap_copy: amap#{} -> amap#{} ({} anons)", srcamap.id, amap.id, amap.nused);
+    }
+  }
+
+  private static long roundup(long x, long y) {
+    return ((x + (y - 1)) / y) * y;
+  }
+
+  /**
+   * amap_cow_now: resolve every copy-on-write of {@code entry}'s amap now (fork of a wired entry:
+   * the parent's wired pages must not be write-protected, so the child gets its own copies).
+   *
+   * <p>=> the child's entry, just given a private amap by {@link #copy}; parent and child maps
+   * locked; the parent's pages all resident and wired; page queues unlocked. <br>
+   * => if a page is busy or memory runs out it unlocks the amap, waits ({@link
+   * UvmServices#pageWait} / {@link UvmServices#waitForMemory}) with both maps still locked, and
+   * restarts from the first slot (the slot order may have changed). It cannot fail. <br>
+   * => post: no anon of the amap is shared, except loaned pages (already read-only everywhere).
+   */
+  // uvm_amap.c: amap_cow_now
+  public static void cowNow(VmMapEntry entry) {
+    Amap amap = entry.aref.amap;
+    UvmServices svc = amap.svc;
+    restart:
+    for (; ; ) {
+      amap.lock();
+      for (int lcv = 0; lcv < amap.nused; lcv++) {
+        int slot = amap.slots[lcv];
+        Anon an = amap.anon[slot];
+        an.lock();
+
+        // one reference: already copied (we slept during an earlier pass); may be paged out
+        if (an.ref == 1) {
+          UvmPanic.check(
+              an.page != null || an.swslot != 0, "amap_cow_now: private anon has no data");
+          an.unlock();
+          continue;
+        }
+
+        // the old page must be resident since the parent is wired
+        VmPage pg = an.page;
+        UvmPanic.check(pg != null, "amap_cow_now: shared anon not resident");
+        UvmPanic.check(pg.wireCount > 0, "amap_cow_now: shared anon page not wired");
+
+        // a loaned page is already mapped read-only everywhere: nothing to copy
+        if (pg.loanCount != 0) {
+          an.unlock();
+          continue;
+        }
+        UvmPanic.check(
+            pg.anon == an && pg.object == null, "amap_cow_now: page not owned by its anon");
+
+        // busy: wait for it and restart
+        if ((pg.flags & VmPage.PG_BUSY) != 0) {
+          pg.flags |= VmPage.PG_WANTED;
+          amap.unlock();
+          an.unlock(); // UVM_UNLOCK_AND_WAIT drops the anon lock as it sleeps
+          svc.pageWait(pg, "cownow");
+          continue restart;
+        }
+
+        // copy-on-write to a new anon
+        Anon nanon = Anon.alloc(svc);
+        VmPage npg = nanon != null ? svc.pageAlloc(nanon) : null;
+        if (nanon == null || npg == null) {
+          // (fork should fail here, but cannot: wait for memory)
+          if (nanon != null) {
+            nanon.ref--;
+            nanon.unlock();
+            nanon.free(svc);
+          }
+          an.unlock();
+          amap.unlock();
+          svc.waitForMemory("cownowpage");
+          continue restart;
+        }
+        svc.pageCopy(pg, npg); // old -> new
+        an.ref--; // cannot drop to zero
+        UvmPanic.check(an.ref > 0, "amap_cow_now: old anon lost its last reference");
+        amap.anon[slot] = nanon; // same slot: slots/bckptr unchanged
+
+        // unbusy the new page: its owner was locked the whole time (no RELEASED or WANTED)
+        svc.pageActivate(npg);
+        npg.flags &= ~(VmPage.PG_BUSY | VmPage.PG_FAKE);
+        nanon.unlock();
+        an.unlock();
+      }
+      amap.unlock();
+      return;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // splitref, ppref
+
+  /**
+   * amap_splitref: split one reference into two (map-entry clipping): {@code split} will use the
+   * slots from {@code offset} bytes into {@code orig}'s range.
+   *
+   * <p>=> {@code orig}'s map locked; amap unlocked. {@code split} is a copy of {@code orig} (same
+   * amap); {@code offset > 0} and the right part lies within {@code nslot}. <br>
+   * => per-page counts are established first (so the two halves can later be freed separately),
+   * then {@code ref} grows by one.
+   */
+  // uvm_amap.c: amap_splitref
+  public static void splitref(Aref orig, Aref split, long offset) {
+    UvmPanic.check(split.amap == orig.amap, "amap_splitref: arefs use different amaps");
+    long leftslots = b2slot(offset);
+    UvmPanic.check(leftslots != 0, "amap_splitref: split at offset 0");
+    Amap amap = orig.amap;
+    amap.lock();
+    UvmPanic.check(
+        amap.nslot - orig.pageOffset - leftslots > 0, "amap_splitref: split point past am_nslot");
+    // establish ppref before we add a duplicate reference to the amap
+    if (amap.ppref == null) {
+      amap.ppEstablish(orig.pageOffset);
+    }
+    amap.ref++; // not a share reference
+    split.pageOffset = orig.pageOffset + (int) leftslots;
+    amap.unlock();
+  }
+
+  /**
+   * amap_pp_establish: add per-page reference counts, if memory allows: count 0 over {@code [0,
+   * offset)} and {@code ref} over {@code [offset, nslot)} (every current reference is assumed to
+   * cover that range). On allocation failure (never waits) the feature is switched off for this
+   * amap ({@code PPREF_NONE}).
+   *
+   * <p>=> amap locked; counts not established yet.
+   */
+  // uvm_amap.c: amap_pp_establish
+  public void ppEstablish(int offset) {
+    checkLocked("amap_pp_establish");
+    UvmPanic.check(ppref == null, "amap_pp_establish: ppref already established");
+    UvmPanic.check(offset >= 0 && offset <= nslot, "amap_pp_establish: offset out of range");
+    int[] p = svc.allocator().ints(AmapAllocator.Kind.PPREF, maxslot, true);
+    if (p == null) {
+      ppref = PPREF_NONE; // not using it
+      return;
+    }
+    Ppref.set(p, 0, 0, offset);
+    Ppref.set(p, offset, ref, nslot - offset);
+    ppref = p;
+  }
+
+  /**
+   * amap_pp_adjref: add {@code adjval} to the per-page counts of {@code [curslot, curslot +
+   * slotlen)}, splitting runs at both ends and merging the first changed run into the run before it
+   * when their counts become equal. Ranges whose count reaches zero are wiped ({@link #wiperange}):
+   * their anons are released at once.
+   *
+   * <p>=> map and amap locked; counts established (not {@code PPREF_NONE}). <br>
+   * => panics if a count would become negative.
+   */
+  // uvm_amap.c: amap_pp_adjref
+  public void ppAdjref(int curslot, int slotlen, int adjval) {
+    checkLocked("amap_pp_adjref");
+    UvmPanic.check(hasPpref(), "amap_pp_adjref: no ppref");
+    final int stopslot = curslot + slotlen;
+    UvmPanic.check(
+        curslot >= 0 && slotlen >= 0 && stopslot <= nslot, "amap_pp_adjref: range out of bounds");
+    final int[] p = ppref;
+    int lcv;
+    int len = 0;
+    int prevlcv = 0;
+
+    // advance to the run holding curslot, splitting it there if needed
+    for (lcv = 0; lcv < curslot; lcv += len) {
+      int r = Ppref.ref(p, lcv);
+      len = Ppref.len(p, lcv);
+      if (lcv + len > curslot) { // goes past start?
+        Ppref.set(p, lcv, r, curslot - lcv);
+        Ppref.set(p, curslot, r, len - (curslot - lcv));
+        len = curslot - lcv; // new length of the run at lcv
+      }
+      prevlcv = lcv;
+    }
+    int prevref;
+    int prevlen;
+    if (lcv != 0) {
+      prevref = Ppref.ref(p, prevlcv);
+      prevlen = Ppref.len(p, prevlcv);
+    } else {
+      // starting at the beginning there is no previous run: make "prevref == ref" fail
+      prevref = -1;
+      prevlen = 0;
+    }
+
+    // adjust the counts in range, merging the first changed run with the previous one if possible
+    UvmPanic.check(lcv == curslot, "amap_pp_adjref: run walk missed curslot");
+    for (; lcv < stopslot; lcv += len) {
+      int r = Ppref.ref(p, lcv);
+      len = Ppref.len(p, lcv);
+      if (lcv + len > stopslot) { // goes past end?
+        Ppref.set(p, lcv, r, stopslot - lcv);
+        Ppref.set(p, stopslot, r, len - (stopslot - lcv));
+        len = stopslot - lcv;
+      }
+      r += adjval;
+      if (r < 0) {
+        throw new UvmPanic(
+            "amap_pp_adjref: amap#" + id + " negative reference count at slot " + lcv);
+      }
+      if (lcv == prevlcv + prevlen && r == prevref) {
+        Ppref.set(p, prevlcv, r, prevlen + len);
+      } else {
+        Ppref.set(p, lcv, r, len);
+      }
+      if (r == 0) {
+        wiperange(lcv, len);
+      }
+    }
+  }
+
+  /**
+   * amap_wiperange: remove every anon in {@code [slotoff, slotoff + slots)} from the amap and drop
+   * its reference, freeing anons that reach zero. Walks {@code am_anon} over the range when it is
+   * shorter than {@code nused}, else {@code am_slots} (where the walk only advances past entries it
+   * keeps, since removal moves the last entry into the hole).
+   *
+   * <p>=> map and amap locked. The amap itself stays.
+   */
+  // uvm_amap.c: amap_wiperange
+  public void wiperange(int slotoff, int slots) {
+    checkLocked("amap_wiperange");
+    UvmPanic.check(
+        slotoff >= 0 && slots >= 0 && slotoff + slots <= nslot,
+        "amap_wiperange: range out of bounds");
+    final boolean byanon;
+    int lcv;
+    int stop;
+    int slotend = 0;
+    if (slots < nused) {
+      byanon = true;
+      lcv = slotoff;
+      stop = slotoff + slots;
+    } else {
+      byanon = false;
+      lcv = 0;
+      stop = nused;
+      slotend = slotoff + slots;
+    }
+    while (lcv < stop) {
+      int curslot;
+      if (byanon) {
+        curslot = lcv++; // lcv advances here
+        if (anon[curslot] == null) {
+          continue;
+        }
+      } else {
+        curslot = this.slots[lcv];
+        if (curslot < slotoff || curslot >= slotend) {
+          lcv++; // lcv advances here
+          continue;
+        }
+        stop--; // the anon will be removed
+      }
+      Anon an = anon[curslot];
+
+      // remove it from the amap
+      removeSlot(curslot);
+
+      // drop the anon's reference
+      an.lock();
+      int refs = --an.ref;
+      an.unlock();
+      if (refs == 0) {
+        // we just eliminated the last reference to the anon: free it
+        an.free(svc);
+      }
+    }
+  }
+
+  /** Empties occupied {@code slot}: swap-with-last removal from am_slots, back pointer fixed. */
+  private void removeSlot(int slot) {
+    anon[slot] = null;
+    int ptr = bckptr[slot];
+    if (ptr != nused - 1) { // move the last entry into the hole to keep am_slots packed
+      slots[ptr] = slots[nused - 1];
+      bckptr[slots[ptr]] = ptr;
+    }
+    nused--;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // swap_off
+
+  /**
+   * amap_swap_off: page in every anon whose swap slot lies in {@code [startslot, endslot)} (the
+   * drum range of a device being removed) and drop those slots.
+   *
+   * <p>Walks the machine's amap list with two marker amaps around the current one, so that the walk
+   * survives insertions and removals while the list lock is dropped; amaps are only try-locked
+   * (list lock before amap lock is the wrong order) and a busy one is retried after a yield. While
+   * an anon is paged in its amap is unlocked and marked {@link #AMAP_SWAPOFF}, so a concurrent last
+   * unref leaves the wipeout to us. After each pagein the amap is rescanned from position 0.
+   *
+   * <p>(Fixed 2009 bug: NB5 restarts the scan by setting the loop index to 0 inside the {@code for}
+   * loop, so the increment skips position 0 on every rescan; here the rescan starts at 0.)
+   *
+   * <p>=> called with the swap-control lock held; no amap or anon lock held. <br>
+   * => returns <b>true if it failed</b> (a pagein ran out of memory), false when done — the seed's
+   * convention.
+   */
+  // uvm_amap.c: amap_swap_off
+  public static boolean swapOff(AmapList list, int startslot, int endslot) {
+    boolean rv = false;
+    final Amap markerPrev = marker();
+    final Amap markerNext = marker();
+    Amap amNext;
+    list.lock();
+    for (Amap am = list.first(); am != null && !rv; am = amNext) {
+      list.insertBefore(am, markerPrev);
+      list.insertAfter(am, markerNext);
+
+      if (!am.tryLock()) {
+        list.unlock();
+        Thread.yield(); // kpause("amapswpo")
+        list.lock();
+        amNext = list.next(markerPrev);
+        if (amNext == markerNext) {
+          amNext = list.next(amNext);
+        } else {
+          UvmPanic.check(
+              list.next(amNext) == markerNext, "amap_swap_off: markers lost the current amap");
+        }
+        list.unlink(markerPrev);
+        list.unlink(markerNext);
+        continue;
+      }
+      list.unlock();
+
+      Amap cur = am;
+      for (int i = 0; i < cur.nused; i++) {
+        int slot = cur.slots[i];
+        Anon an = cur.anon[slot];
+        an.lock();
+        int swslot = an.swslot;
+        if (swslot < startslot || endslot <= swslot) {
+          an.unlock();
+          continue;
+        }
+        cur.flags |= AMAP_SWAPOFF;
+        cur.unlock();
+        rv = !cur.svc.anonPagein(an); // unlocks the anon
+        cur.lock();
+        cur.flags &= ~AMAP_SWAPOFF;
+        if (cur.ref == 0) {
+          cur.wipeout(); // the last unref happened meanwhile and left it to us
+          cur = null;
+          break;
+        }
+        if (rv) {
+          break;
+        }
+        i = -1; // rescan from position 0: the slot order may have changed
+      }
+      if (cur != null) {
+        cur.unlock();
+      }
+
+      list.lock();
+      UvmPanic.check(
+          list.next(markerPrev) == markerNext || list.next(list.next(markerPrev)) == markerNext,
+          "amap_swap_off: markers out of place");
+      amNext = list.next(markerNext);
+      list.unlink(markerPrev);
+      list.unlink(markerNext);
+    }
+    list.unlock();
+    return rv;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // lookup, add, unadd
+
+  private int slotOf(Aref aref, long offset, String where) {
+    if ((offset & PAGE_MASK) != 0 || offset < 0) {
+      throw new UvmPanic("KASSERT failed: " + where + ": offset not page aligned");
+    }
+    long slot = (offset >>> PAGE_SHIFT) + aref.pageOffset;
+    if (slot >= nslot) {
+      throw new UvmPanic(
+          "KASSERT failed: "
+              + where
+              + ": slot "
+              + slot
+              + " >= am_nslot "
+              + nslot
+              + " (amap#"
+              + id
+              + ")");
+    }
+    return (int) slot;
+  }
+
+  /**
+   * amap_lookup: the anon of the page {@code offset} bytes into the aref's range, or null.
+   *
+   * <p>=> amap locked; {@code aref.amap == this}; the slot lies below {@code nslot}.
+   */
+  // uvm_amap.c: amap_lookup
+  public Anon lookup(Aref aref, long offset) {
+    checkLocked("amap_lookup");
+    UvmPanic.check(aref.amap == this, "amap_lookup: aref does not use this amap");
+    int slot = slotOf(aref, offset, "amap_lookup");
+    Anon an = anon[slot];
+    UvmPanic.check(an == null || an.ref != 0, "amap_lookup: anon with ref 0");
+    return an;
+  }
+
+  /**
+   * amap_lookups: the anons of {@code npages} pages from {@code offset} bytes into the aref's
+   * range, into {@code anons[0..npages)}.
+   *
+   * <p>=> amap locked; the last slot lies below {@code nslot}.
+   */
+  // uvm_amap.c: amap_lookups
+  public void lookups(Aref aref, long offset, Anon[] anons, int npages) {
+    checkLocked("amap_lookups");
+    UvmPanic.check(aref.amap == this, "amap_lookups: aref does not use this amap");
+    UvmPanic.check(npages > 0 && npages <= anons.length, "amap_lookups: bad npages");
+    int slot = slotOf(aref, offset, "amap_lookups");
+    UvmPanic.check((long) slot + (npages - 1) < nslot, "amap_lookups: range past am_nslot");
+    System.arraycopy(anon, slot, anons, 0, npages);
+    for (int i = 0; i < npages; i++) {
+      Anon an = anons[i];
+      if (an != null && an.ref == 0) {
+        throw new UvmPanic("amap_lookups: ref=0 anon in slot " + (slot + i) + " of amap#" + id);
+      }
+    }
+  }
+
+  /**
+   * amap_add: put {@code anon} in the slot of the page {@code offset} bytes into the aref's range.
+   * With {@code replace} the slot must hold an anon, which is replaced (in a {@link #AMAP_SHARED}
+   * amap its resident page is unmapped everywhere first, so other sharers refault onto the new
+   * anon); without, the slot must be empty. Reference counts of anons are the caller's business.
+   *
+   * <p>=> amap locked; with {@code replace} the caller also holds the old anon's lock.
+   */
+  // uvm_amap.c: amap_add
+  public void add(Aref aref, long offset, Anon anon, boolean replace) {
+    checkLocked("amap_add");
+    UvmPanic.check(aref.amap == this, "amap_add: aref does not use this amap");
+    int slot = slotOf(aref, offset, "amap_add");
+    if (replace) {
+      Anon old = this.anon[slot];
+      UvmPanic.check(old != null, "amap_add: replacing an empty slot");
+      if (old.page != null && (flags & AMAP_SHARED) != 0) {
+        svc.pageProtect(old.page, Prot.NONE);
+        // (the seed asks: what if the page is supposed to be wired somewhere?)
+      }
+    } else {
+      UvmPanic.check(this.anon[slot] == null, "amap_add: slot already occupied");
+      bckptr[slot] = nused;
+      slots[nused] = slot;
+      nused++;
+    }
+    this.anon[slot] = anon;
+  }
+
+  /**
+   * amap_unadd: empty the slot of the page {@code offset} bytes into the aref's range. The anon's
+   * reference count is the caller's business.
+   *
+   * <p>=> amap locked; the slot holds an anon.
+   */
+  // uvm_amap.c: amap_unadd
+  public void unadd(Aref aref, long offset) {
+    checkLocked("amap_unadd");
+    UvmPanic.check(aref.amap == this, "amap_unadd: aref does not use this amap");
+    int slot = slotOf(aref, offset, "amap_unadd");
+    UvmPanic.check(anon[slot] != null, "amap_unadd: slot is empty");
+    removeSlot(slot);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ref, unref
+
+  /**
+   * amap_ref: gain a reference covering pages {@code [offset, offset + len)} of the amap. {@link
+   * #AMAP_SHARED} in {@code flags} marks the amap shared; {@link #AMAP_REFALL} makes the reference
+   * cover the whole amap. Per-page counts are established from the old count first when the
+   * reference is partial.
+   *
+   * <p>=> amap unlocked (locked inside).
+   */
+  // uvm_amap.c: amap_ref
+  public void ref(int offset, int len, int flags) {
+    lock();
+    if ((flags & AMAP_SHARED) != 0) {
+      this.flags |= AMAP_SHARED;
+    }
+    if (ppref == null && (flags & AMAP_REFALL) == 0 && len != nslot) {
+      ppEstablish(offset);
+    }
+    ref++;
+    if (hasPpref()) {
+      if ((flags & AMAP_REFALL) != 0) {
+        ppAdjref(0, nslot, 1);
+      } else {
+        ppAdjref(offset, len, 1);
+      }
+    }
+    unlock();
+  }
+
+  /**
+   * amap_unref: drop a reference covering pages {@code [offset, offset + len)} (the whole amap if
+   * {@code all}). The last reference wipes the amap out; otherwise pages nobody references any more
+   * lose their anons at once (through the per-page counts).
+   *
+   * <p>(Fixed 2009 bug: NB5 decrements {@code ref} <em>before</em> establishing per-page counts, so
+   * an establish here seeds the range with the new count and the range is decremented twice — its
+   * anons can be freed while another reference still maps them. As in NB6's {@code
+   * amap_adjref_anons}, the counts are seeded from the count before the change.)
+   *
+   * <p>=> the caller removed every pmap mapping of the range; the entry is off its map; amap
+   * unlocked (locked inside; freed if this was the last reference).
+   */
+  // uvm_amap.c: amap_unref
+  public void unref(int offset, int len, boolean all) {
+    lock();
+    UvmPanic.check(ref > 0, "amap_unref: reference count already 0");
+    if (ref == 1) {
+      // the last reference: free the amap
+      ref--;
+      wipeout(); // unlocks
+      return;
+    }
+    // otherwise drop the reference count(s)
+    if (ref == 2 && (flags & AMAP_SHARED) != 0) {
+      flags &= ~AMAP_SHARED; // it is about to become 1
+    }
+    if (ppref == null && !all && len != nslot) {
+      ppEstablish(offset); // from the count before the change (NB6 order)
+    }
+    ref--;
+    if (hasPpref()) {
+      if (all) {
+        ppAdjref(0, nslot, -1);
+      } else {
+        ppAdjref(offset, len, -1);
+      }
+    }
+    unlock();
+  }
+
+  @Override
+  public String toString() {
+    if (marker) {
+      return "amap-marker";
+    }
+    return "amap#"
+        + id
+        + "(ref="
+        + ref
+        + ", nslot="
+        + nslot
+        + ", maxslot="
+        + maxslot
+        + ", nused="
+        + nused
+        + ", flags="
+        + flags
+        + (freed ? ", freed" : "")
+        + ")";
+  }
 }

@@ -1,5 +1,6 @@
 package org.uvm4j.uvm.map;
 
+import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.amap.Aref;
 import org.uvm4j.uvm.obj.UvmObject;
 
@@ -8,7 +9,8 @@ import org.uvm4j.uvm.obj.UvmObject;
  * {@code [start, end)}, its anonymous layer ({@link #aref}) and optional object layer.
  *
  * <p>Invariant: {@link #NEEDSCOPY} implies {@link #COPYONWRITE}; the aref's window {@code
- * [pageOffset, pageOffset + pages)} lies within the amap's {@code nslot}.
+ * [pageOffset, pageOffset + pages)} lies within the amap's {@code nslot}; {@link #OBJ} is set iff
+ * {@link #object} is non-null; {@code protection ⊆ maxProtection}.
  */
 public final class VmMapEntry {
   /** UVM_ET_OBJ: the entry maps an object. */
@@ -20,6 +22,9 @@ public final class VmMapEntry {
   /** UVM_ET_NEEDSCOPY: the amap is not private yet; amap_copy before writing. */
   public static final int NEEDSCOPY = 0x08;
 
+  /** UVM_MAP_NOMERGE (in {@link #flags}): never merge this entry with a neighbour. */
+  public static final int NOMERGE = 0x10;
+
   public long start;
   public long end;
   public final Aref aref = new Aref();
@@ -29,8 +34,14 @@ public final class VmMapEntry {
   public int protection;
   public int maxProtection;
   public Inheritance inheritance = Inheritance.COPY;
+
+  /** UVM_ADV_* value ({@link Advice}). */
   public int advice;
+
   public int wiredCount;
+
+  /** UVM_MAP_* flags ({@link #NOMERGE}). */
+  public int flags;
 
   /** Number of pages in the entry. */
   public int pages() {
@@ -47,5 +58,76 @@ public final class VmMapEntry {
 
   public boolean isWired() {
     return wiredCount != 0;
+  }
+
+  /** True for a MAP_SHARED mapping (writes reach the amap or object every sharer sees). */
+  public boolean isSharedMapping() {
+    return (etype & COPYONWRITE) == 0;
+  }
+
+  /**
+   * The protection the pmap may grant for a page of the object layer: {@code MASK(entry)} strips
+   * WRITE from copy-on-write entries, whose writes must land in their amap.
+   */
+  public int objectMask() {
+    return copyOnWrite() ? protection & ~Prot.WRITE : protection;
+  }
+
+  /** Byte offset of {@code va} from the entry start (the amap and object lookup offset). */
+  public long offsetOf(long va) {
+    return va - start;
+  }
+
+  /** A field-by-field copy (the C structure assignment {@code *new = *old}). */
+  public VmMapEntry duplicate() {
+    VmMapEntry e = new VmMapEntry();
+    e.start = start;
+    e.end = end;
+    e.aref.copyFrom(aref);
+    e.object = object;
+    e.offset = offset;
+    e.etype = etype;
+    e.protection = protection;
+    e.maxProtection = maxProtection;
+    e.inheritance = inheritance;
+    e.advice = advice;
+    e.wiredCount = wiredCount;
+    e.flags = flags;
+    return e;
+  }
+
+  /**
+   * UVM_ET_ISCOMPATIBLE: whether {@code other} may be merged with this entry as far as the
+   * attributes go (same type, object, protections, inheritance, advice, wiring, merge flags).
+   * Adjacency, object-offset continuity and the amaps are the caller's business.
+   */
+  public boolean isCompatible(VmMapEntry other) {
+    return etype == other.etype
+        && object == other.object
+        && protection == other.protection
+        && maxProtection == other.maxProtection
+        && inheritance == other.inheritance
+        && advice == other.advice
+        && wiredCount == other.wiredCount
+        && (flags & NOMERGE) == 0
+        && (other.flags & NOMERGE) == 0;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "%x-%x %s%s%s%s amap=%s+%d obj=%s+%x %s wired=%d",
+        start,
+        end,
+        Prot.toString(protection),
+        copyOnWrite() ? "p" : "s",
+        needsCopy() ? "N" : "",
+        "/" + Prot.toString(maxProtection),
+        aref.amap == null ? "-" : Integer.toHexString(System.identityHashCode(aref.amap)),
+        aref.pageOffset,
+        object == null ? "-" : object.getClass().getSimpleName(),
+        offset,
+        inheritance,
+        wiredCount);
   }
 }

@@ -1,0 +1,420 @@
+package org.uvm4j.uvm;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.amap.AmapAllocator;
+import org.uvm4j.uvm.amap.AmapList;
+import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.amap.UvmServices;
+import org.uvm4j.uvm.obj.UvmObject;
+import org.uvm4j.uvm.page.PageQueues;
+import org.uvm4j.uvm.page.PhysMem;
+import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.pmap.Pmap;
+
+/**
+ * One machine's VM system ({@code struct uvm} plus {@code uvmexp}): physical memory, the paging
+ * queues, the counters, and the page-level operations of {@code uvm_page.c} that tie them together
+ * (allocation with an owner, free, unbusy, copy, zero, queue moves).
+ *
+ * <p>Invariants (checked by {@link #check()}): every frame is either on the free list or owned (by
+ * an anon, an object, or allocated without owner by a caller that holds it); {@code
+ * uvmexp.anonpages} and {@code filepages} count the anon- and object-owned frames; the queues and
+ * the free list are consistent (see {@link PageQueues} and {@link PhysMem}).
+ *
+ * <p>Lock order, as in NetBSD: map → amap → object → anon → page queues. The page-queue lock is
+ * {@link PageQueues#lock()}.
+ */
+public final class Uvm implements UvmServices {
+  private static final Logger log = LogManager.getLogger("uvm.page");
+
+  private final UvmConfig config;
+  private final UvmExp exp = new UvmExp();
+  private final PhysMem physMem;
+  private final PageQueues pageQueues;
+  private final AmapList amapList = new AmapList();
+  private final AmapAllocator allocator = new AmapAllocator(this::waitForMemory);
+  private volatile Runnable pageDaemon;
+  private volatile SwapService swap;
+
+  /** A VM system with {@code config.ramBytes()} of physical memory. */
+  public Uvm(UvmConfig config) {
+    this.config = config;
+    this.physMem = new PhysMem(config.ramBytes(), exp);
+    this.pageQueues = new PageQueues(exp);
+    tune();
+    log.info(
+        "uvm: {} KiB RAM, {} pages usable, freemin {} freetarg {}",
+        config.ramBytes() >> 10,
+        exp.npages,
+        exp.freemin,
+        exp.freetarg);
+  }
+
+  /** uvmpd_tune: free-page targets from the RAM size unless the configuration sets them. */
+  // uvm_pdaemon.c: uvmpd_tune
+  private void tune() {
+    long min = exp.npages / 20;
+    min = Math.max(min, (16 * 1024) >> PhysMem.PAGE_SHIFT);
+    min = Math.min(min, (512 * 1024) >> PhysMem.PAGE_SHIFT);
+    if (config.freeMin() > 0) {
+      min = config.freeMin();
+    }
+    long targ = config.freeTarget() > 0 ? config.freeTarget() : (min * 4) / 3;
+    if (targ <= min) {
+      targ = min + 1;
+    }
+    exp.freemin = min;
+    exp.freetarg = targ;
+  }
+
+  /** The configuration this VM system was made with. */
+  public UvmConfig config() {
+    return config;
+  }
+
+  /** The counters ({@code uvmexp}). */
+  public UvmExp exp() {
+    return exp;
+  }
+
+  /** Physical memory. */
+  public PhysMem physMem() {
+    return physMem;
+  }
+
+  /** The paging queues. */
+  public PageQueues pageQueues() {
+    return pageQueues;
+  }
+
+  /** This machine's global amap list ({@code amap_list}). */
+  @Override
+  public AmapList amapList() {
+    return amapList;
+  }
+
+  /** The allocator of amaps, their arrays and anons; its waiting requests call uvm_wait. */
+  @Override
+  public AmapAllocator allocator() {
+    return allocator;
+  }
+
+  /** Registers the swap layer once a swap device exists (null: no swap). */
+  public void setSwapService(SwapService swap) {
+    this.swap = swap;
+  }
+
+  /** The registered swap layer, or null. */
+  public SwapService swapService() {
+    return swap;
+  }
+
+  /**
+   * Registers the page daemon: {@link #waitForMemory} runs it (synchronously, on the caller's
+   * thread) to free memory. Null: none.
+   */
+  public void setPageDaemon(Runnable pageDaemon) {
+    this.pageDaemon = pageDaemon;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // allocation and free
+
+  /**
+   * uvm_pagealloc(NULL, 0, anon, 0): a page owned by {@code anon} ({@code anon.page} and {@code
+   * pg.anon} set, {@code PQ_ANON}), returned {@code PG_BUSY|PG_FAKE|PG_CLEAN}, contents undefined.
+   *
+   * <p>=> anon locked. <br>
+   * => returns null when no frame is free (never sleeps).
+   */
+  // uvm_page.c: uvm_pagealloc_strat
+  @Override
+  public VmPage pageAlloc(Anon anon) {
+    UvmPanic.check(anon != null, "uvm_pagealloc: no anon");
+    UvmPanic.check(anon.isLocked(), "uvm_pagealloc: anon not locked");
+    UvmPanic.check(anon.page == null, "uvm_pagealloc: anon already has a page");
+    VmPage pg = physMem.alloc();
+    if (pg == null) {
+      return null;
+    }
+    pg.anon = anon;
+    pg.object = null;
+    pg.offset = 0;
+    pg.flags = VmPage.PG_BUSY | VmPage.PG_CLEAN | VmPage.PG_FAKE;
+    pg.pqflags = VmPage.PQ_ANON;
+    anon.page = pg;
+    exp.anonpages++;
+    return pg;
+  }
+
+  /**
+   * uvm_pagealloc(obj, off, NULL, 0): a page owned by {@code obj} at byte offset {@code off},
+   * returned {@code PG_BUSY|PG_FAKE|PG_CLEAN}, contents undefined. The object records the page in
+   * its own table ({@code uvm_pageinsert}).
+   *
+   * <p>=> object locked. <br>
+   * => returns null when no frame is free.
+   */
+  // uvm_page.c: uvm_pagealloc_strat
+  public VmPage pageAllocObject(UvmObject obj, long off) {
+    UvmPanic.check(obj != null, "uvm_pagealloc: no object");
+    UvmPanic.check((off & (PhysMem.PAGE_SIZE - 1)) == 0, "uvm_pagealloc: offset not aligned");
+    VmPage pg = physMem.alloc();
+    if (pg == null) {
+      return null;
+    }
+    pg.anon = null;
+    pg.object = obj;
+    pg.offset = off;
+    pg.flags = VmPage.PG_BUSY | VmPage.PG_CLEAN | VmPage.PG_FAKE;
+    pg.pqflags = 0;
+    exp.filepages++;
+    return pg;
+  }
+
+  /**
+   * uvm_pagefree: detaches {@code pg} from its owner (an anon's {@code page} is cleared; an object
+   * has already removed it from its table), wakes its sleepers, dequeues and unwires it, and puts
+   * the frame back on the free list.
+   *
+   * <p>=> owner locked; every mapping already removed; not under page-out.
+   */
+  // uvm_page.c: uvm_pagefree
+  @Override
+  public void pageFree(VmPage pg) {
+    UvmPanic.check((pg.flags & VmPage.PG_PAGEOUT) == 0, "uvm_pagefree: page under page-out");
+    UvmPanic.check(!pg.isFree(), "uvm_pagefree: freeing free page");
+    UvmPanic.check(pg.loanCount == 0, "uvm_pagefree: loaned pages are not supported");
+    if (pg.object != null) {
+      pg.object = null;
+      exp.filepages--;
+    } else if (pg.anon != null) {
+      UvmPanic.check(pg.anon.isLocked(), "uvm_pagefree: anon not locked");
+      UvmPanic.check(pg.anon.page == pg, "uvm_pagefree: anon does not point at its page");
+      pg.anon.page = null;
+      pg.anon = null;
+      exp.anonpages--;
+    }
+    boolean wanted = (pg.flags & VmPage.PG_WANTED) != 0;
+    pageQueues.dequeue(pg);
+    pageQueues.dropWiring(pg);
+    physMem.free(pg);
+    if (wanted) {
+      pg.wakeup(); // sleepers find the page free (not busy) and look again
+    }
+  }
+
+  /**
+   * uvm_page_unbusy: ends the caller's ownership of {@code pg}: wakes its sleepers, and frees it if
+   * it was {@code PG_RELEASED} meanwhile (after removing its mappings).
+   *
+   * <p>=> owner locked; page busy and not under page-out; an unreleased page must be valid (not
+   * {@code PG_FAKE}).
+   */
+  // uvm_page.c: uvm_page_unbusy
+  public void pageUnbusy(VmPage pg) {
+    UvmPanic.check((pg.flags & VmPage.PG_BUSY) != 0, "uvm_page_unbusy: page not busy");
+    UvmPanic.check((pg.flags & VmPage.PG_PAGEOUT) == 0, "uvm_page_unbusy: page under page-out");
+    if ((pg.flags & VmPage.PG_RELEASED) != 0) {
+      UvmPanic.check(
+          pg.object != null || (pg.anon != null && pg.anon.ref > 0),
+          "uvm_page_unbusy: released page of a dead anon");
+      pg.flags &= ~VmPage.PG_RELEASED;
+      Pmap.pageProtect(pg, Prot.NONE);
+      pageFree(pg); // wakes the sleepers once the page is free
+    } else {
+      UvmPanic.check((pg.flags & VmPage.PG_FAKE) == 0, "uvm_page_unbusy: page still PG_FAKE");
+      boolean wanted = (pg.flags & VmPage.PG_WANTED) != 0;
+      pg.flags &= ~(VmPage.PG_WANTED | VmPage.PG_BUSY);
+      if (wanted) {
+        pg.wakeup(); // after clearing PG_BUSY, so that a lock-free sleeper sees it clear
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // contents
+
+  /** uvm_pagezero: zero-fills {@code pg} and clears PG_CLEAN (a zeroed page is dirty). */
+  // uvm_page.c: uvm_pagezero
+  public void pageZero(VmPage pg) {
+    pg.flags &= ~VmPage.PG_CLEAN;
+    physMem.zero(pg);
+  }
+
+  /** uvm_pagecopy: copies the contents of {@code src} into {@code dst}; clears PG_CLEAN on dst. */
+  // uvm_page.c: uvm_pagecopy
+  @Override
+  public void pageCopy(VmPage src, VmPage dst) {
+    dst.flags &= ~VmPage.PG_CLEAN;
+    physMem.copy(src, dst);
+    exp.cowpages++;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // queues
+
+  /** uvm_pageactivate: puts {@code pg} on the active queue (page-queue lock taken inside). */
+  // uvm_page.c: uvm_pageactivate
+  @Override
+  public void pageActivate(VmPage pg) {
+    pageQueues.activate(pg);
+  }
+
+  /**
+   * uvm_pagedeactivate: clears the page's reference bit and moves it to the inactive queue, where
+   * the page daemon looks for pages to free.
+   *
+   * <p>=> page not wired.
+   */
+  // uvm_page.c: uvm_pagedeactivate
+  public void pageDeactivate(VmPage pg) {
+    if ((pg.pqflags & VmPage.PQ_INACTIVE) == 0) {
+      Pmap.clearReferenced(pg);
+    }
+    pageQueues.deactivate(pg);
+  }
+
+  /** uvm_pagedequeue: takes {@code pg} off the paging queues. */
+  // uvm_page.c: uvm_pagedequeue
+  public void pageDequeue(VmPage pg) {
+    pageQueues.dequeue(pg);
+  }
+
+  /** uvm_pagewire: one more wiring of {@code pg}; a wired page is on no paging queue. */
+  // uvm_page.c: uvm_pagewire
+  public void pageWire(VmPage pg) {
+    pageQueues.wire(pg);
+  }
+
+  /** uvm_pageunwire: one wiring less; the last one puts the page on the active queue. */
+  // uvm_page.c: uvm_pageunwire
+  public void pageUnwire(VmPage pg) {
+    pageQueues.unwire(pg);
+  }
+
+  /** pmap_page_protect: lowers every mapping of {@code pg} to {@code prot}; NONE removes them. */
+  // pmap.c: pmap_page_protect
+  @Override
+  public void pageProtect(VmPage pg, int prot) {
+    Pmap.pageProtect(pg, prot);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // swap and memory shortage
+
+  /**
+   * uvm_swap_free(slot, 1), through the swap layer. With no swap layer no slot can exist, so a call
+   * is a bug.
+   */
+  // uvm_swap.c: uvm_swap_free
+  @Override
+  public void swapFree(int slot) {
+    SwapService s = swap;
+    if (s == null) {
+      throw new UvmPanic("uvm_swap_free: slot " + slot + " freed but no swap device is configured");
+    }
+    s.swapFree(slot);
+  }
+
+  /** uvmexp.swpgonly--, through the swap layer; without one no page can live only in swap. */
+  @Override
+  public void swapOnlyFreed() {
+    SwapService s = swap;
+    if (s == null) {
+      throw new UvmPanic("swpgonly--: a swap-only page freed but no swap device is configured");
+    }
+    s.swapOnlyFreed();
+  }
+
+  /**
+   * uvm_anon_pagein, through the swap layer. Without one there is nothing to page in from: the anon
+   * is unlocked and the page-in reported failed.
+   *
+   * <p>=> anon locked on entry, unlocked on return.
+   */
+  // uvm_anon.c: uvm_anon_pagein
+  @Override
+  public boolean anonPagein(Anon anon) {
+    SwapService s = swap;
+    if (s != null) {
+      return s.anonPagein(anon);
+    }
+    anon.unlock();
+    log.warn("uvm_anon_pagein: no swap device to page in from");
+    return false;
+  }
+
+  /**
+   * UVM_UNLOCK_AND_WAIT for a caller that holds no lock: sleeps until {@code pg} is not busy.
+   *
+   * <p>=> PG_WANTED set by the caller, every lock released.
+   */
+  @Override
+  public void pageWait(VmPage pg, String wmsg) {
+    if (log.isDebugEnabled()) {
+      log.debug("pageWait({}) on frame {}", wmsg, pg.frame);
+    }
+    pg.waitUnbusy(wmsg);
+  }
+
+  /**
+   * uvm_wait: wakes the page daemon (runs it on this thread) so that memory may be free when this
+   * returns; without a page daemon it returns at once and the caller's retry decides.
+   *
+   * @param wmsg the waiter's wait-channel message, e.g. {@code "flt_noram1"}
+   */
+  // uvm_pdaemon.c: uvm_wait
+  @Override
+  public void waitForMemory(String wmsg) {
+    exp.pdwoke++;
+    Runnable pd = pageDaemon;
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "uvm_wait({}): {} free, page daemon {}", wmsg, exp.free, pd == null ? "none" : "run");
+    }
+    if (pd != null) {
+      pd.run();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // audit
+
+  /**
+   * Checks the free list, the queues, the owner links and the page counters against each other.
+   *
+   * @throws UvmPanic naming the first inconsistency
+   */
+  public void check() {
+    physMem.check();
+    pageQueues.check();
+    long anon = 0;
+    long file = 0;
+    long wired = 0;
+    for (int f = 1; f < physMem.frameCount(); f++) {
+      VmPage pg = physMem.page(f);
+      if (pg.isFree()) {
+        continue;
+      }
+      UvmPanic.check(
+          pg.anon == null || pg.object == null, "Uvm.check: frame " + f + " has two owners");
+      if (pg.anon != null) {
+        anon++;
+        UvmPanic.check(pg.anon.page == pg, "Uvm.check: anon of frame " + f + " points elsewhere");
+        UvmPanic.check(
+            (pg.pqflags & VmPage.PQ_ANON) != 0, "Uvm.check: anon frame " + f + " lacks PQ_ANON");
+      } else if (pg.object != null) {
+        file++;
+      }
+      if (pg.wireCount > 0) {
+        wired++;
+      }
+      Pmap.checkPage(pg);
+    }
+    UvmPanic.check(anon == exp.anonpages, "Uvm.check: anonpages " + exp.anonpages + " != " + anon);
+    UvmPanic.check(file == exp.filepages, "Uvm.check: filepages " + exp.filepages + " != " + file);
+    UvmPanic.check(wired == exp.wired, "Uvm.check: wired " + exp.wired + " != " + wired);
+  }
+}

@@ -1,0 +1,241 @@
+package org.uvm4j.uvm.amap;
+
+import java.util.function.Consumer;
+import org.uvm4j.uvm.UvmPanic;
+
+/**
+ * The allocator behind amaps and anons: NB5's {@code uvm_amap_cache} and {@code uvm_anon_cache}
+ * pools and the {@code kmem_alloc} of the slot, back-pointer, overlay and ppref arrays.
+ *
+ * <p>Allocation can be made to fail on purpose so that every NOWAIT and failure path of the seed
+ * runs in tests: fail the n-th allocation from now, the next n, every allocation of one {@link
+ * Kind}, or all of them. A NOWAIT request that fails returns null; a waiting request calls the
+ * waiter ({@code uvm_wait}) and tries again, so a test that fails waiting requests must clear the
+ * failure from its waiter. A request larger than {@link #maxElements()} can never be satisfied and
+ * fails at once even when waiting (the caller treats it like a NOWAIT failure).
+ *
+ * <p>It also keeps the books: every allocation is counted live until freed, per kind, so tests can
+ * check that nothing leaks and nothing is freed twice. It hands out the small ids that amaps and
+ * anons carry for tracing. One allocator belongs to one machine; it is used by the CPU thread only.
+ */
+public final class AmapAllocator {
+  /** What is being allocated. */
+  public enum Kind {
+    /** a {@code struct vm_amap} from the amap pool. */
+    AMAP,
+    /** an {@code am_slots} array. */
+    SLOTS,
+    /** an {@code am_bckptr} array. */
+    BCKPTR,
+    /** an {@code am_anon} array (the overlay). */
+    OVERLAY,
+    /** an {@code am_ppref} array. */
+    PPREF,
+    /** a {@code struct vm_anon} from the anon pool (uvm_analloc never waits). */
+    ANON
+  }
+
+  /** Default limit on the elements of one array: 2^24 slots (64 GiB of address space). */
+  public static final int DEFAULT_MAX_ELEMENTS = 1 << 24;
+
+  private static final Kind[] KINDS = Kind.values();
+
+  private final Consumer<String> waiter;
+  private final int maxElements;
+
+  private final long[] live = new long[KINDS.length];
+  private final long[] liveElements = new long[KINDS.length];
+  private final long[] allocated = new long[KINDS.length];
+
+  private int nextAmapId = 1;
+  private int nextAnonId = 1;
+
+  private long attempts;
+  private long failures;
+  private long waits;
+  private long failAtAttempt = -1;
+  private long failNextCount;
+  private boolean failAll;
+  private int failKinds;
+
+  /**
+   * Creates an allocator whose waiting requests call {@code waiter} (the machine's {@code
+   * uvm_wait}) before each retry.
+   */
+  public AmapAllocator(Consumer<String> waiter) {
+    this(waiter, DEFAULT_MAX_ELEMENTS);
+  }
+
+  /** As {@link #AmapAllocator(Consumer)}, with a limit on the elements of one array. */
+  public AmapAllocator(Consumer<String> waiter, int maxElements) {
+    UvmPanic.check(waiter != null, "AmapAllocator: waiter must not be null");
+    UvmPanic.check(maxElements > 0, "AmapAllocator: maxElements must be positive");
+    this.waiter = waiter;
+    this.maxElements = maxElements;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // failure injection
+
+  /** The {@code n}-th allocation attempt from now (1 = the next one) fails, once. */
+  public void failNth(long n) {
+    UvmPanic.check(n >= 1, "failNth: n must be >= 1");
+    failAtAttempt = attempts + n;
+  }
+
+  /** The next {@code n} allocation attempts fail. */
+  public void failNext(long n) {
+    UvmPanic.check(n >= 0, "failNext: n must be >= 0");
+    failNextCount = n;
+  }
+
+  /** While {@code on}, every allocation attempt fails. */
+  public void failAll(boolean on) {
+    failAll = on;
+  }
+
+  /** While {@code on}, every allocation attempt of {@code kind} fails. */
+  public void failKind(Kind kind, boolean on) {
+    if (on) {
+      failKinds |= 1 << kind.ordinal();
+    } else {
+      failKinds &= ~(1 << kind.ordinal());
+    }
+  }
+
+  /** Clears every injected failure. */
+  public void clearFailures() {
+    failAtAttempt = -1;
+    failNextCount = 0;
+    failAll = false;
+    failKinds = 0;
+  }
+
+  /** Allocation attempts so far (a waiting request that retries counts each try). */
+  public long attempts() {
+    return attempts;
+  }
+
+  /** Attempts that failed so far (injected or too large). */
+  public long failures() {
+    return failures;
+  }
+
+  /** Times a waiting request called the waiter. */
+  public long waits() {
+    return waits;
+  }
+
+  /** Largest number of elements one array may have. */
+  public int maxElements() {
+    return maxElements;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // accounting
+
+  /** Allocations of {@code kind} not freed yet. */
+  public long live(Kind kind) {
+    return live[kind.ordinal()];
+  }
+
+  /** Array elements of {@code kind} not freed yet (structs count one each). */
+  public long liveElements(Kind kind) {
+    return liveElements[kind.ordinal()];
+  }
+
+  /** Allocations of {@code kind} ever made. */
+  public long allocated(Kind kind) {
+    return allocated[kind.ordinal()];
+  }
+
+  /** Allocations of every kind not freed yet. */
+  public long liveTotal() {
+    long n = 0;
+    for (long l : live) {
+      n += l;
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // allocation
+
+  /**
+   * pool_cache_get(&uvm_amap_cache): reserves one amap structure.
+   *
+   * @return the new amap's id, or 0 when a NOWAIT request failed
+   */
+  int amapStruct(boolean nowait) {
+    if (!take(Kind.AMAP, 1, nowait, "amappl")) {
+      return 0;
+    }
+    return nextAmapId++;
+  }
+
+  /** kmem_alloc of an int array of {@code kind} (SLOTS, BCKPTR or PPREF); null on failure. */
+  int[] ints(Kind kind, int n, boolean nowait) {
+    UvmPanic.check(
+        kind == Kind.SLOTS || kind == Kind.BCKPTR || kind == Kind.PPREF,
+        "AmapAllocator.ints: not an int array kind");
+    return take(kind, n, nowait, "kmem_alloc") ? new int[n] : null;
+  }
+
+  /** kmem_alloc of an overlay ({@code am_anon}) array; null on failure. */
+  Anon[] overlay(int n, boolean nowait) {
+    return take(Kind.OVERLAY, n, nowait, "kmem_alloc") ? new Anon[n] : null;
+  }
+
+  /** pool_cache_get(&uvm_anon_cache, PR_NOWAIT): a blank anon, or null. Never waits. */
+  Anon anonStruct() {
+    return take(Kind.ANON, 1, true, "anonpl") ? new Anon(nextAnonId++) : null;
+  }
+
+  /**
+   * kmem_free / pool_cache_put: gives back an allocation of {@code kind} with {@code n} elements.
+   */
+  void free(Kind kind, int n) {
+    int k = kind.ordinal();
+    UvmPanic.check(live[k] > 0, "AmapAllocator.free: more frees than allocations");
+    live[k]--;
+    liveElements[k] -= n;
+    UvmPanic.check(liveElements[k] >= 0, "AmapAllocator.free: freed more elements than allocated");
+  }
+
+  private boolean take(Kind kind, int n, boolean nowait, String wmsg) {
+    UvmPanic.check(n >= 0, "AmapAllocator: negative size");
+    for (; ; ) {
+      attempts++;
+      if (n > maxElements) {
+        failures++;
+        return false;
+      }
+      if (!injectedFailure(kind)) {
+        int k = kind.ordinal();
+        live[k]++;
+        liveElements[k] += n;
+        allocated[k]++;
+        return true;
+      }
+      failures++;
+      if (nowait) {
+        return false;
+      }
+      waits++;
+      waiter.accept(wmsg);
+    }
+  }
+
+  private boolean injectedFailure(Kind kind) {
+    boolean fail = failAll || (failKinds & (1 << kind.ordinal())) != 0;
+    if (attempts == failAtAttempt) {
+      failAtAttempt = -1;
+      fail = true;
+    }
+    if (failNextCount > 0) {
+      failNextCount--;
+      fail = true;
+    }
+    return fail;
+  }
+}

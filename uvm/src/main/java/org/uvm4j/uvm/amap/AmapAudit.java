@@ -1,0 +1,160 @@
+package org.uvm4j.uvm.amap;
+
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.uvm4j.uvm.UvmPanic;
+
+/**
+ * Consistency checks of amaps and anons (the invariants of {@code uvm_amap.h} and §2.21 of the
+ * reference). Each failure throws a {@link UvmPanic} whose message names the amap, the slot and the
+ * values that disagree.
+ *
+ * <p>For one amap: {@code 0 <= nused <= nslot <= maxslot}; slots beyond {@code nslot} empty; {@code
+ * slots}/{@code bckptr} a consistent permutation of the occupied slots; no freed anon and no anon
+ * with {@code ref <= 0} in a slot; per-page counts (if established) tile {@code [0, nslot)} with
+ * non-negative counts and no anon under a zero count. Across a set of amaps: every anon's {@code
+ * ref} equals the number of slots pointing at it.
+ *
+ * <p>The amap lock is taken for the check unless the caller holds it already.
+ */
+public final class AmapAudit {
+  private AmapAudit() {}
+
+  /** Checks one amap. */
+  public static void check(Amap amap) {
+    boolean took = !amap.isLocked();
+    if (took) {
+      amap.lock();
+    }
+    try {
+      checkLocked(amap);
+    } finally {
+      if (took) {
+        amap.unlock();
+      }
+    }
+  }
+
+  /**
+   * Checks every amap of {@code amaps} and that each anon found in them has a reference count equal
+   * to the number of slots (over all of them) that point at it. The set must contain every amap
+   * that can hold those anons (e.g. a machine's whole {@link AmapList}).
+   */
+  public static void checkAll(Collection<Amap> amaps) {
+    Map<Anon, int[]> seen = new IdentityHashMap<>();
+    for (Amap amap : amaps) {
+      boolean took = !amap.isLocked();
+      if (took) {
+        amap.lock();
+      }
+      try {
+        checkLocked(amap);
+        for (int i = 0; i < amap.nused; i++) {
+          seen.computeIfAbsent(amap.anon[amap.slots[i]], k -> new int[1])[0]++;
+        }
+      } finally {
+        if (took) {
+          amap.unlock();
+        }
+      }
+    }
+    for (Map.Entry<Anon, int[]> e : seen.entrySet()) {
+      Anon an = e.getKey();
+      int slots = e.getValue()[0];
+      if (an.ref != slots) {
+        fail(null, an + " has ref " + an.ref + " but " + slots + " slot(s) point at it");
+      }
+    }
+  }
+
+  private static void checkLocked(Amap a) {
+    if (a.isFreed()) {
+      fail(a, "is freed but still reachable");
+    }
+    if (a.ref < 0 || (a.ref == 0 && (a.flags & Amap.AMAP_SWAPOFF) == 0)) {
+      fail(a, "live amap with ref " + a.ref);
+    }
+    if ((a.flags & ~(Amap.AMAP_SHARED | Amap.AMAP_SWAPOFF)) != 0) {
+      fail(a, "unknown flag bits " + Integer.toHexString(a.flags));
+    }
+    if (!(0 <= a.nused && a.nused <= a.nslot && a.nslot <= a.maxslot)) {
+      fail(a, "sizes violate 0 <= nused <= nslot <= maxslot");
+    }
+    if (a.slots.length != a.maxslot || a.bckptr.length != a.maxslot || a.anon.length != a.maxslot) {
+      fail(a, "array lengths differ from maxslot");
+    }
+    for (int s = a.nslot; s < a.maxslot; s++) {
+      if (a.anon[s] != null) {
+        fail(a, "slot " + s + " beyond nslot holds " + a.anon[s]);
+      }
+    }
+    int occupied = 0;
+    for (int s = 0; s < a.nslot; s++) {
+      Anon an = a.anon[s];
+      if (an == null) {
+        continue;
+      }
+      occupied++;
+      if (an.isFreed()) {
+        fail(a, "slot " + s + " holds freed " + an);
+      }
+      if (an.ref <= 0) {
+        fail(a, "slot " + s + " holds " + an + " with ref <= 0");
+      }
+      int ptr = a.bckptr[s];
+      if (ptr < 0 || ptr >= a.nused || a.slots[ptr] != s) {
+        fail(
+            a,
+            "slot "
+                + s
+                + " is occupied but bckptr["
+                + s
+                + "]="
+                + ptr
+                + (ptr >= 0 && ptr < a.nused ? " and slots[" + ptr + "]=" + a.slots[ptr] : ""));
+      }
+    }
+    if (occupied != a.nused) {
+      fail(a, occupied + " occupied slots but nused=" + a.nused);
+    }
+    for (int i = 0; i < a.nused; i++) {
+      int s = a.slots[i];
+      if (s < 0 || s >= a.nslot || a.anon[s] == null) {
+        fail(a, "slots[" + i + "]=" + s + " is not an occupied slot");
+      }
+    }
+    if (a.hasPpref()) {
+      if (a.ppref.length != a.maxslot) {
+        fail(a, "ppref length " + a.ppref.length + " != maxslot " + a.maxslot);
+      }
+      int off = 0;
+      while (off < a.nslot) {
+        int head = a.ppref[off];
+        if (head == 0) {
+          fail(a, "ppref: no run starts at slot " + off + " (cell is 0)");
+        }
+        int len = Ppref.len(a.ppref, off);
+        if (head < 0 && len < 2) {
+          fail(a, "ppref: long run at slot " + off + " has length " + len);
+        }
+        if (off + len > a.nslot) {
+          fail(a, "ppref: run at slot " + off + " of length " + len + " passes nslot");
+        }
+        int count = Ppref.ref(a.ppref, off);
+        if (count == 0) {
+          for (int s = off; s < off + len; s++) {
+            if (a.anon[s] != null) {
+              fail(a, "slot " + s + " has ppref count 0 but holds " + a.anon[s]);
+            }
+          }
+        }
+        off += len;
+      }
+    }
+  }
+
+  private static void fail(Amap a, String what) {
+    throw new UvmPanic("amap audit: " + (a != null ? a + " " : "") + what);
+  }
+}

@@ -1,0 +1,94 @@
+package org.uvm4j.uvm.amap;
+
+import org.uvm4j.uvm.UvmPanic;
+
+/**
+ * The per-page reference count encoding of {@code am_ppref}: an int array over the amap's slots cut
+ * into runs. A run of length 1 with count {@code r} is one cell holding {@code r + 1} (always &gt;
+ * 0); a longer run holds {@code -(r + 1)} (always &lt; 0) in its first cell and its length in the
+ * second; its other cells are don't-care. The "+1" keeps a count of 0 distinguishable by sign.
+ *
+ * <pre>
+ *   counts: 2  2  2  2  3  1  1  0  0  0  4  4  0  1  1  1
+ *   ppref: -3  4  x  x  4 -2  2 -1  3  x -5  2  1 -2  3  x
+ * </pre>
+ *
+ * <p>Runs tile {@code [0, am_nslot)}; adjacent runs may have equal counts (the encoding is not
+ * canonical), so encodings must never be compared cell by cell — compare {@link #counts} instead.
+ */
+public final class Ppref {
+  private Ppref() {}
+
+  /** pp_getreflen, first half: the count of the run that starts at {@code offset}. */
+  // uvm_amap.c: pp_getreflen
+  public static int ref(int[] ppref, int offset) {
+    int v = ppref[offset];
+    return v > 0 ? v - 1 : -v - 1;
+  }
+
+  /** pp_getreflen, second half: the length of the run that starts at {@code offset}. */
+  // uvm_amap.c: pp_getreflen
+  public static int len(int[] ppref, int offset) {
+    return ppref[offset] > 0 ? 1 : ppref[offset + 1];
+  }
+
+  /**
+   * pp_setreflen: make {@code [offset, offset+len)} one run with count {@code ref}; len 0: no-op.
+   */
+  // uvm_amap.c: pp_setreflen
+  public static void set(int[] ppref, int offset, int ref, int len) {
+    if (len == 0) {
+      return;
+    }
+    if (len == 1) {
+      ppref[offset] = ref + 1;
+    } else {
+      ppref[offset] = (ref + 1) * -1;
+      ppref[offset + 1] = len;
+    }
+  }
+
+  /**
+   * Decodes the runs over {@code [0, nslot)} into one count per slot.
+   *
+   * @throws UvmPanic if the runs do not tile {@code [0, nslot)} exactly
+   */
+  public static int[] counts(int[] ppref, int nslot) {
+    int[] out = new int[nslot];
+    int off = 0;
+    while (off < nslot) {
+      int head = ppref[off];
+      UvmPanic.check(head != 0, "ppref: zero cell where a run must start");
+      int len = len(ppref, off);
+      UvmPanic.check(head > 0 || len >= 2, "ppref: long-run head with a length below 2");
+      UvmPanic.check(off + len <= nslot, "ppref: run extends past am_nslot");
+      int r = ref(ppref, off);
+      for (int i = 0; i < len; i++) {
+        out[off + i] = r;
+      }
+      off += len;
+    }
+    return out;
+  }
+
+  /**
+   * Encodes {@code counts} with maximal runs (the canonical encoding; don't-care cells are 0).
+   *
+   * @param size length of the returned array (at least {@code counts.length}, e.g. am_maxslot)
+   */
+  public static int[] encode(int[] counts, int size) {
+    UvmPanic.check(size >= counts.length, "ppref encode: array smaller than the counts");
+    int[] p = new int[size];
+    int off = 0;
+    while (off < counts.length) {
+      int end = off + 1;
+      while (end < counts.length && counts[end] == counts[off]) {
+        end++;
+      }
+      UvmPanic.check(counts[off] >= 0, "ppref encode: negative count");
+      set(p, off, counts[off], end - off);
+      off = end;
+    }
+    return p;
+  }
+}

@@ -1,0 +1,109 @@
+package org.uvm4j.uvm.map;
+
+import java.nio.ByteBuffer;
+import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.page.PhysMem;
+import org.uvm4j.uvm.page.VmPage;
+
+/**
+ * copyin/copyout/copyinstr: the kernel's accesses to guest memory, made page by page exactly as the
+ * guest's own would be — a pmap lookup for the access, and on a miss the fault handler (so a write
+ * to a copy-on-write page copies it first) — then the bytes move through the frame in {@link
+ * PhysMem}. Bad addresses give EFAULT, never an exception.
+ */
+final class GuestAccess {
+  private final Vmspace vm;
+
+  GuestAccess(Vmspace vm) {
+    this.vm = vm;
+  }
+
+  /** The page backing {@code va} for {@code access}, faulting it in; null when it cannot be. */
+  private VmPage resolve(long va, int access) {
+    if (va < Vmspace.USER_MIN || va >= Vmspace.USER_MAX) {
+      return null;
+    }
+    long pte = vm.pmap().tlbLookup(va, access);
+    if (pte == 0) {
+      if (vm.faultHandler().fault(vm, va, access) != FaultResult.OK) {
+        return null;
+      }
+      pte = vm.pmap().tlbLookup(va, access);
+      if (pte == 0) {
+        return null;
+      }
+    }
+    return vm.uvm().physMem().pageAt(pte & ~Vmspace.PAGE_MASK);
+  }
+
+  // uvm_glue/copy: copyin
+  int copyin(long va, byte[] dst, int off, int len) {
+    if (len < 0 || off < 0 || off > dst.length - len || va + len < va) {
+      return Errno.EFAULT;
+    }
+    PhysMem phys = vm.uvm().physMem();
+    while (len > 0) {
+      VmPage pg = resolve(va, Prot.READ);
+      if (pg == null) {
+        return Errno.EFAULT;
+      }
+      int pageOff = (int) (va & Vmspace.PAGE_MASK);
+      int n = Math.min(len, PhysMem.PAGE_SIZE - pageOff);
+      phys.read(pg, pageOff, dst, off, n);
+      va += n;
+      off += n;
+      len -= n;
+    }
+    return 0;
+  }
+
+  // copyout
+  int copyout(long va, byte[] src, int off, int len) {
+    if (len < 0 || off < 0 || off > src.length - len || va + len < va) {
+      return Errno.EFAULT;
+    }
+    PhysMem phys = vm.uvm().physMem();
+    while (len > 0) {
+      VmPage pg = resolve(va, Prot.WRITE);
+      if (pg == null) {
+        return Errno.EFAULT;
+      }
+      int pageOff = (int) (va & Vmspace.PAGE_MASK);
+      int n = Math.min(len, PhysMem.PAGE_SIZE - pageOff);
+      phys.write(pg, pageOff, src, off, n);
+      va += n;
+      off += n;
+      len -= n;
+    }
+    return 0;
+  }
+
+  // copyinstr
+  int copyinstr(long va, byte[] dst, int max) {
+    if (max < 0 || max > dst.length) {
+      return -Errno.EFAULT;
+    }
+    PhysMem phys = vm.uvm().physMem();
+    int n = 0;
+    while (n < max) {
+      VmPage pg = resolve(va + n, Prot.READ);
+      if (pg == null) {
+        return -Errno.EFAULT;
+      }
+      int pageOff = (int) ((va + n) & Vmspace.PAGE_MASK);
+      int chunk = Math.min(max - n, PhysMem.PAGE_SIZE - pageOff);
+      ByteBuffer frame = phys.frameBuffer(pg);
+      for (int i = 0; i < chunk; i++) {
+        byte b = frame.get(pageOff + i);
+        dst[n] = b;
+        if (b == 0) {
+          return n;
+        }
+        n++;
+      }
+    }
+    return -Errno.ENAMETOOLONG;
+  }
+}

@@ -1,0 +1,52 @@
+package org.uvm4j.uvm.map;
+
+/**
+ * Linux x86-64 {@code <sys/mman.h>} constants understood by {@link Vmspace}: {@code MAP_*} flags of
+ * mmap and {@code MADV_*} advice of madvise. Values are the Linux ABI's, so the kernel passes guest
+ * arguments through unchanged.
+ */
+public final class Mman {
+  public static final int MAP_SHARED = 0x01;
+  public static final int MAP_PRIVATE = 0x02;
+  public static final int MAP_SHARED_VALIDATE = 0x03;
+  public static final int MAP_TYPE = 0x0f;
+  public static final int MAP_FIXED = 0x10;
+  public static final int MAP_ANONYMOUS = 0x20;
+  public static final int MAP_GROWSDOWN = 0x0100;
+  public static final int MAP_DENYWRITE = 0x0800;
+  public static final int MAP_EXECUTABLE = 0x1000;
+  public static final int MAP_LOCKED = 0x2000;
+  public static final int MAP_NORESERVE = 0x4000;
+  public static final int MAP_POPULATE = 0x8000;
+  public static final int MAP_NONBLOCK = 0x10000;
+  public static final int MAP_STACK = 0x20000;
+  public static final int MAP_FIXED_NOREPLACE = 0x100000;
+
+  /** The MAP_* bits accepted by {@link Vmspace#mmap} (others are ignored, as Linux does). */
+  public static final int MAP_KNOWN =
+      MAP_TYPE
+          | MAP_FIXED
+          | MAP_ANONYMOUS
+          | MAP_GROWSDOWN
+          | MAP_DENYWRITE
+          | MAP_EXECUTABLE
+          | MAP_LOCKED
+          | MAP_NORESERVE
+          | MAP_POPULATE
+          | MAP_NONBLOCK
+          | MAP_STACK
+          | MAP_FIXED_NOREPLACE;
+
+  public static final int MADV_NORMAL = 0;
+  public static final int MADV_RANDOM = 1;
+  public static final int MADV_SEQUENTIAL = 2;
+  public static final int MADV_WILLNEED = 3;
+  public static final int MADV_DONTNEED = 4;
+  public static final int MADV_FREE = 8;
+  public static final int MADV_DONTFORK = 10;
+  public static final int MADV_DOFORK = 11;
+  public static final int MADV_WIPEONFORK = 18;
+  public static final int MADV_KEEPONFORK = 19;
+
+  private Mman() {}
+}

@@ -1,0 +1,670 @@
+package org.uvm4j.uvm.map;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.amap.Amap;
+import org.uvm4j.uvm.amap.AmapMap;
+import org.uvm4j.uvm.amap.UvmServices;
+import org.uvm4j.uvm.obj.UvmObject;
+import org.uvm4j.uvm.pmap.Pmap;
+
+/**
+ * An address map ({@code struct vm_map}): the ordered, non-overlapping entries of one address
+ * space, with O(log n) lookup (a {@link TreeMap} keyed by entry start plus NetBSD's one-entry
+ * lookup hint), clipping, merging, free-space search and the unmap/protect/inherit/advice
+ * operations.
+ *
+ * <p>Invariants (checked by {@link #check()}): entries are page aligned, non-empty, disjoint and
+ * inside {@code [minOffset, maxOffset)}; each is keyed by its start; {@link #size()} is the sum of
+ * their lengths; NEEDSCOPY implies COPYONWRITE.
+ *
+ * <p>Locking: the map lock ({@link #lock()}) is the first lock of UVM's order (map → amap → object
+ * → anon → page queues). Every write unlock bumps the {@link #timestamp()} (NetBSD's map version).
+ */
+public final class VmMap implements AmapMap {
+  private static final Logger log = LogManager.getLogger("uvm.map");
+
+  /** Page size (bytes). */
+  public static final long PAGE_SIZE = 4096;
+
+  /** UVM_FLAG_COPYONW: private (copy-on-write) mapping. */
+  public static final int FLAG_COPYONW = 0x01;
+
+  /** UVM_FLAG_OVERLAY: allocate the amap now (shared anonymous memory, brk). */
+  public static final int FLAG_OVERLAY = 0x02;
+
+  /** UVM_FLAG_AMAPPAD: pad the new amap by UVM_AMAP_CHUNK pages so it can grow in place. */
+  public static final int FLAG_AMAPPAD = 0x04;
+
+  /** UVM_FLAG_NOMERGE: never merge the new entry with a neighbour. */
+  public static final int FLAG_NOMERGE = 0x08;
+
+  private final NavigableMap<Long, VmMapEntry> entries = new TreeMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Pmap pmap;
+  private final UvmServices services;
+  private final long minOffset;
+  private final long maxOffset;
+  private long size;
+  private int timestamp;
+  private VmMapEntry hint;
+
+  /**
+   * Creates an empty map of the user range {@code [minOffset, maxOffset)}.
+   *
+   * @param pmap the physical map whose translations this map's operations remove and protect
+   * @param services the VM system (amap allocation, pages)
+   */
+  public VmMap(Pmap pmap, UvmServices services, long minOffset, long maxOffset) {
+    UvmPanic.check(pageAligned(minOffset) && pageAligned(maxOffset), "map bounds page aligned");
+    UvmPanic.check(minOffset < maxOffset, "map bounds ordered");
+    this.pmap = pmap;
+    this.services = services;
+    this.minOffset = minOffset;
+    this.maxOffset = maxOffset;
+  }
+
+  public Pmap pmap() {
+    return pmap;
+  }
+
+  @Override
+  public UvmServices services() {
+    return services;
+  }
+
+  public long minOffset() {
+    return minOffset;
+  }
+
+  public long maxOffset() {
+    return maxOffset;
+  }
+
+  /** Bytes mapped (sum of entry lengths). */
+  public long size() {
+    return size;
+  }
+
+  /** Number of entries. */
+  public int entryCount() {
+    return entries.size();
+  }
+
+  /** Map version: bumped by every write unlock (uvmfault_relock compares it). */
+  public int timestamp() {
+    return timestamp;
+  }
+
+  /** vm_map_lock. */
+  public void lock() {
+    lock.lock();
+  }
+
+  /** vm_map_unlock: also bumps the timestamp. */
+  public void unlock() {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map unlock by owner");
+    timestamp++;
+    lock.unlock();
+  }
+
+  public boolean isLockedByCurrentThread() {
+    return lock.isHeldByCurrentThread();
+  }
+
+  /**
+   * The entries in address order (a read-only live view; do not modify the map while iterating).
+   */
+  public Collection<VmMapEntry> entries() {
+    return Collections.unmodifiableCollection(entries.values());
+  }
+
+  /** A snapshot of the entries overlapping {@code [start, end)}, in address order. */
+  public List<VmMapEntry> entriesIn(long start, long end) {
+    List<VmMapEntry> out = new ArrayList<>();
+    Map.Entry<Long, VmMapEntry> first = entries.floorEntry(start);
+    long from = first != null && first.getValue().end > start ? first.getKey() : start;
+    for (VmMapEntry e : entries.subMap(from, true, end, false).values()) {
+      out.add(e);
+    }
+    return out;
+  }
+
+  /**
+   * uvm_map.c: uvm_map_lookup_entry — the entry containing {@code va}, or null. Uses the map's hint
+   * first, then the tree; allocation-free.
+   */
+  public VmMapEntry lookup(long va) {
+    VmMapEntry h = hint;
+    if (h != null && va >= h.start && va < h.end) {
+      return h;
+    }
+    Map.Entry<Long, VmMapEntry> fe = entries.floorEntry(va);
+    if (fe == null) {
+      return null;
+    }
+    VmMapEntry e = fe.getValue();
+    if (va < e.end) {
+      hint = e;
+      return e;
+    }
+    return null;
+  }
+
+  /** The entry after {@code e} in address order, or null. */
+  public VmMapEntry next(VmMapEntry e) {
+    Map.Entry<Long, VmMapEntry> n = entries.higherEntry(e.start);
+    return n == null ? null : n.getValue();
+  }
+
+  /** The entry before {@code e} in address order, or null. */
+  public VmMapEntry prev(VmMapEntry e) {
+    Map.Entry<Long, VmMapEntry> p = entries.lowerEntry(e.start);
+    return p == null ? null : p.getValue();
+  }
+
+  /** True if no entry overlaps {@code [start, end)}. */
+  public boolean isFree(long start, long end) {
+    if (start < minOffset || end > maxOffset || start >= end) {
+      return false;
+    }
+    Map.Entry<Long, VmMapEntry> fe = entries.lowerEntry(end);
+    return fe == null || fe.getValue().end <= start;
+  }
+
+  /** True if every page of {@code [start, end)} lies in some entry. */
+  public boolean isFullyMapped(long start, long end) {
+    long va = start;
+    VmMapEntry e = lookup(va);
+    while (e != null) {
+      if (e.end >= end) {
+        return true;
+      }
+      VmMapEntry n = next(e);
+      if (n == null || n.start != e.end) {
+        return false;
+      }
+      e = n;
+    }
+    return false;
+  }
+
+  /**
+   * uvm_map.c: uvm_map_findspace — a free range of {@code length} bytes.
+   *
+   * <p>Top-down: the highest free range that ends at or below {@code limit}; bottom-up: the lowest
+   * that starts at or above {@code limit}. The walk visits the entries on the way (an address space
+   * has few).
+   *
+   * @return the start address, or -1 if there is no such space
+   */
+  public long findSpace(long limit, long length, boolean topDown) {
+    if (length <= 0 || length > maxOffset - minOffset) {
+      return -1;
+    }
+    if (topDown) {
+      long hi = Math.min(limit, maxOffset);
+      VmMapEntry e = lookup(hi - 1);
+      if (e != null) {
+        hi = e.start;
+      }
+      for (VmMapEntry cur : entries.headMap(hi, false).descendingMap().values()) {
+        if (hi - cur.end >= length) {
+          return hi - length;
+        }
+        hi = cur.start;
+      }
+      return hi - minOffset >= length ? hi - length : -1;
+    }
+    long lo = Math.max(limit, minOffset);
+    VmMapEntry e = lookup(lo);
+    if (e != null) {
+      lo = e.end;
+    }
+    for (VmMapEntry cur : entries.tailMap(lo, true).values()) {
+      if (cur.start - lo >= length) {
+        return lo;
+      }
+      lo = cur.end;
+    }
+    return maxOffset - lo >= length ? lo : -1;
+  }
+
+  /**
+   * uvm_map.c: uvm_map_enter — maps {@code [start, start + size)}, which must be free, merging with
+   * a compatible neighbour when possible (growing its amap with {@code Amap.extend}).
+   *
+   * <p>=> map locked; one reference to {@code obj} (if any) is handed over to the map: it is kept
+   * by the new entry, or dropped when the range merged into an entry that already holds one.
+   *
+   * @param uvmFlags {@link #FLAG_COPYONW}, {@link #FLAG_OVERLAY}, {@link #FLAG_AMAPPAD}, {@link
+   *     #FLAG_NOMERGE}
+   * @return 0, or ENOMEM when an amap could not be allocated (nothing mapped)
+   */
+  public int enter(
+      long start,
+      long size,
+      UvmObject obj,
+      long off,
+      int prot,
+      int maxProt,
+      Inheritance inh,
+      int advice,
+      int uvmFlags) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "uvm_map_enter: map locked");
+    UvmPanic.check(pageAligned(start) && pageAligned(size) && size > 0, "uvm_map_enter: aligned");
+    UvmPanic.check(isFree(start, start + size), "uvm_map_enter: range free");
+    UvmPanic.check((prot & ~maxProt) == 0, "uvm_map_enter: prot within maxprot");
+    final long end = start + size;
+    final boolean overlay = (uvmFlags & FLAG_OVERLAY) != 0;
+    int newEtype = obj != null ? VmMapEntry.OBJ : 0;
+    if ((uvmFlags & FLAG_COPYONW) != 0) {
+      newEtype |= VmMapEntry.COPYONWRITE;
+      if (!overlay) {
+        newEtype |= VmMapEntry.NEEDSCOPY;
+      }
+    }
+    VmMapEntry proto = new VmMapEntry();
+    proto.start = start;
+    proto.end = end;
+    proto.object = obj;
+    proto.offset = off;
+    proto.etype = newEtype;
+    proto.protection = prot;
+    proto.maxProtection = maxProt;
+    proto.inheritance = inh;
+    proto.advice = advice;
+    proto.flags = (uvmFlags & FLAG_NOMERGE) != 0 ? VmMapEntry.NOMERGE : 0;
+
+    boolean merged = false;
+    VmMapEntry prev = null;
+    if ((uvmFlags & FLAG_NOMERGE) == 0) {
+      Map.Entry<Long, VmMapEntry> pe = entries.lowerEntry(start);
+      prev = pe == null ? null : pe.getValue();
+      if (prev != null
+          && prev.end == start
+          && prev.isCompatible(proto)
+          && (obj == null || prev.offset + (prev.end - prev.start) == off)
+          && (prev.aref.amap != null || !overlay)
+          && (prev.aref.amap == null || prev.aref.amap.ref() == 1)) {
+        if (prev.aref.amap == null
+            || Amap.extend(prev, size, Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT) == 0) {
+          prev.end = end;
+          this.size += size;
+          if (obj != null) {
+            obj.detach(); // prev already holds a reference
+          }
+          merged = true;
+          if (log.isDebugEnabled()) {
+            log.debug("uvm_map_enter: {}..{} merged back into {}", hex(start), hex(end), prev);
+          }
+        }
+      }
+      VmMapEntry next = entries.get(end);
+      if (next != null
+          && next.isCompatible(proto)
+          && (obj == null || off + size == next.offset)
+          && (next.aref.amap == null || next.aref.amap.ref() == 1)) {
+        merged = forwardMerge(merged ? prev : null, next, start, size, obj, overlay) || merged;
+      }
+    }
+    if (merged) {
+      return 0;
+    }
+    if (overlay) {
+      long pad = (uvmFlags & FLAG_AMAPPAD) != 0 ? (long) Amap.UVM_AMAP_CHUNK * PAGE_SIZE : 0;
+      Amap amap = Amap.alloc(services, size, pad, false);
+      if (amap == null) {
+        return Errno.ENOMEM;
+      }
+      proto.aref.amap = amap;
+      proto.aref.pageOffset = 0;
+    }
+    insert(proto);
+    return 0;
+  }
+
+  /** The forward half of uvm_map_enter's merge: {@code prev} is non-null iff the back merge ran. */
+  private boolean forwardMerge(
+      VmMapEntry prev, VmMapEntry next, long start, long size, UvmObject obj, boolean overlay) {
+    if (prev != null) {
+      // bimerge: prev already absorbed the new range; now absorb next into prev.
+      if (prev.aref.amap != null && next.aref.amap != null) {
+        return false; // two amaps cannot be joined
+      }
+      if (prev.aref.amap != null) {
+        if (Amap.extend(
+                prev, next.end - next.start, Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT)
+            != 0) {
+          return false;
+        }
+      } else if (next.aref.amap != null) {
+        if (Amap.extend(
+                next, prev.end - prev.start, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT)
+            != 0) {
+          return false;
+        }
+        prev.aref.copyFrom(next.aref);
+      }
+      unlink(next);
+      prev.end = next.end;
+      this.size += next.end - next.start;
+      if (next.object != null) {
+        next.object.detach(); // prev holds the object reference for the whole range
+      }
+      return false; // the new range was already accounted for by the back merge
+    }
+    if (next.aref.amap == null && overlay) {
+      return false;
+    }
+    if (next.aref.amap != null
+        && Amap.extend(next, size, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT) != 0) {
+      return false;
+    }
+    entries.remove(next.start);
+    next.start = start;
+    if (obj != null) {
+      next.offset -= size;
+      obj.detach(); // next already holds a reference
+    }
+    entries.put(next.start, next);
+    this.size += size;
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "uvm_map_enter: {}..{} merged forward into {}", hex(start), hex(start + size), next);
+    }
+    return true;
+  }
+
+  /** Links a new entry (the range must be free). */
+  public void insert(VmMapEntry e) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map insert: map locked");
+    UvmPanic.check(isFree(e.start, e.end), "map insert: range free");
+    entries.put(e.start, e);
+    size += e.end - e.start;
+  }
+
+  /** uvm_map.c: uvm_map_entry_unlink — takes {@code e} off the map (its references are kept). */
+  public void unlink(VmMapEntry e) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map unlink: map locked");
+    VmMapEntry removed = entries.remove(e.start);
+    UvmPanic.check(removed == e, "map unlink: entry on map");
+    size -= e.end - e.start;
+    if (hint == e) {
+      hint = null;
+    }
+  }
+
+  /**
+   * uvm_map.c: uvm_map_clip_start — splits {@code entry} so that it starts at {@code va}; the part
+   * before {@code va} becomes a new entry. The amap reference is split with {@code Amap.splitref},
+   * the object gains a reference.
+   */
+  @Override
+  public void clipStart(VmMapEntry entry, long va) {
+    if (va <= entry.start) {
+      return;
+    }
+    UvmPanic.check(lock.isHeldByCurrentThread(), "clip: map locked");
+    UvmPanic.check(pageAligned(va) && va < entry.end, "clip_start: va inside entry");
+    VmMapEntry left = entry.duplicate();
+    entries.remove(entry.start);
+    splitAdjust(left, entry, va);
+    entries.put(left.start, left);
+    entries.put(entry.start, entry);
+  }
+
+  /**
+   * uvm_map.c: uvm_map_clip_end — splits {@code entry} so that it ends at {@code va}; the part from
+   * {@code va} on becomes a new entry.
+   */
+  @Override
+  public void clipEnd(VmMapEntry entry, long va) {
+    if (va >= entry.end) {
+      return;
+    }
+    UvmPanic.check(lock.isHeldByCurrentThread(), "clip: map locked");
+    UvmPanic.check(pageAligned(va) && va > entry.start, "clip_end: va inside entry");
+    VmMapEntry right = entry.duplicate();
+    splitAdjust(entry, right, va);
+    entries.put(right.start, right);
+  }
+
+  /**
+   * uvm_map.c: uvm_mapent_splitadj — {@code left} and {@code right} are copies of one entry; make
+   * them meet at {@code split}.
+   */
+  private void splitAdjust(VmMapEntry left, VmMapEntry right, long split) {
+    long adj = split - left.start;
+    left.end = split;
+    right.start = split;
+    if (left.aref.amap != null) {
+      Amap.splitref(left.aref, right.aref, adj);
+    }
+    if (right.object != null) {
+      right.object.reference();
+      right.offset += adj;
+    }
+    if (hint == left || hint == right) {
+      hint = null;
+    }
+  }
+
+  /**
+   * uvm_map.c: uvm_mapent_trymerge(map, entry, UVM_MERGE_COPYING) — called by {@code amap_copy} for
+   * an entry without an amap: if an adjacent compatible neighbour has a private amap, grow it over
+   * {@code entry} and drop {@code entry}.
+   *
+   * <p>=> map locked; {@code entry} has no amap. On success the entry is off the map and its range
+   * belongs to the neighbour (with NEEDSCOPY clear).
+   */
+  @Override
+  public boolean tryMergeCopying(VmMapEntry entry) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "trymerge: map locked");
+    if (entry.aref.amap != null || (entry.flags & VmMapEntry.NOMERGE) != 0) {
+      return false;
+    }
+    // Compare as if entry's NEEDSCOPY were already cleared.
+    VmMapEntry as = entry.duplicate();
+    as.etype &= ~VmMapEntry.NEEDSCOPY;
+    long size = entry.end - entry.start;
+    VmMapEntry next = entries.get(entry.end);
+    if (next != null
+        && next.isCompatible(as)
+        && next.aref.amap != null
+        && next.aref.amap.ref() == 1
+        && (entry.object == null || entry.offset + size == next.offset)) {
+      if (Amap.extend(next, size, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT) == 0) {
+        unlink(entry);
+        entries.remove(next.start);
+        next.start = entry.start;
+        next.offset = entry.offset;
+        entries.put(next.start, next);
+        this.size += size;
+        if (entry.object != null) {
+          entry.object.detach();
+        }
+        return true;
+      }
+    }
+    VmMapEntry prev = prev(entry);
+    if (prev != null
+        && prev.end == entry.start
+        && prev.isCompatible(as)
+        && prev.aref.amap != null
+        && prev.aref.amap.ref() == 1
+        && (entry.object == null || prev.offset + (prev.end - prev.start) == entry.offset)) {
+      if (Amap.extend(prev, size, Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT) == 0) {
+        unlink(entry);
+        prev.end = entry.end;
+        this.size += size;
+        if (entry.object != null) {
+          entry.object.detach();
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * uvm_map.c: uvm_unmap_remove — clips the map at {@code start} and {@code end}, removes the pmap
+   * translations and takes every entry in between off the map. The entries keep their amap and
+   * object references; the caller releases them with {@link #unmapDetach} after unlocking.
+   *
+   * <p>=> map locked; wired entries must have been unwired by the caller (their pages' wire counts
+   * depend on the amap layer still being reachable).
+   *
+   * @return the removed entries, in address order
+   */
+  public List<VmMapEntry> unmapRemove(long start, long end) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "unmap_remove: map locked");
+    List<VmMapEntry> dead = new ArrayList<>();
+    for (VmMapEntry e : entriesIn(start, end)) {
+      clipStart(e, start);
+      clipEnd(e, end);
+      UvmPanic.check(!e.isWired(), "unmap_remove: entry unwired");
+      pmap.remove(e.start, e.end);
+      unlink(e);
+      dead.add(e);
+    }
+    return dead;
+  }
+
+  /**
+   * uvm_map.c: uvm_unmap_detach — drops the amap and object references of entries removed by {@link
+   * #unmapRemove}. Called with the map unlocked (amap_unref may free pages).
+   */
+  public static void unmapDetach(List<VmMapEntry> dead) {
+    for (VmMapEntry e : dead) {
+      if (e.aref.amap != null) {
+        e.aref.amap.unref(e.aref.pageOffset, e.pages(), false);
+        e.aref.amap = null;
+      }
+      if (e.object != null) {
+        e.object.detach();
+        e.object = null;
+      }
+    }
+  }
+
+  /**
+   * uvm_map.c: uvm_map_protect — sets the protection (or, with {@code setMax}, the maximum
+   * protection) of {@code [start, end)}. Fails with EACCES, changing nothing, when {@code newProt}
+   * exceeds some entry's maximum. Lowered translations are lowered in the pmap at once, with WRITE
+   * stripped from copy-on-write entries' object pages and from NEEDSCOPY entries.
+   *
+   * <p>=> map locked; the range is fully mapped (checked by the caller).
+   */
+  public int protect(long start, long end, int newProt, boolean setMax) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map_protect: map locked");
+    List<VmMapEntry> range = entriesIn(start, end);
+    for (VmMapEntry e : range) {
+      if ((newProt & ~e.maxProtection) != 0) {
+        return Errno.EACCES;
+      }
+    }
+    for (VmMapEntry e : range) {
+      clipStart(e, start);
+      clipEnd(e, end);
+      int old = e.protection;
+      if (setMax) {
+        e.maxProtection = newProt;
+        e.protection &= newProt;
+      } else {
+        e.protection = newProt;
+      }
+      if ((old & ~e.protection) != 0) {
+        pmap.protect(e.start, e.end, e.protection);
+      }
+    }
+    return 0;
+  }
+
+  /** uvm_map.c: uvm_map_inherit — sets the inheritance of {@code [start, end)}. */
+  public void inherit(long start, long end, Inheritance inh) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map_inherit: map locked");
+    for (VmMapEntry e : entriesIn(start, end)) {
+      clipStart(e, start);
+      clipEnd(e, end);
+      e.inheritance = inh;
+    }
+  }
+
+  /** uvm_map.c: uvm_map_advice — sets the paging advice of {@code [start, end)}. */
+  public void advise(long start, long end, int advice) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map_advice: map locked");
+    UvmPanic.check(Advice.isValid(advice), "map_advice: valid advice");
+    for (VmMapEntry e : entriesIn(start, end)) {
+      clipStart(e, start);
+      clipEnd(e, end);
+      e.advice = advice;
+    }
+  }
+
+  /**
+   * Checks the map's structural invariants (see the class comment).
+   *
+   * @throws UvmPanic naming the first violation
+   */
+  public void check() {
+    long prevEnd = minOffset;
+    long total = 0;
+    for (Map.Entry<Long, VmMapEntry> me : entries.entrySet()) {
+      VmMapEntry e = me.getValue();
+      if (me.getKey() != e.start) {
+        throw new UvmPanic("map entry keyed at " + hex(me.getKey()) + " but starts " + e);
+      }
+      if (!pageAligned(e.start) || !pageAligned(e.end) || e.start >= e.end) {
+        throw new UvmPanic("map entry not page aligned or empty: " + e);
+      }
+      if (e.start < prevEnd || e.end > maxOffset) {
+        throw new UvmPanic("map entry overlaps or leaves the map: " + e);
+      }
+      if (e.needsCopy() && !e.copyOnWrite()) {
+        throw new UvmPanic("NEEDSCOPY without COPYONWRITE: " + e);
+      }
+      if ((e.object != null) != ((e.etype & VmMapEntry.OBJ) != 0)) {
+        throw new UvmPanic("UVM_ET_OBJ disagrees with object: " + e);
+      }
+      if ((e.protection & ~e.maxProtection) != 0) {
+        throw new UvmPanic("protection exceeds max protection: " + e);
+      }
+      if (e.aref.amap != null && e.aref.pageOffset + e.pages() > e.aref.amap.nslot()) {
+        throw new UvmPanic("aref window beyond amap nslot: " + e);
+      }
+      prevEnd = e.end;
+      total += e.end - e.start;
+    }
+    if (total != size) {
+      throw new UvmPanic("map size " + size + " but entries cover " + total);
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("VmMap[");
+    for (VmMapEntry e : entries.values()) {
+      sb.append("\n  ").append(e);
+    }
+    return sb.append("\n]").toString();
+  }
+
+  static boolean pageAligned(long v) {
+    return (v & (PAGE_SIZE - 1)) == 0;
+  }
+
+  static String hex(long v) {
+    return "0x" + Long.toHexString(v);
+  }
+}
