@@ -68,13 +68,16 @@ public final class Exec {
     }
     HostFs.Stated st = kernel.hostFs().stat(p, true);
     if (st.errno() != 0) {
-      String why = st.errno() == Errno.ENOENT ? "no such file" : "cannot access (errno " + st.errno() + ")";
+      String why =
+          st.errno() == Errno.ENOENT ? "no such file" : "cannot access (errno " + st.errno() + ")";
       return new Lookup(null, st.errno(), p + ": " + why);
     }
     int type = st.stat().mode() & Stat.S_IFMT;
     if (type != Stat.S_IFREG) {
       return new Lookup(
-          null, Errno.EACCES, p + (type == Stat.S_IFDIR ? ": is a directory" : ": not a regular file"));
+          null,
+          Errno.EACCES,
+          p + (type == Stat.S_IFDIR ? ": is a directory" : ": not a regular file"));
     }
     if (!Files.isExecutable(p) || !Files.isReadable(p)) {
       return new Lookup(null, Errno.EACCES, p + ": permission denied (not executable)");
@@ -107,8 +110,8 @@ public final class Exec {
   }
 
   /**
-   * execve1 after the arguments were copied in: builds the new image for {@code p} and switches
-   * to it. {@code p} must be loaded in the machine.
+   * execve1 after the arguments were copied in: builds the new image for {@code p} and switches to
+   * it. {@code p} must be loaded in the machine.
    *
    * @return 0, or a positive errno with {@code p} unchanged
    */
@@ -121,14 +124,22 @@ public final class Exec {
     byte[] rnd = new byte[16];
     random.nextBytes(rnd);
     long[] aux = {
-      Auxv.AT_FLAGS, 0,
-      Auxv.AT_UID, Kernel.UID,
-      Auxv.AT_EUID, Kernel.UID,
-      Auxv.AT_GID, Kernel.GID,
-      Auxv.AT_EGID, Kernel.GID,
-      Auxv.AT_SECURE, 0,
-      Auxv.AT_HWCAP, 0,
-      Auxv.AT_CLKTCK, 100
+      Auxv.AT_FLAGS,
+      0,
+      Auxv.AT_UID,
+      Kernel.UID,
+      Auxv.AT_EUID,
+      Kernel.UID,
+      Auxv.AT_GID,
+      Kernel.GID,
+      Auxv.AT_EGID,
+      Kernel.GID,
+      Auxv.AT_SECURE,
+      0,
+      Auxv.AT_HWCAP,
+      0,
+      Auxv.AT_CLKTCK,
+      100
     };
     int[] err = new int[1];
     ElfLoader.Loaded loaded =

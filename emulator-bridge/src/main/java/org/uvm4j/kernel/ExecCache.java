@@ -12,8 +12,8 @@ import org.uvm4j.uvm.obj.FileObject;
 /**
  * The file objects of executed programs, one per (file, size, modification time), like the vnode
  * cache: every exec of the same program maps the same object, so processes share its text frames
- * (and the emulator's translations of them). The cache holds one reference on each object and
- * drops them all at {@link #clear()}.
+ * (and the emulator's translations of them). The cache holds one reference on each object and drops
+ * them all at {@link #clear()}.
  */
 final class ExecCache {
   /** A cached program: its parsed header and its pages. */

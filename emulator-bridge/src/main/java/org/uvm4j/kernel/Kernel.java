@@ -31,9 +31,9 @@ import org.uvm4j.uvm.map.Vmspace;
  *
  * <p>{@link #run} boots pid 1 from the program, schedules until every process has exited, then
  * frees what is left (zombies, cached program objects) so that the UVM audit finds no leak, and
- * returns pid 1's wait status as a shell exit code. Everything runs on the calling thread; the
- * same program, arguments and configuration give the same run (instruction counts, fault trace,
- * virtual time, random bytes).
+ * returns pid 1's wait status as a shell exit code. Everything runs on the calling thread; the same
+ * program, arguments and configuration give the same run (instruction counts, fault trace, virtual
+ * time, random bytes).
  */
 public final class Kernel {
   private static final Logger log = LogManager.getLogger("kern.proc");
@@ -141,9 +141,11 @@ public final class Kernel {
       lifecycle.exit(init, WaitStatus.exited(126));
       throw new ExecException(
           ExecException.Kind.NOT_EXECUTABLE,
-          path + ": cannot be loaded: " + (err == org.uvm4j.uvm.Errno.E2BIG
-              ? "argument list too long"
-              : "not enough memory (errno " + err + ")"));
+          path
+              + ": cannot be loaded: "
+              + (err == org.uvm4j.uvm.Errno.E2BIG
+                  ? "argument list too long"
+                  : "not enough memory (errno " + err + ")"));
     }
     sched.setRunnable(init);
     return init;
@@ -198,7 +200,8 @@ public final class Kernel {
         case HLT -> // a privileged instruction in user mode: #GP, which Linux turns into SIGSEGV
             signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
         case ERROR -> {
-          String what = "emulator error in " + p + " at 0x" + Long.toHexString(machine.reg(Reg.RIP));
+          String what =
+              "emulator error in " + p + " at 0x" + Long.toHexString(machine.reg(Reg.RIP));
           log.error(what);
           console.println("uvm4j: " + what);
           if (machineError == null) {
@@ -211,9 +214,9 @@ public final class Kernel {
   }
 
   /**
-   * syscall entry: reads the number and arguments, sets RCX/R11 as the {@code syscall}
-   * instruction does (return address, flags), dispatches, and writes the result to RAX; a
-   * sleeping syscall is rewound so that it runs again when the process wakes.
+   * syscall entry: reads the number and arguments, sets RCX/R11 as the {@code syscall} instruction
+   * does (return address, flags), dispatches, and writes the result to RAX; a sleeping syscall is
+   * rewound so that it runs again when the process wakes.
    */
   // x86 syscall.c: syscall
   private void syscall(Proc p) {
@@ -256,12 +259,15 @@ public final class Kernel {
   /** trap.c: a fault the UVM could not resolve. */
   private void fault(Proc p, FaultRecord f) {
     switch (f.result()) {
-      case SEGV_MAPERR -> signals.force(
-          p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_MAPERR, f.va()));
-      case SEGV_ACCERR -> signals.force(
-          p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_ACCERR, f.va()));
-      case BUS -> signals.force(
-          p, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, SigInfo.BUS_ADRERR, f.va()));
+      case SEGV_MAPERR ->
+          signals.force(
+              p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_MAPERR, f.va()));
+      case SEGV_ACCERR ->
+          signals.force(
+              p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_ACCERR, f.va()));
+      case BUS ->
+          signals.force(
+              p, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, SigInfo.BUS_ADRERR, f.va()));
       case OOM -> {
         console.println(
             "uvm4j: out of memory: killed " + p + " (fault at 0x" + Long.toHexString(f.va()) + ")");
@@ -278,7 +284,10 @@ public final class Kernel {
     StringBuilder sb = new StringBuilder("uvm4j: deadlock, every process waits forever:");
     for (Proc p : procs.all()) {
       if (p.isAlive()) {
-        sb.append(' ').append(p).append(" on ").append(p.state == ProcState.SLEEPING ? p.wchan : "vfork");
+        sb.append(' ')
+            .append(p)
+            .append(" on ")
+            .append(p.state == ProcState.SLEEPING ? p.wchan : "vfork");
       }
     }
     log.error(sb.toString());
@@ -397,8 +406,8 @@ public final class Kernel {
   }
 
   /**
-   * execve for the syscall layer: looks the program up relative to the host working directory
-   * and replaces {@code p}'s image.
+   * execve for the syscall layer: looks the program up relative to the host working directory and
+   * replaces {@code p}'s image.
    *
    * @return 0 or a positive errno (the old image intact)
    */

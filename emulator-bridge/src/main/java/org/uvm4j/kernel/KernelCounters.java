@@ -3,7 +3,9 @@ package org.uvm4j.kernel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What the kernel counted during a run (printed by {@code --stats}). One CPU thread: plain fields. */
+/**
+ * What the kernel counted during a run (printed by {@code --stats}). One CPU thread: plain fields.
+ */
 public final class KernelCounters {
   public long forks;
   public long vforks;

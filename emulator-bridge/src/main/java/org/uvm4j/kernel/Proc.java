@@ -41,8 +41,8 @@ public final class Proc {
   boolean sleepInterrupted;
 
   /**
-   * The syscall this process is in was rewound to restart when it wakes (RIP on the {@code
-   * syscall} instruction, RAX the syscall number); cleared once it runs again.
+   * The syscall this process is in was rewound to restart when it wakes (RIP on the {@code syscall}
+   * instruction, RAX the syscall number); cleared once it runs again.
    */
   boolean restartPending;
 
@@ -50,8 +50,8 @@ public final class Proc {
   long syscallProgress;
 
   /**
-   * The interrupted syscall ends with EINTR after a handler even under SA_RESTART (nanosleep,
-   * which Linux never restarts after a handler).
+   * The interrupted syscall ends with EINTR after a handler even under SA_RESTART (nanosleep, which
+   * Linux never restarts after a handler).
    */
   boolean neverRestart;
 

@@ -13,9 +13,9 @@ import org.uvm4j.uvm.map.Vmspace;
  * Process creation, exit and reaping ({@code kern_fork.c}: {@code fork1}; {@code kern_exit.c}:
  * {@code exit1}, {@code proc_reap}, {@code do_sys_wait}).
  *
- * <p>Invariants kept: a child is in its parent's {@code children} list from fork until reaped;
- * when a process exits its children go to pid 1 (or, if pid 1 is gone, to nobody and are reaped
- * by the kernel when they exit); a zombie keeps only its wait status.
+ * <p>Invariants kept: a child is in its parent's {@code children} list from fork until reaped; when
+ * a process exits its children go to pid 1 (or, if pid 1 is gone, to nobody and are reaped by the
+ * kernel when they exit); a zombie keeps only its wait status.
  */
 public final class ProcLifecycle {
   private static final Logger log = LogManager.getLogger("kern.proc");
@@ -43,8 +43,8 @@ public final class ProcLifecycle {
    * the parent's address space and the parent waits until the child execs or exits.
    *
    * @param stack the child's stack pointer (clone), or 0 to keep the parent's
-   * @return the child's pid, or -errno (ENOMEM when the address space could not be copied,
-   *     EAGAIN when pids ran out)
+   * @return the child's pid, or -errno (ENOMEM when the address space could not be copied, EAGAIN
+   *     when pids ran out)
    */
   // kern_fork.c: fork1
   public long fork(Proc p, boolean vfork, long stack) {
@@ -107,8 +107,8 @@ public final class ProcLifecycle {
 
   /**
    * exit1: ends {@code p} with wait status {@code status}: closes its descriptors, frees its
-   * address space, hands its children to pid 1, and becomes a zombie for its parent (or is
-   * reaped at once when nobody will wait for it).
+   * address space, hands its children to pid 1, and becomes a zombie for its parent (or is reaped
+   * at once when nobody will wait for it).
    */
   // kern_exit.c: exit1
   public void exit(Proc p, int status) {

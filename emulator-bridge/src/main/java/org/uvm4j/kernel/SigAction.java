@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * One signal's disposition as {@code rt_sigaction} sees it: the kernel's {@code struct
- * k_sigaction} on x86-64, 32 bytes: handler, flags, restorer, mask.
+ * One signal's disposition as {@code rt_sigaction} sees it: the kernel's {@code struct k_sigaction}
+ * on x86-64, 32 bytes: handler, flags, restorer, mask.
  */
 public record SigAction(long handler, long flags, long restorer, long mask) {
   /** {@code sizeof(struct k_sigaction)}. */

@@ -64,8 +64,8 @@ public final class SigFrame {
   public static final int RED_ZONE = 128;
 
   /** RFLAGS bits user code may change through sigreturn (Linux FIX_EFLAGS). */
-  public static final long FIX_EFLAGS = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800
-      | 0x40000 | 0x10000;
+  public static final long FIX_EFLAGS =
+      0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x10000;
 
   /** RFLAGS TF and DF: cleared on handler entry. */
   public static final long HANDLER_CLEAR_FLAGS = 0x100 | 0x400;

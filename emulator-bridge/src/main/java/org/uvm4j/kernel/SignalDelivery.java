@@ -11,18 +11,34 @@ import org.uvm4j.uvm.Errno;
  * postsig}; MD {@code sendsig} and {@code rt_sigreturn}).
  *
  * <p>A posted signal becomes pending and wakes the process if it sleeps and the signal is not
- * blocked. Pending unblocked signals are acted on just before the process runs again, lowest
- * number first: ignored ones are dropped, default-terminating ones end the process, caught ones
- * get a frame on the user stack and the handler runs with the signal (and its sa_mask) blocked.
- * A syscall that was sleeping and restartable is restarted after the handler when SA_RESTART is
- * set; otherwise it returns EINTR (or the bytes it already moved).
+ * blocked. Pending unblocked signals are acted on just before the process runs again, lowest number
+ * first: ignored ones are dropped, default-terminating ones end the process, caught ones get a
+ * frame on the user stack and the handler runs with the signal (and its sa_mask) blocked. A syscall
+ * that was sleeping and restartable is restarted after the handler when SA_RESTART is set;
+ * otherwise it returns EINTR (or the bytes it already moved).
  */
 public final class SignalDelivery {
   private static final Logger log = LogManager.getLogger("kern.proc");
 
   private static final Reg[] GREG_ORDER = {
-    Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R12, Reg.R13, Reg.R14, Reg.R15, Reg.RDI, Reg.RSI,
-    Reg.RBP, Reg.RBX, Reg.RDX, Reg.RAX, Reg.RCX, Reg.RSP, Reg.RIP, Reg.RFLAGS
+    Reg.R8,
+    Reg.R9,
+    Reg.R10,
+    Reg.R11,
+    Reg.R12,
+    Reg.R13,
+    Reg.R14,
+    Reg.R15,
+    Reg.RDI,
+    Reg.RSI,
+    Reg.RBP,
+    Reg.RBX,
+    Reg.RDX,
+    Reg.RAX,
+    Reg.RCX,
+    Reg.RSP,
+    Reg.RIP,
+    Reg.RFLAGS
   };
 
   private final Kernel kernel;
@@ -128,7 +144,10 @@ public final class SignalDelivery {
     long frame = SigFrame.frameAddress(m.reg(Reg.RSP));
     byte[] bytes = SigFrame.build(gregs, act.restorer(), p.sig.blocked(), info);
     if (p.vm.copyout(frame, bytes, 0, bytes.length) != 0) {
-      log.debug("{}: no room for the {} frame at 0x{}: SIGSEGV", p, Signals.name(sig),
+      log.debug(
+          "{}: no room for the {} frame at 0x{}: SIGSEGV",
+          p,
+          Signals.name(sig),
           Long.toHexString(frame));
       forceSegv(p, sig);
       return;
@@ -149,8 +168,12 @@ public final class SignalDelivery {
     m.setReg(Reg.RAX, 0);
     m.setReg(Reg.RFLAGS, m.reg(Reg.RFLAGS) & ~SigFrame.HANDLER_CLEAR_FLAGS);
     if (log.isDebugEnabled()) {
-      log.debug("{}: {} handler 0x{} frame 0x{}", p, Signals.name(sig),
-          Long.toHexString(act.handler()), Long.toHexString(frame));
+      log.debug(
+          "{}: {} handler 0x{} frame 0x{}",
+          p,
+          Signals.name(sig),
+          Long.toHexString(act.handler()),
+          Long.toHexString(frame));
     }
   }
 

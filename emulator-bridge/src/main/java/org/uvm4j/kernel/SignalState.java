@@ -3,8 +3,8 @@ package org.uvm4j.kernel;
 /**
  * A process's signal state ({@code struct sigacts} plus the pending and blocked sets): one action
  * per signal, the pending set and the blocked mask. Invariant: SIGKILL and SIGSTOP are never
- * blocked and always have the default action; an ignored signal is only pending while blocked
- * (as on Linux, it may be caught by the time it is unblocked).
+ * blocked and always have the default action; an ignored signal is only pending while blocked (as
+ * on Linux, it may be caught by the time it is unblocked).
  */
 public final class SignalState {
   private final SigAction[] actions = new SigAction[Signals.NSIG + 1];

@@ -1,6 +1,8 @@
 package org.uvm4j.kernel;
 
-/** The {@code wait4} status word: {@code (code & 0xff) << 8} for exit, the signal number for death. */
+/**
+ * The {@code wait4} status word: {@code (code & 0xff) << 8} for exit, the signal number for death.
+ */
 public final class WaitStatus {
   private WaitStatus() {}
 

@@ -13,12 +13,13 @@ import org.uvm4j.uvm.obj.UvmObject;
  * Maps a validated {@link ElfFile} into a fresh {@link Vmspace} ({@code exec_elf.c}: {@code
  * elf_load_psection}, plus {@code create_elf_tables} through {@link StackImage}).
  *
- * <p>Each PT_LOAD segment becomes a private (copy-on-write) mapping of the file object from the page
- * holding its first byte to the page holding its last file byte, with the segment's protection;
- * when the segment has a zero-filled part (bss) the rest of its last file page is zeroed through
- * {@code copyout} (a copy-on-write fault promotes that page to an anon), and the pages beyond are
- * anonymous zero-fill. The stack is an anonymous region of {@link #STACK_SIZE} bytes ending at
- * {@link Vmspace#USER_MAX}, populated lazily; only the pages of the initial image are touched.
+ * <p>Each PT_LOAD segment becomes a private (copy-on-write) mapping of the file object from the
+ * page holding its first byte to the page holding its last file byte, with the segment's
+ * protection; when the segment has a zero-filled part (bss) the rest of its last file page is
+ * zeroed through {@code copyout} (a copy-on-write fault promotes that page to an anon), and the
+ * pages beyond are anonymous zero-fill. The stack is an anonymous region of {@link #STACK_SIZE}
+ * bytes ending at {@link Vmspace#USER_MAX}, populated lazily; only the pages of the initial image
+ * are touched.
  */
 public final class ElfLoader {
   private static final Logger log = LogManager.getLogger("kern.exec");
@@ -40,7 +41,8 @@ public final class ElfLoader {
   /**
    * Loads {@code elf} (whose bytes are {@code obj}) into {@code vm} and builds its stack.
    *
-   * @param auxv extra (tag, value) pairs after AT_PHDR…AT_ENTRY (uids, AT_SECURE, AT_HWCAP, AT_CLKTCK)
+   * @param auxv extra (tag, value) pairs after AT_PHDR…AT_ENTRY (uids, AT_SECURE, AT_HWCAP,
+   *     AT_CLKTCK)
    * @return the image, or null with {@code err[0]} set to the errno (ENOMEM, EFAULT) when the
    *     address space could not be built; {@code vm} must then be freed by the caller
    */

@@ -19,9 +19,9 @@ import org.uvm4j.uvm.map.Vmspace;
 
 /**
  * Descriptor and file system calls ({@code sys_generic.c}, {@code vfs_syscalls.c}, {@code
- * sys_pipe.c}): read/write and their vector and positional forms, open/openat on the read-only
- * host file system, close, lseek, fstat/newfstatat, ioctl, pipe/pipe2, dup/dup2/dup3, fcntl,
- * getcwd, access/faccessat.
+ * sys_pipe.c}): read/write and their vector and positional forms, open/openat on the read-only host
+ * file system, close, lseek, fstat/newfstatat, ioctl, pipe/pipe2, dup/dup2/dup3, fcntl, getcwd,
+ * access/faccessat.
  *
  * <p>Blocking: a read of an empty pipe or a write to a full one puts the process to sleep on the
  * pipe's channel and restarts the call when woken; a large write keeps the bytes already written
@@ -65,20 +65,39 @@ final class FileSyscalls {
   }
 
   void register(SyscallTable t) {
-    t.register(Syscall.READ, "read", (p, fd, buf, n, a3, a4, a5) -> readv(p, fd, new long[] {buf, n}));
-    t.register(Syscall.WRITE, "write", (p, fd, buf, n, a3, a4, a5) -> writev(p, fd, new long[] {buf, n}));
-    t.register(Syscall.READV, "readv", (p, fd, iov, cnt, a3, a4, a5) -> vector(p, fd, iov, cnt, false));
-    t.register(Syscall.WRITEV, "writev", (p, fd, iov, cnt, a3, a4, a5) -> vector(p, fd, iov, cnt, true));
-    t.register(Syscall.PREAD64, "pread64", (p, fd, buf, n, off, a4, a5) -> pread(p, fd, buf, n, off));
+    t.register(
+        Syscall.READ, "read", (p, fd, buf, n, a3, a4, a5) -> readv(p, fd, new long[] {buf, n}));
+    t.register(
+        Syscall.WRITE, "write", (p, fd, buf, n, a3, a4, a5) -> writev(p, fd, new long[] {buf, n}));
+    t.register(
+        Syscall.READV, "readv", (p, fd, iov, cnt, a3, a4, a5) -> vector(p, fd, iov, cnt, false));
+    t.register(
+        Syscall.WRITEV, "writev", (p, fd, iov, cnt, a3, a4, a5) -> vector(p, fd, iov, cnt, true));
+    t.register(
+        Syscall.PREAD64, "pread64", (p, fd, buf, n, off, a4, a5) -> pread(p, fd, buf, n, off));
     t.register(Syscall.PWRITE64, "pwrite64", (p, fd, buf, n, off, a4, a5) -> pwrite(p, fd, off));
-    t.register(Syscall.OPEN, "open", (p, path, fl, mode, a3, a4, a5) -> openat(p, HostFs.AT_FDCWD, path, fl));
-    t.register(Syscall.OPENAT, "openat", (p, dfd, path, fl, mode, a4, a5) -> openat(p, dfd, path, fl));
+    t.register(
+        Syscall.OPEN,
+        "open",
+        (p, path, fl, mode, a3, a4, a5) -> openat(p, HostFs.AT_FDCWD, path, fl));
+    t.register(
+        Syscall.OPENAT, "openat", (p, dfd, path, fl, mode, a4, a5) -> openat(p, dfd, path, fl));
     t.register(Syscall.CLOSE, "close", (p, fd, a1, a2, a3, a4, a5) -> -p.files().close(fd));
     t.register(Syscall.LSEEK, "lseek", (p, fd, off, wh, a3, a4, a5) -> lseek(p, fd, off, wh));
     t.register(Syscall.FSTAT, "fstat", (p, fd, buf, a2, a3, a4, a5) -> fstat(p, fd, buf));
-    t.register(Syscall.STAT, "stat", (p, path, buf, a2, a3, a4, a5) -> fstatat(p, HostFs.AT_FDCWD, path, buf, 0));
-    t.register(Syscall.LSTAT, "lstat", (p, path, buf, a2, a3, a4, a5) -> fstatat(p, HostFs.AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW));
-    t.register(Syscall.NEWFSTATAT, "newfstatat", (p, dfd, path, buf, fl, a4, a5) -> fstatat(p, dfd, path, buf, fl));
+    t.register(
+        Syscall.STAT,
+        "stat",
+        (p, path, buf, a2, a3, a4, a5) -> fstatat(p, HostFs.AT_FDCWD, path, buf, 0));
+    t.register(
+        Syscall.LSTAT,
+        "lstat",
+        (p, path, buf, a2, a3, a4, a5) ->
+            fstatat(p, HostFs.AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW));
+    t.register(
+        Syscall.NEWFSTATAT,
+        "newfstatat",
+        (p, dfd, path, buf, fl, a4, a5) -> fstatat(p, dfd, path, buf, fl));
     t.register(Syscall.IOCTL, "ioctl", (p, fd, req, arg, a3, a4, a5) -> ioctl(p, fd, req, arg));
     t.register(Syscall.PIPE, "pipe", (p, fds, a1, a2, a3, a4, a5) -> pipe2(p, fds, 0));
     t.register(Syscall.PIPE2, "pipe2", (p, fds, fl, a2, a3, a4, a5) -> pipe2(p, fds, fl));
@@ -87,9 +106,18 @@ final class FileSyscalls {
     t.register(Syscall.DUP3, "dup3", (p, o, n, fl, a3, a4, a5) -> p.files().dup3(o, n, (int) fl));
     t.register(Syscall.FCNTL, "fcntl", (p, fd, cmd, arg, a3, a4, a5) -> fcntl(p, fd, cmd, arg));
     t.register(Syscall.GETCWD, "getcwd", (p, buf, size, a2, a3, a4, a5) -> getcwd(p, buf, size));
-    t.register(Syscall.ACCESS, "access", (p, path, mode, a2, a3, a4, a5) -> faccessat(p, HostFs.AT_FDCWD, path, mode, 0));
-    t.register(Syscall.FACCESSAT, "faccessat", (p, dfd, path, mode, a3, a4, a5) -> faccessat(p, dfd, path, mode, 0));
-    t.register(Syscall.FACCESSAT2, "faccessat2", (p, dfd, path, mode, fl, a4, a5) -> faccessat(p, dfd, path, mode, fl));
+    t.register(
+        Syscall.ACCESS,
+        "access",
+        (p, path, mode, a2, a3, a4, a5) -> faccessat(p, HostFs.AT_FDCWD, path, mode, 0));
+    t.register(
+        Syscall.FACCESSAT,
+        "faccessat",
+        (p, dfd, path, mode, a3, a4, a5) -> faccessat(p, dfd, path, mode, 0));
+    t.register(
+        Syscall.FACCESSAT2,
+        "faccessat2",
+        (p, dfd, path, mode, fl, a4, a5) -> faccessat(p, dfd, path, mode, fl));
   }
 
   // ------------------------------------------------------------------ read and write
@@ -148,7 +176,9 @@ final class FileSyscalls {
     return Math.min(t, MAX_RW_COUNT);
   }
 
-  /** Copies {@code len} bytes starting {@code skip} bytes into the segments, to or from {@code buf}. */
+  /**
+   * Copies {@code len} bytes starting {@code skip} bytes into the segments, to or from {@code buf}.
+   */
   private static int transfer(Vmspace vm, long[] segs, long skip, byte[] buf, int len, boolean in) {
     int done = 0;
     long pos = 0;
@@ -162,9 +192,7 @@ final class FileSyscalls {
       long from = Math.max(0, skip - pos);
       int take = (int) Math.min(n - from, len - done);
       int e =
-          in
-              ? vm.copyin(base + from, buf, done, take)
-              : vm.copyout(base + from, buf, done, take);
+          in ? vm.copyin(base + from, buf, done, take) : vm.copyout(base + from, buf, done, take);
       if (e != 0) {
         return e;
       }
@@ -226,7 +254,9 @@ final class FileSyscalls {
       }
       if (r < 0) {
         if (r == -Errno.EPIPE && f.raisesSigpipe()) {
-          kernel.signals().post(p, Signals.SIGPIPE, SigInfo.user(Signals.SIGPIPE, SigInfo.SI_USER, p.pid()));
+          kernel
+              .signals()
+              .post(p, Signals.SIGPIPE, SigInfo.user(Signals.SIGPIPE, SigInfo.SI_USER, p.pid()));
         }
         return done > 0 ? done : r;
       }
@@ -322,7 +352,8 @@ final class FileSyscalls {
 
   // vfs_syscalls.c: do_sys_fstatat
   private long fstatat(Proc p, long dirfd, long pathp, long buf, long flags) {
-    if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)) != 0) {
+    if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+        != 0) {
       return -Errno.EINVAL;
     }
     int[] err = new int[1];
@@ -408,16 +439,17 @@ final class FileSyscalls {
         return -p.files().setCloseOnExec(fd, false);
       case FIOCLEX:
         return -p.files().setCloseOnExec(fd, true);
-      case FIONBIO: {
-        byte[] v = UserMemory.get(p.vm(), arg, 4);
-        if (v == null) {
-          return -Errno.EFAULT;
+      case FIONBIO:
+        {
+          byte[] v = UserMemory.get(p.vm(), arg, 4);
+          if (v == null) {
+            return -Errno.EFAULT;
+          }
+          int on = UserMemory.le(v).getInt(0);
+          int fl = f.statusFlags();
+          f.setStatusFlags(on != 0 ? fl | OpenFlags.O_NONBLOCK : fl & ~OpenFlags.O_NONBLOCK);
+          return 0;
         }
-        int on = UserMemory.le(v).getInt(0);
-        int fl = f.statusFlags();
-        f.setStatusFlags(on != 0 ? fl | OpenFlags.O_NONBLOCK : fl & ~OpenFlags.O_NONBLOCK);
-        return 0;
-      }
       case FIONREAD:
         if (f instanceof Pipe.End e) {
           return -UserMemory.putInt(p.vm(), arg, e.pipe().count());

@@ -5,15 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
+import org.uvm4j.kernel.ProcTable;
 import org.uvm4j.kernel.elf.ElfLoader;
 import org.uvm4j.kernel.fs.FileTable;
-import org.uvm4j.kernel.ProcTable;
 import org.uvm4j.uvm.Errno;
 
 /**
  * System information calls: uname, the user and group ids, getrandom (a deterministic generator
- * seeded from the configuration), prlimit64/getrlimit (the fixed limits uvm4j enforces or
- * implies; changing them is refused with EPERM).
+ * seeded from the configuration), prlimit64/getrlimit (the fixed limits uvm4j enforces or implies;
+ * changing them is refused with EPERM).
  */
 final class InfoSyscalls {
   static final int GRND_NONBLOCK = 1;
@@ -42,9 +42,18 @@ final class InfoSyscalls {
     t.register(Syscall.GETEUID, "geteuid", (p, a0, a1, a2, a3, a4, a5) -> Kernel.UID);
     t.register(Syscall.GETGID, "getgid", (p, a0, a1, a2, a3, a4, a5) -> Kernel.GID);
     t.register(Syscall.GETEGID, "getegid", (p, a0, a1, a2, a3, a4, a5) -> Kernel.GID);
-    t.register(Syscall.GETRANDOM, "getrandom", (p, buf, len, fl, a3, a4, a5) -> getrandom(p, buf, len, fl));
-    t.register(Syscall.PRLIMIT64, "prlimit64", (p, pid, res, nw, old, a4, a5) -> prlimit(p, pid, res, nw, old));
-    t.register(Syscall.GETRLIMIT, "getrlimit", (p, res, old, a2, a3, a4, a5) -> prlimit(p, 0, res, 0, old));
+    t.register(
+        Syscall.GETRANDOM,
+        "getrandom",
+        (p, buf, len, fl, a3, a4, a5) -> getrandom(p, buf, len, fl));
+    t.register(
+        Syscall.PRLIMIT64,
+        "prlimit64",
+        (p, pid, res, nw, old, a4, a5) -> prlimit(p, pid, res, nw, old));
+    t.register(
+        Syscall.GETRLIMIT,
+        "getrlimit",
+        (p, res, old, a2, a3, a4, a5) -> prlimit(p, 0, res, 0, old));
   }
 
   private long uname(Proc p, long buf) {

@@ -15,9 +15,9 @@ import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
 
 /**
- * Address-space system calls ({@code uvm_mmap.c}, {@code uvm_unix.c}): brk, mmap, munmap,
- * mprotect, madvise, mlock/munlock, mlockall/munlockall, mremap. Argument checking beyond the
- * descriptor is the {@link Vmspace}'s; results are passed through as {@code -errno}.
+ * Address-space system calls ({@code uvm_mmap.c}, {@code uvm_unix.c}): brk, mmap, munmap, mprotect,
+ * madvise, mlock/munlock, mlockall/munlockall, mremap. Argument checking beyond the descriptor is
+ * the {@link Vmspace}'s; results are passed through as {@code -errno}.
  */
 final class MemorySyscalls {
   static final int MCL_CURRENT = 1;
@@ -27,6 +27,9 @@ final class MemorySyscalls {
   static final int MREMAP_FIXED = 2;
   static final int MREMAP_DONTUNMAP = 4;
   private static final long PAGE_MASK = 0xfffL;
+
+  /** Linux ENODEV (not in {@link Errno}): the descriptor's file cannot be memory-mapped. */
+  static final int ENODEV = 19;
 
   private final Kernel kernel;
 
@@ -78,7 +81,7 @@ final class MemorySyscalls {
         return -Errno.EBADF;
       }
       if (!(f instanceof HostFile hf)) {
-        return -Errno.ENODEV;
+        return -ENODEV;
       }
       if (!f.readable()) {
         return -Errno.EACCES;
@@ -155,7 +158,8 @@ final class MemorySyscalls {
    * contents to a new mapping. A shared mapping that cannot grow in place answers ENOMEM.
    */
   // uvm_mremap.c: uvm_mremap
-  private long mremap(Proc p, long old, long oldSize, long newSize, long flags, long newAddr, long a5) {
+  private long mremap(
+      Proc p, long old, long oldSize, long newSize, long flags, long newAddr, long a5) {
     if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0
         || (old & PAGE_MASK) != 0
         || ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0)

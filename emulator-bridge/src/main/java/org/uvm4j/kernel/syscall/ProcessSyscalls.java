@@ -41,27 +41,43 @@ final class ProcessSyscalls {
   }
 
   void register(SyscallTable t) {
-    t.register(Syscall.FORK, "fork", (p, a0, a1, a2, a3, a4, a5) -> kernel.lifecycle().fork(p, false, 0));
-    t.register(Syscall.VFORK, "vfork", (p, a0, a1, a2, a3, a4, a5) -> kernel.lifecycle().fork(p, true, 0));
+    t.register(
+        Syscall.FORK, "fork", (p, a0, a1, a2, a3, a4, a5) -> kernel.lifecycle().fork(p, false, 0));
+    t.register(
+        Syscall.VFORK, "vfork", (p, a0, a1, a2, a3, a4, a5) -> kernel.lifecycle().fork(p, true, 0));
     t.register(Syscall.CLONE, "clone", (p, fl, sp, a2, a3, a4, a5) -> clone(p, fl, sp));
-    t.register(Syscall.EXECVE, "execve", (p, path, argv, envp, a3, a4, a5) -> execve(p, path, argv, envp));
+    t.register(
+        Syscall.EXECVE, "execve", (p, path, argv, envp, a3, a4, a5) -> execve(p, path, argv, envp));
     t.register(Syscall.EXIT, "exit", (p, code, a1, a2, a3, a4, a5) -> exit(p, code));
     t.register(Syscall.EXIT_GROUP, "exit_group", (p, code, a1, a2, a3, a4, a5) -> exit(p, code));
     t.register(Syscall.WAIT4, "wait4", (p, pid, st, opt, ru, a4, a5) -> wait4(p, pid, st, opt, ru));
-    t.register(Syscall.WAITID, "waitid", (p, type, id, info, opt, ru, a5) -> waitid(p, type, id, info, opt, ru));
+    t.register(
+        Syscall.WAITID,
+        "waitid",
+        (p, type, id, info, opt, ru, a5) -> waitid(p, type, id, info, opt, ru));
     t.register(Syscall.GETPID, "getpid", (p, a0, a1, a2, a3, a4, a5) -> p.pid());
     t.register(Syscall.GETTID, "gettid", (p, a0, a1, a2, a3, a4, a5) -> p.pid());
     t.register(Syscall.GETPPID, "getppid", (p, a0, a1, a2, a3, a4, a5) -> p.ppid());
     t.register(Syscall.GETPGRP, "getpgrp", (p, a0, a1, a2, a3, a4, a5) -> 1);
     t.register(Syscall.GETPGID, "getpgid", (p, pid, a1, a2, a3, a4, a5) -> groupOf(p, pid));
     t.register(Syscall.GETSID, "getsid", (p, pid, a1, a2, a3, a4, a5) -> groupOf(p, pid));
-    t.register(Syscall.SET_TID_ADDRESS, "set_tid_address", (p, addr, a1, a2, a3, a4, a5) -> setTidAddress(p, addr));
-    t.register(Syscall.ARCH_PRCTL, "arch_prctl", (p, code, addr, a2, a3, a4, a5) -> archPrctl(p, code, addr));
-    t.register(Syscall.SCHED_YIELD, "sched_yield", (p, a0, a1, a2, a3, a4, a5) -> {
-      kernel.yield(p);
-      return 0;
-    });
-    t.register(Syscall.GETRUSAGE, "getrusage", (p, who, buf, a2, a3, a4, a5) -> getrusage(p, who, buf));
+    t.register(
+        Syscall.SET_TID_ADDRESS,
+        "set_tid_address",
+        (p, addr, a1, a2, a3, a4, a5) -> setTidAddress(p, addr));
+    t.register(
+        Syscall.ARCH_PRCTL,
+        "arch_prctl",
+        (p, code, addr, a2, a3, a4, a5) -> archPrctl(p, code, addr));
+    t.register(
+        Syscall.SCHED_YIELD,
+        "sched_yield",
+        (p, a0, a1, a2, a3, a4, a5) -> {
+          kernel.yield(p);
+          return 0;
+        });
+    t.register(
+        Syscall.GETRUSAGE, "getrusage", (p, who, buf, a2, a3, a4, a5) -> getrusage(p, who, buf));
   }
 
   // kern_fork.c: sys___clone
@@ -78,7 +94,8 @@ final class ProcessSyscalls {
     if (rest == (CLONE_VM | CLONE_VFORK)) {
       return kernel.lifecycle().fork(p, true, stack);
     }
-    return -Errno.ENOSYS; // threads and other sharing (CLONE_THREAD, CLONE_FILES…) are not supported
+    return -Errno
+        .ENOSYS; // threads and other sharing (CLONE_THREAD, CLONE_FILES…) are not supported
   }
 
   /** Copies a NULL-terminated vector of strings (argv or envp) from the guest. */
@@ -174,7 +191,9 @@ final class ProcessSyscalls {
 
   // kern_exit.c: sys_waitid
   private long waitid(Proc p, long idtype, long id, long infop, long options, long rusagep) {
-    if (idtype != ProcLifecycle.P_ALL && idtype != ProcLifecycle.P_PID && idtype != ProcLifecycle.P_PGID) {
+    if (idtype != ProcLifecycle.P_ALL
+        && idtype != ProcLifecycle.P_PID
+        && idtype != ProcLifecycle.P_PGID) {
       return -Errno.EINVAL;
     }
     long allowed =

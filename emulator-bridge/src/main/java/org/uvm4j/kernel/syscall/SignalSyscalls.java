@@ -10,8 +10,8 @@ import org.uvm4j.uvm.Errno;
 
 /**
  * Signal system calls ({@code kern_sig.c}): rt_sigaction, rt_sigprocmask, rt_sigreturn, kill,
- * tkill, tgkill, pause. Sets are the kernel's 8-byte {@code sigset_t}; any other {@code
- * sigsetsize} is EINVAL.
+ * tkill, tgkill, pause. Sets are the kernel's 8-byte {@code sigset_t}; any other {@code sigsetsize}
+ * is EINVAL.
  */
 final class SignalSyscalls {
   private final Kernel kernel;
@@ -22,15 +22,25 @@ final class SignalSyscalls {
   }
 
   void register(SyscallTable t) {
-    t.register(Syscall.RT_SIGACTION, "rt_sigaction", (p, sig, act, oact, size, a4, a5) -> sigaction(p, sig, act, oact, size));
-    t.register(Syscall.RT_SIGPROCMASK, "rt_sigprocmask", (p, how, set, oset, size, a4, a5) -> sigprocmask(p, how, set, oset, size));
-    t.register(Syscall.RT_SIGRETURN, "rt_sigreturn", (p, a0, a1, a2, a3, a4, a5) -> {
-      kernel.signals().sigreturn(p);
-      return Syscall.EJUSTRETURN;
-    });
+    t.register(
+        Syscall.RT_SIGACTION,
+        "rt_sigaction",
+        (p, sig, act, oact, size, a4, a5) -> sigaction(p, sig, act, oact, size));
+    t.register(
+        Syscall.RT_SIGPROCMASK,
+        "rt_sigprocmask",
+        (p, how, set, oset, size, a4, a5) -> sigprocmask(p, how, set, oset, size));
+    t.register(
+        Syscall.RT_SIGRETURN,
+        "rt_sigreturn",
+        (p, a0, a1, a2, a3, a4, a5) -> {
+          kernel.signals().sigreturn(p);
+          return Syscall.EJUSTRETURN;
+        });
     t.register(Syscall.KILL, "kill", (p, pid, sig, a2, a3, a4, a5) -> kill(p, pid, sig));
     t.register(Syscall.TKILL, "tkill", (p, tid, sig, a2, a3, a4, a5) -> tgkill(p, tid, tid, sig));
-    t.register(Syscall.TGKILL, "tgkill", (p, tgid, tid, sig, a3, a4, a5) -> tgkill(p, tgid, tid, sig));
+    t.register(
+        Syscall.TGKILL, "tgkill", (p, tgid, tid, sig, a3, a4, a5) -> tgkill(p, tgid, tid, sig));
     t.register(Syscall.PAUSE, "pause", (p, a0, a1, a2, a3, a4, a5) -> pause(p));
   }
 

@@ -41,7 +41,9 @@ public final class SyscallTable {
 
   /** The name of syscall {@code nr}, or {@code "syscall_NR"} if the table does not know it. */
   public String name(long nr) {
-    return nr >= 0 && nr < Syscall.MAX && names[(int) nr] != null ? names[(int) nr] : "syscall_" + nr;
+    return nr >= 0 && nr < Syscall.MAX && names[(int) nr] != null
+        ? names[(int) nr]
+        : "syscall_" + nr;
   }
 
   /** True when {@code nr} has a handler. */

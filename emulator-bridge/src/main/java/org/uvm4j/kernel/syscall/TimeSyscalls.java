@@ -36,12 +36,27 @@ final class TimeSyscalls {
   }
 
   void register(SyscallTable t) {
-    t.register(Syscall.CLOCK_GETTIME, "clock_gettime", (p, clk, ts, a2, a3, a4, a5) -> clockGettime(p, clk, ts));
-    t.register(Syscall.CLOCK_GETRES, "clock_getres", (p, clk, ts, a2, a3, a4, a5) -> clockGetres(p, clk, ts));
-    t.register(Syscall.GETTIMEOFDAY, "gettimeofday", (p, tv, tz, a2, a3, a4, a5) -> gettimeofday(p, tv, tz));
+    t.register(
+        Syscall.CLOCK_GETTIME,
+        "clock_gettime",
+        (p, clk, ts, a2, a3, a4, a5) -> clockGettime(p, clk, ts));
+    t.register(
+        Syscall.CLOCK_GETRES,
+        "clock_getres",
+        (p, clk, ts, a2, a3, a4, a5) -> clockGetres(p, clk, ts));
+    t.register(
+        Syscall.GETTIMEOFDAY,
+        "gettimeofday",
+        (p, tv, tz, a2, a3, a4, a5) -> gettimeofday(p, tv, tz));
     t.register(Syscall.TIME, "time", (p, tloc, a1, a2, a3, a4, a5) -> time(p, tloc));
-    t.register(Syscall.NANOSLEEP, "nanosleep", (p, req, rem, a2, a3, a4, a5) -> sleep(p, CLOCK_MONOTONIC, 0, req, rem));
-    t.register(Syscall.CLOCK_NANOSLEEP, "clock_nanosleep", (p, clk, fl, req, rem, a4, a5) -> sleep(p, clk, fl, req, rem));
+    t.register(
+        Syscall.NANOSLEEP,
+        "nanosleep",
+        (p, req, rem, a2, a3, a4, a5) -> sleep(p, CLOCK_MONOTONIC, 0, req, rem));
+    t.register(
+        Syscall.CLOCK_NANOSLEEP,
+        "clock_nanosleep",
+        (p, clk, fl, req, rem, a4, a5) -> sleep(p, clk, fl, req, rem));
   }
 
   /** The clock's reading in ns, or -1 for an unknown clock. */
@@ -49,8 +64,12 @@ final class TimeSyscalls {
     VirtualClock c = kernel.clock();
     return switch ((int) clk) {
       case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM -> c.realtime();
-      case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME,
-          CLOCK_BOOTTIME_ALARM -> c.now();
+      case CLOCK_MONOTONIC,
+          CLOCK_MONOTONIC_RAW,
+          CLOCK_MONOTONIC_COARSE,
+          CLOCK_BOOTTIME,
+          CLOCK_BOOTTIME_ALARM ->
+          c.now();
       case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> p.instructions();
       case CLOCK_TAI -> c.realtime() + TAI_OFFSET;
       default -> -1;
@@ -115,7 +134,10 @@ final class TimeSyscalls {
    */
   // kern_time.c: nanosleep1
   private long sleep(Proc p, long clk, long flags, long req, long rem) {
-    if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME && clk != CLOCK_TAI) {
+    if (clk != CLOCK_REALTIME
+        && clk != CLOCK_MONOTONIC
+        && clk != CLOCK_BOOTTIME
+        && clk != CLOCK_TAI) {
       return -Errno.EINVAL; // CPU-time clocks cannot be slept on here
     }
     if ((flags & ~TIMER_ABSTIME) != 0) {
