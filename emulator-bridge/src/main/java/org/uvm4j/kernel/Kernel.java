@@ -14,6 +14,7 @@ import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.HostFs;
 import org.uvm4j.kernel.syscall.Syscall;
 import org.uvm4j.kernel.syscall.SyscallTable;
+import org.uvm4j.machine.CpuContext;
 import org.uvm4j.machine.FaultRecord;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
@@ -61,6 +62,11 @@ public final class Kernel {
   private String machineError;
   private boolean ran;
   private boolean yieldRequested;
+
+  private static final int FPE_INTDIV = 1;
+  private static final int FPE_FLTINV = 7;
+  private static final int TRAP_BRKPT = 1;
+  private static final int BUS_ADRALN = 1;
 
   /** Length of the {@code syscall} instruction (0F 05): how far a restart rewinds RIP. */
   static final int SYSCALL_INSN_LEN = 2;
@@ -197,8 +203,7 @@ public final class Kernel {
           long rip = machine.reg(Reg.RIP);
           signals.force(p, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, SigInfo.ILL_ILLOPN, rip));
         }
-        case HLT -> // a privileged instruction in user mode: #GP, which Linux turns into SIGSEGV
-            signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+        case INTERRUPT -> trap(p, machine.lastInterrupt());
         case ERROR -> {
           String what =
               "emulator error in " + p + " at 0x" + Long.toHexString(machine.reg(Reg.RIP));
@@ -253,6 +258,23 @@ public final class Kernel {
   public void yield(Proc p) {
     if (loaded == p) {
       yieldRequested = true;
+    }
+  }
+
+  /** x86 trap.c: a CPU exception or software interrupt other than a page fault. */
+  private void trap(Proc p, int vector) {
+    long rip = machine.reg(Reg.RIP);
+    switch (vector) {
+      case 0 -> signals.force(p, Signals.SIGFPE, SigInfo.fault(Signals.SIGFPE, FPE_INTDIV, rip));
+      case 1, 3 ->
+          signals.force(p, Signals.SIGTRAP, SigInfo.fault(Signals.SIGTRAP, TRAP_BRKPT, rip));
+      case 6 ->
+          signals.force(p, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, SigInfo.ILL_ILLOPN, rip));
+      case 16, 19 ->
+          signals.force(p, Signals.SIGFPE, SigInfo.fault(Signals.SIGFPE, FPE_FLTINV, rip));
+      case 17 -> signals.force(p, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, BUS_ADRALN, rip));
+      default -> // #GP, #SS, bound, overflow, int N from user mode: SIGSEGV with SI_KERNEL
+          signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
     }
   }
 
@@ -317,14 +339,22 @@ public final class Kernel {
     if (loaded != p) {
       throw new IllegalStateException("resetContext of a process that is not loaded: " + p);
     }
+    CpuContext old = p.ctx;
     p.ctx = machine.newContext();
     machine.load(p.ctx);
+    if (old != null) {
+      old.close();
+    }
   }
 
   /** The process's context will never run again. */
   void contextGone(Proc p) {
     if (loaded == p) {
       loaded = null;
+    }
+    if (p.ctx != null) {
+      p.ctx.close();
+      p.ctx = null;
     }
   }
 

@@ -72,15 +72,11 @@ public final class ProcLifecycle {
     c.sig = p.sig.forkCopy();
     c.lockFuture = p.lockFuture;
     c.ctx = m.newContext();
-    long rsp = m.reg(Reg.RSP);
-    long rax = m.reg(Reg.RAX);
-    m.setReg(Reg.RAX, 0);
-    if (stack != 0) {
-      m.setReg(Reg.RSP, stack);
-    }
     m.save(c.ctx);
-    m.setReg(Reg.RAX, rax);
-    m.setReg(Reg.RSP, rsp);
+    c.ctx.setReg(Reg.RAX, 0);
+    if (stack != 0) {
+      c.ctx.setReg(Reg.RSP, stack);
+    }
     KernelCounters k = kernel.counters();
     if (vfork) {
       k.vforks++;
