@@ -201,6 +201,15 @@ public final class Kernel {
         case FAULT -> fault(p, machine.lastFault());
         case INVALID_INSN -> {
           long rip = machine.reg(Reg.RIP);
+          if (log.isDebugEnabled()) {
+            byte[] code = new byte[8];
+            int e = p.vm.copyin(rip, code, 0, code.length);
+            log.debug(
+                "{}: invalid instruction at 0x{}: {}",
+                p,
+                Long.toHexString(rip),
+                e == 0 ? java.util.HexFormat.ofDelimiter(" ").formatHex(code) : "unreadable");
+          }
           signals.force(p, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, SigInfo.ILL_ILLOPN, rip));
         }
         case INTERRUPT -> trap(p, machine.lastInterrupt());
