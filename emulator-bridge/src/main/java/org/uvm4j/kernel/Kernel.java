@@ -177,6 +177,12 @@ public final class Kernel {
   private void runSlice(Proc p) {
     long budget = cfg.quantum();
     while (budget > 0 && p.state == ProcState.RUNNABLE && loaded == p) {
+      if (p.restartPending && p.sig.deliverable() != 0) {
+        retrySyscall(p);
+        if (loaded != p || !p.isAlive()) {
+          return;
+        }
+      }
       signals.deliver(p);
       if (p.state != ProcState.RUNNABLE || loaded != p) {
         return;
@@ -261,6 +267,20 @@ public final class Kernel {
       m.setReg(Reg.RAX, r);
     }
     p.clearSyscallState();
+  }
+
+  /**
+   * A signal woke a process sleeping in a syscall: the syscall first looks again at what it waited
+   * for (a child that exited meanwhile, data that arrived), as Linux's wait loops do before they
+   * check for signals; only if it would still sleep does the signal interrupt it.
+   */
+  private void retrySyscall(Proc p) {
+    machine.setReg(Reg.RIP, machine.reg(Reg.RIP) + SYSCALL_INSN_LEN);
+    p.restartPending = false;
+    syscall(p);
+    if (p.state == ProcState.SLEEPING) {
+      sched.cancelSleep(p); // still nothing to do: the signal interrupts the sleep
+    }
   }
 
   /** sched_yield: the running process gives up the rest of its quantum. */
@@ -451,11 +471,23 @@ public final class Kernel {
    * @return 0 or a positive errno (the old image intact)
    */
   public int execve(Proc p, String path, List<byte[]> argv, List<byte[]> envp) {
+    int e = execCheck(path);
+    if (e != 0) {
+      return e;
+    }
+    return exec.execve(p, path, exec.lookup(hostFs.cwd(), path).image(), argv, envp);
+  }
+
+  /**
+   * execve's first step, before the arguments are copied (as Linux opens the file first): 0 when
+   * {@code path} names a runnable program, else the errno (ENOENT, EACCES, ENOEXEC…).
+   */
+  public int execCheck(String path) {
     Exec.Lookup l = exec.lookup(hostFs.cwd(), path);
     if (l.image() == null) {
       LogManager.getLogger("kern.exec").info("execve {}: {}", path, l.message());
       return l.errno();
     }
-    return exec.execve(p, path, l.image(), argv, envp);
+    return 0;
   }
 }

@@ -60,6 +60,15 @@ public final class Scheduler implements Wakeup {
     }
   }
 
+  /** The running process that just went to sleep stays running instead (a signal is pending). */
+  public void cancelSleep(Proc p) {
+    sleepers.remove(p);
+    p.wchan = null;
+    p.wakeAt = -1;
+    p.state = ProcState.RUNNABLE;
+    p.sleepInterrupted = true;
+  }
+
   /** Blocks a vfork parent until its child releases it. */
   public void vforkWait(Proc p) {
     runQueue.remove(p);

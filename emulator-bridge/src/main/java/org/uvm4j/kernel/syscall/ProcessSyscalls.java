@@ -136,6 +136,10 @@ final class ProcessSyscalls {
     if (path == null) {
       return -err[0];
     }
+    int bad = kernel.execCheck(path);
+    if (bad != 0) {
+      return -bad;
+    }
     long[] budget = {Exec.ARG_MAX};
     List<byte[]> argv = vector(p.vm(), argvp, budget, err);
     if (argv == null) {

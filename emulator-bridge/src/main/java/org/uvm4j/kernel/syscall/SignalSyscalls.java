@@ -42,6 +42,10 @@ final class SignalSyscalls {
     t.register(
         Syscall.TGKILL, "tgkill", (p, tgid, tid, sig, a3, a4, a5) -> tgkill(p, tgid, tid, sig));
     t.register(Syscall.PAUSE, "pause", (p, a0, a1, a2, a3, a4, a5) -> pause(p));
+    t.register(
+        Syscall.RT_SIGPENDING,
+        "rt_sigpending",
+        (p, set, size, a2, a3, a4, a5) -> sigpending(p, set, size));
   }
 
   // kern_sig.c: sys_rt_sigaction
@@ -101,6 +105,16 @@ final class SignalSyscalls {
       p.signals().setBlocked(neu);
     }
     return 0;
+  }
+
+  // kern_sig.c: sys_sigpending
+  private long sigpending(Proc p, long set, long size) {
+    if (size > 8 || size < 1) {
+      return -Errno.EINVAL;
+    }
+    long pend = p.signals().pending() & p.signals().blocked();
+    byte[] b = UserMemory.le(8).putLong(0, pend).array();
+    return p.vm().copyout(set, b, 0, (int) size) != 0 ? -Errno.EFAULT : 0;
   }
 
   // kern_sig.c: sys_kill

@@ -1,0 +1,132 @@
+package org.uvm4j.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.uvm4j.uvm.audit.SystemAudit;
+
+/**
+ * The kernel's own guests (C sources in the test resources, built here with musl-gcc): signals,
+ * errno paths, files, descriptors, time, exec failures.
+ */
+class KernelSyscallTest {
+  @TempDir static Path dir;
+
+  record Run(int status, String out, String err) {}
+
+  @BeforeAll
+  static void build() throws IOException, InterruptedException {
+    Assumptions.assumeTrue(
+        new ProcessBuilder("sh", "-c", "command -v musl-gcc").start().waitFor() == 0,
+        "musl-gcc not installed");
+    for (String f : List.of("kt.h", "signals.c", "syscalls.c", "abort.c")) {
+      try (InputStream in = KernelSyscallTest.class.getResourceAsStream("guests/" + f)) {
+        Files.copy(in, dir.resolve(f));
+      }
+    }
+    for (String g : List.of("signals", "syscalls", "abort")) {
+      Process p =
+          new ProcessBuilder("musl-gcc", "-static", "-O1", "-Wall", "-Werror", "-o", g, g + ".c")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .start();
+      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as("musl-gcc " + g + ": " + log).isZero();
+    }
+  }
+
+  private static Run run(String name, String... args) throws ExecException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Kernel k =
+        new Kernel(
+            KernelConfig.builder()
+                .stdin(new ByteArrayInputStream(new byte[0]))
+                .stdout(out)
+                .stderr(err)
+                .ram(32L << 20)
+                .cwd(dir)
+                .build());
+    long free = k.uvm().physMem().freeCount();
+    List<String> argv = new ArrayList<>(List.of(name));
+    argv.addAll(List.of(args));
+    int st = k.run(dir.resolve(name), argv, Map.of());
+    SystemAudit.checkAllFreed(k.uvm(), free);
+    return new Run(st, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void signals() throws Exception {
+    Run r = run("signals");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).endsWith("signals: ok\n");
+    assertThat(r.status()).isZero();
+  }
+
+  @Test
+  void syscalls() throws Exception {
+    Run r = run("syscalls", dir.resolve("syscalls.c").toString(), dir.toString());
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).contains("abcd\n").endsWith("syscalls: ok\n");
+    assertThat(r.status()).isZero();
+    // deterministic: the same seed gives the same random bytes and the same output
+    Run again = run("syscalls", dir.resolve("syscalls.c").toString(), dir.toString());
+    assertThat(again.out()).isEqualTo(r.out());
+  }
+
+  @Test
+  void abortDiesBySigabrt() throws Exception {
+    Run r = run("abort");
+    assertThat(r.out()).isEqualTo("aborting\n");
+    assertThat(r.status()).isEqualTo(128 + Signals.SIGABRT);
+  }
+
+  @Test
+  void missingProgramIsNotFound() {
+    Kernel k = new Kernel(KernelConfig.builder().cwd(dir).build());
+    try {
+      k.run(dir.resolve("nope"), List.of("nope"), Map.of());
+      throw new AssertionError("ran a missing program");
+    } catch (ExecException e) {
+      assertThat(e.kind()).isEqualTo(ExecException.Kind.NOT_FOUND);
+      assertThat(e.kind().shellCode()).isEqualTo(127);
+      assertThat(e.getMessage()).contains("nope");
+    }
+  }
+
+  @Test
+  void nonElfIsNotExecutable() throws IOException {
+    Path script = dir.resolve("script.sh");
+    Files.writeString(script, "#!/bin/sh\necho hi\n");
+    script.toFile().setExecutable(true);
+    Kernel k = new Kernel(KernelConfig.builder().cwd(dir).build());
+    try {
+      k.run(script, List.of("script.sh"), Map.of());
+      throw new AssertionError("ran a shell script");
+    } catch (ExecException e) {
+      assertThat(e.kind()).isEqualTo(ExecException.Kind.NOT_EXECUTABLE);
+      assertThat(e.getMessage()).contains("bad magic");
+    }
+    try {
+      k = new Kernel(KernelConfig.builder().cwd(dir).build());
+      k.run(dir, List.of("dir"), Map.of());
+      throw new AssertionError("ran a directory");
+    } catch (ExecException e) {
+      assertThat(e.kind()).isEqualTo(ExecException.Kind.NOT_EXECUTABLE);
+      assertThat(e.getMessage()).contains("directory");
+    }
+  }
+}
