@@ -32,12 +32,13 @@ class KernelSyscallTest {
     Assumptions.assumeTrue(
         new ProcessBuilder("sh", "-c", "command -v musl-gcc").start().waitFor() == 0,
         "musl-gcc not installed");
-    for (String f : List.of("kt.h", "signals.c", "syscalls.c", "abort.c")) {
+    for (String f :
+        List.of("kt.h", "signals.c", "syscalls.c", "abort.c", "procs.c", "oom.c", "deadlock.c")) {
       try (InputStream in = KernelSyscallTest.class.getResourceAsStream("guests/" + f)) {
         Files.copy(in, dir.resolve(f));
       }
     }
-    for (String g : List.of("signals", "syscalls", "abort")) {
+    for (String g : List.of("signals", "syscalls", "abort", "procs", "oom", "deadlock")) {
       Process p =
           new ProcessBuilder("musl-gcc", "-static", "-O1", "-Wall", "-Werror", "-o", g, g + ".c")
               .directory(dir.toFile())
@@ -49,6 +50,10 @@ class KernelSyscallTest {
   }
 
   private static Run run(String name, String... args) throws ExecException {
+    return run(32L << 20, name, args);
+  }
+
+  private static Run run(long ram, String name, String... args) throws ExecException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Kernel k =
@@ -57,7 +62,7 @@ class KernelSyscallTest {
                 .stdin(new ByteArrayInputStream(new byte[0]))
                 .stdout(out)
                 .stderr(err)
-                .ram(32L << 20)
+                .ram(ram)
                 .cwd(dir)
                 .build());
     long free = k.uvm().physMem().freeCount();
@@ -92,6 +97,30 @@ class KernelSyscallTest {
     Run r = run("abort");
     assertThat(r.out()).isEqualTo("aborting\n");
     assertThat(r.status()).isEqualTo(128 + Signals.SIGABRT);
+  }
+
+  @Test
+  void procs() throws Exception {
+    Run r = run("procs", dir.resolve("abort").toString());
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).endsWith("procs: ok\n");
+    assertThat(r.status()).isZero();
+  }
+
+  @Test
+  void outOfMemoryKillsWithAMessage() throws Exception {
+    Run r = run(8L << 20, "oom");
+    assertThat(r.out()).isEqualTo("touching\n");
+    assertThat(r.err()).startsWith("uvm4j: out of memory: killed pid 1 (oom)");
+    assertThat(r.status()).isEqualTo(128 + Signals.SIGKILL);
+  }
+
+  @Test
+  void deadlockIsReportedAndEndsTheRun() throws Exception {
+    Run r = run("deadlock");
+    assertThat(r.out()).isEqualTo("waiting forever\n");
+    assertThat(r.err()).contains("deadlock").contains("pid 1 (deadlock)");
+    assertThat(r.status()).isEqualTo(128 + Signals.SIGKILL);
   }
 
   @Test
