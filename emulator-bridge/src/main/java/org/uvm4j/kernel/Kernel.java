@@ -1,6 +1,8 @@
 package org.uvm4j.kernel;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,9 @@ import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.pdaemon.PageDaemon;
+import org.uvm4j.uvm.swap.FileSwapDevice;
+import org.uvm4j.uvm.swap.SwapPager;
 
 /**
  * The uvm4j kernel: runs a static x86-64 Linux program and every process it forks on one emulated
@@ -57,6 +62,7 @@ public final class Kernel {
   private final HostFs hostFs;
   private final SyscallTable syscalls;
   private final PrintStream console;
+  private final SwapPager pager;
   private Machine machine;
   private Proc loaded;
   private String machineError;
@@ -74,6 +80,17 @@ public final class Kernel {
   public Kernel(KernelConfig cfg) {
     this.cfg = cfg;
     this.uvm = new Uvm(UvmConfig.ofRam(cfg.ramBytes()));
+    this.pager = cfg.swapPath() != null ? SwapPager.attach(uvm) : null;
+    if (pager != null) {
+      try {
+        pager.swap().swapOn(FileSwapDevice.open(cfg.swapPath(), cfg.swapBytes(), false), 0);
+      } catch (IOException e) {
+        pager.swap().close();
+        throw new UncheckedIOException(
+            "cannot use swap file " + cfg.swapPath() + ": " + e.getMessage(), e);
+      }
+    }
+    PageDaemon.attach(uvm, pager);
     this.execCache = new ExecCache(uvm);
     this.exec = new Exec(this, execCache, cfg.randomSeed());
     this.hostFs = new HostFs(cfg.cwd());
@@ -403,6 +420,9 @@ public final class Kernel {
       if (machine != null) {
         machine.close();
       }
+      if (pager != null) {
+        pager.swap().close();
+      }
     }
   }
 
@@ -420,6 +440,11 @@ public final class Kernel {
   /** The VM system (for --stats and the audit). */
   public Uvm uvm() {
     return uvm;
+  }
+
+  /** The swap pager, or null when the kernel runs without swap. */
+  public SwapPager swapPager() {
+    return pager;
   }
 
   /** The UVM counters. */

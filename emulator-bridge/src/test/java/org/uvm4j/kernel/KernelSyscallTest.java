@@ -27,18 +27,29 @@ class KernelSyscallTest {
 
   record Run(int status, String out, String err) {}
 
+  private static org.uvm4j.uvm.UvmExp lastStats;
+
   @BeforeAll
   static void build() throws IOException, InterruptedException {
     Assumptions.assumeTrue(
         new ProcessBuilder("sh", "-c", "command -v musl-gcc").start().waitFor() == 0,
         "musl-gcc not installed");
     for (String f :
-        List.of("kt.h", "signals.c", "syscalls.c", "abort.c", "procs.c", "oom.c", "deadlock.c")) {
+        List.of(
+            "kt.h",
+            "signals.c",
+            "syscalls.c",
+            "abort.c",
+            "procs.c",
+            "oom.c",
+            "deadlock.c",
+            "swapper.c")) {
       try (InputStream in = KernelSyscallTest.class.getResourceAsStream("guests/" + f)) {
         Files.copy(in, dir.resolve(f));
       }
     }
-    for (String g : List.of("signals", "syscalls", "abort", "procs", "oom", "deadlock")) {
+    for (String g :
+        List.of("signals", "syscalls", "abort", "procs", "oom", "deadlock", "swapper")) {
       Process p =
           new ProcessBuilder("musl-gcc", "-static", "-O1", "-Wall", "-Werror", "-o", g, g + ".c")
               .directory(dir.toFile())
@@ -54,15 +65,17 @@ class KernelSyscallTest {
   }
 
   private static Run run(long ram, String name, String... args) throws ExecException {
+    return run(KernelConfig.builder().ram(ram), name, args);
+  }
+
+  private static Run run(KernelConfig.Builder b, String name, String... args) throws ExecException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Kernel k =
         new Kernel(
-            KernelConfig.builder()
-                .stdin(new ByteArrayInputStream(new byte[0]))
+            b.stdin(new ByteArrayInputStream(new byte[0]))
                 .stdout(out)
                 .stderr(err)
-                .ram(ram)
                 .cwd(dir)
                 .build());
     long free = k.uvm().physMem().freeCount();
@@ -70,6 +83,7 @@ class KernelSyscallTest {
     argv.addAll(List.of(args));
     int st = k.run(dir.resolve(name), argv, Map.of());
     SystemAudit.checkAllFreed(k.uvm(), free);
+    lastStats = k.stats();
     return new Run(st, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
@@ -113,6 +127,19 @@ class KernelSyscallTest {
     assertThat(r.out()).isEqualTo("touching\n");
     assertThat(r.err()).startsWith("uvm4j: out of memory: killed pid 1 (oom)");
     assertThat(r.status()).isEqualTo(128 + Signals.SIGKILL);
+  }
+
+  @Test
+  void workingSetLargerThanRamSwaps() throws Exception {
+    Run r =
+        run(
+            KernelConfig.builder().ram(8L << 20).swap(dir.resolve("swapfile"), 64L << 20),
+            "swapper");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).isEqualTo("swapper: ok\n");
+    assertThat(r.status()).isZero();
+    assertThat(lastStats.pdpageouts).isGreaterThan(0);
+    assertThat(lastStats.pageins).isGreaterThan(0);
   }
 
   @Test
