@@ -386,6 +386,7 @@ public final class Kernel {
       throw new IllegalStateException("resetContext of a process that is not loaded: " + p);
     }
     CpuContext old = p.ctx;
+    p.dropSignalContexts();
     p.ctx = machine.newContext();
     machine.load(p.ctx);
     if (old != null) {
@@ -398,6 +399,7 @@ public final class Kernel {
     if (loaded == p) {
       loaded = null;
     }
+    p.dropSignalContexts();
     if (p.ctx != null) {
       p.ctx.close();
       p.ctx = null;

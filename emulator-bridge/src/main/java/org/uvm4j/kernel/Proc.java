@@ -2,6 +2,7 @@ package org.uvm4j.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.WaitChannel;
@@ -70,6 +71,9 @@ public final class Proc {
   /** mlockall(MCL_FUTURE): new mappings are locked too. */
   boolean lockFuture;
 
+  /** FPU/SSE snapshots of the signal frames on the stack, by frame address (see SignalDelivery). */
+  final TreeMap<Long, CpuContext> sigContexts = new TreeMap<>();
+
   /** Instructions this process retired (its CPU time at 1 ns per instruction). */
   long instructions;
 
@@ -82,6 +86,14 @@ public final class Proc {
   }
 
   /** Forgets the state of a syscall that completed or was interrupted. */
+  /** Frees the signal-frame snapshots (exit, exec). */
+  void dropSignalContexts() {
+    for (CpuContext c : sigContexts.values()) {
+      c.close();
+    }
+    sigContexts.clear();
+  }
+
   void clearSyscallState() {
     restartPending = false;
     syscallProgress = 0;

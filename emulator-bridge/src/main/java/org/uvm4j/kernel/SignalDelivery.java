@@ -2,6 +2,7 @@ package org.uvm4j.kernel;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.machine.CpuContext;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
@@ -13,9 +14,10 @@ import org.uvm4j.uvm.Errno;
  * <p>A posted signal becomes pending and wakes the process if it sleeps and the signal is not
  * blocked. Pending unblocked signals are acted on just before the process runs again, lowest number
  * first: ignored ones are dropped, default-terminating ones end the process, caught ones get a
- * frame on the user stack and the handler runs with the signal (and its sa_mask) blocked. A syscall
- * that was sleeping and restartable is restarted after the handler when SA_RESTART is set;
- * otherwise it returns EINTR (or the bytes it already moved).
+ * frame on the user stack and the handler runs with the signal (and its sa_mask) blocked. The
+ * FPU/SSE state is kept by the kernel per frame and restored by rt_sigreturn. A syscall that was
+ * sleeping and restartable is restarted after the handler when SA_RESTART is set; otherwise it
+ * returns EINTR (or the bytes it already moved).
  */
 public final class SignalDelivery {
   private static final Logger log = LogManager.getLogger("kern.proc");
@@ -152,6 +154,7 @@ public final class SignalDelivery {
       forceSegv(p, sig);
       return;
     }
+    saveExtendedState(p, m, frame);
     long mask = p.sig.blocked() | act.mask();
     if (!act.has(Signals.SA_NODEFER)) {
       mask |= Signals.bit(sig);
@@ -175,6 +178,38 @@ public final class SignalDelivery {
           Long.toHexString(act.handler()),
           Long.toHexString(frame));
     }
+  }
+
+  /**
+   * The FPU/SSE state the frame has no room for (its fpstate pointer is NULL): a snapshot of the
+   * whole CPU context, kept by the kernel under the frame's address until rt_sigreturn of that
+   * frame. Snapshots of frames at or below a new frame were abandoned (the handler left by longjmp)
+   * and are dropped, so at most one per nesting level is kept.
+   */
+  private void saveExtendedState(Proc p, Machine m, long frame) {
+    dropAbandoned(p, frame + 1);
+    CpuContext snap = m.newContext();
+    m.save(snap);
+    p.sigContexts.put(frame, snap);
+  }
+
+  /** rt_sigreturn of {@code frame}: the FPU/SSE state as it was when the signal arrived. */
+  private void restoreExtendedState(Proc p, Machine m, long frame) {
+    CpuContext snap = p.sigContexts.remove(frame);
+    dropAbandoned(p, frame);
+    if (snap != null) {
+      m.load(snap); // the general registers are then set from the frame, which the handler may edit
+      snap.close();
+    }
+  }
+
+  /** Drops the snapshots of frames below {@code limit} (deeper in the stack: abandoned). */
+  private static void dropAbandoned(Proc p, long limit) {
+    var stale = p.sigContexts.headMap(limit);
+    for (CpuContext c : stale.values()) {
+      c.close();
+    }
+    stale.clear();
   }
 
   /** A handler runs while a syscall waited: restart it after the handler, or end it with EINTR. */
@@ -216,6 +251,7 @@ public final class SignalDelivery {
       force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
       return;
     }
+    restoreExtendedState(p, m, uc - 8);
     long[] g = SigFrame.registers(ucBytes);
     for (int i = 0; i < GREG_ORDER.length; i++) {
       Reg r = GREG_ORDER[i];

@@ -27,6 +27,14 @@ static void on_segv(int s, siginfo_t *si, void *uc) {
 
 static void on_plain(int s) { sig_seen = s; got++; }
 
+/* clobbers every SSE register */
+static void on_sse(int s) {
+  (void)s;
+  __asm__ volatile("pcmpeqd %%xmm0, %%xmm0\n\tmovdqa %%xmm0, %%xmm1\n\tmovdqa %%xmm0, %%xmm7\n\t"
+                   "movdqa %%xmm0, %%xmm15" ::: "xmm0", "xmm1", "xmm7", "xmm15");
+  got++;
+}
+
 int main(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -42,6 +50,19 @@ int main(void) {
   for (int i = 0; i < 100; i++) acc += i;
   CHECK(acc == 9900);
   printf("signals: handler ran with siginfo\n");
+
+  /* the interrupted code's SSE registers survive a handler that uses them */
+  sa.sa_handler = on_sse;
+  sa.sa_flags = 0;
+  CHECK(sigaction(SIGUSR2, &sa, 0) == 0);
+  double x = 1.5;
+  unsigned long xmm_before, xmm_after;
+  __asm__ volatile("movsd %1, %%xmm7\n\tmovq %%xmm7, %0" : "=r"(xmm_before) : "m"(x) : "xmm7");
+  CHECK(raise(SIGUSR2) == 0 && got == 2);
+  __asm__ volatile("movq %%xmm7, %0" : "=r"(xmm_after));
+  CHECK(xmm_before == xmm_after);
+  got = 1;
+  printf("signals: SSE state preserved across a handler\n");
 
   /* blocked: pending, delivered on unblock */
   sigset_t set, old;
