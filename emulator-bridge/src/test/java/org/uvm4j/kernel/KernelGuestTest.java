@@ -83,6 +83,25 @@ class KernelGuestTest {
   }
 
   @Test
+  void runsAreDeterministic() throws Exception {
+    GuestRunner.Result a = GuestRunner.run("fork_tree");
+    GuestRunner.Result b = GuestRunner.run("fork_tree");
+    assertThat(b.out()).isEqualTo(a.out());
+    assertThat(b.kernel().stats().snapshot()).isEqualTo(a.kernel().stats().snapshot());
+    assertThat(b.kernel().counters().snapshot()).isEqualTo(a.kernel().counters().snapshot());
+    assertThat(a.kernel().counters().forks).isGreaterThan(1);
+    assertThat(a.kernel().counters().syscalls).isGreaterThan(10);
+  }
+
+  @Test
+  void smallQuantumInterleavesWithoutChangingTheResult() throws Exception {
+    GuestRunner.Result r = GuestRunner.run(KernelConfig.builder().quantum(97), "", "pipes");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).endsWith("pipes: ok\n");
+    assertThat(r.kernel().counters().contextSwitches).isGreaterThan(100);
+  }
+
+  @Test
   void segvKillsWithSignal11() throws Exception {
     GuestRunner.Result r = GuestRunner.run("segv");
     assertThat(r.status()).isEqualTo(128 + 11);

@@ -25,6 +25,10 @@ import org.uvm4j.uvm.audit.SystemAudit;
 class KernelSyscallTest {
   @TempDir static Path dir;
 
+  /** The test guests: {@code guests/NAME.c} in the test resources. */
+  static final List<String> GUESTS =
+      List.of("signals", "syscalls", "abort", "procs", "oom", "deadlock", "swapper", "upcase");
+
   record Run(int status, String out, String err) {}
 
   private static org.uvm4j.uvm.UvmExp lastStats;
@@ -34,22 +38,13 @@ class KernelSyscallTest {
     Assumptions.assumeTrue(
         new ProcessBuilder("sh", "-c", "command -v musl-gcc").start().waitFor() == 0,
         "musl-gcc not installed");
-    for (String f :
-        List.of(
-            "kt.h",
-            "signals.c",
-            "syscalls.c",
-            "abort.c",
-            "procs.c",
-            "oom.c",
-            "deadlock.c",
-            "swapper.c")) {
-      try (InputStream in = KernelSyscallTest.class.getResourceAsStream("guests/" + f)) {
-        Files.copy(in, dir.resolve(f));
-      }
+    try (InputStream in = KernelSyscallTest.class.getResourceAsStream("guests/kt.h")) {
+      Files.copy(in, dir.resolve("kt.h"));
     }
-    for (String g :
-        List.of("signals", "syscalls", "abort", "procs", "oom", "deadlock", "swapper")) {
+    for (String g : GUESTS) {
+      try (InputStream in = KernelSyscallTest.class.getResourceAsStream("guests/" + g + ".c")) {
+        Files.copy(in, dir.resolve(g + ".c"));
+      }
       Process p =
           new ProcessBuilder("musl-gcc", "-static", "-O1", "-Wall", "-Werror", "-o", g, g + ".c")
               .directory(dir.toFile())
@@ -69,15 +64,16 @@ class KernelSyscallTest {
   }
 
   private static Run run(KernelConfig.Builder b, String name, String... args) throws ExecException {
+    return run(b, new byte[0], name, args);
+  }
+
+  private static Run run(KernelConfig.Builder b, byte[] stdin, String name, String... args)
+      throws ExecException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Kernel k =
         new Kernel(
-            b.stdin(new ByteArrayInputStream(new byte[0]))
-                .stdout(out)
-                .stderr(err)
-                .cwd(dir)
-                .build());
+            b.stdin(new ByteArrayInputStream(stdin)).stdout(out).stderr(err).cwd(dir).build());
     long free = k.uvm().physMem().freeCount();
     List<String> argv = new ArrayList<>(List.of(name));
     argv.addAll(List.of(args));
@@ -140,6 +136,15 @@ class KernelSyscallTest {
     assertThat(r.status()).isZero();
     assertThat(lastStats.pdpageouts).isGreaterThan(0);
     assertThat(lastStats.pageins).isGreaterThan(0);
+  }
+
+  @Test
+  void stdinIsTheConfiguredStream() throws Exception {
+    byte[] in = "hello\nstdin ".repeat(5000).getBytes(StandardCharsets.US_ASCII);
+    Run r = run(KernelConfig.builder(), in, "upcase");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).isEqualTo("HELLO\nSTDIN ".repeat(5000));
+    assertThat(r.err()).isEqualTo("upcase: " + in.length + " bytes\n");
   }
 
   @Test
