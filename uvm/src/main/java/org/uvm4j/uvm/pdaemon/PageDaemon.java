@@ -12,6 +12,7 @@ import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.swap.SwapPager;
+import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * The page daemon ({@code uvm_pdaemon.c} with the clock policy of {@code uvm_pdpolicy_clock.c}):
@@ -110,6 +111,10 @@ public final class PageDaemon implements Runnable {
     }
     running = true;
     int before = mem.freeCount();
+    Tracer t = uvm.tracer();
+    long t0 = t == null ? 0 : t.now();
+    long scans0 = exp.pdscans;
+    long out0 = exp.pgswapout;
     runWriteErrors = pager == null ? 0 : pager.writeErrors();
     try {
       for (int pass = 0; pass < 4 && shortage() > 0; pass++) {
@@ -133,6 +138,15 @@ public final class PageDaemon implements Runnable {
       running = false;
     }
     int freed = mem.freeCount() - before;
+    if (t != null) {
+      t.pdaemon(
+          before,
+          mem.freeCount(),
+          exp.pdscans - scans0,
+          exp.pgswapout - out0,
+          Math.max(freed, 0),
+          t0);
+    }
     if (log.isDebugEnabled()) {
       log.debug(
           "page daemon: freed {} frames, {} free (target {}), active {} inactive {}",

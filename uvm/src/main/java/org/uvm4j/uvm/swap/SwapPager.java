@@ -12,6 +12,7 @@ import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * Moves anonymous pages between RAM and swap: the page daemon's swap clusters and their I/O
@@ -206,9 +207,13 @@ public final class SwapPager implements SwapService {
       swap.markBad(base, n);
     }
     int freed = 0;
+    Tracer t = svc.tracer();
     for (int i = 0; i < n; i++) {
       VmPage pg = swcPages[i];
       swcPages[i] = null;
+      if (t != null) {
+        t.pageout(pg.anon.id(), base + i, pg.frame, error == 0);
+      }
       if (pageoutDone(pg, base + i, error)) {
         freed++;
       }
@@ -418,6 +423,10 @@ public final class SwapPager implements SwapService {
       int error = swap.get(slot, mem.frameBuffer(pg));
       exp.pageins++;
       exp.pgswapin++;
+      Tracer t = svc.tracer();
+      if (t != null) {
+        t.pagein(anon.id(), slot, pg.frame, error == 0);
+      }
       anon.lock();
       if ((pg.flags & VmPage.PG_RELEASED) != 0) {
         // the anon was freed while we read: finish freeing it
