@@ -323,7 +323,7 @@ public final class VmMap implements AmapMap {
     }
     if (overlay) {
       long pad = (uvmFlags & FLAG_AMAPPAD) != 0 ? (long) Amap.UVM_AMAP_CHUNK * PAGE_SIZE : 0;
-      Amap amap = Amap.alloc(services, size, pad, false);
+      Amap amap = Amap.alloc(services, size, pad, true);
       if (amap == null) {
         return Errno.ENOMEM;
       }
