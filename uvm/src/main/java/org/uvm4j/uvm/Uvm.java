@@ -11,6 +11,7 @@ import org.uvm4j.uvm.page.PageQueues;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
+import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * One machine's VM system ({@code struct uvm} plus {@code uvmexp}): physical memory, the paging
@@ -36,6 +37,7 @@ public final class Uvm implements UvmServices {
   private final AmapAllocator allocator = new AmapAllocator(this::waitForMemory);
   private volatile Runnable pageDaemon;
   private volatile SwapService swap;
+  private Tracer tracer;
 
   /** A VM system with {@code config.ramBytes()} of physical memory. */
   public Uvm(UvmConfig config) {
@@ -108,6 +110,19 @@ public final class Uvm implements UvmServices {
   /** The registered swap layer, or null. */
   public SwapService swapService() {
     return swap;
+  }
+
+  /**
+   * The trace point of this machine while tracing is on (map operations, paging and the kernel
+   * report to it), or null; set by {@link Tracer#attach}.
+   */
+  public Tracer tracer() {
+    return tracer;
+  }
+
+  /** Installs (or, with null, removes) the tracer. */
+  public void setTracer(Tracer tracer) {
+    this.tracer = tracer;
   }
 
   /**
@@ -320,6 +335,7 @@ public final class Uvm implements UvmServices {
 
   /** uvmexp.swpgonly--, through the swap layer; without one no page can live only in swap. */
   @Override
+  // uvm_anon.c: uvm_anfree (uvmexp.swpgonly--)
   public void swapOnlyFreed() {
     SwapService s = swap;
     if (s == null) {
@@ -352,6 +368,7 @@ public final class Uvm implements UvmServices {
    * <p>=> PG_WANTED set by the caller, every lock released.
    */
   @Override
+  // uvm.h: UVM_UNLOCK_AND_WAIT
   public void pageWait(VmPage pg, String wmsg) {
     if (log.isDebugEnabled()) {
       log.debug("pageWait({}) on frame {}", wmsg, pg.frame);

@@ -194,6 +194,11 @@ public final class FaultHandler {
     if (trace) {
       info.entryStart = e.start;
       info.entryEnd = e.end;
+      info.entryProt = e.protection;
+      info.entryMaxProt = e.maxProtection;
+      info.entryInheritance = e.inheritance;
+      info.entryFlags = e.etype;
+      info.entryWiredCount = e.wiredCount;
     }
     int enterProt = e.protection;
     boolean cowNow;
@@ -218,6 +223,7 @@ public final class FaultHandler {
         exp.fltamcopy++;
         if (trace) {
           info.amapCopied = true;
+          info.amapBeforeCopy = e.aref.amap == null ? -1 : e.aref.amap.id();
         }
         Amap.copy(map, e, Amap.AMAP_COPY_NOWAIT, va, va + 1);
         VmMapEntry now = map.lookup(va);
@@ -250,7 +256,10 @@ public final class FaultHandler {
       if (amap != null) {
         amap.lookups(e.aref, startVa - e.start, window, npages);
         if (trace) {
-          info.amapId = System.identityHashCode(amap);
+          info.amapId = amap.id();
+          info.amapSlot = e.aref.pageOffset + (int) ((va - e.start) >>> 12);
+          info.amapRef = amap.ref();
+          info.amapShared = amap.isShared();
         }
       } else {
         Arrays.fill(window, 0, npages, null);
@@ -331,6 +340,10 @@ public final class FaultHandler {
       boolean wire,
       boolean wired,
       boolean trace) {
+    if (trace) {
+      info.foundAnonId = anon.id();
+      info.anonRefBefore = anon.ref;
+    }
     // uvmfault_anonget: the page may be out in swap
     if (anon.page == null) {
       exp.fltanget++;
@@ -381,6 +394,9 @@ public final class FaultHandler {
       uvm.pageUnbusy(npg);
       nanon.unlock();
       exp.flt_acow++;
+      if (trace) {
+        info.anonRefAfter = anon.ref;
+      }
       anon = nanon;
       pg = npg;
       if (trace) {
@@ -394,6 +410,7 @@ public final class FaultHandler {
       }
       if (trace) {
         info.faultCase = FaultCase.ANON;
+        info.anonRefAfter = anon.ref;
       }
     }
     enter(vm, va, pg, enterProt, wired);

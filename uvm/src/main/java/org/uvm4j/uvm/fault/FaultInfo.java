@@ -1,6 +1,7 @@
 package org.uvm4j.uvm.fault;
 
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.map.Inheritance;
 
 /**
  * What one fault did (the trace record of {@code uvm_fault}): the address and access, the map
@@ -19,8 +20,21 @@ public final class FaultInfo {
   FaultCase faultCase = FaultCase.NONE;
   long entryStart = -1;
   long entryEnd = -1;
+  int entryProt;
+  int entryMaxProt;
+  Inheritance entryInheritance;
+  int entryFlags;
+  int entryWiredCount;
   int amapId = -1;
+  int amapSlot = -1;
+  int amapRef;
+  boolean amapShared;
+  int amapBeforeCopy = -1;
+  int foundAnonId = -1;
+  int anonRefBefore;
+  int anonRefAfter;
   int anonId = -1;
+  long startNanos;
   int frame = -1;
   int enterProt;
   boolean amapCopied;
@@ -37,8 +51,21 @@ public final class FaultInfo {
     faultCase = FaultCase.NONE;
     entryStart = -1;
     entryEnd = -1;
+    entryProt = 0;
+    entryMaxProt = 0;
+    entryInheritance = null;
+    entryFlags = 0;
+    entryWiredCount = 0;
     amapId = -1;
+    amapSlot = -1;
+    amapRef = 0;
+    amapShared = false;
+    amapBeforeCopy = -1;
+    foundAnonId = -1;
+    anonRefBefore = 0;
+    anonRefAfter = 0;
     anonId = -1;
+    startNanos = System.nanoTime();
     frame = -1;
     enterProt = 0;
     amapCopied = false;
@@ -81,9 +108,72 @@ public final class FaultInfo {
     return entryEnd;
   }
 
-  /** Identity of the amap consulted (stable while it lives), or -1. */
+  /** The entry's protection. */
+  public int entryProt() {
+    return entryProt;
+  }
+
+  /** The entry's maximum protection. */
+  public int entryMaxProt() {
+    return entryMaxProt;
+  }
+
+  /** The entry's inheritance, or null if no entry. */
+  public Inheritance entryInheritance() {
+    return entryInheritance;
+  }
+
+  /** The entry's {@code etype} bits (OBJ, COPYONWRITE, NEEDSCOPY) when the fault looked it up. */
+  public int entryFlags() {
+    return entryFlags;
+  }
+
+  /** The entry's wiring count. */
+  public int entryWiredCount() {
+    return entryWiredCount;
+  }
+
+  /** Id of the amap consulted ({@code Amap.id()}), or -1. */
   public int amapId() {
     return amapId;
+  }
+
+  /** The amap slot of the faulting page, or -1. */
+  public int amapSlot() {
+    return amapSlot;
+  }
+
+  /** The amap's reference count when consulted. */
+  public int amapRef() {
+    return amapRef;
+  }
+
+  /** True if the amap was AMAP_SHARED when consulted. */
+  public boolean amapShared() {
+    return amapShared;
+  }
+
+  /**
+   * The id of the entry's amap before amap_copy ran, or -1 (it had none); meaningful if {@link
+   * #amapCopied()}. Equal to {@link #amapId()} after a take-over.
+   */
+  public int amapBeforeCopy() {
+    return amapBeforeCopy;
+  }
+
+  /** Id of the anon found in the amap slot (before any promotion), or -1. */
+  public int foundAnonId() {
+    return foundAnonId;
+  }
+
+  /** Reference count of the found anon when the fault reached it. */
+  public int anonRefBefore() {
+    return anonRefBefore;
+  }
+
+  /** Reference count of the found anon when the fault was done with it (1B drops one). */
+  public int anonRefAfter() {
+    return anonRefAfter;
   }
 
   /** Id of the anon whose page was mapped (the new one after a promotion), or -1. */
@@ -119,6 +209,11 @@ public final class FaultInfo {
   /** Times the handler waited for memory. */
   public int memoryWaits() {
     return memoryWaits;
+  }
+
+  /** {@link System#nanoTime()} when the fault began. */
+  public long startNanos() {
+    return startNanos;
   }
 
   /** Times the handler restarted its lookup (after amap_copy, pagein or a wait). */

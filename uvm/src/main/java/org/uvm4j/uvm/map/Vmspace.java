@@ -13,6 +13,7 @@ import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.pmap.Pmap;
+import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * One process's address space ({@code struct vmspace}): a {@link VmMap} of the user range plus its
@@ -264,6 +265,8 @@ public final class Vmspace {
     if (size <= 0 || addr > USER_MAX || size > USER_MAX - addr) {
       return Errno.EINVAL;
     }
+    Tracer t = uvm.tracer();
+    long t0 = t == null ? 0 : t.mapOpBegin(this);
     List<VmMapEntry> dead;
     map.lock();
     try {
@@ -273,6 +276,9 @@ public final class Vmspace {
       map.unlock();
     }
     VmMap.unmapDetach(dead);
+    if (t != null) {
+      t.munmap(this, addr, addr + size, dead.size(), t0);
+    }
     return 0;
   }
 
@@ -302,11 +308,17 @@ public final class Vmspace {
       if (!map.isFullyMapped(addr, end)) {
         return Errno.ENOMEM;
       }
+      Tracer t = uvm.tracer();
+      long t0 = t == null ? 0 : t.mapOpBegin(this);
       int err = map.protect(addr, end, prot, false);
       if (err != 0) {
         return err;
       }
-      return Wiring.rewire(this, addr, end);
+      int rewired = Wiring.rewire(this, addr, end);
+      if (t != null) {
+        t.mprotect(this, addr, end, prot, rewired, t0);
+      }
+      return rewired;
     } finally {
       map.unlock();
     }
@@ -583,12 +595,17 @@ public final class Vmspace {
    */
   public Vmspace fork() {
     checkLive();
+    Tracer t = uvm.tracer();
+    long t0 = t == null ? 0 : t.now();
     Vmspace child = new Vmspace(uvm, faultHandler);
     child.brkBase = brkBase;
     child.brkCur = brkCur;
     if (!VmspaceFork.fork(this, child)) {
       child.free();
       return null;
+    }
+    if (t != null) {
+      t.fork(this, child, t0);
     }
     return child;
   }

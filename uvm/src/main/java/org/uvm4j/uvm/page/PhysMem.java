@@ -2,6 +2,7 @@ package org.uvm4j.uvm.page;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.UvmExp;
@@ -20,8 +21,9 @@ import org.uvm4j.uvm.pmap.Pmap;
  * free page has no owner, no flags, no queue, no wiring and no mappings; {@link #freeCount()}
  * equals the length of the free list. The free list is an int stack: alloc and free are O(1).
  *
- * <p>Locking: the free list is protected by the page-queue lock of the machine's {@code Uvm}
- * ({@code uvm_fpageqlock} in NetBSD); all callers are the single CPU thread or hold that lock.
+ * <p>Locking: the free list and its counter are protected by the free-page lock ({@code
+ * uvm_fpageqlock}), taken inside {@link #alloc} and {@link #free}; it is a leaf lock (nothing is
+ * taken while holding it). Frame contents belong to whoever owns the page.
  */
 public final class PhysMem {
   /** log2 of the page size. */
@@ -41,6 +43,7 @@ public final class PhysMem {
   private final VmPage[] pages;
   private final int[] freeStack;
   private int freeTop;
+  private final ReentrantLock fpageqLock = new ReentrantLock();
   private final UvmExp exp;
   private CodeListener codeListener;
 
@@ -104,7 +107,12 @@ public final class PhysMem {
 
   /** Number of frames on the free list. */
   public int freeCount() {
-    return freeTop;
+    fpageqLock.lock();
+    try {
+      return freeTop;
+    } finally {
+      fpageqLock.unlock();
+    }
   }
 
   /** The page record of frame {@code frame}. */
@@ -129,15 +137,21 @@ public final class PhysMem {
    * caller sets owner and flags. <br>
    * => returns null when no frame is free.
    */
+  // uvm_page.c: uvm_pagealloc_pgfl
   public VmPage alloc() {
-    if (freeTop == 0) {
-      return null;
+    fpageqLock.lock();
+    try {
+      if (freeTop == 0) {
+        return null;
+      }
+      VmPage pg = pages[freeStack[--freeTop]];
+      UvmPanic.check(pg.pqflags == VmPage.PQ_FREE, "PhysMem.alloc: free-list page not PQ_FREE");
+      pg.pqflags = 0;
+      exp.free = freeTop;
+      return pg;
+    } finally {
+      fpageqLock.unlock();
     }
-    VmPage pg = pages[freeStack[--freeTop]];
-    UvmPanic.check(pg.pqflags == VmPage.PQ_FREE, "PhysMem.alloc: free-list page not PQ_FREE");
-    pg.pqflags = 0;
-    exp.free = freeTop;
-    return pg;
   }
 
   /**
@@ -147,6 +161,7 @@ public final class PhysMem {
    * its mappings; panics otherwise (a use-after-free in the making). <br>
    * => an executed frame is reported to the code listener: it will be reused for other contents.
    */
+  // uvm_page.c: uvm_pagefree
   public void free(VmPage pg) {
     UvmPanic.check(pages[pg.frame] == pg, "PhysMem.free: page of another PhysMem");
     UvmPanic.check((pg.pqflags & VmPage.PQ_FREE) == 0, "uvm_pagefree: freeing free page");
@@ -159,13 +174,19 @@ public final class PhysMem {
     pg.object = null;
     pg.offset = 0;
     pg.flags = 0;
-    pg.pqflags = VmPage.PQ_FREE;
     pg.mdpage.clearAttributes();
-    freeStack[freeTop++] = pg.frame;
-    exp.free = freeTop;
+    fpageqLock.lock();
+    try {
+      pg.pqflags = VmPage.PQ_FREE;
+      freeStack[freeTop++] = pg.frame;
+      exp.free = freeTop;
+    } finally {
+      fpageqLock.unlock();
+    }
   }
 
   /** pmap_zero_page: fills the frame with zeroes (one bulk copy, no per-byte loop). */
+  // pmap.c: pmap_zero_page
   public void zero(VmPage pg) {
     rewriting(pg);
     ram.put(pg.frame << PAGE_SHIFT, ZEROES, 0, PAGE_SIZE);
@@ -173,6 +194,7 @@ public final class PhysMem {
   }
 
   /** pmap_copy_page: copies the frame of {@code src} into the frame of {@code dst}. */
+  // pmap.c: pmap_copy_page
   public void copy(VmPage src, VmPage dst) {
     UvmPanic.check(src != dst, "PhysMem.copy: source and destination are the same frame");
     rewriting(dst);
@@ -231,6 +253,15 @@ public final class PhysMem {
    * @throws UvmPanic naming the first inconsistency
    */
   public void check() {
+    fpageqLock.lock();
+    try {
+      checkLocked();
+    } finally {
+      fpageqLock.unlock();
+    }
+  }
+
+  private void checkLocked() {
     boolean[] listed = new boolean[pages.length];
     for (int i = 0; i < freeTop; i++) {
       int f = freeStack[i];

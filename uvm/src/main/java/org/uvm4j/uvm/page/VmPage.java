@@ -153,6 +153,7 @@ public final class VmPage {
    * => returns with {@code ownerLock} released; the page may have been freed or changed meanwhile:
    * the caller must look it up again.
    */
+  // uvm.h: UVM_UNLOCK_AND_WAIT
   public void unlockAndWait(ReentrantLock ownerLock, String wmsg) {
     UvmPanic.check(ownerLock.isHeldByCurrentThread(), "UVM_UNLOCK_AND_WAIT: owner lock not held");
     UvmPanic.check(ownerLock.getHoldCount() == 1, "UVM_UNLOCK_AND_WAIT: owner lock held twice");
@@ -208,6 +209,7 @@ public final class VmPage {
   }
 
   /** wakeup(pg): clears {@link #PG_WANTED} and wakes every thread sleeping on the page. */
+  // kern_synch.c: wakeup
   public void wakeup() {
     flags &= ~PG_WANTED;
     synchronized (waitChannel) {

@@ -1,5 +1,6 @@
 package org.uvm4j.uvm.pmap;
 
+import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
@@ -465,7 +466,10 @@ public final class Pmap {
     return n;
   }
 
-  /** Calls {@code v} for every translation, in ascending address order. */
+  /**
+   * Calls {@code v} for every translation, in ascending address order (for the audit and the {@code
+   * --maps} listing). {@code v} must not change this pmap.
+   */
   public void forEach(MappingVisitor v) {
     for (int i4 = 0; i4 < FANOUT; i4++) {
       long[][][] l3 = l4[i4];
@@ -745,7 +749,7 @@ public final class Pmap {
       update();
     }
     if (pendingCount == pendingLeaves.length) {
-      pendingLeaves = java.util.Arrays.copyOf(pendingLeaves, pendingCount * 2);
+      pendingLeaves = Arrays.copyOf(pendingLeaves, pendingCount * 2);
     }
     pendingLeaves[pendingCount++] = key;
   }

@@ -9,6 +9,7 @@ import java.util.function.IntConsumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 
 /**
@@ -46,13 +47,19 @@ public final class SwapManager {
   private SwapOffWalker walker;
   private long nextDrumOffset = 1;
 
-  private long swpages;
-  private long swpginuse;
-  private long swpgonly;
-  private long swpgavail;
+  /** uvmexp: swpages, swpgavail, swpginuse, swpgonly, swpgbad are kept here. */
+  private final UvmExp exp;
 
-  /** An empty swap layer; {@code walker} is used by {@link #swapOff}. */
-  public SwapManager(SwapOffWalker walker) {
+  /** Set by {@link #swapOnlyFreed}: this thread's next {@link #free} releases a swap-only slot. */
+  private final ThreadLocal<boolean[]> freeingSwapOnly =
+      ThreadLocal.withInitial(() -> new boolean[1]);
+
+  /**
+   * An empty swap layer keeping its counters in {@code exp}; {@code walker} pages anons back in for
+   * {@link #swapOff} (null: set later with {@link #setSwapOffWalker}).
+   */
+  public SwapManager(UvmExp exp, SwapOffWalker walker) {
+    this.exp = exp;
     this.walker = walker;
   }
 
@@ -86,8 +93,8 @@ public final class SwapManager {
         at++;
       }
       devices.add(at, sdp);
-      swpages += sdp.npages;
-      swpgavail += sdp.npages;
+      exp.swpages += sdp.npages;
+      exp.swpgavail += sdp.npages;
       log.info("swap on {}", sdp);
       return sdp;
     } finally {
@@ -117,7 +124,7 @@ public final class SwapManager {
           return Errno.EBUSY;
         }
         sdp.enabled = false;
-        swpgavail -= sdp.npages - sdp.npgbad;
+        exp.swpgavail -= sdp.npages - sdp.npgbad;
       } finally {
         dataLock.unlock();
       }
@@ -132,15 +139,16 @@ public final class SwapManager {
       try {
         if (sdp.npginuse > sdp.npgbad) {
           sdp.enabled = true;
-          swpgavail += sdp.npages - sdp.npgbad;
+          exp.swpgavail += sdp.npages - sdp.npgbad;
           log.warn("swap off {} failed: {} slots still in use", sdp.device.name(), sdp.npginuse);
           return Errno.EBUSY;
         }
         UvmPanic.check(sdp.only.isEmpty(), "swap_off: swap-only slot left on device");
         devices.remove(sdp);
         sdp.removed = true;
-        swpages -= sdp.npages;
-        swpginuse -= sdp.npgbad;
+        exp.swpages -= sdp.npages;
+        exp.swpginuse -= sdp.npgbad;
+        exp.swpgbad -= sdp.npgbad;
       } finally {
         dataLock.unlock();
       }
@@ -160,7 +168,7 @@ public final class SwapManager {
     dataLock.lock();
     try {
       sdp.enabled = true;
-      swpgavail += sdp.npages - sdp.npgbad;
+      exp.swpgavail += sdp.npages - sdp.npgbad;
     } finally {
       dataLock.unlock();
     }
@@ -175,7 +183,7 @@ public final class SwapManager {
       try {
         all = new ArrayList<>(devices);
         devices.clear();
-        swpages = swpginuse = swpgonly = swpgavail = 0;
+        exp.swpages = exp.swpginuse = exp.swpgonly = exp.swpgavail = exp.swpgbad = 0;
       } finally {
         dataLock.unlock();
       }
@@ -228,7 +236,7 @@ public final class SwapManager {
           continue;
         }
         rotate(i);
-        swpginuse += n;
+        exp.swpginuse += n;
         return sdp.drumOffset + start;
       }
       return 0;
@@ -265,20 +273,39 @@ public final class SwapManager {
     try {
       SwapDev sdp = find(start, n);
       int off = start - sdp.drumOffset;
+      boolean[] pending = freeingSwapOnly.get();
+      boolean onlyExpected = pending[0];
+      pending[0] = false;
       for (int s = off; s < off + n; s++) {
         UvmPanic.check(sdp.inUse.get(s), "uvm_swap_free: slot allocated");
         UvmPanic.check(!sdp.bad.get(s), "uvm_swap_free: slot not bad");
-        if (sdp.only.get(s)) {
+        UvmPanic.check(
+            sdp.only.get(s) == onlyExpected,
+            onlyExpected
+                ? "uvm_swap_free: swap-only anon freed but its slot has a RAM copy"
+                : "uvm_swap_free: freeing the only copy of a page");
+        if (onlyExpected) {
           sdp.only.clear(s);
-          swpgonly--;
+          exp.swpgonly--;
         }
       }
       sdp.inUse.clear(off, off + n);
       sdp.npginuse -= n;
-      swpginuse -= n;
+      exp.swpginuse -= n;
     } finally {
       dataLock.unlock();
     }
+  }
+
+  /**
+   * uvmexp.swpgonly-- of {@code uvm_anfree}: the anon being freed lived only in swap, and the next
+   * {@link #free} (its {@code uvm_anon_dropswap}) releases that only copy. The count itself follows
+   * the slot: {@link #free} checks that the slot is swap-only and decrements swpgonly.
+   */
+  public void swapOnlyFreed() {
+    boolean[] pending = freeingSwapOnly.get();
+    UvmPanic.check(!pending[0], "swpgonly--: previous swap-only free still pending");
+    pending[0] = true;
   }
 
   /**
@@ -296,13 +323,14 @@ public final class SwapManager {
         UvmPanic.check(sdp.inUse.get(s), "uvm_swap_markbad: slot allocated");
         if (sdp.only.get(s)) {
           sdp.only.clear(s);
-          swpgonly--;
+          exp.swpgonly--;
         }
         if (!sdp.bad.get(s)) {
           sdp.bad.set(s);
           sdp.npgbad++;
+          exp.swpgbad++;
           if (sdp.enabled) {
-            swpgavail--;
+            exp.swpgavail--;
           }
         }
       }
@@ -324,7 +352,7 @@ public final class SwapManager {
       UvmPanic.check(sdp.inUse.get(off) && !sdp.bad.get(off), "swap-only slot is allocated, good");
       UvmPanic.check(!sdp.only.get(off), "slot not already swap-only");
       sdp.only.set(off);
-      swpgonly++;
+      exp.swpgonly++;
     } finally {
       dataLock.unlock();
     }
@@ -336,7 +364,7 @@ public final class SwapManager {
     try {
       if (sdp.only.get(off)) {
         sdp.only.clear(off);
-        swpgonly--;
+        exp.swpgonly--;
       }
     } finally {
       dataLock.unlock();
@@ -422,7 +450,7 @@ public final class SwapManager {
   public boolean isFull() {
     dataLock.lock();
     try {
-      return swpgonly * 100 >= swpgavail * SWAP_FULL_PERCENT;
+      return exp.swpgonly * 100 >= exp.swpgavail * SWAP_FULL_PERCENT;
     } finally {
       dataLock.unlock();
     }
@@ -432,7 +460,7 @@ public final class SwapManager {
   public boolean hasSwap() {
     dataLock.lock();
     try {
-      return swpgavail > 0;
+      return exp.swpgavail > 0;
     } finally {
       dataLock.unlock();
     }
@@ -440,22 +468,22 @@ public final class SwapManager {
 
   /** swpages: slots on all devices. */
   public long swpages() {
-    return swpages;
+    return exp.swpages;
   }
 
   /** swpginuse: allocated slots (bad ones included). */
   public long swpginuse() {
-    return swpginuse;
+    return exp.swpginuse;
   }
 
   /** swpgonly: allocated slots holding the only copy of their data. */
   public long swpgonly() {
-    return swpgonly;
+    return exp.swpgonly;
   }
 
   /** swpgavail: good slots on enabled devices. */
   public long swpgavail() {
-    return swpgavail;
+    return exp.swpgavail;
   }
 
   /** Whether {@code slot} is allocated. */

@@ -128,6 +128,39 @@ class FileObjectTest {
   }
 
   @Test
+  void concurrentReadersGetTheSamePages() throws Exception {
+    FileObject obj = new FileObject(uvm, "test", bytes);
+    int free = uvm.physMem().freeCount();
+    VmPage[][] seen = new VmPage[2][8];
+    Thread[] readers = new Thread[2];
+    for (int t = 0; t < 2; t++) {
+      int me = t;
+      readers[t] =
+          new Thread(
+              () -> {
+                for (int round = 0; round < 200; round++) {
+                  for (int i = 0; i < 8; i++) {
+                    VmPage pg = obj.getPage((long) i * P);
+                    if (seen[me][i] == null) {
+                      seen[me][i] = pg;
+                    } else if (seen[me][i] != pg) {
+                      throw new AssertionError("page " + i + " changed");
+                    }
+                  }
+                }
+              });
+      readers[t].start();
+    }
+    for (Thread r : readers) {
+      r.join();
+    }
+    assertThat(seen[0]).containsExactly(seen[1]);
+    assertThat(obj.residentPages()).isEqualTo(8);
+    assertThat(uvm.physMem().freeCount()).isEqualTo(free - 8);
+    uvm.check();
+  }
+
+  @Test
   void noFreeFrameGivesNull() {
     FileObject obj = new FileObject(uvm, "test", bytes);
     while (uvm.physMem().alloc() != null) {

@@ -2,7 +2,9 @@ package org.uvm4j.uvm.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +59,56 @@ class VmPageTest {
     sleeper.join(10_000);
     assertThat(returned.get()).isTrue();
     assertThat(lockReleased.get()).isTrue();
+    assertThat(pg.sleepers()).isZero();
+  }
+
+  @Test
+  void noWakeupIsLostUnderRepeatedBusyHandOffs() {
+    ReentrantLock owner = new ReentrantLock();
+    VmPage pg = new VmPage(1);
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> {
+          for (int round = 0; round < 100; round++) {
+            owner.lock();
+            pg.flags = VmPage.PG_BUSY;
+            owner.unlock();
+            CountDownLatch started = new CountDownLatch(1);
+            boolean lockFree = (round & 1) == 0;
+            Thread sleeper =
+                new Thread(
+                    () -> {
+                      started.countDown();
+                      if (lockFree) {
+                        pg.waitUnbusy("stress");
+                      } else {
+                        owner.lock();
+                        if (pg.isBusy()) {
+                          pg.unlockAndWait(owner, "stress");
+                        } else {
+                          owner.unlock();
+                        }
+                      }
+                    });
+            sleeper.start();
+            started.await();
+            // the owner unbusies at an arbitrary moment relative to the sleeper going to sleep,
+            // in NetBSD's order (wake first, then clear) half of the time
+            owner.lock();
+            try {
+              if ((round & 2) == 0) {
+                pg.flags &= ~VmPage.PG_BUSY;
+                pg.wakeup();
+              } else {
+                pg.wakeup();
+                pg.flags &= ~VmPage.PG_BUSY;
+              }
+            } finally {
+              owner.unlock();
+            }
+            sleeper.join();
+          }
+        });
     assertThat(pg.sleepers()).isZero();
   }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 
 class SwapManagerTest {
@@ -19,7 +20,8 @@ class SwapManagerTest {
 
   @TempDir Path dir;
   private final List<SwapDevice> opened = new ArrayList<>();
-  private SwapManager swap = new SwapManager((s, e) -> false);
+  private final UvmExp exp = new UvmExp();
+  private final SwapManager swap = new SwapManager(exp, (s, e) -> false);
 
   private FaultInjectingSwapDevice device(String name, int pages) throws IOException {
     FaultInjectingSwapDevice d =
@@ -106,6 +108,8 @@ class SwapManagerTest {
     swap.markBad(s, 1);
     assertThat(swap.isBad(s)).isTrue();
     assertThat(swap.swpgavail()).isEqualTo(2);
+    assertThat(exp.swpgbad).isEqualTo(1);
+    assertThat(exp.swpginuse).as("a bad slot stays allocated").isEqualTo(1);
     swap.free(SwapManager.SWSLOT_BAD, 1); // ignored, as uvm_swap_free does
     assertThatThrownBy(() -> swap.free(s, 1)).isInstanceOf(UvmPanic.class);
     int t = swap.alloc(1);
@@ -127,8 +131,14 @@ class SwapManagerTest {
     assertThat(swap.swpgonly()).isEqualTo(2);
     assertThat(swap.get(s, ByteBuffer.allocate(PG))).isZero();
     assertThat(swap.swpgonly()).as("a page-in gives the data a RAM copy").isEqualTo(1);
+    assertThatThrownBy(() -> swap.free(s + 1, 1))
+        .as("freeing the only copy outside uvm_anfree is a bug")
+        .isInstanceOf(UvmPanic.class);
+    swap.swapOnlyFreed();
     swap.free(s + 1, 1);
     assertThat(swap.swpgonly()).isZero();
+    assertThat(exp.swpgonly).isZero();
+    assertThat(exp.swpginuse).isEqualTo(1);
     swap.setSwapOnly(s);
     swap.markBad(s, 1);
     assertThat(swap.swpgonly()).isZero();
@@ -220,6 +230,8 @@ class SwapManagerTest {
     swap.free(held, 1);
     assertThat(swap.swapOff(sdp)).as("only bad slots left").isZero();
     assertThat(swap.swpginuse()).isZero();
+    assertThat(exp.swpgbad).isZero();
+    assertThat(exp.swpages).isZero();
   }
 
   @Test

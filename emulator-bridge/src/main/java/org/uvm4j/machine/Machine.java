@@ -1,0 +1,452 @@
+package org.uvm4j.machine;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.machine.unicorn.UnicornBackend;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.Uvm;
+import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.page.CodeListener;
+import org.uvm4j.uvm.page.PhysMem;
+import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.pmap.Pmap;
+import org.uvm4j.uvm.pmap.TlbListener;
+
+/**
+ * One emulated x86-64 CPU over the UVM's physical memory: the machine-dependent glue between the
+ * emulator and the VM system (NetBSD's MD trap and MMU code).
+ *
+ * <p><b>Memory.</b> The whole {@link PhysMem} buffer is mapped at physical address 0 once, with all
+ * permissions; the emulator runs with a software-filled TLB. On a TLB miss the fill hook answers
+ * from the active pmap ({@link Pmap#tlbLookup}, which also marks pages referenced, modified and
+ * executed and counts {@code tlbfills}); on a pmap miss it runs the fault handler inline and
+ * answers again, so the faulting instruction never notices. An unresolvable fault is recorded and
+ * the fill refused: the emulator stops with RIP at the faulting instruction and {@link #run}
+ * returns {@link StopReason#FAULT}.
+ *
+ * <p><b>TLB and translated code.</b> The engine's TLB holds translations of the active pmap only
+ * ({@link #activate} flushes it, like reloading CR3). As the pmap's {@link TlbListener}, the
+ * machine flushes it whenever the active pmap loses or weakens a translation; as the physical
+ * memory's {@link CodeListener}, it drops all translated code before a frame that held executed
+ * code is rewritten (Unicorn does not notice host-side writes). Neither flush is safe inside the
+ * fill hook for pages other than the one being filled: there the machine only marks the flush
+ * pending, resolves the fault, and refuses the fill; {@link #run} then flushes outside the engine
+ * and restarts the instruction (counted in {@link #restarts()}). A flush that concerns only the
+ * page being filled needs nothing: the fill overwrites that entry.
+ *
+ * <p><b>Processes</b> are {@link CpuContext}s loaded and saved on the one engine.
+ *
+ * <p><b>Hooks never throw into native code</b>: any throwable of the fault path (a {@link
+ * UvmPanic}, a bug) stops the engine and {@link #run} returns {@link StopReason#ERROR} with it in
+ * {@link #lastError()}; the machine stays usable.
+ *
+ * <p>{@code hlt}: Unicorn ends the run after it without telling hooks, so a guest's {@code hlt}
+ * ends its quantum (Linux would deliver SIGSEGV to a user-mode {@code hlt}).
+ *
+ * <p>Single-threaded: one thread drives the machine, and the hooks run on it.
+ */
+public final class Machine implements AutoCloseable {
+  private static final Logger log = LogManager.getLogger("machine");
+  private static final long PAGE_MASK = PhysMem.PAGE_SIZE - 1;
+
+  /**
+   * Virtual time charged for a run that stops before its quantum ends (syscall, fault, interrupt):
+   * the emulator does not say how many instructions such a run executed.
+   */
+  public static final long STOP_COST = 100;
+
+  private final CpuBackend cpu;
+  private final PhysMem phys;
+  private final CpuBackend.Context pristine;
+  private final CpuBackend.Context scratch;
+  private final Hooks hooks = new Hooks();
+  private final Listener listener = new Listener();
+
+  private Pmap pmap;
+  private FaultResolver resolver;
+
+  // state of the current fill and run
+  private boolean inFill;
+  private long fillPage = -1;
+  private boolean fillPageHeldCode;
+  private boolean restartNeeded;
+  private boolean tlbFlushPending;
+  private boolean tbFlushPending;
+  private boolean syscallHit;
+  private int interruptVector = -1;
+  private FaultRecord pendingFault;
+
+  // results of the last run
+  private FaultRecord lastFault;
+  private int lastInterrupt = -1;
+  private Throwable lastError;
+
+  // counters
+  private long instructionsRetired;
+  private long runs;
+  private long restarts;
+  private long tlbFlushes;
+  private long tbFlushes;
+  private long faults;
+
+  private boolean closed;
+
+  /**
+   * A machine on {@code backend} over {@code uvm}'s physical memory: maps the RAM at physical 0
+   * ({@code UC_PROT_ALL}), installs the hooks and becomes the code listener of the physical memory.
+   */
+  public Machine(Uvm uvm, CpuBackend backend) {
+    this.cpu = backend;
+    this.phys = uvm.physMem();
+    cpu.mapPhysical(phys.buffer());
+    cpu.setHooks(hooks);
+    this.pristine = cpu.newContext();
+    this.scratch = cpu.newContext();
+    phys.setCodeListener(listener);
+  }
+
+  /**
+   * A machine on libunicorn.
+   *
+   * @throws MachineException when libunicorn is missing or too old (the message names the paths
+   *     tried and the fix) or the engine cannot be created
+   */
+  public static Machine open(Uvm uvm) {
+    UnicornBackend backend = UnicornBackend.open();
+    try {
+      return new Machine(uvm, backend);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+  }
+
+  /** The emulator's version, {@code "major.minor.patch"}. */
+  public String emulatorVersion() {
+    return cpu.version();
+  }
+
+  // ----------------------------------------------------------------------------------- contexts
+
+  /** A fresh CPU state: x86-64 long mode, general registers zero, as the engine starts. */
+  public CpuContext newContext() {
+    ensureOutsideEngine();
+    cpu.save(scratch);
+    cpu.restore(pristine);
+    CpuBackend.Context fresh = cpu.newContext();
+    cpu.restore(scratch);
+    return new CpuContext(fresh);
+  }
+
+  /** Loads {@code ctx} into the CPU (a context switch; pair it with {@link #activate}). */
+  public void load(CpuContext ctx) {
+    ensureOutsideEngine();
+    cpu.restore(ctx.state);
+  }
+
+  /** Saves the CPU's state into {@code ctx}. */
+  public void save(CpuContext ctx) {
+    ensureOutsideEngine();
+    cpu.save(ctx.state);
+  }
+
+  /** A register of the CPU. */
+  public long reg(Reg r) {
+    return cpu.readReg(r);
+  }
+
+  /** Sets a register of the CPU. */
+  public void setReg(Reg r, long value) {
+    cpu.writeReg(r, value);
+  }
+
+  // ------------------------------------------------------------------------------ address space
+
+  /**
+   * Makes {@code vm} the address space the CPU translates through: TLB fills answer from its pmap,
+   * misses go to its fault handler. Flushes the TLB.
+   */
+  public void activate(org.uvm4j.uvm.map.Vmspace vm) {
+    activate(vm.pmap(), (va, access) -> vm.faultHandler().fault(vm, va, access));
+  }
+
+  /**
+   * The general form of {@link #activate(org.uvm4j.uvm.map.Vmspace)}: TLB fills answer from {@code
+   * pmap}, misses go to {@code resolver}. Flushes the TLB.
+   */
+  public void activate(Pmap pmap, FaultResolver resolver) {
+    ensureOutsideEngine();
+    if (this.pmap != null && this.pmap != pmap) {
+      this.pmap.deactivate();
+    }
+    pmap.setTlbListener(listener);
+    pmap.activate();
+    this.pmap = pmap;
+    this.resolver = resolver;
+    flushTlbNow();
+  }
+
+  /** The active pmap, or null before the first {@link #activate}. */
+  public Pmap activePmap() {
+    return pmap;
+  }
+
+  // ---------------------------------------------------------------------------------------- run
+
+  /**
+   * Runs the loaded context in the active address space from its RIP for at most {@code
+   * maxInstructions} instructions, until the quantum is used, a {@code syscall}, an unresolvable
+   * fault, a CPU exception, an invalid instruction or an error.
+   */
+  public StopReason run(long maxInstructions) {
+    ensureOutsideEngine();
+    if (pmap == null) {
+      throw new IllegalStateException("no address space is active");
+    }
+    if (maxInstructions <= 0) {
+      throw new IllegalArgumentException("quantum must be positive: " + maxInstructions);
+    }
+    syscallHit = false;
+    interruptVector = -1;
+    pendingFault = null;
+    lastFault = null;
+    lastInterrupt = -1;
+    lastError = null;
+    StopReason why = runToStop(maxInstructions);
+    instructionsRetired +=
+        why == StopReason.QUANTUM ? maxInstructions : Math.min(STOP_COST, maxInstructions);
+    return why;
+  }
+
+  private StopReason runToStop(long maxInstructions) {
+    for (; ; ) {
+      restartNeeded = false;
+      EmuStatus status = cpu.start(cpu.readReg(Reg.RIP), maxInstructions);
+      runs++;
+      applyPendingFlushes();
+      switch (status) {
+        case CALLBACK_FAILED:
+          lastError = cpu.takeCallbackFailure();
+          log.error(
+              "machine: a hook failed at RIP 0x{}", Long.toHexString(reg(Reg.RIP)), lastError);
+          return StopReason.ERROR;
+        case EXCEPTION:
+          if (pendingFault != null) {
+            lastFault = pendingFault;
+            pendingFault = null;
+            return StopReason.FAULT;
+          }
+          if (restartNeeded) {
+            restarts++;
+            continue;
+          }
+          lastError =
+              new MachineException(
+                  "unexpected CPU exception at RIP 0x" + Long.toHexString(reg(Reg.RIP)));
+          return StopReason.ERROR;
+        case INVALID_INSN:
+          return StopReason.INVALID_INSN;
+        case ERROR:
+          lastError = new MachineException("emulator error: " + cpu.lastError());
+          return StopReason.ERROR;
+        case OK:
+          if (syscallHit) {
+            return StopReason.SYSCALL;
+          }
+          if (interruptVector >= 0) {
+            lastInterrupt = interruptVector;
+            return StopReason.INTERRUPT;
+          }
+          return StopReason.QUANTUM;
+        default:
+          throw new IllegalStateException("unknown emulator status " + status);
+      }
+    }
+  }
+
+  /** After {@link StopReason#FAULT}: the address, access and why the UVM could not resolve it. */
+  public FaultRecord lastFault() {
+    return lastFault;
+  }
+
+  /** After {@link StopReason#INTERRUPT}: the vector. */
+  public int lastInterrupt() {
+    return lastInterrupt;
+  }
+
+  /** After {@link StopReason#ERROR}: what failed. */
+  public Throwable lastError() {
+    return lastError;
+  }
+
+  /**
+   * Virtual time in instructions, deterministic for a given program: a run that used its whole
+   * quantum adds the quantum; a run that stopped early (syscall, fault, interrupt, error) adds
+   * {@link #STOP_COST} (at most its quantum), since the emulator does not report how far it got. So
+   * a process that keeps making system calls still uses up its time slice.
+   */
+  public long instructionsRetired() {
+    return instructionsRetired;
+  }
+
+  /** Calls of the emulator made by {@link #run}. */
+  public long runs() {
+    return runs;
+  }
+
+  /** Fills refused so that a flush could happen outside the engine, then restarted. */
+  public long restarts() {
+    return restarts;
+  }
+
+  /** Whole-TLB flushes (activations and invalidations of the active pmap). */
+  public long tlbFlushes() {
+    return tlbFlushes;
+  }
+
+  /** Flushes of all translated code (frames that held executed code being rewritten). */
+  public long translationFlushes() {
+    return tbFlushes;
+  }
+
+  /** Faults sent to the fault handler from the fill hook (resolved or not). */
+  public long faults() {
+    return faults;
+  }
+
+  /** Releases the engine and every context still allocated. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    phys.setCodeListener(null);
+    if (pmap != null) {
+      pmap.setTlbListener(null);
+      pmap.deactivate();
+      pmap = null;
+    }
+    cpu.close();
+  }
+
+  // ------------------------------------------------------------------------------------ helpers
+
+  private void ensureOutsideEngine() {
+    if (closed) {
+      throw new IllegalStateException("the machine is closed");
+    }
+    if (inFill) {
+      throw new IllegalStateException("not allowed inside the TLB-fill hook");
+    }
+  }
+
+  private void flushTlbNow() {
+    cpu.flushTlb();
+    tlbFlushes++;
+  }
+
+  private void applyPendingFlushes() {
+    if (tbFlushPending) {
+      tbFlushPending = false;
+      cpu.flushTranslations();
+      tbFlushes++;
+    }
+    if (tlbFlushPending) {
+      tlbFlushPending = false;
+      flushTlbNow();
+    }
+  }
+
+  /** The emulator's hooks. */
+  private final class Hooks implements CpuHooks {
+    @Override
+    public long tlbFill(long va, int access) {
+      Pmap pm = pmap;
+      long t = pm.tlbLookup(va, access);
+      if (t != 0) {
+        return t;
+      }
+      return fault(pm, va, access);
+    }
+
+    private long fault(Pmap pm, long va, int access) {
+      faults++;
+      FaultResult r;
+      inFill = true;
+      fillPage = va & ~PAGE_MASK;
+      VmPage old = pm.extract(fillPage);
+      fillPageHeldCode = old != null && old.executed;
+      try {
+        r = resolver.fault(va, access);
+      } finally {
+        inFill = false;
+        fillPage = -1;
+      }
+      if (log.isTraceEnabled()) {
+        log.trace("fill fault 0x{} {} -> {}", Long.toHexString(va), Prot.toString(access), r);
+      }
+      if (r != FaultResult.OK) {
+        pendingFault = new FaultRecord(va, access, r);
+        return 0;
+      }
+      if (restartNeeded) {
+        return 0;
+      }
+      long t = pm.tlbLookup(va, access);
+      UvmPanic.check(t != 0, "uvm_fault resolved a fault but the pmap does not answer it");
+      return t;
+    }
+
+    @Override
+    public void syscall() {
+      syscallHit = true;
+      cpu.stop();
+    }
+
+    @Override
+    public void interrupt(int vector) {
+      interruptVector = vector;
+      cpu.stop();
+    }
+
+    @Override
+    public boolean invalidInstruction() {
+      return false;
+    }
+  }
+
+  /** The pmap's TLB listener and the physical memory's code listener. */
+  private final class Listener implements TlbListener, CodeListener {
+    @Override
+    public void invalidate(Pmap p, long sva, long eva) {
+      if (p != pmap || closed) {
+        return; // the TLB holds translations of the active pmap only
+      }
+      if (inFill) {
+        if (sva == fillPage && eva == fillPage + PhysMem.PAGE_SIZE && !fillPageHeldCode) {
+          return; // the fill in progress replaces that entry
+        }
+        tlbFlushPending = true;
+        restartNeeded = true;
+        return;
+      }
+      flushTlbNow();
+    }
+
+    @Override
+    public void frameRewritten(VmPage pg) {
+      if (closed) {
+        return;
+      }
+      if (inFill) {
+        tbFlushPending = true;
+        restartNeeded = true;
+        return;
+      }
+      cpu.flushTranslations();
+      tbFlushes++;
+    }
+  }
+}

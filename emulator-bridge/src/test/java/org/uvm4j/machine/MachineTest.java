@@ -1,0 +1,340 @@
+package org.uvm4j.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.Uvm;
+import org.uvm4j.uvm.UvmConfig;
+import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.page.VmPage;
+
+class MachineTest {
+  static final long CODE = 0x400000;
+  static final long DATA = 0x500000;
+  static final long OTHER = 0x600000;
+
+  final Uvm uvm = new Uvm(UvmConfig.ofRam(1 << 20));
+  final Machine m = Machine.open(uvm);
+  final TestSpace s = new TestSpace(uvm);
+
+  @AfterEach
+  void close() {
+    m.close();
+  }
+
+  /** mov rbx, imm64. */
+  static int[] movRbx(long v) {
+    int[] b = new int[10];
+    b[0] = 0x48;
+    b[1] = 0xbb;
+    for (int i = 0; i < 8; i++) {
+      b[2 + i] = (int) (v >>> (8 * i)) & 0xff;
+    }
+    return b;
+  }
+
+  static int[] cat(int[]... parts) {
+    int n = 0;
+    for (int[] p : parts) {
+      n += p.length;
+    }
+    int[] r = new int[n];
+    int i = 0;
+    for (int[] p : parts) {
+      System.arraycopy(p, 0, r, i, p.length);
+      i += p.length;
+    }
+    return r;
+  }
+
+  static final int[] STORE_EAX_AT_RBX = {0x89, 0x03};
+  static final int[] SYSCALL = {0x0f, 0x05};
+
+  static int[] movEax(int v) {
+    return new int[] {0xb8, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24};
+  }
+
+  private void start(long rip) {
+    m.activate(s.pmap, s);
+    m.setReg(Reg.RIP, rip);
+  }
+
+  @Test
+  void zeroFillFaultsAreResolvedInsideTheFill() {
+    s.code(CODE, 0, cat(movRbx(DATA), movEax(0xabcd), STORE_EAX_AT_RBX, SYSCALL));
+    s.allow(DATA, 0x1000, Prot.RW);
+    start(CODE);
+
+    assertThat(m.run(1000)).isEqualTo(StopReason.SYSCALL);
+
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 19);
+    assertThat(s.readInt(DATA)).isEqualTo(0xabcd);
+    assertThat(s.faults).containsExactly("500000:-w-");
+    assertThat(m.faults()).isEqualTo(1);
+    assertThat(m.restarts()).isZero();
+    assertThat(m.runs()).isEqualTo(1);
+    assertThat(uvm.exp().tlbfills).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void anUnresolvableFaultStopsAtTheInstructionAndARestartReExecutesIt() {
+    s.code(CODE, 0, cat(movRbx(DATA), movEax(7), STORE_EAX_AT_RBX, SYSCALL));
+    start(CODE);
+
+    assertThat(m.run(1000)).isEqualTo(StopReason.FAULT);
+    assertThat(m.lastFault()).isEqualTo(new FaultRecord(DATA, Prot.WRITE, FaultResult.SEGV_MAPERR));
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 15);
+
+    s.allow(DATA, 0x1000, Prot.READ);
+    assertThat(m.run(1000)).isEqualTo(StopReason.FAULT);
+    assertThat(m.lastFault().result()).isEqualTo(FaultResult.SEGV_ACCERR);
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 15);
+
+    s.allow(DATA, 0x1000, Prot.RW);
+    assertThat(m.run(1000)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.lastFault()).isNull();
+    assertThat(s.readInt(DATA)).isEqualTo(7);
+  }
+
+  @Test
+  void aFetchFromNonExecutableMemoryFaultsWithExecAccess() {
+    s.code(CODE, 0, 0xff, 0xe3); // jmp rbx
+    s.allow(DATA, 0x1000, Prot.RW);
+    start(CODE);
+    m.setReg(Reg.RBX, DATA);
+    assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
+    assertThat(m.lastFault()).isEqualTo(new FaultRecord(DATA, Prot.EXEC, FaultResult.SEGV_ACCERR));
+    assertThat(m.reg(Reg.RIP)).isEqualTo(DATA);
+  }
+
+  @Test
+  void anExceptionInTheFaultPathIsAnErrorAndTheMachineSurvives() {
+    s.code(CODE, 0, cat(movRbx(DATA), movEax(5), STORE_EAX_AT_RBX, SYSCALL));
+    s.allow(DATA, 0x1000, Prot.RW);
+    UvmPanic panic = new UvmPanic("KASSERT failed: test");
+    s.extra =
+        (va, access) -> {
+          throw panic;
+        };
+    start(CODE);
+
+    assertThat(m.run(1000)).isEqualTo(StopReason.ERROR);
+    assertThat(m.lastError()).isSameAs(panic);
+
+    s.extra = null;
+    assertThat(m.run(1000)).isEqualTo(StopReason.SYSCALL);
+    assertThat(s.readInt(DATA)).isEqualTo(5);
+  }
+
+  @Test
+  void theSyscallStopLeavesRipAfterTheInstruction() {
+    s.code(CODE, 0, cat(movEax(60), SYSCALL, movEax(61), SYSCALL));
+    start(CODE);
+    assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.reg(Reg.RAX)).isEqualTo(60);
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 7);
+    m.setReg(Reg.RAX, 0);
+    assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.reg(Reg.RAX)).isEqualTo(61);
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 14);
+    assertThat(m.instructionsRetired()).isEqualTo(2 * Machine.STOP_COST);
+  }
+
+  @Test
+  void hltEndsTheQuantumAndTheNextRunContinuesAfterIt() {
+    s.code(CODE, 0, cat(new int[] {0xf4}, movEax(5), SYSCALL));
+    start(CODE);
+    assertThat(m.run(1000)).isEqualTo(StopReason.QUANTUM);
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 1);
+    assertThat(m.run(1000)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.reg(Reg.RAX)).isEqualTo(5);
+  }
+
+  @Test
+  void quantaInterruptsAndInvalidInstructionsAreReported() {
+    s.code(CODE, 0, 0xeb, 0xfe); // jmp $
+    start(CODE);
+    assertThat(m.run(500)).isEqualTo(StopReason.QUANTUM);
+    assertThat(m.run(500)).isEqualTo(StopReason.QUANTUM);
+    assertThat(m.instructionsRetired()).isEqualTo(1000);
+
+    s.code(CODE + 0x1000, 0, 0x31, 0xd2, 0xf7, 0xf1); // xor edx,edx ; div ecx
+    m.setReg(Reg.RCX, 0);
+    m.setReg(Reg.RIP, CODE + 0x1000);
+    assertThat(m.run(100)).isEqualTo(StopReason.INTERRUPT);
+    assertThat(m.lastInterrupt()).isZero();
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 0x1002);
+
+    s.code(CODE + 0x2000, 0, 0x0f, 0x0b); // ud2
+    m.setReg(Reg.RIP, CODE + 0x2000);
+    assertThat(m.run(100)).isEqualTo(StopReason.INVALID_INSN);
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 0x2000);
+  }
+
+  @Test
+  void hostRewrittenCodeIsRetranslated() {
+    VmPage code = s.code(CODE, 0, cat(movEax(1), SYSCALL));
+    start(CODE);
+    assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.reg(Reg.RAX)).isEqualTo(1);
+    assertThat(code.executed).isTrue();
+    long flushes = m.translationFlushes();
+
+    s.write(code, 0, movEax(2)); // PhysMem tells the machine before writing
+    assertThat(m.translationFlushes()).isEqualTo(flushes + 1);
+    m.setReg(Reg.RIP, CODE);
+    assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.reg(Reg.RAX)).isEqualTo(2);
+  }
+
+  @Test
+  void aFrameReusedAfterHoldingCodeRunsItsNewContents() {
+    VmPage first = s.code(CODE, 0, cat(movEax(1), SYSCALL));
+    start(CODE);
+    assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.reg(Reg.RAX)).isEqualTo(1);
+
+    s.pmap.remove(CODE, CODE + 0x1000);
+    s.phys.free(first);
+    VmPage again = s.code(OTHER, 0, cat(movEax(3), SYSCALL));
+    assertThat(again).as("the free list reuses the frame").isSameAs(first);
+    m.setReg(Reg.RIP, OTHER);
+    assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.reg(Reg.RAX)).isEqualTo(3);
+  }
+
+  @Test
+  void codeRewrittenDuringAFillIsFlushedOutsideTheEngineAndTheInstructionRestarted() {
+    // mov rbx, DATA ; mov eax, 1 ; mov [rbx], eax ; syscall ; (padding)
+    VmPage code = s.code(CODE, 0, cat(movRbx(DATA), movEax(1), STORE_EAX_AT_RBX, SYSCALL));
+    s.write(code, 19, 0x90, 0x90, 0x90, 0x90, 0x90);
+    s.allow(DATA, 0x1000, Prot.RW);
+    start(CODE);
+    assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+    assertThat(code.executed).isTrue();
+
+    // drop DATA; resolving its next fault rewrites the running code: "mov eax, 77 ; syscall"
+    s.pmap.remove(DATA, DATA + 0x1000);
+    s.extra =
+        (va, access) -> {
+          s.extra = null;
+          s.write(code, 17, cat(movEax(77), SYSCALL));
+          return FaultResult.OK;
+        };
+    m.setReg(Reg.RIP, CODE);
+    long restarts = m.restarts();
+    assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.restarts()).isEqualTo(restarts + 1);
+    assertThat(m.reg(Reg.RAX)).as("the rewritten code ran").isEqualTo(77);
+    assertThat(s.readInt(DATA)).isEqualTo(1);
+  }
+
+  @Test
+  void aTranslationRemovedDuringAFillIsNotUsedAfterwards() {
+    // store to OTHER (cached), then DATA (faults: its resolution removes OTHER), then OTHER again
+    s.code(
+        CODE,
+        0,
+        cat(
+            movRbx(OTHER),
+            STORE_EAX_AT_RBX,
+            movRbx(DATA),
+            STORE_EAX_AT_RBX,
+            movRbx(OTHER),
+            STORE_EAX_AT_RBX,
+            SYSCALL));
+    s.allow(OTHER, 0x1000, Prot.RW);
+    s.allow(DATA, 0x1000, Prot.RW);
+    s.extra =
+        (va, access) -> {
+          if ((va & ~0xfffL) == DATA) {
+            s.forbid(OTHER);
+            s.pmap.remove(OTHER, OTHER + 0x1000);
+          }
+          return FaultResult.OK;
+        };
+    start(CODE);
+    assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
+    assertThat(m.lastFault())
+        .isEqualTo(new FaultRecord(OTHER, Prot.WRITE, FaultResult.SEGV_MAPERR));
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 34);
+    assertThat(m.restarts()).isEqualTo(1);
+  }
+
+  @Test
+  void aDowngradeOutsideTheEngineFlushesTheTlb() {
+    s.code(CODE, 0, cat(movRbx(DATA), STORE_EAX_AT_RBX, SYSCALL));
+    s.allow(DATA, 0x1000, Prot.RW);
+    start(CODE);
+    assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+
+    s.allow(DATA, 0x1000, Prot.READ);
+    s.pmap.protect(DATA, DATA + 0x1000, Prot.READ);
+    m.setReg(Reg.RIP, CODE);
+    assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
+    assertThat(m.lastFault().result()).isEqualTo(FaultResult.SEGV_ACCERR);
+  }
+
+  @Test
+  void twoProcessesSwitchContextsAndAddressSpaces() {
+    TestSpace other = new TestSpace(uvm);
+    // the same code in both spaces: load [DATA] into eax, add 1, store, syscall
+    int[] prog = cat(movRbx(DATA), new int[] {0x8b, 0x03, 0xff, 0xc0}, STORE_EAX_AT_RBX, SYSCALL);
+    s.code(CODE, 0, prog);
+    other.code(CODE, 0, prog);
+    s.allow(DATA, 0x1000, Prot.RW);
+    other.allow(DATA, 0x1000, Prot.RW);
+
+    CpuContext a = m.newContext();
+    CpuContext b = m.newContext();
+    a.setReg(Reg.RIP, CODE);
+    b.setReg(Reg.RIP, CODE);
+    b.setReg(Reg.R12, 0xb);
+    a.setReg(Reg.R12, 0xa);
+    for (int round = 0; round < 3; round++) {
+      for (int p = 0; p < 2; p++) {
+        CpuContext ctx = p == 0 ? a : b;
+        TestSpace space = p == 0 ? s : other;
+        m.load(ctx);
+        m.activate(space.pmap, space);
+        assertThat(m.run(100)).isEqualTo(StopReason.SYSCALL);
+        assertThat(m.reg(Reg.R12)).isEqualTo(p == 0 ? 0xa : 0xb);
+        m.setReg(Reg.RIP, CODE);
+        m.save(ctx);
+      }
+    }
+    assertThat(s.readInt(DATA)).isEqualTo(3);
+    assertThat(other.readInt(DATA)).isEqualTo(3);
+    assertThat(s.pmap.extract(DATA)).isNotSameAs(other.pmap.extract(DATA));
+  }
+
+  @Test
+  void newContextsAreFreshWhateverTheCpuHolds() {
+    m.setReg(Reg.RAX, 99);
+    m.setReg(Reg.FS_BASE, 0x1234000);
+    CpuContext fresh = m.newContext();
+    assertThat(fresh.reg(Reg.RAX)).isZero();
+    assertThat(fresh.reg(Reg.FS_BASE)).isZero();
+    assertThat(m.reg(Reg.RAX)).as("the CPU keeps its state").isEqualTo(99);
+    assertThat(m.reg(Reg.FS_BASE)).isEqualTo(0x1234000);
+
+    CpuContext copy = m.newContext();
+    m.save(copy);
+    assertThat(copy.reg(Reg.RAX)).isEqualTo(99);
+    copy.close();
+    fresh.close();
+  }
+
+  @Test
+  void runNeedsAnActiveAddressSpace() {
+    assertThatThrownBy(() -> m.run(10)).isInstanceOf(IllegalStateException.class);
+    m.activate(s.pmap, s);
+    assertThatThrownBy(() -> m.run(0)).isInstanceOf(IllegalArgumentException.class);
+    m.close();
+    assertThatThrownBy(() -> m.run(10)).isInstanceOf(IllegalStateException.class);
+  }
+}

@@ -1,0 +1,35 @@
+package org.uvm4j.uvm.trace;
+
+/**
+ * What the tracer asks the machine and kernel when it makes a record: which process runs, where its
+ * program counter is, and the virtual time. Called only while tracing is on.
+ */
+public interface TraceContext {
+  /** No machine: pid 0, pc 0, virtual time 0 (records keep their order through {@code seq}). */
+  TraceContext NONE =
+      new TraceContext() {
+        @Override
+        public int pid() {
+          return 0;
+        }
+
+        @Override
+        public long pc() {
+          return 0;
+        }
+
+        @Override
+        public long virtualTime() {
+          return 0;
+        }
+      };
+
+  /** The running process (the one a fault or system call belongs to); 0 for none. */
+  int pid();
+
+  /** The program counter of the running process (of the faulting instruction during a fault). */
+  long pc();
+
+  /** Instructions retired by the machine so far. */
+  long virtualTime();
+}
