@@ -15,7 +15,9 @@ import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.fault.FaultResult;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.Advice;
+import org.uvm4j.uvm.map.Inheritance;
+import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.Vmspace;
 
 /**
@@ -86,7 +88,9 @@ public class ForkBench {
 
     /**
      * Maps {@code sizeMiB} of private anonymous memory in {@code entries} regions separated by
-     * one-page holes (so they stay separate entries) and writes every page.
+     * one-page holes and writes every page. Each region is entered as brk maps the heap ({@code
+     * OVERLAY|COPYONW}: its amap exists at once), so it stays one entry; an anonymous mmap region
+     * would be clipped into 16-page entries by amap_copy's chunking at first touch.
      *
      * @return the start of each region
      */
@@ -95,21 +99,30 @@ public class ForkBench {
       long per = pages / entries;
       long[] starts = new long[entries];
       long va = 0x1000_0000L;
+      VmMap map = vm.map();
       for (int i = 0; i < entries; i++) {
-        long a =
-            vm.mmap(
-                va,
-                per * PAGE,
-                Prot.RW,
-                Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED,
-                null,
-                0);
-        if (a != va) {
-          throw new IllegalStateException("mmap failed: " + a);
+        map.lock();
+        try {
+          int err =
+              map.enter(
+                  va,
+                  per * PAGE,
+                  null,
+                  0,
+                  Prot.RW,
+                  Prot.ALL,
+                  Inheritance.COPY,
+                  Advice.NORMAL,
+                  VmMap.FLAG_OVERLAY | VmMap.FLAG_COPYONW);
+          if (err != 0) {
+            throw new IllegalStateException("uvm_map_enter failed: " + err);
+          }
+        } finally {
+          map.unlock();
         }
-        starts[i] = a;
+        starts[i] = va;
         for (long p = 0; p < per; p++) {
-          if (vm.faultHandler().fault(vm, a + p * PAGE, Prot.WRITE) != FaultResult.OK) {
+          if (vm.faultHandler().fault(vm, va + p * PAGE, Prot.WRITE) != FaultResult.OK) {
             throw new IllegalStateException("fault failed");
           }
         }
