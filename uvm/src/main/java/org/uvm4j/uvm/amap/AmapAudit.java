@@ -23,6 +23,9 @@ public final class AmapAudit {
 
   /** Checks one amap. */
   public static void check(Amap amap) {
+    if (amap.isFreed()) {
+      throw fail(amap, "is freed but still reachable");
+    }
     boolean took = !amap.isLocked();
     if (took) {
       amap.lock();
@@ -44,6 +47,9 @@ public final class AmapAudit {
   public static void checkAll(Collection<Amap> amaps) {
     Map<Anon, int[]> seen = new IdentityHashMap<>();
     for (Amap amap : amaps) {
+      if (amap.isFreed()) {
+        throw fail(amap, "is freed but still reachable");
+      }
       boolean took = !amap.isLocked();
       if (took) {
         amap.lock();
@@ -63,30 +69,27 @@ public final class AmapAudit {
       Anon an = e.getKey();
       int slots = e.getValue()[0];
       if (an.ref != slots) {
-        fail(null, an + " has ref " + an.ref + " but " + slots + " slot(s) point at it");
+        throw fail(null, an + " has ref " + an.ref + " but " + slots + " slot(s) point at it");
       }
     }
   }
 
   private static void checkLocked(Amap a) {
-    if (a.isFreed()) {
-      fail(a, "is freed but still reachable");
-    }
     if (a.ref < 0 || (a.ref == 0 && (a.flags & Amap.AMAP_SWAPOFF) == 0)) {
-      fail(a, "live amap with ref " + a.ref);
+      throw fail(a, "live amap with ref " + a.ref);
     }
     if ((a.flags & ~(Amap.AMAP_SHARED | Amap.AMAP_SWAPOFF)) != 0) {
-      fail(a, "unknown flag bits " + Integer.toHexString(a.flags));
+      throw fail(a, "unknown flag bits " + Integer.toHexString(a.flags));
     }
     if (!(0 <= a.nused && a.nused <= a.nslot && a.nslot <= a.maxslot)) {
-      fail(a, "sizes violate 0 <= nused <= nslot <= maxslot");
+      throw fail(a, "sizes violate 0 <= nused <= nslot <= maxslot");
     }
     if (a.slots.length != a.maxslot || a.bckptr.length != a.maxslot || a.anon.length != a.maxslot) {
-      fail(a, "array lengths differ from maxslot");
+      throw fail(a, "array lengths differ from maxslot");
     }
     for (int s = a.nslot; s < a.maxslot; s++) {
       if (a.anon[s] != null) {
-        fail(a, "slot " + s + " beyond nslot holds " + a.anon[s]);
+        throw fail(a, "slot " + s + " beyond nslot holds " + a.anon[s]);
       }
     }
     int occupied = 0;
@@ -97,14 +100,14 @@ public final class AmapAudit {
       }
       occupied++;
       if (an.isFreed()) {
-        fail(a, "slot " + s + " holds freed " + an);
+        throw fail(a, "slot " + s + " holds freed " + an);
       }
       if (an.ref <= 0) {
-        fail(a, "slot " + s + " holds " + an + " with ref <= 0");
+        throw fail(a, "slot " + s + " holds " + an + " with ref <= 0");
       }
       int ptr = a.bckptr[s];
       if (ptr < 0 || ptr >= a.nused || a.slots[ptr] != s) {
-        fail(
+        throw fail(
             a,
             "slot "
                 + s
@@ -116,36 +119,32 @@ public final class AmapAudit {
       }
     }
     if (occupied != a.nused) {
-      fail(a, occupied + " occupied slots but nused=" + a.nused);
+      throw fail(a, occupied + " occupied slots but nused=" + a.nused);
     }
-    for (int i = 0; i < a.nused; i++) {
-      int s = a.slots[i];
-      if (s < 0 || s >= a.nslot || a.anon[s] == null) {
-        fail(a, "slots[" + i + "]=" + s + " is not an occupied slot");
-      }
-    }
+    // nused occupied slots with distinct back pointers into [0, nused) and slots[bckptr[x]] == x:
+    // slots[0..nused) is exactly a permutation of the occupied slots
     if (a.hasPpref()) {
       if (a.ppref.length != a.maxslot) {
-        fail(a, "ppref length " + a.ppref.length + " != maxslot " + a.maxslot);
+        throw fail(a, "ppref length " + a.ppref.length + " != maxslot " + a.maxslot);
       }
       int off = 0;
       while (off < a.nslot) {
         int head = a.ppref[off];
         if (head == 0) {
-          fail(a, "ppref: no run starts at slot " + off + " (cell is 0)");
+          throw fail(a, "ppref: no run starts at slot " + off + " (cell is 0)");
         }
         int len = Ppref.len(a.ppref, off);
         if (head < 0 && len < 2) {
-          fail(a, "ppref: long run at slot " + off + " has length " + len);
+          throw fail(a, "ppref: long run at slot " + off + " has length " + len);
         }
         if (off + len > a.nslot) {
-          fail(a, "ppref: run at slot " + off + " of length " + len + " passes nslot");
+          throw fail(a, "ppref: run at slot " + off + " of length " + len + " passes nslot");
         }
         int count = Ppref.ref(a.ppref, off);
         if (count == 0) {
           for (int s = off; s < off + len; s++) {
             if (a.anon[s] != null) {
-              fail(a, "slot " + s + " has ppref count 0 but holds " + a.anon[s]);
+              throw fail(a, "slot " + s + " has ppref count 0 but holds " + a.anon[s]);
             }
           }
         }
@@ -154,7 +153,7 @@ public final class AmapAudit {
     }
   }
 
-  private static void fail(Amap a, String what) {
-    throw new UvmPanic("amap audit: " + (a != null ? a + " " : "") + what);
+  private static UvmPanic fail(Amap a, String what) {
+    return new UvmPanic("amap audit: " + (a != null ? a + " " : "") + what);
   }
 }

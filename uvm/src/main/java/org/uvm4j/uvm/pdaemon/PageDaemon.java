@@ -12,6 +12,7 @@ import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.swap.SwapPager;
+import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * The page daemon ({@code uvm_pdaemon.c} with the clock policy of {@code uvm_pdpolicy_clock.c}):
@@ -66,6 +67,14 @@ public final class PageDaemon implements Runnable {
     this.pager = pager;
   }
 
+  /**
+   * Min watermark ({@code freemin / 2}): frames swap-off leaves free for running processes; it
+   * fails with ENOMEM rather than page in below it.
+   */
+  public long minWatermark() {
+    return exp.freemin / 2;
+  }
+
   /** Low watermark: below it, {@link #runIfNeeded} runs the daemon ({@code freemin}). */
   public long lowWatermark() {
     return exp.freemin;
@@ -110,6 +119,10 @@ public final class PageDaemon implements Runnable {
     }
     running = true;
     int before = mem.freeCount();
+    Tracer t = uvm.tracer();
+    long t0 = t == null ? 0 : t.now();
+    long scans0 = exp.pdscans;
+    long out0 = exp.pgswapout;
     runWriteErrors = pager == null ? 0 : pager.writeErrors();
     try {
       for (int pass = 0; pass < 4 && shortage() > 0; pass++) {
@@ -133,6 +146,15 @@ public final class PageDaemon implements Runnable {
       running = false;
     }
     int freed = mem.freeCount() - before;
+    if (t != null) {
+      t.pdaemon(
+          before,
+          mem.freeCount(),
+          exp.pdscans - scans0,
+          exp.pgswapout - out0,
+          Math.max(freed, 0),
+          t0);
+    }
     if (log.isDebugEnabled()) {
       log.debug(
           "page daemon: freed {} frames, {} free (target {}), active {} inactive {}",
@@ -269,6 +291,12 @@ public final class PageDaemon implements Runnable {
         exp.pdreact++;
         return false;
       }
+      boolean canSwap = pager != null && pager.swap().hasSwap() && !pager.swap().isFull();
+      if (!canSwap && ((pg.flags & VmPage.PG_CLEAN) == 0 || anon.swslot <= 0)) {
+        // dirty with nowhere to write it: leave it mapped
+        uvm.pageActivate(pg);
+        return false;
+      }
       // unmap, then fold the pmap's modified bit into PG_CLEAN
       uvm.pageProtect(pg, Prot.NONE);
       if (Pmap.clearModified(pg)) {
@@ -279,8 +307,8 @@ public final class PageDaemon implements Runnable {
         pager.reclaimClean(anon);
         return true;
       }
-      if (pager == null || !pager.swap().hasSwap() || pager.swap().isFull()) {
-        uvm.pageActivate(pg); // nowhere to put it
+      if (!canSwap) {
+        uvm.pageActivate(pg); // it was written meanwhile: nowhere to put it
         return false;
       }
       // uvmpd_dropswap: the data changed, the old copy is stale
@@ -305,6 +333,9 @@ public final class PageDaemon implements Runnable {
   public static PageDaemon attach(Uvm uvm, SwapPager pager) {
     PageDaemon pd = new PageDaemon(uvm, pager);
     uvm.setPageDaemon(pd);
+    if (pager != null) {
+      pager.setReserve((int) pd.minWatermark());
+    }
     return pd;
   }
 

@@ -17,14 +17,20 @@ import org.uvm4j.uvm.map.Vmspace;
 final class TraceFixture implements TraceContext {
   static final long PAGE = 4096;
 
-  final Uvm uvm = new Uvm(UvmConfig.ofRam(4L << 20));
-  final FaultHandler handler = new FaultHandler(uvm);
+  final Uvm uvm;
+  final FaultHandler handler;
   final Tracer tracer;
   int pid = 1;
   long pc = 0x401000;
   long vtime;
 
   TraceFixture(TraceSink sink, TraceFilter filter) {
+    this(new Uvm(UvmConfig.ofRam(4L << 20)), sink, filter);
+  }
+
+  TraceFixture(Uvm uvm, TraceSink sink, TraceFilter filter) {
+    this.uvm = uvm;
+    this.handler = new FaultHandler(uvm);
     tracer = new Tracer(sink, filter);
     tracer.setContext(this);
     tracer.attach(uvm, handler);
