@@ -246,6 +246,9 @@ public final class Machine implements AutoCloseable {
                   "unexpected CPU exception at RIP 0x" + Long.toHexString(reg(Reg.RIP)));
           return StopReason.ERROR;
         case INVALID_INSN:
+          if (log.isDebugEnabled()) {
+            log.debug("invalid instruction at RIP 0x{}", Long.toHexString(reg(Reg.RIP)));
+          }
           return StopReason.INVALID_INSN;
         case ERROR:
           lastError = new MachineException("emulator error: " + cpu.lastError());
@@ -256,6 +259,10 @@ public final class Machine implements AutoCloseable {
           }
           if (interruptVector >= 0) {
             lastInterrupt = interruptVector;
+            if (log.isDebugEnabled()) {
+              log.debug(
+                  "interrupt {} at RIP 0x{}", interruptVector, Long.toHexString(reg(Reg.RIP)));
+            }
             return StopReason.INTERRUPT;
           }
           return StopReason.QUANTUM;

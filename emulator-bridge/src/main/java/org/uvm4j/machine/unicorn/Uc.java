@@ -51,6 +51,23 @@ final class Uc {
   static final int CTL_TB_FLUSH = ctl(UC_CTL_TB_FLUSH, 0, UC_CTL_IO_WRITE);
   static final int CTL_TB_REMOVE_CACHE = ctl(UC_CTL_TB_REMOVE_CACHE, 2, UC_CTL_IO_WRITE);
 
+  // control and SSE/x87 state registers (uc_x86_reg)
+  static final int UC_X86_REG_CR0 = 50;
+  static final int UC_X86_REG_CR4 = 54;
+  static final int UC_X86_REG_FPCW = 246;
+  static final int UC_X86_REG_MXCSR = 249;
+  static final long CR0_MP = 1L << 1;
+  static final long CR0_EM = 1L << 2;
+  static final long CR0_TS = 1L << 3;
+  static final long CR4_OSFXSR = 1L << 9;
+  static final long CR4_OSXMMEXCPT = 1L << 10;
+
+  /** Linux's initial MXCSR: every SIMD floating-point exception masked, round to nearest. */
+  static final long MXCSR_LINUX_DEFAULT = 0x1f80;
+
+  /** Linux's initial x87 control word: exceptions masked, 64-bit precision, round to nearest. */
+  static final long FPCW_LINUX_DEFAULT = 0x37f;
+
   // x86 instruction ids for UC_HOOK_INSN
   static final int UC_X86_INS_SYSCALL = 699;
 

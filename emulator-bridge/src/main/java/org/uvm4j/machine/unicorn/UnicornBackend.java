@@ -65,6 +65,7 @@ public final class UnicornBackend implements CpuBackend {
       // exits mode with no exit: uc_emu_start ignores `until` and never translates it (with an
       // `until`, libunicorn asks the TLB-fill hook for that address at every stop)
       check(UcNative.uc_ctl(uc, Uc.CTL_USE_EXITS, 1), "uc_ctl(USE_EXITS)");
+      enableSse();
       addHook(Uc.UC_HOOK_TLB_FILL, tlbFill, "UC_HOOK_TLB_FILL");
       check(
           UcNative.uc_hook_add(
@@ -87,6 +88,31 @@ public final class UnicornBackend implements CpuBackend {
    */
   public static UnicornBackend open() {
     return new UnicornBackend(UnicornLibrary.get());
+  }
+
+  /**
+   * The floating-point state a Linux process starts with. Setting the CPU model resets CR4, which
+   * leaves SSE disabled (every SSE instruction would be invalid): enable it as an OS does (CR4
+   * OSFXSR and OSXMMEXCPT, CR0 MP without EM and TS), with Linux's initial MXCSR and x87 control
+   * word.
+   */
+  private void enableSse() {
+    writeRaw(
+        Uc.UC_X86_REG_CR0, (readRaw(Uc.UC_X86_REG_CR0) | Uc.CR0_MP) & ~(Uc.CR0_EM | Uc.CR0_TS));
+    writeRaw(Uc.UC_X86_REG_CR4, readRaw(Uc.UC_X86_REG_CR4) | Uc.CR4_OSFXSR | Uc.CR4_OSXMMEXCPT);
+    writeRaw(Uc.UC_X86_REG_MXCSR, Uc.MXCSR_LINUX_DEFAULT);
+    writeRaw(Uc.UC_X86_REG_FPCW, Uc.FPCW_LINUX_DEFAULT);
+  }
+
+  private long readRaw(int regid) {
+    scratch.setLong(0, 0);
+    check(UcNative.uc_reg_read(uc, regid, scratchAddr), "uc_reg_read(" + regid + ")");
+    return scratch.getLong(0);
+  }
+
+  private void writeRaw(int regid, long value) {
+    scratch.setLong(0, value);
+    check(UcNative.uc_reg_write(uc, regid, scratchAddr), "uc_reg_write(" + regid + ")");
   }
 
   private void addHook(int type, com.sun.jna.Callback cb, String what) {

@@ -122,6 +122,18 @@ class UnicornBackendTest {
   }
 
   @Test
+  void sseAndX87RunWithLinuxDefaults() {
+    e.map(CODE, 1, Prot.RX);
+    // pxor xmm0,xmm0 ; divss xmm0,xmm0 (0/0: invalid, masked -> NaN) ; fninit ; fldz ; fdiv st0,st0
+    // (masked too) ; stmxcsr [rsp+8]... kept simple: syscall
+    e.poke(
+        1, 0, 0x66, 0x0f, 0xef, 0xc0, 0xf3, 0x0f, 0x5e, 0xc0, 0xdb, 0xe3, 0xd9, 0xee, 0xd8, 0xf0);
+    e.poke(1, 14, SYSCALL_0, SYSCALL_1);
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.events).containsExactly("syscall@40000e");
+  }
+
+  @Test
   void quantumEndsAnEndlessLoop() {
     e.map(CODE, 1, Prot.RX);
     e.poke(1, 0, 0xeb, 0xfe); // jmp $

@@ -63,12 +63,11 @@ public final class Pmap {
   private static final int L2_SHIFT = L1_SHIFT + BITS; // 21: leaf in a level-2 directory
   private static final int L3_SHIFT = L2_SHIFT + BITS; // 30
   private static final int L4_SHIFT = L3_SHIFT + BITS; // 39
-  private static final long LEAF_SPAN = 1L << L2_SHIFT;
 
   /** Slot of a leaf holding its number of valid entries. */
   private static final int COUNT = FANOUT;
 
-  /** Leaves released by update() after this many became empty without an update. */
+  /** At most this many emptied leaves wait for update(); one more runs it implicitly. */
   private static final int MAX_PENDING = 64;
 
   private static final int OP_REMOVE = 0;
