@@ -45,7 +45,7 @@ public final class Uvm implements UvmServices {
     this.physMem = new PhysMem(config.ramBytes(), exp);
     this.pageQueues = new PageQueues(exp);
     tune();
-    log.info(
+    log.debug(
         "uvm: {} KiB RAM, {} pages usable, freemin {} freetarg {}",
         config.ramBytes() >> 10,
         exp.npages,

@@ -121,6 +121,35 @@ class UvmTest {
   }
 
   @Test
+  void anAnonPageSleeperReleasesTheAnonAndWakesOnUnbusy() throws Exception {
+    Uvm uvm = new Uvm(UvmConfig.ofRam(16 * P));
+    Anon anon = Anon.alloc(uvm);
+    VmPage pg = uvm.pageAlloc(anon);
+    pg.flags &= ~VmPage.PG_FAKE;
+    anon.unlock();
+    java.util.concurrent.CountDownLatch asleep = new java.util.concurrent.CountDownLatch(1);
+    Thread sleeper =
+        new Thread(
+            () -> {
+              anon.lock();
+              asleep.countDown();
+              pg.unlockAndWait(anon, "anonget");
+            });
+    sleeper.start();
+    asleep.await();
+    anon.lock(); // only possible once the sleeper released it
+    try {
+      assertThat(pg.flags & VmPage.PG_WANTED).isNotZero();
+      uvm.pageUnbusy(pg);
+    } finally {
+      anon.unlock();
+    }
+    sleeper.join(10_000);
+    assertThat(sleeper.isAlive()).isFalse();
+    assertThat(pg.isBusy()).isFalse();
+  }
+
+  @Test
   void pageWaitReturnsWhenTheOwnerUnbusies() throws Exception {
     Uvm uvm = new Uvm(UvmConfig.ofRam(16 * P));
     FileObject obj = new FileObject(uvm, new byte[0]);

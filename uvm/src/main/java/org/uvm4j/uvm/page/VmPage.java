@@ -157,13 +157,31 @@ public final class VmPage {
   public void unlockAndWait(ReentrantLock ownerLock, String wmsg) {
     UvmPanic.check(ownerLock.isHeldByCurrentThread(), "UVM_UNLOCK_AND_WAIT: owner lock not held");
     UvmPanic.check(ownerLock.getHoldCount() == 1, "UVM_UNLOCK_AND_WAIT: owner lock held twice");
+    sleepReleasing(ownerLock::unlock);
+  }
+
+  /**
+   * UVM_UNLOCK_AND_WAIT(pg, &anon->an_lock, ...): as {@link #unlockAndWait(ReentrantLock, String)}
+   * with the owning anon's lock.
+   *
+   * <p>=> {@code owner} locked by the caller; the page busy. <br>
+   * => returns with {@code owner} unlocked.
+   */
+  // uvm.h: UVM_UNLOCK_AND_WAIT
+  public void unlockAndWait(Anon owner, String wmsg) {
+    UvmPanic.check(owner.isLocked(), "UVM_UNLOCK_AND_WAIT: anon not locked");
+    sleepReleasing(owner::unlock);
+  }
+
+  /** Registers as a sleeper, runs {@code unlock}, and sleeps until the next {@link #wakeup}. */
+  private void sleepReleasing(Runnable unlock) {
     UvmPanic.check((flags & PG_BUSY) != 0, "UVM_UNLOCK_AND_WAIT: page not busy");
     flags |= PG_WANTED;
     boolean interrupted = false;
     synchronized (waitChannel) {
       long seen = wakeups;
       sleepers++;
-      ownerLock.unlock();
+      unlock.run();
       try {
         while (wakeups == seen) {
           try {

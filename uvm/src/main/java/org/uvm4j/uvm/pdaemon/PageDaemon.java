@@ -67,6 +67,14 @@ public final class PageDaemon implements Runnable {
     this.pager = pager;
   }
 
+  /**
+   * Min watermark ({@code freemin / 2}): frames swap-off leaves free for running processes; it
+   * fails with ENOMEM rather than page in below it.
+   */
+  public long minWatermark() {
+    return exp.freemin / 2;
+  }
+
   /** Low watermark: below it, {@link #runIfNeeded} runs the daemon ({@code freemin}). */
   public long lowWatermark() {
     return exp.freemin;
@@ -283,6 +291,12 @@ public final class PageDaemon implements Runnable {
         exp.pdreact++;
         return false;
       }
+      boolean canSwap = pager != null && pager.swap().hasSwap() && !pager.swap().isFull();
+      if (!canSwap && ((pg.flags & VmPage.PG_CLEAN) == 0 || anon.swslot <= 0)) {
+        // dirty with nowhere to write it: leave it mapped
+        uvm.pageActivate(pg);
+        return false;
+      }
       // unmap, then fold the pmap's modified bit into PG_CLEAN
       uvm.pageProtect(pg, Prot.NONE);
       if (Pmap.clearModified(pg)) {
@@ -293,8 +307,8 @@ public final class PageDaemon implements Runnable {
         pager.reclaimClean(anon);
         return true;
       }
-      if (pager == null || !pager.swap().hasSwap() || pager.swap().isFull()) {
-        uvm.pageActivate(pg); // nowhere to put it
+      if (!canSwap) {
+        uvm.pageActivate(pg); // it was written meanwhile: nowhere to put it
         return false;
       }
       // uvmpd_dropswap: the data changed, the old copy is stale
@@ -319,6 +333,9 @@ public final class PageDaemon implements Runnable {
   public static PageDaemon attach(Uvm uvm, SwapPager pager) {
     PageDaemon pd = new PageDaemon(uvm, pager);
     uvm.setPageDaemon(pd);
+    if (pager != null) {
+      pager.setReserve((int) pd.minWatermark());
+    }
     return pd;
   }
 

@@ -45,6 +45,10 @@ public final class SwapManager {
   private final List<SwapDev> devices = new ArrayList<>();
 
   private SwapOffWalker walker;
+
+  /** The thread running swap_off's page-in walk, or null. */
+  private volatile Thread swappingOff;
+
   private long nextDrumOffset = 1;
 
   /** uvmexp: swpages, swpgavail, swpginuse, swpgonly, swpgbad are kept here. */
@@ -130,7 +134,14 @@ public final class SwapManager {
       }
       int start = sdp.drumOffset;
       int end = sdp.drumOffset + sdp.npages;
-      if (walker != null && walker.swapOff(start, end)) {
+      boolean failed;
+      swappingOff = Thread.currentThread();
+      try {
+        failed = walker != null && walker.swapOff(start, end);
+      } finally {
+        swappingOff = null;
+      }
+      if (failed) {
         reenable(sdp);
         log.warn("swap off {} failed: not enough memory", sdp.device.name());
         return Errno.ENOMEM;
@@ -454,6 +465,11 @@ public final class SwapManager {
     } finally {
       dataLock.unlock();
     }
+  }
+
+  /** Whether the calling thread is inside {@link #swapOff}'s page-in walk. */
+  public boolean isSwappingOff() {
+    return swappingOff == Thread.currentThread();
   }
 
   /** Whether any device is configured and enabled. */

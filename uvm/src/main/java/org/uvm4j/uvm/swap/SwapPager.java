@@ -45,7 +45,10 @@ public final class SwapPager implements SwapService {
   /** Clusters whose write failed (their pages were kept). */
   private long writeErrors;
 
-  /** Frames that a swap-off page-in leaves free (it fails with ENOMEM rather than take them). */
+  /**
+   * The min watermark: frames a swap-off page-in leaves free (swap-off fails with ENOMEM rather
+   * than take them, so that it never drives running processes out of memory).
+   */
   private int reserve;
 
   // struct swapcluster
@@ -80,7 +83,7 @@ public final class SwapPager implements SwapService {
     return swap;
   }
 
-  /** Frames a swap-off page-in must leave free (the min watermark). */
+  /** Sets the min watermark (frames a swap-off page-in must leave free). */
   public void setReserve(int frames) {
     this.reserve = Math.max(0, frames);
   }
@@ -316,8 +319,9 @@ public final class SwapPager implements SwapService {
   }
 
   /**
-   * uvm_anon_pagein (swap-off): makes {@code anon} resident and frees its slot; the page becomes
-   * dirty (RAM holds the only copy) and is deactivated unless wired.
+   * uvm_anon_pagein (swap-off, and the fault path through {@code Uvm.anonPagein}): makes {@code
+   * anon} resident and frees its slot; the page becomes dirty (RAM holds the only copy) and is
+   * deactivated unless wired. Inside swap-off it leaves the min watermark of frames free.
    *
    * <p>=> anon locked; unlocked on return. <br>
    * => false when there was no memory (swap-off aborts with ENOMEM); true when done, including an
@@ -326,7 +330,7 @@ public final class SwapPager implements SwapService {
   // uvm_anon.c: uvm_anon_pagein
   @Override
   public boolean anonPagein(Anon anon) {
-    int error = swapIn(anon, reserve);
+    int error = swapIn(anon, swap.isSwappingOff() ? reserve : 0);
     if (error == ERESTART) {
       return true;
     }

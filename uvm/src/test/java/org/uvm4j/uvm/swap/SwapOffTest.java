@@ -58,7 +58,7 @@ class SwapOffTest {
 
   @Test
   void swapOffFailsWithEnomemWhenRamCannotHoldThePagesAndKeepsEverything() throws IOException {
-    try (SwapFixture fx = new SwapFixture(dir, 16, 64, 2, 15)) {
+    try (SwapFixture fx = new SwapFixture(dir, 16, 64, 4, 15)) {
       List<Anon> anons = swappedOut(fx, 10, 0);
       Amap amap = fx.amapOf(anons.toArray(new Anon[0]));
       List<Anon> pinned = new ArrayList<>();
@@ -69,6 +69,9 @@ class SwapOffTest {
       }
 
       assertThat(fx.swap.swapOff(fx.sdp)).isEqualTo(Errno.ENOMEM);
+      assertThat(fx.free())
+          .as("swap-off leaves the min watermark free")
+          .isGreaterThanOrEqualTo((int) fx.daemon.minWatermark());
 
       assertThat(fx.swap.devices()).containsExactly(fx.sdp);
       assertThat(fx.uvm.exp().swpgavail).as("device enabled again").isEqualTo(64);
