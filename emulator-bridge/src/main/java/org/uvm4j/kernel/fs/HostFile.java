@@ -27,6 +27,11 @@ public final class HostFile extends OpenFile {
     this.stat = stat;
   }
 
+  /** The host path this file was opened from. */
+  public Path path() {
+    return path;
+  }
+
   @Override
   public long read(byte[] buf, int off, int len) {
     long n = pread(buf, off, len, offset);

@@ -60,6 +60,17 @@ public final class VmMap implements AmapMap {
   private VmMapEntry hint;
 
   /**
+   * Allocation-free lookup index for the fault path: the entries' starts and the entries, sorted,
+   * rebuilt (in place, growing only when needed) on the first lookup after a change. {@link
+   * TreeMap#floorEntry} would allocate a map entry per call.
+   */
+  private long[] indexStart = new long[16];
+
+  private VmMapEntry[] indexEntry = new VmMapEntry[16];
+  private int indexCount;
+  private boolean indexStale;
+
+  /**
    * Creates an empty map of the user range {@code [minOffset, maxOffset)}.
    *
    * @param pmap the physical map whose translations this map's operations remove and protect
@@ -149,16 +160,60 @@ public final class VmMap implements AmapMap {
     if (h != null && va >= h.start && va < h.end) {
       return h;
     }
-    Map.Entry<Long, VmMapEntry> fe = entries.floorEntry(va);
-    if (fe == null) {
+    if (indexStale) {
+      rebuildIndex();
+    }
+    int lo = 0;
+    int hi = indexCount - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (indexStart[mid] <= va) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (found < 0) {
       return null;
     }
-    VmMapEntry e = fe.getValue();
+    VmMapEntry e = indexEntry[found];
     if (va < e.end) {
       hint = e;
       return e;
     }
     return null;
+  }
+
+  private void rebuildIndex() {
+    int n = entries.size();
+    if (indexStart.length < n) {
+      int cap = Math.max(n, indexStart.length * 2);
+      indexStart = new long[cap];
+      indexEntry = new VmMapEntry[cap];
+    }
+    int i = 0;
+    for (VmMapEntry e : entries.values()) {
+      indexStart[i] = e.start;
+      indexEntry[i] = e;
+      i++;
+    }
+    for (int k = i; k < indexCount; k++) {
+      indexEntry[k] = null;
+    }
+    indexCount = i;
+    indexStale = false;
+  }
+
+  private void link(long start, VmMapEntry e) {
+    entries.put(start, e);
+    indexStale = true;
+  }
+
+  private VmMapEntry unlinkKey(long start) {
+    indexStale = true;
+    return entries.remove(start);
   }
 
   /** The entry after {@code e} in address order, or null. */
@@ -323,7 +378,7 @@ public final class VmMap implements AmapMap {
     }
     if (overlay) {
       long pad = (uvmFlags & FLAG_AMAPPAD) != 0 ? (long) Amap.UVM_AMAP_CHUNK * PAGE_SIZE : 0;
-      Amap amap = Amap.alloc(services, size, pad, false);
+      Amap amap = Amap.alloc(services, size, pad, true);
       if (amap == null) {
         return Errno.ENOMEM;
       }
@@ -371,13 +426,13 @@ public final class VmMap implements AmapMap {
         && Amap.extend(next, size, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT) != 0) {
       return false;
     }
-    entries.remove(next.start);
+    unlinkKey(next.start);
     next.start = start;
     if (obj != null) {
       next.offset -= size;
       obj.detach(); // next already holds a reference
     }
-    entries.put(next.start, next);
+    link(next.start, next);
     this.size += size;
     if (log.isDebugEnabled()) {
       log.debug(
@@ -390,14 +445,14 @@ public final class VmMap implements AmapMap {
   public void insert(VmMapEntry e) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "map insert: map locked");
     UvmPanic.check(isFree(e.start, e.end), "map insert: range free");
-    entries.put(e.start, e);
+    link(e.start, e);
     size += e.end - e.start;
   }
 
   /** uvm_map.c: uvm_map_entry_unlink — takes {@code e} off the map (its references are kept). */
   public void unlink(VmMapEntry e) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "map unlink: map locked");
-    VmMapEntry removed = entries.remove(e.start);
+    VmMapEntry removed = unlinkKey(e.start);
     UvmPanic.check(removed == e, "map unlink: entry on map");
     size -= e.end - e.start;
     if (hint == e) {
@@ -418,10 +473,10 @@ public final class VmMap implements AmapMap {
     UvmPanic.check(lock.isHeldByCurrentThread(), "clip: map locked");
     UvmPanic.check(pageAligned(va) && va < entry.end, "clip_start: va inside entry");
     VmMapEntry left = entry.duplicate();
-    entries.remove(entry.start);
+    unlinkKey(entry.start);
     splitAdjust(left, entry, va);
-    entries.put(left.start, left);
-    entries.put(entry.start, entry);
+    link(left.start, left);
+    link(entry.start, entry);
   }
 
   /**
@@ -437,7 +492,7 @@ public final class VmMap implements AmapMap {
     UvmPanic.check(pageAligned(va) && va > entry.start, "clip_end: va inside entry");
     VmMapEntry right = entry.duplicate();
     splitAdjust(entry, right, va);
-    entries.put(right.start, right);
+    link(right.start, right);
   }
 
   /**
@@ -486,10 +541,10 @@ public final class VmMap implements AmapMap {
         && (entry.object == null || entry.offset + size == next.offset)) {
       if (Amap.extend(next, size, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT) == 0) {
         unlink(entry);
-        entries.remove(next.start);
+        unlinkKey(next.start);
         next.start = entry.start;
         next.offset = entry.offset;
-        entries.put(next.start, next);
+        link(next.start, next);
         this.size += size;
         if (entry.object != null) {
           entry.object.detach();

@@ -673,9 +673,9 @@ public final class Vmspace {
 
   // ---------------------------------------------------------------- helpers
 
-  /** The VM system seen as the amap layer's services (one per {@code Uvm}). */
+  /** The VM system seen as the amap layer's services ({@code Uvm implements UvmServices}). */
   public static UvmServices services(Uvm uvm) {
-    return UvmServicesBridge.of(uvm);
+    return uvm;
   }
 
   private void checkLive() {

@@ -141,10 +141,15 @@ final class VmspaceFork {
     return true;
   }
 
-  /** amap_copy(map, entry, NOCHUNK|NOMERGE) retried after waiting for memory. */
+  /** amap_copy(map, entry, NOWAIT|NOCHUNK|NOMERGE), retried after waiting for memory. */
   private static boolean copyAmap(VmMap map, VmMapEntry e) {
     for (int i = 0; i < MAX_TRIES; i++) {
-      Amap.copy(map, e, Amap.AMAP_COPY_NOCHUNK | Amap.AMAP_COPY_NOMERGE, e.start, e.end);
+      Amap.copy(
+          map,
+          e,
+          Amap.AMAP_COPY_NOWAIT | Amap.AMAP_COPY_NOCHUNK | Amap.AMAP_COPY_NOMERGE,
+          e.start,
+          e.end);
       if (!e.needsCopy()) {
         return true;
       }

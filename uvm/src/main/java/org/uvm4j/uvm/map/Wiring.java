@@ -45,7 +45,12 @@ final class Wiring {
       // (uvm_map_pageable does this under the write lock)
       int tries = 0;
       while (needsPrivateAmap(e) && tries++ < MAX_AMAP_COPY_TRIES) {
-        Amap.copy(map, e, Amap.AMAP_COPY_NOCHUNK | Amap.AMAP_COPY_NOMERGE, e.start, e.end);
+        Amap.copy(
+            map,
+            e,
+            Amap.AMAP_COPY_NOWAIT | Amap.AMAP_COPY_NOCHUNK | Amap.AMAP_COPY_NOMERGE,
+            e.start,
+            e.end);
         if (e.needsCopy()) {
           map.services().waitForMemory("wireamapcopy");
         }

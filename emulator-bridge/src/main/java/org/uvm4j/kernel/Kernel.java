@@ -1,0 +1,520 @@
+package org.uvm4j.kernel;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.kernel.fs.Console;
+import org.uvm4j.kernel.fs.FileTable;
+import org.uvm4j.kernel.fs.HostFs;
+import org.uvm4j.kernel.syscall.Syscall;
+import org.uvm4j.kernel.syscall.SyscallTable;
+import org.uvm4j.machine.CpuContext;
+import org.uvm4j.machine.FaultRecord;
+import org.uvm4j.machine.Machine;
+import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.Reg;
+import org.uvm4j.machine.StopReason;
+import org.uvm4j.uvm.Uvm;
+import org.uvm4j.uvm.UvmConfig;
+import org.uvm4j.uvm.UvmExp;
+import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.pdaemon.PageDaemon;
+import org.uvm4j.uvm.swap.FileSwapDevice;
+import org.uvm4j.uvm.swap.SwapPager;
+
+/**
+ * The uvm4j kernel: runs a static x86-64 Linux program and every process it forks on one emulated
+ * CPU, round-robin by instruction quantum, with Linux system calls, signals, pipes and read-only
+ * host files, over the UVM virtual memory system.
+ *
+ * <p>{@link #run} boots pid 1 from the program, schedules until every process has exited, then
+ * frees what is left (zombies, cached program objects) so that the UVM audit finds no leak, and
+ * returns pid 1's wait status as a shell exit code. Everything runs on the calling thread; the same
+ * program, arguments and configuration give the same run (instruction counts, fault trace, virtual
+ * time, random bytes).
+ */
+public final class Kernel {
+  private static final Logger log = LogManager.getLogger("kern.proc");
+
+  /** The user and group id every process has. */
+  public static final int UID = 1000;
+
+  public static final int GID = 1000;
+
+  private final KernelConfig cfg;
+  private final Uvm uvm;
+  private final VirtualClock clock = new VirtualClock();
+  private final Scheduler sched = new Scheduler(clock);
+  private final ProcTable procs = new ProcTable();
+  private final KernelCounters counters = new KernelCounters();
+  private final SignalDelivery signals = new SignalDelivery(this);
+  private final ProcLifecycle lifecycle = new ProcLifecycle(this);
+  private final ExecCache execCache;
+  private final Exec exec;
+  private final HostFs hostFs;
+  private final SyscallTable syscalls;
+  private final PrintStream console;
+  private final SwapPager pager;
+  private Machine machine;
+  private Proc loaded;
+  private String machineError;
+  private boolean ran;
+  private boolean yieldRequested;
+
+  private static final int FPE_INTDIV = 1;
+  private static final int FPE_FLTINV = 7;
+  private static final int TRAP_BRKPT = 1;
+  private static final int BUS_ADRALN = 1;
+
+  /** Length of the {@code syscall} instruction (0F 05): how far a restart rewinds RIP. */
+  static final int SYSCALL_INSN_LEN = 2;
+
+  public Kernel(KernelConfig cfg) {
+    this.cfg = cfg;
+    this.uvm = new Uvm(UvmConfig.ofRam(cfg.ramBytes()));
+    this.pager = cfg.swapPath() != null ? SwapPager.attach(uvm) : null;
+    if (pager != null) {
+      try {
+        pager.swap().swapOn(FileSwapDevice.open(cfg.swapPath(), cfg.swapBytes(), false), 0);
+      } catch (IOException e) {
+        pager.swap().close();
+        throw new UncheckedIOException(
+            "cannot use swap file " + cfg.swapPath() + ": " + e.getMessage(), e);
+      }
+    }
+    PageDaemon.attach(uvm, pager);
+    this.execCache = new ExecCache(uvm);
+    this.exec = new Exec(this, execCache, cfg.randomSeed());
+    this.hostFs = new HostFs(cfg.cwd());
+    this.syscalls = new SyscallTable(this);
+    this.console = new PrintStream(cfg.stderr(), true, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Runs {@code program} as pid 1 with {@code argv} (argv[0] included) and {@code env} until every
+   * process has exited.
+   *
+   * @return pid 1's exit code, or 128 + N if a signal N killed it
+   * @throws ExecException when the program does not exist or cannot run (nothing ran)
+   * @throws MachineException when the emulator failed (the run was cut short)
+   */
+  public int run(Path program, List<String> argv, Map<String, String> env) throws ExecException {
+    if (ran) {
+      throw new IllegalStateException("a Kernel runs one program; make a new one");
+    }
+    ran = true;
+    Exec.Lookup found = exec.lookup(hostFs.cwd(), program.toString());
+    if (found.image() == null) {
+      ExecException.Kind kind =
+          found.errno() == org.uvm4j.uvm.Errno.ENOENT
+                  || found.errno() == org.uvm4j.uvm.Errno.ENOTDIR
+              ? ExecException.Kind.NOT_FOUND
+              : ExecException.Kind.NOT_EXECUTABLE;
+      execCache.clear();
+      throw new ExecException(kind, found.message());
+    }
+    machine = Machine.open(uvm);
+    try {
+      Proc init = boot(program.toString(), found.image(), argv, env);
+      schedule();
+      if (machineError != null) {
+        throw new MachineException(machineError);
+      }
+      return WaitStatus.shellCode(init.exitStatus);
+    } finally {
+      shutdown();
+    }
+  }
+
+  /** {@link #run(Path, List, Map)} with the configuration's environment. */
+  public int run(Path program, List<String> argv) throws ExecException {
+    return run(program, argv, cfg.env());
+  }
+
+  private Proc boot(String path, ExecCache.Image img, List<String> argv, Map<String, String> env)
+      throws ExecException {
+    Proc init = procs.allocate();
+    init.comm = Exec.basename(path);
+    init.sig = new SignalState();
+    init.files = new FileTable();
+    init.files.install(Console.input("stdin", cfg.stdin()), false);
+    init.files.install(Console.output("stdout", cfg.stdout()), false);
+    init.files.install(Console.output("stderr", cfg.stderr()), false);
+    init.vm = Vmspace.create(uvm);
+    init.ctx = machine.newContext();
+    switchTo(init);
+    List<byte[]> a = new ArrayList<>();
+    for (String s : argv) {
+      a.add(s.getBytes(StandardCharsets.UTF_8));
+    }
+    List<byte[]> e = new ArrayList<>();
+    for (Map.Entry<String, String> kv : new TreeMap<>(env).entrySet()) {
+      e.add((kv.getKey() + "=" + kv.getValue()).getBytes(StandardCharsets.UTF_8));
+    }
+    int err = exec.execve(init, path, img, a, e);
+    if (err != 0) {
+      lifecycle.exit(init, WaitStatus.exited(126));
+      throw new ExecException(
+          ExecException.Kind.NOT_EXECUTABLE,
+          path
+              + ": cannot be loaded: "
+              + (err == org.uvm4j.uvm.Errno.E2BIG
+                  ? "argument list too long"
+                  : "not enough memory (errno " + err + ")"));
+    }
+    sched.setRunnable(init);
+    return init;
+  }
+
+  /** The scheduling loop: until no process is alive. */
+  private void schedule() {
+    while (procs.anyAlive()) {
+      Proc p = sched.next();
+      if (p == null) {
+        if (!sched.idle()) {
+          deadlock();
+        }
+        continue;
+      }
+      switchTo(p);
+      runSlice(p);
+      sched.requeue(p);
+    }
+  }
+
+  /** Runs {@code p} (loaded) for up to one quantum, handling its syscalls and faults. */
+  private void runSlice(Proc p) {
+    long budget = cfg.quantum();
+    while (budget > 0 && p.state == ProcState.RUNNABLE && loaded == p) {
+      if (p.restartPending && p.sig.deliverable() != 0) {
+        retrySyscall(p);
+        if (loaded != p || !p.isAlive()) {
+          return;
+        }
+      }
+      signals.deliver(p);
+      if (p.state != ProcState.RUNNABLE || loaded != p) {
+        return;
+      }
+      p.restartPending = false;
+      long before = machine.instructionsRetired();
+      StopReason why = machine.run(budget);
+      long ran = machine.instructionsRetired() - before;
+      budget -= ran;
+      p.instructions += ran;
+      counters.instructions += ran;
+      clock.advance(ran);
+      switch (why) {
+        case QUANTUM -> budget = 0;
+        case SYSCALL -> {
+          syscall(p);
+          if (yieldRequested) {
+            yieldRequested = false;
+            budget = 0;
+          }
+        }
+        case FAULT -> fault(p, machine.lastFault());
+        case INVALID_INSN -> {
+          long rip = machine.reg(Reg.RIP);
+          if (log.isDebugEnabled()) {
+            byte[] code = new byte[8];
+            int e = p.vm.copyin(rip, code, 0, code.length);
+            log.debug(
+                "{}: invalid instruction at 0x{}: {}",
+                p,
+                Long.toHexString(rip),
+                e == 0 ? java.util.HexFormat.ofDelimiter(" ").formatHex(code) : "unreadable");
+          }
+          signals.force(p, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, SigInfo.ILL_ILLOPN, rip));
+        }
+        case INTERRUPT -> trap(p, machine.lastInterrupt());
+        case ERROR -> {
+          String what =
+              "emulator error in " + p + " at 0x" + Long.toHexString(machine.reg(Reg.RIP));
+          log.error(what);
+          console.println("uvm4j: " + what);
+          if (machineError == null) {
+            machineError = what;
+          }
+          lifecycle.exit(p, WaitStatus.signaled(Signals.SIGKILL));
+        }
+      }
+    }
+  }
+
+  /**
+   * syscall entry: reads the number and arguments, sets RCX/R11 as the {@code syscall} instruction
+   * does (return address, flags), dispatches, and writes the result to RAX; a sleeping syscall is
+   * rewound so that it runs again when the process wakes.
+   */
+  // x86 syscall.c: syscall
+  private void syscall(Proc p) {
+    Machine m = machine;
+    long nr = m.reg(Reg.RAX);
+    long rip = m.reg(Reg.RIP);
+    m.setReg(Reg.RCX, rip);
+    m.setReg(Reg.R11, m.reg(Reg.RFLAGS));
+    long r =
+        syscalls.dispatch(
+            p,
+            nr,
+            m.reg(Reg.RDI),
+            m.reg(Reg.RSI),
+            m.reg(Reg.RDX),
+            m.reg(Reg.R10),
+            m.reg(Reg.R8),
+            m.reg(Reg.R9));
+    if (r == Syscall.ERESTART) {
+      if (loaded == p) {
+        m.setReg(Reg.RIP, rip - SYSCALL_INSN_LEN);
+        m.setReg(Reg.RAX, nr);
+      }
+      p.restartPending = true;
+      return;
+    }
+    if (r != Syscall.EJUSTRETURN && loaded == p && p.isAlive()) {
+      m.setReg(Reg.RAX, r);
+    }
+    p.clearSyscallState();
+  }
+
+  /**
+   * A signal woke a process sleeping in a syscall: the syscall first looks again at what it waited
+   * for (a child that exited meanwhile, data that arrived), as Linux's wait loops do before they
+   * check for signals; only if it would still sleep does the signal interrupt it.
+   */
+  private void retrySyscall(Proc p) {
+    machine.setReg(Reg.RIP, machine.reg(Reg.RIP) + SYSCALL_INSN_LEN);
+    p.restartPending = false;
+    syscall(p);
+    if (p.state == ProcState.SLEEPING) {
+      sched.cancelSleep(p); // still nothing to do: the signal interrupts the sleep
+    }
+  }
+
+  /** sched_yield: the running process gives up the rest of its quantum. */
+  public void yield(Proc p) {
+    if (loaded == p) {
+      yieldRequested = true;
+    }
+  }
+
+  /** x86 trap.c: a CPU exception or software interrupt other than a page fault. */
+  private void trap(Proc p, int vector) {
+    long rip = machine.reg(Reg.RIP);
+    switch (vector) {
+      case 0 -> signals.force(p, Signals.SIGFPE, SigInfo.fault(Signals.SIGFPE, FPE_INTDIV, rip));
+      case 1, 3 ->
+          signals.force(p, Signals.SIGTRAP, SigInfo.fault(Signals.SIGTRAP, TRAP_BRKPT, rip));
+      case 6 ->
+          signals.force(p, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, SigInfo.ILL_ILLOPN, rip));
+      case 16, 19 ->
+          signals.force(p, Signals.SIGFPE, SigInfo.fault(Signals.SIGFPE, FPE_FLTINV, rip));
+      case 17 -> signals.force(p, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, BUS_ADRALN, rip));
+      default -> // #GP, #SS, bound, overflow, int N from user mode: SIGSEGV with SI_KERNEL
+          signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+    }
+  }
+
+  /** trap.c: a fault the UVM could not resolve. */
+  private void fault(Proc p, FaultRecord f) {
+    switch (f.result()) {
+      case SEGV_MAPERR ->
+          signals.force(
+              p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_MAPERR, f.va()));
+      case SEGV_ACCERR ->
+          signals.force(
+              p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_ACCERR, f.va()));
+      case BUS ->
+          signals.force(
+              p, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, SigInfo.BUS_ADRERR, f.va()));
+      case OOM -> {
+        console.println(
+            "uvm4j: out of memory: killed " + p + " (fault at 0x" + Long.toHexString(f.va()) + ")");
+        signals.post(p, Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));
+      }
+      case OK -> {
+        // resolved after all (e.g. memory freed meanwhile): the instruction simply runs again
+      }
+    }
+  }
+
+  /** Every live process waits for something that can never happen: kill them all, say why. */
+  private void deadlock() {
+    StringBuilder sb = new StringBuilder("uvm4j: deadlock, every process waits forever:");
+    for (Proc p : procs.all()) {
+      if (p.isAlive()) {
+        sb.append(' ')
+            .append(p)
+            .append(" on ")
+            .append(p.state == ProcState.SLEEPING ? p.wchan : "vfork");
+      }
+    }
+    log.error(sb.toString());
+    console.println(sb);
+    for (Proc p : procs.all()) {
+      if (p.isAlive()) {
+        lifecycle.exit(p, WaitStatus.signaled(Signals.SIGKILL));
+      }
+    }
+  }
+
+  /** Context switch: saves the loaded process, loads {@code p}, activates its address space. */
+  private void switchTo(Proc p) {
+    if (loaded != p) {
+      if (loaded != null && loaded.isAlive()) {
+        machine.save(loaded.ctx);
+      }
+      machine.load(p.ctx);
+      loaded = p;
+      counters.contextSwitches++;
+      machine.activate(p.vm);
+    }
+  }
+
+  /** exec: {@code p} (loaded) starts from a fresh all-zero CPU context. */
+  void resetContext(Proc p) {
+    if (loaded != p) {
+      throw new IllegalStateException("resetContext of a process that is not loaded: " + p);
+    }
+    CpuContext old = p.ctx;
+    p.dropSignalContexts();
+    p.ctx = machine.newContext();
+    machine.load(p.ctx);
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  /** The process's context will never run again. */
+  void contextGone(Proc p) {
+    if (loaded == p) {
+      loaded = null;
+    }
+    p.dropSignalContexts();
+    if (p.ctx != null) {
+      p.ctx.close();
+      p.ctx = null;
+    }
+  }
+
+  /** Frees whatever is left after the run: processes (killed), zombies, cached images. */
+  private void shutdown() {
+    try {
+      for (Proc p : procs.all()) {
+        if (p.isAlive()) {
+          lifecycle.exit(p, WaitStatus.signaled(Signals.SIGKILL));
+        }
+      }
+      for (Proc p : procs.all()) {
+        lifecycle.reap(p);
+      }
+      execCache.clear();
+    } finally {
+      if (machine != null) {
+        machine.close();
+      }
+      if (pager != null) {
+        pager.swap().close();
+      }
+    }
+  }
+
+  /** exit1 on behalf of signal delivery and syscalls. */
+  public void exit(Proc p, int status) {
+    lifecycle.exit(p, status);
+  }
+
+  // ------------------------------------------------------------ accessors for the syscall layer
+
+  public KernelConfig config() {
+    return cfg;
+  }
+
+  /** The VM system (for --stats and the audit). */
+  public Uvm uvm() {
+    return uvm;
+  }
+
+  /** The swap pager, or null when the kernel runs without swap. */
+  public SwapPager swapPager() {
+    return pager;
+  }
+
+  /** The UVM counters. */
+  public UvmExp stats() {
+    return uvm.exp();
+  }
+
+  public KernelCounters counters() {
+    return counters;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  public Scheduler scheduler() {
+    return sched;
+  }
+
+  public ProcTable procs() {
+    return procs;
+  }
+
+  public SignalDelivery signals() {
+    return signals;
+  }
+
+  public ProcLifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  public VirtualClock clock() {
+    return clock;
+  }
+
+  public HostFs hostFs() {
+    return hostFs;
+  }
+
+  /** The console's error stream (for kernel messages the user must see). */
+  public PrintStream console() {
+    return console;
+  }
+
+  /**
+   * execve for the syscall layer: looks the program up relative to the host working directory and
+   * replaces {@code p}'s image.
+   *
+   * @return 0 or a positive errno (the old image intact)
+   */
+  public int execve(Proc p, String path, List<byte[]> argv, List<byte[]> envp) {
+    int e = execCheck(path);
+    if (e != 0) {
+      return e;
+    }
+    return exec.execve(p, path, exec.lookup(hostFs.cwd(), path).image(), argv, envp);
+  }
+
+  /**
+   * execve's first step, before the arguments are copied (as Linux opens the file first): 0 when
+   * {@code path} names a runnable program, else the errno (ENOENT, EACCES, ENOEXEC…).
+   */
+  public int execCheck(String path) {
+    Exec.Lookup l = exec.lookup(hostFs.cwd(), path);
+    if (l.image() == null) {
+      LogManager.getLogger("kern.exec").info("execve {}: {}", path, l.message());
+      return l.errno();
+    }
+    return 0;
+  }
+}

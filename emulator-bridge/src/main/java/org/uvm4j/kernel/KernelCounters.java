@@ -1,0 +1,30 @@
+package org.uvm4j.kernel;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the kernel counted during a run (printed by {@code --stats}). One CPU thread: plain fields.
+ */
+public final class KernelCounters {
+  public long forks;
+  public long vforks;
+  public long execs;
+  public long syscalls;
+  public long signalsDelivered;
+  public long contextSwitches;
+  public long instructions;
+
+  /** The counters by name, in a fixed order. */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("forks", forks);
+    m.put("vforks", vforks);
+    m.put("execs", execs);
+    m.put("syscalls", syscalls);
+    m.put("signals", signalsDelivered);
+    m.put("cswitches", contextSwitches);
+    m.put("instructions", instructions);
+    return m;
+  }
+}

@@ -1,0 +1,217 @@
+package org.uvm4j.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.uvm4j.kernel.fs.FileTable;
+import org.uvm4j.kernel.fs.WaitChannel;
+import org.uvm4j.machine.CpuContext;
+import org.uvm4j.uvm.map.Vmspace;
+
+/**
+ * A process ({@code struct proc} with its single LWP): pid, family, CPU context, address space,
+ * descriptors, signal state and exit status. Single-threaded: the pid is also the tid.
+ *
+ * <p>Invariants: a live process ({@link ProcState#RUNNABLE}, {@link ProcState#SLEEPING}, {@link
+ * ProcState#VFORK_WAIT}) has a vmspace and a file table; a zombie has neither and holds its wait
+ * status; a child's {@link #parent} lists it in {@link #children}.
+ */
+public final class Proc {
+  final int pid;
+  Proc parent;
+  final List<Proc> children = new ArrayList<>();
+  ProcState state = ProcState.RUNNABLE;
+  String comm;
+
+  CpuContext ctx;
+  Vmspace vm;
+  FileTable files;
+  SignalState sig;
+
+  /** Wait status once a zombie. */
+  int exitStatus;
+
+  /** The channel a SLEEPING process waits on, or null for a pure timed sleep. */
+  WaitChannel wchan;
+
+  /** Virtual-time deadline (ns) of a timed sleep, or -1. */
+  long wakeAt = -1;
+
+  /** Set when the sleep ended because a signal arrived rather than by wakeup or timeout. */
+  boolean sleepInterrupted;
+
+  /**
+   * The syscall this process is in was rewound to restart when it wakes (RIP on the {@code syscall}
+   * instruction, RAX the syscall number); cleared once it runs again.
+   */
+  boolean restartPending;
+
+  /** Bytes a restarted read/write already moved (returned if a signal interrupts it). */
+  long syscallProgress;
+
+  /**
+   * The interrupted syscall ends with EINTR after a handler even under SA_RESTART (nanosleep, which
+   * Linux never restarts after a handler).
+   */
+  boolean neverRestart;
+
+  /** Computes the result of an interrupted syscall (e.g. nanosleep writing the time left). */
+  LongSupplier interruptAction;
+
+  /** Virtual-time deadline of a restartable timed sleep (nanosleep), or -1 when none. */
+  long sleepDeadline = -1;
+
+  /** A vfork child's parent, while it still borrows the parent's address space. */
+  Proc vforkParent;
+
+  /** set_tid_address: cleared (and futex-woken) at exit. */
+  long clearChildTid;
+
+  /** mlockall(MCL_FUTURE): new mappings are locked too. */
+  boolean lockFuture;
+
+  /** FPU/SSE snapshots of the signal frames on the stack, by frame address (see SignalDelivery). */
+  final TreeMap<Long, CpuContext> sigContexts = new TreeMap<>();
+
+  /** Instructions this process retired (its CPU time at 1 ns per instruction). */
+  long instructions;
+
+  /** Channel the parent sleeps on in wait4/waitid. */
+  final WaitChannel childChannel;
+
+  Proc(int pid) {
+    this.pid = pid;
+    this.childChannel = new WaitChannel("wait:" + pid);
+  }
+
+  /** Forgets the state of a syscall that completed or was interrupted. */
+  /** Frees the signal-frame snapshots (exit, exec). */
+  void dropSignalContexts() {
+    for (CpuContext c : sigContexts.values()) {
+      c.close();
+    }
+    sigContexts.clear();
+  }
+
+  void clearSyscallState() {
+    restartPending = false;
+    syscallProgress = 0;
+    neverRestart = false;
+    interruptAction = null;
+    sleepDeadline = -1;
+  }
+
+  /** Bytes a blocking read/write moved before it had to sleep (kept across the restart). */
+  public long syscallProgress() {
+    return syscallProgress;
+  }
+
+  public void setSyscallProgress(long bytes) {
+    syscallProgress = bytes;
+  }
+
+  /** The deadline a restarted timed sleep keeps, or -1. */
+  public long sleepDeadline() {
+    return sleepDeadline;
+  }
+
+  public void setSleepDeadline(long ns) {
+    sleepDeadline = ns;
+  }
+
+  /**
+   * What a sleeping syscall returns when a handler interrupts it.
+   *
+   * @param neverRestart true to end it even when the handler has SA_RESTART
+   */
+  public void setInterruptAction(LongSupplier action, boolean neverRestart) {
+    this.interruptAction = action;
+    this.neverRestart = neverRestart;
+  }
+
+  /** set_tid_address's pointer. */
+  public void setClearChildTid(long addr) {
+    clearChildTid = addr;
+  }
+
+  /** mlockall(MCL_FUTURE) in force. */
+  public boolean lockFuture() {
+    return lockFuture;
+  }
+
+  public void setLockFuture(boolean on) {
+    lockFuture = on;
+  }
+
+  /** CPU time: instructions retired, 1 ns each. */
+  public long instructions() {
+    return instructions;
+  }
+
+  /** What the process sleeps on in wait4/waitid (its children's exits wake it). */
+  public WaitChannel childChannel() {
+    return childChannel;
+  }
+
+  public int pid() {
+    return pid;
+  }
+
+  public Proc parent() {
+    return parent;
+  }
+
+  /** getppid: the parent's pid, or 0 when the process has none. */
+  public int ppid() {
+    return parent == null ? 0 : parent.pid;
+  }
+
+  public ProcState state() {
+    return state;
+  }
+
+  public Vmspace vm() {
+    return vm;
+  }
+
+  public FileTable files() {
+    return files;
+  }
+
+  public SignalState signals() {
+    return sig;
+  }
+
+  public CpuContext context() {
+    return ctx;
+  }
+
+  public int exitStatus() {
+    return exitStatus;
+  }
+
+  public String comm() {
+    return comm;
+  }
+
+  public List<Proc> children() {
+    return children;
+  }
+
+  /** True while it can run or is waiting (not a zombie, not reaped). */
+  public boolean isAlive() {
+    return state == ProcState.RUNNABLE
+        || state == ProcState.SLEEPING
+        || state == ProcState.VFORK_WAIT;
+  }
+
+  public boolean isZombie() {
+    return state == ProcState.ZOMBIE;
+  }
+
+  @Override
+  public String toString() {
+    return "pid " + pid + " (" + comm + ")";
+  }
+}

@@ -1,0 +1,251 @@
+package org.uvm4j.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.machine.Machine;
+import org.uvm4j.machine.Reg;
+import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.map.Vmspace;
+
+/**
+ * Process creation, exit and reaping ({@code kern_fork.c}: {@code fork1}; {@code kern_exit.c}:
+ * {@code exit1}, {@code proc_reap}, {@code do_sys_wait}).
+ *
+ * <p>Invariants kept: a child is in its parent's {@code children} list from fork until reaped; when
+ * a process exits its children go to pid 1 (or, if pid 1 is gone, to nobody and are reaped by the
+ * kernel when they exit); a zombie keeps only its wait status.
+ */
+public final class ProcLifecycle {
+  private static final Logger log = LogManager.getLogger("kern.proc");
+
+  /** wait4 options. */
+  public static final int WNOHANG = 1;
+
+  public static final int WUNTRACED = 2;
+  public static final int WEXITED = 4;
+  public static final int WCONTINUED = 8;
+  public static final int WNOWAIT = 0x01000000;
+  public static final int WNOTHREAD = 0x20000000;
+  public static final int WALL = 0x40000000;
+  public static final int WCLONE = 0x80000000;
+
+  private final Kernel kernel;
+
+  ProcLifecycle(Kernel kernel) {
+    this.kernel = kernel;
+  }
+
+  /**
+   * fork1: a child of {@code p} (which is loaded in the machine, inside its fork/vfork/clone
+   * syscall). The child's registers are the parent's with RAX = 0; with {@code vfork} it borrows
+   * the parent's address space and the parent waits until the child execs or exits.
+   *
+   * @param stack the child's stack pointer (clone), or 0 to keep the parent's
+   * @return the child's pid, or -errno (ENOMEM when the address space could not be copied, EAGAIN
+   *     when pids ran out)
+   */
+  // kern_fork.c: fork1
+  public long fork(Proc p, boolean vfork, long stack) {
+    Machine m = kernel.machine();
+    Vmspace cvm;
+    if (vfork) {
+      cvm = p.vm;
+      cvm.reference();
+    } else {
+      cvm = p.vm.fork();
+      if (cvm == null) {
+        return -Errno.ENOMEM;
+      }
+    }
+    Proc c = kernel.procs().allocate();
+    if (c == null) {
+      cvm.free();
+      return -Errno.EAGAIN;
+    }
+    c.parent = p;
+    p.children.add(c);
+    c.comm = p.comm;
+    c.vm = cvm;
+    c.files = p.files.fork();
+    c.sig = p.sig.forkCopy();
+    c.lockFuture = p.lockFuture;
+    c.ctx = m.newContext();
+    m.save(c.ctx);
+    c.ctx.setReg(Reg.RAX, 0);
+    if (stack != 0) {
+      c.ctx.setReg(Reg.RSP, stack);
+    }
+    KernelCounters k = kernel.counters();
+    if (vfork) {
+      k.vforks++;
+      c.vforkParent = p;
+      kernel.scheduler().vforkWait(p);
+    } else {
+      k.forks++;
+    }
+    kernel.scheduler().setRunnable(c);
+    if (log.isDebugEnabled()) {
+      log.debug("{} {} {}", p, vfork ? "vforked" : "forked", c);
+    }
+    return c.pid;
+  }
+
+  /** A vfork child stopped borrowing its parent's space (exec or exit): the parent runs again. */
+  void releaseVforkParent(Proc c) {
+    Proc parent = c.vforkParent;
+    c.vforkParent = null;
+    if (parent != null && parent.state == ProcState.VFORK_WAIT) {
+      kernel.scheduler().setRunnable(parent);
+    }
+  }
+
+  /**
+   * exit1: ends {@code p} with wait status {@code status}: closes its descriptors, frees its
+   * address space, hands its children to pid 1, and becomes a zombie for its parent (or is reaped
+   * at once when nobody will wait for it).
+   */
+  // kern_exit.c: exit1
+  public void exit(Proc p, int status) {
+    if (!p.isAlive()) {
+      return;
+    }
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "{} exits: {}",
+          p,
+          WaitStatus.isExited(status)
+              ? "status " + WaitStatus.exitCode(status)
+              : Signals.name(WaitStatus.termSig(status)));
+    }
+    kernel.scheduler().remove(p);
+    if (p.vforkParent != null) {
+      releaseVforkParent(p);
+    }
+    p.files.closeAll();
+    p.files = null;
+    p.vm.free();
+    p.vm = null;
+    kernel.contextGone(p);
+    p.exitStatus = status;
+    p.state = ProcState.ZOMBIE;
+    p.clearSyscallState();
+
+    Proc init = kernel.procs().find(1);
+    Proc heir = init != null && init != p && init.isAlive() ? init : null;
+    for (Proc c : new ArrayList<>(p.children)) {
+      p.children.remove(c);
+      c.parent = heir;
+      if (heir != null) {
+        heir.children.add(c);
+        if (c.isZombie()) {
+          kernel.scheduler().wakeup(heir.childChannel);
+        }
+      } else if (c.isZombie()) {
+        reap(c);
+      }
+    }
+
+    Proc parent = p.parent;
+    if (parent == null) {
+      if (p.pid != 1) {
+        reap(p); // an orphan nobody waits for (pid 1 is kept for Kernel.run's status)
+      }
+      return;
+    }
+    SigAction chld = parent.sig.action(Signals.SIGCHLD);
+    if (chld.isIgnore() || chld.has(Signals.SA_NOCLDWAIT)) {
+      reap(p); // SIGCHLD ignored: no zombie (POSIX.1-2001)
+      kernel.scheduler().wakeup(parent.childChannel);
+      return;
+    }
+    boolean killed = !WaitStatus.isExited(status);
+    SigInfo info =
+        new SigInfo(
+            Signals.SIGCHLD,
+            killed ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
+            p.pid,
+            0,
+            killed ? WaitStatus.termSig(status) : WaitStatus.exitCode(status),
+            0);
+    kernel.signals().post(parent, Signals.SIGCHLD, info);
+    kernel.scheduler().wakeup(parent.childChannel);
+  }
+
+  /** proc_reap: a zombie leaves its parent's list and the process table. */
+  // kern_exit.c: proc_reap
+  void reap(Proc c) {
+    if (c.parent != null) {
+      c.parent.children.remove(c);
+      c.parent = null;
+    }
+    kernel.procs().remove(c);
+  }
+
+  /** The children of {@code p} a wait for {@code idtype}/{@code id} may collect. */
+  private static List<Proc> matching(Proc p, int idtype, long id) {
+    List<Proc> out = new ArrayList<>();
+    for (Proc c : p.children) {
+      boolean match =
+          switch (idtype) {
+            case P_ALL -> true;
+            case P_PID -> c.pid == id;
+            // every process is in process group 1 (no setpgid/setsid)
+            case P_PGID -> id == 1;
+            default -> false;
+          };
+      if (match) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  public static final int P_ALL = 0;
+  public static final int P_PID = 1;
+  public static final int P_PGID = 2;
+
+  /** What a successful wait found. */
+  public record Waited(Proc child, int status) {}
+
+  /**
+   * do_sys_wait: looks for a zombie child matching (idtype, id).
+   *
+   * @return the child (still in the table) or null; {@code err[0]} set to ECHILD when there is no
+   *     matching child at all
+   */
+  public Proc findZombie(Proc p, int idtype, long id, int[] err) {
+    List<Proc> kids = matching(p, idtype, id);
+    if (kids.isEmpty()) {
+      err[0] = Errno.ECHILD;
+      return null;
+    }
+    for (Proc c : kids) {
+      if (c.isZombie()) {
+        return c;
+      }
+    }
+    err[0] = 0;
+    return null;
+  }
+
+  /** Translates wait4's pid argument to (idtype, id). */
+  public static long[] waitTarget(long pid) {
+    if (pid < -1) {
+      return new long[] {P_PGID, -pid};
+    }
+    if (pid == -1) {
+      return new long[] {P_ALL, 0};
+    }
+    if (pid == 0) {
+      return new long[] {P_PGID, 1};
+    }
+    return new long[] {P_PID, pid};
+  }
+
+  /** Collects a zombie found by {@link #findZombie}. */
+  public void collect(Proc c) {
+    reap(c);
+  }
+}

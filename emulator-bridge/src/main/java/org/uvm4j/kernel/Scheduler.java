@@ -1,0 +1,185 @@
+package org.uvm4j.kernel;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.kernel.fs.WaitChannel;
+import org.uvm4j.kernel.fs.Wakeup;
+
+/**
+ * Round-robin scheduling ({@code kern_synch.c}): a FIFO run queue of runnable processes, each run
+ * for at most one quantum of instructions, and the sleepers with their channels ({@code
+ * tsleep}/{@code wakeup}) and virtual-time deadlines. Everything is ordered by insertion, so a run
+ * is deterministic.
+ *
+ * <p>Invariant: a process is on the run queue at most once and only while {@link
+ * ProcState#RUNNABLE}; it is in the sleeper set exactly while {@link ProcState#SLEEPING}.
+ */
+public final class Scheduler implements Wakeup {
+  private static final Logger log = LogManager.getLogger("kern.proc");
+
+  private final ArrayDeque<Proc> runQueue = new ArrayDeque<>();
+  private final Set<Proc> sleepers = new LinkedHashSet<>();
+  private final VirtualClock clock;
+  private long switches;
+
+  public Scheduler(VirtualClock clock) {
+    this.clock = clock;
+  }
+
+  /** setrunnable: puts a process at the tail of the run queue. */
+  public void setRunnable(Proc p) {
+    if (p.state == ProcState.SLEEPING) {
+      sleepers.remove(p);
+      p.wchan = null;
+      p.wakeAt = -1;
+    }
+    p.state = ProcState.RUNNABLE;
+    if (!runQueue.contains(p)) {
+      runQueue.addLast(p);
+    }
+  }
+
+  /**
+   * tsleep: the process stops being runnable until {@link #wakeup} on {@code chan}, the virtual
+   * deadline {@code wakeAt} (ns since boot, -1 for none), or a signal.
+   */
+  public void sleep(Proc p, WaitChannel chan, long wakeAt) {
+    runQueue.remove(p);
+    p.state = ProcState.SLEEPING;
+    p.wchan = chan;
+    p.wakeAt = wakeAt;
+    p.sleepInterrupted = false;
+    sleepers.add(p);
+    if (log.isTraceEnabled()) {
+      log.trace("{} sleeps on {} until {}", p, chan, wakeAt);
+    }
+  }
+
+  /** The running process that just went to sleep stays running instead (a signal is pending). */
+  public void cancelSleep(Proc p) {
+    sleepers.remove(p);
+    p.wchan = null;
+    p.wakeAt = -1;
+    p.state = ProcState.RUNNABLE;
+    p.sleepInterrupted = true;
+  }
+
+  /** Blocks a vfork parent until its child releases it. */
+  public void vforkWait(Proc p) {
+    runQueue.remove(p);
+    p.state = ProcState.VFORK_WAIT;
+  }
+
+  /** wakeup: every process sleeping on {@code chan} becomes runnable, in the order they slept. */
+  @Override
+  public void wakeup(WaitChannel chan) {
+    if (sleepers.isEmpty()) {
+      return;
+    }
+    List<Proc> woken = null;
+    for (Proc p : sleepers) {
+      if (p.wchan == chan) {
+        if (woken == null) {
+          woken = new ArrayList<>();
+        }
+        woken.add(p);
+      }
+    }
+    if (woken != null) {
+      for (Proc p : woken) {
+        setRunnable(p);
+      }
+    }
+  }
+
+  /** A signal arrived for a sleeper: it wakes with {@link Proc#sleepInterrupted} set. */
+  public void interrupt(Proc p) {
+    if (p.state == ProcState.SLEEPING) {
+      setRunnable(p);
+      p.sleepInterrupted = true;
+    }
+  }
+
+  /** Removes an exiting process from the queues. */
+  public void remove(Proc p) {
+    runQueue.remove(p);
+    sleepers.remove(p);
+  }
+
+  /** Wakes the sleepers whose deadline has passed. */
+  public void expireTimers() {
+    if (sleepers.isEmpty()) {
+      return;
+    }
+    long now = clock.now();
+    List<Proc> due = null;
+    for (Proc p : sleepers) {
+      if (p.wakeAt >= 0 && p.wakeAt <= now) {
+        if (due == null) {
+          due = new ArrayList<>();
+        }
+        due.add(p);
+      }
+    }
+    if (due != null) {
+      for (Proc p : due) {
+        setRunnable(p);
+      }
+    }
+  }
+
+  /** The next process to run (taken off the queue), or null when none is runnable. */
+  public Proc next() {
+    expireTimers();
+    Proc p;
+    while ((p = runQueue.pollFirst()) != null) {
+      if (p.state == ProcState.RUNNABLE) {
+        switches++;
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Puts the process that just ran back at the tail if it is still runnable. */
+  public void requeue(Proc p) {
+    if (p.state == ProcState.RUNNABLE && !runQueue.contains(p)) {
+      runQueue.addLast(p);
+    }
+  }
+
+  /**
+   * Nothing is runnable: advances virtual time to the earliest sleeper deadline.
+   *
+   * @return false when no sleeper has a deadline (nothing will ever run again: deadlock)
+   */
+  public boolean idle() {
+    long earliest = Long.MAX_VALUE;
+    for (Proc p : sleepers) {
+      if (p.wakeAt >= 0 && p.wakeAt < earliest) {
+        earliest = p.wakeAt;
+      }
+    }
+    if (earliest == Long.MAX_VALUE) {
+      return false;
+    }
+    clock.advanceTo(earliest);
+    expireTimers();
+    return true;
+  }
+
+  /** Processes currently sleeping, in the order they went to sleep. */
+  public List<Proc> sleepers() {
+    return List.copyOf(sleepers);
+  }
+
+  /** Number of times a process was picked to run. */
+  public long switches() {
+    return switches;
+  }
+}

@@ -1,0 +1,116 @@
+package org.uvm4j.kernel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The x86-64 signal frame ({@code struct rt_sigframe}) that {@code sendsig} puts on the user stack
+ * and {@code rt_sigreturn} reads back: the return address (the SA_RESTORER trampoline, which calls
+ * rt_sigreturn), a {@code ucontext} (flags, link, stack, the general registers in {@code
+ * sigcontext} order, fpstate pointer, signal mask) and the {@code siginfo}.
+ *
+ * <p>Layout from the frame address {@code f}: {@code f+0} pretcode, {@code f+8} ucontext ({@link
+ * #UC_SIZE} bytes, its registers at {@code f+48}, its mask at {@code f+304}), {@code f+312}
+ * siginfo. The frame address is 16-byte aligned minus 8, as if the handler had been called. No FPU
+ * state is saved (fpstate is NULL).
+ */
+public final class SigFrame {
+  /** Register slots in {@code sigcontext} / musl's {@code gregs} order. */
+  public static final int REG_R8 = 0;
+
+  public static final int REG_R9 = 1;
+  public static final int REG_R10 = 2;
+  public static final int REG_R11 = 3;
+  public static final int REG_R12 = 4;
+  public static final int REG_R13 = 5;
+  public static final int REG_R14 = 6;
+  public static final int REG_R15 = 7;
+  public static final int REG_RDI = 8;
+  public static final int REG_RSI = 9;
+  public static final int REG_RBP = 10;
+  public static final int REG_RBX = 11;
+  public static final int REG_RDX = 12;
+  public static final int REG_RAX = 13;
+  public static final int REG_RCX = 14;
+  public static final int REG_RSP = 15;
+  public static final int REG_RIP = 16;
+  public static final int REG_EFL = 17;
+  public static final int REG_CSGSFS = 18;
+  public static final int REG_ERR = 19;
+  public static final int REG_TRAPNO = 20;
+  public static final int REG_OLDMASK = 21;
+  public static final int REG_CR2 = 22;
+  public static final int NGREG = 23;
+
+  /** Offset of the ucontext in the frame. */
+  public static final int UC = 8;
+
+  /** {@code sizeof(struct ucontext)} as the kernel writes it. */
+  public static final int UC_SIZE = 304;
+
+  /** Offset of {@code uc_mcontext} inside the ucontext. */
+  public static final int UC_MCONTEXT = 40;
+
+  /** Offset of {@code uc_sigmask} inside the ucontext. */
+  public static final int UC_SIGMASK = 296;
+
+  /** Offset of the siginfo in the frame. */
+  public static final int INFO = UC + UC_SIZE;
+
+  /** Bytes of the whole frame. */
+  public static final int SIZE = INFO + SigInfo.SIZE;
+
+  /** The x86 red zone below RSP that the frame must not touch. */
+  public static final int RED_ZONE = 128;
+
+  /** RFLAGS bits user code may change through sigreturn (Linux FIX_EFLAGS). */
+  public static final long FIX_EFLAGS =
+      0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x10000;
+
+  /** RFLAGS TF and DF: cleared on handler entry. */
+  public static final long HANDLER_CLEAR_FLAGS = 0x100 | 0x400;
+
+  private SigFrame() {}
+
+  /** Where the frame goes for a thread whose stack pointer is {@code rsp}. */
+  public static long frameAddress(long rsp) {
+    return ((rsp - RED_ZONE - SIZE) & ~15L) - 8;
+  }
+
+  /**
+   * The frame bytes.
+   *
+   * @param gregs the interrupted registers ({@link #NGREG} slots)
+   * @param restorer the return address of the handler (SA_RESTORER)
+   * @param savedMask the blocked mask to restore at sigreturn
+   */
+  public static byte[] build(long[] gregs, long restorer, long savedMask, SigInfo info) {
+    ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(0, restorer);
+    // uc_flags, uc_link, uc_stack (SS_DISABLE = 2: no alternate stack) stay as set below
+    b.putInt(UC + 16 + 8, 2);
+    int mc = UC + UC_MCONTEXT;
+    for (int i = 0; i < NGREG; i++) {
+      b.putLong(mc + i * 8, gregs[i]);
+    }
+    b.putLong(mc + NGREG * 8, 0); // fpstate: none saved
+    b.putLong(UC + UC_SIGMASK, savedMask);
+    b.put(INFO, info.toBytes());
+    return b.array();
+  }
+
+  /** The registers stored in a ucontext read from the guest. */
+  public static long[] registers(byte[] ucontext) {
+    ByteBuffer b = ByteBuffer.wrap(ucontext).order(ByteOrder.LITTLE_ENDIAN);
+    long[] g = new long[NGREG];
+    for (int i = 0; i < NGREG; i++) {
+      g[i] = b.getLong(UC_MCONTEXT + i * 8);
+    }
+    return g;
+  }
+
+  /** The signal mask stored in a ucontext read from the guest. */
+  public static long mask(byte[] ucontext) {
+    return ByteBuffer.wrap(ucontext).order(ByteOrder.LITTLE_ENDIAN).getLong(UC_SIGMASK);
+  }
+}

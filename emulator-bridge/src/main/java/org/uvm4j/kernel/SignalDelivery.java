@@ -1,0 +1,267 @@
+package org.uvm4j.kernel;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.machine.CpuContext;
+import org.uvm4j.machine.Machine;
+import org.uvm4j.machine.Reg;
+import org.uvm4j.uvm.Errno;
+
+/**
+ * Posting and delivering signals ({@code kern_sig.c}: {@code kpsignal}, {@code issignal}, {@code
+ * postsig}; MD {@code sendsig} and {@code rt_sigreturn}).
+ *
+ * <p>A posted signal becomes pending and wakes the process if it sleeps and the signal is not
+ * blocked. Pending unblocked signals are acted on just before the process runs again, lowest number
+ * first: ignored ones are dropped, default-terminating ones end the process, caught ones get a
+ * frame on the user stack and the handler runs with the signal (and its sa_mask) blocked. The
+ * FPU/SSE state is kept by the kernel per frame and restored by rt_sigreturn. A syscall that was
+ * sleeping and restartable is restarted after the handler when SA_RESTART is set; otherwise it
+ * returns EINTR (or the bytes it already moved).
+ */
+public final class SignalDelivery {
+  private static final Logger log = LogManager.getLogger("kern.proc");
+
+  private static final Reg[] GREG_ORDER = {
+    Reg.R8,
+    Reg.R9,
+    Reg.R10,
+    Reg.R11,
+    Reg.R12,
+    Reg.R13,
+    Reg.R14,
+    Reg.R15,
+    Reg.RDI,
+    Reg.RSI,
+    Reg.RBP,
+    Reg.RBX,
+    Reg.RDX,
+    Reg.RAX,
+    Reg.RCX,
+    Reg.RSP,
+    Reg.RIP,
+    Reg.RFLAGS
+  };
+
+  private final Kernel kernel;
+
+  SignalDelivery(Kernel kernel) {
+    this.kernel = kernel;
+  }
+
+  /**
+   * kpsignal: posts {@code sig} to {@code p}; wakes it from an interruptible sleep if the signal is
+   * deliverable (or is SIGKILL).
+   */
+  // kern_sig.c: kpsignal2
+  public void post(Proc p, int sig, SigInfo info) {
+    if (!p.isAlive()) {
+      return;
+    }
+    if (!p.sig.post(sig, info)) {
+      return;
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("{}: {} posted", p, Signals.name(sig));
+    }
+    wakeFor(p, sig);
+  }
+
+  /** A synchronous fault signal that cannot be blocked or ignored away (force_sig_info). */
+  public void force(Proc p, int sig, SigInfo info) {
+    if (!p.isAlive()) {
+      return;
+    }
+    p.sig.force(sig, info);
+    wakeFor(p, sig);
+  }
+
+  private void wakeFor(Proc p, int sig) {
+    boolean deliverable = (p.sig.blocked() & Signals.bit(sig)) == 0;
+    if (p.state == ProcState.SLEEPING && deliverable) {
+      kernel.scheduler().interrupt(p);
+    } else if (p.state == ProcState.VFORK_WAIT && sig == Signals.SIGKILL) {
+      kernel.scheduler().setRunnable(p);
+    }
+  }
+
+  /**
+   * issignal + postsig: acts on the pending unblocked signals of {@code p}, which is loaded in the
+   * machine and about to run. At most one handler frame is set up per call.
+   */
+  // kern_sig.c: postsig
+  public void deliver(Proc p) {
+    Machine m = kernel.machine();
+    while (p.isAlive()) {
+      long set = p.sig.deliverable();
+      if (set == 0) {
+        return;
+      }
+      // SIGKILL first, then the lowest number
+      int sig = (set & Signals.bit(Signals.SIGKILL)) != 0 ? Signals.SIGKILL : Signals.first(set);
+      SigInfo info = p.sig.take(sig);
+      SigAction act = p.sig.action(sig);
+      if (act.isIgnore()) {
+        continue;
+      }
+      if (act.isDefault()) {
+        Signals.DefaultAction d = Signals.defaultAction(sig);
+        if (d == Signals.DefaultAction.IGNORE || d == Signals.DefaultAction.STOP) {
+          continue;
+        }
+        kernel.counters().signalsDelivered++;
+        if (log.isDebugEnabled()) {
+          log.debug("{}: killed by {}", p, Signals.name(sig));
+        }
+        kernel.exit(p, WaitStatus.signaled(sig));
+        return;
+      }
+      kernel.counters().signalsDelivered++;
+      sendsig(p, m, sig, info, act);
+      return;
+    }
+  }
+
+  /** Sets up the frame and the registers to run the handler. */
+  // x86 machdep.c: sendsig_siginfo
+  private void sendsig(Proc p, Machine m, int sig, SigInfo info, SigAction act) {
+    if (p.restartPending) {
+      fixupInterruptedSyscall(p, m, act.has(Signals.SA_RESTART));
+    }
+    if (!act.has(Signals.SA_RESTORER) || act.restorer() == 0) {
+      // x86-64 Linux needs a restorer to return through: without one the frame cannot work.
+      log.debug("{}: handler for {} has no SA_RESTORER: SIGSEGV", p, Signals.name(sig));
+      forceSegv(p, sig);
+      return;
+    }
+    long[] gregs = new long[SigFrame.NGREG];
+    for (int i = 0; i < GREG_ORDER.length; i++) {
+      gregs[i] = m.reg(GREG_ORDER[i]);
+    }
+    gregs[SigFrame.REG_OLDMASK] = p.sig.blocked();
+    if (sig == Signals.SIGSEGV || sig == Signals.SIGBUS) {
+      gregs[SigFrame.REG_CR2] = info.addr();
+      gregs[SigFrame.REG_TRAPNO] = 14;
+    }
+    long frame = SigFrame.frameAddress(m.reg(Reg.RSP));
+    byte[] bytes = SigFrame.build(gregs, act.restorer(), p.sig.blocked(), info);
+    if (p.vm.copyout(frame, bytes, 0, bytes.length) != 0) {
+      log.debug(
+          "{}: no room for the {} frame at 0x{}: SIGSEGV",
+          p,
+          Signals.name(sig),
+          Long.toHexString(frame));
+      forceSegv(p, sig);
+      return;
+    }
+    saveExtendedState(p, m, frame);
+    long mask = p.sig.blocked() | act.mask();
+    if (!act.has(Signals.SA_NODEFER)) {
+      mask |= Signals.bit(sig);
+    }
+    p.sig.setBlocked(mask);
+    if (act.has(Signals.SA_RESETHAND)) {
+      p.sig.setAction(sig, SigAction.DEFAULT);
+    }
+    m.setReg(Reg.RSP, frame);
+    m.setReg(Reg.RIP, act.handler());
+    m.setReg(Reg.RDI, sig);
+    m.setReg(Reg.RSI, frame + SigFrame.INFO);
+    m.setReg(Reg.RDX, frame + SigFrame.UC);
+    m.setReg(Reg.RAX, 0);
+    m.setReg(Reg.RFLAGS, m.reg(Reg.RFLAGS) & ~SigFrame.HANDLER_CLEAR_FLAGS);
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "{}: {} handler 0x{} frame 0x{}",
+          p,
+          Signals.name(sig),
+          Long.toHexString(act.handler()),
+          Long.toHexString(frame));
+    }
+  }
+
+  /**
+   * The FPU/SSE state the frame has no room for (its fpstate pointer is NULL): a snapshot of the
+   * whole CPU context, kept by the kernel under the frame's address until rt_sigreturn of that
+   * frame. Snapshots of frames at or below a new frame were abandoned (the handler left by longjmp)
+   * and are dropped, so at most one per nesting level is kept.
+   */
+  private void saveExtendedState(Proc p, Machine m, long frame) {
+    dropAbandoned(p, frame + 1);
+    CpuContext snap = m.newContext();
+    m.save(snap);
+    p.sigContexts.put(frame, snap);
+  }
+
+  /** rt_sigreturn of {@code frame}: the FPU/SSE state as it was when the signal arrived. */
+  private void restoreExtendedState(Proc p, Machine m, long frame) {
+    CpuContext snap = p.sigContexts.remove(frame);
+    dropAbandoned(p, frame);
+    if (snap != null) {
+      m.load(snap); // the general registers are then set from the frame, which the handler may edit
+      snap.close();
+    }
+  }
+
+  /** Drops the snapshots of frames below {@code limit} (deeper in the stack: abandoned). */
+  private static void dropAbandoned(Proc p, long limit) {
+    var stale = p.sigContexts.headMap(limit);
+    for (CpuContext c : stale.values()) {
+      c.close();
+    }
+    stale.clear();
+  }
+
+  /** A handler runs while a syscall waited: restart it after the handler, or end it with EINTR. */
+  private void fixupInterruptedSyscall(Proc p, Machine m, boolean saRestart) {
+    p.restartPending = false;
+    if (saRestart && !p.neverRestart) {
+      return; // RIP still points at the syscall instruction, RAX holds its number
+    }
+    m.setReg(Reg.RIP, m.reg(Reg.RIP) + 2);
+    long result = p.syscallProgress > 0 ? p.syscallProgress : -Errno.EINTR;
+    if (p.interruptAction != null) {
+      result = p.interruptAction.getAsLong();
+    }
+    m.setReg(Reg.RAX, result);
+    p.clearSyscallState();
+  }
+
+  private void forceSegv(Proc p, int sig) {
+    if (sig == Signals.SIGSEGV) {
+      kernel.exit(p, WaitStatus.signaled(Signals.SIGSEGV));
+    } else {
+      force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+    }
+  }
+
+  /**
+   * rt_sigreturn: restores the registers and mask saved in the frame whose ucontext is at the
+   * current RSP (the handler's {@code ret} popped the return address).
+   *
+   * @return {@link org.uvm4j.kernel.syscall.Syscall#EJUSTRETURN} semantics: registers are set
+   */
+  // x86 machdep.c: sys_rt_sigreturn
+  public void sigreturn(Proc p) {
+    Machine m = kernel.machine();
+    long uc = m.reg(Reg.RSP);
+    byte[] ucBytes = new byte[SigFrame.UC_SIZE];
+    if (p.vm.copyin(uc, ucBytes, 0, ucBytes.length) != 0) {
+      log.debug("{}: rt_sigreturn with a bad frame at 0x{}: SIGSEGV", p, Long.toHexString(uc));
+      force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+      return;
+    }
+    restoreExtendedState(p, m, uc - 8);
+    long[] g = SigFrame.registers(ucBytes);
+    for (int i = 0; i < GREG_ORDER.length; i++) {
+      Reg r = GREG_ORDER[i];
+      if (r == Reg.RFLAGS) {
+        long cur = m.reg(Reg.RFLAGS);
+        m.setReg(r, (cur & ~SigFrame.FIX_EFLAGS) | (g[i] & SigFrame.FIX_EFLAGS));
+      } else {
+        m.setReg(r, g[i]);
+      }
+    }
+    p.sig.setBlocked(SigFrame.mask(ucBytes));
+  }
+}

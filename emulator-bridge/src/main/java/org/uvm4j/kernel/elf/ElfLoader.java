@@ -1,0 +1,194 @@
+package org.uvm4j.kernel.elf;
+
+import java.util.List;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.obj.UvmObject;
+
+/**
+ * Maps a validated {@link ElfFile} into a fresh {@link Vmspace} ({@code exec_elf.c}: {@code
+ * elf_load_psection}, plus {@code create_elf_tables} through {@link StackImage}).
+ *
+ * <p>Each PT_LOAD segment becomes a private (copy-on-write) mapping of the file object from the
+ * page holding its first byte to the page holding its last file byte, with the segment's
+ * protection; when the segment has a zero-filled part (bss) the rest of its last file page is
+ * zeroed through {@code copyout} (a copy-on-write fault promotes that page to an anon), and the
+ * pages beyond are anonymous zero-fill. The stack is an anonymous region of {@link #STACK_SIZE}
+ * bytes ending at {@link Vmspace#USER_MAX}, populated lazily; only the pages of the initial image
+ * are touched.
+ */
+public final class ElfLoader {
+  private static final Logger log = LogManager.getLogger("kern.exec");
+
+  /** Size of the stack region. */
+  public static final long STACK_SIZE = 8L << 20;
+
+  /** One past the highest stack byte. */
+  public static final long STACK_TOP = Vmspace.USER_MAX;
+
+  private static final long PAGE = 4096;
+  private static final long PAGE_MASK = PAGE - 1;
+
+  /** Where the image was put. */
+  public record Loaded(long entry, long sp, long brkBase, long stackBase) {}
+
+  private ElfLoader() {}
+
+  /**
+   * Loads {@code elf} (whose bytes are {@code obj}) into {@code vm} and builds its stack.
+   *
+   * @param auxv extra (tag, value) pairs after AT_PHDR…AT_ENTRY (uids, AT_SECURE, AT_HWCAP,
+   *     AT_CLKTCK)
+   * @return the image, or null with {@code err[0]} set to the errno (ENOMEM, EFAULT) when the
+   *     address space could not be built; {@code vm} must then be freed by the caller
+   */
+  public static Loaded load(
+      Vmspace vm,
+      ElfFile elf,
+      UvmObject obj,
+      List<byte[]> argv,
+      List<byte[]> envp,
+      byte[] execfn,
+      byte[] random16,
+      long[] auxv,
+      int[] err) {
+    long bias = elf.loadBias();
+    long mappedEnd = 0;
+    for (Segment s : elf.loads()) {
+      int e = loadSegment(vm, s, bias, obj, mappedEnd);
+      if (e != 0) {
+        err[0] = e;
+        log.debug("exec: {} could not be mapped: errno {}", s, e);
+        return null;
+      }
+      mappedEnd = Math.max(mappedEnd, roundPage(s.vend() + bias));
+    }
+    long stackBase = STACK_TOP - STACK_SIZE;
+    int stackProt = elf.executableStack() ? Prot.ALL : Prot.RW;
+    long r =
+        vm.mmap(
+            stackBase,
+            STACK_SIZE,
+            stackProt,
+            Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED,
+            null,
+            0);
+    if (r < 0) {
+      err[0] = (int) -r;
+      return null;
+    }
+    long[] aux = new long[12 + auxv.length];
+    aux[0] = Auxv.AT_PHDR;
+    aux[1] = elf.phdrAddress();
+    aux[2] = Auxv.AT_PHENT;
+    aux[3] = elf.phentsize();
+    aux[4] = Auxv.AT_PHNUM;
+    aux[5] = elf.phnum();
+    aux[6] = Auxv.AT_PAGESZ;
+    aux[7] = PAGE;
+    aux[8] = Auxv.AT_BASE;
+    aux[9] = 0;
+    aux[10] = Auxv.AT_ENTRY;
+    aux[11] = elf.entry();
+    System.arraycopy(auxv, 0, aux, 12, auxv.length);
+    StackImage img = StackImage.build(STACK_TOP, argv, envp, execfn, random16, aux);
+    if (img.bytes().length > STACK_SIZE / 4) {
+      err[0] = Errno.E2BIG;
+      return null;
+    }
+    int e = vm.copyout(img.base(), img.bytes(), 0, img.bytes().length);
+    if (e != 0) {
+      err[0] = e == Errno.EFAULT ? Errno.ENOMEM : e;
+      return null;
+    }
+    vm.setBrkBase(elf.brkBase());
+    return new Loaded(elf.entry(), img.sp(), elf.brkBase(), stackBase);
+  }
+
+  // exec_elf.c: elf_load_psection
+  private static int loadSegment(Vmspace vm, Segment s, long bias, UvmObject obj, long mappedEnd) {
+    long vstart = s.vaddr() + bias;
+    long fileEnd = vstart + s.filesz();
+    long memEnd = vstart + s.memsz();
+    int prot = s.prot();
+    long pageStart = vstart & ~PAGE_MASK;
+    long anonFrom;
+    if (s.filesz() > 0) {
+      long mapEnd = roundPage(fileEnd);
+      long r =
+          vm.mmap(
+              pageStart,
+              mapEnd - pageStart,
+              prot,
+              Mman.MAP_PRIVATE | Mman.MAP_FIXED,
+              obj,
+              s.offset() & ~PAGE_MASK);
+      if (r < 0) {
+        return (int) -r;
+      }
+      if (memEnd > fileEnd && (fileEnd & PAGE_MASK) != 0) {
+        int e = zero(vm, fileEnd, Math.min(mapEnd, memEnd) - fileEnd, prot);
+        if (e != 0) {
+          return e;
+        }
+      }
+      anonFrom = mapEnd;
+    } else if (pageStart < mappedEnd) {
+      // The first page is the previous segment's last one: zero our part of it in place.
+      long upTo = Math.min(mappedEnd, memEnd);
+      int e = zero(vm, vstart, upTo - vstart, prot);
+      if (e != 0) {
+        return e;
+      }
+      anonFrom = mappedEnd;
+    } else {
+      anonFrom = pageStart;
+    }
+    long anonEnd = roundPage(memEnd);
+    if (anonEnd > anonFrom) {
+      long r =
+          vm.mmap(
+              anonFrom,
+              anonEnd - anonFrom,
+              prot,
+              Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED,
+              null,
+              0);
+      if (r < 0) {
+        return (int) -r;
+      }
+    }
+    return 0;
+  }
+
+  /** Zeroes {@code len} bytes at {@code va}, lending the page write permission if it lacks it. */
+  private static int zero(Vmspace vm, long va, long len, int prot) {
+    if (len <= 0) {
+      return 0;
+    }
+    long page = va & ~PAGE_MASK;
+    boolean lend = (prot & Prot.WRITE) == 0;
+    if (lend) {
+      int e = vm.mprotect(page, PAGE, prot | Prot.WRITE);
+      if (e != 0) {
+        return e;
+      }
+    }
+    int e = vm.copyout(va, new byte[(int) len], 0, (int) len);
+    if (lend) {
+      int e2 = vm.mprotect(page, PAGE, prot);
+      if (e == 0) {
+        e = e2;
+      }
+    }
+    return e == Errno.EFAULT ? Errno.ENOMEM : e;
+  }
+
+  private static long roundPage(long v) {
+    return (v + PAGE_MASK) & ~PAGE_MASK;
+  }
+}

@@ -1,0 +1,107 @@
+package org.uvm4j.uvm.bench.vm;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.Uvm;
+import org.uvm4j.uvm.UvmConfig;
+import org.uvm4j.uvm.fault.FaultHandler;
+import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.Vmspace;
+
+/**
+ * Cost of one uvm_fault (ns per fault), in batches of {@link #PAGES} faults on fresh state made
+ * outside the timed part: zero fill (write to untouched private anonymous memory), COW copy (a
+ * child's first write to each page it shares with its parent: case 1B) and COW reuse (the parent's
+ * write after the child copied everything: amap take-over, then case 1A with no page copy). Run
+ * with {@code org.openjdk.jmh.Main FaultBench}; see docs/benchmarks.md.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+public class FaultBench {
+  static final int PAGES = 1024;
+  static final long PAGE = 4096;
+
+  private Uvm uvm;
+  private FaultHandler fh;
+  private Vmspace parent;
+  private Vmspace child;
+  private long region;
+
+  @Setup(Level.Trial)
+  public void setUpTrial() {
+    uvm = new Uvm(UvmConfig.ofRam(64L << 20));
+    parent = Vmspace.create(uvm);
+    fh = parent.faultHandler();
+  }
+
+  private long mapRegion(Vmspace vm) {
+    return vm.mmap(0, PAGES * PAGE, Prot.RW, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, null, 0);
+  }
+
+  private void writeAll(Vmspace vm) {
+    for (int i = 0; i < PAGES; i++) {
+      if (fh.fault(vm, region + i * PAGE, Prot.WRITE) != FaultResult.OK) {
+        throw new IllegalStateException("fault failed");
+      }
+    }
+  }
+
+  /** State for zeroFill: a fresh, untouched region. */
+  @Setup(Level.Invocation)
+  public void setUpInvocation(org.openjdk.jmh.infra.BenchmarkParams params) {
+    String name = params.getBenchmark();
+    if (child != null) {
+      child.free();
+      child = null;
+    }
+    if (region != 0) {
+      parent.munmap(region, PAGES * PAGE);
+    }
+    region = mapRegion(parent);
+    if (name.endsWith("cowCopy") || name.endsWith("cowReuse")) {
+      writeAll(parent);
+      child = parent.fork();
+      if (name.endsWith("cowReuse")) {
+        writeAll(child);
+      }
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    if (child != null) {
+      child.free();
+    }
+    parent.free();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(PAGES)
+  public void zeroFill() {
+    writeAll(parent);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(PAGES)
+  public void cowCopy() {
+    writeAll(child);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(PAGES)
+  public void cowReuse() {
+    writeAll(parent);
+  }
+}
