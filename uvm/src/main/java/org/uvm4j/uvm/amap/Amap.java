@@ -497,8 +497,8 @@ public final class Amap {
     amap.lock();
     UvmPanic.check(amap.maxslot < slotneed, "amap_extend: amap grew while unlocked");
 
-    // copy everything over to the new arrays
-    final int slotadded = slotalloc - amap.nslot;
+    // copy everything over to the new arrays (the seed's slotadded = slotalloc - nslot cells after
+    // the copied part need no memset: the new arrays are born zeroed)
     if (!forwards) {
       slotspace = slotalloc - slotmapped;
     }
@@ -514,7 +514,6 @@ public final class Amap {
     Anon[] oldover = amap.anon;
     if (forwards) {
       System.arraycopy(oldover, 0, newover, 0, amap.nslot);
-      // newover[nslot, nslot + slotadded) is born zeroed
     } else {
       System.arraycopy(oldover, slotoff, newover, slotspace, slotmapped);
       // newover[0, slotspace) is born zeroed
@@ -533,7 +532,6 @@ public final class Amap {
     if (newppref != null) {
       if (forwards) {
         System.arraycopy(oldppref, 0, newppref, 0, amap.nslot);
-        // the slotadded cells after it are born zeroed
       } else {
         System.arraycopy(oldppref, slotoff, newppref, slotspace, slotmapped);
       }
@@ -551,7 +549,6 @@ public final class Amap {
       // the counts could not be carried over: give up on them for this amap
       amap.ppref = PPREF_NONE;
     }
-    UvmPanic.check(slotadded >= 0, "amap_extend: negative slotadded");
 
     // update master values
     if (forwards) {

@@ -356,8 +356,8 @@ public final class FaultRecord implements TraceRecord {
     if (hasEntry()) {
       out.hex("entry_start", entryStart);
       out.hex("entry_end", entryEnd);
-      out.text("entry_prot", Prot.toString(entryProt));
-      out.text("entry_maxprot", Prot.toString(entryMaxProt));
+      out.text("entry_prot", protLabel(entryProt));
+      out.text("entry_maxprot", protLabel(entryMaxProt));
       out.text("entry_inherit", inheritanceLabel(entryInheritance));
       out.text("entry_flags", entryFlagsLabel(entryFlags, entryWiredCount));
     }
@@ -382,7 +382,7 @@ public final class FaultRecord implements TraceRecord {
     }
     if (frame >= 0) {
       out.number("frame", frame);
-      out.text("enter_prot", Prot.toString(enterProt));
+      out.text("enter_prot", protLabel(enterProt));
     }
     out.text("outcome", outcome.label());
     out.number("memory_waits", memoryWaits);
@@ -451,9 +451,26 @@ public final class FaultRecord implements TraceRecord {
     return (access & Prot.WRITE) != 0 ? "w" : "r";
   }
 
+  private static final String[] PROT_LABELS = new String[8];
+  private static final String[] INHERITANCE_LABELS = new String[Inheritance.values().length];
+
+  static {
+    for (int p = 0; p < PROT_LABELS.length; p++) {
+      PROT_LABELS[p] = Prot.toString(p);
+    }
+    for (Inheritance inh : Inheritance.values()) {
+      INHERITANCE_LABELS[inh.ordinal()] = inh.name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** {@code rwx}-style protection, without allocating. */
+  static String protLabel(int prot) {
+    return PROT_LABELS[prot & Prot.ALL];
+  }
+
   /** {@code share}, {@code copy}, {@code none}, {@code zero}. */
   static String inheritanceLabel(Inheritance inh) {
-    return inh == null ? "copy" : inh.name().toLowerCase(java.util.Locale.ROOT);
+    return inh == null ? "copy" : INHERITANCE_LABELS[inh.ordinal()];
   }
 
   /** Flag lists by index (bit 0 obj, 1 cow, 2 needscopy, 3 wired), built once. */

@@ -1,5 +1,8 @@
 package org.uvm4j.uvm.trace;
 
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
 /**
  * What the tracer asks the machine and kernel when it makes a record: which process runs, where its
  * program counter is, and the virtual time. Called only while tracing is on.
@@ -23,6 +26,29 @@ public interface TraceContext {
           return 0;
         }
       };
+
+  /**
+   * A context answering from three suppliers (e.g. the kernel's current pid, RIP, the machine's
+   * clock).
+   */
+  static TraceContext of(IntSupplier pid, LongSupplier pc, LongSupplier virtualTime) {
+    return new TraceContext() {
+      @Override
+      public int pid() {
+        return pid.getAsInt();
+      }
+
+      @Override
+      public long pc() {
+        return pc.getAsLong();
+      }
+
+      @Override
+      public long virtualTime() {
+        return virtualTime.getAsLong();
+      }
+    };
+  }
 
   /** The running process (the one a fault or system call belongs to); 0 for none. */
   int pid();

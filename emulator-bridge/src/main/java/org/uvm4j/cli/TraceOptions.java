@@ -1,0 +1,157 @@
+package org.uvm4j.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.uvm4j.uvm.trace.ChromeTraceSink;
+import org.uvm4j.uvm.trace.JsonlSink;
+import org.uvm4j.uvm.trace.LogSink;
+import org.uvm4j.uvm.trace.TeeSink;
+import org.uvm4j.uvm.trace.TraceFilter;
+import org.uvm4j.uvm.trace.TraceSink;
+import org.uvm4j.uvm.trace.Tracer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The observability options of {@code uvm4j run} (a picocli mixin): {@code --trace FILE}, {@code
+ * --trace-format jsonl|chrome}, {@code --trace-clock wall|virtual}, {@code --trace-filter}, {@code
+ * --log}, {@code --maps}. See docs/tracing.md.
+ *
+ * <p>{@link #applyLogLevels()} first (so that the log sink sees the levels), then {@link
+ * #openTracer()}: a tracer when a trace file is asked for or a trace logger is enabled, else null
+ * (tracing off: no cost).
+ */
+public final class TraceOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE",
+      description = "Write a trace of every fault, fork, munmap, mprotect, page-out/in to FILE.")
+  Path traceFile;
+
+  @Option(
+      names = "--trace-format",
+      paramLabel = "FORMAT",
+      defaultValue = "jsonl",
+      description =
+          "jsonl (one JSON object per line, default) or chrome (Chrome/Perfetto trace-event JSON).")
+  String traceFormat;
+
+  @Option(
+      names = "--trace-clock",
+      paramLabel = "CLOCK",
+      defaultValue = "wall",
+      description =
+          "Timeline of the chrome format: wall (host time, faults last their cost; default) or"
+              + " virtual (guest instructions; reproducible).")
+  String traceClock;
+
+  @Option(
+      names = "--trace-filter",
+      paramLabel = "EXPR",
+      description =
+          "Keep only some records: pid=N,…; addr=START-END,…; kind=1B,zero,fork,… (clauses separated"
+              + " by ';', repeatable).")
+  List<String> traceFilters = new ArrayList<>();
+
+  @Option(
+      names = "--log",
+      paramLabel = "LEVELS",
+      description =
+          "Log4j 2 levels: LEVEL for all loggers, or logger=LEVEL,… (uvm.fault, uvm.amap, uvm.map,"
+              + " uvm.fork, uvm.pdaemon, uvm.swap, machine, kern.syscall, kern.proc …).")
+  String log;
+
+  @Option(
+      names = "--maps",
+      description =
+          "Print each process's map at exit, like /proc/PID/maps plus amap, ppref, resident,"
+              + " swapped and shared pages, and the processes sharing each amap.")
+  boolean maps;
+
+  /** True if {@code --maps} was given. */
+  public boolean maps() {
+    return maps;
+  }
+
+  /** The trace file, or null. */
+  public Path traceFile() {
+    return traceFile;
+  }
+
+  /** Applies {@code --log}, if given. */
+  public void applyLogLevels() {
+    if (log == null) {
+      return;
+    }
+    try {
+      LogLevels.parse(log).apply();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The tracer the options ask for: writing to the trace file in the chosen format and/or to the
+   * trace loggers that are enabled, keeping what the filter keeps; null when tracing is off.
+   *
+   * @throws ParameterException for a bad format, clock or filter, or a file that cannot be written
+   */
+  public Tracer openTracer() {
+    TraceFilter filter;
+    try {
+      filter = TraceFilter.parse(traceFilters);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    ChromeTraceSink.Clock clock = clock();
+    boolean chrome = chrome();
+    List<TraceSink> sinks = new ArrayList<>();
+    if (traceFile != null) {
+      try {
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(traceFile), 1 << 16);
+        sinks.add(chrome ? new ChromeTraceSink(out, clock) : new JsonlSink(out));
+      } catch (IOException e) {
+        throw new ParameterException(
+            spec.commandLine(), "cannot write the trace file " + traceFile + ": " + e, e);
+      }
+    }
+    if (LogSink.anyEnabled()) {
+      sinks.add(new LogSink());
+    }
+    if (sinks.isEmpty()) {
+      return null;
+    }
+    return new Tracer(sinks.size() == 1 ? sinks.get(0) : new TeeSink(sinks), filter);
+  }
+
+  private boolean chrome() {
+    return switch (traceFormat) {
+      case "jsonl" -> false;
+      case "chrome" -> true;
+      default ->
+          throw new ParameterException(
+              spec.commandLine(),
+              "--trace-format '" + traceFormat + "' is not one of jsonl, chrome");
+    };
+  }
+
+  private ChromeTraceSink.Clock clock() {
+    return switch (traceClock) {
+      case "wall" -> ChromeTraceSink.Clock.WALL;
+      case "virtual" -> ChromeTraceSink.Clock.VIRTUAL;
+      default ->
+          throw new ParameterException(
+              spec.commandLine(), "--trace-clock '" + traceClock + "' is not one of wall, virtual");
+    };
+  }
+}
