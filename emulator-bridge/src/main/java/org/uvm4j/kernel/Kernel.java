@@ -22,6 +22,7 @@ import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
+import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.UvmExp;
@@ -45,7 +46,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * program, arguments and configuration give the same run (instruction counts, fault trace, virtual
  * time, random bytes).
  */
-public final class Kernel {
+public final class Kernel implements AutoCloseable {
   private static final Logger log = LogManager.getLogger("kern.proc");
 
   /** The user and group id every process has. */
@@ -73,6 +74,7 @@ public final class Kernel {
   private Proc loaded;
   private String machineError;
   private boolean ran;
+  private boolean closed;
   private boolean yieldRequested;
 
   private static final int FPE_INTDIV = 1;
@@ -118,18 +120,16 @@ public final class Kernel {
       throw new IllegalStateException("a Kernel runs one program; make a new one");
     }
     ran = true;
-    Exec.Lookup found = exec.lookup(hostFs.cwd(), program.toString());
-    if (found.image() == null) {
-      ExecException.Kind kind =
-          found.errno() == org.uvm4j.uvm.Errno.ENOENT
-                  || found.errno() == org.uvm4j.uvm.Errno.ENOTDIR
-              ? ExecException.Kind.NOT_FOUND
-              : ExecException.Kind.NOT_EXECUTABLE;
-      execCache.clear();
-      throw new ExecException(kind, found.message());
-    }
-    machine = Machine.open(uvm);
     try {
+      Exec.Lookup found = exec.lookup(hostFs.cwd(), program.toString());
+      if (found.image() == null) {
+        ExecException.Kind kind =
+            found.errno() == Errno.ENOENT || found.errno() == Errno.ENOTDIR
+                ? ExecException.Kind.NOT_FOUND
+                : ExecException.Kind.NOT_EXECUTABLE;
+        throw new ExecException(kind, found.message());
+      }
+      machine = Machine.open(uvm);
       Proc init = boot(program.toString(), found.image(), argv, env);
       schedule();
       if (machineError != null) {
@@ -173,7 +173,7 @@ public final class Kernel {
           ExecException.Kind.NOT_EXECUTABLE,
           path
               + ": cannot be loaded: "
-              + (err == org.uvm4j.uvm.Errno.E2BIG
+              + (err == Errno.E2BIG
                   ? "argument list too long"
                   : "not enough memory (errno " + err + ")"));
     }
@@ -415,6 +415,10 @@ public final class Kernel {
 
   /** Frees whatever is left after the run: processes (killed), zombies, cached images. */
   private void shutdown() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       for (Proc p : procs.all()) {
         if (p.isAlive()) {
@@ -433,6 +437,15 @@ public final class Kernel {
         pager.swap().close();
       }
     }
+  }
+
+  /**
+   * Releases the swap file of a kernel whose {@link #run} was never called ({@code run} releases
+   * everything itself); idempotent.
+   */
+  @Override
+  public void close() {
+    shutdown();
   }
 
   /**

@@ -71,6 +71,15 @@ public final class Proc {
   /** mlockall(MCL_FUTURE): new mappings are locked too. */
   boolean lockFuture;
 
+  /**
+   * rt_sigsuspend's mask to restore: the frame of the handler that ends the suspension saves it
+   * (instead of the temporary mask), so rt_sigreturn puts it back. -1 bits never occur in a mask
+   * (SIGKILL/SIGSTOP are never blocked), so {@code hasSavedSigmask} tells it apart.
+   */
+  long savedSigmask;
+
+  boolean hasSavedSigmask;
+
   /** FPU/SSE snapshots of the signal frames on the stack, by frame address (see SignalDelivery). */
   final TreeMap<Long, CpuContext> sigContexts = new TreeMap<>();
 
@@ -128,6 +137,14 @@ public final class Proc {
   public void setInterruptAction(LongSupplier action, boolean neverRestart) {
     this.interruptAction = action;
     this.neverRestart = neverRestart;
+  }
+
+  /** rt_sigsuspend: remembers the mask to restore after the handler (once per suspension). */
+  public void saveSigmaskForSuspend() {
+    if (!hasSavedSigmask) {
+      savedSigmask = sig.blocked();
+      hasSavedSigmask = true;
+    }
   }
 
   /** set_tid_address's pointer. */

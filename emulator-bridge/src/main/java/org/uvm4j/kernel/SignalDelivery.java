@@ -138,13 +138,15 @@ public final class SignalDelivery {
     for (int i = 0; i < GREG_ORDER.length; i++) {
       gregs[i] = m.reg(GREG_ORDER[i]);
     }
-    gregs[SigFrame.REG_OLDMASK] = p.sig.blocked();
+    long savedMask = p.hasSavedSigmask ? p.savedSigmask : p.sig.blocked();
+    p.hasSavedSigmask = false;
+    gregs[SigFrame.REG_OLDMASK] = savedMask;
     if (sig == Signals.SIGSEGV || sig == Signals.SIGBUS) {
       gregs[SigFrame.REG_CR2] = info.addr();
       gregs[SigFrame.REG_TRAPNO] = 14;
     }
     long frame = SigFrame.frameAddress(m.reg(Reg.RSP));
-    byte[] bytes = SigFrame.build(gregs, act.restorer(), p.sig.blocked(), info);
+    byte[] bytes = SigFrame.build(gregs, act.restorer(), savedMask, info);
     if (p.vm.copyout(frame, bytes, 0, bytes.length) != 0) {
       log.debug(
           "{}: no room for the {} frame at 0x{}: SIGSEGV",

@@ -43,6 +43,10 @@ final class SignalSyscalls {
         Syscall.TGKILL, "tgkill", (p, tgid, tid, sig, a3, a4, a5) -> tgkill(p, tgid, tid, sig));
     t.register(Syscall.PAUSE, "pause", (p, a0, a1, a2, a3, a4, a5) -> pause(p));
     t.register(
+        Syscall.RT_SIGSUSPEND,
+        "rt_sigsuspend",
+        (p, set, size, a2, a3, a4, a5) -> sigsuspend(p, set, size));
+    t.register(
         Syscall.RT_SIGPENDING,
         "rt_sigpending",
         (p, set, size, a2, a3, a4, a5) -> sigpending(p, set, size));
@@ -105,6 +109,26 @@ final class SignalSyscalls {
       p.signals().setBlocked(neu);
     }
     return 0;
+  }
+
+  /**
+   * rt_sigsuspend: waits with {@code set} as the blocked mask until a handler runs, then returns
+   * EINTR; the handler's frame saves the old mask, so rt_sigreturn restores it.
+   */
+  // kern_sig.c: sys_sigsuspend
+  private long sigsuspend(Proc p, long set, long size) {
+    if (size != 8) {
+      return -Errno.EINVAL;
+    }
+    Long mask = UserMemory.getLong(p.vm(), set);
+    if (mask == null) {
+      return -Errno.EFAULT;
+    }
+    p.saveSigmaskForSuspend();
+    p.signals().setBlocked(mask);
+    p.setInterruptAction(() -> -Errno.EINTR, true);
+    kernel.scheduler().sleep(p, pauseChannel, -1);
+    return Syscall.ERESTART;
   }
 
   // kern_sig.c: sys_sigpending

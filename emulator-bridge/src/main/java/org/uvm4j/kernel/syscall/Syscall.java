@@ -75,6 +75,7 @@ public final class Syscall {
   public static final int GETTID = 186;
   public static final int TKILL = 200;
   public static final int RT_SIGPENDING = 127;
+  public static final int RT_SIGSUSPEND = 130;
   public static final int TIME = 201;
   public static final int SET_TID_ADDRESS = 218;
   public static final int CLOCK_GETTIME = 228;

@@ -161,6 +161,24 @@ int main(void) {
   CHECK(pause() == -1 && errno == EINTR && got == 1);
   CHECK(waitpid(c, &st, 0) == c);
 
+  /* sigsuspend: wait with SIGALRM unblocked; afterwards it is blocked again */
+  sigset_t blk, none, now;
+  sigemptyset(&blk);
+  sigaddset(&blk, SIGALRM);
+  sigemptyset(&none);
+  CHECK(sigprocmask(SIG_BLOCK, &blk, 0) == 0);
+  c = fork();
+  if (c == 0) {
+    kill(getppid(), SIGALRM);
+    _exit(0);
+  }
+  got = 0;
+  CHECK(sigsuspend(&none) == -1 && errno == EINTR && got == 1);
+  CHECK(sigprocmask(SIG_SETMASK, 0, &now) == 0 && sigismember(&now, SIGALRM));
+  CHECK(sigprocmask(SIG_UNBLOCK, &blk, 0) == 0);
+  CHECK(waitpid(c, &st, 0) == c);
+  printf("signals: sigsuspend\n");
+
   /* SIGCHLD handler */
   sa.sa_handler = on_plain;
   sa.sa_flags = 0;

@@ -16,14 +16,17 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.audit.SystemAudit;
+import org.uvm4j.uvm.obj.FileObject;
 
 /**
  * Model-based property test of the whole VM system: random programs over several processes (map
  * private/shared anonymous memory, read, write, fork, exit, munmap of arbitrary sub-ranges,
- * mprotect, minherit, mlock/munlock) run against a naive model in which every process has its own
- * byte array per page, copied in full at fork, and shared pages are one array referenced by every
- * sharer. Every read must return the model's bytes, every forbidden access must fault, the system
- * audit must pass after every step, and every frame must be free once all processes exit.
+ * mprotect, minherit, mlock/munlock; private and shared mappings of a file too) run against a naive
+ * model in which every process has its own byte array per page, copied in full at fork, and shared
+ * pages are one array referenced by every sharer. Every read must return the model's bytes, every
+ * forbidden access must fault, the system audit must pass after every step, and every frame must be
+ * free once all processes exit.
  */
 class VmModelProperties {
   private static final long PAGE = VmFixture.PAGE;
@@ -46,14 +49,23 @@ class VmModelProperties {
   private static final class MPage {
     Cell cell;
     int prot;
+    final int maxProt;
     Inheritance inh;
 
-    MPage(Cell cell, int prot, Inheritance inh) {
+    MPage(Cell cell, int prot, int maxProt, Inheritance inh) {
       this.cell = cell;
       this.prot = prot;
+      this.maxProt = maxProt;
       this.inh = inh;
     }
   }
+
+  private static final int FILE_PAGES = 8;
+
+  /** The file every program can map (private: copy-on-write; shared: read-only). */
+  private FileObject file;
+
+  private byte[] fileBytes;
 
   private static final class Proc {
     final Vmspace vm;
@@ -82,6 +94,11 @@ class VmModelProperties {
   void vmSystemMatchesModel(
       @ForAll @Size(min = 50, max = 60) List<@net.jqwik.api.From("step") Step> steps) {
     VmFixture m = new VmFixture(2L << 20);
+    fileBytes = new byte[FILE_PAGES * (int) PAGE];
+    for (int i = 0; i < fileBytes.length; i++) {
+      fileBytes[i] = (byte) (i * 31 + 7);
+    }
+    file = new FileObject(m.uvm, fileBytes);
     List<Proc> procs = new ArrayList<>();
     procs.add(new Proc(m.newSpace()));
     int n = 0;
@@ -99,7 +116,11 @@ class VmModelProperties {
         checkWholePage(p, e.getKey(), e.getValue());
       }
     }
-    m.exitAllAndCheck();
+    for (Proc p : procs) {
+      m.exit(p.vm);
+    }
+    file.detach();
+    SystemAudit.checkAllFreed(m.uvm, m.initialFree);
   }
 
   private String run(VmFixture m, List<Proc> procs, Step s) {
@@ -133,17 +154,39 @@ class VmModelProperties {
     }
     int prot = PROTS[s.c() % PROTS.length];
     boolean shared = (s.d() & 1) != 0;
-    int flags = (shared ? Mman.MAP_SHARED : Mman.MAP_PRIVATE) | Mman.MAP_ANONYMOUS;
-    long a = p.vm.mmap(0, pages * PAGE, prot, flags, null, 0);
+    int kind = (s.d() >> 1) % 4; // 0, 1: anonymous; 2: file
+    boolean fromFile = kind == 2;
+    int fileOff = fromFile ? s.b() % (FILE_PAGES - pages + 1) : 0;
+    int maxProt = Prot.ALL;
+    if (fromFile && shared) {
+      maxProt = Prot.READ | Prot.EXEC;
+      if ((prot & Prot.WRITE) != 0) {
+        assertThat(p.vm.mmap(0, pages * PAGE, prot, Mman.MAP_SHARED, file, 0))
+            .isEqualTo(-Errno.EACCES);
+        prot = Prot.READ;
+      }
+    }
+    int flags = (shared ? Mman.MAP_SHARED : Mman.MAP_PRIVATE) | (fromFile ? 0 : Mman.MAP_ANONYMOUS);
+    long a = p.vm.mmap(0, pages * PAGE, prot, flags, fromFile ? file : null, fileOff * PAGE);
     assertThat(a).as("mmap").isPositive();
-    Cell shareCell = null;
     for (int i = 0; i < pages; i++) {
       long va = a + i * PAGE;
       assertThat(p.pages).as("mmap returned a used address").doesNotContainKey(va);
-      shareCell = new Cell(new byte[(int) PAGE]);
-      p.pages.put(va, new MPage(shareCell, prot, shared ? Inheritance.SHARE : Inheritance.COPY));
+      byte[] data = new byte[(int) PAGE];
+      if (fromFile) {
+        System.arraycopy(fileBytes, (fileOff + i) * (int) PAGE, data, 0, (int) PAGE);
+      }
+      // a shared file page is one array for everyone (nobody can write it)
+      Cell cell = new Cell(data);
+      p.pages.put(
+          va, new MPage(cell, prot, maxProt, shared ? Inheritance.SHARE : Inheritance.COPY));
     }
-    return "mmap " + pages + " " + Prot.toString(prot) + (shared ? " shared" : " private");
+    return "mmap "
+        + pages
+        + " "
+        + Prot.toString(prot)
+        + (shared ? " shared" : " private")
+        + (fromFile ? " file+" + fileOff : "");
   }
 
   /** A page address of {@code p}: usually a mapped one, sometimes next to one (maybe a hole). */
@@ -207,7 +250,7 @@ class VmModelProperties {
             case ZERO -> new Cell(new byte[(int) PAGE]);
           };
       if (cell != null) {
-        c.pages.put(e.getKey(), new MPage(cell, mp.prot, mp.inh));
+        c.pages.put(e.getKey(), new MPage(cell, mp.prot, mp.maxProt, mp.inh));
       }
     }
     procs.add(c);
@@ -247,6 +290,8 @@ class VmModelProperties {
     int r = p.vm.mprotect(va, pages * PAGE, prot);
     if (!fullyMapped(p, va, pages)) {
       assertThat(r).isEqualTo(Errno.ENOMEM);
+    } else if (exceedsMax(p, va, pages, prot)) {
+      assertThat(r).isEqualTo(Errno.EACCES);
     } else {
       assertThat(r).isZero();
       for (int i = 0; i < pages; i++) {
@@ -254,6 +299,15 @@ class VmModelProperties {
       }
     }
     return "mprotect " + Long.toHexString(va) + "+" + pages + " " + Prot.toString(prot);
+  }
+
+  private boolean exceedsMax(Proc p, long va, int pages, int prot) {
+    for (int i = 0; i < pages; i++) {
+      if ((prot & ~p.pages.get(va + i * PAGE).maxProt) != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String minherit(Proc p, Step s) {
