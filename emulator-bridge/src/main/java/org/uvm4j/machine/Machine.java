@@ -5,6 +5,7 @@ import org.apache.logging.log4j.Logger;
 import org.uvm4j.machine.unicorn.UnicornBackend;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.Uvm;
+import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.page.CodeListener;
@@ -58,6 +59,7 @@ public final class Machine implements AutoCloseable {
 
   private final CpuBackend cpu;
   private final PhysMem phys;
+  private final UvmExp exp;
   private final CpuBackend.Context pristine;
   private final CpuBackend.Context scratch;
   private final Hooks hooks = new Hooks();
@@ -99,6 +101,7 @@ public final class Machine implements AutoCloseable {
   public Machine(Uvm uvm, CpuBackend backend) {
     this.cpu = backend;
     this.phys = uvm.physMem();
+    this.exp = uvm.exp();
     cpu.mapPhysical(phys.buffer());
     cpu.setHooks(hooks);
     this.pristine = cpu.newContext();
@@ -307,7 +310,10 @@ public final class Machine implements AutoCloseable {
     return restarts;
   }
 
-  /** Whole-TLB flushes (activations and invalidations of the active pmap). */
+  /**
+   * Whole-TLB flushes (activations and invalidations of the active pmap); also counted in {@code
+   * uvmexp.tlbflushes}.
+   */
   public long tlbFlushes() {
     return tlbFlushes;
   }
@@ -352,6 +358,7 @@ public final class Machine implements AutoCloseable {
   private void flushTlbNow() {
     cpu.flushTlb();
     tlbFlushes++;
+    exp.tlbflushes++;
   }
 
   private void applyPendingFlushes() {

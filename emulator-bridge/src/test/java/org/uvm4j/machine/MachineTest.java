@@ -277,6 +277,7 @@ class MachineTest {
     m.setReg(Reg.RIP, CODE);
     assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
     assertThat(m.lastFault().result()).isEqualTo(FaultResult.SEGV_ACCERR);
+    assertThat(uvm.exp().tlbflushes).isEqualTo(m.tlbFlushes()).isGreaterThanOrEqualTo(2);
   }
 
   @Test

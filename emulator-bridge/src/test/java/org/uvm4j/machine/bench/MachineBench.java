@@ -19,6 +19,8 @@ import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
@@ -47,6 +49,8 @@ public class MachineBench {
   VmPage[] data = new VmPage[PAGES];
   CpuContext a;
   CpuContext b;
+  Vmspace vm;
+  byte[] loop;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -56,38 +60,39 @@ public class MachineBench {
     pmap = new Pmap(uvm);
     VmPage code = phys.alloc();
     phys.zero(code);
-    byte[] loop = {
-      0x48,
-      (byte) 0xbb,
-      0,
-      0,
-      0,
-      0x10,
-      0,
-      0,
-      0,
-      0, // mov rbx, DATA
-      (byte) 0xb9,
-      (byte) PAGES,
-      (byte) (PAGES >> 8),
-      0,
-      0, // mov ecx, PAGES
-      (byte) 0x89,
-      0x03, // mov [rbx], eax
-      0x48,
-      (byte) 0x81,
-      (byte) 0xc3,
-      0,
-      0x10,
-      0,
-      0, // add rbx, 4096
-      (byte) 0xff,
-      (byte) 0xc9, // dec ecx
-      0x75,
-      (byte) 0xf3, // jnz -13
-      0x0f,
-      0x05 // syscall
-    };
+    loop =
+        new byte[] {
+          0x48,
+          (byte) 0xbb,
+          0,
+          0,
+          0,
+          0x10,
+          0,
+          0,
+          0,
+          0, // mov rbx, DATA
+          (byte) 0xb9,
+          (byte) PAGES,
+          (byte) (PAGES >> 8),
+          0,
+          0, // mov ecx, PAGES
+          (byte) 0x89,
+          0x03, // mov [rbx], eax
+          0x48,
+          (byte) 0x81,
+          (byte) 0xc3,
+          0,
+          0x10,
+          0,
+          0, // add rbx, 4096
+          (byte) 0xff,
+          (byte) 0xc9, // dec ecx
+          0x75,
+          (byte) 0xf3, // jnz -13
+          0x0f,
+          0x05 // syscall
+        };
     phys.write(code, 0, loop, 0, loop.length);
     pmap.enter(CODE, code, Prot.RX, false);
     VmPage sys = phys.alloc();
@@ -101,6 +106,13 @@ public class MachineBench {
     m.activate(pmap, this::zeroFill);
     a = m.newContext();
     b = m.newContext();
+
+    vm = Vmspace.create(uvm);
+    int fixed = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
+    if (vm.mmap(CODE, 0x2000, Prot.ALL, fixed, null, 0) != CODE
+        || vm.copyout(CODE, loop, 0, loop.length) != 0) {
+      throw new IllegalStateException("cannot set up the vmspace");
+    }
   }
 
   /** A minimal zero-fill fault: a fresh frame for the page, mapped read-write. */
@@ -156,6 +168,24 @@ public class MachineBench {
       phys.free(pg);
     }
     runLoop();
+  }
+
+  /**
+   * The same loop in a real address space: {@code mmap} of {@link #PAGES} anonymous pages, one
+   * {@code uvm_fault} zero-fill per page from the guest (amap and anon allocation, frame zeroing,
+   * pmap_enter), then {@code munmap}.
+   */
+  @Benchmark
+  @OperationsPerInvocation(PAGES)
+  public void uvmZeroFillFaultPerPage() {
+    int fixed = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
+    if (vm.mmap(DATA, (long) PAGES << 12, Prot.RW, fixed, null, 0) != DATA) {
+      throw new IllegalStateException("mmap failed");
+    }
+    m.activate(vm);
+    runLoop();
+    vm.munmap(DATA, (long) PAGES << 12);
+    m.activate(pmap, this::zeroFill);
   }
 
   /** A run that stops at once on a {@code syscall}: emu_start, the hook, the stop. */

@@ -1,0 +1,56 @@
+package org.uvm4j.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import org.uvm4j.kernel.ExecException;
+import org.uvm4j.kernel.Kernel;
+import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.machine.MachineException;
+
+/**
+ * The production {@link GuestRunner}: one {@link Kernel} per run, with the CLI's streams as the
+ * guest's console and the host environment as the guest's. Maps the kernel's failures to the CLI's
+ * exit codes: {@link ExecException} to 127/126 by its kind, {@link MachineException} (libunicorn
+ * missing or too old, an emulator error) to 125.
+ */
+public final class KernelRunner implements GuestRunner {
+  private final InputStream in;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  /** A runner whose guests read {@code in} and write {@code out} and {@code err}. */
+  public KernelRunner(InputStream in, PrintStream out, PrintStream err) {
+    this.in = in;
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public int run(RunRequest request, PrintStream statsOut) throws RunFailure {
+    Map<String, String> env = System.getenv();
+    KernelConfig.Builder cfg =
+        KernelConfig.builder().ram(request.ramBytes()).stdin(in).stdout(out).stderr(err).env(env);
+    if (request.swapFile() != null) {
+      cfg.swap(request.swapFile(), request.swapBytes());
+    }
+    Kernel kernel;
+    try {
+      kernel = new Kernel(cfg.build());
+    } catch (IllegalArgumentException e) {
+      throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
+    }
+    try {
+      return kernel.run(request.program(), request.argv(), env);
+    } catch (ExecException e) {
+      throw new RunFailure(e.kind().shellCode(), e.getMessage(), e);
+    } catch (MachineException e) {
+      throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
+    } finally {
+      out.flush();
+      if (request.stats()) {
+        kernel.stats().snapshot().forEach((name, value) -> statsOut.println(name + " " + value));
+      }
+    }
+  }
+}

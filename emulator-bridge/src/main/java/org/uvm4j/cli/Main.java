@@ -1,0 +1,63 @@
+package org.uvm4j.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code uvm4j} command line: {@code uvm4j run ... PROGRAM [ARGS...]} and {@code uvm4j
+ * --version}. Exit status: the guest's own status, 128+N when signal N killed it, 127 when PROGRAM
+ * is missing, 126 when it is not a runnable static x86-64 ELF, 125 for any other failure of uvm4j
+ * (bad options included), each failure with one line on stderr.
+ */
+@Command(
+    name = "uvm4j",
+    description = "Runs static x86-64 Linux programs on an emulated CPU with NetBSD's UVM memory.",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class)
+public final class Main implements Callable<Integer> {
+  private final PrintStream err;
+
+  private Main(PrintStream err) {
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    err.println("uvm4j: missing command; try 'uvm4j run PROGRAM' or 'uvm4j --help'");
+    return GuestRunner.RunFailure.MACHINE_ERROR;
+  }
+
+  /** Runs the CLI and exits the JVM with its status. */
+  public static void main(String[] args) {
+    System.exit(
+        execute(args, System.out, System.err, new KernelRunner(System.in, System.out, System.err)));
+  }
+
+  /**
+   * Runs the CLI with the given streams and guest runner.
+   *
+   * @return the exit status
+   */
+  public static int execute(String[] args, PrintStream out, PrintStream err, GuestRunner runner) {
+    CommandLine cli = new CommandLine(new Main(err));
+    cli.addSubcommand("run", new RunCommand(runner, err));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.getSubcommands().get("run").setStopAtPositional(true);
+    cli.setExitCodeExceptionMapper(e -> GuestRunner.RunFailure.MACHINE_ERROR);
+    cli.setParameterExceptionHandler(
+        (ex, argv) -> {
+          err.println("uvm4j: " + ex.getMessage());
+          return GuestRunner.RunFailure.MACHINE_ERROR;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          err.println("uvm4j: internal error: " + ex);
+          return GuestRunner.RunFailure.MACHINE_ERROR;
+        });
+    return cli.execute(args);
+  }
+}

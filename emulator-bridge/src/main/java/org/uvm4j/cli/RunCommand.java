@@ -1,0 +1,120 @@
+package org.uvm4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--] PROGRAM [ARGS...]}:
+ * validates the options, runs the guest and returns its exit status.
+ */
+@Command(
+    name = "run",
+    description = "Run a static x86-64 Linux ELF program on the emulated machine.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false)
+final class RunCommand implements Callable<Integer> {
+  /** Default emulated RAM. */
+  static final long DEFAULT_RAM = 128L << 20;
+
+  /** Smallest RAM that can hold a guest's stack, text and page tables of work: 1 MiB. */
+  static final long MIN_RAM = 1L << 20;
+
+  /** Largest RAM: one direct buffer (2 GiB less one page). */
+  static final long MAX_RAM = (Integer.MAX_VALUE - 4095L) & ~4095L;
+
+  /** Swap size when {@code --swap} is given without {@code --swap-size}. */
+  static final long DEFAULT_SWAP = 256L << 20;
+
+  @Option(
+      names = "--ram",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description = "Emulated RAM (K/M/G suffixes; default 128M).")
+  long ram = DEFAULT_RAM;
+
+  @Option(names = "--swap", paramLabel = "FILE", description = "Swap file (created if missing).")
+  Path swap;
+
+  @Option(
+      names = "--swap-size",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description = "Swap size (K/M/G suffixes; default 256M with --swap).")
+  Long swapSize;
+
+  @Option(names = "--stats", description = "Print the UVM counters (NAME VALUE) to stderr at exit.")
+  boolean stats;
+
+  @Parameters(index = "0", paramLabel = "PROGRAM", description = "The static x86-64 ELF to run.")
+  String program;
+
+  @Parameters(
+      index = "1..*",
+      paramLabel = "ARGS",
+      description = "Arguments for the program (after PROGRAM, nothing is an option of uvm4j).")
+  List<String> args = new ArrayList<>();
+
+  private final GuestRunner runner;
+  private final PrintStream err;
+
+  RunCommand(GuestRunner runner, PrintStream err) {
+    this.runner = runner;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    try {
+      return runner.run(validate(), err);
+    } catch (GuestRunner.RunFailure f) {
+      err.println("uvm4j: " + f.getMessage());
+      return f.exitCode();
+    }
+  }
+
+  /** Checks the values picocli cannot check alone; returns the request to run. */
+  RunRequest validate() throws GuestRunner.RunFailure {
+    if (ram < MIN_RAM || ram > MAX_RAM) {
+      throw usage("--ram " + ram + " bytes is out of range: use 1M to 2047M");
+    }
+    if ((ram & 4095) != 0) {
+      throw usage("--ram " + ram + " bytes is not a whole number of 4 KiB pages");
+    }
+    if (swapSize != null && swap == null) {
+      throw usage("--swap-size needs --swap FILE");
+    }
+    long swapBytes = swap == null ? 0 : swapSize == null ? DEFAULT_SWAP : swapSize;
+    if (swap != null && (swapBytes < 4096 || (swapBytes & 4095) != 0)) {
+      throw usage("--swap-size " + swapBytes + " bytes must be a positive number of 4 KiB pages");
+    }
+    if (swap != null && Files.isDirectory(swap)) {
+      throw usage("--swap " + swap + " is a directory");
+    }
+    Path prog = Path.of(program);
+    if (!Files.exists(prog)) {
+      throw new GuestRunner.RunFailure(
+          GuestRunner.RunFailure.NOT_FOUND, program + ": no such file", null);
+    }
+    if (Files.isDirectory(prog) || !Files.isReadable(prog)) {
+      throw new GuestRunner.RunFailure(
+          GuestRunner.RunFailure.NOT_EXECUTABLE,
+          program + ": " + (Files.isDirectory(prog) ? "is a directory" : "permission denied"),
+          null);
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add(program);
+    argv.addAll(args);
+    return new RunRequest(ram, swap, swapBytes, stats, prog, argv);
+  }
+
+  private static GuestRunner.RunFailure usage(String message) {
+    return new GuestRunner.RunFailure(GuestRunner.RunFailure.MACHINE_ERROR, message, null);
+  }
+}

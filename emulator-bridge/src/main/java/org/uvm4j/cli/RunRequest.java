@@ -1,0 +1,22 @@
+package org.uvm4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One validated {@code uvm4j run}: machine sizes, optional swap file, the program and its arguments
+ * ({@code argv[0]} is the program as the user wrote it).
+ *
+ * @param ramBytes emulated RAM, a whole number of pages
+ * @param swapFile swap file, or null for none
+ * @param swapBytes swap size (0 when there is no swap file)
+ * @param stats print the UVM counters at exit
+ * @param program the guest executable
+ * @param argv the guest's argument vector
+ */
+public record RunRequest(
+    long ramBytes, Path swapFile, long swapBytes, boolean stats, Path program, List<String> argv) {
+  public RunRequest {
+    argv = List.copyOf(argv);
+  }
+}

@@ -1,0 +1,178 @@
+package org.uvm4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's parsing, validation and exit codes, with a recording runner instead of the kernel. */
+class MainTest {
+  @TempDir Path dir;
+
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  final List<RunRequest> requests = new ArrayList<>();
+  int guestStatus;
+  GuestRunner.RunFailure failure;
+
+  int run(String... args) {
+    GuestRunner runner =
+        (request, errStream) -> {
+          requests.add(request);
+          if (failure != null) {
+            throw failure;
+          }
+          return guestStatus;
+        };
+    return Main.execute(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        runner);
+  }
+
+  String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  Path program() throws IOException {
+    Path p = dir.resolve("prog");
+    Files.write(p, new byte[] {0x7f, 'E', 'L', 'F'});
+    return p;
+  }
+
+  @Test
+  void runPassesDefaultsProgramAndArguments() throws IOException {
+    Path p = program();
+    guestStatus = 3;
+    assertThat(run("run", p.toString(), "a", "-b", "--stats")).isEqualTo(3);
+    assertThat(requests).hasSize(1);
+    RunRequest r = requests.get(0);
+    assertThat(r.ramBytes()).isEqualTo(128L << 20);
+    assertThat(r.swapFile()).isNull();
+    assertThat(r.swapBytes()).isZero();
+    assertThat(r.stats()).isFalse();
+    assertThat(r.program()).isEqualTo(p);
+    assertThat(r.argv()).containsExactly(p.toString(), "a", "-b", "--stats");
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void optionsBeforeTheProgramConfigureTheMachine() throws IOException {
+    Path p = program();
+    Path swap = dir.resolve("swap");
+    assertThat(
+            run(
+                "run",
+                "--ram",
+                "16M",
+                "--swap",
+                swap.toString(),
+                "--swap-size",
+                "8m",
+                "--stats",
+                "--",
+                p.toString(),
+                "--ram"))
+        .isZero();
+    RunRequest r = requests.get(0);
+    assertThat(r.ramBytes()).isEqualTo(16L << 20);
+    assertThat(r.swapFile()).isEqualTo(swap);
+    assertThat(r.swapBytes()).isEqualTo(8L << 20);
+    assertThat(r.stats()).isTrue();
+    assertThat(r.argv()).containsExactly(p.toString(), "--ram");
+  }
+
+  @Test
+  void swapWithoutASizeGetsTheDefault() throws IOException {
+    Path p = program();
+    assertThat(run("run", "--swap", dir.resolve("s").toString(), p.toString())).isZero();
+    assertThat(requests.get(0).swapBytes()).isEqualTo(RunCommand.DEFAULT_SWAP);
+  }
+
+  @Test
+  void aMissingProgramExits127WithOneLine() {
+    assertThat(run("run", dir.resolve("nothing").toString())).isEqualTo(127);
+    assertThat(err()).isEqualTo("uvm4j: " + dir.resolve("nothing") + ": no such file\n");
+    assertThat(requests).isEmpty();
+  }
+
+  @Test
+  void aDirectoryIsNotRunnable() {
+    assertThat(run("run", dir.toString())).isEqualTo(126);
+    assertThat(err()).contains("is a directory").hasLineCount(1);
+  }
+
+  @Test
+  void runnerFailuresMapToTheirExitCodes() throws IOException {
+    Path p = program();
+    failure = new GuestRunner.RunFailure(126, p + ": not a static x86-64 ELF executable", null);
+    assertThat(run("run", p.toString())).isEqualTo(126);
+    assertThat(err()).isEqualTo("uvm4j: " + p + ": not a static x86-64 ELF executable\n");
+
+    err.reset();
+    failure = new GuestRunner.RunFailure(125, "machine error: boom", null);
+    assertThat(run("run", p.toString())).isEqualTo(125);
+    assertThat(err()).isEqualTo("uvm4j: machine error: boom\n");
+  }
+
+  @Test
+  void signalStatusesPassThrough() throws IOException {
+    guestStatus = 128 + 11;
+    assertThat(run("run", program().toString())).isEqualTo(139);
+  }
+
+  @Test
+  void badOptionValuesExit125WithOneLine() throws IOException {
+    String p = program().toString();
+    assertThat(run("run", "--ram", "lots", p)).isEqualTo(125);
+    assertThat(err()).contains("'lots' is not a size").hasLineCount(1);
+    err.reset();
+    assertThat(run("run", "--ram", "100K", p)).isEqualTo(125);
+    assertThat(err()).contains("out of range").hasLineCount(1);
+    err.reset();
+    assertThat(run("run", "--ram", "1048577", p)).isEqualTo(125);
+    assertThat(err()).contains("4 KiB pages").hasLineCount(1);
+    err.reset();
+    assertThat(run("run", "--swap-size", "1M", p)).isEqualTo(125);
+    assertThat(err()).contains("--swap-size needs --swap").hasLineCount(1);
+    err.reset();
+    assertThat(run("run", "--swap", dir.toString(), p)).isEqualTo(125);
+    assertThat(err()).contains("is a directory").hasLineCount(1);
+    err.reset();
+    assertThat(run("run", "--swap", dir.resolve("s").toString(), "--swap-size", "100", p))
+        .isEqualTo(125);
+    err.reset();
+    assertThat(run("run", "--bogus", p)).isEqualTo(125);
+    assertThat(err()).contains("--bogus");
+    err.reset();
+    assertThat(run("run")).isEqualTo(125);
+    assertThat(err()).contains("PROGRAM");
+    err.reset();
+    assertThat(run()).isEqualTo(125);
+    assertThat(err()).contains("missing command");
+    assertThat(requests).isEmpty();
+  }
+
+  @Test
+  void versionNamesUvm4jAndLibunicorn() {
+    assertThat(run("--version")).isZero();
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).startsWith("uvm4j ");
+    assertThat(text).containsPattern("libunicorn 2\\.\\d+\\.\\d+ \\(.*libunicorn.*\\)");
+  }
+
+  @Test
+  void helpExitsZero() {
+    assertThat(run("run", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--ram").contains("PROGRAM");
+  }
+}

@@ -1,0 +1,79 @@
+package org.uvm4j.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The user's view: {@code uvm4j run} as a separate process, its output and exit codes. */
+class LauncherTest {
+  @TempDir Path dir;
+
+  private static List<String> run(String guest, String... options) {
+    List<String> a = new ArrayList<>(List.of("run"));
+    a.addAll(List.of(options));
+    a.add(Guests.binary(guest).toString());
+    a.addAll(Guests.args(guest));
+    return a;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hello", "fork_cow", "pipes", "vfork_exec", "segv"})
+  void runsGuestsLikeNatively(String name) throws Exception {
+    GuestRun expected = Guests.runNatively(Guests.binary(name), Guests.args(name));
+    GuestRun got = Uvm4jRuns.cli(run(name));
+    assertThat(got.stdout()).as(got.toString()).isEqualTo(expected.stdout());
+    assertThat(got.status()).as(got.toString()).isEqualTo(expected.status());
+    assertThat(got.stderr()).as(got.toString()).isEqualTo(expected.stderr());
+  }
+
+  @Test
+  void statsGoToStderrAsNameValueLines() throws Exception {
+    GuestRun got = Uvm4jRuns.cli(run("fork_cow", "--stats", "--ram", "32M"));
+    assertThat(got.status()).as(got.toString()).isZero();
+    List<String> lines = got.stderr().lines().toList();
+    assertThat(lines).isNotEmpty().allMatch(l -> l.matches("[a-z_]+ -?\\d+"), "NAME VALUE");
+    assertThat(lines).anyMatch(l -> l.startsWith("faults ") && !l.equals("faults 0"));
+    assertThat(lines).anyMatch(l -> l.startsWith("forks "));
+  }
+
+  @Test
+  void aMissingProgramExits127() throws Exception {
+    GuestRun got = Uvm4jRuns.cli(List.of("run", dir.resolve("missing").toString()));
+    assertThat(got.status()).isEqualTo(127);
+    assertThat(got.stderr().lines()).hasSize(1);
+    assertThat(got.stderr()).startsWith("uvm4j: ").contains("missing");
+  }
+
+  @Test
+  void aFileThatIsNotAStaticX8664ElfExits126() throws Exception {
+    Path text = dir.resolve("script.sh");
+    Files.writeString(text, "#!/bin/sh\necho hi\n");
+    GuestRun got = Uvm4jRuns.cli(List.of("run", text.toString()));
+    assertThat(got.status()).as(got.toString()).isEqualTo(126);
+    assertThat(got.stderr().lines()).hasSize(1);
+    GuestRun dynamic = Uvm4jRuns.cli(List.of("run", "/bin/true"));
+    assertThat(dynamic.status()).as(dynamic.toString()).isEqualTo(126);
+    assertThat(dynamic.stderr().lines()).hasSize(1);
+  }
+
+  @Test
+  void versionNamesLibunicorn() throws Exception {
+    GuestRun got = Uvm4jRuns.cli(List.of("--version"));
+    assertThat(got.status()).isZero();
+    assertThat(got.stdout()).startsWith("uvm4j ").containsPattern("libunicorn 2\\.\\d+\\.\\d+");
+  }
+
+  @Test
+  void badOptionsExit125() throws Exception {
+    GuestRun got = Uvm4jRuns.cli(List.of("run", "--ram", "12X", "/bin/true"));
+    assertThat(got.status()).isEqualTo(125);
+    assertThat(got.stderr().lines()).hasSize(1);
+  }
+}

@@ -1,0 +1,84 @@
+package org.uvm4j.e2e;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.uvm4j.kernel.ExecException;
+import org.uvm4j.kernel.Kernel;
+import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.uvm.audit.SystemAudit;
+
+/**
+ * Runs guests under uvm4j: in this JVM through the {@link Kernel} API (then audits the VM system:
+ * with every process gone, no anon, amap or frame may be left), or as a user does, through the
+ * {@code uvm4j} launcher and the CLI.
+ */
+public final class Uvm4jRuns {
+  /** RAM of the machines the tests run guests on. */
+  public static final long RAM = 64L << 20;
+
+  private Uvm4jRuns() {}
+
+  /** The result of an in-process run and the audit problems found after it (empty when clean). */
+  public record Audited(GuestRun run, List<String> auditProblems, Kernel kernel) {}
+
+  /** Runs {@code bin} with {@code args} on a fresh kernel in this JVM and audits it afterwards. */
+  public static Audited inProcess(Path bin, List<String> args) throws ExecException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Kernel kernel = new Kernel(KernelConfig.builder().ram(RAM).stdout(out).stderr(err).build());
+    List<String> argv = new ArrayList<>();
+    argv.add(bin.toString());
+    argv.addAll(args);
+    int status = kernel.run(bin, argv, Map.of("PATH", "/usr/bin:/bin"));
+    List<String> problems = SystemAudit.problems(kernel.uvm(), List.of());
+    GuestRun run =
+        new GuestRun(
+            out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), status);
+    return new Audited(run, problems, kernel);
+  }
+
+  /**
+   * Runs {@code uvm4j ARGS...} as a separate process: the {@code ./uvm4j} launcher when the jar is
+   * built ({@code mvn package} or {@code make build}), else the same CLI main class on this JVM's
+   * class path with the same JVM options.
+   */
+  public static GuestRun cli(List<String> uvm4jArgs) throws IOException {
+    Path root = Guests.root();
+    List<String> cmd = new ArrayList<>();
+    if (launcherReady()) {
+      cmd.add(root.resolve("uvm4j").toString());
+    } else {
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.add("-Xss8m");
+      cmd.add("-Djna.library.path=" + System.getProperty("jna.library.path", ""));
+      cmd.add("-cp");
+      cmd.add(System.getProperty("java.class.path"));
+      cmd.add("org.uvm4j.cli.Main");
+    }
+    cmd.addAll(uvm4jArgs);
+    return Guests.run(cmd, 300);
+  }
+
+  /**
+   * True when the launcher's jar exists and is not older than the compiled CLI (a {@code mvn test}
+   * without {@code package} leaves an old jar behind), so {@link #cli} goes through {@code
+   * ./uvm4j}.
+   */
+  public static boolean launcherReady() {
+    Path jar = Guests.root().resolve("emulator-bridge/target/uvm4j.jar");
+    Path main = Guests.root().resolve("emulator-bridge/target/classes/org/uvm4j/cli/Main.class");
+    try {
+      return Files.isRegularFile(jar)
+          && (!Files.exists(main)
+              || Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(main)) >= 0);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
