@@ -104,6 +104,7 @@ public final class Kernel implements AutoCloseable {
     this.exec = new Exec(this, execCache, cfg.randomSeed());
     this.hostFs = new HostFs(cfg.cwd());
     this.syscalls = new SyscallTable(this);
+    sched.setAlarmHandler(p -> signals.post(p, Signals.SIGALRM, SigInfo.kernel(Signals.SIGALRM)));
     this.console = new PrintStream(cfg.stderr(), true, StandardCharsets.UTF_8);
   }
 
