@@ -83,6 +83,11 @@ public final class Proc {
   /** FPU/SSE snapshots of the signal frames on the stack, by frame address (see SignalDelivery). */
   final TreeMap<Long, CpuContext> sigContexts = new TreeMap<>();
 
+  /** ITIMER_REAL: virtual time (ns) of the next SIGALRM, or -1; and its period (0: one shot). */
+  long alarmAt = -1;
+
+  long alarmInterval;
+
   /** Instructions this process retired (its CPU time at 1 ns per instruction). */
   long instructions;
 
@@ -145,6 +150,16 @@ public final class Proc {
       savedSigmask = sig.blocked();
       hasSavedSigmask = true;
     }
+  }
+
+  /** The virtual time of the pending alarm, or -1. */
+  public long alarmAt() {
+    return alarmAt;
+  }
+
+  /** The alarm's period in ns (0 for a one-shot alarm). */
+  public long alarmInterval() {
+    return alarmInterval;
   }
 
   /** set_tid_address's pointer. */

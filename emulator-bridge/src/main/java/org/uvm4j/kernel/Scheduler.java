@@ -24,6 +24,8 @@ public final class Scheduler implements Wakeup {
 
   private final ArrayDeque<Proc> runQueue = new ArrayDeque<>();
   private final Set<Proc> sleepers = new LinkedHashSet<>();
+  private final Set<Proc> alarms = new LinkedHashSet<>();
+  private java.util.function.Consumer<Proc> alarmHandler = p -> {};
   private final VirtualClock clock;
   private long switches;
 
@@ -105,18 +107,67 @@ public final class Scheduler implements Wakeup {
     }
   }
 
-  /** Removes an exiting process from the queues. */
+  /** Removes an exiting process from the queues and cancels its alarm. */
   public void remove(Proc p) {
     runQueue.remove(p);
     sleepers.remove(p);
+    alarms.remove(p);
+    p.alarmAt = -1;
+  }
+
+  /** What runs when a process's real-time alarm expires (the kernel posts SIGALRM). */
+  public void setAlarmHandler(java.util.function.Consumer<Proc> handler) {
+    this.alarmHandler = handler;
+  }
+
+  /**
+   * setitimer(ITIMER_REAL): arms (or with {@code at < 0} disarms) the process's alarm at virtual
+   * time {@code at}, re-armed every {@code interval} ns when positive.
+   */
+  public void setAlarm(Proc p, long at, long interval) {
+    p.alarmAt = at;
+    p.alarmInterval = at < 0 ? 0 : interval;
+    if (at < 0) {
+      alarms.remove(p);
+    } else {
+      alarms.add(p);
+    }
+  }
+
+  private void expireAlarms(long now) {
+    if (alarms.isEmpty()) {
+      return;
+    }
+    List<Proc> due = null;
+    for (Proc p : alarms) {
+      if (p.alarmAt <= now) {
+        if (due == null) {
+          due = new ArrayList<>();
+        }
+        due.add(p);
+      }
+    }
+    if (due != null) {
+      for (Proc p : due) {
+        if (p.alarmInterval > 0) {
+          // skip the periods that passed unseen, as an interval timer overrun does
+          long periods = (now - p.alarmAt) / p.alarmInterval + 1;
+          p.alarmAt += periods * p.alarmInterval;
+        } else {
+          setAlarm(p, -1, 0);
+        }
+        alarmHandler.accept(p);
+      }
+    }
   }
 
   /** Wakes the sleepers whose deadline has passed. */
   public void expireTimers() {
+    long now = clock.now();
+    expireAlarms(now);
     if (sleepers.isEmpty()) {
       return;
     }
-    long now = clock.now();
     List<Proc> due = null;
     for (Proc p : sleepers) {
       if (p.wakeAt >= 0 && p.wakeAt <= now) {
@@ -154,9 +205,9 @@ public final class Scheduler implements Wakeup {
   }
 
   /**
-   * Nothing is runnable: advances virtual time to the earliest sleeper deadline.
+   * Nothing is runnable: advances virtual time to the earliest sleeper deadline or alarm.
    *
-   * @return false when no sleeper has a deadline (nothing will ever run again: deadlock)
+   * @return false when there is no deadline and no alarm (nothing will ever run again: deadlock)
    */
   public boolean idle() {
     long earliest = Long.MAX_VALUE;
@@ -164,6 +215,9 @@ public final class Scheduler implements Wakeup {
       if (p.wakeAt >= 0 && p.wakeAt < earliest) {
         earliest = p.wakeAt;
       }
+    }
+    for (Proc p : alarms) {
+      earliest = Math.min(earliest, p.alarmAt);
     }
     if (earliest == Long.MAX_VALUE) {
       return false;

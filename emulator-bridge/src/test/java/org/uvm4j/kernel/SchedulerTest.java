@@ -89,6 +89,29 @@ class SchedulerTest {
   }
 
   @Test
+  void alarmsFireAtTheirTimeAndIdleWaitsForThem() {
+    java.util.List<Proc> fired = new java.util.ArrayList<>();
+    s.setAlarmHandler(fired::add);
+    Proc a = t.allocate();
+    Proc b = t.allocate();
+    s.sleep(a, new WaitChannel("pause"), -1);
+    s.setAlarm(a, 1000, 0);
+    s.setAlarm(b, 400, 300);
+    assertThat(s.idle()).isTrue();
+    assertThat(clock.now()).isEqualTo(400);
+    assertThat(fired).containsExactly(b);
+    assertThat(b.alarmAt()).isEqualTo(700); // periodic: re-armed
+    clock.advance(650); // now 1050: b is due (700; the 1000 period passed unseen) and a
+    s.expireTimers();
+    assertThat(fired).containsExactly(b, a, b);
+    assertThat(a.alarmAt()).isEqualTo(-1);
+    assertThat(b.alarmAt()).isEqualTo(1300);
+    s.remove(b);
+    assertThat(b.alarmAt()).isEqualTo(-1);
+    assertThat(s.idle()).isFalse(); // a sleeps without deadline or alarm: nothing can wake it
+  }
+
+  @Test
   void procTableRemoves() {
     Proc a = t.allocate();
     assertThat(t.find(1)).isSameAs(a);

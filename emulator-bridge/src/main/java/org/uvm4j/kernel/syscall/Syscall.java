@@ -43,6 +43,9 @@ public final class Syscall {
   public static final int DUP2 = 33;
   public static final int PAUSE = 34;
   public static final int NANOSLEEP = 35;
+  public static final int GETITIMER = 36;
+  public static final int ALARM = 37;
+  public static final int SETITIMER = 38;
   public static final int GETPID = 39;
   public static final int CLONE = 56;
   public static final int FORK = 57;

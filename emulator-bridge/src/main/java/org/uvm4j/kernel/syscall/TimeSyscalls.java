@@ -35,7 +35,16 @@ final class TimeSyscalls {
     this.kernel = kernel;
   }
 
+  static final int ITIMER_REAL = 0;
+  static final int ITIMER_VIRTUAL = 1;
+  static final int ITIMER_PROF = 2;
+  static final long US = 1000L;
+
   void register(SyscallTable t) {
+    t.register(Syscall.ALARM, "alarm", (p, secs, a1, a2, a3, a4, a5) -> alarm(p, secs));
+    t.register(
+        Syscall.SETITIMER, "setitimer", (p, w, nv, ov, a3, a4, a5) -> setitimer(p, w, nv, ov));
+    t.register(Syscall.GETITIMER, "getitimer", (p, w, v, a2, a3, a4, a5) -> getitimer(p, w, v));
     t.register(
         Syscall.CLOCK_GETTIME,
         "clock_gettime",
@@ -125,6 +134,80 @@ final class TimeSyscalls {
       return -Errno.EFAULT;
     }
     return s;
+  }
+
+  /** The alarm's (interval, remaining value) in ns; (0, 0) when disarmed. */
+  private long[] itimer(Proc p) {
+    if (p.alarmAt() < 0) {
+      return new long[] {0, 0};
+    }
+    return new long[] {p.alarmInterval(), Math.max(1, p.alarmAt() - kernel.clock().now())};
+  }
+
+  private static byte[] itimerval(long[] iv) {
+    ByteBuffer b = UserMemory.le(32);
+    b.putLong(0, iv[0] / NS).putLong(8, (iv[0] % NS) / US);
+    b.putLong(16, iv[1] / NS).putLong(24, (iv[1] % NS) / US);
+    return b.array();
+  }
+
+  // kern_time.c: sys_alarm (Linux alarm_setitimer)
+  private long alarm(Proc p, long secs) {
+    long[] old = itimer(p);
+    long s = secs & 0xffffffffL;
+    if (s == 0) {
+      kernel.scheduler().setAlarm(p, -1, 0);
+    } else {
+      kernel.scheduler().setAlarm(p, kernel.clock().now() + s * NS, 0);
+    }
+    if (old[1] == 0) {
+      return 0;
+    }
+    long left = old[1] / NS + ((old[1] % NS) >= NS / 2 ? 1 : 0);
+    return Math.max(1, left); // an armed alarm never reports 0
+  }
+
+  // kern_time.c: sys_setitimer
+  private long setitimer(Proc p, long which, long newp, long oldp) {
+    if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
+      return -Errno.EINVAL; // only the real-time timer is implemented
+    }
+    if (which != ITIMER_REAL) {
+      return -Errno.EINVAL;
+    }
+    long interval = 0;
+    long value = -1;
+    if (newp != 0) {
+      byte[] raw = UserMemory.get(p.vm(), newp, 32);
+      if (raw == null) {
+        return -Errno.EFAULT;
+      }
+      ByteBuffer b = UserMemory.le(raw);
+      long is = b.getLong(0);
+      long ius = b.getLong(8);
+      long vs = b.getLong(16);
+      long vus = b.getLong(24);
+      if (is < 0 || vs < 0 || ius < 0 || ius >= 1_000_000 || vus < 0 || vus >= 1_000_000) {
+        return -Errno.EINVAL;
+      }
+      interval = Math.min(is, Long.MAX_VALUE / NS / 4) * NS + ius * US;
+      long v = Math.min(vs, Long.MAX_VALUE / NS / 4) * NS + vus * US;
+      value = v == 0 ? -1 : kernel.clock().now() + v;
+    }
+    if (oldp != 0 && UserMemory.put(p.vm(), oldp, itimerval(itimer(p))) != 0) {
+      return -Errno.EFAULT;
+    }
+    if (newp != 0) {
+      kernel.scheduler().setAlarm(p, value, interval);
+    }
+    return 0;
+  }
+
+  private long getitimer(Proc p, long which, long valp) {
+    if (which != ITIMER_REAL) {
+      return -Errno.EINVAL;
+    }
+    return -UserMemory.put(p.vm(), valp, itimerval(itimer(p)));
   }
 
   /**

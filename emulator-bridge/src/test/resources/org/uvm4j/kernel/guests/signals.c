@@ -2,6 +2,7 @@
 /* signals: handlers with siginfo, masks, SA_RESETHAND, SA_RESTART vs EINTR, fault handlers that
  * longjmp out, kill/SIGTERM of a child, SIGCHLD, pause. */
 #include <setjmp.h>
+#include <sys/time.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include "kt.h"
@@ -178,6 +179,25 @@ int main(void) {
   CHECK(sigprocmask(SIG_UNBLOCK, &blk, 0) == 0);
   CHECK(waitpid(c, &st, 0) == c);
   printf("signals: sigsuspend\n");
+
+  /* alarm and interval timers in virtual time: pause until SIGALRM; a spinning loop is
+   * interrupted by a periodic timer */
+  got = 0;
+  CHECK(alarm(2) == 0);
+  CHECK(alarm(1) == 2);
+  CHECK(pause() == -1 && errno == EINTR && got == 1 && sig_seen == SIGALRM);
+  struct itimerval itv = {{0, 10000}, {0, 10000}}; /* every 10 ms */
+  CHECK(setitimer(ITIMER_REAL, &itv, 0) == 0);
+  got = 0;
+  while (got < 3) {
+  }
+  struct itimerval cur_itv;
+  CHECK(getitimer(ITIMER_REAL, &cur_itv) == 0 && cur_itv.it_interval.tv_usec == 10000);
+  memset(&itv, 0, sizeof itv);
+  CHECK(setitimer(ITIMER_REAL, &itv, 0) == 0);
+  CHECK(getitimer(ITIMER_REAL, &cur_itv) == 0 && cur_itv.it_value.tv_usec == 0);
+  CHECK(setitimer(ITIMER_VIRTUAL, &itv, 0) == -1 && errno == EINVAL);
+  printf("signals: alarm, setitimer\n");
 
   /* SIGCHLD handler */
   sa.sa_handler = on_plain;
