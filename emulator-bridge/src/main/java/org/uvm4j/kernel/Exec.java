@@ -19,6 +19,7 @@ import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * Program execution ({@code kern_exec.c}: {@code execve1}): finds and checks the file, builds the
@@ -120,7 +121,7 @@ public final class Exec {
     if (StackImage.stringBytes(argv, envp) > ARG_MAX) {
       return Errno.E2BIG;
     }
-    Vmspace nvm = Vmspace.create(kernel.uvm());
+    Vmspace nvm = Vmspace.create(kernel.uvm(), kernel.faultHandler());
     byte[] rnd = new byte[16];
     random.nextBytes(rnd);
     long[] aux = {
@@ -175,6 +176,10 @@ public final class Exec {
     m.setReg(Reg.RIP, loaded.entry());
     m.setReg(Reg.RSP, loaded.sp());
     kernel.counters().execs++;
+    Tracer t = kernel.uvm().tracer();
+    if (t != null) {
+      t.procExec(p.pid, path);
+    }
     if (log.isDebugEnabled()) {
       log.debug(
           "{} exec {}: entry 0x{} sp 0x{} brk 0x{}",

@@ -26,10 +26,14 @@ import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.UvmExp;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.pdaemon.PageDaemon;
 import org.uvm4j.uvm.swap.FileSwapDevice;
 import org.uvm4j.uvm.swap.SwapPager;
+import org.uvm4j.uvm.trace.MapsReport;
+import org.uvm4j.uvm.trace.TraceContext;
+import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * The uvm4j kernel: runs a static x86-64 Linux program and every process it forks on one emulated
@@ -64,6 +68,8 @@ public final class Kernel implements AutoCloseable {
   private final SyscallTable syscalls;
   private final PrintStream console;
   private final SwapPager pager;
+  private final FaultHandler faultHandler;
+  private PrintStream mapsOut;
   private Machine machine;
   private Proc loaded;
   private String machineError;
@@ -82,6 +88,7 @@ public final class Kernel implements AutoCloseable {
   public Kernel(KernelConfig cfg) {
     this.cfg = cfg;
     this.uvm = new Uvm(UvmConfig.ofRam(cfg.ramBytes()));
+    this.faultHandler = new FaultHandler(uvm);
     this.pager = cfg.swapPath() != null ? SwapPager.attach(uvm) : null;
     if (pager != null) {
       try {
@@ -149,7 +156,7 @@ public final class Kernel implements AutoCloseable {
     init.files.install(Console.input("stdin", cfg.stdin()), false);
     init.files.install(Console.output("stdout", cfg.stdout()), false);
     init.files.install(Console.output("stderr", cfg.stderr()), false);
-    init.vm = Vmspace.create(uvm);
+    init.vm = Vmspace.create(uvm, faultHandler);
     init.ctx = machine.newContext();
     switchTo(init);
     List<byte[]> a = new ArrayList<>();
@@ -442,6 +449,43 @@ public final class Kernel implements AutoCloseable {
     shutdown();
   }
 
+  /**
+   * Traces this kernel's run (before {@link #run}): faults, map operations, paging and process
+   * events go to {@code tracer}, stamped with the running pid, its RIP and the virtual time.
+   */
+  public void setTracer(Tracer tracer) {
+    tracer.attach(uvm, faultHandler);
+    tracer.setContext(
+        TraceContext.of(
+            () -> loaded == null ? 0 : loaded.pid,
+            () -> machine == null ? 0 : machine.reg(Reg.RIP),
+            () -> machine == null ? 0 : machine.instructionsRetired()));
+  }
+
+  /** --maps: each process's map is written to {@code out} when it exits (null: not). */
+  public void setMapsOutput(PrintStream out) {
+    this.mapsOut = out;
+  }
+
+  /** Writes {@code p}'s map (before exit frees it) if --maps asked for it. */
+  void reportMaps(Proc p) {
+    if (mapsOut == null || p.vm == null) {
+      return;
+    }
+    Map<Integer, Vmspace> others = new TreeMap<>();
+    for (Proc q : procs.all()) {
+      if (q != p && q.isAlive() && q.vm != null && q.vm != p.vm) {
+        others.put(q.pid, q.vm);
+      }
+    }
+    try {
+      MapsReport.write(mapsOut, p.pid, p.comm, "at exit", p.vm, others, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    mapsOut.flush();
+  }
+
   /** exit1 on behalf of signal delivery and syscalls. */
   public void exit(Proc p, int status) {
     lifecycle.exit(p, status);
@@ -456,6 +500,11 @@ public final class Kernel implements AutoCloseable {
   /** The VM system (for --stats and the audit). */
   public Uvm uvm() {
     return uvm;
+  }
+
+  /** The fault handler of every address space of this machine (one CPU). */
+  public FaultHandler faultHandler() {
+    return faultHandler;
   }
 
   /** The swap pager, or null when the kernel runs without swap. */

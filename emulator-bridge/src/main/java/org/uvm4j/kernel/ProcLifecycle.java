@@ -8,6 +8,7 @@ import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * Process creation, exit and reaping ({@code kern_fork.c}: {@code fork1}; {@code kern_exit.c}:
@@ -86,6 +87,10 @@ public final class ProcLifecycle {
       k.forks++;
     }
     kernel.scheduler().setRunnable(c);
+    Tracer t = kernel.uvm().tracer();
+    if (t != null) {
+      t.procFork(p.pid, c.pid);
+    }
     if (log.isDebugEnabled()) {
       log.debug("{} {} {}", p, vfork ? "vforked" : "forked", c);
     }
@@ -125,6 +130,15 @@ public final class ProcLifecycle {
     }
     p.files.closeAll();
     p.files = null;
+    kernel.reportMaps(p);
+    Tracer t = kernel.uvm().tracer();
+    if (t != null) {
+      boolean killed = !WaitStatus.isExited(status);
+      t.procExit(
+          p.pid,
+          killed ? -1 : WaitStatus.exitCode(status),
+          killed ? WaitStatus.termSig(status) : 0);
+    }
     p.vm.free();
     p.vm = null;
     kernel.contextGone(p);

@@ -103,6 +103,7 @@ public final class FaultHandler {
    * Prot#EXEC}. <br>
    * => after {@link FaultResult#OK} the pmap answers the access.
    */
+  // uvm_fault.c: uvm_fault
   public FaultResult fault(Vmspace vm, long va, int access) {
     UvmPanic.check(
         access == Prot.READ || access == Prot.WRITE || access == Prot.EXEC, "uvm_fault: access");
@@ -116,6 +117,7 @@ public final class FaultHandler {
    *
    * <p>=> the entry covering {@code va} has {@code wiredCount > 0}.
    */
+  // uvm_fault.c: uvm_fault
   public FaultResult faultWire(Vmspace vm, long va) {
     return run(vm, va, Prot.NONE, true);
   }
@@ -289,6 +291,7 @@ public final class FaultHandler {
     }
   }
 
+  // uvm_fault.c: uvmfault_anonflush
   private void flushBehind(int centre) {
     for (int i = 0; i < centre; i++) {
       Anon a = window[i];
@@ -329,6 +332,7 @@ public final class FaultHandler {
   }
 
   /** Case 1: the amap slot of {@code va} holds {@code anon}. => amap locked. */
+  // uvm_fault.c: uvm_fault (case 1, with uvmfault_anonget and uvmfault_promote)
   private int upper(
       Vmspace vm,
       VmMapEntry e,
@@ -423,6 +427,7 @@ public final class FaultHandler {
   }
 
   /** Case 2: no anon at {@code va}: the object layer, or zero fill. => amap (if any) locked. */
+  // uvm_fault.c: uvm_fault (case 2, with uvmfault_promote)
   private int lower(
       Vmspace vm,
       VmMapEntry e,

@@ -25,11 +25,13 @@ public final class Advice {
   private Advice() {}
 
   /** uvm_fault.c: uvmadvice[advice].nback. */
+  // uvm_fault.c: uvmadvice
   public static int back(int advice) {
     return BACK[advice];
   }
 
   /** uvm_fault.c: uvmadvice[advice].nforw. */
+  // uvm_fault.c: uvmadvice
   public static int forward(int advice) {
     return FORWARD[advice];
   }

@@ -38,7 +38,7 @@ final class GuestAccess {
     return vm.uvm().physMem().pageAt(pte & ~Vmspace.PAGE_MASK);
   }
 
-  // uvm_glue/copy: copyin
+  // amd64/copy.S: copyin
   int copyin(long va, byte[] dst, int off, int len) {
     if (len < 0 || off < 0 || off > dst.length - len || va + len < va) {
       return Errno.EFAULT;
@@ -59,7 +59,7 @@ final class GuestAccess {
     return 0;
   }
 
-  // copyout
+  // amd64/copy.S: copyout
   int copyout(long va, byte[] src, int off, int len) {
     if (len < 0 || off < 0 || off > src.length - len || va + len < va) {
       return Errno.EFAULT;
@@ -80,7 +80,7 @@ final class GuestAccess {
     return 0;
   }
 
-  // copyinstr
+  // amd64/copy.S: copyinstr
   int copyinstr(long va, byte[] dst, int max) {
     if (max < 0 || max > dst.length) {
       return -Errno.EFAULT;

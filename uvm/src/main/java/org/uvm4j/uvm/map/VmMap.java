@@ -155,6 +155,7 @@ public final class VmMap implements AmapMap {
    * uvm_map.c: uvm_map_lookup_entry — the entry containing {@code va}, or null. Uses the map's hint
    * first, then the tree; allocation-free.
    */
+  // uvm_map.c: uvm_map_lookup_entry
   public VmMapEntry lookup(long va) {
     VmMapEntry h = hint;
     if (h != null && va >= h.start && va < h.end) {
@@ -263,6 +264,7 @@ public final class VmMap implements AmapMap {
    *
    * @return the start address, or -1 if there is no such space
    */
+  // uvm_map.c: uvm_map_findspace
   public long findSpace(long limit, long length, boolean topDown) {
     if (length <= 0 || length > maxOffset - minOffset) {
       return -1;
@@ -306,6 +308,7 @@ public final class VmMap implements AmapMap {
    *     #FLAG_NOMERGE}
    * @return 0, or ENOMEM when an amap could not be allocated (nothing mapped)
    */
+  // uvm_map.c: uvm_map_enter
   public int enter(
       long start,
       long size,
@@ -450,6 +453,7 @@ public final class VmMap implements AmapMap {
   }
 
   /** uvm_map.c: uvm_map_entry_unlink — takes {@code e} off the map (its references are kept). */
+  // uvm_map.c: uvm_map_entry_unlink
   public void unlink(VmMapEntry e) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "map unlink: map locked");
     VmMapEntry removed = unlinkKey(e.start);
@@ -465,6 +469,7 @@ public final class VmMap implements AmapMap {
    * before {@code va} becomes a new entry. The amap reference is split with {@code Amap.splitref},
    * the object gains a reference.
    */
+  // uvm_map.c: uvm_map_clip_start
   @Override
   public void clipStart(VmMapEntry entry, long va) {
     if (va <= entry.start) {
@@ -483,6 +488,7 @@ public final class VmMap implements AmapMap {
    * uvm_map.c: uvm_map_clip_end — splits {@code entry} so that it ends at {@code va}; the part from
    * {@code va} on becomes a new entry.
    */
+  // uvm_map.c: uvm_map_clip_end
   @Override
   public void clipEnd(VmMapEntry entry, long va) {
     if (va >= entry.end) {
@@ -499,6 +505,7 @@ public final class VmMap implements AmapMap {
    * uvm_map.c: uvm_mapent_splitadj — {@code left} and {@code right} are copies of one entry; make
    * them meet at {@code split}.
    */
+  // uvm_map.c: uvm_mapent_splitadj
   private void splitAdjust(VmMapEntry left, VmMapEntry right, long split) {
     long adj = split - left.start;
     left.end = split;
@@ -523,6 +530,7 @@ public final class VmMap implements AmapMap {
    * <p>=> map locked; {@code entry} has no amap. On success the entry is off the map and its range
    * belongs to the neighbour (with NEEDSCOPY clear).
    */
+  // uvm_map.c: uvm_mapent_trymerge
   @Override
   public boolean tryMergeCopying(VmMapEntry entry) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "trymerge: map locked");
@@ -582,6 +590,7 @@ public final class VmMap implements AmapMap {
    *
    * @return the removed entries, in address order
    */
+  // uvm_map.c: uvm_unmap_remove
   public List<VmMapEntry> unmapRemove(long start, long end) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "unmap_remove: map locked");
     List<VmMapEntry> dead = new ArrayList<>();
@@ -600,6 +609,7 @@ public final class VmMap implements AmapMap {
    * uvm_map.c: uvm_unmap_detach — drops the amap and object references of entries removed by {@link
    * #unmapRemove}. Called with the map unlocked (amap_unref may free pages).
    */
+  // uvm_map.c: uvm_unmap_detach
   public static void unmapDetach(List<VmMapEntry> dead) {
     for (VmMapEntry e : dead) {
       if (e.aref.amap != null) {
@@ -621,6 +631,7 @@ public final class VmMap implements AmapMap {
    *
    * <p>=> map locked; the range is fully mapped (checked by the caller).
    */
+  // uvm_map.c: uvm_map_protect
   public int protect(long start, long end, int newProt, boolean setMax) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "map_protect: map locked");
     List<VmMapEntry> range = entriesIn(start, end);
@@ -647,6 +658,7 @@ public final class VmMap implements AmapMap {
   }
 
   /** uvm_map.c: uvm_map_inherit — sets the inheritance of {@code [start, end)}. */
+  // uvm_map.c: uvm_map_inherit
   public void inherit(long start, long end, Inheritance inh) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "map_inherit: map locked");
     for (VmMapEntry e : entriesIn(start, end)) {
@@ -657,6 +669,7 @@ public final class VmMap implements AmapMap {
   }
 
   /** uvm_map.c: uvm_map_advice — sets the paging advice of {@code [start, end)}. */
+  // uvm_map.c: uvm_map_advice
   public void advise(long start, long end, int advice) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "map_advice: map locked");
     UvmPanic.check(Advice.isValid(advice), "map_advice: valid advice");

@@ -59,6 +59,7 @@ public final class Vmspace {
   }
 
   /** uvm_map.c: uvmspace_alloc — an empty address space with its own fault handler. */
+  // uvm_map.c: uvmspace_alloc
   public static Vmspace create(Uvm uvm) {
     return new Vmspace(uvm, new FaultHandler(uvm));
   }
@@ -67,6 +68,7 @@ public final class Vmspace {
    * uvm_map.c: uvmspace_alloc — an empty address space whose faults (from copyin, mlock...) go
    * through {@code faultHandler}, e.g. the one the machine traces.
    */
+  // uvm_map.c: uvmspace_alloc
   public static Vmspace create(Uvm uvm, FaultHandler faultHandler) {
     return new Vmspace(uvm, faultHandler);
   }
@@ -117,6 +119,7 @@ public final class Vmspace {
    *     ENOMEM (no space, beyond the user range, no memory), EPERM (fixed below the user range),
    *     EEXIST (MAP_FIXED_NOREPLACE over a mapping), EOVERFLOW (offset + length overflows)
    */
+  // uvm_mmap.c: sys_mmap
   public long mmap(long addr, long len, int prot, int flags, UvmObject obj, long off) {
     checkLive();
     int type = flags & Mman.MAP_TYPE;
@@ -256,6 +259,7 @@ public final class Vmspace {
    *
    * @return 0, or EINVAL (misaligned address, length 0, range outside the user space)
    */
+  // uvm_mmap.c: sys_munmap
   public int munmap(long addr, long len) {
     checkLive();
     if ((addr & PAGE_MASK) != 0 || len <= 0) {
@@ -290,6 +294,7 @@ public final class Vmspace {
    * @return 0, or EINVAL (misaligned, bad prot bits), ENOMEM (part of the range unmapped or outside
    *     the user space), EACCES (exceeds a mapping's maximum protection)
    */
+  // uvm_mmap.c: sys_mprotect
   public int mprotect(long addr, long len, int prot) {
     checkLive();
     if ((addr & PAGE_MASK) != 0 || (prot & ~Prot.ALL) != 0) {
@@ -329,6 +334,7 @@ public final class Vmspace {
    *
    * @return 0, or EINVAL (misaligned, bad range), ENOMEM (part of the range unmapped)
    */
+  // uvm_mmap.c: sys_minherit
   public int minherit(long addr, long len, Inheritance inh) {
     checkLive();
     if ((addr & PAGE_MASK) != 0 || inh == null) {
@@ -364,6 +370,7 @@ public final class Vmspace {
    * @return 0, or EINVAL (misaligned, unknown advice, WIPEONFORK/FREE on a non-private-anonymous
    *     mapping, DONTNEED on a locked range), ENOMEM (part of the range unmapped)
    */
+  // uvm_mmap.c: sys_madvise
   public int madvise(long addr, long len, int advice) {
     checkLive();
     if ((addr & PAGE_MASK) != 0 || len < 0) {
@@ -486,6 +493,7 @@ public final class Vmspace {
    * @return 0, or ENOMEM (part of the range unmapped, or no memory: nothing stays wired), EINVAL
    *     (range wraps)
    */
+  // uvm_mmap.c: sys_mlock
   public int mlock(long addr, long len) {
     checkLive();
     long start = addr & ~PAGE_MASK;
@@ -512,6 +520,7 @@ public final class Vmspace {
    *
    * @return 0, or ENOMEM (part of the range unmapped), EINVAL (range wraps)
    */
+  // uvm_mmap.c: sys_munlock
   public int munlock(long addr, long len) {
     checkLive();
     long start = addr & ~PAGE_MASK;
@@ -548,6 +557,7 @@ public final class Vmspace {
    * overlapping another mapping, no memory). Growth maps copy-on-write anonymous memory with a
    * padded amap ({@code UVM_FLAG_AMAPPAD}), so consecutive growths extend one entry in place.
    */
+  // uvm_unix.c: sys_obreak
   public long brk(long newBrk) {
     checkLive();
     if (brkBase == 0 || newBrk < brkBase || newBrk >= USER_MAX) {
@@ -593,6 +603,7 @@ public final class Vmspace {
    *
    * @return the child, or null when memory ran out (nothing of the child remains)
    */
+  // uvm_map.c: uvmspace_fork
   public Vmspace fork() {
     checkLive();
     Tracer t = uvm.tracer();
@@ -611,6 +622,7 @@ public final class Vmspace {
   }
 
   /** uvm_map.c: uvmspace_addref — one more holder (e.g. a vfork child borrowing this space). */
+  // uvm_map.c: uvmspace_addref
   public void reference() {
     checkLive();
     refs++;
@@ -620,6 +632,7 @@ public final class Vmspace {
    * uvm_map.c: uvmspace_free — drops one reference; the last one unwires and unmaps everything,
    * removing every translation and releasing every amap and object reference.
    */
+  // uvm_map.c: uvmspace_free
   public void free() {
     checkLive();
     if (--refs > 0) {

@@ -44,6 +44,7 @@ final class VmspaceFork {
    *
    * @return false when memory ran out; the caller frees the partial child
    */
+  // uvm_map.c: uvmspace_fork
   static boolean fork(Vmspace parent, Vmspace child) {
     VmMap om = parent.map();
     VmMap nm = child.map();
@@ -77,6 +78,7 @@ final class VmspaceFork {
   }
 
   /** uvm_map.c: uvm_mapent_clone — the child's copy of {@code old}, not wired, linked in. */
+  // uvm_map.c: uvm_mapent_clone
   private static VmMapEntry cloneEntry(VmMap nm, VmMapEntry old, int amapRefFlags) {
     VmMapEntry ne = old.duplicate();
     ne.wiredCount = 0;
@@ -91,6 +93,7 @@ final class VmspaceFork {
   }
 
   /** uvm_map.c: uvm_mapent_forkshared. */
+  // uvm_map.c: uvm_mapent_forkshared
   private static boolean forkShared(VmMap om, VmMap nm, VmMapEntry old) {
     if (old.needsCopy() && !copyAmap(om, old)) {
       return false;
@@ -100,6 +103,7 @@ final class VmspaceFork {
   }
 
   /** uvm_map.c: uvm_mapent_forkcopy. */
+  // uvm_map.c: uvm_mapent_forkcopy
   private static boolean forkCopy(Vmspace parent, Vmspace child, VmMapEntry old) {
     VmMap nm = child.map();
     VmMapEntry ne = cloneEntry(nm, old, 0);
@@ -129,6 +133,7 @@ final class VmspaceFork {
   }
 
   /** uvm_map.c: uvm_mapent_forkzero — fresh zero-fill memory, nothing inherited. */
+  // uvm_map.c: uvm_mapent_forkzero
   private static boolean forkZero(VmMap nm, VmMapEntry old) {
     VmMapEntry ne = old.duplicate();
     ne.wiredCount = 0;

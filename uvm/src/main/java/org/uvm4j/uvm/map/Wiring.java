@@ -32,6 +32,7 @@ final class Wiring {
    *
    * <p>=> map locked; range fully mapped.
    */
+  // uvm_map.c: uvm_map_pageable
   static int wireRange(Vmspace vm, long start, long end) {
     VmMap map = vm.map();
     List<VmMapEntry> done = new ArrayList<>();
@@ -96,6 +97,7 @@ final class Wiring {
    *
    * <p>=> map locked.
    */
+  // uvm_map.c: uvm_map_pageable
   static void unwireRange(Vmspace vm, long start, long end) {
     VmMap map = vm.map();
     for (VmMapEntry e : map.entriesIn(start, end)) {
@@ -136,6 +138,7 @@ final class Wiring {
   }
 
   /** uvm_fault.c: uvm_fault_unwire_locked for the pages of {@code e} in {@code [from, to)}. */
+  // uvm_fault.c: uvm_fault_unwire_locked
   private static void unwirePages(Vmspace vm, VmMapEntry e, long from, long to) {
     for (long va = from; va < to; va += VmMap.PAGE_SIZE) {
       unwirePage(vm, heldPage(e, va));
@@ -149,6 +152,7 @@ final class Wiring {
    * uvm_page.c: uvm_pagewire, plus what uvm_fault does for a wired anon page: it is dirty (no
    * longer CLEAN) and its swap copy is dropped (a wired page is never paged out).
    */
+  // uvm_page.c: uvm_pagewire
   private static void wirePage(Vmspace vm, VmPage pg) {
     vm.uvm().pageQueues().wire(pg);
     Anon anon = pg.anon;
@@ -166,6 +170,7 @@ final class Wiring {
   }
 
   /** uvm_page.c: uvm_pageunwire. */
+  // uvm_page.c: uvm_pageunwire
   private static void unwirePage(Vmspace vm, VmPage pg) {
     vm.uvm().pageQueues().unwire(pg);
   }

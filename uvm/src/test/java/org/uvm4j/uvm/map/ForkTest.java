@@ -151,6 +151,40 @@ class ForkTest {
   }
 
   @Test
+  void wiringAReadOnlyPageSharedWithAChildCopiesItSoNobodyReplacesItLater() {
+    long a = privateRegion(1);
+    Vmspace child = m.fork(parent);
+    assertThat(parent.mprotect(a, PAGE, Prot.READ)).isZero();
+    long copies = m.exp().cowpages;
+    assertThat(parent.mlock(a, PAGE)).isZero();
+    m.audit();
+    assertThat(m.exp().cowpages - copies).as("the wired anon is unshared").isEqualTo(1);
+    long childCopies = m.exp().cowpages;
+    assertPoke(child, a, 0x55);
+    assertThat(m.exp().cowpages).as("the child's anon is its own now").isEqualTo(childCopies);
+    assertPeek(parent, a, 0x10);
+    m.audit();
+  }
+
+  @Test
+  void wiredSharerSeesTheOtherSharersWrites() {
+    long a = privateRegion(1);
+    assertThat(parent.minherit(a, PAGE, Inheritance.SHARE)).isZero();
+    Vmspace sharer = m.fork(parent);
+    assertThat(parent.minherit(a, PAGE, Inheritance.COPY)).isZero();
+    Vmspace copier = m.fork(parent);
+    assertThat(sharer.mlock(a, PAGE)).isZero();
+    m.audit();
+    assertPoke(parent, a, 0x66);
+    assertPeek(sharer, a, 0x66);
+    assertPeek(copier, a, 0x10);
+    assertPoke(copier, a, 0x67);
+    assertPeek(sharer, a, 0x66);
+    m.audit();
+    assertThat(sharer.munlock(a, PAGE)).isZero();
+  }
+
+  @Test
   void shareForkSharesWritesBothWays() {
     long a = privateRegion(2);
     assertThat(parent.minherit(a, 2 * PAGE, Inheritance.SHARE)).isZero();
