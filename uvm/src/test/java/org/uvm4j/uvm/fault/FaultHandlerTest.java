@@ -87,6 +87,27 @@ class FaultHandlerTest {
   }
 
   @Test
+  void largeEntryGetsAmapsInChunksThatMergeWithTheirNeighbour() {
+    long a = m.mapAnon(vm, 1024, Prot.RW, false);
+    assertThat(touch(vm, a + 500 * PAGE, Prot.WRITE)).isEqualTo(FaultResult.OK);
+    // amap_copy clipped the untouched entry to the 16-page chunk around the fault
+    assertThat(vm.map().entryCount()).isEqualTo(3);
+    VmMapEntry chunk = vm.map().lookup(a + 500 * PAGE);
+    assertThat(chunk.start).isEqualTo(a + 496 * PAGE);
+    assertThat(chunk.end).isEqualTo(a + 512 * PAGE);
+    assertThat(chunk.aref.amap.nslot()).isEqualTo(16);
+    assertThat(vm.map().lookup(a).needsCopy()).isTrue();
+    // the next chunk is absorbed by the previous one (uvm_mapent_trymerge + amap_extend)
+    assertThat(touch(vm, a + 512 * PAGE, Prot.WRITE)).isEqualTo(FaultResult.OK);
+    assertThat(vm.map().entryCount()).isEqualTo(3);
+    VmMapEntry merged = vm.map().lookup(a + 512 * PAGE);
+    assertThat(merged).isSameAs(chunk);
+    assertThat(merged.end).isEqualTo(a + 528 * PAGE);
+    assertThat(merged.aref.amap.nslot()).isEqualTo(32);
+    assertPeek(vm, a + 500 * PAGE, 0);
+  }
+
+  @Test
   void case1aMapsResidentAnonInPlace() {
     long a = m.mapAnon(vm, 1, Prot.RW, false);
     assertPoke(vm, a, 5);
