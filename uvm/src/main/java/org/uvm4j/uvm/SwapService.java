@@ -15,7 +15,8 @@ public interface SwapService {
   void swapOnlyFreed();
 
   /**
-   * uvm_anon_pagein: makes {@code anon} resident and drops its swap slot.
+   * uvm_anon_pagein: makes {@code anon} resident; inside swap-off it drops the swap slot, from the
+   * fault path it keeps it (the page is clean, as after {@code uvmfault_anonget}).
    *
    * <p>=> anon locked on entry, unlocked on return. <br>
    * => false when it failed for lack of memory; true when done (including an I/O error and an anon

@@ -49,7 +49,8 @@ public interface UvmServices {
   void swapOnlyFreed();
 
   /**
-   * uvm_anon_pagein: make {@code anon} resident and drop its swap slot (used by swap-off).
+   * uvm_anon_pagein: make {@code anon} resident and, inside swap-off, drop its swap slot (the fault
+   * path calls it too; there the slot is kept and the page stays clean).
    *
    * <p>=> anon locked on entry, unlocked on return (whatever the outcome). <br>
    * => returns false when it failed (no memory: swap-off aborts); true when done, which includes an

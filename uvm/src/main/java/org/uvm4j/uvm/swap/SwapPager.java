@@ -319,18 +319,25 @@ public final class SwapPager implements SwapService {
   }
 
   /**
-   * uvm_anon_pagein (swap-off, and the fault path through {@code Uvm.anonPagein}): makes {@code
-   * anon} resident and frees its slot; the page becomes dirty (RAM holds the only copy) and is
-   * deactivated unless wired. Inside swap-off it leaves the min watermark of frames free.
+   * uvm_anon_pagein, and the fault path's page-in ({@code Uvm.anonPagein}).
+   *
+   * <p>Inside {@link SwapManager#swapOff} ({@code uvm_anon_pagein}): makes {@code anon} resident
+   * and frees its slot; the page becomes dirty (RAM holds the only copy) and is deactivated unless
+   * wired; it leaves the min watermark of frames free. Called from anywhere else (the fault
+   * handler, as {@code uvmfault_anonget}): makes it resident and keeps the slot, so the page is
+   * clean and the page daemon can later drop it without writing it again (a write through a mapping
+   * sets the pmap modified bit, which makes the slot stale at the next scan).
    *
    * <p>=> anon locked; unlocked on return. <br>
-   * => false when there was no memory (swap-off aborts with ENOMEM); true when done, including an
-   * I/O error (the anon then has {@link SwapManager#SWSLOT_BAD}) and an anon freed meanwhile.
+   * => false when there was no memory (swap-off aborts with ENOMEM; a fault waits and retries);
+   * true when done, including an I/O error (the anon then has {@link SwapManager#SWSLOT_BAD}) and
+   * an anon freed meanwhile.
    */
   // uvm_anon.c: uvm_anon_pagein
   @Override
   public boolean anonPagein(Anon anon) {
-    int error = swapIn(anon, swap.isSwappingOff() ? reserve : 0);
+    boolean swappingOff = swap.isSwappingOff();
+    int error = swapIn(anon, swappingOff ? reserve : 0);
     if (error == ERESTART) {
       return true;
     }
@@ -338,11 +345,13 @@ public final class SwapPager implements SwapService {
       anon.unlock();
       return error == Errno.EIO;
     }
-    VmPage pg = anon.page;
-    anon.dropSwap(svc);
-    pg.flags &= ~VmPage.PG_CLEAN;
-    if (pg.wireCount == 0) {
-      svc.pageDeactivate(pg);
+    if (swappingOff) {
+      VmPage pg = anon.page;
+      anon.dropSwap(svc);
+      pg.flags &= ~VmPage.PG_CLEAN;
+      if (pg.wireCount == 0) {
+        svc.pageDeactivate(pg);
+      }
     }
     anon.unlock();
     return true;

@@ -110,6 +110,53 @@ class SwapVmTest {
   }
 
   @Test
+  void pageReadBackByAFaultStaysCleanAndIsDroppedWithoutAWrite() throws IOException {
+    machine(32, 128);
+    Vmspace vm = m.newSpace();
+    long a = m.mapAnon(vm, 8, Prot.RW, false);
+    for (int i = 0; i < 8; i++) {
+      VmFixture.assertPoke(vm, a + i * PAGE, 40 + i);
+    }
+    pushAllOut();
+    long written = device.pagesWritten();
+    for (int i = 0; i < 8; i++) {
+      VmFixture.assertPeek(vm, a + i * PAGE, 40 + i); // read faults: page-in, slot kept
+    }
+    assertThat(m.exp().swpginuse).as("the fault path keeps the slots").isEqualTo(8);
+    assertThat(m.exp().swpgonly).isZero();
+    VmFixture.assertPoke(vm, a, 99); // a write makes page 0's slot stale
+    audit();
+
+    pushAllOut();
+
+    assertThat(device.pagesWritten())
+        .as("only the written page goes out again")
+        .isEqualTo(written + 1);
+    for (int i = 0; i < 8; i++) {
+      VmFixture.assertPeek(vm, a + i * PAGE, i == 0 ? 99 : 40 + i);
+    }
+    audit();
+    m.exit(vm);
+    assertThat(m.exp().swpginuse).isZero();
+  }
+
+  /** Deactivates everything and runs the daemon with a target of all of RAM. */
+  private void pushAllOut() {
+    m.uvm.pageQueues().lock().lock();
+    try {
+      while (m.uvm.pageQueues().activeHead() != null) {
+        m.uvm.pageDeactivate(m.uvm.pageQueues().activeHead());
+      }
+    } finally {
+      m.uvm.pageQueues().lock().unlock();
+    }
+    long freetarg = m.exp().freetarg;
+    m.exp().freetarg = m.uvm.physMem().frameCount();
+    daemon.run();
+    m.exp().freetarg = freetarg;
+  }
+
+  @Test
   void readErrorOnSwapInGivesBus() throws IOException {
     machine(32, 128);
     Vmspace vm = m.newSpace();
