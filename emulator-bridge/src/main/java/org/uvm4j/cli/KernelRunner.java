@@ -1,5 +1,6 @@
 package org.uvm4j.cli;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
@@ -38,7 +39,14 @@ public final class KernelRunner implements GuestRunner {
     try {
       kernel = new Kernel(cfg.build());
     } catch (IllegalArgumentException e) {
+      closeTrace(request, statsOut);
       throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
+    }
+    if (request.tracer() != null) {
+      kernel.setTracer(request.tracer());
+    }
+    if (request.maps()) {
+      kernel.setMapsOutput(statsOut);
     }
     try {
       return kernel.run(request.program(), request.argv(), env);
@@ -48,9 +56,22 @@ public final class KernelRunner implements GuestRunner {
       throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
     } finally {
       out.flush();
+      closeTrace(request, statsOut);
       if (request.stats()) {
         kernel.stats().snapshot().forEach((name, value) -> statsOut.println(name + " " + value));
       }
+    }
+  }
+
+  /** Ends the trace file; says so if writing it failed (the run itself is not affected). */
+  private static void closeTrace(RunRequest request, PrintStream err) {
+    if (request.tracer() == null) {
+      return;
+    }
+    try {
+      request.tracer().close();
+    } catch (IOException e) {
+      err.println("uvm4j: the trace is incomplete: " + e.getMessage());
     }
   }
 }

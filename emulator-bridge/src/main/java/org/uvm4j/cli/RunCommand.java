@@ -6,13 +6,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.uvm4j.uvm.trace.Tracer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--] PROGRAM [ARGS...]}:
- * validates the options, runs the guest and returns its exit status.
+ * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [trace options] [--]
+ * PROGRAM [ARGS...]}: validates the options, runs the guest and returns its exit status.
  */
 @Command(
     name = "run",
@@ -51,6 +54,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--stats", description = "Print the UVM counters (NAME VALUE) to stderr at exit.")
   boolean stats;
+
+  /** --trace, --trace-format, --trace-clock, --trace-filter, --log, --maps (docs/tracing.md). */
+  @Mixin TraceOptions trace = new TraceOptions();
 
   @Parameters(index = "0", paramLabel = "PROGRAM", description = "The static x86-64 ELF to run.")
   String program;
@@ -111,7 +117,14 @@ final class RunCommand implements Callable<Integer> {
     List<String> argv = new ArrayList<>();
     argv.add(program);
     argv.addAll(args);
-    return new RunRequest(ram, swap, swapBytes, stats, prog, argv);
+    Tracer tracer;
+    try {
+      trace.applyLogLevels();
+      tracer = trace.openTracer();
+    } catch (ParameterException e) {
+      throw usage(e.getMessage());
+    }
+    return new RunRequest(ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps());
   }
 
   private static GuestRunner.RunFailure usage(String message) {

@@ -2,6 +2,7 @@ package org.uvm4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * One validated {@code uvm4j run}: machine sizes, optional swap file, the program and its arguments
@@ -13,9 +14,18 @@ import java.util.List;
  * @param stats print the UVM counters at exit
  * @param program the guest executable
  * @param argv the guest's argument vector
+ * @param tracer where the run's trace goes (opened from the trace options), or null: tracing off
+ * @param maps print each process's map at exit (--maps)
  */
 public record RunRequest(
-    long ramBytes, Path swapFile, long swapBytes, boolean stats, Path program, List<String> argv) {
+    long ramBytes,
+    Path swapFile,
+    long swapBytes,
+    boolean stats,
+    Path program,
+    List<String> argv,
+    Tracer tracer,
+    boolean maps) {
   public RunRequest {
     argv = List.copyOf(argv);
   }

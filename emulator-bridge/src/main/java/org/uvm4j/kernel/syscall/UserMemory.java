@@ -14,6 +14,9 @@ final class UserMemory {
   /** PATH_MAX, the terminating NUL included. */
   static final int PATH_MAX = 4096;
 
+  /** Reused for string copy-in (execve copies up to 128 KiB per string), one per kernel thread. */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+
   private UserMemory() {}
 
   static int putLong(Vmspace vm, long va, long v) {
@@ -59,7 +62,11 @@ final class UserMemory {
 
   /** The raw bytes of a NUL-terminated string of at most {@code max - 1} bytes. */
   static byte[] getStringBytes(Vmspace vm, long va, int max, int[] err) {
-    byte[] buf = new byte[max];
+    byte[] buf = SCRATCH.get();
+    if (buf.length < max) {
+      buf = new byte[max];
+      SCRATCH.set(buf);
+    }
     int n = vm.copyinstr(va, buf, max);
     if (n < 0) {
       err[0] = -n;
