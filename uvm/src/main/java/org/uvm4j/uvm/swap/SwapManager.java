@@ -185,7 +185,11 @@ public final class SwapManager {
     }
   }
 
-  /** Closes every device (at machine shutdown); slots are forgotten. */
+  /**
+   * Closes every device (at machine shutdown); slots are forgotten and no slot can be allocated any
+   * more. The counters keep their last values, so that statistics printed after the run show the
+   * configured swap and what was left in it (normally only bad slots).
+   */
   public void close() {
     syscallLock.lock();
     try {
@@ -194,7 +198,6 @@ public final class SwapManager {
       try {
         all = new ArrayList<>(devices);
         devices.clear();
-        exp.swpages = exp.swpginuse = exp.swpgonly = exp.swpgavail = exp.swpgbad = 0;
       } finally {
         dataLock.unlock();
       }
@@ -476,7 +479,7 @@ public final class SwapManager {
   public boolean hasSwap() {
     dataLock.lock();
     try {
-      return exp.swpgavail > 0;
+      return !devices.isEmpty() && exp.swpgavail > 0;
     } finally {
       dataLock.unlock();
     }

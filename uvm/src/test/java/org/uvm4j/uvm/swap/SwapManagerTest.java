@@ -235,6 +235,20 @@ class SwapManagerTest {
   }
 
   @Test
+  void closeKeepsTheLastCountersAndAllocatesNothingMore() throws IOException {
+    swap.swapOn(device("a", 4), 0);
+    int s = swap.alloc(1);
+    swap.markBad(s, 1);
+    swap.close();
+    assertThat(dir.resolve("a")).doesNotExist();
+    assertThat(swap.hasSwap()).isFalse();
+    assertThat(swap.alloc(1)).isZero();
+    assertThat(exp.swpages).isEqualTo(4);
+    assertThat(exp.swpginuse).isEqualTo(1);
+    assertThat(exp.swpgbad).isEqualTo(1);
+  }
+
+  @Test
   void disabledDeviceGetsNoNewSlotsDuringSwapOff() throws IOException {
     SwapDev a = swap.swapOn(device("a", 4), 5);
     SwapDev b = swap.swapOn(device("b", 4), 0);
