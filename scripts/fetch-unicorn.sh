@@ -8,12 +8,17 @@ set -euo pipefail
 dest=${1:?usage: fetch-unicorn.sh DEST}
 lib="$dest/lib"
 
-have_version() { # $1 = path to libunicorn.so.2; prints major.minor.patch
-  python3 - "$1" 2>/dev/null <<'PY' || true
-import ctypes, sys
-v = ctypes.CDLL(sys.argv[1]).uc_version(None, None)
-print(f"{(v >> 24) & 0xff}.{(v >> 16) & 0xff}.{(v >> 8) & 0xff}")
-PY
+have_version() { # $1 = path to libunicorn.so.2; prints major.minor.patch, or nothing
+  # The Debian package's version (recorded by this script, or dpkg's for a system library);
+  # the bridge itself checks uc_version() again at start.
+  local f=$1 v=""
+  if [ -f "$(dirname "$f")/VERSION" ]; then
+    v=$(cat "$(dirname "$f")/VERSION")
+  elif [ "$(readlink -f "$f")" = /usr/lib/x86_64-linux-gnu/libunicorn.so.2 ]; then
+    v=$(dpkg-query -W -f='${Version}\n' libunicorn2t64 libunicorn2 2>/dev/null | grep -v '^$' | head -n1)
+  fi
+  v=${v#*:}
+  echo "${v%%-*}"
 }
 new_enough() { # $1 = version string; >= 2.1.2
   [ -n "$1" ] && [ "$(printf '%s\n2.1.2\n' "$1" | sort -V | head -n1)" = "2.1.2" ]
@@ -52,6 +57,7 @@ for suite in forky trixie; do
     mkdir -p "$lib"
     cp "$work/root"/usr/lib/x86_64-linux-gnu/libunicorn.so.2 "$lib/"
     ln -sf libunicorn.so.2 "$lib/libunicorn.so"
+    dpkg-deb -f "$deb" Version > "$lib/VERSION"
     v=$(have_version "$lib/libunicorn.so.2")
     if new_enough "$v"; then
       echo "libunicorn: $v unpacked into $lib"

@@ -245,12 +245,23 @@ public final class Kernel implements AutoCloseable {
         }
         case INTERRUPT -> trap(p, machine.lastInterrupt());
         case ERROR -> {
+          Throwable cause = machine.lastError();
           String what =
-              "emulator error in " + p + " at 0x" + Long.toHexString(machine.reg(Reg.RIP));
-          log.error(what);
+              "emulator error in "
+                  + p
+                  + " at 0x"
+                  + Long.toHexString(machine.reg(Reg.RIP))
+                  + (cause != null ? ": " + cause.getMessage() : "");
+          log.error(what, cause);
           console.println("uvm4j: " + what);
           if (machineError == null) {
             machineError = what;
+          }
+          // the engine cannot be trusted any more: end the run
+          for (Proc q : procs.all()) {
+            if (q != p && q.isAlive()) {
+              lifecycle.exit(q, WaitStatus.signaled(Signals.SIGKILL));
+            }
           }
           lifecycle.exit(p, WaitStatus.signaled(Signals.SIGKILL));
         }

@@ -34,7 +34,8 @@ public final class Guests {
           "fork_tree",
           "pipes",
           "vfork_exec",
-          "segv");
+          "segv",
+          "bench_faults");
 
   private static boolean built;
 
