@@ -28,6 +28,7 @@ import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.pdaemon.MemoryUsage;
 import org.uvm4j.uvm.pdaemon.PageDaemon;
 import org.uvm4j.uvm.swap.FileSwapDevice;
 import org.uvm4j.uvm.swap.SwapPager;
@@ -68,6 +69,7 @@ public final class Kernel implements AutoCloseable {
   private final SyscallTable syscalls;
   private final PrintStream console;
   private final SwapPager pager;
+  private final PageDaemon pageDaemon;
   private final FaultHandler faultHandler;
   private PrintStream mapsOut;
   private Machine machine;
@@ -99,7 +101,7 @@ public final class Kernel implements AutoCloseable {
             "cannot use swap file " + cfg.swapPath() + ": " + e.getMessage(), e);
       }
     }
-    PageDaemon.attach(uvm, pager);
+    this.pageDaemon = PageDaemon.attach(uvm, pager);
     this.execCache = new ExecCache(uvm);
     this.exec = new Exec(this, execCache, cfg.randomSeed());
     this.hostFs = new HostFs(cfg.cwd());
@@ -195,6 +197,27 @@ public final class Kernel implements AutoCloseable {
       switchTo(p);
       runSlice(p);
       sched.requeue(p);
+      pageDaemonBetweenSlices();
+    }
+  }
+
+  /**
+   * Between time slices, with swap configured: when free frames are below the low watermark ({@code
+   * freemin}) the page daemon frees up to its target, so that faults inside the TLB-fill callback
+   * rarely have to reclaim inline. A fault that leaves memory low ends its slice early (the
+   * machine's {@code stopWhenMemoryLow}) for this; when the daemon can free nothing, that early
+   * stop is switched off until memory recovers.
+   */
+  // uvm_pdaemon.c: uvm_pageout, woken by uvm_pagealloc through uvm_kick_pdaemon
+  private void pageDaemonBetweenSlices() {
+    if (pager == null) {
+      return;
+    }
+    if (pageDaemon.needed()) {
+      counters.pagedaemonRuns++;
+      machine.setStopWhenMemoryLow(pageDaemon.runIfNeeded() > 0);
+    } else {
+      machine.setStopWhenMemoryLow(true);
     }
   }
 
@@ -355,14 +378,46 @@ public final class Kernel implements AutoCloseable {
       case BUS ->
           signals.force(
               p, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, SigInfo.BUS_ADRERR, f.va()));
-      case OOM -> {
-        console.println(
-            "uvm4j: out of memory: killed " + p + " (fault at 0x" + Long.toHexString(f.va()) + ")");
-        signals.post(p, Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));
-      }
+      case OOM -> outOfMemory(p, f.va());
       case OK -> {
         // resolved after all (e.g. memory freed meanwhile): the instruction simply runs again
       }
+    }
+  }
+
+  /**
+   * RAM and swap are exhausted and {@code p}'s fault at {@code va} could not be resolved: kill the
+   * largest process (anonymous pages resident plus swapped, as Linux's OOM killer ranks them) with
+   * SIGKILL and one line on stderr. When the victim is another process it dies at once, so its
+   * memory is free when {@code p} retries the faulting instruction.
+   */
+  // Linux mm/oom_kill.c: out_of_memory (uvm_fault fails with ENOMEM in NetBSD)
+  private void outOfMemory(Proc p, long va) {
+    List<Proc> live = new ArrayList<>();
+    for (Proc q : procs.all()) {
+      if (q.isAlive() && q.vm != null) {
+        live.add(q);
+      }
+    }
+    Proc victim = MemoryUsage.largest(live, q -> q.vm);
+    if (victim == null) {
+      victim = p;
+    }
+    console.println(
+        "uvm4j: out of memory: killed "
+            + victim
+            + " ("
+            + MemoryUsage.of(victim.vm).totalPages()
+            + " pages resident or swapped; "
+            + p
+            + " faulted at 0x"
+            + Long.toHexString(va)
+            + ")");
+    counters.oomKills++;
+    if (victim == p) {
+      signals.post(p, Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));
+    } else {
+      lifecycle.exit(victim, WaitStatus.signaled(Signals.SIGKILL));
     }
   }
 

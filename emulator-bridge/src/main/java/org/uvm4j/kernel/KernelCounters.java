@@ -15,6 +15,12 @@ public final class KernelCounters {
   public long contextSwitches;
   public long instructions;
 
+  /** Processes killed by the out-of-memory killer. */
+  public long oomKills;
+
+  /** Page-daemon runs between time slices (free frames were below freemin). */
+  public long pagedaemonRuns;
+
   /** The counters by name, in a fixed order. */
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new LinkedHashMap<>();
@@ -25,6 +31,8 @@ public final class KernelCounters {
     m.put("signals", signalsDelivered);
     m.put("cswitches", contextSwitches);
     m.put("instructions", instructions);
+    m.put("oomkills", oomKills);
+    m.put("pdslices", pagedaemonRuns);
     return m;
   }
 }

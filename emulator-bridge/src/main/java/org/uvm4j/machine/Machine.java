@@ -72,6 +72,10 @@ public final class Machine implements AutoCloseable {
   private boolean inFill;
   private long fillPage = -1;
   private boolean fillPageHeldCode;
+
+  /** End the slice after a fault that left fewer than {@code freemin} frames free. */
+  private boolean stopWhenMemoryLow;
+
   private boolean restartNeeded;
   private boolean tlbFlushPending;
   private boolean tbFlushPending;
@@ -91,6 +95,7 @@ public final class Machine implements AutoCloseable {
   private long tlbFlushes;
   private long tbFlushes;
   private long faults;
+  private long lowMemoryStops;
 
   private boolean closed;
 
@@ -323,6 +328,21 @@ public final class Machine implements AutoCloseable {
     return tbFlushes;
   }
 
+  /**
+   * Whether a fault that leaves fewer than {@code uvmexp.freemin} frames free ends the current
+   * {@link #run} (as {@link StopReason#QUANTUM}) so that the page daemon can run between slices, as
+   * NetBSD's {@code uvm_pagealloc} wakes the page daemon. Off by default (no page daemon that could
+   * free anything).
+   */
+  public void setStopWhenMemoryLow(boolean on) {
+    stopWhenMemoryLow = on;
+  }
+
+  /** Runs ended early because free memory fell below {@code freemin}. */
+  public long lowMemoryStops() {
+    return lowMemoryStops;
+  }
+
   /** Faults sent to the fault handler from the fill hook (resolved or not). */
   public long faults() {
     return faults;
@@ -410,6 +430,12 @@ public final class Machine implements AutoCloseable {
       }
       long t = pm.tlbLookup(va, access);
       UvmPanic.check(t != 0, "uvm_fault resolved a fault but the pmap does not answer it");
+      if (stopWhenMemoryLow && exp.free < exp.freemin) {
+        // uvm_page.c: uvm_kick_pdaemon — end the slice after this instruction so that the kernel
+        // runs the page daemon outside the engine, before the next fault finds no free frame
+        lowMemoryStops++;
+        cpu.stop();
+      }
       return t;
     }
 
