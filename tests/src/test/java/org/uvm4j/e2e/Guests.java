@@ -35,7 +35,8 @@ public final class Guests {
           "pipes",
           "vfork_exec",
           "segv",
-          "bench_faults");
+          "bench_faults",
+          "trace_cow");
 
   private static boolean built;
 
