@@ -42,7 +42,7 @@ public final class UnicornBackend implements CpuBackend {
   private final Pointer entryView = new Pointer(0);
   private final Set<UcContext> contexts = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  // strong references: libunicorn holds only the native stubs of these
+  // strong references: libunicorn holds only the native trampolines JNA made for these
   private final TlbFill tlbFill = new TlbFill();
   private final Syscall syscall = new Syscall();
   private final Interrupt interrupt = new Interrupt();
