@@ -131,6 +131,8 @@ public final class HostFs {
                 Math.floorMod(nanos, 1_000_000_000L)),
             0);
       } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        // a file system without the "unix:" attribute view (readAttributes reports that with
+        // these two exceptions): stat from the basic attributes, read-only mode bits
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, opts);
         int type = a.isDirectory() ? Stat.S_IFDIR : a.isRegularFile() ? Stat.S_IFREG : Stat.S_IFCHR;
         long secs = a.lastModifiedTime().toMillis() / 1000;

@@ -1,0 +1,334 @@
+package org.uvm4j.uvm.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.obj.FileObject;
+
+/**
+ * The naive reference model the VM-system property tests drive the real system against: every
+ * process has its own byte array per mapped page, copied in full at fork, and a shared page is one
+ * array referenced by every sharer. Each operation performs the system call on the real {@link
+ * Vmspace}, checks its result against the model (every read returns the model's bytes, every access
+ * the model forbids faults, errors are the ones Linux gives) and updates the model.
+ *
+ * <p>Used by {@code VmModelProperties} and, on a machine with far less RAM than the working set, by
+ * {@code SwapModelProperties}.
+ */
+public final class VmModel {
+  /** What a property test lets the model do. */
+  public record Config(
+      int maxPagesPerProc, int[] prots, boolean fileMappings, boolean strayAddresses) {}
+
+  private static final long PAGE = VmFixture.PAGE;
+  private static final int MAX_PROCS = 4;
+  private static final int MAX_REGION_PAGES = 6;
+  private static final int FILE_PAGES = 8;
+  private static final int[] OFFSETS = {0, 1, 100, 2048, 4095};
+
+  /** One page of data (shared by reference among the processes that share it). */
+  private static final class Cell {
+    final byte[] data;
+
+    Cell(byte[] data) {
+      this.data = data;
+    }
+  }
+
+  /** What the model knows of one mapped page of one process. */
+  private static final class MPage {
+    final Cell cell;
+    int prot;
+    final int maxProt;
+    Inheritance inh;
+
+    MPage(Cell cell, int prot, int maxProt, Inheritance inh) {
+      this.cell = cell;
+      this.prot = prot;
+      this.maxProt = maxProt;
+      this.inh = inh;
+    }
+  }
+
+  private static final class Proc {
+    final Vmspace vm;
+    final TreeMap<Long, MPage> pages = new TreeMap<>();
+
+    Proc(Vmspace vm) {
+      this.vm = vm;
+    }
+  }
+
+  private final VmFixture m;
+  private final Config cfg;
+  private final List<Proc> procs = new ArrayList<>();
+  private final byte[] fileBytes;
+
+  /** The file every program can map (private: copy-on-write; shared: read-only), or null. */
+  private final FileObject file;
+
+  /** A model with one process on machine {@code m}. */
+  public VmModel(VmFixture m, Config cfg) {
+    this.m = m;
+    this.cfg = cfg;
+    if (cfg.fileMappings()) {
+      fileBytes = new byte[FILE_PAGES * (int) PAGE];
+      for (int i = 0; i < fileBytes.length; i++) {
+        fileBytes[i] = (byte) (i * 31 + 7);
+      }
+      file = new FileObject(m.uvm, fileBytes);
+    } else {
+      fileBytes = null;
+      file = null;
+    }
+    procs.add(new Proc(m.newSpace()));
+  }
+
+  private Proc pick(int a) {
+    return procs.get(a % procs.size());
+  }
+
+  /** mmap of 1–6 pages, anonymous or (if allowed) of the file, private or shared. */
+  public String map(int a, int b, int c, int d) {
+    Proc p = pick(a);
+    int pages = 1 + b % MAX_REGION_PAGES;
+    if (p.pages.size() + pages > cfg.maxPagesPerProc()) {
+      return "map skipped";
+    }
+    int prot = cfg.prots()[c % cfg.prots().length];
+    boolean shared = (d & 1) != 0;
+    boolean fromFile = cfg.fileMappings() && (d >> 1) % 4 == 2; // 0, 1, 3: anonymous; 2: file
+    int fileOff = fromFile ? b % (FILE_PAGES - pages + 1) : 0;
+    int maxProt = Prot.ALL;
+    if (fromFile && shared) {
+      maxProt = Prot.READ | Prot.EXEC;
+      if ((prot & Prot.WRITE) != 0) {
+        assertThat(p.vm.mmap(0, pages * PAGE, prot, Mman.MAP_SHARED, file, 0))
+            .isEqualTo(-Errno.EACCES);
+        prot = Prot.READ;
+      }
+    }
+    int flags = (shared ? Mman.MAP_SHARED : Mman.MAP_PRIVATE) | (fromFile ? 0 : Mman.MAP_ANONYMOUS);
+    long addr = p.vm.mmap(0, pages * PAGE, prot, flags, fromFile ? file : null, fileOff * PAGE);
+    assertThat(addr).as("mmap").isPositive();
+    for (int i = 0; i < pages; i++) {
+      long va = addr + i * PAGE;
+      assertThat(p.pages).as("mmap returned a used address").doesNotContainKey(va);
+      byte[] data = new byte[(int) PAGE];
+      if (fromFile) {
+        System.arraycopy(fileBytes, (fileOff + i) * (int) PAGE, data, 0, (int) PAGE);
+      }
+      p.pages.put(
+          va,
+          new MPage(new Cell(data), prot, maxProt, shared ? Inheritance.SHARE : Inheritance.COPY));
+    }
+    return "mmap "
+        + pages
+        + " "
+        + Prot.toString(prot)
+        + (shared ? " shared" : " private")
+        + (fromFile ? " file+" + fileOff : "");
+  }
+
+  /** A page address of {@code p}: a mapped one, or (stray addresses) sometimes next to one. */
+  private long pickVa(Proc p, int r) {
+    if (p.pages.isEmpty()) {
+      return Vmspace.MMAP_BASE - PAGE;
+    }
+    Long[] vas = p.pages.keySet().toArray(new Long[0]);
+    long va = vas[r % vas.length];
+    if (cfg.strayAddresses()) {
+      int skew = (r >> 8) % 8;
+      if (skew == 0) {
+        return va + PAGE;
+      } else if (skew == 1) {
+        return va - PAGE;
+      }
+    }
+    return va;
+  }
+
+  /** A one-byte store; must fault where the model has no writable page. */
+  public String write(int a, int b, int c, int d) {
+    Proc p = pick(a);
+    long va = pickVa(p, b);
+    int off = OFFSETS[c % OFFSETS.length];
+    MPage mp = p.pages.get(va);
+    int r = VmFixture.poke(p.vm, va + off, d);
+    if (mp == null || (mp.prot & Prot.WRITE) == 0) {
+      assertThat(r)
+          .as("write to %x (%s) must fault", va, mp == null ? "unmapped" : "ro")
+          .isEqualTo(Errno.EFAULT);
+    } else {
+      assertThat(r).as("write to %x", va).isZero();
+      mp.cell.data[off] = (byte) d;
+    }
+    return "write " + Long.toHexString(va + off);
+  }
+
+  /** A one-byte load; must return the model's byte, or fault where the page is not readable. */
+  public String read(int a, int b, int c) {
+    Proc p = pick(a);
+    long va = pickVa(p, b);
+    int off = OFFSETS[c % OFFSETS.length];
+    MPage mp = p.pages.get(va);
+    int r = VmFixture.peek(p.vm, va + off);
+    if (mp == null || (mp.prot & Prot.READ) == 0) {
+      assertThat(r).as("read of %x must fault", va).isEqualTo(-1);
+    } else {
+      assertThat(r).as("read of %x+%d", va, off).isEqualTo(mp.cell.data[off] & 0xff);
+    }
+    return "read " + Long.toHexString(va + off);
+  }
+
+  /** fork: the child gets each page by its inheritance (none, shared, copied, zero). */
+  public String fork(int a) {
+    if (procs.size() >= MAX_PROCS) {
+      return "fork skipped";
+    }
+    Proc p = pick(a);
+    Proc c = new Proc(m.fork(p.vm));
+    for (Map.Entry<Long, MPage> e : p.pages.entrySet()) {
+      MPage mp = e.getValue();
+      Cell cell =
+          switch (mp.inh) {
+            case NONE -> null;
+            case SHARE -> mp.cell;
+            case COPY -> new Cell(mp.cell.data.clone());
+            case ZERO -> new Cell(new byte[(int) PAGE]);
+          };
+      if (cell != null) {
+        c.pages.put(e.getKey(), new MPage(cell, mp.prot, mp.maxProt, mp.inh));
+      }
+    }
+    procs.add(c);
+    return "fork";
+  }
+
+  /** A process exits (a fresh one starts when it was the last). */
+  public String exit(int a) {
+    Proc p = pick(a);
+    procs.remove(p);
+    m.exit(p.vm);
+    if (procs.isEmpty()) {
+      procs.add(new Proc(m.newSpace()));
+    }
+    return "exit";
+  }
+
+  /** munmap of 1–8 pages from a picked address (holes allowed, as Linux allows them). */
+  public String munmap(int a, int b, int c) {
+    Proc p = pick(a);
+    long va = pickVa(p, b);
+    int pages = 1 + c % (MAX_REGION_PAGES + 2);
+    assertThat(p.vm.munmap(va, pages * PAGE)).isZero();
+    p.pages.subMap(va, va + pages * PAGE).clear();
+    return "munmap " + Long.toHexString(va) + "+" + pages;
+  }
+
+  private boolean fullyMapped(Proc p, long va, int pages) {
+    for (int i = 0; i < pages; i++) {
+      if (!p.pages.containsKey(va + i * PAGE)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** mprotect of 1–4 pages: ENOMEM over a hole, EACCES above the maximum protection. */
+  public String mprotect(int a, int b, int c, int d) {
+    Proc p = pick(a);
+    long va = pickVa(p, b);
+    int pages = 1 + c % 4;
+    int prot = cfg.prots()[d % cfg.prots().length];
+    int r = p.vm.mprotect(va, pages * PAGE, prot);
+    if (!fullyMapped(p, va, pages)) {
+      assertThat(r).isEqualTo(Errno.ENOMEM);
+    } else if (exceedsMax(p, va, pages, prot)) {
+      assertThat(r).isEqualTo(Errno.EACCES);
+    } else {
+      assertThat(r).isZero();
+      for (int i = 0; i < pages; i++) {
+        p.pages.get(va + i * PAGE).prot = prot;
+      }
+    }
+    return "mprotect " + Long.toHexString(va) + "+" + pages + " " + Prot.toString(prot);
+  }
+
+  private boolean exceedsMax(Proc p, long va, int pages, int prot) {
+    for (int i = 0; i < pages; i++) {
+      if ((prot & ~p.pages.get(va + i * PAGE).maxProt) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** minherit of 1–4 pages; ENOMEM over a hole. */
+  public String minherit(int a, int b, int c, int d) {
+    Proc p = pick(a);
+    long va = pickVa(p, b);
+    int pages = 1 + c % 4;
+    Inheritance inh = Inheritance.values()[d % Inheritance.values().length];
+    int r = p.vm.minherit(va, pages * PAGE, inh);
+    if (!fullyMapped(p, va, pages)) {
+      assertThat(r).isEqualTo(Errno.ENOMEM);
+    } else {
+      assertThat(r).isZero();
+      for (int i = 0; i < pages; i++) {
+        p.pages.get(va + i * PAGE).inh = inh;
+      }
+    }
+    return "minherit " + Long.toHexString(va) + "+" + pages + " " + inh;
+  }
+
+  /** mlock or munlock of 1–4 pages; ENOMEM over a hole. */
+  public String wire(int a, int b, int c, int d) {
+    Proc p = pick(a);
+    long va = pickVa(p, b);
+    int pages = 1 + c % 4;
+    boolean lock = (d & 1) != 0;
+    int r = lock ? p.vm.mlock(va, pages * PAGE) : p.vm.munlock(va, pages * PAGE);
+    if (!fullyMapped(p, va, pages)) {
+      assertThat(r).isEqualTo(Errno.ENOMEM);
+    } else {
+      assertThat(r).isZero();
+    }
+    return (lock ? "mlock " : "munlock ") + Long.toHexString(va) + "+" + pages;
+  }
+
+  /** Every mapped page of every process, read whole, equals the model's bytes. */
+  public void checkAllPages() {
+    for (Proc p : procs) {
+      for (Map.Entry<Long, MPage> e : p.pages.entrySet()) {
+        long va = e.getKey();
+        MPage mp = e.getValue();
+        byte[] got = new byte[(int) PAGE];
+        int r = p.vm.copyin(va, got, 0, got.length);
+        if ((mp.prot & Prot.READ) == 0) {
+          assertThat(r).isEqualTo(Errno.EFAULT);
+          continue;
+        }
+        assertThat(r).isZero();
+        assertThat(Arrays.equals(got, mp.cell.data)).as("page %x contents", va).isTrue();
+      }
+    }
+  }
+
+  /** Every process exits and the file (if any) is released. */
+  public void exitAll() {
+    for (Proc p : procs) {
+      m.exit(p.vm);
+    }
+    procs.clear();
+    if (file != null) {
+      file.detach();
+    }
+  }
+}
