@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 class MachineTest {
   static final long CODE = 0x400000;

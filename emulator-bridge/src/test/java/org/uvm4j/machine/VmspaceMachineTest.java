@@ -6,12 +6,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.Mman;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /** The machine on real address spaces: the UVM fault handler behind the fill, fork and COW code. */
 class VmspaceMachineTest {

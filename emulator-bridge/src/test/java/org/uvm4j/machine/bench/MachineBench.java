@@ -16,14 +16,14 @@ import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.Mman;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /**
  * The machine's costs through JNA, measured in one run so they can be compared as ratios: a TLB
