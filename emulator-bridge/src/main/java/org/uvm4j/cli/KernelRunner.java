@@ -69,7 +69,7 @@ public final class KernelRunner implements GuestRunner {
         kernel
             .counters()
             .snapshot()
-            .forEach((name, value) -> statsOut.println("kern." + name + " " + value));
+            .forEach((name, value) -> statsOut.println("kern_" + name + " " + value));
       }
     }
   }
