@@ -22,6 +22,7 @@ import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
+import org.uvm4j.machine.ram.MmapRamBacking;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.fault.FaultHandler;
@@ -92,7 +93,8 @@ public final class Kernel implements AutoCloseable {
 
   public Kernel(KernelConfig cfg) {
     this.cfg = cfg;
-    this.uvm = new Uvm(UvmConfig.ofRam(cfg.ramBytes()));
+    // anonymous mmap: RAM costs host memory only where guests touch it
+    this.uvm = new Uvm(UvmConfig.ofRam(cfg.ramBytes()), new MmapRamBacking());
     this.faultHandler = new FaultHandler(uvm);
     this.pager = cfg.swapPath() != null ? SwapPager.attach(uvm) : null;
     if (pager != null) {
@@ -517,11 +519,15 @@ public final class Kernel implements AutoCloseable {
       }
       execCache.clear();
     } finally {
-      if (machine != null) {
-        machine.close();
-      }
-      if (pager != null) {
-        pager.swap().close();
+      try {
+        if (machine != null) {
+          machine.close();
+        }
+        if (pager != null) {
+          pager.swap().close();
+        }
+      } finally {
+        uvm.physMem().close(); // unmaps the RAM, after the engine let go of it
       }
     }
   }

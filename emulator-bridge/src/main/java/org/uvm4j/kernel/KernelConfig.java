@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.uvm4j.uvm.page.PhysMem;
 
 /**
  * How a {@link Kernel} is set up: emulated RAM, the swap file (null for none), the scheduling
@@ -39,8 +40,12 @@ public record KernelConfig(
     Objects.requireNonNull(stderr, "stderr");
     Objects.requireNonNull(cwd, "cwd");
     env = Map.copyOf(Objects.requireNonNull(env, "env"));
-    if (ramBytes < (1L << 20)) {
-      throw new IllegalArgumentException("RAM must be at least 1 MiB, got " + ramBytes);
+    if (ramBytes < (1L << 20) || ramBytes > PhysMem.MAX_BYTES) {
+      throw new IllegalArgumentException(
+          "RAM must be at least 1 MiB and at most "
+              + (PhysMem.MAX_BYTES >> 30)
+              + " GiB, got "
+              + ramBytes);
     }
     if (quantum < 1) {
       throw new IllegalArgumentException("quantum must be at least 1 instruction, got " + quantum);

@@ -109,7 +109,7 @@ class ElfLoaderTest {
     assertThat(vm.copyout(0x402010, new byte[] {42}, 0, 1)).isZero();
     assertThat(read(0x402010, 1)[0]).isEqualTo((byte) 42);
     org.uvm4j.uvm.page.VmPage objPage = obj.getPage(0x2000);
-    byte fileByte = uvm.physMem().buffer().get((objPage.frame << 12) + 0x10);
+    byte fileByte = uvm.physMem().region(0).get((objPage.frame << 12) + 0x10);
     assertThat(fileByte).isEqualTo(img[0x2010]).isNotEqualTo((byte) 42);
     // text is not writable
     assertThat(vm.copyout(0x401000, new byte[1], 0, 1)).isEqualTo(Errno.EFAULT);
