@@ -267,7 +267,7 @@ public final class PageDaemon implements Runnable {
    * @return true if the page was freed or queued for page-out
    */
   private boolean tryPageout(VmPage pg) {
-    Anon anon = pg.anon;
+    Anon anon = Anon.owner(pg);
     if (anon == null || (pg.pqflags & VmPage.PQ_ANON) == 0) {
       return false; // object pages stay until their object's last detach
     }
