@@ -9,8 +9,8 @@ import org.uvm4j.uvm.UvmPanic;
  *
  * <p>Fields are protected by the owner's lock ({@link #flags}, {@link #anon}, {@link #object},
  * {@link #offset}) or by the page-queue lock ({@link #pqflags}, queue links, {@link #wireCount}),
- * as in NetBSD; see the package documentation for the lock order. The machine-dependent part
- * ({@link #mdpage}: pv list and referenced/modified attributes) belongs to the pmap.
+ * as in NetBSD; the lock order is in docs/design.md ("Locking"). The machine-dependent part ({@link
+ * #mdpage}: pv list and referenced/modified attributes) belongs to the pmap.
  *
  * <p>Busy pages are the sleep primitive: whoever sets {@link #PG_BUSY} owns the page; others set
  * {@link #PG_WANTED} and call {@link #unlockAndWait} with the owner's lock held, which releases it

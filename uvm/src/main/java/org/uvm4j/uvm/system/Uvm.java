@@ -25,7 +25,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * uvmexp.anonpages} and {@code filepages} count the anon- and object-owned frames; the queues and
  * the free list are consistent (see {@link PageQueues} and {@link PhysMem}).
  *
- * <p>Lock order, as in NetBSD: map → amap → object → anon → page queues. The page-queue lock is
+ * <p>Locking: the lock order is stated once, in docs/design.md ("Locking"); the page-queue lock is
  * {@link PageQueues#lock()}.
  */
 public final class Uvm implements UvmServices {
