@@ -31,7 +31,13 @@ public final class KernelRunner implements GuestRunner {
   public int run(RunRequest request, PrintStream statsOut) throws RunFailure {
     Map<String, String> env = System.getenv();
     KernelConfig.Builder cfg =
-        KernelConfig.builder().ram(request.ramBytes()).stdin(in).stdout(out).stderr(err).env(env);
+        KernelConfig.builder()
+            .ram(request.ramBytes())
+            .stdin(in)
+            .stdout(out)
+            .stderr(err)
+            .env(env)
+            .backend(request.backend());
     if (request.swapFile() != null) {
       cfg.swap(request.swapFile(), request.swapBytes());
     }

@@ -2,6 +2,8 @@ package org.uvm4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.uvm.trace.Tracer;
 
 /**
@@ -16,6 +18,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param argv the guest's argument vector
  * @param tracer where the run's trace goes (opened from the trace options), or null: tracing off
  * @param maps print each process's map at exit (--maps)
+ * @param backend the libunicorn binding to run on (--backend; AUTO: FFM when available)
  */
 public record RunRequest(
     long ramBytes,
@@ -25,8 +28,10 @@ public record RunRequest(
     Path program,
     List<String> argv,
     Tracer tracer,
-    boolean maps) {
+    boolean maps,
+    BackendKind backend) {
   public RunRequest {
     argv = List.copyOf(argv);
+    Objects.requireNonNull(backend, "backend");
   }
 }

@@ -5,11 +5,13 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.uvm4j.machine.backend.BackendKind;
 
 /**
  * How a {@link Kernel} is set up: emulated RAM, the swap file (null for none), the scheduling
  * quantum in instructions, the console streams, the default environment, the working directory
- * guests see, and the seed of the deterministic random source (AT_RANDOM, getrandom).
+ * guests see, the seed of the deterministic random source (AT_RANDOM, getrandom), and the
+ * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA).
  */
 public record KernelConfig(
     long ramBytes,
@@ -21,7 +23,8 @@ public record KernelConfig(
     OutputStream stderr,
     Map<String, String> env,
     Path cwd,
-    long randomSeed) {
+    long randomSeed,
+    BackendKind backend) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
 
@@ -30,6 +33,7 @@ public record KernelConfig(
     Objects.requireNonNull(stdout, "stdout");
     Objects.requireNonNull(stderr, "stderr");
     Objects.requireNonNull(cwd, "cwd");
+    Objects.requireNonNull(backend, "backend");
     env = Map.copyOf(Objects.requireNonNull(env, "env"));
     if (ramBytes < (1L << 20)) {
       throw new IllegalArgumentException("RAM must be at least 1 MiB, got " + ramBytes);
@@ -59,6 +63,7 @@ public record KernelConfig(
     private Map<String, String> env = Map.of();
     private Path cwd = Path.of("").toAbsolutePath();
     private long randomSeed = 0x5eed_cafe_f00dL;
+    private BackendKind backend = BackendKind.AUTO;
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -106,9 +111,24 @@ public record KernelConfig(
       return this;
     }
 
+    public Builder backend(BackendKind backend) {
+      this.backend = backend;
+      return this;
+    }
+
     public KernelConfig build() {
       return new KernelConfig(
-          ramBytes, swapPath, swapBytes, quantum, stdin, stdout, stderr, env, cwd, randomSeed);
+          ramBytes,
+          swapPath,
+          swapBytes,
+          quantum,
+          stdin,
+          stdout,
+          stderr,
+          env,
+          cwd,
+          randomSeed,
+          backend);
     }
   }
 }

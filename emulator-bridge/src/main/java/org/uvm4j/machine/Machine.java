@@ -2,7 +2,6 @@ package org.uvm4j.machine;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.uvm4j.machine.unicorn.UnicornBackend;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmExp;
@@ -112,22 +111,6 @@ public final class Machine implements AutoCloseable {
     this.pristine = cpu.newContext();
     this.scratch = cpu.newContext();
     phys.setCodeListener(listener);
-  }
-
-  /**
-   * A machine on libunicorn.
-   *
-   * @throws MachineException when libunicorn is missing or too old (the message names the paths
-   *     tried and the fix) or the engine cannot be created
-   */
-  public static Machine open(Uvm uvm) {
-    UnicornBackend backend = UnicornBackend.open();
-    try {
-      return new Machine(uvm, backend);
-    } catch (RuntimeException e) {
-      backend.close();
-      throw e;
-    }
   }
 
   /** The emulator's version, {@code "major.minor.patch"}. */
