@@ -113,6 +113,11 @@ public final class Machine implements AutoCloseable {
     phys.setCodeListener(listener);
   }
 
+  /** The libunicorn binding this machine runs on ({@code "jna"} or {@code "ffm"}). */
+  public String backendName() {
+    return cpu.name();
+  }
+
   /** The emulator's version, {@code "major.minor.patch"}. */
   public String emulatorVersion() {
     return cpu.version();

@@ -31,6 +31,7 @@ class MachineTest {
   MachineTest(BackendKind kind) {
     TestBackends.assumeAvailable(kind);
     m = CpuBackends.openMachine(uvm, kind);
+    assertThat(m.backendName()).isEqualTo(kind.cliName());
   }
 
   @AfterEach

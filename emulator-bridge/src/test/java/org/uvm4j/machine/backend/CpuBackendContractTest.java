@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.uvm4j.machine.CpuBackend;
+import org.uvm4j.machine.CpuHooks;
 import org.uvm4j.machine.EmuStatus;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.uc.Uc;
@@ -314,5 +315,76 @@ class CpuBackendContractTest {
     cpu.close();
     assertThat(cpu.liveContexts()).isZero();
     assertThatThrownBy(() -> cpu.start(CODE, 1)).isInstanceOf(IllegalStateException.class);
+  }
+
+  /**
+   * The fill path is the hot path: once compiled, a fill answered from the table allocates nothing
+   * in the binding (per-thread allocation counter; no timing). The hooks here use a plain array.
+   */
+  @Test
+  void tlbFillsAllocateNothingInTheBinding() {
+    int pages = 64;
+    long[] table = new long[pages];
+    for (int i = 0; i < pages; i++) {
+      table[i] = ((long) (2 + (i % 8)) << 12) | Prot.RW;
+    }
+    long[] fills = new long[1];
+    CpuHooks hooks =
+        new CpuHooks() {
+          @Override
+          public long tlbFill(long va, int access) {
+            fills[0]++;
+            if (va >= CODE && va < CODE + RawEngine.PAGE) {
+              return (1L << 12) | Prot.RX;
+            }
+            int i = (int) ((va - DATA) >>> 12);
+            return i >= 0 && i < pages ? table[i] : 0;
+          }
+
+          @Override
+          public void syscall() {
+            e.cpu.stop();
+          }
+
+          @Override
+          public void interrupt(int vector) {
+            e.cpu.stop();
+          }
+
+          @Override
+          public boolean invalidInstruction() {
+            return false;
+          }
+        };
+    e.cpu.setHooks(hooks);
+    // mov rbx, DATA ; mov ecx, 64 ; l: mov eax, [rbx] ; add rbx, 4096 ; dec ecx ; jnz l ; syscall
+    e.poke(1, 0, 0x48, 0xbb, 0, 0, 0x50, 0, 0, 0, 0, 0);
+    e.poke(1, 10, 0xb9, pages, 0, 0, 0);
+    e.poke(1, 15, 0x8b, 0x03, 0x48, 0x81, 0xc3, 0, 0x10, 0, 0, 0xff, 0xc9, 0x75, 0xf3);
+    e.poke(1, 28, SYSCALL_0, SYSCALL_1);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    // warm up until the JIT has compiled the path (it compiles in the background, so on a loaded
+    // machine that can take a while): the quietest of up to 30 windows counts
+    double leastPerFill = Double.MAX_VALUE;
+    long measuredFills = 0;
+    for (int w = 0; w < 30 && leastPerFill >= 1; w++) {
+      long fillsBefore = fills[0];
+      long before = threads.getThreadAllocatedBytes(tid);
+      for (int i = 0; i < 1_000; i++) {
+        e.cpu.flushTlb();
+        e.cpu.start(CODE, 1_000);
+      }
+      long allocated = threads.getThreadAllocatedBytes(tid) - before;
+      measuredFills = fills[0] - fillsBefore;
+      assertThat(measuredFills).isGreaterThanOrEqualTo(1_000L * pages);
+      leastPerFill = Math.min(leastPerFill, (double) allocated / measuredFills);
+    }
+    assertThat(e.cpu.readReg(Reg.RBX)).isEqualTo(DATA + (long) pages * RawEngine.PAGE);
+    // less than one byte per fill: any per-call object (>= 16 bytes) would exceed it many times
+    assertThat(leastPerFill)
+        .as("bytes allocated per fill (%d fills a window)", measuredFills)
+        .isLessThan(1.0);
   }
 }
