@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.uvm4j.kernel.elf.ElfFile;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.obj.FileObject;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * The file objects of executed programs, one per (file, size, modification time), like the vnode

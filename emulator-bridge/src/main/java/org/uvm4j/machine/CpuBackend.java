@@ -9,9 +9,10 @@ import java.nio.ByteBuffer;
  * FFM API, Java 22+, ~15x cheaper per hook call); {@code machine.backend.CpuBackends} picks one.
  * Callers never see native types, and both pass the same contract test suite.
  *
- * <p>Single-threaded: every method, and every {@link CpuHooks} callback, runs on the thread that
- * drives the engine. Hook callbacks may call {@link #stop()}, {@link #readReg} and {@link
- * #writeReg}, but not {@link #start}, {@link #flushTlb()} or the context methods.
+ * <p>Single-threaded, with one exception: every method, and every {@link CpuHooks} callback, runs
+ * on the thread that drives the engine, except {@link #stop()}, which any thread may call at any
+ * time (a preemption watchdog). Hook callbacks may call {@link #stop()}, {@link #readReg} and
+ * {@link #writeReg}, but not {@link #start}, {@link #flushTlb()} or the context methods.
  */
 public interface CpuBackend extends AutoCloseable {
   /** The emulator's version as {@code "major.minor.patch"}. */
@@ -45,14 +46,28 @@ public interface CpuBackend extends AutoCloseable {
   void writeReg(Reg r, long value);
 
   /**
-   * Runs from {@code begin} for at most {@code count} instructions ({@code count > 0}).
+   * Runs from {@code begin} for at most {@code count} instructions, or with {@code count == 0}
+   * without an instruction limit (until a hook or {@link #stop()} ends the run). A positive count
+   * costs a per-instruction counting hook inside the emulator (libunicorn: about 12× slower for
+   * CPU-bound code); {@code count == 0} must run without one.
+   *
+   * <p>A {@link #stop()} that happened before this call (no run in progress) must not end this run.
    *
    * @return how the run ended; RIP is left at the next instruction to execute (after a refused TLB
    *     fill: the faulting instruction)
+   * @throws IllegalArgumentException if {@code count < 0}
    */
   EmuStatus start(long begin, long count);
 
-  /** Asks the running engine to stop after the current instruction (callable from hooks). */
+  /**
+   * Asks the running engine to stop soon (at the latest at the end of the current translated
+   * block); {@link #start} then returns {@link EmuStatus#OK}. Callable from hooks and from any
+   * other thread, at any time while the engine is open: when no run is in progress it does nothing,
+   * and a request that arrives as a run is ending (syscall, fault) is harmless. It may be lost if
+   * it arrives while {@link #start} is setting up a run, so a caller on another thread repeats it
+   * until it sees the run end (see {@code SliceWatchdog}). Must not be called after {@link
+   * #close()}.
+   */
   void stop();
 
   /** Forgets every TLB entry (translated code is kept). Not from inside a hook. */

@@ -3,7 +3,6 @@ package org.uvm4j.machine;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.fault.FaultResult;
@@ -12,6 +11,7 @@ import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.pmap.TlbListener;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * One emulated x86-64 CPU over the UVM's physical memory: the machine-dependent glue between the

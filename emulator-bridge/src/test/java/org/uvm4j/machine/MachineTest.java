@@ -11,11 +11,11 @@ import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.machine.backend.TestBackends;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 @ParameterizedClass(name = "{0}")
 @FieldSource("org.uvm4j.machine.backend.TestBackends#ALL")

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * Test fixture: an address space made of a pmap and a table of allowed regions, with a fault

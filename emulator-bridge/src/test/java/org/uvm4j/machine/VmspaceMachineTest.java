@@ -11,12 +11,12 @@ import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.machine.backend.TestBackends;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.Mman;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /** The machine on real address spaces: the UVM fault handler behind the fill, fork and COW code. */
 @ParameterizedClass(name = "{0}")

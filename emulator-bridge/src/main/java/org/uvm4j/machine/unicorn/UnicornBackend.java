@@ -184,8 +184,8 @@ public final class UnicornBackend implements CpuBackend {
   @Override
   public EmuStatus start(long begin, long count) {
     ensureOpen();
-    if (count <= 0) {
-      throw new IllegalArgumentException("instruction count must be positive: " + count);
+    if (count < 0) {
+      throw new IllegalArgumentException("instruction count must not be negative: " + count);
     }
     callbackFailure = null;
     int err = UcNative.uc_emu_start(uc, begin, NO_UNTIL, 0, count);
@@ -205,6 +205,12 @@ public final class UnicornBackend implements CpuBackend {
     }
   }
 
+  /**
+   * {@code uc_emu_stop}: sets the engine's stop request and makes the CPU leave the current
+   * translated block. Thread-safe in libunicorn 2.1 (its own {@code timeout} thread calls it); a
+   * no-op when no emulation is running ({@code emulation_done}); {@code uc_emu_start} clears a
+   * stale stop request when it begins, so a request from an earlier run cannot end a later one.
+   */
   @Override
   public void stop() {
     UcNative.uc_emu_stop(uc);

@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.uvm4j.kernel.elf.ElfImageBuilder.Ph;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /** Loads hand-made images into a real {@link Vmspace} and reads them back through copyin. */
 class ElfLoaderTest {

@@ -163,6 +163,67 @@ class CpuBackendContractTest {
   }
 
   @Test
+  void countZeroRunsWithoutALimitUntilAHookStops() {
+    e.map(CODE, 1, Prot.RX);
+    // mov ecx, 3_000_000 ; loop: dec ecx ; jnz loop ; mov eax, 42 ; syscall
+    e.poke(1, 0, 0xb9, 0xc0, 0xc6, 0x2d, 0x00, 0xff, 0xc9, 0x75, 0xfc);
+    e.poke(1, 9, movEax(42));
+    e.poke(1, 14, SYSCALL_0, SYSCALL_1);
+    assertThat(e.run(CODE, 0)).isEqualTo(EmuStatus.OK);
+    assertThat(e.events).containsExactly("syscall@40000e");
+    assertThat(e.cpu.readReg(Reg.RCX)).isZero();
+    assertThat(e.cpu.readReg(Reg.RAX)).isEqualTo(42);
+    assertThatThrownBy(() -> e.run(CODE, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void stopFromAnotherThreadEndsAnUnlimitedRun() throws Exception {
+    e.map(CODE, 1, Prot.RX);
+    e.poke(1, 0, 0xeb, 0xfe); // jmp $
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                // repeat: a request that arrives while uc_emu_start sets up the run is lost
+                while (!done.await(5, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                  e.cpu.stop();
+                }
+              } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    stopper.start();
+    try {
+      assertThat(e.run(CODE, 0)).isEqualTo(EmuStatus.OK);
+    } finally {
+      done.countDown();
+      stopper.join();
+    }
+    assertThat(e.rip()).isEqualTo(CODE);
+    assertThat(e.events).isEmpty();
+  }
+
+  @Test
+  void aStopWhileNothingRunsDoesNotEndTheNextRun() {
+    e.map(CODE, 1, Prot.RX);
+    // mov ecx, 3_000_000 ; loop: dec ecx ; jnz loop ; syscall
+    e.poke(1, 0, 0xb9, 0xc0, 0xc6, 0x2d, 0x00, 0xff, 0xc9, 0x75, 0xfc, SYSCALL_0, SYSCALL_1);
+    e.cpu.stop();
+    assertThat(e.run(CODE, 0)).isEqualTo(EmuStatus.OK);
+    assertThat(e.events).containsExactly("syscall@400009");
+    assertThat(e.cpu.readReg(Reg.RCX)).isZero();
+
+    // a stop issued by the syscall hook's run (already ended) does not end the next one either
+    e.events.clear();
+    e.cpu.stop();
+    e.cpu.stop();
+    assertThat(e.run(CODE, 0)).isEqualTo(EmuStatus.OK);
+    assertThat(e.events).containsExactly("syscall@400009");
+    assertThat(e.cpu.readReg(Reg.RCX)).isZero();
+  }
+
+  @Test
   void cpuExceptionsReachTheInterruptHook() {
     e.map(CODE, 1, Prot.RX);
     // xor edx, edx ; div ecx (ecx = 0) -> #DE at the div

@@ -7,9 +7,9 @@ import org.uvm4j.uvm.page.VmPage;
  * {@code pmap_page_protect}, swap, pagein, {@code uvm_wait}, the allocator of amap structures and
  * the machine's global amap list.
  *
- * <p>Implemented by {@code org.uvm4j.uvm.Uvm} (the VM system) and by a test double in the amap
- * tests. Every method is called by the single CPU thread; locks named in the pre-conditions are the
- * ones the seed holds at that call.
+ * <p>Implemented by {@code org.uvm4j.uvm.system.Uvm} (the VM system) and by a test double in the
+ * amap tests. Every method is called by the single CPU thread; locks named in the pre-conditions
+ * are the ones the seed holds at that call.
  */
 public interface UvmServices {
   /**

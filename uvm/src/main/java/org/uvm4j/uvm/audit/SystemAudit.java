@@ -6,7 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.AmapAudit;
@@ -18,6 +17,7 @@ import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * The whole-system audit: one machine's {@link Uvm} against the complete set of its live address

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
@@ -17,6 +16,7 @@ import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * The page-fault handler ({@code uvm_fault}): given an address space, a faulting address and the

@@ -6,13 +6,13 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.pmap.Pmap;
+import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.trace.Tracer;
 
 /**

@@ -9,11 +9,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * A read-only file-backed memory object (the role of {@code uvm_vnode.c} for an executable's

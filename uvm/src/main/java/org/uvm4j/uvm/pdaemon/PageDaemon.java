@@ -3,7 +3,6 @@ package org.uvm4j.uvm.pdaemon;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Anon;
@@ -12,6 +11,7 @@ import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.swap.SwapPager;
+import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.trace.Tracer;
 
 /**

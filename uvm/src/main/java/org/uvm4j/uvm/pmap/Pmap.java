@@ -4,11 +4,11 @@ import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * A software page table for one address space (the machine-dependent {@code pmap} of NetBSD), read

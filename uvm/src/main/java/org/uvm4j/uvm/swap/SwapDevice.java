@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 /**
  * A page-granular backing store for anonymous memory (one {@code struct swapdev}'s I/O side): a run
  * of {@link #pages()} page-sized slots, numbered from 0, read one page at a time and written in
- * contiguous clusters.
+ * contiguous clusters. Its slot allocation state lives in the {@link SwapArea} that {@code
+ * SwapManager.swapOn} makes for it.
  *
  * <p>Every transfer is whole pages and synchronous: when a call returns normally the bytes are in
  * the destination (read) or handed to the host file system (write); when it throws, the slots it

@@ -13,7 +13,7 @@ import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 
 /**
- * The swap layer ({@code uvm_swap.c}): every configured {@link SwapDev} mapped into one slot space
+ * The swap layer ({@code uvm_swap.c}): every configured {@link SwapArea} mapped into one slot space
  * (the "drum", whose slot 0 is never handed out), slot allocation with clustering, freeing, bad
  * slots, synchronous page I/O and {@code swap_off}.
  *
@@ -42,7 +42,7 @@ public final class SwapManager {
   private final ReentrantLock dataLock = new ReentrantLock();
 
   /** swap_priority: devices, highest priority first, round-robin within a priority. */
-  private final List<SwapDev> devices = new ArrayList<>();
+  private final List<SwapArea> devices = new ArrayList<>();
 
   private SwapOffWalker walker;
 
@@ -82,7 +82,7 @@ public final class SwapManager {
    * @throws IllegalArgumentException if the drum has no room left for it
    */
   // uvm_swap.c: swap_on
-  public SwapDev swapOn(SwapDevice device, int priority) {
+  public SwapArea swapOn(SwapDevice device, int priority) {
     syscallLock.lock();
     dataLock.lock();
     try {
@@ -90,7 +90,7 @@ public final class SwapManager {
         throw new IllegalArgumentException(
             "no room in the swap slot space for " + device.name() + " (" + device.pages() + ")");
       }
-      SwapDev sdp = new SwapDev(device, priority, (int) nextDrumOffset);
+      SwapArea sdp = new SwapArea(device, priority, (int) nextDrumOffset);
       nextDrumOffset += device.pages();
       int at = 0;
       while (at < devices.size() && devices.get(at).priority >= priority) {
@@ -116,7 +116,7 @@ public final class SwapManager {
    *     {@link Errno#EINVAL} if it is not configured
    */
   // uvm_swap.c: swap_off
-  public int swapOff(SwapDev sdp) {
+  public int swapOff(SwapArea sdp) {
     syscallLock.lock();
     try {
       dataLock.lock();
@@ -175,7 +175,7 @@ public final class SwapManager {
     }
   }
 
-  private void reenable(SwapDev sdp) {
+  private void reenable(SwapArea sdp) {
     dataLock.lock();
     try {
       sdp.enabled = true;
@@ -193,7 +193,7 @@ public final class SwapManager {
   public void close() {
     syscallLock.lock();
     try {
-      List<SwapDev> all;
+      List<SwapArea> all;
       dataLock.lock();
       try {
         all = new ArrayList<>(devices);
@@ -201,7 +201,7 @@ public final class SwapManager {
       } finally {
         dataLock.unlock();
       }
-      for (SwapDev sdp : all) {
+      for (SwapArea sdp : all) {
         sdp.removed = true;
         try {
           sdp.device.close();
@@ -215,7 +215,7 @@ public final class SwapManager {
   }
 
   /** The configured devices, highest priority first. */
-  public List<SwapDev> devices() {
+  public List<SwapArea> devices() {
     dataLock.lock();
     try {
       return List.copyOf(devices);
@@ -241,7 +241,7 @@ public final class SwapManager {
     dataLock.lock();
     try {
       for (int i = 0; i < devices.size(); i++) {
-        SwapDev sdp = devices.get(i);
+        SwapArea sdp = devices.get(i);
         if (!sdp.enabled || sdp.npginuse + n > sdp.npages) {
           continue;
         }
@@ -261,7 +261,7 @@ public final class SwapManager {
 
   /** Moves devices[i] behind the other devices of its priority (round-robin). */
   private void rotate(int i) {
-    SwapDev sdp = devices.get(i);
+    SwapArea sdp = devices.get(i);
     int j = i;
     while (j + 1 < devices.size() && devices.get(j + 1).priority == sdp.priority) {
       j++;
@@ -285,7 +285,7 @@ public final class SwapManager {
     UvmPanic.check(start > 0 && n > 0, "uvm_swap_free: start > 0 && n > 0");
     dataLock.lock();
     try {
-      SwapDev sdp = find(start, n);
+      SwapArea sdp = find(start, n);
       int off = start - sdp.drumOffset;
       boolean[] pending = freeingSwapOnly.get();
       boolean onlyExpected = pending[0];
@@ -331,7 +331,7 @@ public final class SwapManager {
     UvmPanic.check(start > 0 && n > 0, "uvm_swap_markbad: start > 0 && n > 0");
     dataLock.lock();
     try {
-      SwapDev sdp = find(start, n);
+      SwapArea sdp = find(start, n);
       int off = start - sdp.drumOffset;
       for (int s = off; s < off + n; s++) {
         UvmPanic.check(sdp.inUse.get(s), "uvm_swap_markbad: slot allocated");
@@ -361,7 +361,7 @@ public final class SwapManager {
   public void setSwapOnly(int slot) {
     dataLock.lock();
     try {
-      SwapDev sdp = find(slot, 1);
+      SwapArea sdp = find(slot, 1);
       int off = slot - sdp.drumOffset;
       UvmPanic.check(sdp.inUse.get(off) && !sdp.bad.get(off), "swap-only slot is allocated, good");
       UvmPanic.check(!sdp.only.get(off), "slot not already swap-only");
@@ -373,7 +373,7 @@ public final class SwapManager {
   }
 
   /** The slot's data has a RAM copy again (after a page-in): swpgonly--. */
-  private void clearSwapOnly(SwapDev sdp, int off) {
+  private void clearSwapOnly(SwapArea sdp, int off) {
     dataLock.lock();
     try {
       if (sdp.only.get(off)) {
@@ -385,9 +385,9 @@ public final class SwapManager {
     }
   }
 
-  private SwapDev find(int start, int n) {
+  private SwapArea find(int start, int n) {
     UvmPanic.check(dataLock.isHeldByCurrentThread(), "swap data lock held");
-    for (SwapDev sdp : devices) {
+    for (SwapArea sdp : devices) {
       if (sdp.contains(start)) {
         UvmPanic.check(sdp.contains(start + n - 1), "swap slot range within one device");
         return sdp;
@@ -396,7 +396,7 @@ public final class SwapManager {
     throw new UvmPanic("swap slot " + start + " is on no configured device");
   }
 
-  private SwapDev lookup(int slot, int n) {
+  private SwapArea lookup(int slot, int n) {
     dataLock.lock();
     try {
       return find(slot, n);
@@ -419,7 +419,7 @@ public final class SwapManager {
       return Errno.EIO;
     }
     UvmPanic.check(slot > 0, "uvm_swap_get: slot > 0");
-    SwapDev sdp = lookup(slot, 1);
+    SwapArea sdp = lookup(slot, 1);
     int off = slot - sdp.drumOffset;
     try {
       sdp.device.readPage(off, dst);
@@ -441,7 +441,7 @@ public final class SwapManager {
   public int put(int slot, ByteBuffer src) {
     UvmPanic.check(slot > 0, "uvm_swap_put: slot > 0");
     int n = src.remaining() / SwapDevice.PAGE_SIZE;
-    SwapDev sdp = lookup(slot, n);
+    SwapArea sdp = lookup(slot, n);
     try {
       sdp.device.writePages(slot - sdp.drumOffset, src);
     } catch (IOException e) {
@@ -509,7 +509,7 @@ public final class SwapManager {
   public boolean isAllocated(int slot) {
     dataLock.lock();
     try {
-      for (SwapDev sdp : devices) {
+      for (SwapArea sdp : devices) {
         if (sdp.contains(slot)) {
           return sdp.inUse.get(slot - sdp.drumOffset);
         }
@@ -524,7 +524,7 @@ public final class SwapManager {
   public boolean isBad(int slot) {
     dataLock.lock();
     try {
-      for (SwapDev sdp : devices) {
+      for (SwapArea sdp : devices) {
         if (sdp.contains(slot)) {
           return sdp.bad.get(slot - sdp.drumOffset);
         }
@@ -539,7 +539,7 @@ public final class SwapManager {
   public boolean isSwapOnly(int slot) {
     dataLock.lock();
     try {
-      for (SwapDev sdp : devices) {
+      for (SwapArea sdp : devices) {
         if (sdp.contains(slot)) {
           return sdp.only.get(slot - sdp.drumOffset);
         }
@@ -554,7 +554,7 @@ public final class SwapManager {
   public void forEachGoodSlot(IntConsumer action) {
     dataLock.lock();
     try {
-      for (SwapDev sdp : devices) {
+      for (SwapArea sdp : devices) {
         for (int s = sdp.inUse.nextSetBit(0); s >= 0; s = sdp.inUse.nextSetBit(s + 1)) {
           if (!sdp.bad.get(s)) {
             action.accept(sdp.drumOffset + s);

@@ -4,14 +4,14 @@ import java.nio.ByteBuffer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
-import org.uvm4j.uvm.SwapService;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.system.SwapService;
+import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.trace.Tracer;
 
 /**

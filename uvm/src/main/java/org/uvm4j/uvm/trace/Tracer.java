@@ -3,7 +3,6 @@ package org.uvm4j.uvm.trace;
 import java.io.IOException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.uvm4j.uvm.Uvm;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.fault.FaultCase;
@@ -14,6 +13,7 @@ import org.uvm4j.uvm.map.Inheritance;
 import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.trace.ProcRecord.ProcEvent;
 
 /**

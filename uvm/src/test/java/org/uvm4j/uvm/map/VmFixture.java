@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /**
  * A small machine for VM tests: a {@link Uvm}, the live address spaces, byte-level guest access

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.page.PhysMem;
@@ -19,6 +17,8 @@ import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.swap.FileSwapDevice;
 import org.uvm4j.uvm.swap.SwapPager;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 class PageDaemonTest {
   private static final int PG = PhysMem.PAGE_SIZE;

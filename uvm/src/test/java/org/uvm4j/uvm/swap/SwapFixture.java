@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.Aref;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pdaemon.PageDaemon;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /**
  * A small machine with swap for tests: a {@link Uvm} of a few pages, a swap file in a temporary
@@ -26,7 +26,7 @@ final class SwapFixture implements AutoCloseable {
   final SwapManager swap;
   final PageDaemon daemon;
   final FaultInjectingSwapDevice device;
-  final SwapDev sdp;
+  final SwapArea sdp;
 
   /**
    * @param ramPages frames of RAM (frame 0 reserved)

@@ -41,7 +41,7 @@ class SwapManagerTest {
 
   @Test
   void slotZeroIsNeverHandedOutAndCountersFollowAllocAndFree() throws IOException {
-    SwapDev sdp = swap.swapOn(device("a", 8), 0);
+    SwapArea sdp = swap.swapOn(device("a", 8), 0);
     assertThat(sdp.drumOffset()).isEqualTo(1);
     assertThat(swap.swpages()).isEqualTo(8);
     assertThat(swap.swpgavail()).isEqualTo(8);
@@ -77,8 +77,8 @@ class SwapManagerTest {
 
   @Test
   void clusterNeverSpansAHoleOrTwoDevices() throws IOException {
-    SwapDev d1 = swap.swapOn(device("a", 4), 0);
-    SwapDev d2 = swap.swapOn(device("b", 4), 0);
+    SwapArea d1 = swap.swapOn(device("a", 4), 0);
+    SwapArea d2 = swap.swapOn(device("b", 4), 0);
     assertThat(d2.drumOffset()).isEqualTo(d1.drumOffset() + 4);
     int x = swap.alloc(3);
     int y = swap.alloc(3);
@@ -93,8 +93,8 @@ class SwapManagerTest {
 
   @Test
   void higherPriorityDeviceIsFilledFirst() throws IOException {
-    SwapDev low = swap.swapOn(device("low", 4), 1);
-    SwapDev high = swap.swapOn(device("high", 2), 5);
+    SwapArea low = swap.swapOn(device("low", 4), 1);
+    SwapArea high = swap.swapOn(device("high", 2), 5);
     assertThat(swap.devices()).containsExactly(high, low);
     assertThat(high.contains(swap.alloc(1))).isTrue();
     assertThat(high.contains(swap.alloc(1))).isTrue();
@@ -190,7 +190,7 @@ class SwapManagerTest {
   @Test
   void swapOffRemovesAnIdleDeviceAndClosesIt() throws IOException {
     FaultInjectingSwapDevice d = device("a", 4);
-    SwapDev sdp = swap.swapOn(d, 0);
+    SwapArea sdp = swap.swapOn(d, 0);
     int[] range = new int[2];
     swap.setSwapOffWalker(
         (start, end) -> {
@@ -208,7 +208,7 @@ class SwapManagerTest {
 
   @Test
   void swapOffFailsWithEnomemAndKeepsTheDeviceInUse() throws IOException {
-    SwapDev sdp = swap.swapOn(device("a", 4), 0);
+    SwapArea sdp = swap.swapOn(device("a", 4), 0);
     int s = swap.alloc(1);
     swap.setSwapOffWalker((start, end) -> true);
     assertThat(swap.swapOff(sdp)).isEqualTo(Errno.ENOMEM);
@@ -220,7 +220,7 @@ class SwapManagerTest {
 
   @Test
   void swapOffFailsWithEbusyWhenSlotsRemainAndIgnoresBadOnes() throws IOException {
-    SwapDev sdp = swap.swapOn(device("a", 4), 0);
+    SwapArea sdp = swap.swapOn(device("a", 4), 0);
     int bad = swap.alloc(1);
     swap.markBad(bad, 1);
     int held = swap.alloc(1);
@@ -250,8 +250,8 @@ class SwapManagerTest {
 
   @Test
   void disabledDeviceGetsNoNewSlotsDuringSwapOff() throws IOException {
-    SwapDev a = swap.swapOn(device("a", 4), 5);
-    SwapDev b = swap.swapOn(device("b", 4), 0);
+    SwapArea a = swap.swapOn(device("a", 4), 5);
+    SwapArea b = swap.swapOn(device("b", 4), 0);
     List<Integer> allocatedDuringWalk = new ArrayList<>();
     swap.setSwapOffWalker(
         (start, end) -> {

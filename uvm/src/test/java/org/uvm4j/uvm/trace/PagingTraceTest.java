@@ -7,13 +7,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.pdaemon.PageDaemon;
 import org.uvm4j.uvm.swap.FileSwapDevice;
 import org.uvm4j.uvm.swap.SwapPager;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /** Page-out, page-daemon and page-in records from a process that needs more than RAM. */
 class PagingTraceTest {

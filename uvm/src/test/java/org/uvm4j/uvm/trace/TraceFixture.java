@@ -3,12 +3,12 @@ package org.uvm4j.uvm.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.Mman;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /**
  * A small VM system with tracing attached and a hand-driven context: the tests set {@link #pid},

@@ -12,11 +12,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.map.VmMapEntry;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /**
  * The amap hot paths on a real {@link Uvm}: {@code amap_lookup} and {@code amap_lookups} (the fault

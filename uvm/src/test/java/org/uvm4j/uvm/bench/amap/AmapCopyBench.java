@@ -10,13 +10,13 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.AmapMap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.map.VmMapEntry;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /**
  * amap_copy of a shared amap of 16, 256 or 4,096 slots with 10 % or 100 % of them occupied: the

@@ -2,10 +2,10 @@ package org.uvm4j.uvm.bench.amap;
 
 import java.lang.management.ManagementFactory;
 import java.util.function.IntFunction;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /**
  * Memory per amap slot and per anon, for docs/benchmarks.md, by heap accounting: the bytes this

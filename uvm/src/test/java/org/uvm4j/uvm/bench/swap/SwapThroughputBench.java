@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.Mman;
@@ -21,6 +19,8 @@ import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pdaemon.PageDaemon;
 import org.uvm4j.uvm.swap.FileSwapDevice;
 import org.uvm4j.uvm.swap.SwapPager;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /**
  * Swap throughput, measured in one run against a plain sequential write and read of a file of the

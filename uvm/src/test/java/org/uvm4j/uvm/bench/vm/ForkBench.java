@@ -12,13 +12,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.Uvm;
-import org.uvm4j.uvm.UvmConfig;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.Advice;
 import org.uvm4j.uvm.map.Inheritance;
 import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
 
 /**
  * Cost of uvmspace_fork (µs) of a parent with {@code sizeMiB} of resident private anonymous memory

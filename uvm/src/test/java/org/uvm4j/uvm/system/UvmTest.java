@@ -1,4 +1,4 @@
-package org.uvm4j.uvm;
+package org.uvm4j.uvm.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.page.PhysMem;

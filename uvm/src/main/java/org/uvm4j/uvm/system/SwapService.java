@@ -1,4 +1,4 @@
-package org.uvm4j.uvm;
+package org.uvm4j.uvm.system;
 
 import org.uvm4j.uvm.amap.Anon;
 

@@ -3,14 +3,16 @@ package org.uvm4j.uvm.swap;
 import java.util.BitSet;
 
 /**
- * One configured swap device ({@code struct swapdev}): its I/O {@link SwapDevice}, its priority,
- * its window {@code [drumOffset, drumOffset + pages)} in the global slot space ("the drum"), and
- * its slot state.
+ * One swap area: a {@link SwapDevice} as configured by {@code swapOn} ({@code struct swapdev}'s
+ * state side): the device doing the I/O, its priority, its window {@code [drumOffset, drumOffset +
+ * pages)} in the global slot space ("the drum"), and its slot state. The name says which half of
+ * NetBSD's {@code swapdev} this is: {@code SwapDevice} moves bytes, {@code SwapArea} allocates
+ * slots.
  *
  * <p>Invariants (under the manager's data lock): {@code bad ⊆ inUse}, {@code only ⊆ inUse \ bad},
  * {@code npginuse == |inUse|}, {@code npgbad == |bad|}.
  */
-public final class SwapDev {
+public final class SwapArea {
   final SwapDevice device;
   final int priority;
   final int drumOffset;
@@ -33,7 +35,7 @@ public final class SwapDev {
   boolean enabled = true;
   boolean removed;
 
-  SwapDev(SwapDevice device, int priority, int drumOffset) {
+  SwapArea(SwapDevice device, int priority, int drumOffset) {
     this.device = device;
     this.priority = priority;
     this.drumOffset = drumOffset;
@@ -99,7 +101,7 @@ public final class SwapDev {
 
   @Override
   public String toString() {
-    return "SwapDev["
+    return "SwapArea["
         + device.name()
         + " pri="
         + priority

@@ -1,7 +1,10 @@
-package org.uvm4j.uvm;
+package org.uvm4j.uvm.system;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmExp;
+import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.AmapAllocator;
 import org.uvm4j.uvm.amap.AmapList;
 import org.uvm4j.uvm.amap.Anon;
