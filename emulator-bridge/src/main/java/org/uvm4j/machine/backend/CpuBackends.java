@@ -8,7 +8,7 @@ import org.uvm4j.machine.CpuBackend;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.unicorn.UnicornBackend;
-import org.uvm4j.uvm.Uvm;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * Chooses and opens a {@link CpuBackend}: the one place that knows both bindings. The FFM binding

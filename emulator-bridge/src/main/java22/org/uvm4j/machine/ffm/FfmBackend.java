@@ -292,8 +292,8 @@ public final class FfmBackend implements CpuBackend {
   @Override
   public EmuStatus start(long begin, long count) {
     ensureOpen();
-    if (count <= 0) {
-      throw new IllegalArgumentException("instruction count must be positive: " + count);
+    if (count < 0) {
+      throw new IllegalArgumentException("instruction count must not be negative: " + count);
     }
     callbackFailure = null;
     int err;
@@ -318,6 +318,12 @@ public final class FfmBackend implements CpuBackend {
     }
   }
 
+  /**
+   * {@code uc_emu_stop}: sets the engine's stop request and makes the CPU leave the current
+   * translated block. Thread-safe in libunicorn 2.1 (its own {@code timeout} thread calls it); a
+   * no-op when no emulation is running; {@code uc_emu_start} clears a stale stop request when it
+   * begins. A plain (not critical) downcall, so a watchdog thread may make it at any time.
+   */
   @Override
   public void stop() {
     emuStop();
