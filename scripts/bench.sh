@@ -7,8 +7,26 @@
 #   JMH=0 scripts/bench.sh             guest workloads only
 #   JMH_OPTS="-f 1 -wi 3 -i 5" ...     JMH options (default: short runs)
 #   JMH_FILTER=PmapBench ...           a subset of the JMH benchmarks (regexp)
+#   BACKENDS="jna" ...                 libunicorn bindings to measure (default: jna, plus ffm when
+#                                      the JVM has it); JAVA_HOME picks the JVM (scripts/java-home.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+java_home=$(scripts/java-home.sh --jdk)
+if [ -n "$java_home" ]; then
+  export JAVA_HOME=$java_home
+  if [ "$(scripts/java-home.sh --feature "$java_home")" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+fi
+java=${java_home:+$java_home/bin/}java
+feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+if [ -z "${BACKENDS:-}" ]; then
+  BACKENDS=jna
+  [ "${feature:-0}" -ge 22 ] && BACKENDS="jna ffm"
+fi
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED -Djna.library.path="$PWD/.deps/unicorn/lib")
+# the FFM backend's classes (multi-release layer of the jar; class directories need it by hand)
+mr=emulator-bridge/target/classes/META-INF/versions/22
 REPS=${REPS:-5}
 JMH=${JMH:-1}
 JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -i 3 -w 1s -r 1s"}
@@ -21,20 +39,24 @@ COMPUTE_N=${COMPUTE_N:-1000}
 
 [ -x "$BIN" ] || { echo "bench: $BIN missing; run 'make build' first" >&2; exit 1; }
 
-echo "== machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n1), $(nproc) CPUs, $(java -version 2>&1 | head -n1)"
+echo "== machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n1), $(nproc) CPUs, $("$java" -version 2>&1 | head -n1), backends: $BACKENDS"
 echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # compile every module's tests and write each module's test class path to MODULE/target/bench-cp.txt
 $MVN -B -ntp -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt \
   -Dmdep.includeScope=test -Dspotless.check.skip=true -Djacoco.skip=true
-cp_tests="tests/target/test-classes:$(cat tests/target/bench-cp.txt)"
-echo "== guest workloads: uvm4j (Kernel API, one warm JVM) against the native run of the same binary"
-java -Xss8m -Djna.library.path="$PWD/.deps/unicorn/lib" -cp "$cp_tests" org.uvm4j.bench.GuestBench \
-  "$PWD/$BIN" "$REPS" "$ZERO_N" "$COW_N" "$COMPUTE_N"
+cp_tests="tests/target/test-classes:$(cat tests/target/bench-cp.txt):$mr"
+for backend in $BACKENDS; do
+  echo "== guest workloads, backend $backend: uvm4j (Kernel API, one warm JVM) against the native run of the same binary"
+  "$java" -Xss8m "${JAVA_OPTS[@]}" -Duvm4j.backend="$backend" -cp "$cp_tests" org.uvm4j.bench.GuestBench \
+    "$PWD/$BIN" "$REPS" "$ZERO_N" "$COW_N" "$COMPUTE_N"
+done
 
 if [ "$JMH" = 1 ]; then
   echo "== JMH ($JMH_OPTS), filter '$JMH_FILTER'"
   cp_uvm="uvm/target/test-classes:uvm/target/classes:$(cat uvm/target/bench-cp.txt)"
   cp_br="emulator-bridge/target/test-classes:emulator-bridge/target/classes:$(cat emulator-bridge/target/bench-cp.txt)"
-  java -cp "$cp_uvm" org.openjdk.jmh.Main "$JMH_FILTER" $JMH_OPTS
-  java -Djna.library.path="$PWD/.deps/unicorn/lib" -cp "$cp_br" org.openjdk.jmh.Main "$JMH_FILTER" $JMH_OPTS
+  "$java" -cp "$cp_uvm" org.openjdk.jmh.Main "$JMH_FILTER" $JMH_OPTS
+  # backend-parameterized benchmarks (MachineBench, KernelBench) run once per binding in $BACKENDS
+  "$java" "${JAVA_OPTS[@]}" -cp "$cp_br:$mr" org.openjdk.jmh.Main "$JMH_FILTER" $JMH_OPTS \
+    -p backend="${BACKENDS// /,}" -jvmArgsAppend "${JAVA_OPTS[*]}"
 fi
