@@ -33,6 +33,7 @@ public final class KernelRunner implements GuestRunner {
     KernelConfig.Builder cfg =
         KernelConfig.builder()
             .ram(request.ramBytes())
+            .deterministic(request.deterministic())
             .stdin(in)
             .stdout(out)
             .stderr(err)
@@ -65,6 +66,11 @@ public final class KernelRunner implements GuestRunner {
       closeTrace(request, statsOut);
       if (request.stats()) {
         kernel.stats().snapshot().forEach((name, value) -> statsOut.println(name + " " + value));
+        // the kernel's counters after the UVM's, prefixed: both have a "forks"
+        kernel
+            .counters()
+            .snapshot()
+            .forEach((name, value) -> statsOut.println("kern_" + name + " " + value));
       }
     }
   }

@@ -17,9 +17,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--backend jna|ffm]
- * [trace options] [--] PROGRAM [ARGS...]}: validates the options, runs the guest and returns its
- * exit status.
+ * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--deterministic]
+ * [--backend jna|ffm] [trace options] [--] PROGRAM [ARGS...]}: validates the options, runs the
+ * guest and returns its exit status.
  */
 @Command(
     name = "run",
@@ -58,6 +58,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--stats", description = "Print the UVM counters (NAME VALUE) to stderr at exit.")
   boolean stats;
+
+  @Option(
+      names = "--deterministic",
+      description =
+          "Preempt by exact instruction counts instead of wall-clock time slices: CPU-bound"
+              + " multi-process runs become reproducible (output, counters, trace), at the cost of"
+              + " about 12x slower CPU-bound code.")
+  boolean deterministic;
 
   @Option(
       names = "--backend",
@@ -143,7 +151,8 @@ final class RunCommand implements Callable<Integer> {
     } catch (ParameterException e) {
       throw usage(e.getMessage());
     }
-    return new RunRequest(ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), kind);
+    return new RunRequest(
+        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic, kind);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

@@ -18,6 +18,8 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param argv the guest's argument vector
  * @param tracer where the run's trace goes (opened from the trace options), or null: tracing off
  * @param maps print each process's map at exit (--maps)
+ * @param deterministic exact instruction-count time slices (--deterministic) instead of uncounted
+ *     runs preempted by a wall-clock watchdog
  * @param backend the libunicorn binding to run on (--backend; AUTO: FFM when available)
  */
 public record RunRequest(
@@ -29,6 +31,7 @@ public record RunRequest(
     List<String> argv,
     Tracer tracer,
     boolean maps,
+    boolean deterministic,
     BackendKind backend) {
   public RunRequest {
     argv = List.copyOf(argv);
