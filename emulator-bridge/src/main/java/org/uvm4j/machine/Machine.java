@@ -116,7 +116,7 @@ public final class Machine implements AutoCloseable {
     this.watchdog = new SliceWatchdog(backend);
     this.phys = uvm.physMem();
     this.exp = uvm.exp();
-    cpu.mapPhysical(phys.buffer());
+    cpu.mapPhysical(0, phys.buffer());
     cpu.setHooks(hooks);
     this.pristine = cpu.newContext();
     this.scratch = cpu.newContext();

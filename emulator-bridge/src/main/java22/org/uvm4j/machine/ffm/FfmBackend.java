@@ -12,8 +12,10 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -59,7 +61,11 @@ public final class FfmBackend implements CpuBackend {
   private final Set<UcContext> contexts = Collections.newSetFromMap(new IdentityHashMap<>());
 
   private CpuHooks hooks;
-  private ByteBuffer ram;
+
+  /** The RAM regions mapped into the engine (kept reachable while mapped) and their ranges. */
+  private final List<ByteBuffer> mappedRegions = new ArrayList<>();
+
+  private final List<long[]> mappedRanges = new ArrayList<>();
   private Throwable callbackFailure;
   private int lastError;
   private boolean closed;
@@ -238,17 +244,29 @@ public final class FfmBackend implements CpuBackend {
   }
 
   @Override
-  public void mapPhysical(ByteBuffer buffer) {
+  public void mapPhysical(long physAddr, ByteBuffer region) {
     ensureOpen();
-    if (ram != null) {
-      throw new IllegalStateException("physical memory is already mapped");
-    }
-    if (!buffer.isDirect() || buffer.capacity() == 0 || (buffer.capacity() & 0xfff) != 0) {
+    if (!region.isDirect() || region.capacity() == 0 || (region.capacity() & 0xfff) != 0) {
       throw new IllegalArgumentException(
           "physical memory must be a direct buffer of whole 4 KiB pages, got capacity "
-              + buffer.capacity());
+              + region.capacity());
     }
-    long addr = MemorySegment.ofBuffer(buffer).address();
+    if (physAddr < 0 || (physAddr & 0xfff) != 0) {
+      throw new IllegalArgumentException(
+          "physical address 0x" + Long.toHexString(physAddr) + " is not a page boundary");
+    }
+    long end = physAddr + region.capacity();
+    for (long[] r : mappedRanges) {
+      if (physAddr < r[1] && r[0] < end) {
+        throw new IllegalStateException(
+            "physical range [0x"
+                + Long.toHexString(physAddr)
+                + ", 0x"
+                + Long.toHexString(end)
+                + ") overlaps one already mapped");
+      }
+    }
+    long addr = MemorySegment.ofBuffer(region).address();
     if ((addr & 0xfff) != 0) {
       throw new IllegalArgumentException(
           "physical memory is not page-aligned: 0x" + Long.toHexString(addr));
@@ -258,12 +276,13 @@ public final class FfmBackend implements CpuBackend {
       err =
           (int)
               UcDowncalls.UC_MEM_MAP_PTR.invokeExact(
-                  uc, 0L, (long) buffer.capacity(), Uc.UC_PROT_ALL, addr);
+                  uc, physAddr, (long) region.capacity(), Uc.UC_PROT_ALL, addr);
     } catch (Throwable t) {
       throw rethrow(t);
     }
-    check(err, "uc_mem_map_ptr(0, " + buffer.capacity() + ")");
-    ram = buffer;
+    check(err, "uc_mem_map_ptr(0x" + Long.toHexString(physAddr) + ", " + region.capacity() + ")");
+    mappedRanges.add(new long[] {physAddr, end});
+    mappedRegions.add(region);
   }
 
   @Override
@@ -455,7 +474,8 @@ public final class FfmBackend implements CpuBackend {
     }
     closed = true;
     closeEngine(uc);
-    ram = null;
+    mappedRegions.clear();
+    mappedRanges.clear();
     // after uc_close nothing can call the upcall stubs any more
     arena.close();
   }
