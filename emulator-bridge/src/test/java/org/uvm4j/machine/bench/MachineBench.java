@@ -65,7 +65,7 @@ public class MachineBench {
     uvm = new Uvm(UvmConfig.ofRam(8 << 20));
     phys = uvm.physMem();
     m = CpuBackends.openMachine(uvm, BackendKind.parse(backend));
-    pmap = new Pmap(uvm);
+    pmap = new Pmap(uvm.physMem(), uvm.exp());
     VmPage code = phys.alloc();
     phys.zero(code);
     loop =
