@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.uvm4j.machine.CpuContext;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
+import org.uvm4j.machine.backend.BackendKind;
+import org.uvm4j.machine.backend.CpuBackends;
+import org.uvm4j.machine.backend.TestBackends;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.map.Mman;
@@ -22,10 +27,19 @@ import org.uvm4j.uvm.system.UvmConfig;
  * whose low 5 GiB (less a few pages) are reserved, so every frame the guest gets lies above 4 GiB
  * and its pages straddle the boundary between two 1 GiB regions.
  */
+@ParameterizedClass(name = "{0}")
+@FieldSource("org.uvm4j.machine.backend.TestBackends#ALL")
 class HighMemoryMachineTest {
   static final long CODE = 0x400000;
   static final long DATA = 0x10000000;
   static final int PAGES = 16;
+
+  private final BackendKind kind;
+
+  HighMemoryMachineTest(BackendKind kind) {
+    TestBackends.assumeAvailable(kind);
+    this.kind = kind;
+  }
 
   private static byte[] bytes(int... v) {
     byte[] b = new byte[v.length];
@@ -40,7 +54,7 @@ class HighMemoryMachineTest {
     long reserved = (5L << 30) - 8 * PhysMem.PAGE_SIZE;
     MmapRamBacking backing = new MmapRamBacking();
     Uvm uvm = new Uvm(UvmConfig.ofRam(8L << 30).withReservedLow(reserved), backing);
-    Machine m = Machine.open(uvm);
+    Machine m = CpuBackends.openMachine(uvm, kind);
     assertThat(backing.regions()).isEqualTo(8); // every region mapped into the engine up front
     Vmspace vm = Vmspace.create(uvm);
     int flags = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
