@@ -16,8 +16,9 @@ import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultResult;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
@@ -53,7 +54,7 @@ public class MachineBench {
   byte[] loop;
 
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp() throws UvmException {
     uvm = new Uvm(UvmConfig.ofRam(8 << 20));
     phys = uvm.physMem();
     m = Machine.open(uvm);
@@ -108,8 +109,7 @@ public class MachineBench {
     b = m.newContext();
 
     vm = Vmspace.create(uvm);
-    int fixed = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
-    if (vm.mmap(CODE, 0x2000, Prot.ALL, fixed, null, 0) != CODE
+    if (vm.mmap(MapRequest.anon(0x2000, Prot.ALL).fixed(CODE)) != CODE
         || vm.copyout(CODE, loop, 0, loop.length) != 0) {
       throw new IllegalStateException("cannot set up the vmspace");
     }
@@ -177,9 +177,8 @@ public class MachineBench {
    */
   @Benchmark
   @OperationsPerInvocation(PAGES)
-  public void uvmZeroFillFaultPerPage() {
-    int fixed = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
-    if (vm.mmap(DATA, (long) PAGES << 12, Prot.RW, fixed, null, 0) != DATA) {
+  public void uvmZeroFillFaultPerPage() throws UvmException {
+    if (vm.mmap(MapRequest.anon((long) PAGES << 12, Prot.RW).fixed(DATA)) != DATA) {
       throw new IllegalStateException("mmap failed");
     }
     m.activate(vm);
