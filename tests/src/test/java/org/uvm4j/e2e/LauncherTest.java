@@ -117,6 +117,17 @@ class LauncherTest {
   }
 
   @Test
+  void theLogOptionStillConfiguresLog4jThroughTheLauncher() throws Exception {
+    // without --log the launcher skips Log4j core's configuration (LogStartup); with it, the
+    // built-in configuration's pattern appears
+    GuestRun got = Uvm4jRuns.cli(run("hello", "--log", "kern.proc=debug"));
+    assertThat(got.status()).as(got.toString()).isZero();
+    assertThat(got.stderr().lines())
+        .as(got.toString())
+        .anyMatch(l -> l.startsWith("DEBUG kern.proc: ") && l.contains("exec"));
+  }
+
+  @Test
   void badOptionsExit125() throws Exception {
     GuestRun got = Uvm4jRuns.cli(List.of("run", "--ram", "12X", "/bin/true"));
     assertThat(got.status()).isEqualTo(125);

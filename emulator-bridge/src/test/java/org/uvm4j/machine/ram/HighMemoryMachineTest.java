@@ -14,8 +14,9 @@ import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.machine.backend.TestBackends;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.audit.SystemAudit;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
@@ -50,16 +51,15 @@ class HighMemoryMachineTest {
   }
 
   @Test
-  void guestLoadsAndStoresReachFramesAbove4GiBInSeveralRegions() {
+  void guestLoadsAndStoresReachFramesAbove4GiBInSeveralRegions() throws UvmException {
     long reserved = (5L << 30) - 8 * PhysMem.PAGE_SIZE;
     MmapRamBacking backing = new MmapRamBacking();
     Uvm uvm = new Uvm(UvmConfig.ofRam(8L << 30).withReservedLow(reserved), backing);
     Machine m = CpuBackends.openMachine(uvm, kind);
     assertThat(backing.regions()).isEqualTo(8); // every region mapped into the engine up front
     Vmspace vm = Vmspace.create(uvm);
-    int flags = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
-    assertThat(vm.mmap(CODE, 0x1000, Prot.ALL, flags, null, 0)).isEqualTo(CODE);
-    assertThat(vm.mmap(DATA, PAGES * 0x1000, Prot.RW, flags, null, 0)).isEqualTo(DATA);
+    assertThat(vm.mmap(MapRequest.anon(0x1000, Prot.ALL).fixed(CODE))).isEqualTo(CODE);
+    assertThat(vm.mmap(MapRequest.anon(PAGES * 0x1000, Prot.RW).fixed(DATA))).isEqualTo(DATA);
     // at CODE: mov rbx, DATA ; loop: mov [rbx], eax ; inc eax ; add rbx, 4096 ; dec ecx ; jnz loop
     //          ; syscall
     byte[] store =
