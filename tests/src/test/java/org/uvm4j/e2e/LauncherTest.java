@@ -120,8 +120,10 @@ class LauncherTest {
   void theLogOptionStillConfiguresLog4jThroughTheLauncher() throws Exception {
     // without --log the launcher skips Log4j core's configuration (LogStartup); with it, the
     // built-in configuration's pattern appears
+    GuestRun expected = Guests.runNatively(Guests.binary("hello"), Guests.args("hello"));
     GuestRun got = Uvm4jRuns.cli(run("hello", "--log", "kern.proc=debug"));
-    assertThat(got.status()).as(got.toString()).isZero();
+    assertThat(got.status()).as(got.toString()).isEqualTo(expected.status());
+    assertThat(got.stdout()).as(got.toString()).isEqualTo(expected.stdout());
     assertThat(got.stderr().lines())
         .as(got.toString())
         .anyMatch(l -> l.startsWith("DEBUG kern.proc: ") && l.contains("exec"));
