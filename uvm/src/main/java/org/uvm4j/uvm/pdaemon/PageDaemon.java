@@ -25,7 +25,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * folded into {@code PG_CLEAN}; then a clean anon page whose swap slot holds a current copy is
  * freed without I/O, and a dirty one is written to swap in clusters and freed when the write
  * completes. Wired, busy and loaned pages are never taken; object pages (read-only file pages) stay
- * resident, as {@link org.uvm4j.uvm.obj.FileObject} keeps them until its last detach.
+ * resident, as {@code FileObject} keeps them until its last detach.
  *
  * <p>It runs on the caller's thread: between time slices ({@link #runIfNeeded}) and when an
  * allocation finds no free frame ({@code uvm_wait}, {@link #run}). It takes the page-queue lock
