@@ -271,7 +271,7 @@ public final class PageDaemon implements Runnable {
     if (anon == null || (pg.pqflags & VmPage.PQ_ANON) == 0) {
       return false; // object pages stay until their object's last detach
     }
-    // uvmpd_trylockowner: owner before page queues, so only try
+    // uvmpd_trylockowner: only try (the lock order in docs/design.md, "Locking")
     if (!anon.tryLock()) {
       return false;
     }
