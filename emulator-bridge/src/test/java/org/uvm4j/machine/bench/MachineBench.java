@@ -158,8 +158,8 @@ public class MachineBench {
 
   /**
    * The same loop after a TLB flush: one TLB fill through the binding (pmap hit) per page. The
-   * flush comes from switching to another pmap and back (activating the active pmap again no
-   * longer flushes).
+   * flush comes from switching to another pmap and back (activating the active pmap again no longer
+   * flushes).
    */
   @Benchmark
   @OperationsPerInvocation(PAGES)
