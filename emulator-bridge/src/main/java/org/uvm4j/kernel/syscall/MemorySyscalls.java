@@ -2,7 +2,6 @@ package org.uvm4j.kernel.syscall;
 
 import java.io.IOException;
 import java.util.List;
-import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.kernel.fs.HostFile;
 import org.uvm4j.kernel.fs.OpenFile;
@@ -13,6 +12,7 @@ import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * Address-space system calls ({@code uvm_mmap.c}, {@code uvm_unix.c}): brk, mmap, munmap, mprotect,
@@ -31,29 +31,51 @@ final class MemorySyscalls {
   /** Linux ENODEV (not in {@link Errno}): the descriptor's file cannot be memory-mapped. */
   static final int ENODEV = 19;
 
-  private final Kernel kernel;
+  private final Uvm uvm;
 
-  MemorySyscalls(Kernel kernel) {
-    this.kernel = kernel;
+  MemorySyscalls(Uvm uvm) {
+    this.uvm = uvm;
   }
 
-  void register(SyscallTable t) {
-    t.register(Syscall.BRK, "brk", (p, a, a1, a2, a3, a4, a5) -> brk(p, a));
-    t.register(Syscall.MMAP, "mmap", this::mmap);
-    t.register(Syscall.MUNMAP, "munmap", (p, a, len, a2, a3, a4, a5) -> -p.vm().munmap(a, len));
-    t.register(
-        Syscall.MPROTECT,
-        "mprotect",
-        (p, a, len, prot, a3, a4, a5) -> -p.vm().mprotect(a, len, (int) prot));
-    t.register(
-        Syscall.MADVISE,
-        "madvise",
-        (p, a, len, adv, a3, a4, a5) -> -p.vm().madvise(a, len, (int) adv));
-    t.register(Syscall.MLOCK, "mlock", (p, a, len, a2, a3, a4, a5) -> -p.vm().mlock(a, len));
-    t.register(Syscall.MUNLOCK, "munlock", (p, a, len, a2, a3, a4, a5) -> -p.vm().munlock(a, len));
-    t.register(Syscall.MLOCKALL, "mlockall", (p, fl, a1, a2, a3, a4, a5) -> mlockall(p, fl));
-    t.register(Syscall.MUNLOCKALL, "munlockall", (p, a0, a1, a2, a3, a4, a5) -> munlockall(p));
-    t.register(Syscall.MREMAP, "mremap", this::mremap);
+  long brk(SyscallContext c) {
+    return brk(c.proc(), c.pointer(0));
+  }
+
+  // uvm_mmap.c: sys_mmap (addr, size_t len, int prot, int flags, int fd, off_t pos)
+  long mmap(SyscallContext c) {
+    return mmap(c.proc(), c.pointer(0), c.size(1), c.int32(2), c.int32(3), c.fd(4), c.raw(5));
+  }
+
+  long munmap(SyscallContext c) {
+    return -c.vm().munmap(c.pointer(0), c.size(1));
+  }
+
+  long mprotect(SyscallContext c) {
+    return -c.vm().mprotect(c.pointer(0), c.size(1), c.int32(2));
+  }
+
+  long madvise(SyscallContext c) {
+    return -c.vm().madvise(c.pointer(0), c.size(1), c.int32(2));
+  }
+
+  long mlock(SyscallContext c) {
+    return -c.vm().mlock(c.pointer(0), c.size(1));
+  }
+
+  long munlock(SyscallContext c) {
+    return -c.vm().munlock(c.pointer(0), c.size(1));
+  }
+
+  long mlockall(SyscallContext c) {
+    return mlockall(c.proc(), c.int32(0));
+  }
+
+  long munlockall(SyscallContext c) {
+    return munlockall(c.proc());
+  }
+
+  long mremap(SyscallContext c) {
+    return mremap(c.proc(), c.pointer(0), c.size(1), c.size(2), c.raw(3), c.pointer(4));
   }
 
   // uvm_unix.c: sys_obreak
@@ -71,8 +93,7 @@ final class MemorySyscalls {
     return now;
   }
 
-  // uvm_mmap.c: sys_mmap
-  private long mmap(Proc p, long addr, long len, long prot, long flags, long fd, long off) {
+  private long mmap(Proc p, long addr, long len, int prot, int flags, int fd, long off) {
     Vmspace vm = p.vm();
     FileObject obj = null;
     if ((flags & Mman.MAP_ANONYMOUS) == 0) {
@@ -87,14 +108,14 @@ final class MemorySyscalls {
         return -Errno.EACCES;
       }
       try {
-        obj = FileObject.open(kernel.uvm(), hf.path());
+        obj = FileObject.open(uvm, hf.path());
       } catch (IOException | OutOfMemoryError e) {
         return -Errno.EIO;
       }
     }
     long r;
     try {
-      r = vm.mmap(addr, len, (int) prot, (int) flags, obj, off);
+      r = vm.mmap(addr, len, prot, flags, obj, off);
     } finally {
       if (obj != null) {
         obj.detach(); // the map holds its own reference now (or none, on failure)
@@ -110,7 +131,7 @@ final class MemorySyscalls {
   }
 
   // uvm_mmap.c: sys_mlockall
-  private long mlockall(Proc p, long flags) {
+  private long mlockall(Proc p, int flags) {
     if (flags == 0 || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) != 0) {
       return -Errno.EINVAL;
     }
@@ -158,8 +179,7 @@ final class MemorySyscalls {
    * contents to a new mapping. A shared mapping that cannot grow in place answers ENOMEM.
    */
   // uvm_mremap.c: uvm_mremap
-  private long mremap(
-      Proc p, long old, long oldSize, long newSize, long flags, long newAddr, long a5) {
+  private long mremap(Proc p, long old, long oldSize, long newSize, long flags, long newAddr) {
     if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0
         || (old & PAGE_MASK) != 0
         || ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0)

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.syscall.Linux64;
 
 /**
  * Whole-kernel costs on the real machine: one system call round trip (guest {@code syscall} →
@@ -67,7 +68,8 @@ public class KernelBench {
                 .stdout(OutputStream.nullOutputStream())
                 .stderr(OutputStream.nullOutputStream())
                 .ram(32L << 20)
-                .build());
+                .build(),
+            Linux64::create);
     int st = k.run(loops, List.of("loops", mode, Long.toString(n)), Map.of());
     if (st != 0) {
       throw new IllegalStateException("loops " + mode + " exited " + st);
