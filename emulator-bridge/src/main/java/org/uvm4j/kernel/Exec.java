@@ -18,6 +18,7 @@ import org.uvm4j.kernel.fs.Stat;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
@@ -194,22 +195,22 @@ public final class Exec {
       Auxv.AT_CLKTCK,
       100
     };
-    int[] err = new int[1];
-    ElfLoader.Loaded loaded =
-        ElfLoader.load(
-            nvm,
-            img.elf(),
-            img.object(),
-            argv,
-            envp,
-            path.getBytes(StandardCharsets.UTF_8),
-            rnd,
-            aux,
-            err);
-    if (loaded == null) {
+    ElfLoader.Loaded loaded;
+    try {
+      loaded =
+          ElfLoader.load(
+              nvm,
+              img.elf(),
+              img.object(),
+              argv,
+              envp,
+              path.getBytes(StandardCharsets.UTF_8),
+              rnd,
+              aux);
+    } catch (UvmException e) {
       nvm.free();
-      log.info("exec {} failed: errno {}", path, err[0]);
-      return err[0];
+      log.info("exec {} failed: errno {}", path, e.errno());
+      return e.errno();
     }
     // Point of no return: the new image is complete.
     Vmspace old = p.vm;

@@ -5,6 +5,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Mman;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.UvmObject;
@@ -43,8 +44,9 @@ public final class ElfLoader {
    *
    * @param auxv extra (tag, value) pairs after AT_PHDR…AT_ENTRY (uids, AT_SECURE, AT_HWCAP,
    *     AT_CLKTCK)
-   * @return the image, or null with {@code err[0]} set to the errno (ENOMEM, EFAULT) when the
-   *     address space could not be built; {@code vm} must then be freed by the caller
+   * @return the image
+   * @throws UvmException ENOMEM, E2BIG… when the address space could not be built; {@code vm} must
+   *     then be freed by the caller
    */
   public static Loaded load(
       Vmspace vm,
@@ -54,16 +56,15 @@ public final class ElfLoader {
       List<byte[]> envp,
       byte[] execfn,
       byte[] random16,
-      long[] auxv,
-      int[] err) {
+      long[] auxv)
+      throws UvmException {
     long bias = elf.loadBias();
     long mappedEnd = 0;
     for (Segment s : elf.loads()) {
       int e = loadSegment(vm, s, bias, obj, mappedEnd);
       if (e != 0) {
-        err[0] = e;
         log.debug("exec: {} could not be mapped: errno {}", s, e);
-        return null;
+        throw new UvmException(e);
       }
       mappedEnd = Math.max(mappedEnd, roundPage(s.vend() + bias));
     }
@@ -78,8 +79,7 @@ public final class ElfLoader {
             null,
             0);
     if (r < 0) {
-      err[0] = (int) -r;
-      return null;
+      throw new UvmException((int) -r);
     }
     long[] aux = new long[12 + auxv.length];
     aux[0] = Auxv.AT_PHDR;
@@ -97,13 +97,11 @@ public final class ElfLoader {
     System.arraycopy(auxv, 0, aux, 12, auxv.length);
     StackImage img = StackImage.build(STACK_TOP, argv, envp, execfn, random16, aux);
     if (img.bytes().length > STACK_SIZE / 4) {
-      err[0] = Errno.E2BIG;
-      return null;
+      throw new UvmException(Errno.E2BIG);
     }
     int e = vm.copyout(img.base(), img.bytes(), 0, img.bytes().length);
     if (e != 0) {
-      err[0] = e == Errno.EFAULT ? Errno.ENOMEM : e;
-      return null;
+      throw new UvmException(e == Errno.EFAULT ? Errno.ENOMEM : e);
     }
     vm.setBrkBase(elf.brkBase());
     return new Loaded(elf.entry(), img.sp(), elf.brkBase(), stackBase);

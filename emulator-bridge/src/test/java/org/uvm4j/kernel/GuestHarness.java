@@ -13,12 +13,12 @@ import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.uvm.audit.SystemAudit;
 
 /** Runs a guest program from guest-programs/build on a fresh kernel and captures its output. */
-final class GuestRunner {
+final class GuestHarness {
   static final Path BUILD = Path.of("../guest-programs/build").toAbsolutePath().normalize();
 
   record Result(int status, String out, String err, Kernel kernel) {}
 
-  private GuestRunner() {}
+  private GuestHarness() {}
 
   static Path guest(String name) {
     Path p = BUILD.resolve(name);
