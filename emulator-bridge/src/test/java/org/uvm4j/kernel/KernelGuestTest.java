@@ -105,7 +105,7 @@ class KernelGuestTest {
   void cpuBoundProcessesThatNeverCallTheKernelArePreemptedByDefault() throws Exception {
     // parent and child take turns through shared memory, spinning without system calls: on one
     // CPU each turn needs a preemption, which the default (uncounted) mode gets from the watchdog
-    GuestRunner.Result r = ok("spin_pingpong");
+    GuestHarness.Result r = ok("spin_pingpong");
     assertThat(r.out()).contains("round 5: parent ");
     assertThat(r.kernel().counters().preemptions).isGreaterThanOrEqualTo(6);
     assertThat(r.kernel().machine().preemptions()).isEqualTo(r.kernel().counters().preemptions);
@@ -113,7 +113,7 @@ class KernelGuestTest {
 
   @Test
   void aLoneCpuBoundProcessIsNeverPreempted() throws Exception {
-    GuestRunner.Result r = GuestRunner.run("bench_faults", "compute", "200");
+    GuestHarness.Result r = GuestHarness.run("bench_faults", "compute", "200");
     assertThat(r.status()).isZero();
     assertThat(r.kernel().counters().preemptions).isZero();
   }
@@ -121,8 +121,8 @@ class KernelGuestTest {
   @Test
   void deterministicModeRepeatsCpuBoundMultiProcessRunsExactly() throws Exception {
     KernelConfig.Builder cfg = KernelConfig.builder().deterministic(true);
-    GuestRunner.Result a = GuestRunner.run(cfg, "", "spin_pingpong");
-    GuestRunner.Result b = GuestRunner.run(cfg, "", "spin_pingpong");
+    GuestHarness.Result a = GuestHarness.run(cfg, "", "spin_pingpong");
+    GuestHarness.Result b = GuestHarness.run(cfg, "", "spin_pingpong");
     assertThat(a.status()).as(a.out() + a.err()).isZero();
     assertThat(a.out()).endsWith("spin_pingpong: 6 rounds of turns without system calls: ok\n");
     assertThat(b.out()).isEqualTo(a.out());

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.syscall.Linux64;
 
 /**
  * End-to-end benchmark: runs the {@code bench_faults} guest through the {@link Kernel} API in one
@@ -109,7 +110,8 @@ public final class GuestBench {
                 .ram(RAM)
                 .stdout(OutputStream.nullOutputStream())
                 .stderr(OutputStream.nullOutputStream())
-                .build())) {
+                .build(),
+            Linux64::create)) {
       List<String> argv = new ArrayList<>(List.of(bin.toString(), mode, Long.toString(n)));
       long t0 = System.nanoTime();
       int status = kernel.run(bin, argv, Map.of());

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.uvm.audit.SystemAudit;
 
 /**
@@ -31,7 +32,9 @@ public final class Uvm4jRuns {
   public static Audited inProcess(Path bin, List<String> args) throws ExecException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Kernel kernel = new Kernel(KernelConfig.builder().ram(RAM).stdout(out).stderr(err).build());
+    Kernel kernel =
+        new Kernel(
+            KernelConfig.builder().ram(RAM).stdout(out).stderr(err).build(), Linux64::create);
     List<String> argv = new ArrayList<>();
     argv.add(bin.toString());
     argv.addAll(args);
