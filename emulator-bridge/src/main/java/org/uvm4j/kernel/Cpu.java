@@ -44,17 +44,23 @@ public final class Cpu {
     machine.setReg(r, v);
   }
 
-  /** Context switch: saves the loaded process, loads {@code p}, activates its address space. */
-  void switchTo(Proc p) {
-    if (loaded != p) {
-      if (loaded != null && loaded.isAlive()) {
-        machine.save(loaded.ctx);
-      }
-      machine.load(p.ctx);
-      loaded = p;
-      counters.contextSwitches++;
-      machine.activate(p.vm);
+  /**
+   * Context switch: saves the loaded process, loads {@code p}, activates its address space.
+   *
+   * @return true when {@code p} was not loaded (a switch happened)
+   */
+  boolean switchTo(Proc p) {
+    if (loaded == p) {
+      return false;
     }
+    if (loaded != null && loaded.isAlive()) {
+      machine.save(loaded.ctx);
+    }
+    machine.load(p.ctx);
+    loaded = p;
+    counters.contextSwitches++;
+    machine.activate(p.vm);
+    return true;
   }
 
   /** exec: {@code p} (loaded) starts from a fresh all-zero CPU context. */

@@ -174,7 +174,9 @@ public final class Kernel implements AutoCloseable {
     }
     init.vm = Vmspace.create(uvm, faultHandler);
     init.ctx = machine.newContext();
-    cpu.switchTo(init);
+    if (cpu.switchTo(init)) {
+      resume = Resume.SWITCH;
+    }
     List<byte[]> a = new ArrayList<>();
     for (String s : argv) {
       a.add(s.getBytes(StandardCharsets.UTF_8));
@@ -208,7 +210,9 @@ public final class Kernel implements AutoCloseable {
         }
         continue;
       }
-      cpu.switchTo(p);
+      if (cpu.switchTo(p)) {
+        resume = Resume.SWITCH;
+      }
       runSlice(p);
       sched.requeue(p);
       pageDaemonBetweenSlices();
@@ -241,9 +245,9 @@ public final class Kernel implements AutoCloseable {
    * <p>Deterministic mode: runs of at most the remaining quantum, counted exactly. Default mode:
    * uncounted runs; each run that ends on its own (syscall, fault...) uses {@link
    * Machine#STOP_COST} of the quantum, as before, so processes that make system calls or block are
-   * scheduled exactly as reproducibly; a run that goes on for a whole wall-clock time slice while
-   * another process is runnable (or a timer waits) is preempted and ends the quantum. A lone
-   * runnable process with no timer pending is never interrupted.
+   * scheduled exactly as reproducibly; a run that uses a whole CPU-time slice while another process
+   * is runnable (or a timer waits) is preempted and ends the quantum. A lone runnable process with
+   * no timer pending is never interrupted.
    */
   private void runSlice(Proc p) {
     long budget = cfg.quantum();
@@ -259,12 +263,17 @@ public final class Kernel implements AutoCloseable {
         return;
       }
       p.restart.setPending(false);
+      Resume resumedFrom = resume;
+      resume = Resume.OTHER;
+      long fills0 = uvm.exp().tlbfills;
+      long flushes0 = machine.tlbFlushes();
       long before = machine.instructionsRetired();
       StopReason why =
           cfg.deterministic()
               ? machine.run(budget)
               : machine.runUncounted(sched.contended() ? cfg.timeSliceNanos() : 0);
       long ran = machine.instructionsRetired() - before;
+      countTlb(resumedFrom, uvm.exp().tlbfills - fills0, machine.tlbFlushes() - flushes0);
       budget -= ran;
       p.instructions += ran;
       counters.instructions += ran;
@@ -278,6 +287,7 @@ public final class Kernel implements AutoCloseable {
         }
         case SYSCALL -> {
           syscall(p);
+          resume = Resume.SYSCALL;
           if (sched.takeYield()) {
             budget = 0;
           }
@@ -320,6 +330,31 @@ public final class Kernel implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** What the next run of the loaded process resumes from (for the TLB counters). */
+  private enum Resume {
+    SWITCH,
+    SYSCALL,
+    OTHER
+  }
+
+  private Resume resume = Resume.OTHER;
+
+  /** Charges a run's TLB fills and the flushes done before it to what it resumed from. */
+  private void countTlb(Resume cause, long fills, long flushes) {
+    switch (cause) {
+      case SWITCH -> {
+        counters.cswitchTlbFills += fills;
+        counters.cswitchTlbFlushes += flushes;
+      }
+      case SYSCALL -> {
+        counters.syscallTlbFills += fills;
+        counters.syscallTlbFlushes += flushes;
+      }
+      case OTHER -> {}
+    }
+    counters.tlbFlushesAvoided = machine.tlbFlushesAvoided();
   }
 
   /**
