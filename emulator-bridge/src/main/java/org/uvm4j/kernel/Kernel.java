@@ -19,6 +19,7 @@ import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
+import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmExp;
@@ -141,7 +142,7 @@ public final class Kernel implements AutoCloseable {
                 : ExecException.Kind.NOT_EXECUTABLE;
         throw new ExecException(kind, found.message());
       }
-      machine = Machine.open(uvm);
+      machine = CpuBackends.openMachine(uvm, cfg.backend());
       cpu.attach(machine);
       Proc init = boot(program.toString(), found.image(), argv, env);
       schedule();
