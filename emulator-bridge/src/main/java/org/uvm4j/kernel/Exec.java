@@ -223,7 +223,6 @@ public final class Exec {
     old.free();
     p.files.closeOnExec();
     p.sig.execReset();
-    p.lockFuture = false;
     p.comm = basename(path);
     cpu.resetContext(p);
     m.setReg(Reg.RIP, loaded.entry());

@@ -49,9 +49,6 @@ public final class Proc {
   /** set_tid_address: cleared (and futex-woken) at exit. */
   long clearChildTid;
 
-  /** mlockall(MCL_FUTURE): new mappings are locked too. */
-  boolean lockFuture;
-
   /** FPU/SSE snapshots of the signal frames on the stack, by frame address (see SignalDelivery). */
   final TreeMap<Long, CpuContext> sigContexts = new TreeMap<>();
 
@@ -97,15 +94,6 @@ public final class Proc {
   /** set_tid_address's pointer. */
   public void setClearChildTid(long addr) {
     clearChildTid = addr;
-  }
-
-  /** mlockall(MCL_FUTURE) in force. */
-  public boolean lockFuture() {
-    return lockFuture;
-  }
-
-  public void setLockFuture(boolean on) {
-    lockFuture = on;
   }
 
   /** CPU time: instructions retired, 1 ns each. */

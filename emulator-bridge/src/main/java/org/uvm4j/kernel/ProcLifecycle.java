@@ -77,10 +77,7 @@ public final class ProcLifecycle {
       cvm = p.vm;
       cvm.reference();
     } else {
-      cvm = p.vm.fork();
-      if (cvm == null) {
-        throw new UvmException(Errno.ENOMEM);
-      }
+      cvm = p.vm.fork(); // the child's map inherits mlockall(MCL_FUTURE)
     }
     Proc c = procs.allocate();
     if (c == null) {
@@ -93,7 +90,6 @@ public final class ProcLifecycle {
     c.vm = cvm;
     c.files = p.files.fork();
     c.sig = p.sig.forkCopy();
-    c.lockFuture = p.lockFuture;
     c.ctx = m.newContext();
     m.save(c.ctx);
     c.ctx.setReg(Reg.RAX, 0);

@@ -115,10 +115,7 @@ public final class UserMemory {
     if (strings.length < max) {
       strings = new byte[max];
     }
-    int n = vm.copyinstr(va, strings, max);
-    if (n < 0) {
-      throw new UvmException(-n);
-    }
+    int n = vm.copyinstr(va, strings, max); // throws EFAULT, ENAMETOOLONG
     byte[] s = new byte[n];
     System.arraycopy(strings, 0, s, 0, n);
     return s;

@@ -137,7 +137,12 @@ class ElfLoaderTest {
 
   private String cstring(long va) {
     byte[] b = new byte[64];
-    int n = vm.copyinstr(va, b, b.length);
+    int n;
+    try {
+      n = vm.copyinstr(va, b, b.length);
+    } catch (UvmException e) {
+      throw new AssertionError("copyinstr: " + e.getMessage(), e);
+    }
     assertThat(n).isGreaterThanOrEqualTo(0);
     return new String(b, 0, n, StandardCharsets.UTF_8);
   }

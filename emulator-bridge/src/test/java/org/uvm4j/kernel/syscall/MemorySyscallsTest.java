@@ -82,9 +82,9 @@ class MemorySyscallsTest {
     assertThat(f.call(p, m::mlockall, 0)).isEqualTo(-Errno.EINVAL);
     assertThat(f.call(p, m::mlockall, 4)).isEqualTo(-Errno.EINVAL);
     assertThat(f.call(p, m::mlockall, 2)).isZero();
-    assertThat(p.lockFuture()).isTrue();
+    assertThat(p.vm().map().isWireFuture()).isTrue();
     assertThat(f.call(p, m::munlockall)).isZero();
-    assertThat(p.lockFuture()).isFalse();
+    assertThat(p.vm().map().isWireFuture()).isFalse();
     long va = f.userMemory(p, 4 * 4096);
     assertThat(f.call(p, m::mremap, va, 4 * 4096, 4096, 0, 0)).isEqualTo(va);
     assertThat(f.mem(p).writeInt(va, 1)).isZero();
