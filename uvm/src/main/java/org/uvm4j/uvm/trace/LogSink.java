@@ -150,8 +150,8 @@ public final class LogSink implements TraceSink {
           "{} uvm_fault(va={}, at={}{}, pc={}) {} ({} ns)",
           prefix(f),
           Hex.of(f.va()),
-          FaultRecord.accessLabel(f.access()),
-          f.wire() ? ", wire" : "",
+          FaultRecord.accessLabel(f.fault().access()),
+          f.fault().wire() ? ", wire" : "",
           Hex.of(f.pc()),
           f.describePath(),
           f.costNanos());
@@ -161,11 +161,11 @@ public final class LogSink implements TraceSink {
           "{} amap_copy({}) for entry {}-{} at va {}: amap {} ref {}",
           prefix(f),
           f.amapCopy().label(),
-          Hex.of(f.entryStart()),
-          Hex.of(f.entryEnd()),
+          Hex.of(f.fault().entryStart()),
+          Hex.of(f.fault().entryEnd()),
           Hex.of(f.va()),
-          f.amapId(),
-          f.amapRef());
+          f.fault().amapId(),
+          f.fault().amapRef());
     }
   }
 

@@ -5,10 +5,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
-import org.uvm4j.uvm.fault.FaultCase;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultInfo;
 import org.uvm4j.uvm.fault.FaultObserver;
+import org.uvm4j.uvm.fault.FaultSnapshot;
 import org.uvm4j.uvm.map.Inheritance;
 import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
@@ -23,8 +23,8 @@ import org.uvm4j.uvm.trace.ProcRecord.ProcEvent;
  * {@link TraceFilter} keeps and hands it to the {@link TraceSink}.
  *
  * <p>A machine has a tracer only while tracing is on; every hook tests for null first, so tracing
- * off costs one test. Faults fill one reused {@link FaultRecord}; other events are rare and make a
- * small immutable record each. Used by the one CPU thread.
+ * off costs one test. Every event makes a small immutable record (a fault's is a snapshot of the
+ * handler's view of it). Used by the one CPU thread.
  *
  * <p>A sink that fails (disk full) is dropped with one warning, the machine goes on, and {@link
  * #close()} reports the failure.
@@ -35,7 +35,6 @@ public final class Tracer implements FaultObserver, AutoCloseable {
   private final TraceSink sink;
   private final TraceFilter filter;
   private final long startNanos = System.nanoTime();
-  private final FaultRecord fault = new FaultRecord();
   private TraceContext context = TraceContext.NONE;
   private long seq;
   private long written;
@@ -51,13 +50,12 @@ public final class Tracer implements FaultObserver, AutoCloseable {
 
   /**
    * Turns tracing on for a machine: {@code uvm}'s map operations, paging and kernel hooks report
-   * here, and {@code handler} fills its fault record and calls {@link #faultDone}. {@link #close()}
-   * turns it off again.
+   * here, and {@code handler} calls {@link #faultDone} after every fault. {@link #close()} turns it
+   * off again.
    */
   public void attach(Uvm uvm, FaultHandler handler) {
     uvm.setTracer(this);
     handler.setObserver(this);
-    handler.setTracing(true);
     attachedUvm = uvm;
     attachedHandler = handler;
   }
@@ -97,99 +95,22 @@ public final class Tracer implements FaultObserver, AutoCloseable {
 
   // ---- faults ----
 
-  /** Copies the handler's record of the fault that just ended into the trace. */
+  /**
+   * Writes the fault that just ended: an immutable {@link FaultRecord} of the handler's view
+   * ({@link FaultInfo#snapshot()}) with the header, the pc and the cost added.
+   */
   @Override
   public void faultDone(FaultInfo info) {
-    long end = System.nanoTime();
-    FaultRecord f = beginFault();
-    f.va = info.va();
-    f.access = info.access();
-    f.wire = info.wire();
-    if (info.entryStart() >= 0) {
-      f.entryStart = info.entryStart();
-      f.entryEnd = info.entryEnd();
-      f.entryProt = info.entryProt();
-      f.entryMaxProt = info.entryMaxProt();
-      f.entryInheritance = info.entryInheritance();
-      f.entryFlags = info.entryFlags();
-      f.entryWiredCount = info.entryWiredCount();
-    }
-    f.path = path(info.faultCase());
-    f.amapId = info.amapId();
-    if (info.amapCopied() && info.amapId() >= 0) {
-      int before = info.amapBeforeCopy();
-      f.amapCopy =
-          before < 0 ? AmapCopy.NEW : before == info.amapId() ? AmapCopy.TAKEOVER : AmapCopy.COPY;
-    }
-    f.pagedIn = info.pagedIn();
-    f.neighbours = info.neighbours();
-    if (f.amapId >= 0) {
-      f.amapSlot = info.amapSlot();
-      f.amapRef = info.amapRef();
-      f.amapShared = info.amapShared();
-    }
-    f.anonId = info.foundAnonId();
-    if (f.anonId >= 0) {
-      f.anonRefBefore = info.anonRefBefore();
-      f.anonRefAfter = info.anonRefAfter();
-    }
-    if (f.path == FaultPath.ANON_COW
-        || f.path == FaultPath.OBJECT_COW
-        || f.path == FaultPath.ZERO_FILL) {
-      f.newAnonId = info.anonId();
-    }
-    f.frame = info.frame();
-    f.enterProt = info.enterProt();
-    f.outcome = outcome(info.result());
-    f.memoryWaits = info.memoryWaits();
-    f.refaults = info.refaults();
-    f.costNanos = end - info.startNanos();
-    commitFault(f);
-  }
-
-  private static FaultPath path(FaultCase c) {
-    return switch (c) {
-      case NONE -> FaultPath.NONE;
-      case ANON -> FaultPath.ANON;
-      case ANON_COW -> FaultPath.ANON_COW;
-      case OBJECT -> FaultPath.OBJECT;
-      case OBJECT_COW -> FaultPath.OBJECT_COW;
-      case ZERO_FILL -> FaultPath.ZERO_FILL;
-    };
-  }
-
-  private static Outcome outcome(org.uvm4j.uvm.fault.FaultResult r) {
-    return switch (r) {
-      case OK -> Outcome.RESOLVED;
-      case SEGV_MAPERR -> Outcome.SEGV_MAPERR;
-      case SEGV_ACCERR -> Outcome.SEGV_ACCERR;
-      case BUS -> Outcome.SIGBUS;
-      case OOM -> Outcome.OOM;
-    };
-  }
-
-  /**
-   * The fault record to fill for the fault that just ended, cleared, with its header and pc
-   * stamped; {@link #commitFault} then writes it.
-   */
-  FaultRecord beginFault() {
-    FaultRecord f = fault;
-    f.clear();
-    stamp(f);
-    f.pc = context.pc();
-    return f;
-  }
-
-  /** Writes the record {@link #beginFault} gave (if the filter keeps it). */
-  void commitFault(FaultRecord f) {
-    emit(f);
-  }
-
-  private void stamp(FaultRecord f) {
-    f.seq = ++seq;
-    f.vtime = context.virtualTime();
-    f.wallNanos = System.nanoTime() - startNanos;
-    f.pid = context.pid();
+    long now = System.nanoTime();
+    emit(
+        new FaultRecord(
+            ++seq,
+            context.virtualTime(),
+            now - startNanos,
+            context.pid(),
+            context.pc(),
+            now - info.startNanos(),
+            FaultSnapshot.of(info)));
   }
 
   // ---- map operations ----
@@ -449,7 +370,6 @@ public final class Tracer implements FaultObserver, AutoCloseable {
       attachedUvm.setTracer(null);
     }
     if (attachedHandler != null) {
-      attachedHandler.setTracing(false);
       attachedHandler.setObserver(null);
     }
     try {

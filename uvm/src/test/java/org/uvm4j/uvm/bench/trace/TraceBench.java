@@ -61,7 +61,7 @@ public class TraceBench {
     vm = Vmspace.create(uvm, handler);
     switch (mode) {
       case "off" -> {}
-      case "record" -> handler.setTracing(true);
+      case "record" -> handler.setObserver(info -> {});
       case "jsonl" ->
           tracer = new Tracer(new JsonlSink(OutputStream.nullOutputStream()), TraceFilter.ALL);
       case "chrome" ->
