@@ -176,7 +176,7 @@ public final class Exec {
     m.setReg(Reg.RIP, loaded.entry());
     m.setReg(Reg.RSP, loaded.sp());
     kernel.counters().execs++;
-    Tracer t = kernel.uvm().tracer();
+    Tracer t = kernel.tracer();
     if (t != null) {
       t.procExec(p.pid, path);
     }

@@ -17,11 +17,11 @@ import org.uvm4j.kernel.fs.HostFs;
 import org.uvm4j.kernel.syscall.Syscall;
 import org.uvm4j.kernel.syscall.SyscallTable;
 import org.uvm4j.machine.CpuContext;
-import org.uvm4j.machine.FaultRecord;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
+import org.uvm4j.machine.UnresolvedFault;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.fault.FaultHandler;
@@ -71,6 +71,7 @@ public final class Kernel implements AutoCloseable {
   private final SwapPager pager;
   private final PageDaemon pageDaemon;
   private final FaultHandler faultHandler;
+  private Tracer tracer;
   private PrintStream mapsOut;
   private Machine machine;
   private Proc loaded;
@@ -367,7 +368,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   /** trap.c: a fault the UVM could not resolve. */
-  private void fault(Proc p, FaultRecord f) {
+  private void fault(Proc p, UnresolvedFault f) {
     switch (f.result()) {
       case SEGV_MAPERR ->
           signals.force(
@@ -520,12 +521,18 @@ public final class Kernel implements AutoCloseable {
    * events go to {@code tracer}, stamped with the running pid, its RIP and the virtual time.
    */
   public void setTracer(Tracer tracer) {
+    this.tracer = tracer;
     tracer.attach(uvm, faultHandler);
     tracer.setContext(
         TraceContext.of(
             () -> loaded == null ? 0 : loaded.pid,
             () -> machine == null ? 0 : machine.reg(Reg.RIP),
             () -> machine == null ? 0 : machine.instructionsRetired()));
+  }
+
+  /** The tracer of this run (process events go to it), or null: tracing off. */
+  Tracer tracer() {
+    return tracer;
   }
 
   /** --maps: each process's map is written to {@code out} when it exits (null: not). */

@@ -87,7 +87,7 @@ public final class ProcLifecycle {
       k.forks++;
     }
     kernel.scheduler().setRunnable(c);
-    Tracer t = kernel.uvm().tracer();
+    Tracer t = kernel.tracer();
     if (t != null) {
       t.procFork(p.pid, c.pid);
     }
@@ -131,7 +131,7 @@ public final class ProcLifecycle {
     p.files.closeAll();
     p.files = null;
     kernel.reportMaps(p);
-    Tracer t = kernel.uvm().tracer();
+    Tracer t = kernel.tracer();
     if (t != null) {
       boolean killed = !WaitStatus.isExited(status);
       t.procExit(

@@ -86,7 +86,8 @@ class MachineTest {
     start(CODE);
 
     assertThat(m.run(1000)).isEqualTo(StopReason.FAULT);
-    assertThat(m.lastFault()).isEqualTo(new FaultRecord(DATA, Prot.WRITE, FaultResult.SEGV_MAPERR));
+    assertThat(m.lastFault())
+        .isEqualTo(new UnresolvedFault(DATA, Prot.WRITE, FaultResult.SEGV_MAPERR));
     assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 15);
 
     s.allow(DATA, 0x1000, Prot.READ);
@@ -107,7 +108,8 @@ class MachineTest {
     start(CODE);
     m.setReg(Reg.RBX, DATA);
     assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
-    assertThat(m.lastFault()).isEqualTo(new FaultRecord(DATA, Prot.EXEC, FaultResult.SEGV_ACCERR));
+    assertThat(m.lastFault())
+        .isEqualTo(new UnresolvedFault(DATA, Prot.EXEC, FaultResult.SEGV_ACCERR));
     assertThat(m.reg(Reg.RIP)).isEqualTo(DATA);
   }
 
@@ -260,7 +262,7 @@ class MachineTest {
     start(CODE);
     assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
     assertThat(m.lastFault())
-        .isEqualTo(new FaultRecord(OTHER, Prot.WRITE, FaultResult.SEGV_MAPERR));
+        .isEqualTo(new UnresolvedFault(OTHER, Prot.WRITE, FaultResult.SEGV_MAPERR));
     assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 34);
     assertThat(m.restarts()).isEqualTo(1);
   }

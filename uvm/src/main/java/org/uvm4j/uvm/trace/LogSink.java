@@ -2,6 +2,7 @@ package org.uvm4j.uvm.trace;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.observe.ForkCensus;
 
 /**
  * Human-readable trace lines in the spirit of NetBSD's {@code UVMHIST}, one per record, at DEBUG on
@@ -44,21 +45,22 @@ public final class LogSink implements TraceSink {
       case FORK -> {
         if (FORK.isDebugEnabled()) {
           ForkRecord f = (ForkRecord) r;
+          ForkCensus c = f.census();
           FORK.debug(
               "{} uvmspace_fork: {} entries (share {}, copy {}, none {}, zero {}); amaps shared {},"
                   + " referenced needs-copy {}, copied {}; {} pages copied now; child {} entries;"
                   + " {} ns",
               prefix(r),
-              f.entries(),
-              f.inheritShare(),
-              f.inheritCopy(),
-              f.inheritNone(),
-              f.inheritZero(),
-              f.amapsShared(),
-              f.amapsReferenced(),
-              f.amapsCopied(),
-              f.pagesCopied(),
-              f.childEntries(),
+              c.entries(),
+              c.inheritShare(),
+              c.inheritCopy(),
+              c.inheritNone(),
+              c.inheritZero(),
+              c.amapsShared(),
+              c.amapsReferenced(),
+              c.amapsCopied(),
+              c.pagesCopied(),
+              c.childEntries(),
               f.costNanos());
         }
       }

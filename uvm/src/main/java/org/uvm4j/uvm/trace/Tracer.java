@@ -3,16 +3,12 @@ package org.uvm4j.uvm.trace;
 import java.io.IOException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.uvm4j.uvm.amap.Amap;
-import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultInfo;
 import org.uvm4j.uvm.fault.FaultObserver;
 import org.uvm4j.uvm.fault.FaultSnapshot;
-import org.uvm4j.uvm.map.Inheritance;
-import org.uvm4j.uvm.map.VmMap;
-import org.uvm4j.uvm.map.VmMapEntry;
-import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.observe.ForkCensus;
+import org.uvm4j.uvm.observe.VmObserver;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.trace.ProcRecord.ProcEvent;
 
@@ -29,7 +25,7 @@ import org.uvm4j.uvm.trace.ProcRecord.ProcEvent;
  * <p>A sink that fails (disk full) is dropped with one warning, the machine goes on, and {@link
  * #close()} reports the failure.
  */
-public final class Tracer implements FaultObserver, AutoCloseable {
+public final class Tracer implements FaultObserver, VmObserver, AutoCloseable {
   private static final Logger log = LogManager.getLogger("uvm.trace");
 
   private final TraceSink sink;
@@ -54,7 +50,7 @@ public final class Tracer implements FaultObserver, AutoCloseable {
    * off again.
    */
   public void attach(Uvm uvm, FaultHandler handler) {
-    uvm.setTracer(this);
+    uvm.setObserver(this);
     handler.setObserver(this);
     attachedUvm = uvm;
     attachedHandler = handler;
@@ -71,11 +67,6 @@ public final class Tracer implements FaultObserver, AutoCloseable {
 
   public TraceFilter filter() {
     return filter;
-  }
-
-  /** Host time for a caller to measure an operation's cost: pass it back as {@code t0}. */
-  public long now() {
-    return System.nanoTime();
   }
 
   /** Records made so far (kept or not). */
@@ -115,144 +106,57 @@ public final class Tracer implements FaultObserver, AutoCloseable {
 
   // ---- map operations ----
 
-  private long opResident;
-  private long opFree;
-
-  /**
-   * Called as a munmap or mprotect of {@code vm} begins (after its arguments were checked): notes
-   * what the record will compare against. Map operations do not nest.
-   *
-   * @return the start time to pass back
-   */
-  public long mapOpBegin(Vmspace vm) {
-    opResident = vm.pmap().residentCount();
-    opFree = vm.uvm().exp().free;
-    return System.nanoTime();
-  }
-
-  /** munmap of {@code [start, end)} removed {@code entries} entries (after {@link #mapOpBegin}). */
-  public void munmap(Vmspace vm, long start, long end, int entries, long t0) {
-    long now = System.nanoTime();
+  @Override
+  public void munmap(
+      long start, long end, int entries, long residentUnmapped, long pagesFreed, long costNanos) {
     emit(
         new UnmapRecord(
             ++seq,
             context.virtualTime(),
-            now - startNanos,
+            System.nanoTime() - startNanos,
             context.pid(),
             start,
             end,
             entries,
-            opResident - vm.pmap().residentCount(),
-            vm.uvm().exp().free - opFree,
-            now - t0));
+            residentUnmapped,
+            pagesFreed,
+            costNanos));
   }
 
-  /** mprotect of {@code [start, end)} to {@code prot} returned {@code errno}. */
-  public void mprotect(Vmspace vm, long start, long end, int prot, int errno, long t0) {
-    long now = System.nanoTime();
-    int entries = vm.map().entriesIn(start, end).size();
-    long[] resident = {0};
-    vm.pmap()
-        .forEach(
-            (va, pg, p, wired) -> {
-              if (va >= start && va < end) {
-                resident[0]++;
-              }
-            });
+  @Override
+  public void mprotect(
+      long start, long end, int prot, int errno, int entries, long resident, long costNanos) {
     emit(
         new ProtectRecord(
             ++seq,
             context.virtualTime(),
-            now - startNanos,
+            System.nanoTime() - startNanos,
             context.pid(),
             start,
             end,
             prot,
             errno,
             entries,
-            resident[0],
-            now - t0));
+            resident,
+            costNanos));
   }
 
-  /**
-   * uvmspace_fork of {@code parent} (the running process) made {@code child}: summarises it by
-   * comparing the two maps entry by entry (see {@link ForkRecord}).
-   */
-  public void fork(Vmspace parent, Vmspace child, long t0) {
-    long now = System.nanoTime();
-    int entries = 0;
-    int[] inherit = new int[Inheritance.values().length];
-    int shared = 0;
-    int referenced = 0;
-    int copied = 0;
-    int pages = 0;
-    VmMap cm = child.map();
-    for (VmMapEntry e : parent.map().entries()) {
-      entries++;
-      inherit[e.inheritance.ordinal()]++;
-      Amap amap = e.aref.amap;
-      if (amap == null) {
-        continue;
-      }
-      if (e.inheritance == Inheritance.SHARE) {
-        shared++;
-      } else if (e.inheritance == Inheritance.COPY) {
-        VmMapEntry ce = cm.lookup(e.start);
-        if (ce == null || ce.aref.amap == null) {
-          continue;
-        }
-        if (ce.aref.amap == amap) {
-          referenced++;
-        } else {
-          copied++;
-          pages += pagesDiffering(e, ce);
-        }
-      }
-    }
+  /** uvmspace_fork in the running process (the parent). */
+  @Override
+  public void fork(ForkCensus census, long costNanos) {
     emit(
         new ForkRecord(
             ++seq,
             context.virtualTime(),
-            now - startNanos,
+            System.nanoTime() - startNanos,
             context.pid(),
-            entries,
-            inherit[Inheritance.SHARE.ordinal()],
-            inherit[Inheritance.COPY.ordinal()],
-            inherit[Inheritance.NONE.ordinal()],
-            inherit[Inheritance.ZERO.ordinal()],
-            shared,
-            referenced,
-            copied,
-            pages,
-            cm.entryCount(),
-            now - t0));
-  }
-
-  /** Pages of the child entry {@code ce} whose anon is not the parent entry {@code e}'s. */
-  private static int pagesDiffering(VmMapEntry e, VmMapEntry ce) {
-    Amap pa = e.aref.amap;
-    Amap ca = ce.aref.amap;
-    int n = 0;
-    pa.lock();
-    ca.lock();
-    try {
-      long len = Math.min(e.end - e.start, ce.end - ce.start);
-      for (long off = 0; off < len; off += VmMap.PAGE_SIZE) {
-        Anon c = ca.lookup(ce.aref, off);
-        if (c != null && c != pa.lookup(e.aref, off)) {
-          n++;
-        }
-      }
-    } finally {
-      ca.unlock();
-      pa.unlock();
-    }
-    return n;
+            census,
+            costNanos));
   }
 
   // ---- paging ----
 
-  /** The page daemon wrote anon {@code anonId}'s page (frame) to swap slot {@code slot}. */
+  @Override
   public void pageout(int anonId, int slot, int frame, boolean ok) {
     emit(
         new PageoutRecord(
@@ -266,7 +170,7 @@ public final class Tracer implements FaultObserver, AutoCloseable {
             ok));
   }
 
-  /** Anon {@code anonId}'s page was read from {@code slot} into {@code frame}. */
+  @Override
   public void pagein(int anonId, int slot, int frame, boolean ok) {
     emit(
         new PageinRecord(
@@ -280,9 +184,9 @@ public final class Tracer implements FaultObserver, AutoCloseable {
             ok));
   }
 
-  /** One page-daemon pass ended. */
+  @Override
   public void pdaemon(
-      long freeBefore, long freeAfter, long scanned, long pagedOut, long freed, long t0) {
+      long freeBefore, long freeAfter, long scanned, long pagedOut, long freed, long costNanos) {
     long now = System.nanoTime();
     emit(
         new PdaemonRecord(
@@ -295,7 +199,7 @@ public final class Tracer implements FaultObserver, AutoCloseable {
             scanned,
             pagedOut,
             freed,
-            now - t0));
+            costNanos));
   }
 
   // ---- processes ----
@@ -366,8 +270,8 @@ public final class Tracer implements FaultObserver, AutoCloseable {
       return;
     }
     closed = true;
-    if (attachedUvm != null && attachedUvm.tracer() == this) {
-      attachedUvm.setTracer(null);
+    if (attachedUvm != null && attachedUvm.observer() == this) {
+      attachedUvm.setObserver(null);
     }
     if (attachedHandler != null) {
       attachedHandler.setObserver(null);

@@ -90,12 +90,12 @@ class ForkCowTraceTest {
 
     ForkRecord fork = sink.of(ForkRecord.class).get(0);
     assertThat(fork.pid()).isEqualTo(1);
-    assertThat(fork.entries()).isEqualTo(1);
-    assertThat(fork.inheritCopy()).isEqualTo(1);
-    assertThat(fork.amapsReferenced()).isEqualTo(1);
-    assertThat(fork.amapsCopied()).isZero();
-    assertThat(fork.pagesCopied()).isZero();
-    assertThat(fork.childEntries()).isEqualTo(1);
+    assertThat(fork.census().entries()).isEqualTo(1);
+    assertThat(fork.census().inheritCopy()).isEqualTo(1);
+    assertThat(fork.census().amapsReferenced()).isEqualTo(1);
+    assertThat(fork.census().amapsCopied()).isZero();
+    assertThat(fork.census().pagesCopied()).isZero();
+    assertThat(fork.census().childEntries()).isEqualTo(1);
     assertThat(sink.of(ProcRecord.class).get(0))
         .extracting(ProcRecord::pid, ProcRecord::parentPid)
         .containsExactly(2, 1);
@@ -121,14 +121,14 @@ class ForkCowTraceTest {
     Vmspace child = parent.fork();
 
     ForkRecord fork = sink.of(ForkRecord.class).get(0);
-    assertThat(fork.entries()).isEqualTo(3);
-    assertThat(fork.inheritShare()).isEqualTo(1);
-    assertThat(fork.inheritCopy()).isEqualTo(1);
-    assertThat(fork.inheritNone()).isEqualTo(1);
-    assertThat(fork.amapsShared()).isEqualTo(1);
-    assertThat(fork.amapsCopied()).isEqualTo(1);
-    assertThat(fork.pagesCopied()).as("amap_cow_now of the wired entry").isEqualTo(3);
-    assertThat(fork.childEntries()).isEqualTo(2);
+    assertThat(fork.census().entries()).isEqualTo(3);
+    assertThat(fork.census().inheritShare()).isEqualTo(1);
+    assertThat(fork.census().inheritCopy()).isEqualTo(1);
+    assertThat(fork.census().inheritNone()).isEqualTo(1);
+    assertThat(fork.census().amapsShared()).isEqualTo(1);
+    assertThat(fork.census().amapsCopied()).isEqualTo(1);
+    assertThat(fork.census().pagesCopied()).as("amap_cow_now of the wired entry").isEqualTo(3);
+    assertThat(fork.census().childEntries()).isEqualTo(2);
     child.free();
     parent.free();
   }

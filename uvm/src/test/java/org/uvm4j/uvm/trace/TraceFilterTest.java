@@ -10,6 +10,7 @@ import org.uvm4j.uvm.fault.FaultCase;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.fault.FaultSnapshot;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.observe.ForkCensus;
 
 /** --trace-filter: parsing, errors, and what each clause keeps. */
 class TraceFilterTest {
@@ -71,7 +72,7 @@ class TraceFilterTest {
   private static final FaultRecord SEGV =
       fault(2, 0x10, FaultPath.NONE, AmapCopy.NONE, Outcome.SEGV_MAPERR);
   private static final ForkRecord FORK =
-      new ForkRecord(5, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0);
+      new ForkRecord(5, 0, 0, 1, new ForkCensus(1, 0, 1, 0, 0, 0, 1, 0, 0, 1), 0);
   private static final UnmapRecord UNMAP =
       new UnmapRecord(6, 0, 0, 2, 0x600000, 0x602000, 1, 2, 2, 0);
   private static final PageoutRecord PAGEOUT = new PageoutRecord(7, 0, 0, 0, 1, 1, 1, true);
