@@ -31,7 +31,13 @@ public final class KernelRunner implements GuestRunner {
   public int run(RunRequest request, PrintStream statsOut) throws RunFailure {
     Map<String, String> env = System.getenv();
     KernelConfig.Builder cfg =
-        KernelConfig.builder().ram(request.ramBytes()).stdin(in).stdout(out).stderr(err).env(env);
+        KernelConfig.builder()
+            .ram(request.ramBytes())
+            .deterministic(request.deterministic())
+            .stdin(in)
+            .stdout(out)
+            .stderr(err)
+            .env(env);
     if (request.swapFile() != null) {
       cfg.swap(request.swapFile(), request.swapBytes());
     }
@@ -59,6 +65,11 @@ public final class KernelRunner implements GuestRunner {
       closeTrace(request, statsOut);
       if (request.stats()) {
         kernel.stats().snapshot().forEach((name, value) -> statsOut.println(name + " " + value));
+        // the kernel's counters after the UVM's, prefixed: both have a "forks"
+        kernel
+            .counters()
+            .snapshot()
+            .forEach((name, value) -> statsOut.println("kern_" + name + " " + value));
       }
     }
   }

@@ -14,8 +14,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [trace options] [--]
- * PROGRAM [ARGS...]}: validates the options, runs the guest and returns its exit status.
+ * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--deterministic] [trace
+ * options] [--] PROGRAM [ARGS...]}: validates the options, runs the guest and returns its exit
+ * status.
  */
 @Command(
     name = "run",
@@ -54,6 +55,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--stats", description = "Print the UVM counters (NAME VALUE) to stderr at exit.")
   boolean stats;
+
+  @Option(
+      names = "--deterministic",
+      description =
+          "Preempt by exact instruction counts instead of wall-clock time slices: CPU-bound"
+              + " multi-process runs become reproducible (output, counters, trace), at the cost of"
+              + " about 12x slower CPU-bound code.")
+  boolean deterministic;
 
   /** --trace, --trace-format, --trace-clock, --trace-filter, --log, --maps (docs/tracing.md). */
   @Mixin TraceOptions trace = new TraceOptions();
@@ -124,7 +133,8 @@ final class RunCommand implements Callable<Integer> {
     } catch (ParameterException e) {
       throw usage(e.getMessage());
     }
-    return new RunRequest(ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps());
+    return new RunRequest(
+        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

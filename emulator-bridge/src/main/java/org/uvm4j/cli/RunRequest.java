@@ -16,6 +16,8 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param argv the guest's argument vector
  * @param tracer where the run's trace goes (opened from the trace options), or null: tracing off
  * @param maps print each process's map at exit (--maps)
+ * @param deterministic exact instruction-count time slices (--deterministic) instead of uncounted
+ *     runs preempted by a wall-clock watchdog
  */
 public record RunRequest(
     long ramBytes,
@@ -25,7 +27,8 @@ public record RunRequest(
     Path program,
     List<String> argv,
     Tracer tracer,
-    boolean maps) {
+    boolean maps,
+    boolean deterministic) {
   public RunRequest {
     argv = List.copyOf(argv);
   }

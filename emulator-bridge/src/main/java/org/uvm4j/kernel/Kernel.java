@@ -43,9 +43,12 @@ import org.uvm4j.uvm.trace.Tracer;
  *
  * <p>{@link #run} boots pid 1 from the program, schedules until every process has exited, then
  * frees what is left (zombies, cached program objects) so that the UVM audit finds no leak, and
- * returns pid 1's wait status as a shell exit code. Everything runs on the calling thread; the same
- * program, arguments and configuration give the same run (instruction counts, fault trace, virtual
- * time, random bytes).
+ * returns pid 1's wait status as a shell exit code. Everything runs on the calling thread (a
+ * machine's slice watchdog only stops the emulator). The same program, arguments and configuration
+ * give the same run (instruction counts, fault trace, virtual time, random bytes) in deterministic
+ * mode always, and in the default mode whenever no run was preempted by wall-clock time (a single
+ * runnable process, or processes that make system calls or block more often than every time slice);
+ * see docs/kernel.md.
  */
 public final class Kernel implements AutoCloseable {
   private static final Logger log = LogManager.getLogger("kern.proc");
@@ -222,7 +225,16 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** Runs {@code p} (loaded) for up to one quantum, handling its syscalls and faults. */
+  /**
+   * Runs {@code p} (loaded) for up to one quantum, handling its syscalls and faults.
+   *
+   * <p>Deterministic mode: runs of at most the remaining quantum, counted exactly. Default mode:
+   * uncounted runs; each run that ends on its own (syscall, fault...) uses {@link
+   * Machine#STOP_COST} of the quantum, as before, so processes that make system calls or block are
+   * scheduled exactly as reproducibly; a run that goes on for a whole wall-clock time slice while
+   * another process is runnable (or a timer waits) is preempted and ends the quantum. A lone
+   * runnable process with no timer pending is never interrupted.
+   */
   private void runSlice(Proc p) {
     long budget = cfg.quantum();
     while (budget > 0 && p.state == ProcState.RUNNABLE && loaded == p) {
@@ -238,14 +250,22 @@ public final class Kernel implements AutoCloseable {
       }
       p.restartPending = false;
       long before = machine.instructionsRetired();
-      StopReason why = machine.run(budget);
+      StopReason why =
+          cfg.deterministic()
+              ? machine.run(budget)
+              : machine.runUncounted(sched.contended() ? cfg.timeSliceNanos() : 0);
       long ran = machine.instructionsRetired() - before;
       budget -= ran;
       p.instructions += ran;
       counters.instructions += ran;
       clock.advance(ran);
       switch (why) {
-        case QUANTUM -> budget = 0;
+        case QUANTUM -> {
+          budget = 0;
+          if (!cfg.deterministic() && machine.lastRunPreempted()) {
+            counters.preemptions++;
+          }
+        }
         case SYSCALL -> {
           syscall(p);
           if (yieldRequested) {

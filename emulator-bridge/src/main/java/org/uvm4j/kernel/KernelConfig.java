@@ -9,7 +9,10 @@ import java.util.Objects;
 /**
  * How a {@link Kernel} is set up: emulated RAM, the swap file (null for none), the scheduling
  * quantum in instructions, the console streams, the default environment, the working directory
- * guests see, and the seed of the deterministic random source (AT_RANDOM, getrandom).
+ * guests see, the seed of the deterministic random source (AT_RANDOM, getrandom), and how CPU-bound
+ * processes are preempted: by default a wall-clock time slice ({@code timeSliceNanos}) ended by a
+ * watchdog, with no instruction counting; with {@code deterministic}, exact slices of {@code
+ * quantum} counted instructions (reproducible, but the emulator hooks every instruction).
  */
 public record KernelConfig(
     long ramBytes,
@@ -21,9 +24,14 @@ public record KernelConfig(
     OutputStream stderr,
     Map<String, String> env,
     Path cwd,
-    long randomSeed) {
+    long randomSeed,
+    boolean deterministic,
+    long timeSliceNanos) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
+
+  /** Wall-clock time a CPU-bound process runs before the watchdog preempts it: 20 ms. */
+  public static final long DEFAULT_TIME_SLICE_NANOS = 20_000_000;
 
   public KernelConfig {
     Objects.requireNonNull(stdin, "stdin");
@@ -37,12 +45,19 @@ public record KernelConfig(
     if (quantum < 1) {
       throw new IllegalArgumentException("quantum must be at least 1 instruction, got " + quantum);
     }
+    if (timeSliceNanos < 1_000) {
+      throw new IllegalArgumentException(
+          "time slice must be at least 1 µs, got " + timeSliceNanos + " ns");
+    }
     if (swapBytes < 0 || (swapPath == null && swapBytes != 0)) {
       throw new IllegalArgumentException("swap size needs a swap path and must not be negative");
     }
   }
 
-  /** Defaults: 64 MiB RAM, no swap, 100,000-instruction quantum, the JVM's stdio, empty env. */
+  /**
+   * Defaults: 64 MiB RAM, no swap, 100,000-instruction quantum, uncounted runs preempted after 20
+   * ms of wall-clock time, the JVM's stdio, empty env.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -59,6 +74,8 @@ public record KernelConfig(
     private Map<String, String> env = Map.of();
     private Path cwd = Path.of("").toAbsolutePath();
     private long randomSeed = 0x5eed_cafe_f00dL;
+    private boolean deterministic;
+    private long timeSliceNanos = DEFAULT_TIME_SLICE_NANOS;
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -106,9 +123,35 @@ public record KernelConfig(
       return this;
     }
 
+    /**
+     * Exact instruction-count slices of {@code quantum} (reproducible CPU-bound multi-process runs)
+     * instead of uncounted runs preempted by wall-clock time.
+     */
+    public Builder deterministic(boolean on) {
+      this.deterministic = on;
+      return this;
+    }
+
+    /** The wall-clock slice of an uncounted run while another process is runnable. */
+    public Builder timeSlice(java.time.Duration slice) {
+      this.timeSliceNanos = slice.toNanos();
+      return this;
+    }
+
     public KernelConfig build() {
       return new KernelConfig(
-          ramBytes, swapPath, swapBytes, quantum, stdin, stdout, stderr, env, cwd, randomSeed);
+          ramBytes,
+          swapPath,
+          swapBytes,
+          quantum,
+          stdin,
+          stdout,
+          stderr,
+          env,
+          cwd,
+          randomSeed,
+          deterministic,
+          timeSliceNanos);
     }
   }
 }

@@ -13,7 +13,16 @@ public final class KernelCounters {
   public long syscalls;
   public long signalsDelivered;
   public long contextSwitches;
+
+  /**
+   * Virtual instructions (the virtual clock's nanoseconds spent running guests): exact in
+   * deterministic mode; in the default mode every run that ends on its own counts {@code
+   * Machine.STOP_COST} and a preempted run its wall-clock nanoseconds (see docs/kernel.md).
+   */
   public long instructions;
+
+  /** Uncounted runs ended by the wall-clock watchdog (default mode only). */
+  public long preemptions;
 
   /** Processes killed by the out-of-memory killer. */
   public long oomKills;
@@ -31,6 +40,7 @@ public final class KernelCounters {
     m.put("signals", signalsDelivered);
     m.put("cswitches", contextSwitches);
     m.put("instructions", instructions);
+    m.put("preemptions", preemptions);
     m.put("oomkills", oomKills);
     m.put("pdslices", pagedaemonRuns);
     return m;

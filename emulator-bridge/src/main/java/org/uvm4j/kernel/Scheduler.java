@@ -197,6 +197,22 @@ public final class Scheduler implements Wakeup {
     return null;
   }
 
+  /**
+   * Whether a process other than the running one could use the CPU now, or a timer (a sleeper's
+   * deadline, an alarm) waits for virtual time to pass: then a CPU-bound process must be preempted.
+   */
+  public boolean contended() {
+    if (!runQueue.isEmpty() || !alarms.isEmpty()) {
+      return true;
+    }
+    for (Proc p : sleepers) {
+      if (p.wakeAt >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Puts the process that just ran back at the tail if it is still runnable. */
   public void requeue(Proc p) {
     if (p.state == ProcState.RUNNABLE && !runQueue.contains(p)) {

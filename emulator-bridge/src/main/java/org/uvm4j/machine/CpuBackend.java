@@ -17,10 +17,17 @@ public interface CpuBackend extends AutoCloseable {
   String version();
 
   /**
-   * Maps {@code ram} (a direct buffer, page-aligned, a whole number of pages) at physical address 0
-   * with all permissions. Done once; permissions live only in the TLB entries the hooks return.
+   * Maps {@code region} (a direct buffer, page-aligned, a whole number of pages, at most 1 GiB) at
+   * guest-physical address {@code physAddr} (page-aligned) with all permissions; permissions live
+   * only in the TLB entries the hooks return. Physical RAM is mapped region by region at
+   * consecutive addresses before the first run (never from inside a hook); the engine keeps a
+   * reference to each region until {@link #close()}, and never frees its memory.
+   *
+   * @throws IllegalArgumentException if {@code region} is not direct, not page-aligned or not whole
+   *     pages, or {@code physAddr} is negative or not page-aligned
+   * @throws IllegalStateException if the range overlaps a region mapped before
    */
-  void mapPhysical(ByteBuffer ram);
+  void mapPhysical(long physAddr, ByteBuffer region);
 
   /** Installs the hooks the engine calls while it runs (TLB fill, syscall, interrupt, invalid). */
   void setHooks(CpuHooks hooks);

@@ -45,7 +45,13 @@ import org.uvm4j.uvm.system.Uvm;
  * <p>{@code hlt}: Unicorn ends the run after it without telling hooks, so a guest's {@code hlt}
  * ends its quantum (Linux would deliver SIGSEGV to a user-mode {@code hlt}).
  *
- * <p>Single-threaded: one thread drives the machine, and the hooks run on it.
+ * <p><b>Preemption.</b> {@link #run} counts instructions (exact, reproducible slices, but the
+ * emulator then hooks every instruction); {@link #runUncounted} runs at the emulator's full speed
+ * and, when asked, lets the machine's {@link SliceWatchdog} thread end a run whose wall-clock slice
+ * is up.
+ *
+ * <p>Single-threaded: one thread drives the machine, and the hooks run on it; the watchdog thread
+ * only ever calls {@link CpuBackend#stop()}, and only while a run it was armed for is in progress.
  */
 public final class Machine implements AutoCloseable {
   private static final Logger log = LogManager.getLogger("machine");
@@ -64,6 +70,7 @@ public final class Machine implements AutoCloseable {
   private final CpuBackend.Context scratch;
   private final Hooks hooks = new Hooks();
   private final Listener listener = new Listener();
+  private final SliceWatchdog watchdog;
 
   private Pmap pmap;
   private FaultResolver resolver;
@@ -80,6 +87,7 @@ public final class Machine implements AutoCloseable {
   private boolean tlbFlushPending;
   private boolean tbFlushPending;
   private boolean syscallHit;
+  private boolean lastRunPreempted;
   private int interruptVector = -1;
   private UnresolvedFault pendingFault;
 
@@ -96,6 +104,7 @@ public final class Machine implements AutoCloseable {
   private long tbFlushes;
   private long faults;
   private long lowMemoryStops;
+  private long preemptions;
 
   private boolean closed;
 
@@ -105,9 +114,10 @@ public final class Machine implements AutoCloseable {
    */
   public Machine(Uvm uvm, CpuBackend backend) {
     this.cpu = backend;
+    this.watchdog = new SliceWatchdog(backend);
     this.phys = uvm.physMem();
     this.exp = uvm.exp();
-    cpu.mapPhysical(phys.buffer());
+    cpu.mapPhysical(0, phys.buffer());
     cpu.setHooks(hooks);
     this.pristine = cpu.newContext();
     this.scratch = cpu.newContext();
@@ -205,15 +215,51 @@ public final class Machine implements AutoCloseable {
   /**
    * Runs the loaded context in the active address space from its RIP for at most {@code
    * maxInstructions} instructions, until the quantum is used, a {@code syscall}, an unresolvable
-   * fault, a CPU exception, an invalid instruction or an error.
+   * fault, a CPU exception, an invalid instruction or an error. Exact and reproducible, but the
+   * emulator counts every instruction (about 12× slower for CPU-bound code than {@link
+   * #runUncounted}).
    */
   public StopReason run(long maxInstructions) {
+    if (maxInstructions <= 0) {
+      throw new IllegalArgumentException("quantum must be positive: " + maxInstructions);
+    }
+    prepareRun();
+    StopReason why = runToStop(maxInstructions, 0);
+    instructionsRetired +=
+        why == StopReason.QUANTUM ? maxInstructions : Math.min(STOP_COST, maxInstructions);
+    return why;
+  }
+
+  /**
+   * Runs the loaded context without instruction counting, until a {@code syscall}, an unresolvable
+   * fault, a CPU exception, an invalid instruction or an error, or, when {@code sliceNanos > 0},
+   * until the run has lasted {@code sliceNanos} of wall-clock time: then the machine's watchdog
+   * thread stops the engine and the run returns {@link StopReason#QUANTUM} (counted in {@link
+   * #preemptions()}). With {@code sliceNanos <= 0} nothing but the guest ends the run.
+   *
+   * <p>Virtual time ({@link #instructionsRetired()}): a run that ended on its own adds {@link
+   * #STOP_COST}, as a counted run that stops early does; a preempted run adds the wall-clock
+   * nanoseconds it lasted (at least {@code STOP_COST}), so timers still expire while CPU-bound
+   * processes compete. Whether a run is preempted depends on the host's speed: only runs that are
+   * never preempted are reproducible.
+   */
+  public StopReason runUncounted(long sliceNanos) {
+    prepareRun();
+    long t0 = System.nanoTime();
+    StopReason why = runToStop(0, sliceNanos > 0 ? t0 + sliceNanos : 0);
+    if (why == StopReason.QUANTUM && lastRunPreempted) {
+      preemptions++;
+      instructionsRetired += Math.max(STOP_COST, System.nanoTime() - t0);
+    } else {
+      instructionsRetired += STOP_COST;
+    }
+    return why;
+  }
+
+  private void prepareRun() {
     ensureOutsideEngine();
     if (pmap == null) {
       throw new IllegalStateException("no address space is active");
-    }
-    if (maxInstructions <= 0) {
-      throw new IllegalArgumentException("quantum must be positive: " + maxInstructions);
     }
     syscallHit = false;
     interruptVector = -1;
@@ -221,16 +267,28 @@ public final class Machine implements AutoCloseable {
     lastFault = null;
     lastInterrupt = -1;
     lastError = null;
-    StopReason why = runToStop(maxInstructions);
-    instructionsRetired +=
-        why == StopReason.QUANTUM ? maxInstructions : Math.min(STOP_COST, maxInstructions);
-    return why;
+    lastRunPreempted = false;
   }
 
-  private StopReason runToStop(long maxInstructions) {
+  /**
+   * Runs until a stop that is not a restart; {@code count} 0 runs uncounted, {@code deadline} (a
+   * {@link System#nanoTime()}, 0 for none) arms the watchdog for every restart of the run.
+   */
+  private StopReason runToStop(long count, long deadline) {
     for (; ; ) {
       restartNeeded = false;
-      EmuStatus status = cpu.start(cpu.readReg(Reg.RIP), maxInstructions);
+      long rip = cpu.readReg(Reg.RIP);
+      EmuStatus status;
+      if (deadline != 0) {
+        long gen = watchdog.begin(deadline);
+        try {
+          status = cpu.start(rip, count);
+        } finally {
+          lastRunPreempted |= watchdog.end(gen);
+        }
+      } else {
+        status = cpu.start(rip, count);
+      }
       runs++;
       applyPendingFlushes();
       switch (status) {
@@ -296,10 +354,13 @@ public final class Machine implements AutoCloseable {
   }
 
   /**
-   * Virtual time in instructions, deterministic for a given program: a run that used its whole
-   * quantum adds the quantum; a run that stopped early (syscall, fault, interrupt, error) adds
-   * {@link #STOP_COST} (at most its quantum), since the emulator does not report how far it got. So
-   * a process that keeps making system calls still uses up its time slice.
+   * Virtual time in instructions (one per nanosecond of the kernel's clock). Counted runs ({@link
+   * #run}): a run that used its whole quantum adds the quantum; a run that stopped early (syscall,
+   * fault, interrupt, error) adds {@link #STOP_COST} (at most its quantum), since the emulator does
+   * not report how far it got. So a process that keeps making system calls still uses up its time
+   * slice. Uncounted runs ({@link #runUncounted}) add {@code STOP_COST} too, except a run the
+   * watchdog preempted, which adds the wall-clock time it lasted. Deterministic for a given program
+   * as long as no run is preempted.
    */
   public long instructionsRetired() {
     return instructionsRetired;
@@ -308,6 +369,16 @@ public final class Machine implements AutoCloseable {
   /** Calls of the emulator made by {@link #run}. */
   public long runs() {
     return runs;
+  }
+
+  /** Whether the last {@link #runUncounted} was ended by the watchdog (its slice was up). */
+  public boolean lastRunPreempted() {
+    return lastRunPreempted;
+  }
+
+  /** Uncounted runs that the watchdog ended because their wall-clock slice was up. */
+  public long preemptions() {
+    return preemptions;
   }
 
   /** Fills refused so that a flush could happen outside the engine, then restarted. */
@@ -355,6 +426,7 @@ public final class Machine implements AutoCloseable {
       return;
     }
     closed = true;
+    watchdog.close(); // before the engine goes: the watchdog never touches a closed engine
     phys.setCodeListener(null);
     if (pmap != null) {
       pmap.setTlbListener(null);

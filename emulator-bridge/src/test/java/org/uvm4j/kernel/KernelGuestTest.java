@@ -102,6 +102,38 @@ class KernelGuestTest {
   }
 
   @Test
+  void cpuBoundProcessesThatNeverCallTheKernelArePreemptedByDefault() throws Exception {
+    // parent and child take turns through shared memory, spinning without system calls: on one
+    // CPU each turn needs a preemption, which the default (uncounted) mode gets from the watchdog
+    GuestRunner.Result r = ok("spin_pingpong");
+    assertThat(r.out()).contains("round 5: parent ");
+    assertThat(r.kernel().counters().preemptions).isGreaterThanOrEqualTo(6);
+    assertThat(r.kernel().machine().preemptions()).isEqualTo(r.kernel().counters().preemptions);
+  }
+
+  @Test
+  void aLoneCpuBoundProcessIsNeverPreempted() throws Exception {
+    GuestRunner.Result r = GuestRunner.run("bench_faults", "compute", "200");
+    assertThat(r.status()).isZero();
+    assertThat(r.kernel().counters().preemptions).isZero();
+  }
+
+  @Test
+  void deterministicModeRepeatsCpuBoundMultiProcessRunsExactly() throws Exception {
+    KernelConfig.Builder cfg = KernelConfig.builder().deterministic(true);
+    GuestRunner.Result a = GuestRunner.run(cfg, "", "spin_pingpong");
+    GuestRunner.Result b = GuestRunner.run(cfg, "", "spin_pingpong");
+    assertThat(a.status()).as(a.out() + a.err()).isZero();
+    assertThat(a.out()).endsWith("spin_pingpong: 6 rounds of turns without system calls: ok\n");
+    assertThat(b.out()).isEqualTo(a.out());
+    assertThat(b.kernel().stats().snapshot()).isEqualTo(a.kernel().stats().snapshot());
+    assertThat(b.kernel().counters().snapshot()).isEqualTo(a.kernel().counters().snapshot());
+    assertThat(a.kernel().counters().preemptions).isZero();
+    // the turns were taken at quantum ends: many more switches than the 12 turns
+    assertThat(a.kernel().counters().contextSwitches).isGreaterThan(12);
+  }
+
+  @Test
   void segvKillsWithSignal11() throws Exception {
     GuestRunner.Result r = GuestRunner.run("segv");
     assertThat(r.status()).isEqualTo(128 + 11);

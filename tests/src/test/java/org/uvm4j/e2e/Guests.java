@@ -36,7 +36,8 @@ public final class Guests {
           "vfork_exec",
           "segv",
           "bench_faults",
-          "trace_cow");
+          "trace_cow",
+          "spin_pingpong");
 
   private static boolean built;
 

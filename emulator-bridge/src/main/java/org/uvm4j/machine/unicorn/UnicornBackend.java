@@ -4,8 +4,10 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -49,7 +51,11 @@ public final class UnicornBackend implements CpuBackend {
   private final InvalidInsn invalidInsn = new InvalidInsn();
 
   private CpuHooks hooks;
-  private ByteBuffer ram;
+
+  /** The RAM regions mapped into the engine (kept reachable while mapped) and their ranges. */
+  private final List<ByteBuffer> mappedRegions = new ArrayList<>();
+
+  private final List<long[]> mappedRanges = new ArrayList<>();
   private Throwable callbackFailure;
   private int lastError;
   private boolean closed;
@@ -131,25 +137,38 @@ public final class UnicornBackend implements CpuBackend {
   }
 
   @Override
-  public void mapPhysical(ByteBuffer buffer) {
+  public void mapPhysical(long physAddr, ByteBuffer region) {
     ensureOpen();
-    if (ram != null) {
-      throw new IllegalStateException("physical memory is already mapped");
-    }
-    if (!buffer.isDirect() || buffer.capacity() == 0 || (buffer.capacity() & 0xfff) != 0) {
+    if (!region.isDirect() || region.capacity() == 0 || (region.capacity() & 0xfff) != 0) {
       throw new IllegalArgumentException(
           "physical memory must be a direct buffer of whole 4 KiB pages, got capacity "
-              + buffer.capacity());
+              + region.capacity());
     }
-    long addr = Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
+    if (physAddr < 0 || (physAddr & 0xfff) != 0) {
+      throw new IllegalArgumentException(
+          "physical address 0x" + Long.toHexString(physAddr) + " is not a page boundary");
+    }
+    long end = physAddr + region.capacity();
+    for (long[] r : mappedRanges) {
+      if (physAddr < r[1] && r[0] < end) {
+        throw new IllegalStateException(
+            "physical range [0x"
+                + Long.toHexString(physAddr)
+                + ", 0x"
+                + Long.toHexString(end)
+                + ") overlaps one already mapped");
+      }
+    }
+    long addr = Pointer.nativeValue(Native.getDirectBufferPointer(region));
     if ((addr & 0xfff) != 0) {
       throw new IllegalArgumentException(
           "physical memory is not page-aligned: 0x" + Long.toHexString(addr));
     }
     check(
-        UcNative.uc_mem_map_ptr(uc, 0, buffer.capacity(), Uc.UC_PROT_ALL, addr),
-        "uc_mem_map_ptr(0, " + buffer.capacity() + ")");
-    ram = buffer;
+        UcNative.uc_mem_map_ptr(uc, physAddr, region.capacity(), Uc.UC_PROT_ALL, addr),
+        "uc_mem_map_ptr(0x" + Long.toHexString(physAddr) + ", " + region.capacity() + ")");
+    mappedRanges.add(new long[] {physAddr, end});
+    mappedRegions.add(region);
   }
 
   @Override
@@ -285,7 +304,8 @@ public final class UnicornBackend implements CpuBackend {
     }
     closed = true;
     UcNative.uc_close(uc);
-    ram = null;
+    mappedRegions.clear();
+    mappedRanges.clear();
   }
 
   private void ensureOpen() {

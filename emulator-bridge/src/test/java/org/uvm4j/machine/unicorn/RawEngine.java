@@ -29,7 +29,7 @@ final class RawEngine implements CpuHooks, AutoCloseable {
   RawEngine(int frames) {
     ram = ByteBuffer.allocateDirect((frames + 1) * PAGE).alignedSlice(PAGE);
     ram.limit(frames * PAGE);
-    cpu.mapPhysical(ram.slice());
+    cpu.mapPhysical(0, ram.slice());
     cpu.setHooks(this);
   }
 

@@ -333,19 +333,64 @@ class UnicornBackendTest {
   @Test
   void physicalMemoryMustBeDirectWholePages() {
     try (RawEngine other = new RawEngine(1)) {
-      assertThatThrownBy(() -> other.cpu.mapPhysical(ByteBuffer.allocateDirect(4096)))
-          .isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> other.cpu.mapPhysical(0, ByteBuffer.allocateDirect(4096)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("overlaps");
     }
     UnicornBackend cpu = UnicornBackend.open();
     try {
-      assertThatThrownBy(() -> cpu.mapPhysical(ByteBuffer.allocate(4096)))
+      assertThatThrownBy(() -> cpu.mapPhysical(0, ByteBuffer.allocate(4096)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("direct");
-      assertThatThrownBy(() -> cpu.mapPhysical(ByteBuffer.allocateDirect(100)))
+      assertThatThrownBy(() -> cpu.mapPhysical(0, ByteBuffer.allocateDirect(100)))
+          .isInstanceOf(IllegalArgumentException.class);
+      ByteBuffer page = ByteBuffer.allocateDirect(2 * 4096).alignedSlice(4096);
+      page.limit(4096);
+      assertThatThrownBy(() -> cpu.mapPhysical(100, page.slice()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("page boundary");
+      assertThatThrownBy(() -> cpu.mapPhysical(-4096, page.slice()))
           .isInstanceOf(IllegalArgumentException.class);
     } finally {
       cpu.close();
     }
+  }
+
+  @Test
+  void regionsMappedAtConsecutiveAndHighPhysicalAddressesAreRam() {
+    // a second region right after the fixture's 16 frames, and a third one above 8 GiB
+    ByteBuffer next = ByteBuffer.allocateDirect(5 * 4096).alignedSlice(4096);
+    next.limit(4 * 4096);
+    next.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer high = ByteBuffer.allocateDirect(3 * 4096).alignedSlice(4096);
+    high.limit(2 * 4096);
+    high.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    long highPa = 8L << 30;
+    e.cpu.mapPhysical(16 * 4096, next.slice());
+    e.cpu.mapPhysical(highPa, high.slice());
+    assertThatThrownBy(() -> e.cpu.mapPhysical(highPa + 4096, next.slice()))
+        .isInstanceOf(IllegalStateException.class);
+
+    // mov rbx, DATA ; mov [rbx], eax ; mov ecx, [rbx + 4] ; syscall
+    e.map(CODE, 1, Prot.RX);
+    e.poke(1, 0, 0x48, 0xbb, 0, 0, 0x50, 0, 0, 0, 0, 0);
+    e.poke(1, 10, 0x89, 0x03, 0x8b, 0x4b, 0x04, SYSCALL_0, SYSCALL_1);
+
+    e.map(DATA, 17, Prot.RW); // frame 1 of the second region
+    next.putInt(4096 + 4, 0x5150);
+    e.cpu.writeReg(Reg.RAX, 0xabcd);
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(next.getInt(4096)).isEqualTo(0xabcd);
+    assertThat(e.cpu.readReg(Reg.RCX)).isEqualTo(0x5150);
+
+    e.unmap(DATA);
+    e.cpu.flushTlb();
+    e.map(DATA, (int) (highPa >>> 12) + 1, Prot.RW); // frame 1 of the region above 8 GiB
+    high.putInt(4096 + 4, 0x7788);
+    e.cpu.writeReg(Reg.RAX, 0x1357);
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(high.getInt(4096)).isEqualTo(0x1357);
+    assertThat(e.cpu.readReg(Reg.RCX)).isEqualTo(0x7788);
   }
 
   @Test
