@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# uvm4j benchmarks (`make bench`): end-to-end guest workloads under uvm4j against the same binary
-# run natively, then every JMH benchmark of the uvm and emulator-bridge modules. Every figure is
-# printed with the baseline it is compared with, measured in the same run (docs/benchmarks.md).
+# uvm4j benchmarks (`make bench`): end-to-end guest workloads side by side — natively, under
+# qemu-user and under uvm4j, in the same run — then every JMH benchmark of the uvm and
+# emulator-bridge modules. Every figure is printed with the baselines it is compared with
+# (docs/benchmarks.md). The workloads are bench_faults (guest-programs/) and a real CPU-bound
+# program: Lua 5.4 built from Debian's source package by scripts/fetch-lua.sh into .cache/lua
+# running guest-programs/bench.lua. qemu-user comes from Debian's qemu-user package, installed
+# here when qemu-x86_64 is missing (QEMU=none skips it).
 #
 #   REPS=9 scripts/bench.sh            more repetitions (the minimum of REPS runs is kept)
 #   JMH=0 scripts/bench.sh             guest workloads only
@@ -18,18 +22,35 @@ BIN=guest-programs/build/bench_faults
 ZERO_N=${ZERO_N:-20000}
 COW_N=${COW_N:-10000}
 COMPUTE_N=${COMPUTE_N:-1000}
+LUA_N=${LUA_N:-10}
+QEMU=${QEMU:-qemu-x86_64}
 
 [ -x "$BIN" ] || { echo "bench: $BIN missing; run 'make build' first" >&2; exit 1; }
 
-echo "== machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n1), $(nproc) CPUs, $(java -version 2>&1 | head -n1)"
+if [ "$QEMU" != none ] && ! command -v "$QEMU" >/dev/null 2>&1; then
+  echo "bench: $QEMU not found: installing Debian's qemu-user"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq qemu-user >/dev/null
+fi
+qemu_args=()
+if [ "$QEMU" != none ]; then
+  qemu_args=(--qemu "$(command -v "$QEMU")")
+  echo "== qemu-user: $("$QEMU" --version | head -n1)"
+fi
+lua=$(scripts/fetch-lua.sh "$PWD/.cache/lua" | tail -n1)
+echo "== lua: $lua ($(cat .cache/lua/VERSION), musl-gcc -static -O2)"
+
+echo "== machine: $(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n1), nproc $(nproc), $(java -version 2>&1 | head -n1)"
 echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # compile every module's tests and write each module's test class path to MODULE/target/bench-cp.txt
 $MVN -B -ntp -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt \
   -Dmdep.includeScope=test -Dspotless.check.skip=true -Djacoco.skip=true
 cp_tests="tests/target/test-classes:$(cat tests/target/bench-cp.txt)"
-echo "== guest workloads: uvm4j (Kernel API, one warm JVM) against the native run of the same binary"
-java -Xss8m -Djna.library.path="$PWD/.deps/unicorn/lib" -cp "$cp_tests" org.uvm4j.bench.GuestBench \
-  "$PWD/$BIN" "$REPS" "$ZERO_N" "$COW_N" "$COMPUTE_N"
+echo "== guest workloads: native, qemu-user (a process per run) and uvm4j (Kernel API, one warm JVM)"
+java -Xss8m -XX:+UseParallelGC -Djna.library.path="$PWD/.deps/unicorn/lib" -cp "$cp_tests" \
+  org.uvm4j.bench.GuestBench --bench-faults "$PWD/$BIN" --lua "$lua" "$PWD/guest-programs/bench.lua" \
+  "${qemu_args[@]}" --reps "$REPS" --zero "$ZERO_N" --cow "$COW_N" --compute "$COMPUTE_N" --lua-rounds "$LUA_N"
+echo "== load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ "$JMH" = 1 ]; then
   echo "== JMH ($JMH_OPTS), filter '$JMH_FILTER'"

@@ -59,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--deterministic",
       description =
-          "Preempt by exact instruction counts instead of wall-clock time slices: CPU-bound"
+          "Preempt by exact instruction counts instead of CPU-time slices: CPU-bound"
               + " multi-process runs become reproducible (output, counters, trace), at the cost of"
               + " about 12x slower CPU-bound code.")
   boolean deterministic;

@@ -17,7 +17,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param tracer where the run's trace goes (opened from the trace options), or null: tracing off
  * @param maps print each process's map at exit (--maps)
  * @param deterministic exact instruction-count time slices (--deterministic) instead of uncounted
- *     runs preempted by a wall-clock watchdog
+ *     runs preempted by a CPU-time slice watchdog
  */
 public record RunRequest(
     long ramBytes,

@@ -231,9 +231,9 @@ public final class Kernel implements AutoCloseable {
    * <p>Deterministic mode: runs of at most the remaining quantum, counted exactly. Default mode:
    * uncounted runs; each run that ends on its own (syscall, fault...) uses {@link
    * Machine#STOP_COST} of the quantum, as before, so processes that make system calls or block are
-   * scheduled exactly as reproducibly; a run that goes on for a whole wall-clock time slice while
-   * another process is runnable (or a timer waits) is preempted and ends the quantum. A lone
-   * runnable process with no timer pending is never interrupted.
+   * scheduled exactly as reproducibly; a run that uses a whole CPU-time slice while another process
+   * is runnable (or a timer waits) is preempted and ends the quantum. A lone runnable process with
+   * no timer pending is never interrupted.
    */
   private void runSlice(Proc p) {
     long budget = cfg.quantum();
@@ -249,12 +249,17 @@ public final class Kernel implements AutoCloseable {
         return;
       }
       p.restartPending = false;
+      Resume resumedFrom = resume;
+      resume = Resume.OTHER;
+      long fills0 = uvm.exp().tlbfills;
+      long flushes0 = machine.tlbFlushes();
       long before = machine.instructionsRetired();
       StopReason why =
           cfg.deterministic()
               ? machine.run(budget)
               : machine.runUncounted(sched.contended() ? cfg.timeSliceNanos() : 0);
       long ran = machine.instructionsRetired() - before;
+      countTlb(resumedFrom, uvm.exp().tlbfills - fills0, machine.tlbFlushes() - flushes0);
       budget -= ran;
       p.instructions += ran;
       counters.instructions += ran;
@@ -268,6 +273,7 @@ public final class Kernel implements AutoCloseable {
         }
         case SYSCALL -> {
           syscall(p);
+          resume = Resume.SYSCALL;
           if (yieldRequested) {
             yieldRequested = false;
             budget = 0;
@@ -311,6 +317,31 @@ public final class Kernel implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** What the next run of the loaded process resumes from (for the TLB counters). */
+  private enum Resume {
+    SWITCH,
+    SYSCALL,
+    OTHER
+  }
+
+  private Resume resume = Resume.OTHER;
+
+  /** Charges a run's TLB fills and the flushes done before it to what it resumed from. */
+  private void countTlb(Resume cause, long fills, long flushes) {
+    switch (cause) {
+      case SWITCH -> {
+        counters.cswitchTlbFills += fills;
+        counters.cswitchTlbFlushes += flushes;
+      }
+      case SYSCALL -> {
+        counters.syscallTlbFills += fills;
+        counters.syscallTlbFlushes += flushes;
+      }
+      case OTHER -> {}
+    }
+    counters.tlbFlushesAvoided = machine.tlbFlushesAvoided();
   }
 
   /**
@@ -472,6 +503,7 @@ public final class Kernel implements AutoCloseable {
       loaded = p;
       counters.contextSwitches++;
       machine.activate(p.vm);
+      resume = Resume.SWITCH;
     }
   }
 

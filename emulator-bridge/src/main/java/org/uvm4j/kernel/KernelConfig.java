@@ -10,7 +10,7 @@ import java.util.Objects;
  * How a {@link Kernel} is set up: emulated RAM, the swap file (null for none), the scheduling
  * quantum in instructions, the console streams, the default environment, the working directory
  * guests see, the seed of the deterministic random source (AT_RANDOM, getrandom), and how CPU-bound
- * processes are preempted: by default a wall-clock time slice ({@code timeSliceNanos}) ended by a
+ * processes are preempted: by default a CPU-time slice ({@code timeSliceNanos}) ended by a
  * watchdog, with no instruction counting; with {@code deterministic}, exact slices of {@code
  * quantum} counted instructions (reproducible, but the emulator hooks every instruction).
  */
@@ -132,7 +132,7 @@ public record KernelConfig(
       return this;
     }
 
-    /** The wall-clock slice of an uncounted run while another process is runnable. */
+    /** The CPU-time slice of an uncounted run while another process is runnable. */
     public Builder timeSlice(java.time.Duration slice) {
       this.timeSliceNanos = slice.toNanos();
       return this;

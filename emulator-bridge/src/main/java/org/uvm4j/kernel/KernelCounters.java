@@ -21,7 +21,22 @@ public final class KernelCounters {
    */
   public long instructions;
 
-  /** Uncounted runs ended by the wall-clock watchdog (default mode only). */
+  /** TLB fills during runs that resumed a process after one of its system calls. */
+  public long syscallTlbFills;
+
+  /** TLB flushes done before runs that resumed a process after one of its system calls. */
+  public long syscallTlbFlushes;
+
+  /** TLB fills during the first run of a process after a context switch to it. */
+  public long cswitchTlbFills;
+
+  /** TLB flushes done before the first run of a process after a context switch to it. */
+  public long cswitchTlbFlushes;
+
+  /** Invalidations that needed no TLB flush (nothing of their range was in the TLB). */
+  public long tlbFlushesAvoided;
+
+  /** Uncounted runs ended by the slice watchdog (default mode only). */
   public long preemptions;
 
   /** Processes killed by the out-of-memory killer. */
@@ -41,6 +56,11 @@ public final class KernelCounters {
     m.put("cswitches", contextSwitches);
     m.put("instructions", instructions);
     m.put("preemptions", preemptions);
+    m.put("syscall_tlbfills", syscallTlbFills);
+    m.put("syscall_tlbflushes", syscallTlbFlushes);
+    m.put("cswitch_tlbfills", cswitchTlbFills);
+    m.put("cswitch_tlbflushes", cswitchTlbFlushes);
+    m.put("tlbflushes_avoided", tlbFlushesAvoided);
     m.put("oomkills", oomKills);
     m.put("pdslices", pagedaemonRuns);
     return m;

@@ -27,14 +27,17 @@ import org.uvm4j.uvm.system.Uvm;
  * returns {@link StopReason#FAULT}.
  *
  * <p><b>TLB and translated code.</b> The engine's TLB holds translations of the active pmap only
- * ({@link #activate} flushes it, like reloading CR3). As the pmap's {@link TlbListener}, the
- * machine flushes it whenever the active pmap loses or weakens a translation; as the physical
- * memory's {@link CodeListener}, it drops all translated code before a frame that held executed
- * code is rewritten (Unicorn does not notice host-side writes). Neither flush is safe inside the
- * fill hook for pages other than the one being filled: there the machine only marks the flush
- * pending, resolves the fault, and refuses the fill; {@link #run} then flushes outside the engine
- * and restarts the instruction (counted in {@link #restarts()}). A flush that concerns only the
- * page being filled needs nothing: the fill overwrites that entry.
+ * ({@link #activate} of another pmap flushes it, like reloading CR3). As the pmap's {@link
+ * TlbListener}, the machine flushes it whenever the active pmap loses or weakens a translation that
+ * may be cached: a {@link TlbShadow} remembers which pages were filled since the last flush, and an
+ * invalidation of none of them costs nothing. libunicorn can only flush the whole TLB, so flushes
+ * are lazy: everything invalidated between two runs costs one flush before the next run. As the
+ * physical memory's {@link CodeListener}, it drops all translated code before a frame that held
+ * executed code is rewritten (Unicorn does not notice host-side writes). Neither flush is safe
+ * inside the fill hook for pages other than the one being filled: there the machine only marks the
+ * flush pending, resolves the fault, and refuses the fill; {@link #run} then flushes outside the
+ * engine and restarts the instruction (counted in {@link #restarts()}). A flush that concerns only
+ * the page being filled needs nothing: the fill overwrites that entry.
  *
  * <p><b>Processes</b> are {@link CpuContext}s loaded and saved on the one engine.
  *
@@ -47,7 +50,7 @@ import org.uvm4j.uvm.system.Uvm;
  *
  * <p><b>Preemption.</b> {@link #run} counts instructions (exact, reproducible slices, but the
  * emulator then hooks every instruction); {@link #runUncounted} runs at the emulator's full speed
- * and, when asked, lets the machine's {@link SliceWatchdog} thread end a run whose wall-clock slice
+ * and, when asked, lets the machine's {@link SliceWatchdog} thread end a run whose CPU-time slice
  * is up.
  *
  * <p>Single-threaded: one thread drives the machine, and the hooks run on it; the watchdog thread
@@ -71,6 +74,7 @@ public final class Machine implements AutoCloseable {
   private final Hooks hooks = new Hooks();
   private final Listener listener = new Listener();
   private final SliceWatchdog watchdog;
+  private final TlbShadow shadow = new TlbShadow();
 
   private Pmap pmap;
   private FaultResolver resolver;
@@ -88,6 +92,9 @@ public final class Machine implements AutoCloseable {
   private boolean tbFlushPending;
   private boolean syscallHit;
   private boolean lastRunPreempted;
+  private long slice;
+  private long sliceStart;
+  private long sliceCpuStart;
   private int interruptVector = -1;
   private UnresolvedFault pendingFault;
 
@@ -101,6 +108,8 @@ public final class Machine implements AutoCloseable {
   private long runs;
   private long restarts;
   private long tlbFlushes;
+  private long tlbInvalidations;
+  private long tlbFlushesAvoided;
   private long tbFlushes;
   private long faults;
   private long lowMemoryStops;
@@ -183,7 +192,8 @@ public final class Machine implements AutoCloseable {
 
   /**
    * Makes {@code vm} the address space the CPU translates through: TLB fills answer from its pmap,
-   * misses go to its fault handler. Flushes the TLB.
+   * misses go to its fault handler. The TLB is flushed before the next run, unless {@code vm} is
+   * already active or nothing was filled since the last flush.
    */
   public void activate(org.uvm4j.uvm.map.Vmspace vm) {
     activate(vm.pmap(), (va, access) -> vm.faultHandler().fault(vm, va, access));
@@ -191,18 +201,26 @@ public final class Machine implements AutoCloseable {
 
   /**
    * The general form of {@link #activate(org.uvm4j.uvm.map.Vmspace)}: TLB fills answer from {@code
-   * pmap}, misses go to {@code resolver}. Flushes the TLB.
+   * pmap}, misses go to {@code resolver}; the TLB is flushed as there.
    */
   public void activate(Pmap pmap, FaultResolver resolver) {
     ensureOutsideEngine();
-    if (this.pmap != null && this.pmap != pmap) {
+    if (this.pmap == pmap) {
+      // the same address space again (a vfork child and its parent): the TLB holds its
+      // translations, and every change to them has been reported to the listener
+      this.resolver = resolver;
+      return;
+    }
+    if (this.pmap != null) {
       this.pmap.deactivate();
     }
     pmap.setTlbListener(listener);
     pmap.activate();
     this.pmap = pmap;
     this.resolver = resolver;
-    flushTlbNow();
+    if (!shadow.isEmpty()) {
+      tlbFlushPending = true; // like reloading CR3; done before the next run
+    }
   }
 
   /** The active pmap, or null before the first {@link #activate}. */
@@ -224,7 +242,7 @@ public final class Machine implements AutoCloseable {
       throw new IllegalArgumentException("quantum must be positive: " + maxInstructions);
     }
     prepareRun();
-    StopReason why = runToStop(maxInstructions, 0);
+    StopReason why = runToStop(maxInstructions, false);
     instructionsRetired +=
         why == StopReason.QUANTUM ? maxInstructions : Math.min(STOP_COST, maxInstructions);
     return why;
@@ -233,9 +251,9 @@ public final class Machine implements AutoCloseable {
   /**
    * Runs the loaded context without instruction counting, until a {@code syscall}, an unresolvable
    * fault, a CPU exception, an invalid instruction or an error, or, when {@code sliceNanos > 0},
-   * until the run has lasted {@code sliceNanos} of wall-clock time: then the machine's watchdog
-   * thread stops the engine and the run returns {@link StopReason#QUANTUM} (counted in {@link
-   * #preemptions()}). With {@code sliceNanos <= 0} nothing but the guest ends the run.
+   * until the run has used {@code sliceNanos} of this thread's CPU time: then the machine's
+   * watchdog thread stops the engine and the run returns {@link StopReason#QUANTUM} (counted in
+   * {@link #preemptions()}). With {@code sliceNanos <= 0} nothing but the guest ends the run.
    *
    * <p>Virtual time ({@link #instructionsRetired()}): a run that ended on its own adds {@link
    * #STOP_COST}, as a counted run that stops early does; a preempted run adds the wall-clock
@@ -246,7 +264,10 @@ public final class Machine implements AutoCloseable {
   public StopReason runUncounted(long sliceNanos) {
     prepareRun();
     long t0 = System.nanoTime();
-    StopReason why = runToStop(0, sliceNanos > 0 ? t0 + sliceNanos : 0);
+    slice = sliceNanos;
+    sliceStart = t0;
+    sliceCpuStart = sliceNanos > 0 ? watchdog.threadCpuTime() : -1;
+    StopReason why = runToStop(0, sliceNanos > 0);
     if (why == StopReason.QUANTUM && lastRunPreempted) {
       preemptions++;
       instructionsRetired += Math.max(STOP_COST, System.nanoTime() - t0);
@@ -271,16 +292,17 @@ public final class Machine implements AutoCloseable {
   }
 
   /**
-   * Runs until a stop that is not a restart; {@code count} 0 runs uncounted, {@code deadline} (a
-   * {@link System#nanoTime()}, 0 for none) arms the watchdog for every restart of the run.
+   * Runs until a stop that is not a restart; {@code count} 0 runs uncounted; {@code timed} arms the
+   * watchdog with the slice set by {@link #runUncounted} for every restart of the run.
    */
-  private StopReason runToStop(long count, long deadline) {
+  private StopReason runToStop(long count, boolean timed) {
     for (; ; ) {
       restartNeeded = false;
+      applyPendingFlushes();
       long rip = cpu.readReg(Reg.RIP);
       EmuStatus status;
-      if (deadline != 0) {
-        long gen = watchdog.begin(deadline);
+      if (timed) {
+        long gen = watchdog.begin(sliceStart, sliceCpuStart, slice);
         try {
           status = cpu.start(rip, count);
         } finally {
@@ -290,7 +312,6 @@ public final class Machine implements AutoCloseable {
         status = cpu.start(rip, count);
       }
       runs++;
-      applyPendingFlushes();
       switch (status) {
         case CALLBACK_FAILED:
           lastError = cpu.takeCallbackFailure();
@@ -376,7 +397,7 @@ public final class Machine implements AutoCloseable {
     return lastRunPreempted;
   }
 
-  /** Uncounted runs that the watchdog ended because their wall-clock slice was up. */
+  /** Uncounted runs that the watchdog ended because their CPU-time slice was up. */
   public long preemptions() {
     return preemptions;
   }
@@ -388,10 +409,24 @@ public final class Machine implements AutoCloseable {
 
   /**
    * Whole-TLB flushes (activations and invalidations of the active pmap); also counted in {@code
-   * uvmexp.tlbflushes}.
+   * uvmexp.tlbflushes}. Flushes are lazy: the invalidations and activations between two runs cost
+   * one flush, done before the next run.
    */
   public long tlbFlushes() {
     return tlbFlushes;
+  }
+
+  /** Invalidations of the active pmap reported to the machine (each a range). */
+  public long tlbInvalidations() {
+    return tlbInvalidations;
+  }
+
+  /**
+   * Invalidations that needed no flush: no page of their range had been filled into the TLB since
+   * its last flush.
+   */
+  public long tlbFlushesAvoided() {
+    return tlbFlushesAvoided;
   }
 
   /** Flushes of all translated code (frames that held executed code being rewritten). */
@@ -449,6 +484,7 @@ public final class Machine implements AutoCloseable {
 
   private void flushTlbNow() {
     cpu.flushTlb();
+    shadow.flushed();
     tlbFlushes++;
     exp.tlbflushes++;
   }
@@ -471,10 +507,13 @@ public final class Machine implements AutoCloseable {
     public long tlbFill(long va, int access) {
       Pmap pm = pmap;
       long t = pm.tlbLookup(va, access);
-      if (t != 0) {
-        return t;
+      if (t == 0) {
+        t = fault(pm, va, access);
       }
-      return fault(pm, va, access);
+      if (t != 0) {
+        shadow.filled(va);
+      }
+      return t;
     }
 
     private long fault(Pmap pm, long va, int access) {
@@ -536,6 +575,11 @@ public final class Machine implements AutoCloseable {
       if (p != pmap || closed) {
         return; // the TLB holds translations of the active pmap only
       }
+      tlbInvalidations++;
+      if (!shadow.mayHold(sva, eva)) {
+        tlbFlushesAvoided++; // none of these pages was filled since the last flush
+        return;
+      }
       if (inFill) {
         if (sva == fillPage && eva == fillPage + PhysMem.PAGE_SIZE && !fillPageHeldCode) {
           return; // the fill in progress replaces that entry
@@ -544,7 +588,7 @@ public final class Machine implements AutoCloseable {
         restartNeeded = true;
         return;
       }
-      flushTlbNow();
+      tlbFlushPending = true; // flushed once before the next run, with whatever else comes
     }
 
     @Override

@@ -1,9 +1,16 @@
 package org.uvm4j.machine;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
 /**
- * Ends a CPU-bound run when its wall-clock time slice is up, without instruction counting: one
- * daemon thread per {@link Machine} (started at the first timed run) that calls {@link
- * CpuBackend#stop()} once a run has lasted longer than its slice.
+ * Ends a CPU-bound run when its time slice is up, without instruction counting: one daemon thread
+ * per {@link Machine} (started at the first timed run) that calls {@link CpuBackend#stop()} once a
+ * run has used its slice of the emulating thread's CPU time. CPU time rather than wall-clock time,
+ * so that a loaded host (other processes, GC and JIT threads) does not make preemption likelier:
+ * the watchdog sleeps until the slice could be up in wall-clock time, then reads the emulating
+ * thread's CPU clock and sleeps again for what is left. (Where the JVM cannot read another thread's
+ * CPU time, the slice is wall-clock time.)
  *
  * <p>Invariants, all under {@code lock}:
  *
@@ -28,11 +35,16 @@ final class SliceWatchdog implements AutoCloseable {
   static final long RETRY_NANOS = 1_000_000;
 
   private final CpuBackend cpu;
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final boolean cpuClock;
   private final Object lock = new Object();
   private Thread thread;
   private boolean running;
   private long generation;
   private long deadline;
+  private long slice;
+  private long cpuAtBegin;
+  private long engineThread;
   private long stoppedGeneration = -1;
   private boolean idle;
   private boolean closed;
@@ -40,22 +52,36 @@ final class SliceWatchdog implements AutoCloseable {
 
   SliceWatchdog(CpuBackend cpu) {
     this.cpu = cpu;
+    boolean on = false;
+    try {
+      on = threads.isThreadCpuTimeSupported() && threads.isCurrentThreadCpuTimeSupported();
+      if (on && !threads.isThreadCpuTimeEnabled()) {
+        threads.setThreadCpuTimeEnabled(true);
+      }
+    } catch (UnsupportedOperationException | SecurityException e) {
+      on = false;
+    }
+    this.cpuClock = on;
   }
 
   /**
-   * A timed run starts now and may last until {@code deadline} ({@link System#nanoTime()}); call
-   * right before {@link CpuBackend#start}.
+   * A timed run starts now on the calling thread and may use {@code sliceNanos} of its CPU time,
+   * counted from {@code started} (a {@link System#nanoTime()} and the thread's CPU clock read at
+   * the start of the slice); call right before {@link CpuBackend#start}.
    *
    * @return the run's generation, for {@link #end}
    */
-  long begin(long deadline) {
+  long begin(long started, long cpuStarted, long sliceNanos) {
     synchronized (lock) {
       if (closed) {
         throw new IllegalStateException("the watchdog is closed");
       }
       generation++;
       running = true;
-      this.deadline = deadline;
+      this.deadline = started + sliceNanos;
+      this.slice = sliceNanos;
+      this.cpuAtBegin = cpuStarted;
+      this.engineThread = Thread.currentThread().getId();
       if (thread == null) {
         thread = new Thread(this::watch, "uvm4j-slice-watchdog");
         thread.setDaemon(true);
@@ -79,6 +105,14 @@ final class SliceWatchdog implements AutoCloseable {
     }
   }
 
+  /**
+   * The calling thread's CPU time in ns, as {@link #begin} wants it; -1 where the JVM cannot read
+   * thread CPU clocks (the slice is then wall-clock time).
+   */
+  long threadCpuTime() {
+    return cpuClock ? threads.getCurrentThreadCpuTime() : -1;
+  }
+
   /** Stop requests issued (repeats included). */
   long stops() {
     synchronized (lock) {
@@ -100,6 +134,13 @@ final class SliceWatchdog implements AutoCloseable {
           if (left > 0) {
             lock.wait(left / 1_000_000, (int) (left % 1_000_000));
             continue;
+          }
+          if (cpuClock && cpuAtBegin >= 0) {
+            long used = threads.getThreadCpuTime(engineThread) - cpuAtBegin;
+            if (used >= 0 && used < slice) {
+              deadline = System.nanoTime() + (slice - used); // waited for the CPU: not used up
+              continue;
+            }
           }
           // the slice of the run of this generation is up, and that run is still in the engine
           cpu.stop();

@@ -11,98 +11,155 @@ import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
 
 /**
- * End-to-end benchmark: runs the {@code bench_faults} guest through the {@link Kernel} API in one
- * warm JVM, and the same binary natively, and prints per-fault costs and ratios measured in the
- * same run. Each figure is the minimum over the repetitions, after warm-up runs, and the cost of a
- * size-0 run of the same workload (exec, start-up, exit) is subtracted.
+ * End-to-end benchmark, side by side in one run: each workload natively, under qemu-user (when
+ * given) and under uvm4j (through the {@link Kernel} API in one warm JVM), the cost of its size-0
+ * run (exec, start-up, exit) subtracted from each, and a table of ratios. Each figure is the
+ * minimum over the repetitions, after warm-up runs. Workloads: {@code bench_faults zero|cow|compute
+ * N} and, when given, a real CPU-bound program ({@code lua bench.lua N}).
  *
  * <pre>
- * GuestBench BINARY [REPS] [ZERO_N] [COW_N] [COMPUTE_N]
+ * GuestBench --bench-faults BIN [--lua LUA SCRIPT] [--qemu QEMU] [--reps N]
+ *            [--zero N] [--cow N] [--compute N] [--lua-rounds N]
  * </pre>
  */
 public final class GuestBench {
   private static final long RAM = 512L << 20;
 
-  private final Path bin;
-  private final int reps;
+  /** One workload: a program and its arguments at a given size. */
+  private record Workload(String name, List<String> cmd, long size, String unit) {
+    List<String> at(long n) {
+      List<String> c = new ArrayList<>(cmd);
+      c.add(Long.toString(n));
+      return c;
+    }
+  }
 
-  private GuestBench(Path bin, int reps) {
-    this.bin = bin;
+  /** Minimum times over the repetitions, in ns; qemu is -1 when not measured. */
+  private record Sample(long nativeNs, long qemuNs, long uvmNs, long tlbfills) {}
+
+  private final int reps;
+  private final String qemu;
+
+  private GuestBench(int reps, String qemu) {
     this.reps = reps;
+    this.qemu = qemu;
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 1) {
-      System.err.println("usage: GuestBench BINARY [REPS] [ZERO_N] [COW_N] [COMPUTE_N]");
+    String bin = null;
+    String lua = null;
+    String script = null;
+    String qemu = null;
+    int reps = 5;
+    long zeroN = 20_000;
+    long cowN = 10_000;
+    long computeN = 1000;
+    long luaN = 10;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--bench-faults" -> bin = args[++i];
+        case "--lua" -> {
+          lua = args[++i];
+          script = args[++i];
+        }
+        case "--qemu" -> qemu = args[++i];
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--zero" -> zeroN = Long.parseLong(args[++i]);
+        case "--cow" -> cowN = Long.parseLong(args[++i]);
+        case "--compute" -> computeN = Long.parseLong(args[++i]);
+        case "--lua-rounds" -> luaN = Long.parseLong(args[++i]);
+        default -> {
+          System.err.println("GuestBench: unknown argument " + args[i]);
+          System.exit(2);
+        }
+      }
+    }
+    if (bin == null) {
+      System.err.println(
+          "usage: GuestBench --bench-faults BIN [--lua LUA SCRIPT] [--qemu QEMU] [--reps N]"
+              + " [--zero N] [--cow N] [--compute N] [--lua-rounds N]");
       System.exit(2);
     }
-    Path bin = Path.of(args[0]);
-    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    long zeroN = args.length > 2 ? Long.parseLong(args[2]) : 20_000;
-    long cowN = args.length > 3 ? Long.parseLong(args[3]) : 10_000;
-    long computeN = args.length > 4 ? Long.parseLong(args[4]) : 1000;
-    new GuestBench(bin, reps).run(zeroN, cowN, computeN);
+    List<Workload> ws = new ArrayList<>();
+    ws.add(new Workload("bench_faults zero", List.of(bin, "zero"), zeroN, "fault"));
+    ws.add(new Workload("bench_faults cow", List.of(bin, "cow"), cowN, "fault"));
+    ws.add(new Workload("bench_faults compute", List.of(bin, "compute"), computeN, "run"));
+    if (lua != null) {
+      ws.add(new Workload("lua bench.lua", List.of(lua, script), luaN, "run"));
+    }
+    new GuestBench(reps, qemu).run(ws);
   }
 
-  private void run(long zeroN, long cowN, long computeN) throws Exception {
+  private void run(List<Workload> ws) throws Exception {
     // warm-up: JIT the fault path, the bridge and the kernel
     for (int i = 0; i < 3; i++) {
-      uvm("zero", zeroN);
-      uvm("cow", cowN);
+      for (Workload w : ws) {
+        uvm(w.at(w.size() / 4));
+      }
     }
-    Sample z0 = sample("zero", 0);
-    Sample z = sample("zero", zeroN);
-    Sample c0 = sample("cow", 0);
-    Sample c = sample("cow", cowN);
-    Sample k0 = sample("compute", 0);
-    Sample k = sample("compute", computeN);
-
-    double uZero = (z.uvmNs - z0.uvmNs) / 1e3 / zeroN;
-    double nZero = (z.nativeNs - z0.nativeNs) / 1e3 / zeroN;
-    // the cow workload zero-fills its pages first: its COW cost is what it adds on top of that
-    double uCow = ((c.uvmNs - c0.uvmNs) / 1e3 - uZero * cowN) / cowN;
-    double nCow = ((c.nativeNs - c0.nativeNs) / 1e3 - nZero * cowN) / cowN;
-    double uCompute = (k.uvmNs - k0.uvmNs) / 1e6;
-    double nCompute = (k.nativeNs - k0.nativeNs) / 1e6;
-    double fillsPerSec = (z.tlbfills - z0.tlbfills) / ((z.uvmNs - z0.uvmNs) / 1e9);
-
-    System.out.printf("guest %s, minimum of %d runs after 3 warm-up runs%n", bin, reps);
     System.out.printf(
-        "  exec+exit (zero 0)         uvm4j %10.0f us  native %8.0f us%n",
-        z0.uvmNs / 1e3, z0.nativeNs / 1e3);
+        "minimum of %d runs after 3 warm-up runs; the size-0 run of each workload is subtracted%n",
+        reps);
     System.out.printf(
-        "  zero-fill fault (N=%d)  uvm4j %10.2f us  native %8.3f us  ratio %6.1fx%n",
-        zeroN, uZero, nZero, uZero / nZero);
-    System.out.printf(
-        "  COW fault (N=%d)        uvm4j %10.2f us  native %8.3f us  ratio %6.1fx%n",
-        cowN, uCow, nCow, uCow / nCow);
-    System.out.printf(
-        "  compute (%d rounds)       uvm4j %10.1f ms  native %8.1f ms  ratio %6.1fx%n",
-        computeN, uCompute, nCompute, uCompute / nCompute);
-    System.out.printf(
-        "  TLB fills per second (zero %d): %.0f (%d fills beyond the size-0 run)%n",
-        zeroN, fillsPerSec, z.tlbfills - z0.tlbfills);
+        "%-22s %8s %12s %12s %12s %10s %10s%n",
+        "workload", "size", "native", "qemu-user", "uvm4j", "uvm/native", "uvm/qemu");
+    for (Workload w : ws) {
+      Sample s0 = sample(w.at(0));
+      Sample s = sample(w.at(w.size()));
+      double n = s.nativeNs() - s0.nativeNs();
+      double q = qemu == null ? Double.NaN : s.qemuNs() - s0.qemuNs();
+      double u = s.uvmNs() - s0.uvmNs();
+      System.out.printf(
+          "%-22s %8d %12s %12s %12s %9.1fx %9.1fx%n",
+          w.name(), w.size(), ms(n), qemu == null ? "-" : ms(q), ms(u), u / n, u / q);
+      if (w.unit().equals("fault")) {
+        System.out.printf(
+            "%-22s %8s %12s %12s %12s   (per page; cow: zero fill included)%n",
+            "", "", us(n / w.size()), qemu == null ? "-" : us(q / w.size()), us(u / w.size()));
+      }
+      System.out.printf(
+          "%-22s %8s size-0 run: native %s, qemu-user %s, uvm4j %s; uvm4j TLB fills %d%n",
+          "",
+          "",
+          ms(s0.nativeNs()),
+          qemu == null ? "-" : ms(s0.qemuNs()),
+          ms(s0.uvmNs()),
+          s.tlbfills() - s0.tlbfills());
+    }
   }
 
-  private record Sample(long uvmNs, long nativeNs, long tlbfills) {}
+  private static String ms(double ns) {
+    return String.format("%.1f ms", ns / 1e6);
+  }
 
-  private Sample sample(String mode, long n) throws Exception {
-    long bestUvm = Long.MAX_VALUE;
+  private static String us(double ns) {
+    return String.format("%.2f us", ns / 1e3);
+  }
+
+  private Sample sample(List<String> cmd) throws Exception {
     long bestNative = Long.MAX_VALUE;
+    long bestQemu = qemu == null ? -1 : Long.MAX_VALUE;
+    long bestUvm = Long.MAX_VALUE;
     long fills = 0;
     for (int i = 0; i < reps; i++) {
-      long[] r = uvm(mode, n);
+      bestNative = Math.min(bestNative, host(cmd));
+      if (qemu != null) {
+        List<String> q = new ArrayList<>();
+        q.add(qemu);
+        q.addAll(cmd);
+        bestQemu = Math.min(bestQemu, host(q));
+      }
+      long[] r = uvm(cmd);
       if (r[0] < bestUvm) {
         bestUvm = r[0];
         fills = r[1];
       }
-      bestNative = Math.min(bestNative, nativeRun(mode, n));
     }
-    return new Sample(bestUvm, bestNative, fills);
+    return new Sample(bestNative, bestQemu, bestUvm, fills);
   }
 
   /** One run under uvm4j: {elapsed ns, tlbfills}. */
-  private long[] uvm(String mode, long n) throws ExecException {
+  private static long[] uvm(List<String> cmd) throws ExecException {
     try (Kernel kernel =
         new Kernel(
             KernelConfig.builder()
@@ -110,25 +167,25 @@ public final class GuestBench {
                 .stdout(OutputStream.nullOutputStream())
                 .stderr(OutputStream.nullOutputStream())
                 .build())) {
-      List<String> argv = new ArrayList<>(List.of(bin.toString(), mode, Long.toString(n)));
       long t0 = System.nanoTime();
-      int status = kernel.run(bin, argv, Map.of());
+      int status = kernel.run(Path.of(cmd.get(0)), cmd, Map.of());
       long t = System.nanoTime() - t0;
       if (status != 0) {
-        throw new IllegalStateException(mode + " " + n + " exited with " + status + " under uvm4j");
+        throw new IllegalStateException(cmd + " exited with " + status + " under uvm4j");
       }
       return new long[] {t, kernel.stats().tlbfills};
     }
   }
 
-  private long nativeRun(String mode, long n) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(bin.toString(), mode, Long.toString(n));
+  /** One run of {@code cmd} as a host process (natively, or under qemu-user). */
+  private static long host(List<String> cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
     long t0 = System.nanoTime();
     int status = pb.start().waitFor();
     long t = System.nanoTime() - t0;
     if (status != 0) {
-      throw new IllegalStateException(mode + " " + n + " exited with " + status + " natively");
+      throw new IllegalStateException(cmd + " exited with " + status);
     }
     return t;
   }
