@@ -62,15 +62,15 @@ import org.uvm4j.uvm.system.Uvm;
  * result, restart, or restart after waiting for memory):
  *
  * <ol>
- *   <li>{@link #check} ({@code uvm_fault_check}): look the entry up, check the protection, resolve
+ *   <li>{@code check} ({@code uvm_fault_check}): look the entry up, check the protection, resolve
  *       needs-copy ({@code amap_copy}, then restart), reject case 0, compute the neighbourhood
  *       window;
- *   <li>{@link #upperLookup} ({@code uvm_fault_upper_lookup}), amap locked: the window's anons,
+ *   <li>{@code upperLookup} ({@code uvm_fault_upper_lookup}), amap locked: the window's anons,
  *       deactivate the pages behind a sequential reader, map resident neighbours;
- *   <li>{@link #upper} ({@code uvm_fault_upper}) if the faulting slot holds an anon — page it in
- *       (restart), then 1A or 1B — else {@link #lower} ({@code uvm_fault_lower}) — the object's
+ *   <li>{@code upper} ({@code uvm_fault_upper}) if the faulting slot holds an anon — page it in
+ *       (restart), then 1A or 1B — else {@code lower} ({@code uvm_fault_lower}) — the object's
  *       page, then 2A or 2B;
- *   <li>1B and 2B share {@link #promote} ({@code uvmfault_promote}): a new anon and page, a copy of
+ *   <li>1B and 2B share {@code promote} ({@code uvmfault_promote}): a new anon and page, a copy of
  *       the old anon's page or of the object's page, or zero fill, entered into the amap.
  * </ol>
  *
