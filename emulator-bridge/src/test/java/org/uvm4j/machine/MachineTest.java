@@ -327,7 +327,7 @@ class MachineTest {
     m.setReg(Reg.RIP, CODE);
     assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
     assertThat(m.lastFault())
-        .isEqualTo(new FaultRecord(OTHER, Prot.WRITE, FaultResult.SEGV_ACCERR));
+        .isEqualTo(new UnresolvedFault(OTHER, Prot.WRITE, FaultResult.SEGV_ACCERR));
     assertThat(m.tlbFlushes()).isEqualTo(flushes + 1);
   }
 
