@@ -104,9 +104,6 @@ class LayeringTest {
 
   static final List<Exclusion> EXCLUSIONS =
       List.of(
-          // Amap.copy/extend/cowNow/shareProtect and AmapMap take a VmMapEntry: issue 9 item 1,
-          // helper `mapedge` ("amap must not import map").
-          new Exclusion("amap", "map", "Amap/AmapMap use VmMapEntry (mapedge)"),
           // Vmspace holds and creates its FaultHandler, copyin/wiring call it and read FaultResult:
           // the map layer needs a narrow fault interface of its own (see design.md, "Layering").
           new Exclusion("map", "fault", "Vmspace/GuestAccess/Wiring -> FaultHandler, FaultResult"));

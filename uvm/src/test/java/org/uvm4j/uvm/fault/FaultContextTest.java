@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.VmFixture;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
@@ -32,14 +32,14 @@ class FaultContextTest {
   private FileObject fileObject;
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws Exception {
     m = new VmFixture();
     vm = m.newSpace();
     vm.faultHandler().setObserver(info -> {});
     anon = m.mapAnon(vm, 16, Prot.RW, false);
     readOnly = m.mapAnon(vm, 1, Prot.READ, false);
     fileObject = new FileObject(m.uvm, new byte[2 * (int) PAGE]);
-    file = vm.mmap(0, 2 * PAGE, Prot.RW, Mman.MAP_PRIVATE, fileObject, 0);
+    file = vm.mmap(MapRequest.anon(2 * PAGE, Prot.RW).withObject(fileObject, 0));
   }
 
   @AfterEach

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.VmFixture;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
@@ -95,12 +95,12 @@ class FaultPromoteTest {
   }
 
   @Test
-  void case2bCopiesTheObjectPageIntoANewAnon() {
+  void case2bCopiesTheObjectPageIntoANewAnon() throws Exception {
     Vmspace vm = m.newSpace();
     byte[] contents = new byte[(int) PAGE];
     contents[0] = 0x40;
     FileObject f = new FileObject(m.uvm, contents);
-    long a = vm.mmap(0, PAGE, Prot.RW, Mman.MAP_PRIVATE, f, 0);
+    long a = vm.mmap(MapRequest.anon(PAGE, Prot.RW).withObject(f, 0));
     assertPeek(vm, a, 0x40); // 2A: the object's page, read-only
     VmPage objectPage = vm.pmap().extract(a);
     long prcopy = m.exp().flt_prcopy;
@@ -118,7 +118,7 @@ class FaultPromoteTest {
     assertPeek(vm, a, 0x40);
     assertPoke(vm, a, 0x41);
     // the object's page is untouched
-    long b = vm.mmap(0, PAGE, Prot.READ, Mman.MAP_PRIVATE, f, 0);
+    long b = vm.mmap(MapRequest.anon(PAGE, Prot.READ).withObject(f, 0));
     assertPeek(vm, b, 0x40);
     f.detach();
   }
