@@ -22,7 +22,6 @@ import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
-import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * Program execution ({@code kern_exec.c}: {@code execve1}): finds and checks the file, builds the
@@ -45,6 +44,7 @@ public final class Exec {
   private final Cpu cpu;
   private final HostFs hostFs;
   private final Uvm uvm;
+  private final ProcEvents events;
   private final FaultHandler faultHandler;
   private final KernelCounters counters;
   private final ExecCache cache;
@@ -58,6 +58,7 @@ public final class Exec {
       FaultHandler faultHandler,
       KernelCounters counters,
       ExecCache cache,
+      ProcEvents events,
       long seed) {
     this.cpu = cpu;
     this.hostFs = hostFs;
@@ -65,6 +66,7 @@ public final class Exec {
     this.faultHandler = faultHandler;
     this.counters = counters;
     this.cache = cache;
+    this.events = events;
     this.random = new SplittableRandom(seed);
   }
 
@@ -228,10 +230,7 @@ public final class Exec {
     m.setReg(Reg.RIP, loaded.entry());
     m.setReg(Reg.RSP, loaded.sp());
     counters.execs++;
-    Tracer t = uvm.tracer();
-    if (t != null) {
-      t.procExec(p.pid, path);
-    }
+    events.exec(p.pid, path);
     if (log.isDebugEnabled()) {
       log.debug(
           "{} exec {}: entry 0x{} sp 0x{} brk 0x{}",

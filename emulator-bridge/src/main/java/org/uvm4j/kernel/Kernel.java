@@ -14,11 +14,11 @@ import org.apache.logging.log4j.Logger;
 import org.uvm4j.kernel.fs.Console;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.HostFs;
-import org.uvm4j.machine.FaultRecord;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
+import org.uvm4j.machine.UnresolvedFault;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.machine.ram.MmapRamBacking;
 import org.uvm4j.uvm.Errno;
@@ -65,6 +65,7 @@ public final class Kernel implements AutoCloseable {
   private final KernelCounters counters = new KernelCounters();
   private final Cpu cpu = new Cpu(counters);
   private final ExitMaps exitMaps = new ExitMaps(procs);
+  private final ProcEvents events = new ProcEvents();
   private final SignalDelivery signals = new SignalDelivery(sched, cpu, counters);
   private final ProcLifecycle lifecycle;
   private final ExecCache execCache;
@@ -110,9 +111,10 @@ public final class Kernel implements AutoCloseable {
     this.pageDaemon = PageDaemon.attach(uvm, pager);
     this.execCache = new ExecCache(uvm);
     this.hostFs = new HostFs(cfg.cwd());
-    this.lifecycle = new ProcLifecycle(sched, procs, cpu, counters, uvm, signals, exitMaps);
+    this.lifecycle = new ProcLifecycle(sched, procs, cpu, counters, signals, exitMaps, events);
     signals.bind(lifecycle);
-    this.exec = new Exec(cpu, hostFs, uvm, faultHandler, counters, execCache, cfg.randomSeed());
+    this.exec =
+        new Exec(cpu, hostFs, uvm, faultHandler, counters, execCache, events, cfg.randomSeed());
     exec.bind(lifecycle);
     this.syscalls =
         syscalls.create(
@@ -428,7 +430,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   /** trap.c: a fault the UVM could not resolve. */
-  private void fault(Proc p, FaultRecord f) {
+  private void fault(Proc p, UnresolvedFault f) {
     switch (f.result()) {
       case SEGV_MAPERR ->
           signals.force(
@@ -546,6 +548,7 @@ public final class Kernel implements AutoCloseable {
    * events go to {@code tracer}, stamped with the running pid, its RIP and the virtual time.
    */
   public void setTracer(Tracer tracer) {
+    events.setTracer(tracer);
     tracer.attach(uvm, faultHandler);
     tracer.setContext(
         TraceContext.of(

@@ -9,8 +9,6 @@ import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Vmspace;
-import org.uvm4j.uvm.system.Uvm;
-import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * Process creation, exit and reaping ({@code kern_fork.c}: {@code fork1}; {@code kern_exit.c}:
@@ -38,25 +36,25 @@ public final class ProcLifecycle {
   private final ProcTable procs;
   private final Cpu cpu;
   private final KernelCounters counters;
-  private final Uvm uvm;
   private final SignalDelivery signals;
   private final ExitMaps maps;
+  private final ProcEvents events;
 
   ProcLifecycle(
       Scheduler sched,
       ProcTable procs,
       Cpu cpu,
       KernelCounters counters,
-      Uvm uvm,
       SignalDelivery signals,
-      ExitMaps maps) {
+      ExitMaps maps,
+      ProcEvents events) {
     this.sched = sched;
     this.procs = procs;
     this.cpu = cpu;
     this.counters = counters;
-    this.uvm = uvm;
     this.signals = signals;
     this.maps = maps;
+    this.events = events;
   }
 
   /**
@@ -105,10 +103,7 @@ public final class ProcLifecycle {
       k.forks++;
     }
     sched.setRunnable(c);
-    Tracer t = uvm.tracer();
-    if (t != null) {
-      t.procFork(p.pid, c.pid);
-    }
+    events.fork(p.pid, c.pid);
     if (log.isDebugEnabled()) {
       log.debug("{} {} {}", p, vfork ? "vforked" : "forked", c);
     }
@@ -149,14 +144,7 @@ public final class ProcLifecycle {
     p.files.closeAll();
     p.files = null;
     maps.report(p);
-    Tracer t = uvm.tracer();
-    if (t != null) {
-      boolean killed = !WaitStatus.isExited(status);
-      t.procExit(
-          p.pid,
-          killed ? -1 : WaitStatus.exitCode(status),
-          killed ? WaitStatus.termSig(status) : 0);
-    }
+    events.exit(p.pid, status);
     p.vm.free();
     p.vm = null;
     cpu.contextGone(p);

@@ -96,10 +96,10 @@ public final class Machine implements AutoCloseable {
   private long sliceStart;
   private long sliceCpuStart;
   private int interruptVector = -1;
-  private FaultRecord pendingFault;
+  private UnresolvedFault pendingFault;
 
   // results of the last run
-  private FaultRecord lastFault;
+  private UnresolvedFault lastFault;
   private int lastInterrupt = -1;
   private Throwable lastError;
 
@@ -359,7 +359,7 @@ public final class Machine implements AutoCloseable {
   }
 
   /** After {@link StopReason#FAULT}: the address, access and why the UVM could not resolve it. */
-  public FaultRecord lastFault() {
+  public UnresolvedFault lastFault() {
     return lastFault;
   }
 
@@ -532,7 +532,7 @@ public final class Machine implements AutoCloseable {
         log.trace("fill fault 0x{} {} -> {}", Long.toHexString(va), Prot.toString(access), r);
       }
       if (r != FaultResult.OK) {
-        pendingFault = new FaultRecord(va, access, r);
+        pendingFault = new UnresolvedFault(va, access, r);
         return 0;
       }
       if (restartNeeded) {

@@ -31,7 +31,8 @@ public final class KernelFixture implements AutoCloseable {
   private final Cpu cpu = new Cpu(counters);
   public final SignalDelivery signals = new SignalDelivery(scheduler, cpu, counters);
   public final ProcLifecycle lifecycle =
-      new ProcLifecycle(scheduler, procs, cpu, counters, uvm, signals, new ExitMaps(procs));
+      new ProcLifecycle(
+          scheduler, procs, cpu, counters, signals, new ExitMaps(procs), new ProcEvents());
   public final HostFs hostFs;
   private final Exec exec;
   private final KernelConfig config;
@@ -42,7 +43,8 @@ public final class KernelFixture implements AutoCloseable {
     this.config = KernelConfig.builder().cwd(cwd).build();
     this.hostFs = new HostFs(cwd);
     signals.bind(lifecycle);
-    this.exec = new Exec(cpu, hostFs, uvm, faultHandler, counters, new ExecCache(uvm), 1);
+    this.exec =
+        new Exec(cpu, hostFs, uvm, faultHandler, counters, new ExecCache(uvm), new ProcEvents(), 1);
     exec.bind(lifecycle);
   }
 

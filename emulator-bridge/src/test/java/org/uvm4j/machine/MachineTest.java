@@ -99,7 +99,8 @@ class MachineTest {
     start(CODE);
 
     assertThat(m.run(1000)).isEqualTo(StopReason.FAULT);
-    assertThat(m.lastFault()).isEqualTo(new FaultRecord(DATA, Prot.WRITE, FaultResult.SEGV_MAPERR));
+    assertThat(m.lastFault())
+        .isEqualTo(new UnresolvedFault(DATA, Prot.WRITE, FaultResult.SEGV_MAPERR));
     assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 15);
 
     s.allow(DATA, 0x1000, Prot.READ);
@@ -120,7 +121,8 @@ class MachineTest {
     start(CODE);
     m.setReg(Reg.RBX, DATA);
     assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
-    assertThat(m.lastFault()).isEqualTo(new FaultRecord(DATA, Prot.EXEC, FaultResult.SEGV_ACCERR));
+    assertThat(m.lastFault())
+        .isEqualTo(new UnresolvedFault(DATA, Prot.EXEC, FaultResult.SEGV_ACCERR));
     assertThat(m.reg(Reg.RIP)).isEqualTo(DATA);
   }
 
@@ -273,7 +275,7 @@ class MachineTest {
     start(CODE);
     assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
     assertThat(m.lastFault())
-        .isEqualTo(new FaultRecord(OTHER, Prot.WRITE, FaultResult.SEGV_MAPERR));
+        .isEqualTo(new UnresolvedFault(OTHER, Prot.WRITE, FaultResult.SEGV_MAPERR));
     assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 34);
     assertThat(m.restarts()).isEqualTo(1);
   }
@@ -338,7 +340,7 @@ class MachineTest {
     m.setReg(Reg.RIP, CODE);
     assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
     assertThat(m.lastFault())
-        .isEqualTo(new FaultRecord(OTHER, Prot.WRITE, FaultResult.SEGV_ACCERR));
+        .isEqualTo(new UnresolvedFault(OTHER, Prot.WRITE, FaultResult.SEGV_ACCERR));
     assertThat(m.tlbFlushes()).isEqualTo(flushes + 1);
   }
 

@@ -83,7 +83,7 @@ class VmspaceMachineTest {
     m.setReg(Reg.RCX, 17);
     assertThat(m.run(100_000)).isEqualTo(StopReason.FAULT);
     assertThat(m.lastFault())
-        .isEqualTo(new FaultRecord(DATA + 16 * 0x1000, Prot.WRITE, FaultResult.SEGV_MAPERR));
+        .isEqualTo(new UnresolvedFault(DATA + 16 * 0x1000, Prot.WRITE, FaultResult.SEGV_MAPERR));
     assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 10);
 
     SystemAudit.check(uvm, List.of(vm));

@@ -31,19 +31,22 @@ class LayeringTest {
   static final List<Layer> LAYERS =
       List.of(
           new Layer("vocabulary"),
+          new Layer("observe"),
           new Layer("page", "vocabulary"),
           new Layer("pmap", "vocabulary", "page"),
           new Layer("amap", "vocabulary", "page"),
-          new Layer("system", "vocabulary", "page", "pmap", "amap"),
+          new Layer("system", "vocabulary", "observe", "page", "pmap", "amap"),
           new Layer("obj", "vocabulary", "page", "pmap", "system"),
-          new Layer("swap", "vocabulary", "page", "amap", "system"),
-          new Layer("map", "vocabulary", "page", "pmap", "amap", "obj", "system"),
+          new Layer("swap", "vocabulary", "observe", "page", "amap", "system"),
+          new Layer("map", "vocabulary", "observe", "page", "pmap", "amap", "obj", "system"),
           new Layer("fault", "vocabulary", "page", "pmap", "amap", "obj", "system", "map"),
-          new Layer("pdaemon", "vocabulary", "page", "pmap", "amap", "system", "swap", "map"),
+          new Layer(
+              "pdaemon", "vocabulary", "observe", "page", "pmap", "amap", "system", "swap", "map"),
           new Layer("audit", "vocabulary", "page", "pmap", "amap", "obj", "system", "map"),
           new Layer(
               "trace",
               "vocabulary",
+              "observe",
               "page",
               "pmap",
               "amap",
@@ -101,14 +104,6 @@ class LayeringTest {
 
   static final List<Exclusion> EXCLUSIONS =
       List.of(
-          // Uvm holds the Tracer the lower layers report to: issue 9 item 4, helper `fault`.
-          new Exclusion("system", "trace", "Uvm.tracer() (fault)"),
-          // Vmspace reports map operations to the Tracer: helper `fault`.
-          new Exclusion("map", "trace", "Vmspace -> Tracer (fault)"),
-          // SwapPager reports page-ins and page-outs to the Tracer: helper `fault`.
-          new Exclusion("swap", "trace", "SwapPager -> Tracer (fault)"),
-          // PageDaemon reports its runs to the Tracer: helper `fault`.
-          new Exclusion("pdaemon", "trace", "PageDaemon -> Tracer (fault)"),
           // Vmspace holds and creates its FaultHandler, copyin/wiring call it and read FaultResult:
           // the map layer needs a narrow fault interface of its own (see design.md, "Layering").
           new Exclusion("map", "fault", "Vmspace/GuestAccess/Wiring -> FaultHandler, FaultResult"));

@@ -1,6 +1,5 @@
 package org.uvm4j.uvm.fault;
 
-import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
@@ -13,32 +12,70 @@ import org.uvm4j.uvm.map.Advice;
 import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
-import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
  * The page-fault handler ({@code uvm_fault}): given an address space, a faulting address and the
- * access, it finds the map entry, checks the protection, resolves needs-copy ({@code amap_copy}),
- * and then takes one of NetBSD's cases:
- *
- * <ul>
- *   <li>1A — the amap slot holds an anon: page it in from swap if needed and map its page
- *       (read-only while the anon is shared, {@code an_ref > 1}, or the entry still needs a copy);
- *   <li>1B — a write to a shared anon: copy its page into a new anon that replaces it in the amap;
- *   <li>2A — no anon, an object: map the object's page (read-only in copy-on-write entries);
- *   <li>2B — a write to a copy-on-write object mapping, or no object at all: a new anon, with a
- *       copy of the object page or zero-filled.
- * </ul>
- *
+ * access, it makes the page resident and maps it, or says why it cannot ({@link FaultResult}).
  * Resident neighbours of the faulting page in the upper layer are mapped too (per the entry's
- * advice). Without a free page or anon the handler waits for memory ({@code uvm_wait}) a few times,
- * then reports {@link FaultResult#OOM}.
+ * advice). Without a free page or anon the handler waits for memory ({@code uvm_wait}) {@value
+ * #MAX_MEMORY_WAITS} times, then reports {@link FaultResult#OOM}.
  *
- * <p>Allocation-free except for the anons and pages a fault must create; logging and the {@link
- * FaultInfo} record only while tracing is on. One handler serves one CPU thread: it keeps a scratch
- * anon window and the reusable record.
+ * <p>One handler serves one CPU thread: it owns one {@link FaultContext}, reset at the start of
+ * every fault. With no {@link FaultObserver} set (tracing off) a fault allocates nothing but the
+ * anons and pages it must create and logs nothing; with one, the observer is called once per fault
+ * with the context's read-only {@link FaultInfo} view.
+ *
+ * <h2>Implementation overview</h2>
+ *
+ * <p>This is NetBSD's {@code uvm_fault.c} (the "a word on page faults" comment there):
+ *
+ * <pre>
+ * CASE 1: upper layer faults                   CASE 2: lower layer faults
+ *
+ *    CASE 1A         CASE 1B                  CASE 2A        CASE 2B
+ *    read/write1     write>1                  read/write   +-cow_write/zero
+ *         |             |                         |        |
+ *      +--|--+       +--|--+     +-----+       +  |  +     | +-----+
+ * amap |  V  |       |  ---------> new |          |        | |  ^  |
+ *      +-----+       +-----+     +-----+       +  |  +     | +--|--+
+ *                                                 |        |    |
+ *      +-----+       +-----+                   +--|--+     | +--|--+
+ * uobj | d/c |       | d/c |                   |  V  |     +----|  |
+ *      +-----+       +-----+                   +-----+       +-----+
+ *
+ * d/c = don't care
+ *
+ *   case [0]: layerless fault: no amap or uobj is present. this is an error.
+ *   case [1]: upper layer fault [anon active]
+ *     1A: [read] or [write with anon->an_ref == 1]: the anon's page, in place
+ *     1B: [write with anon->an_ref > 1]: new anon is alloc'd and data is copied off ["COW"]
+ *   case [2]: lower layer fault [uobj]
+ *     2A: [read on non-NULL uobj] or [write to non-copy_on_write area]: the object's page
+ *     2B: [write to copy_on_write] or [read on NULL uobj]: data is "promoted" from uobj to a
+ *         new anon; if uobj is null, then we zero fill.
+ * </pre>
+ *
+ * <p>The steps, each taking the context and returning a {@link FaultStep} (go on, done with a
+ * result, restart, or restart after waiting for memory):
+ *
+ * <ol>
+ *   <li>{@code check} ({@code uvm_fault_check}): look the entry up, check the protection, resolve
+ *       needs-copy ({@code amap_copy}, then restart), reject case 0, compute the neighbourhood
+ *       window;
+ *   <li>{@code upperLookup} ({@code uvm_fault_upper_lookup}), amap locked: the window's anons,
+ *       deactivate the pages behind a sequential reader, map resident neighbours;
+ *   <li>{@code upper} ({@code uvm_fault_upper}) if the faulting slot holds an anon — page it in
+ *       (restart), then 1A or 1B — else {@code lower} ({@code uvm_fault_lower}) — the object's
+ *       page, then 2A or 2B;
+ *   <li>1B and 2B share {@code promote} ({@code uvmfault_promote}): a new anon and page, a copy of
+ *       the old anon's page or of the object's page, or zero fill, entered into the amap.
+ * </ol>
+ *
+ * <p>Locks: the map for the whole fault (released only to wait for memory), the amap from {@code
+ * upperLookup} to the end of the pass, anons briefly (see docs/design.md for the order).
  */
 public final class FaultHandler {
   private static final Logger log = LogManager.getLogger("uvm.fault");
@@ -51,24 +88,11 @@ public final class FaultHandler {
 
   private static final long PAGE_SIZE = VmMap.PAGE_SIZE;
 
-  private static final int DONE = 0;
-  private static final int REFAULT = 1;
-  private static final int WAIT = 2;
-
   private final Uvm uvm;
   private final UvmExp exp;
   private final UvmServices svc;
-  private final Anon[] window = new Anon[Advice.MAXRANGE];
-  private final FaultInfo info = new FaultInfo();
-  private boolean tracing;
+  private final FaultContext ctx = new FaultContext();
   private FaultObserver observer;
-
-  /**
-   * Outcome of the last step that returned DONE, and the wait message of one that returned WAIT.
-   */
-  private FaultResult stepResult;
-
-  private String waitMessage;
 
   /** A handler for the faults of address spaces of {@code uvm}. */
   public FaultHandler(Uvm uvm) {
@@ -77,23 +101,25 @@ public final class FaultHandler {
     this.svc = Vmspace.services(uvm);
   }
 
-  /** Turns the per-fault record (and the observer calls, and trace logging) on or off. */
-  public void setTracing(boolean on) {
-    tracing = on;
-  }
-
-  public boolean isTracing() {
-    return tracing;
-  }
-
-  /** Who is told of each fault while tracing (null: nobody). */
+  /**
+   * Who is told of each fault (null: nobody, tracing off). While one is set the handler also logs
+   * each fault to {@code uvm.fault} at TRACE.
+   */
   public void setObserver(FaultObserver observer) {
     this.observer = observer;
   }
 
-  /** The record of the last fault (meaningful only while tracing is on). */
+  /** True while an observer is set. */
+  public boolean isTracing() {
+    return observer != null;
+  }
+
+  /**
+   * The view of the last fault (or of the one running): valid until the next fault begins; {@link
+   * FaultInfo#snapshot()} keeps it.
+   */
   public FaultInfo lastInfo() {
-    return info;
+    return ctx;
   }
 
   /**
@@ -122,39 +148,32 @@ public final class FaultHandler {
     return run(vm, va, Prot.NONE, true);
   }
 
+  // uvm_fault.c: uvm_fault_internal
   private FaultResult run(Vmspace vm, long vaddr, int access, boolean wire) {
     exp.faults++;
-    final boolean trace = tracing;
-    if (trace) {
-      info.reset(vaddr, access, wire);
-    }
-    final long va = vaddr & ~(PAGE_SIZE - 1);
+    final FaultObserver o = observer;
+    final FaultContext ctx = this.ctx;
+    ctx.begin(vm, vaddr, vaddr & ~(PAGE_SIZE - 1), access, wire, o == null ? 0 : System.nanoTime());
     final VmMap map = vm.map();
     FaultResult result;
     map.lock();
     try {
-      int waits = 0;
-      for (int refaults = 0; ; refaults++) {
-        UvmPanic.check(refaults < MAX_REFAULTS, "uvm_fault: refault loop");
-        int step = faultOnce(vm, map, va, access, wire, trace);
-        if (step == DONE) {
-          result = stepResult;
+      for (; ; ctx.refaults++) {
+        UvmPanic.check(ctx.refaults < MAX_REFAULTS, "uvm_fault: refault loop");
+        FaultStep step = faultOnce(ctx);
+        if (step.result != null) {
+          result = step.result;
           break;
         }
-        if (trace) {
-          info.refaults++;
-        }
-        if (step == WAIT) {
-          if (waits++ >= MAX_MEMORY_WAITS) {
+        if (step.wmsg != null) {
+          if (ctx.memoryWaits == MAX_MEMORY_WAITS) {
             result = FaultResult.OOM;
             break;
           }
-          if (trace) {
-            info.memoryWaits++;
-          }
+          ctx.memoryWaits++;
           map.unlock();
           try {
-            uvm.waitForMemory(waitMessage);
+            uvm.waitForMemory(step.wmsg);
           } finally {
             map.lock();
           }
@@ -163,138 +182,130 @@ public final class FaultHandler {
     } finally {
       map.unlock();
     }
-    if (trace) {
-      info.result = result;
+    ctx.result = result;
+    if (o != null) {
       if (log.isTraceEnabled()) {
-        log.trace("{}", info);
+        log.trace("{}", ctx);
       }
-      FaultObserver o = observer;
-      if (o != null) {
-        o.faultDone(info);
-      }
+      o.faultDone(ctx);
     }
     return result;
   }
 
-  private int done(FaultResult r) {
-    stepResult = r;
-    return DONE;
-  }
-
-  private int waitFor(String wmsg) {
-    waitMessage = wmsg;
-    return WAIT;
-  }
-
-  /** One pass of uvm_fault from ReFault: to DONE, or REFAULT/WAIT to go round again. */
-  private int faultOnce(Vmspace vm, VmMap map, long va, int access, boolean wire, boolean trace) {
-    // ---- lookup and protection check (uvmfault_lookup)
-    VmMapEntry e = map.lookup(va);
-    if (e == null) {
-      return done(FaultResult.SEGV_MAPERR);
+  /** One pass from ReFault: check, then upper or lower under the amap lock. */
+  private FaultStep faultOnce(FaultContext ctx) {
+    ctx.beginPass();
+    FaultStep step = check(ctx);
+    if (step != FaultStep.CONTINUE) {
+      return step;
     }
-    if (trace) {
-      info.entryStart = e.start;
-      info.entryEnd = e.end;
-      info.entryProt = e.protection;
-      info.entryMaxProt = e.maxProtection;
-      info.entryInheritance = e.inheritance;
-      info.entryFlags = e.etype;
-      info.entryWiredCount = e.wiredCount;
-    }
-    int enterProt = e.protection;
-    boolean cowNow;
-    if (wire) {
-      UvmPanic.check(e.isWired(), "uvm_fault_wire: entry wired");
-      int accessType = enterProt == Prot.NONE ? Prot.READ : enterProt;
-      if (!Prot.allows(e.maxProtection, accessType)) {
-        return done(FaultResult.SEGV_ACCERR);
-      }
-      cowNow = (enterProt & Prot.WRITE) != 0;
-    } else {
-      if (!Prot.allows(e.protection, access)) {
-        return done(FaultResult.SEGV_ACCERR);
-      }
-      cowNow = (access & Prot.WRITE) != 0;
-    }
-    final boolean wired = e.isWired() || wire;
-
-    // ---- needs-copy: get a private amap before writing into the upper layer
-    if (e.needsCopy()) {
-      if (cowNow || e.object == null) {
-        exp.fltamcopy++;
-        if (trace) {
-          info.amapCopied = true;
-          info.amapBeforeCopy = e.aref.amap == null ? -1 : e.aref.amap.id();
-        }
-        Amap.copy(map, e, Amap.AMAP_COPY_NOWAIT, va, va + 1);
-        VmMapEntry now = map.lookup(va);
-        if (now != null && now.needsCopy()) {
-          exp.fltnoamap++;
-          return waitFor("fltamapcopy");
-        }
-        return REFAULT;
-      }
-      enterProt &= ~Prot.WRITE; // read of a COW object mapping: no amap yet, map read-only
-    }
-
-    final Amap amap = e.aref.amap;
-    final UvmObject obj = e.object;
-    if (amap == null && obj == null) {
-      return done(FaultResult.SEGV_MAPERR); // case 0: nothing backs the entry
-    }
-
-    // ---- the neighbourhood [startVa, startVa + npages) around va, clipped to the entry
-    int nback = wired ? 0 : Advice.back(e.advice);
-    int nforw = wired ? 0 : Advice.forward(e.advice);
-    long startVa = Math.max(va - nback * PAGE_SIZE, e.start);
-    int centre = (int) ((va - startVa) >>> 12);
-    int npages = centre + 1 + (int) Math.min(nforw, (e.end - va - PAGE_SIZE) >>> 12);
-
+    Amap amap = ctx.amap;
     if (amap != null) {
       amap.lock();
     }
     try {
-      if (amap != null) {
-        amap.lookups(e.aref, startVa - e.start, window, npages);
-        if (trace) {
-          info.amapId = amap.id();
-          info.amapSlot = e.aref.pageOffset + (int) ((va - e.start) >>> 12);
-          info.amapRef = amap.ref();
-          info.amapShared = amap.isShared();
-        }
-      } else {
-        Arrays.fill(window, 0, npages, null);
-      }
-      int first = 0;
-      if (e.advice == Advice.SEQUENTIAL && centre > 0) {
-        flushBehind(centre); // uvmfault_anonflush: pages behind a sequential reader go inactive
-        first = centre;
-      }
-      // ---- upper-layer neighbours: resident, unbusy anon pages not mapped yet
-      if (npages > 1) {
-        int mapped = mapNeighbours(vm.pmap(), startVa, first, centre, npages, enterProt);
-        if (trace) {
-          info.neighbours = mapped;
-        }
-      }
-      Anon anon = window[centre];
-      if (anon != null) {
-        return upper(vm, e, amap, anon, va, enterProt, cowNow, wire, wired, trace);
-      }
-      return lower(vm, e, amap, obj, va, enterProt, cowNow, wire, wired, trace);
+      upperLookup(ctx);
+      return ctx.anon != null ? upper(ctx) : lower(ctx);
     } finally {
-      Arrays.fill(window, 0, npages, null);
+      ctx.clearWindow();
       if (amap != null) {
         amap.unlock();
       }
     }
   }
 
+  /**
+   * Looks the entry up and checks the protection (uvmfault_lookup), resolves needs-copy
+   * (uvmfault_amapcopy, then RESTART), rejects case 0, and sets the neighbourhood window.
+   *
+   * <p>=> map locked.
+   */
+  // uvm_fault.c: uvm_fault_check
+  private FaultStep check(FaultContext ctx) {
+    final VmMap map = ctx.vm.map();
+    final long va = ctx.va;
+    VmMapEntry e = map.lookup(va);
+    if (e == null) {
+      return FaultStep.SEGV_MAPERR;
+    }
+    ctx.entry = e;
+    ctx.enterProt = e.protection;
+    if (ctx.wire) {
+      UvmPanic.check(e.isWired(), "uvm_fault_wire: entry wired");
+      int accessType = ctx.enterProt == Prot.NONE ? Prot.READ : ctx.enterProt;
+      if (!Prot.allows(e.maxProtection, accessType)) {
+        return FaultStep.SEGV_ACCERR;
+      }
+      ctx.cowNow = (ctx.enterProt & Prot.WRITE) != 0;
+    } else {
+      if (!Prot.allows(e.protection, ctx.access)) {
+        return FaultStep.SEGV_ACCERR;
+      }
+      ctx.cowNow = (ctx.access & Prot.WRITE) != 0;
+    }
+    ctx.wired = e.isWired() || ctx.wire;
+    ctx.narrow = ctx.wired;
+
+    // needs-copy: get a private amap before writing into the upper layer
+    if (e.needsCopy()) {
+      if (ctx.cowNow || e.object == null) {
+        exp.fltamcopy++;
+        ctx.amapCopied = true;
+        ctx.amapBeforeCopy = e.aref.amap == null ? -1 : e.aref.amap.id();
+        Amap.copy(map, e, Amap.AMAP_COPY_NOWAIT, va, va + 1);
+        VmMapEntry now = map.lookup(va);
+        if (now != null && now.needsCopy()) {
+          exp.fltnoamap++;
+          return FaultStep.WAIT_AMAPCOPY;
+        }
+        return FaultStep.RESTART;
+      }
+      ctx.enterProt &= ~Prot.WRITE; // read of a COW object mapping: no amap yet, map read-only
+    }
+
+    ctx.amap = e.aref.amap;
+    ctx.uobj = e.object;
+    if (ctx.amap == null && ctx.uobj == null) {
+      return FaultStep.SEGV_MAPERR; // case 0: nothing backs the entry
+    }
+
+    // the neighbourhood [startVa, startVa + npages) around va, clipped to the entry
+    int nback = ctx.narrow ? 0 : Advice.back(e.advice);
+    int nforw = ctx.narrow ? 0 : Advice.forward(e.advice);
+    ctx.startVa = Math.max(va - nback * PAGE_SIZE, e.start);
+    ctx.centre = (int) ((va - ctx.startVa) >>> 12);
+    ctx.npages = ctx.centre + 1 + (int) Math.min(nforw, (e.end - va - PAGE_SIZE) >>> 12);
+    return FaultStep.CONTINUE;
+  }
+
+  /**
+   * The window's anons (amap_lookups), the pages behind a sequential reader deactivated, and the
+   * resident neighbours mapped; sets {@code ctx.anon} to the faulting slot's anon.
+   *
+   * <p>=> map and amap (if any) locked.
+   */
+  // uvm_fault.c: uvm_fault_upper_lookup
+  private void upperLookup(FaultContext ctx) {
+    final VmMapEntry e = ctx.entry;
+    if (ctx.amap == null) {
+      return; // the window is empty (cleared after every pass)
+    }
+    ctx.amap.lookups(e.aref, ctx.startVa - e.start, ctx.anons, ctx.npages);
+    int first = 0;
+    if (e.advice == Advice.SEQUENTIAL && ctx.centre > 0) {
+      anonFlush(ctx.anons, ctx.centre); // pages behind a sequential reader go inactive
+      first = ctx.centre;
+    }
+    if (ctx.npages > 1) {
+      ctx.neighbours += mapNeighbours(ctx, first);
+    }
+    ctx.anon = ctx.anons[ctx.centre];
+  }
+
   // uvm_fault.c: uvmfault_anonflush
-  private void flushBehind(int centre) {
-    for (int i = 0; i < centre; i++) {
-      Anon a = window[i];
+  private void anonFlush(Anon[] anons, int n) {
+    for (int i = 0; i < n; i++) {
+      Anon a = anons[i];
       VmPage pg = a == null ? null : a.page;
       if (pg != null && !pg.isBusy() && pg.wireCount == 0 && pg.loanCount == 0) {
         uvm.pageDeactivate(pg);
@@ -302,14 +313,15 @@ public final class FaultHandler {
     }
   }
 
-  private int mapNeighbours(
-      Pmap pmap, long startVa, int first, int centre, int npages, int enterProt) {
+  /** Resident, unbusy anon pages of the window not mapped yet: mapped. Returns how many. */
+  private int mapNeighbours(FaultContext ctx, int first) {
+    final Pmap pmap = ctx.vm.pmap();
     int mapped = 0;
-    for (int i = first; i < npages; i++) {
-      if (i == centre) {
+    for (int i = first; i < ctx.npages; i++) {
+      if (i == ctx.centre) {
         continue;
       }
-      Anon an = window[i];
+      Anon an = ctx.anons[i];
       if (an == null) {
         continue;
       }
@@ -317,11 +329,11 @@ public final class FaultHandler {
       if (pg == null || pg.isBusy() || pg.loanCount != 0) {
         continue;
       }
-      long nva = startVa + ((long) i << 12);
+      long nva = ctx.startVa + ((long) i << 12);
       if (pmap.extract(nva) != null) {
         continue;
       }
-      int prot = an.ref > 1 ? enterProt & ~Prot.WRITE : enterProt;
+      int prot = an.ref > 1 ? ctx.enterProt & ~Prot.WRITE : ctx.enterProt;
       if (prot == Prot.NONE) {
         continue;
       }
@@ -331,184 +343,175 @@ public final class FaultHandler {
     return mapped;
   }
 
-  /** Case 1: the amap slot of {@code va} holds {@code anon}. => amap locked. */
-  // uvm_fault.c: uvm_fault (case 1, with uvmfault_anonget and uvmfault_promote)
-  private int upper(
-      Vmspace vm,
-      VmMapEntry e,
-      Amap amap,
-      Anon anon,
-      long va,
-      int enterProt,
-      boolean cowNow,
-      boolean wire,
-      boolean wired,
-      boolean trace) {
-    if (trace) {
-      info.foundAnonId = anon.id();
-      info.anonRefBefore = anon.ref;
-    }
+  /**
+   * Case 1: the faulting slot holds {@code ctx.anon}. Pages it in if it is out (uvmfault_anonget,
+   * then RESTART), then 1B (promote) for a write to a shared anon, else 1A.
+   *
+   * <p>=> map and amap locked.
+   */
+  // uvm_fault.c: uvm_fault_upper
+  private FaultStep upper(FaultContext ctx) {
+    final Anon anon = ctx.anon;
+    ctx.anonRefBefore = anon.ref;
     // uvmfault_anonget: the page may be out in swap
     if (anon.page == null) {
       exp.fltanget++;
       UvmPanic.check(anon.swslot != 0, "uvmfault_anonget: anon has neither page nor swap slot");
       if (anon.swslot == Anon.SWSLOT_BAD) {
-        return done(FaultResult.BUS);
+        return FaultStep.BUS;
       }
       anon.lock();
       if (!uvm.anonPagein(anon)) { // unlocks the anon
         exp.fltnoram++;
-        return waitFor("flt_noram1");
+        return FaultStep.WAIT_NORAM_PAGEIN;
       }
       if (anon.page == null && anon.swslot == Anon.SWSLOT_BAD) {
-        return done(FaultResult.BUS); // the read failed: the slot is marked bad
+        return FaultStep.BUS; // the read failed: the slot is marked bad
       }
-      if (trace) {
-        info.pagedIn = true;
-      }
-      return REFAULT; // revalidate: the world may have changed while paging in
+      ctx.pagedIn = true;
+      return FaultStep.RESTART; // revalidate: the world may have changed while paging in
     }
-    VmPage pg = anon.page;
-    if (pg.isBusy()) {
+    if (anon.page.isBusy()) {
       exp.fltpgwait++;
-      return waitFor("anonget");
+      return FaultStep.WAIT_ANONGET;
     }
-    if (anon.ref > 1 && (cowNow || wire)) {
+    if (anon.ref > 1 && (ctx.cowNow || ctx.wire)) {
       // case 1B: copy-on-write of a shared anon (a wiring fault also un-shares read-only anons)
-      UvmPanic.check(wire || !e.isWired(), "uvm_fault: anon of a wired entry replaced");
-      UvmPanic.check(!e.needsCopy(), "uvm_fault: 1B needs a private amap");
-      Anon nanon = Anon.alloc(svc);
-      if (nanon == null) {
-        exp.fltnoanon++;
-        return waitFor("flt_noanon");
+      // uvm_fault.c: uvm_fault_upper_promote
+      UvmPanic.check(ctx.wire || !ctx.entry.isWired(), "uvm_fault: anon of a wired entry replaced");
+      UvmPanic.check(!ctx.entry.needsCopy(), "uvm_fault: 1B needs a private amap");
+      FaultStep step = promote(ctx, anon, null);
+      if (step != FaultStep.CONTINUE) {
+        return step;
       }
-      VmPage npg = uvm.pageAlloc(nanon);
-      if (npg == null) {
-        dropNewAnon(nanon);
-        exp.fltnoram++;
-        return waitFor("flt_noram5");
-      }
-      uvm.pageCopy(pg, npg);
-      anon.lock();
-      amap.add(e.aref, va - e.start, nanon, true);
-      anon.ref--;
-      UvmPanic.check(anon.ref > 0, "uvm_fault: 1B dropped the last reference of the old anon");
-      anon.unlock();
-      npg.flags &= ~VmPage.PG_FAKE;
-      uvm.pageUnbusy(npg);
-      nanon.unlock();
       exp.flt_acow++;
-      if (trace) {
-        info.anonRefAfter = anon.ref;
-      }
-      anon = nanon;
-      pg = npg;
-      if (trace) {
-        info.faultCase = FaultCase.ANON_COW;
-      }
+      ctx.faultCase = FaultCase.ANON_COW;
+      ctx.page = ctx.newAnon.page;
     } else {
       // case 1A: use the anon's page in place
+      // uvm_fault.c: uvm_fault_upper_direct
       exp.flt_anon++;
       if (anon.ref > 1) {
-        enterProt &= ~Prot.WRITE;
+        ctx.enterProt &= ~Prot.WRITE;
       }
-      if (trace) {
-        info.faultCase = FaultCase.ANON;
-        info.anonRefAfter = anon.ref;
-      }
+      ctx.faultCase = FaultCase.ANON;
+      ctx.page = anon.page;
     }
-    enter(vm, va, pg, enterProt, wired);
-    if (trace) {
-      info.anonId = anon.id();
-      info.frame = pg.frame;
-      info.enterProt = enterProt;
-    }
-    return done(FaultResult.OK);
+    enter(ctx);
+    return FaultStep.OK;
   }
 
-  /** Case 2: no anon at {@code va}: the object layer, or zero fill. => amap (if any) locked. */
-  // uvm_fault.c: uvm_fault (case 2, with uvmfault_promote)
-  private int lower(
-      Vmspace vm,
-      VmMapEntry e,
-      Amap amap,
-      UvmObject obj,
-      long va,
-      int enterProt,
-      boolean cowNow,
-      boolean wire,
-      boolean wired,
-      boolean trace) {
-    boolean promote = obj == null || (cowNow && e.copyOnWrite());
-    VmPage uobjpage = null;
-    if (obj != null) {
-      uobjpage = obj.getPage(e.offset + (va - e.start));
-      if (uobjpage == null) {
+  /**
+   * Case 2: no anon in the faulting slot: the object's page (uvm_fault_lower_io), then 2A (map it)
+   * or 2B (promote: a copy of it, or zero fill without an object).
+   *
+   * <p>=> map and amap (if any) locked.
+   */
+  // uvm_fault.c: uvm_fault_lower
+  private FaultStep lower(FaultContext ctx) {
+    final VmMapEntry e = ctx.entry;
+    final boolean promote = ctx.uobj == null || (ctx.cowNow && e.copyOnWrite());
+    if (ctx.uobj != null) {
+      ctx.uobjpage = ctx.uobj.getPage(e.offset + (ctx.va - e.start));
+      if (ctx.uobjpage == null) {
         exp.fltnoram++;
-        return waitFor("flt_noram2");
+        return FaultStep.WAIT_NORAM_OBJECT;
       }
     }
     if (!promote) {
       // case 2A: map the object's page; a COW entry never writes it
+      // uvm_fault.c: uvm_fault_lower_direct
       exp.flt_obj++;
-      if (e.copyOnWrite() || (uobjpage.flags & VmPage.PG_RDONLY) != 0) {
-        enterProt &= ~Prot.WRITE;
+      if (e.copyOnWrite() || (ctx.uobjpage.flags & VmPage.PG_RDONLY) != 0) {
+        ctx.enterProt &= ~Prot.WRITE;
       }
-      enter(vm, va, uobjpage, enterProt, wired);
-      if (trace) {
-        info.faultCase = FaultCase.OBJECT;
-        info.frame = uobjpage.frame;
-        info.enterProt = enterProt;
-      }
-      return done(FaultResult.OK);
+      ctx.faultCase = FaultCase.OBJECT;
+      ctx.page = ctx.uobjpage;
+      enter(ctx);
+      return FaultStep.OK;
     }
     // case 2B: promote into a new anon (copy of the object page, or zero fill)
-    UvmPanic.check(amap != null && !e.needsCopy(), "uvm_fault: 2B needs a private amap");
-    UvmPanic.check(wire || !e.isWired(), "uvm_fault: page of a wired entry replaced");
+    // uvm_fault.c: uvm_fault_lower_promote
+    UvmPanic.check(ctx.amap != null && !e.needsCopy(), "uvm_fault: 2B needs a private amap");
+    UvmPanic.check(ctx.wire || !e.isWired(), "uvm_fault: page of a wired entry replaced");
+    FaultStep step = promote(ctx, null, ctx.uobjpage);
+    if (step != FaultStep.CONTINUE) {
+      return step;
+    }
+    if (ctx.uobjpage != null) {
+      if (ctx.amap.isShared()) {
+        // sharers that mapped the object page must refault onto the new anon
+        uvm.pageProtect(ctx.uobjpage, Prot.NONE);
+      }
+      exp.flt_prcopy++;
+      ctx.faultCase = FaultCase.OBJECT_COW;
+    } else {
+      exp.flt_przero++;
+      ctx.faultCase = FaultCase.ZERO_FILL;
+    }
+    ctx.page = ctx.newAnon.page;
+    enter(ctx);
+    return FaultStep.OK;
+  }
+
+  /**
+   * Promotes the faulting page into a new anon ({@code ctx.newAnon}) in the amap slot of {@code
+   * ctx.va}: its page is a copy of {@code oanon}'s (case 1B; the new anon replaces {@code oanon},
+   * which loses the amap's reference), a copy of {@code uobjpage} (case 2B), or zero-filled (both
+   * null: case 2B without an object). The new page is unbusy and the new anon unlocked on return.
+   *
+   * <p>=> map and amap locked; at most one of {@code oanon}, {@code uobjpage} is given; {@code
+   * oanon} (if any) is resident, unbusy, shared ({@code an_ref > 1}) and unlocked. <br>
+   * => CONTINUE, or WAIT_NOANON / WAIT_NORAM_PROMOTE with nothing changed.
+   */
+  // uvm_fault.c: uvmfault_promote
+  FaultStep promote(FaultContext ctx, Anon oanon, VmPage uobjpage) {
+    UvmPanic.check(oanon == null || uobjpage == null, "uvmfault_promote: two sources");
     Anon nanon = Anon.alloc(svc);
     if (nanon == null) {
       exp.fltnoanon++;
-      return waitFor("flt_noanon");
+      return FaultStep.WAIT_NOANON;
     }
     VmPage npg = uvm.pageAlloc(nanon);
     if (npg == null) {
       dropNewAnon(nanon);
       exp.fltnoram++;
-      return waitFor("flt_noram5");
+      return FaultStep.WAIT_NORAM_PROMOTE;
     }
-    if (uobjpage != null) {
-      uvm.pageCopy(uobjpage, npg);
-      if (amap.isShared()) {
-        // sharers that mapped the object page must refault onto the new anon
-        uvm.pageProtect(uobjpage, Prot.NONE);
-      }
-      exp.flt_prcopy++;
+    final VmMapEntry e = ctx.entry;
+    if (oanon != null) {
+      uvm.pageCopy(oanon.page, npg);
+      oanon.lock();
+      ctx.amap.add(e.aref, ctx.va - e.start, nanon, true);
+      oanon.ref--;
+      UvmPanic.check(oanon.ref > 0, "uvmfault_promote: dropped the last reference of the anon");
+      oanon.unlock();
     } else {
-      uvm.pageZero(npg);
-      exp.flt_przero++;
+      if (uobjpage != null) {
+        uvm.pageCopy(uobjpage, npg);
+      } else {
+        uvm.pageZero(npg);
+      }
+      ctx.amap.add(e.aref, ctx.va - e.start, nanon, false);
     }
-    amap.add(e.aref, va - e.start, nanon, false);
     npg.flags &= ~VmPage.PG_FAKE;
     uvm.pageUnbusy(npg);
     nanon.unlock();
-    enter(vm, va, npg, enterProt, wired);
-    if (trace) {
-      info.faultCase = uobjpage != null ? FaultCase.OBJECT_COW : FaultCase.ZERO_FILL;
-      info.anonId = nanon.id();
-      info.frame = npg.frame;
-      info.enterProt = enterProt;
-    }
-    return done(FaultResult.OK);
+    ctx.newAnon = nanon;
+    return FaultStep.CONTINUE;
   }
 
   /**
-   * pmap_enter, then queue the page (a wired page is queued by nobody: the wiring takes it off).
+   * pmap_enter of {@code ctx.page} at {@code ctx.va}, then queue the page (a wired page is queued
+   * by nobody: the wiring takes it off).
    */
-  private void enter(Vmspace vm, long va, VmPage pg, int prot, boolean wired) {
-    if (prot != Prot.NONE) {
-      vm.pmap().enter(va, pg, prot, wired);
+  // uvm_fault.c: uvm_fault_upper_enter / uvm_fault_lower_enter
+  private void enter(FaultContext ctx) {
+    VmPage pg = ctx.page;
+    if (ctx.enterProt != Prot.NONE) {
+      ctx.vm.pmap().enter(ctx.va, pg, ctx.enterProt, ctx.wired);
     }
-    if (!wired && pg.anon != null && pg.object == null) {
+    if (!ctx.wired && pg.anon != null && pg.object == null) {
       uvm.pageActivate(pg);
     }
   }

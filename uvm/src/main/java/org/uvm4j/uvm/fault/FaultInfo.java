@@ -4,243 +4,129 @@ import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.map.Inheritance;
 
 /**
- * What one fault did (the trace record of {@code uvm_fault}): the address and access, the map
- * entry, whether needs-copy was resolved ({@code amap_copy}) or a page came back from swap, the
+ * What one fault did, read-only (the trace view of {@code uvm_fault}): the address and access, the
+ * map entry, whether needs-copy was resolved ({@code amap_copy}) or a page came back from swap, the
  * case taken, the amap and anon involved, the frame mapped, how many neighbours were pre-mapped,
- * and the result.
+ * and the result. Ids are -1 when not applicable.
  *
- * <p>Owned and reused by its {@link FaultHandler}; filled only while tracing is on. Ids are -1 when
- * not applicable.
+ * <p>Two implementations, one model: the handler's {@link FaultContext} (live: valid during {@link
+ * FaultObserver#faultDone} and until the handler's next fault) and the immutable {@link
+ * FaultSnapshot} that {@link #snapshot()} makes of it for whoever keeps the fault (the tracer).
  */
-public final class FaultInfo {
-  long va;
-  int access;
-  boolean wire;
-  FaultResult result;
-  FaultCase faultCase = FaultCase.NONE;
-  long entryStart = -1;
-  long entryEnd = -1;
-  int entryProt;
-  int entryMaxProt;
-  Inheritance entryInheritance;
-  int entryFlags;
-  int entryWiredCount;
-  int amapId = -1;
-  int amapSlot = -1;
-  int amapRef;
-  boolean amapShared;
-  int amapBeforeCopy = -1;
-  int foundAnonId = -1;
-  int anonRefBefore;
-  int anonRefAfter;
-  int anonId = -1;
-  long startNanos;
-  int frame = -1;
-  int enterProt;
-  boolean amapCopied;
-  boolean pagedIn;
-  int neighbours;
-  int memoryWaits;
-  int refaults;
-
-  void reset(long va, int access, boolean wire) {
-    this.va = va;
-    this.access = access;
-    this.wire = wire;
-    result = null;
-    faultCase = FaultCase.NONE;
-    entryStart = -1;
-    entryEnd = -1;
-    entryProt = 0;
-    entryMaxProt = 0;
-    entryInheritance = null;
-    entryFlags = 0;
-    entryWiredCount = 0;
-    amapId = -1;
-    amapSlot = -1;
-    amapRef = 0;
-    amapShared = false;
-    amapBeforeCopy = -1;
-    foundAnonId = -1;
-    anonRefBefore = 0;
-    anonRefAfter = 0;
-    anonId = -1;
-    startNanos = System.nanoTime();
-    frame = -1;
-    enterProt = 0;
-    amapCopied = false;
-    pagedIn = false;
-    neighbours = 0;
-    memoryWaits = 0;
-    refaults = 0;
-  }
-
+public interface FaultInfo {
   /** The faulting virtual address (as given, not truncated). */
-  public long va() {
-    return va;
-  }
+  long va();
 
-  /** The access: {@link Prot#READ}, {@link Prot#WRITE} or {@link Prot#EXEC}. */
-  public int access() {
-    return access;
-  }
+  /** The access: {@link Prot#READ}, {@link Prot#WRITE} or {@link Prot#EXEC} (NONE for wiring). */
+  int access();
 
   /** True for a wiring fault (mlock), which maps with the entry's full protection. */
-  public boolean wire() {
-    return wire;
-  }
+  boolean wire();
 
-  public FaultResult result() {
-    return result;
-  }
+  /** The outcome, or null while the fault runs. */
+  FaultResult result();
 
-  public FaultCase faultCase() {
-    return faultCase;
-  }
+  /** The case the fault resolved by, {@link FaultCase#NONE} if it failed before one. */
+  FaultCase faultCase();
 
-  /** Start of the map entry that covered the address, or -1. */
-  public long entryStart() {
-    return entryStart;
-  }
+  /** Start of the map entry that covered the address when last looked up, or -1. */
+  long entryStart();
 
-  /** End of the map entry that covered the address, or -1. */
-  public long entryEnd() {
-    return entryEnd;
-  }
+  /** End of that map entry, or -1. */
+  long entryEnd();
 
   /** The entry's protection. */
-  public int entryProt() {
-    return entryProt;
-  }
+  int entryProt();
 
   /** The entry's maximum protection. */
-  public int entryMaxProt() {
-    return entryMaxProt;
-  }
+  int entryMaxProt();
 
   /** The entry's inheritance, or null if no entry. */
-  public Inheritance entryInheritance() {
-    return entryInheritance;
-  }
+  Inheritance entryInheritance();
 
   /** The entry's {@code etype} bits (OBJ, COPYONWRITE, NEEDSCOPY) when the fault looked it up. */
-  public int entryFlags() {
-    return entryFlags;
-  }
+  int entryFlags();
 
   /** The entry's wiring count. */
-  public int entryWiredCount() {
-    return entryWiredCount;
-  }
+  int entryWiredCount();
 
   /** Id of the amap consulted ({@code Amap.id()}), or -1. */
-  public int amapId() {
-    return amapId;
-  }
+  int amapId();
 
   /** The amap slot of the faulting page, or -1. */
-  public int amapSlot() {
-    return amapSlot;
-  }
+  int amapSlot();
 
   /** The amap's reference count when consulted. */
-  public int amapRef() {
-    return amapRef;
-  }
+  int amapRef();
 
   /** True if the amap was AMAP_SHARED when consulted. */
-  public boolean amapShared() {
-    return amapShared;
-  }
+  boolean amapShared();
+
+  /** True if the entry's needs-copy was resolved (amap_copy) during this fault. */
+  boolean amapCopied();
 
   /**
    * The id of the entry's amap before amap_copy ran, or -1 (it had none); meaningful if {@link
    * #amapCopied()}. Equal to {@link #amapId()} after a take-over.
    */
-  public int amapBeforeCopy() {
-    return amapBeforeCopy;
-  }
+  int amapBeforeCopy();
 
   /** Id of the anon found in the amap slot (before any promotion), or -1. */
-  public int foundAnonId() {
-    return foundAnonId;
-  }
+  int foundAnonId();
 
   /** Reference count of the found anon when the fault reached it. */
-  public int anonRefBefore() {
-    return anonRefBefore;
-  }
+  int anonRefBefore();
 
   /** Reference count of the found anon when the fault was done with it (1B drops one). */
-  public int anonRefAfter() {
-    return anonRefAfter;
-  }
+  int anonRefAfter();
 
   /** Id of the anon whose page was mapped (the new one after a promotion), or -1. */
-  public int anonId() {
-    return anonId;
-  }
+  int anonId();
 
   /** The frame mapped, or -1. */
-  public int frame() {
-    return frame;
-  }
+  int frame();
 
   /** The protection the page was entered with. */
-  public int enterProt() {
-    return enterProt;
-  }
-
-  /** True if the entry's needs-copy was resolved (amap_copy) during this fault. */
-  public boolean amapCopied() {
-    return amapCopied;
-  }
+  int enterProt();
 
   /** True if the anon's page was brought back from swap. */
-  public boolean pagedIn() {
-    return pagedIn;
-  }
+  boolean pagedIn();
 
   /** Resident neighbour pages mapped along with the faulting one. */
-  public int neighbours() {
-    return neighbours;
-  }
+  int neighbours();
 
   /** Times the handler waited for memory. */
-  public int memoryWaits() {
-    return memoryWaits;
-  }
-
-  /** {@link System#nanoTime()} when the fault began. */
-  public long startNanos() {
-    return startNanos;
-  }
+  int memoryWaits();
 
   /** Times the handler restarted its lookup (after amap_copy, pagein or a wait). */
-  public int refaults() {
-    return refaults;
-  }
+  int refaults();
 
-  @Override
-  public String toString() {
+  /** {@link System#nanoTime()} when the fault began (0 when nobody observed the fault). */
+  long startNanos();
+
+  /** An immutable copy of this view (a {@link FaultSnapshot} is its own snapshot). */
+  FaultInfo snapshot();
+
+  /** One line: address, access, result, case, entry, amap, anon, frame, protection, counts. */
+  static String describe(FaultInfo f) {
     return String.format(
         "fault va=0x%x %s%s -> %s case=%s entry=0x%x-0x%x amap=%d anon=%d frame=%d prot=%s"
             + "%s%s neighbours=%d waits=%d refaults=%d",
-        va,
-        Prot.toString(access),
-        wire ? " wire" : "",
-        result,
-        faultCase,
-        entryStart,
-        entryEnd,
-        amapId,
-        anonId,
-        frame,
-        Prot.toString(enterProt),
-        amapCopied ? " amapcopy" : "",
-        pagedIn ? " pagein" : "",
-        neighbours,
-        memoryWaits,
-        refaults);
+        f.va(),
+        Prot.toString(f.access()),
+        f.wire() ? " wire" : "",
+        f.result(),
+        f.faultCase(),
+        f.entryStart(),
+        f.entryEnd(),
+        f.amapId(),
+        f.anonId(),
+        f.frame(),
+        Prot.toString(f.enterProt()),
+        f.amapCopied() ? " amapcopy" : "",
+        f.pagedIn() ? " pagein" : "",
+        f.neighbours(),
+        f.memoryWaits(),
+        f.refaults());
   }
 }

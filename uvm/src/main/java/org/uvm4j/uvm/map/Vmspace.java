@@ -12,9 +12,9 @@ import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.obj.UvmObject;
+import org.uvm4j.uvm.observe.VmObserver;
 import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.system.Uvm;
-import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * One process's address space ({@code struct vmspace}): a {@link VmMap} of the user range plus its
@@ -286,8 +286,15 @@ public final class Vmspace {
     if (size <= 0 || addr > USER_MAX || size > USER_MAX - addr) {
       return Errno.EINVAL;
     }
-    Tracer t = uvm.tracer();
-    long t0 = t == null ? 0 : t.mapOpBegin(this);
+    VmObserver o = uvm.observer();
+    long t0 = 0;
+    long resident0 = 0;
+    long free0 = 0;
+    if (o != null) {
+      t0 = System.nanoTime();
+      resident0 = pmap.residentCount();
+      free0 = uvm.exp().free;
+    }
     List<VmMapEntry> dead;
     map.lock();
     try {
@@ -297,8 +304,14 @@ public final class Vmspace {
       map.unlock();
     }
     VmMap.unmapDetach(dead);
-    if (t != null) {
-      t.munmap(this, addr, addr + size, dead.size(), t0);
+    if (o != null) {
+      o.munmap(
+          addr,
+          addr + size,
+          dead.size(),
+          resident0 - pmap.residentCount(),
+          uvm.exp().free - free0,
+          System.nanoTime() - t0);
     }
     return 0;
   }
@@ -330,15 +343,17 @@ public final class Vmspace {
       if (!map.isFullyMapped(addr, end)) {
         return Errno.ENOMEM;
       }
-      Tracer t = uvm.tracer();
-      long t0 = t == null ? 0 : t.mapOpBegin(this);
+      VmObserver o = uvm.observer();
+      long t0 = o == null ? 0 : System.nanoTime();
       int err = map.protect(addr, end, prot, false);
       if (err != 0) {
         return err;
       }
       int rewired = Wiring.rewire(this, addr, end);
-      if (t != null) {
-        t.mprotect(this, addr, end, prot, rewired, t0);
+      if (o != null) {
+        long cost = System.nanoTime() - t0;
+        o.mprotect(
+            addr, end, prot, rewired, map.entriesIn(addr, end).size(), residentIn(addr, end), cost);
       }
       return rewired;
     } finally {
@@ -878,8 +893,8 @@ public final class Vmspace {
   // uvm_map.c: uvmspace_fork
   public Vmspace fork() throws UvmException {
     checkLive();
-    Tracer t = uvm.tracer();
-    long t0 = t == null ? 0 : t.now();
+    VmObserver o = uvm.observer();
+    long t0 = o == null ? 0 : System.nanoTime();
     Vmspace child = new Vmspace(uvm, faultHandler);
     child.brkBase = brkBase;
     child.brkCur = brkCur;
@@ -888,8 +903,9 @@ public final class Vmspace {
       child.free();
       throw new UvmException(Errno.ENOMEM, "fork: out of memory");
     }
-    if (t != null) {
-      t.fork(this, child, t0);
+    if (o != null) {
+      long cost = System.nanoTime() - t0;
+      o.fork(VmspaceFork.census(this, child), cost);
     }
     return child;
   }
@@ -959,6 +975,18 @@ public final class Vmspace {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Pages of {@code [start, end)} mapped in this space's pmap (for the observer; allocates). */
+  private long residentIn(long start, long end) {
+    long[] n = {0};
+    pmap.forEach(
+        (va, pg, p, wired) -> {
+          if (va >= start && va < end) {
+            n[0]++;
+          }
+        });
+    return n[0];
+  }
 
   /** The VM system seen as the amap layer's services ({@code Uvm implements UvmServices}). */
   public static UvmServices services(Uvm uvm) {

@@ -8,6 +8,7 @@ import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
+import org.uvm4j.uvm.observe.ForkCensus;
 import org.uvm4j.uvm.page.VmPage;
 
 /**
@@ -223,5 +224,76 @@ final class VmspaceFork {
       svc.waitForMemory("forkpagein");
     }
     return false;
+  }
+
+  /**
+   * Compares {@code parent}'s map with that of {@code child}, just forked from it (see {@link
+   * ForkCensus}); for the observer, which is told of every fork while tracing is on.
+   *
+   * <p>=> neither map locked.
+   */
+  static ForkCensus census(Vmspace parent, Vmspace child) {
+    int entries = 0;
+    int[] inherit = new int[Inheritance.values().length];
+    int shared = 0;
+    int referenced = 0;
+    int copied = 0;
+    int pages = 0;
+    VmMap cm = child.map();
+    for (VmMapEntry e : parent.map().entries()) {
+      entries++;
+      inherit[e.inheritance.ordinal()]++;
+      Amap amap = e.aref.amap;
+      if (amap == null) {
+        continue;
+      }
+      if (e.inheritance == Inheritance.SHARE) {
+        shared++;
+      } else if (e.inheritance == Inheritance.COPY) {
+        VmMapEntry ce = cm.lookup(e.start);
+        if (ce == null || ce.aref.amap == null) {
+          continue;
+        }
+        if (ce.aref.amap == amap) {
+          referenced++;
+        } else {
+          copied++;
+          pages += pagesDiffering(e, ce);
+        }
+      }
+    }
+    return new ForkCensus(
+        entries,
+        inherit[Inheritance.SHARE.ordinal()],
+        inherit[Inheritance.COPY.ordinal()],
+        inherit[Inheritance.NONE.ordinal()],
+        inherit[Inheritance.ZERO.ordinal()],
+        shared,
+        referenced,
+        copied,
+        pages,
+        cm.entryCount());
+  }
+
+  /** Pages of the child entry {@code ce} whose anon is not the parent entry {@code e}'s. */
+  private static int pagesDiffering(VmMapEntry e, VmMapEntry ce) {
+    Amap pa = e.aref.amap;
+    Amap ca = ce.aref.amap;
+    int n = 0;
+    pa.lock();
+    ca.lock();
+    try {
+      long len = Math.min(e.end - e.start, ce.end - ce.start);
+      for (long off = 0; off < len; off += VmMap.PAGE_SIZE) {
+        Anon c = ca.lookup(ce.aref, off);
+        if (c != null && c != pa.lookup(e.aref, off)) {
+          n++;
+        }
+      }
+    } finally {
+      ca.unlock();
+      pa.unlock();
+    }
+    return n;
   }
 }

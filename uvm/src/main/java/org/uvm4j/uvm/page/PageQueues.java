@@ -216,8 +216,11 @@ public final class PageQueues {
     return n;
   }
 
+  /** KASSERT that {@code pg} is not free; the message is built only when it fails (fault path). */
   private static void checkUsable(VmPage pg, String what) {
-    UvmPanic.check((pg.pqflags & VmPage.PQ_FREE) == 0, what + ": page is free");
+    if ((pg.pqflags & VmPage.PQ_FREE) != 0) {
+      UvmPanic.check(false, what + ": page is free");
+    }
   }
 
   private void appendActive(VmPage pg) {

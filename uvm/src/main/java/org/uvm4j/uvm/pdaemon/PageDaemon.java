@@ -6,13 +6,13 @@ import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.observe.VmObserver;
 import org.uvm4j.uvm.page.PageQueues;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.swap.SwapPager;
 import org.uvm4j.uvm.system.Uvm;
-import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * The page daemon ({@code uvm_pdaemon.c} with the clock policy of {@code uvm_pdpolicy_clock.c}):
@@ -119,8 +119,8 @@ public final class PageDaemon implements Runnable {
     }
     running = true;
     int before = mem.freeCount();
-    Tracer t = uvm.tracer();
-    long t0 = t == null ? 0 : t.now();
+    VmObserver o = uvm.observer();
+    long t0 = o == null ? 0 : System.nanoTime();
     long scans0 = exp.pdscans;
     long out0 = exp.pgswapout;
     runWriteErrors = pager == null ? 0 : pager.writeErrors();
@@ -146,14 +146,14 @@ public final class PageDaemon implements Runnable {
       running = false;
     }
     int freed = mem.freeCount() - before;
-    if (t != null) {
-      t.pdaemon(
+    if (o != null) {
+      o.pdaemon(
           before,
           mem.freeCount(),
           exp.pdscans - scans0,
           exp.pgswapout - out0,
           Math.max(freed, 0),
-          t0);
+          System.nanoTime() - t0);
     }
     if (log.isDebugEnabled()) {
       log.debug(

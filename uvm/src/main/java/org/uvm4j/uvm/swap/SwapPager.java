@@ -8,11 +8,11 @@ import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.observe.VmObserver;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.system.SwapService;
 import org.uvm4j.uvm.system.Uvm;
-import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * Moves anonymous pages between RAM and swap: the page daemon's swap clusters and their I/O
@@ -210,7 +210,7 @@ public final class SwapPager implements SwapService {
       swap.markBad(base, n);
     }
     int freed = 0;
-    Tracer t = svc.tracer();
+    VmObserver t = svc.observer();
     for (int i = 0; i < n; i++) {
       VmPage pg = swcPages[i];
       swcPages[i] = null;
@@ -436,7 +436,7 @@ public final class SwapPager implements SwapService {
       int error = swap.get(slot, mem.frameBuffer(pg));
       exp.pageins++;
       exp.pgswapin++;
-      Tracer t = svc.tracer();
+      VmObserver t = svc.observer();
       if (t != null) {
         t.pagein(anon.id(), slot, pg.frame, error == 0);
       }

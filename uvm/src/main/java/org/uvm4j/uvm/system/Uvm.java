@@ -9,13 +9,13 @@ import org.uvm4j.uvm.amap.AmapAllocator;
 import org.uvm4j.uvm.amap.AmapList;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
+import org.uvm4j.uvm.observe.VmObserver;
 import org.uvm4j.uvm.page.DirectRamBacking;
 import org.uvm4j.uvm.page.PageQueues;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.RamBacking;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
-import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * One machine's VM system ({@code struct uvm} plus {@code uvmexp}): physical memory, the paging
@@ -41,7 +41,7 @@ public final class Uvm implements UvmServices {
   private final AmapAllocator allocator = new AmapAllocator(this::waitForMemory);
   private volatile Runnable pageDaemon;
   private volatile SwapService swap;
-  private Tracer tracer;
+  private VmObserver observer;
 
   /** A VM system with {@code config.ramBytes()} of physical memory in direct buffers. */
   public Uvm(UvmConfig config) {
@@ -125,16 +125,16 @@ public final class Uvm implements UvmServices {
   }
 
   /**
-   * The trace point of this machine while tracing is on (map operations, paging and the kernel
-   * report to it), or null; set by {@link Tracer#attach}.
+   * Who is told of this machine's map operations and paging while tracing is on (the {@code
+   * Tracer}), or null.
    */
-  public Tracer tracer() {
-    return tracer;
+  public VmObserver observer() {
+    return observer;
   }
 
-  /** Installs (or, with null, removes) the tracer. */
-  public void setTracer(Tracer tracer) {
-    this.tracer = tracer;
+  /** Installs (or, with null, removes) the observer. */
+  public void setObserver(VmObserver observer) {
+    this.observer = observer;
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.uvm4j.uvm.trace;
 
+import org.uvm4j.uvm.fault.FaultCase;
+
 /**
  * The case of uvm_fault.c's analysis a fault took, with the names the trace format uses: the upper
  * (anon) layer 1A/1B, the lower (object) layer 2A/2B, and zero fill (2B without an object).
@@ -44,5 +46,17 @@ public enum FaultPath {
   /** A short human title ("anon cow"), used for event names and log lines. */
   public String title() {
     return title;
+  }
+
+  /** The trace name of the handler's case. */
+  public static FaultPath of(FaultCase c) {
+    return switch (c) {
+      case NONE -> NONE;
+      case ANON -> ANON;
+      case ANON_COW -> ANON_COW;
+      case OBJECT -> OBJECT;
+      case OBJECT_COW -> OBJECT_COW;
+      case ZERO_FILL -> ZERO_FILL;
+    };
   }
 }

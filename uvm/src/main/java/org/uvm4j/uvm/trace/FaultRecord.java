@@ -2,20 +2,29 @@ package org.uvm4j.uvm.trace;
 
 import java.util.List;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.fault.FaultInfo;
+import org.uvm4j.uvm.fault.FaultSnapshot;
 import org.uvm4j.uvm.map.Inheritance;
 import org.uvm4j.uvm.map.VmMapEntry;
 
 /**
- * The trace record of one uvm_fault: where (pid, pc, address, access), the map entry found, the
- * path taken (needs-copy resolution, pagein, case 1A/1B/2A/2B/zero, neighbours), the amap and anon
- * involved, the frame mapped, the outcome and the cost.
+ * The trace record of one uvm_fault: the trace header (sequence, virtual and wall time, pid), the
+ * faulting instruction's pc, the fault's cost, and the fault itself — the immutable {@link
+ * FaultSnapshot} of the handler's {@link FaultInfo} view (the one model of a fault: this record
+ * adds only what the handler cannot know). The case, the outcome and the kind of amap copy are
+ * derived from it in the trace vocabulary ({@link FaultPath}, {@link Outcome}, {@link AmapCopy}).
  *
- * <p>Mutable and reused: the {@link Tracer} owns one and refills it for every fault, so a traced
- * fault allocates no record. A sink must read it during {@link TraceSink#write} and {@link #copy()}
- * it to keep it. Fields that do not apply hold -1 (ids, frame, slot) and are left out of the
- * written record.
+ * <p>Immutable: made by the {@link Tracer} only while tracing is on; a sink may keep it. Fields
+ * that do not apply hold -1 (ids, frame, slot) and are left out of the written record.
+ *
+ * @param pc program counter of the faulting instruction (0 when the kernel faulted in copyin or
+ *     copyout)
+ * @param costNanos host nanoseconds the fault took (not reproducible)
+ * @param fault what the fault did
  */
-public final class FaultRecord implements TraceRecord {
+public record FaultRecord(
+    long seq, long vtime, long wallNanos, int pid, long pc, long costNanos, FaultSnapshot fault)
+    implements TraceRecord {
   /** Every name {@link #isKind} accepts, for filter validation and the documentation. */
   public static final List<String> KINDS =
       List.of(
@@ -41,268 +50,46 @@ public final class FaultRecord implements TraceRecord {
           "sigbus",
           "oom");
 
-  long seq;
-  long vtime;
-  long wallNanos;
-  int pid;
-  long pc;
-  long va;
-  int access;
-  boolean wire;
-
-  long entryStart = -1;
-  long entryEnd = -1;
-  int entryProt;
-  int entryMaxProt;
-  Inheritance entryInheritance;
-  int entryFlags;
-  int entryWiredCount;
-
-  FaultPath path = FaultPath.NONE;
-  AmapCopy amapCopy = AmapCopy.NONE;
-  boolean pagedIn;
-  int neighbours;
-
-  int amapId = -1;
-  int amapSlot = -1;
-  int amapRef;
-  boolean amapShared;
-
-  int anonId = -1;
-  int anonRefBefore;
-  int anonRefAfter;
-  int newAnonId = -1;
-
-  int frame = -1;
-  int enterProt;
-  Outcome outcome = Outcome.RESOLVED;
-  int memoryWaits;
-  int refaults;
-  long costNanos;
-
-  /** Clears everything but the header, for the next fault. */
-  void clear() {
-    pc = 0;
-    va = 0;
-    access = 0;
-    wire = false;
-    entryStart = -1;
-    entryEnd = -1;
-    entryProt = 0;
-    entryMaxProt = 0;
-    entryInheritance = null;
-    entryFlags = 0;
-    entryWiredCount = 0;
-    path = FaultPath.NONE;
-    amapCopy = AmapCopy.NONE;
-    pagedIn = false;
-    neighbours = 0;
-    amapId = -1;
-    amapSlot = -1;
-    amapRef = 0;
-    amapShared = false;
-    anonId = -1;
-    anonRefBefore = 0;
-    anonRefAfter = 0;
-    newAnonId = -1;
-    frame = -1;
-    enterProt = 0;
-    outcome = Outcome.RESOLVED;
-    memoryWaits = 0;
-    refaults = 0;
-    costNanos = 0;
-  }
-
-  /** An independent copy (for sinks that keep records). */
-  public FaultRecord copy() {
-    FaultRecord c = new FaultRecord();
-    c.seq = seq;
-    c.vtime = vtime;
-    c.wallNanos = wallNanos;
-    c.pid = pid;
-    c.pc = pc;
-    c.va = va;
-    c.access = access;
-    c.wire = wire;
-    c.entryStart = entryStart;
-    c.entryEnd = entryEnd;
-    c.entryProt = entryProt;
-    c.entryMaxProt = entryMaxProt;
-    c.entryInheritance = entryInheritance;
-    c.entryFlags = entryFlags;
-    c.entryWiredCount = entryWiredCount;
-    c.path = path;
-    c.amapCopy = amapCopy;
-    c.pagedIn = pagedIn;
-    c.neighbours = neighbours;
-    c.amapId = amapId;
-    c.amapSlot = amapSlot;
-    c.amapRef = amapRef;
-    c.amapShared = amapShared;
-    c.anonId = anonId;
-    c.anonRefBefore = anonRefBefore;
-    c.anonRefAfter = anonRefAfter;
-    c.newAnonId = newAnonId;
-    c.frame = frame;
-    c.enterProt = enterProt;
-    c.outcome = outcome;
-    c.memoryWaits = memoryWaits;
-    c.refaults = refaults;
-    c.costNanos = costNanos;
-    return c;
-  }
-
   @Override
   public RecordType type() {
     return RecordType.FAULT;
   }
 
-  @Override
-  public long seq() {
-    return seq;
-  }
-
-  @Override
-  public long vtime() {
-    return vtime;
-  }
-
-  @Override
-  public long wallNanos() {
-    return wallNanos;
-  }
-
-  @Override
-  public int pid() {
-    return pid;
-  }
-
-  /** Program counter of the faulting instruction (0 when the kernel faulted in copyin/copyout). */
-  public long pc() {
-    return pc;
-  }
-
   /** The faulting virtual address. */
   public long va() {
-    return va;
-  }
-
-  /** {@link Prot#READ}, {@link Prot#WRITE} or {@link Prot#EXEC}. */
-  public int access() {
-    return access;
-  }
-
-  public boolean wire() {
-    return wire;
+    return fault.va();
   }
 
   /** True if a map entry covered the address. */
   public boolean hasEntry() {
-    return entryStart >= 0;
+    return fault.entryStart() >= 0;
   }
 
-  public long entryStart() {
-    return entryStart;
-  }
-
-  public long entryEnd() {
-    return entryEnd;
-  }
-
-  public int entryProt() {
-    return entryProt;
-  }
-
-  public int entryMaxProt() {
-    return entryMaxProt;
-  }
-
-  public Inheritance entryInheritance() {
-    return entryInheritance;
-  }
-
-  /** The entry's {@code etype} bits ({@link VmMapEntry#COPYONWRITE} …) as found by the fault. */
-  public int entryFlags() {
-    return entryFlags;
-  }
-
-  public int entryWiredCount() {
-    return entryWiredCount;
-  }
-
+  /** The case taken, in trace terms. */
   public FaultPath path() {
-    return path;
+    return FaultPath.of(fault.faultCase());
   }
 
+  /** How the fault ended, in trace terms. */
+  public Outcome outcome() {
+    return Outcome.of(fault.result());
+  }
+
+  /** What amap_copy did during the fault ({@link AmapCopy#NONE} if it did not run). */
   public AmapCopy amapCopy() {
-    return amapCopy;
-  }
-
-  public boolean pagedIn() {
-    return pagedIn;
-  }
-
-  public int neighbours() {
-    return neighbours;
-  }
-
-  public int amapId() {
-    return amapId;
-  }
-
-  public int amapSlot() {
-    return amapSlot;
-  }
-
-  public int amapRef() {
-    return amapRef;
-  }
-
-  public boolean amapShared() {
-    return amapShared;
-  }
-
-  /** The anon found at the faulting slot before the fault, or -1. */
-  public int anonId() {
-    return anonId;
-  }
-
-  public int anonRefBefore() {
-    return anonRefBefore;
-  }
-
-  public int anonRefAfter() {
-    return anonRefAfter;
+    if (!fault.amapCopied() || fault.amapId() < 0) {
+      return AmapCopy.NONE;
+    }
+    int before = fault.amapBeforeCopy();
+    return before < 0 ? AmapCopy.NEW : before == fault.amapId() ? AmapCopy.TAKEOVER : AmapCopy.COPY;
   }
 
   /** The anon the fault created (1B, 2B, zero fill), or -1. */
   public int newAnonId() {
-    return newAnonId;
-  }
-
-  public int frame() {
-    return frame;
-  }
-
-  public int enterProt() {
-    return enterProt;
-  }
-
-  public Outcome outcome() {
-    return outcome;
-  }
-
-  public int memoryWaits() {
-    return memoryWaits;
-  }
-
-  public int refaults() {
-    return refaults;
-  }
-
-  /** Host nanoseconds the fault took (not reproducible). */
-  public long costNanos() {
-    return costNanos;
+    FaultPath p = path();
+    return p == FaultPath.ANON_COW || p == FaultPath.OBJECT_COW || p == FaultPath.ZERO_FILL
+        ? fault.anonId()
+        : -1;
   }
 
   @Override
@@ -312,12 +99,12 @@ public final class FaultRecord implements TraceRecord {
 
   @Override
   public long lowAddress() {
-    return va;
+    return fault.va();
   }
 
   @Override
   public long highAddress() {
-    return va + 1;
+    return fault.va() + 1;
   }
 
   /**
@@ -330,17 +117,19 @@ public final class FaultRecord implements TraceRecord {
    */
   @Override
   public boolean isKind(String kind) {
+    FaultPath path = path();
+    Outcome outcome = outcome();
     return switch (kind) {
       case "fault" -> true;
       case "1A", "1B", "2A", "2B", "zero" -> path.label().equals(kind);
       case "anon" -> path == FaultPath.ANON || path == FaultPath.ANON_COW;
       case "object" -> path == FaultPath.OBJECT || path == FaultPath.OBJECT_COW;
       case "cow" -> path == FaultPath.ANON_COW || path == FaultPath.OBJECT_COW;
-      case "amap_copy" -> amapCopy != AmapCopy.NONE;
-      case "takeover" -> amapCopy == AmapCopy.TAKEOVER;
-      case "pagein" -> pagedIn;
-      case "neighbours" -> neighbours > 0;
-      case "wire" -> wire;
+      case "amap_copy" -> amapCopy() != AmapCopy.NONE;
+      case "takeover" -> amapCopy() == AmapCopy.TAKEOVER;
+      case "pagein" -> fault.pagedIn();
+      case "neighbours" -> fault.neighbours() > 0;
+      case "wire" -> fault.wire();
       case "failed" -> outcome != Outcome.RESOLVED;
       case "segv" -> outcome == Outcome.SEGV_MAPERR || outcome == Outcome.SEGV_ACCERR;
       default -> outcome.label().equals(kind);
@@ -349,44 +138,46 @@ public final class FaultRecord implements TraceRecord {
 
   @Override
   public void fields(FieldSink out) {
+    FaultSnapshot f = fault;
+    FaultPath path = path();
     out.hex("pc", pc);
-    out.hex("va", va);
-    out.text("access", accessLabel(access));
-    out.flag("wire", wire);
+    out.hex("va", f.va());
+    out.text("access", accessLabel(f.access()));
+    out.flag("wire", f.wire());
     if (hasEntry()) {
-      out.hex("entry_start", entryStart);
-      out.hex("entry_end", entryEnd);
-      out.text("entry_prot", protLabel(entryProt));
-      out.text("entry_maxprot", protLabel(entryMaxProt));
-      out.text("entry_inherit", inheritanceLabel(entryInheritance));
-      out.text("entry_flags", entryFlagsLabel(entryFlags, entryWiredCount));
+      out.hex("entry_start", f.entryStart());
+      out.hex("entry_end", f.entryEnd());
+      out.text("entry_prot", protLabel(f.entryProt()));
+      out.text("entry_maxprot", protLabel(f.entryMaxProt()));
+      out.text("entry_inherit", inheritanceLabel(f.entryInheritance()));
+      out.text("entry_flags", entryFlagsLabel(f.entryFlags(), f.entryWiredCount()));
     }
     out.text("layer", path.layer());
     out.text("case", path.label());
-    out.text("amap_copy", amapCopy.label());
-    out.flag("pagein", pagedIn);
-    out.number("neighbours", neighbours);
-    if (amapId >= 0) {
-      out.number("amap_id", amapId);
-      out.number("amap_slot", amapSlot);
-      out.number("amap_ref", amapRef);
-      out.flag("amap_shared", amapShared);
+    out.text("amap_copy", amapCopy().label());
+    out.flag("pagein", f.pagedIn());
+    out.number("neighbours", f.neighbours());
+    if (f.amapId() >= 0) {
+      out.number("amap_id", f.amapId());
+      out.number("amap_slot", f.amapSlot());
+      out.number("amap_ref", f.amapRef());
+      out.flag("amap_shared", f.amapShared());
     }
-    if (anonId >= 0) {
-      out.number("anon_id", anonId);
-      out.number("anon_ref_before", anonRefBefore);
-      out.number("anon_ref_after", anonRefAfter);
+    if (f.foundAnonId() >= 0) {
+      out.number("anon_id", f.foundAnonId());
+      out.number("anon_ref_before", f.anonRefBefore());
+      out.number("anon_ref_after", f.anonRefAfter());
     }
-    if (newAnonId >= 0) {
-      out.number("new_anon_id", newAnonId);
+    if (newAnonId() >= 0) {
+      out.number("new_anon_id", newAnonId());
     }
-    if (frame >= 0) {
-      out.number("frame", frame);
-      out.text("enter_prot", protLabel(enterProt));
+    if (f.frame() >= 0) {
+      out.number("frame", f.frame());
+      out.text("enter_prot", protLabel(f.enterProt()));
     }
-    out.text("outcome", outcome.label());
-    out.number("memory_waits", memoryWaits);
-    out.number("refaults", refaults);
+    out.text("outcome", outcome().label());
+    out.number("memory_waits", f.memoryWaits());
+    out.number("refaults", f.refaults());
     out.number("cost_ns", costNanos);
   }
 
@@ -396,50 +187,55 @@ public final class FaultRecord implements TraceRecord {
    * lines and the Chrome {@code args.path}; allocates (tracing is on).
    */
   public String describePath() {
+    FaultSnapshot f = fault;
     StringBuilder b = new StringBuilder(160);
     if (!hasEntry()) {
       b.append("no entry");
     } else {
       b.append("entry ")
-          .append(Hex.of(entryStart))
+          .append(Hex.of(f.entryStart()))
           .append('-')
-          .append(Hex.of(entryEnd))
+          .append(Hex.of(f.entryEnd()))
           .append(' ')
-          .append(Prot.toString(entryProt))
+          .append(Prot.toString(f.entryProt()))
           .append(' ')
-          .append(inheritanceLabel(entryInheritance));
-      String flags = entryFlagsLabel(entryFlags, entryWiredCount);
+          .append(inheritanceLabel(f.entryInheritance()));
+      String flags = entryFlagsLabel(f.entryFlags(), f.entryWiredCount());
       if (!flags.isEmpty()) {
         b.append(' ').append(flags);
       }
     }
-    if (amapCopy != AmapCopy.NONE) {
-      b.append(" > amap_copy ").append(amapCopy.label());
+    if (amapCopy() != AmapCopy.NONE) {
+      b.append(" > amap_copy ").append(amapCopy().label());
     }
-    if (amapId >= 0) {
-      b.append(" > amap ").append(amapId).append(" slot ").append(amapSlot);
-      b.append(" ref ").append(amapRef).append(amapShared ? " shared" : "");
+    if (f.amapId() >= 0) {
+      b.append(" > amap ").append(f.amapId()).append(" slot ").append(f.amapSlot());
+      b.append(" ref ").append(f.amapRef()).append(f.amapShared() ? " shared" : "");
     }
-    if (anonId >= 0) {
-      b.append(" > anon ").append(anonId);
-      b.append(" ref ").append(anonRefBefore).append("->").append(anonRefAfter);
+    if (f.foundAnonId() >= 0) {
+      b.append(" > anon ").append(f.foundAnonId());
+      b.append(" ref ").append(f.anonRefBefore()).append("->").append(f.anonRefAfter());
     }
-    if (pagedIn) {
+    if (f.pagedIn()) {
       b.append(" > pagein");
     }
+    FaultPath path = path();
     if (path != FaultPath.NONE) {
       b.append(" > case ").append(path.label()).append(' ').append(path.title());
     }
-    if (newAnonId >= 0) {
-      b.append(" > new anon ").append(newAnonId);
+    if (newAnonId() >= 0) {
+      b.append(" > new anon ").append(newAnonId());
     }
-    if (frame >= 0) {
-      b.append(" > pmap_enter frame ").append(frame).append(' ').append(Prot.toString(enterProt));
+    if (f.frame() >= 0) {
+      b.append(" > pmap_enter frame ")
+          .append(f.frame())
+          .append(' ')
+          .append(Prot.toString(f.enterProt()));
     }
-    if (neighbours > 0) {
-      b.append(" +").append(neighbours).append(" neighbours");
+    if (f.neighbours() > 0) {
+      b.append(" +").append(f.neighbours()).append(" neighbours");
     }
-    b.append(" > ").append(outcome.label());
+    b.append(" > ").append(outcome().label());
     return b.toString();
   }
 

@@ -1,39 +1,16 @@
 package org.uvm4j.uvm.trace;
 
+import org.uvm4j.uvm.observe.ForkCensus;
+
 /**
- * The trace record of one uvmspace_fork, made by comparing the parent's and the child's maps right
- * after the fork: the parent's entries by inheritance, what happened to their amaps, and the pages
- * the child got private copies of at once ({@code amap_cow_now} for wired entries, and the copies
- * made for amaps the parent shares with other processes).
+ * The trace record of one uvmspace_fork: the header and the {@link ForkCensus} the map layer made
+ * of the parent and the child right after the fork.
  *
- * @param entries the parent's map entries
- * @param inheritShare entries inherited SHARE
- * @param inheritCopy entries inherited COPY
- * @param inheritNone entries inherited NONE (the child has nothing there)
- * @param inheritZero entries inherited ZERO (fresh zero-fill memory in the child)
- * @param amapsShared SHARE entries whose amap both now reference, flagged AMAP_SHARED
- * @param amapsReferenced COPY entries whose amap the child references with needs-copy
- * @param amapsCopied COPY entries whose amap was copied at fork (wired or shared parent entries)
- * @param pagesCopied pages the child got a private copy of during the fork
- * @param childEntries the child's map entries
+ * @param census what the fork did, entry by entry
  * @param costNanos host time the fork took
  */
 public record ForkRecord(
-    long seq,
-    long vtime,
-    long wallNanos,
-    int pid,
-    int entries,
-    int inheritShare,
-    int inheritCopy,
-    int inheritNone,
-    int inheritZero,
-    int amapsShared,
-    int amapsReferenced,
-    int amapsCopied,
-    int pagesCopied,
-    int childEntries,
-    long costNanos)
+    long seq, long vtime, long wallNanos, int pid, ForkCensus census, long costNanos)
     implements TraceRecord {
 
   @Override
@@ -43,16 +20,17 @@ public record ForkRecord(
 
   @Override
   public void fields(FieldSink out) {
-    out.number("entries", entries);
-    out.number("inherit_share", inheritShare);
-    out.number("inherit_copy", inheritCopy);
-    out.number("inherit_none", inheritNone);
-    out.number("inherit_zero", inheritZero);
-    out.number("amaps_shared", amapsShared);
-    out.number("amaps_referenced", amapsReferenced);
-    out.number("amaps_copied", amapsCopied);
-    out.number("pages_copied", pagesCopied);
-    out.number("child_entries", childEntries);
+    ForkCensus c = census;
+    out.number("entries", c.entries());
+    out.number("inherit_share", c.inheritShare());
+    out.number("inherit_copy", c.inheritCopy());
+    out.number("inherit_none", c.inheritNone());
+    out.number("inherit_zero", c.inheritZero());
+    out.number("amaps_shared", c.amapsShared());
+    out.number("amaps_referenced", c.amapsReferenced());
+    out.number("amaps_copied", c.amapsCopied());
+    out.number("pages_copied", c.pagesCopied());
+    out.number("child_entries", c.childEntries());
     out.number("cost_ns", costNanos);
   }
 }

@@ -2,6 +2,7 @@ package org.uvm4j.uvm.trace;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.observe.ForkCensus;
 
 /**
  * Human-readable trace lines in the spirit of NetBSD's {@code UVMHIST}, one per record, at DEBUG on
@@ -44,21 +45,22 @@ public final class LogSink implements TraceSink {
       case FORK -> {
         if (FORK.isDebugEnabled()) {
           ForkRecord f = (ForkRecord) r;
+          ForkCensus c = f.census();
           FORK.debug(
               "{} uvmspace_fork: {} entries (share {}, copy {}, none {}, zero {}); amaps shared {},"
                   + " referenced needs-copy {}, copied {}; {} pages copied now; child {} entries;"
                   + " {} ns",
               prefix(r),
-              f.entries(),
-              f.inheritShare(),
-              f.inheritCopy(),
-              f.inheritNone(),
-              f.inheritZero(),
-              f.amapsShared(),
-              f.amapsReferenced(),
-              f.amapsCopied(),
-              f.pagesCopied(),
-              f.childEntries(),
+              c.entries(),
+              c.inheritShare(),
+              c.inheritCopy(),
+              c.inheritNone(),
+              c.inheritZero(),
+              c.amapsShared(),
+              c.amapsReferenced(),
+              c.amapsCopied(),
+              c.pagesCopied(),
+              c.childEntries(),
               f.costNanos());
         }
       }
@@ -150,8 +152,8 @@ public final class LogSink implements TraceSink {
           "{} uvm_fault(va={}, at={}{}, pc={}) {} ({} ns)",
           prefix(f),
           Hex.of(f.va()),
-          FaultRecord.accessLabel(f.access()),
-          f.wire() ? ", wire" : "",
+          FaultRecord.accessLabel(f.fault().access()),
+          f.fault().wire() ? ", wire" : "",
           Hex.of(f.pc()),
           f.describePath(),
           f.costNanos());
@@ -161,11 +163,11 @@ public final class LogSink implements TraceSink {
           "{} amap_copy({}) for entry {}-{} at va {}: amap {} ref {}",
           prefix(f),
           f.amapCopy().label(),
-          Hex.of(f.entryStart()),
-          Hex.of(f.entryEnd()),
+          Hex.of(f.fault().entryStart()),
+          Hex.of(f.fault().entryEnd()),
           Hex.of(f.va()),
-          f.amapId(),
-          f.amapRef());
+          f.fault().amapId(),
+          f.fault().amapRef());
     }
   }
 

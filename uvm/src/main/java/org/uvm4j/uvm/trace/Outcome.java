@@ -1,5 +1,7 @@
 package org.uvm4j.uvm.trace;
 
+import org.uvm4j.uvm.fault.FaultResult;
+
 /**
  * How a fault ended, with the names of the trace format's {@code "outcome"} field: resolved, or the
  * signal the guest gets for it.
@@ -25,5 +27,16 @@ public enum Outcome {
   /** The name in the trace format. */
   public String label() {
     return label;
+  }
+
+  /** The trace name of the handler's result. */
+  public static Outcome of(FaultResult r) {
+    return switch (r) {
+      case OK -> RESOLVED;
+      case SEGV_MAPERR -> SEGV_MAPERR;
+      case SEGV_ACCERR -> SEGV_ACCERR;
+      case BUS -> SIGBUS;
+      case OOM -> OOM;
+    };
   }
 }

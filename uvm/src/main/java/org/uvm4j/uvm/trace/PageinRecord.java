@@ -11,18 +11,10 @@ package org.uvm4j.uvm.trace;
  */
 public record PageinRecord(
     long seq, long vtime, long wallNanos, int pid, int anonId, int slot, int frame, boolean ok)
-    implements TraceRecord {
+    implements PageIoRecord {
 
   @Override
   public RecordType type() {
     return RecordType.PAGEIN;
-  }
-
-  @Override
-  public void fields(FieldSink out) {
-    out.number("anon_id", anonId);
-    out.number("slot", slot);
-    out.number("frame", frame);
-    out.flag("ok", ok);
   }
 }

@@ -13,8 +13,7 @@ public sealed interface TraceRecord
         ForkRecord,
         UnmapRecord,
         ProtectRecord,
-        PageoutRecord,
-        PageinRecord,
+        PageIoRecord,
         PdaemonRecord,
         ProcRecord {
 

@@ -4,8 +4,7 @@ import java.io.IOException;
 
 /**
  * Where trace records go. {@link #write} is called on the CPU thread, synchronously, once per kept
- * record: a sink reads the record then (a {@link FaultRecord} is reused for the next fault) and
- * must not keep it without {@link FaultRecord#copy() copying} it.
+ * record. Records are immutable: a sink may keep them.
  */
 public interface TraceSink extends AutoCloseable {
   /** Writes one record. */

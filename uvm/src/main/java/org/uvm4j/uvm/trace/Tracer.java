@@ -3,16 +3,12 @@ package org.uvm4j.uvm.trace;
 import java.io.IOException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.uvm4j.uvm.amap.Amap;
-import org.uvm4j.uvm.amap.Anon;
-import org.uvm4j.uvm.fault.FaultCase;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultInfo;
 import org.uvm4j.uvm.fault.FaultObserver;
-import org.uvm4j.uvm.map.Inheritance;
-import org.uvm4j.uvm.map.VmMap;
-import org.uvm4j.uvm.map.VmMapEntry;
-import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.fault.FaultSnapshot;
+import org.uvm4j.uvm.observe.ForkCensus;
+import org.uvm4j.uvm.observe.VmObserver;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.trace.ProcRecord.ProcEvent;
 
@@ -23,19 +19,18 @@ import org.uvm4j.uvm.trace.ProcRecord.ProcEvent;
  * {@link TraceFilter} keeps and hands it to the {@link TraceSink}.
  *
  * <p>A machine has a tracer only while tracing is on; every hook tests for null first, so tracing
- * off costs one test. Faults fill one reused {@link FaultRecord}; other events are rare and make a
- * small immutable record each. Used by the one CPU thread.
+ * off costs one test. Every event makes a small immutable record (a fault's is a snapshot of the
+ * handler's view of it). Used by the one CPU thread.
  *
  * <p>A sink that fails (disk full) is dropped with one warning, the machine goes on, and {@link
  * #close()} reports the failure.
  */
-public final class Tracer implements FaultObserver, AutoCloseable {
+public final class Tracer implements FaultObserver, VmObserver, AutoCloseable {
   private static final Logger log = LogManager.getLogger("uvm.trace");
 
   private final TraceSink sink;
   private final TraceFilter filter;
   private final long startNanos = System.nanoTime();
-  private final FaultRecord fault = new FaultRecord();
   private TraceContext context = TraceContext.NONE;
   private long seq;
   private long written;
@@ -51,13 +46,12 @@ public final class Tracer implements FaultObserver, AutoCloseable {
 
   /**
    * Turns tracing on for a machine: {@code uvm}'s map operations, paging and kernel hooks report
-   * here, and {@code handler} fills its fault record and calls {@link #faultDone}. {@link #close()}
-   * turns it off again.
+   * here, and {@code handler} calls {@link #faultDone} after every fault. {@link #close()} turns it
+   * off again.
    */
   public void attach(Uvm uvm, FaultHandler handler) {
-    uvm.setTracer(this);
+    uvm.setObserver(this);
     handler.setObserver(this);
-    handler.setTracing(true);
     attachedUvm = uvm;
     attachedHandler = handler;
   }
@@ -73,11 +67,6 @@ public final class Tracer implements FaultObserver, AutoCloseable {
 
   public TraceFilter filter() {
     return filter;
-  }
-
-  /** Host time for a caller to measure an operation's cost: pass it back as {@code t0}. */
-  public long now() {
-    return System.nanoTime();
   }
 
   /** Records made so far (kept or not). */
@@ -97,241 +86,77 @@ public final class Tracer implements FaultObserver, AutoCloseable {
 
   // ---- faults ----
 
-  /** Copies the handler's record of the fault that just ended into the trace. */
+  /**
+   * Writes the fault that just ended: an immutable {@link FaultRecord} of the handler's view
+   * ({@link FaultInfo#snapshot()}) with the header, the pc and the cost added.
+   */
   @Override
   public void faultDone(FaultInfo info) {
-    long end = System.nanoTime();
-    FaultRecord f = beginFault();
-    f.va = info.va();
-    f.access = info.access();
-    f.wire = info.wire();
-    if (info.entryStart() >= 0) {
-      f.entryStart = info.entryStart();
-      f.entryEnd = info.entryEnd();
-      f.entryProt = info.entryProt();
-      f.entryMaxProt = info.entryMaxProt();
-      f.entryInheritance = info.entryInheritance();
-      f.entryFlags = info.entryFlags();
-      f.entryWiredCount = info.entryWiredCount();
-    }
-    f.path = path(info.faultCase());
-    f.amapId = info.amapId();
-    if (info.amapCopied() && info.amapId() >= 0) {
-      int before = info.amapBeforeCopy();
-      f.amapCopy =
-          before < 0 ? AmapCopy.NEW : before == info.amapId() ? AmapCopy.TAKEOVER : AmapCopy.COPY;
-    }
-    f.pagedIn = info.pagedIn();
-    f.neighbours = info.neighbours();
-    if (f.amapId >= 0) {
-      f.amapSlot = info.amapSlot();
-      f.amapRef = info.amapRef();
-      f.amapShared = info.amapShared();
-    }
-    f.anonId = info.foundAnonId();
-    if (f.anonId >= 0) {
-      f.anonRefBefore = info.anonRefBefore();
-      f.anonRefAfter = info.anonRefAfter();
-    }
-    if (f.path == FaultPath.ANON_COW
-        || f.path == FaultPath.OBJECT_COW
-        || f.path == FaultPath.ZERO_FILL) {
-      f.newAnonId = info.anonId();
-    }
-    f.frame = info.frame();
-    f.enterProt = info.enterProt();
-    f.outcome = outcome(info.result());
-    f.memoryWaits = info.memoryWaits();
-    f.refaults = info.refaults();
-    f.costNanos = end - info.startNanos();
-    commitFault(f);
-  }
-
-  private static FaultPath path(FaultCase c) {
-    return switch (c) {
-      case NONE -> FaultPath.NONE;
-      case ANON -> FaultPath.ANON;
-      case ANON_COW -> FaultPath.ANON_COW;
-      case OBJECT -> FaultPath.OBJECT;
-      case OBJECT_COW -> FaultPath.OBJECT_COW;
-      case ZERO_FILL -> FaultPath.ZERO_FILL;
-    };
-  }
-
-  private static Outcome outcome(org.uvm4j.uvm.fault.FaultResult r) {
-    return switch (r) {
-      case OK -> Outcome.RESOLVED;
-      case SEGV_MAPERR -> Outcome.SEGV_MAPERR;
-      case SEGV_ACCERR -> Outcome.SEGV_ACCERR;
-      case BUS -> Outcome.SIGBUS;
-      case OOM -> Outcome.OOM;
-    };
-  }
-
-  /**
-   * The fault record to fill for the fault that just ended, cleared, with its header and pc
-   * stamped; {@link #commitFault} then writes it.
-   */
-  FaultRecord beginFault() {
-    FaultRecord f = fault;
-    f.clear();
-    stamp(f);
-    f.pc = context.pc();
-    return f;
-  }
-
-  /** Writes the record {@link #beginFault} gave (if the filter keeps it). */
-  void commitFault(FaultRecord f) {
-    emit(f);
-  }
-
-  private void stamp(FaultRecord f) {
-    f.seq = ++seq;
-    f.vtime = context.virtualTime();
-    f.wallNanos = System.nanoTime() - startNanos;
-    f.pid = context.pid();
-  }
-
-  // ---- map operations ----
-
-  private long opResident;
-  private long opFree;
-
-  /**
-   * Called as a munmap or mprotect of {@code vm} begins (after its arguments were checked): notes
-   * what the record will compare against. Map operations do not nest.
-   *
-   * @return the start time to pass back
-   */
-  public long mapOpBegin(Vmspace vm) {
-    opResident = vm.pmap().residentCount();
-    opFree = vm.uvm().exp().free;
-    return System.nanoTime();
-  }
-
-  /** munmap of {@code [start, end)} removed {@code entries} entries (after {@link #mapOpBegin}). */
-  public void munmap(Vmspace vm, long start, long end, int entries, long t0) {
     long now = System.nanoTime();
     emit(
-        new UnmapRecord(
+        new FaultRecord(
             ++seq,
             context.virtualTime(),
             now - startNanos,
             context.pid(),
+            context.pc(),
+            now - info.startNanos(),
+            FaultSnapshot.of(info)));
+  }
+
+  // ---- map operations ----
+
+  @Override
+  public void munmap(
+      long start, long end, int entries, long residentUnmapped, long pagesFreed, long costNanos) {
+    emit(
+        new UnmapRecord(
+            ++seq,
+            context.virtualTime(),
+            System.nanoTime() - startNanos,
+            context.pid(),
             start,
             end,
             entries,
-            opResident - vm.pmap().residentCount(),
-            vm.uvm().exp().free - opFree,
-            now - t0));
+            residentUnmapped,
+            pagesFreed,
+            costNanos));
   }
 
-  /** mprotect of {@code [start, end)} to {@code prot} returned {@code errno}. */
-  public void mprotect(Vmspace vm, long start, long end, int prot, int errno, long t0) {
-    long now = System.nanoTime();
-    int entries = vm.map().entriesIn(start, end).size();
-    long[] resident = {0};
-    vm.pmap()
-        .forEach(
-            (va, pg, p, wired) -> {
-              if (va >= start && va < end) {
-                resident[0]++;
-              }
-            });
+  @Override
+  public void mprotect(
+      long start, long end, int prot, int errno, int entries, long resident, long costNanos) {
     emit(
         new ProtectRecord(
             ++seq,
             context.virtualTime(),
-            now - startNanos,
+            System.nanoTime() - startNanos,
             context.pid(),
             start,
             end,
             prot,
             errno,
             entries,
-            resident[0],
-            now - t0));
+            resident,
+            costNanos));
   }
 
-  /**
-   * uvmspace_fork of {@code parent} (the running process) made {@code child}: summarises it by
-   * comparing the two maps entry by entry (see {@link ForkRecord}).
-   */
-  public void fork(Vmspace parent, Vmspace child, long t0) {
-    long now = System.nanoTime();
-    int entries = 0;
-    int[] inherit = new int[Inheritance.values().length];
-    int shared = 0;
-    int referenced = 0;
-    int copied = 0;
-    int pages = 0;
-    VmMap cm = child.map();
-    for (VmMapEntry e : parent.map().entries()) {
-      entries++;
-      inherit[e.inheritance.ordinal()]++;
-      Amap amap = e.aref.amap;
-      if (amap == null) {
-        continue;
-      }
-      if (e.inheritance == Inheritance.SHARE) {
-        shared++;
-      } else if (e.inheritance == Inheritance.COPY) {
-        VmMapEntry ce = cm.lookup(e.start);
-        if (ce == null || ce.aref.amap == null) {
-          continue;
-        }
-        if (ce.aref.amap == amap) {
-          referenced++;
-        } else {
-          copied++;
-          pages += pagesDiffering(e, ce);
-        }
-      }
-    }
+  /** uvmspace_fork in the running process (the parent). */
+  @Override
+  public void fork(ForkCensus census, long costNanos) {
     emit(
         new ForkRecord(
             ++seq,
             context.virtualTime(),
-            now - startNanos,
+            System.nanoTime() - startNanos,
             context.pid(),
-            entries,
-            inherit[Inheritance.SHARE.ordinal()],
-            inherit[Inheritance.COPY.ordinal()],
-            inherit[Inheritance.NONE.ordinal()],
-            inherit[Inheritance.ZERO.ordinal()],
-            shared,
-            referenced,
-            copied,
-            pages,
-            cm.entryCount(),
-            now - t0));
-  }
-
-  /** Pages of the child entry {@code ce} whose anon is not the parent entry {@code e}'s. */
-  private static int pagesDiffering(VmMapEntry e, VmMapEntry ce) {
-    Amap pa = e.aref.amap;
-    Amap ca = ce.aref.amap;
-    int n = 0;
-    pa.lock();
-    ca.lock();
-    try {
-      long len = Math.min(e.end - e.start, ce.end - ce.start);
-      for (long off = 0; off < len; off += VmMap.PAGE_SIZE) {
-        Anon c = ca.lookup(ce.aref, off);
-        if (c != null && c != pa.lookup(e.aref, off)) {
-          n++;
-        }
-      }
-    } finally {
-      ca.unlock();
-      pa.unlock();
-    }
-    return n;
+            census,
+            costNanos));
   }
 
   // ---- paging ----
 
-  /** The page daemon wrote anon {@code anonId}'s page (frame) to swap slot {@code slot}. */
+  @Override
   public void pageout(int anonId, int slot, int frame, boolean ok) {
     emit(
         new PageoutRecord(
@@ -345,7 +170,7 @@ public final class Tracer implements FaultObserver, AutoCloseable {
             ok));
   }
 
-  /** Anon {@code anonId}'s page was read from {@code slot} into {@code frame}. */
+  @Override
   public void pagein(int anonId, int slot, int frame, boolean ok) {
     emit(
         new PageinRecord(
@@ -359,9 +184,9 @@ public final class Tracer implements FaultObserver, AutoCloseable {
             ok));
   }
 
-  /** One page-daemon pass ended. */
+  @Override
   public void pdaemon(
-      long freeBefore, long freeAfter, long scanned, long pagedOut, long freed, long t0) {
+      long freeBefore, long freeAfter, long scanned, long pagedOut, long freed, long costNanos) {
     long now = System.nanoTime();
     emit(
         new PdaemonRecord(
@@ -374,7 +199,7 @@ public final class Tracer implements FaultObserver, AutoCloseable {
             scanned,
             pagedOut,
             freed,
-            now - t0));
+            costNanos));
   }
 
   // ---- processes ----
@@ -445,11 +270,10 @@ public final class Tracer implements FaultObserver, AutoCloseable {
       return;
     }
     closed = true;
-    if (attachedUvm != null && attachedUvm.tracer() == this) {
-      attachedUvm.setTracer(null);
+    if (attachedUvm != null && attachedUvm.observer() == this) {
+      attachedUvm.setObserver(null);
     }
     if (attachedHandler != null) {
-      attachedHandler.setTracing(false);
       attachedHandler.setObserver(null);
     }
     try {

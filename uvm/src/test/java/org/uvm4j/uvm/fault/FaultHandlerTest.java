@@ -32,7 +32,6 @@ class FaultHandlerTest {
   void setUp() {
     m = new VmFixture();
     vm = m.newSpace();
-    vm.faultHandler().setTracing(true);
     vm.faultHandler().setObserver(info -> trace.add(info.faultCase() + "/" + info.result()));
   }
 
@@ -280,7 +279,7 @@ class FaultHandlerTest {
   void observerSeesEveryFaultOnlyWhileTracing() {
     long a = m.mapAnon(vm, 2, Prot.RW, false);
     touch(vm, a, Prot.WRITE);
-    vm.faultHandler().setTracing(false);
+    vm.faultHandler().setObserver(null);
     touch(vm, a + PAGE, Prot.WRITE);
     assertThat(trace).containsExactly("ZERO_FILL/OK");
     assertThat(m.exp().faults).isEqualTo(2);

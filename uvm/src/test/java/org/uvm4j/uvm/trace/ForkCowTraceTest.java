@@ -46,9 +46,9 @@ class ForkCowTraceTest {
             FaultRecord::pid,
             f -> f.path().label(),
             f -> f.amapCopy().label(),
-            FaultRecord::anonRefBefore,
-            FaultRecord::anonRefAfter,
-            f -> Prot.toString(f.enterProt()))
+            f -> f.fault().anonRefBefore(),
+            f -> f.fault().anonRefAfter(),
+            f -> Prot.toString(f.fault().enterProt()))
         .containsExactly(
             tuple(1, "zero", "new", 0, 0, "rw-"),
             tuple(1, "zero", "none", 0, 0, "rw-"),
@@ -62,40 +62,40 @@ class ForkCowTraceTest {
 
     FaultRecord first = sink.faults().get(0);
     assertThat(first.va()).isEqualTo(va);
-    assertThat(first.access()).isEqualTo(Prot.WRITE);
+    assertThat(first.fault().access()).isEqualTo(Prot.WRITE);
     assertThat(first.pc()).isEqualTo(0x401004L);
     assertThat(first.vtime()).isEqualTo(100);
-    assertThat(first.entryStart()).isEqualTo(va);
-    assertThat(first.entryEnd()).isEqualTo(va + 4 * PAGE);
-    assertThat(first.entryInheritance()).isEqualTo(Inheritance.COPY);
-    assertThat(first.amapSlot()).isZero();
-    assertThat(first.anonId()).isEqualTo(-1);
+    assertThat(first.fault().entryStart()).isEqualTo(va);
+    assertThat(first.fault().entryEnd()).isEqualTo(va + 4 * PAGE);
+    assertThat(first.fault().entryInheritance()).isEqualTo(Inheritance.COPY);
+    assertThat(first.fault().amapSlot()).isZero();
+    assertThat(first.fault().foundAnonId()).isEqualTo(-1);
     assertThat(first.newAnonId()).isPositive();
-    assertThat(first.frame()).isPositive();
+    assertThat(first.fault().frame()).isPositive();
     assertThat(first.outcome()).isEqualTo(Outcome.RESOLVED);
     assertThat(first.costNanos()).isPositive();
 
     // the writer's copy: a new amap, the old anon keeps the child's reference
     FaultRecord copy = sink.faults().get(4);
-    assertThat(copy.amapId()).isNotEqualTo(first.amapId());
-    assertThat(copy.anonId()).isEqualTo(first.newAnonId());
-    assertThat(copy.newAnonId()).isNotEqualTo(copy.anonId());
+    assertThat(copy.fault().amapId()).isNotEqualTo(first.fault().amapId());
+    assertThat(copy.fault().foundAnonId()).isEqualTo(first.newAnonId());
+    assertThat(copy.newAnonId()).isNotEqualTo(copy.fault().foundAnonId());
     // the other side took the original amap over, and found the anon the parent gave up
     FaultRecord takeover = sink.faults().get(6);
-    assertThat(takeover.amapId()).isEqualTo(first.amapId());
-    assertThat(takeover.anonId()).isEqualTo(first.newAnonId());
-    assertThat(takeover.frame()).isEqualTo(first.frame());
-    assertThat(takeover.amapSlot()).isZero();
-    assertThat(sink.faults().get(7).amapSlot()).isEqualTo(2);
+    assertThat(takeover.fault().amapId()).isEqualTo(first.fault().amapId());
+    assertThat(takeover.fault().foundAnonId()).isEqualTo(first.newAnonId());
+    assertThat(takeover.fault().frame()).isEqualTo(first.fault().frame());
+    assertThat(takeover.fault().amapSlot()).isZero();
+    assertThat(sink.faults().get(7).fault().amapSlot()).isEqualTo(2);
 
     ForkRecord fork = sink.of(ForkRecord.class).get(0);
     assertThat(fork.pid()).isEqualTo(1);
-    assertThat(fork.entries()).isEqualTo(1);
-    assertThat(fork.inheritCopy()).isEqualTo(1);
-    assertThat(fork.amapsReferenced()).isEqualTo(1);
-    assertThat(fork.amapsCopied()).isZero();
-    assertThat(fork.pagesCopied()).isZero();
-    assertThat(fork.childEntries()).isEqualTo(1);
+    assertThat(fork.census().entries()).isEqualTo(1);
+    assertThat(fork.census().inheritCopy()).isEqualTo(1);
+    assertThat(fork.census().amapsReferenced()).isEqualTo(1);
+    assertThat(fork.census().amapsCopied()).isZero();
+    assertThat(fork.census().pagesCopied()).isZero();
+    assertThat(fork.census().childEntries()).isEqualTo(1);
     assertThat(sink.of(ProcRecord.class).get(0))
         .extracting(ProcRecord::pid, ProcRecord::parentPid)
         .containsExactly(2, 1);
@@ -121,14 +121,14 @@ class ForkCowTraceTest {
     Vmspace child = parent.fork();
 
     ForkRecord fork = sink.of(ForkRecord.class).get(0);
-    assertThat(fork.entries()).isEqualTo(3);
-    assertThat(fork.inheritShare()).isEqualTo(1);
-    assertThat(fork.inheritCopy()).isEqualTo(1);
-    assertThat(fork.inheritNone()).isEqualTo(1);
-    assertThat(fork.amapsShared()).isEqualTo(1);
-    assertThat(fork.amapsCopied()).isEqualTo(1);
-    assertThat(fork.pagesCopied()).as("amap_cow_now of the wired entry").isEqualTo(3);
-    assertThat(fork.childEntries()).isEqualTo(2);
+    assertThat(fork.census().entries()).isEqualTo(3);
+    assertThat(fork.census().inheritShare()).isEqualTo(1);
+    assertThat(fork.census().inheritCopy()).isEqualTo(1);
+    assertThat(fork.census().inheritNone()).isEqualTo(1);
+    assertThat(fork.census().amapsShared()).isEqualTo(1);
+    assertThat(fork.census().amapsCopied()).isEqualTo(1);
+    assertThat(fork.census().pagesCopied()).as("amap_cow_now of the wired entry").isEqualTo(3);
+    assertThat(fork.census().childEntries()).isEqualTo(2);
     child.free();
     parent.free();
   }

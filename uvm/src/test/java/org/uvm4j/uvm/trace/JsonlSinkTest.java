@@ -37,7 +37,7 @@ class JsonlSinkTest {
     assertThat(vm.munmap(va, 4 * PAGE)).isZero();
     fx.tracer.pageout(7, 3, 12, true);
     fx.tracer.pagein(7, 3, 13, true);
-    fx.tracer.pdaemon(10, 20, 30, 9, 10, fx.tracer.now());
+    fx.tracer.pdaemon(10, 20, 30, 9, 10, 1500);
     fx.tracer.procExit(2, 0, 11);
     fx.tracer.procExit(1, 3, 0);
     child.free();

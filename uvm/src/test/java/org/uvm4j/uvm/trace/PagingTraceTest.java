@@ -41,7 +41,7 @@ class PagingTraceTest {
     assertThat(passes).isNotEmpty();
     assertThat(passes.stream().mapToLong(PdaemonRecord::pagedOut).sum()).isEqualTo(outs.size());
     assertThat(passes).allSatisfy(p -> assertThat(p.freeAfter()).isGreaterThan(p.freeBefore()));
-    assertThat(sink.faults()).filteredOn(f -> f.memoryWaits() > 0).isNotEmpty();
+    assertThat(sink.faults()).filteredOn(f -> f.fault().memoryWaits() > 0).isNotEmpty();
 
     // the first page went out: touching it again reads it back inside the fault
     PageoutRecord first =
@@ -60,12 +60,12 @@ class PagingTraceTest {
     assertThat(in.ok()).isTrue();
     assertThat(in.pid()).isEqualTo(1);
     FaultRecord f = sink.faults().get(sink.faults().size() - 1);
-    assertThat(f.pagedIn()).isTrue();
+    assertThat(f.fault().pagedIn()).isTrue();
     assertThat(f.isKind("pagein")).isTrue();
     assertThat(f.path()).isEqualTo(FaultPath.ANON);
-    assertThat(f.anonId()).isEqualTo(first.anonId());
-    assertThat(f.frame()).isEqualTo(in.frame());
-    assertThat(f.refaults()).isPositive();
+    assertThat(f.fault().foundAnonId()).isEqualTo(first.anonId());
+    assertThat(f.fault().frame()).isEqualTo(in.frame());
+    assertThat(f.fault().refaults()).isPositive();
     assertThat(in.seq()).isLessThan(f.seq());
     vm.free();
   }

@@ -6,20 +6,61 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.fault.FaultCase;
+import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.fault.FaultSnapshot;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.observe.ForkCensus;
 
 /** --trace-filter: parsing, errors, and what each clause keeps. */
 class TraceFilterTest {
   private static final long PAGE = TraceFixture.PAGE;
 
+  /** A fault record as the tracer would make it for a fault of that path, copy and outcome. */
   private static FaultRecord fault(int pid, long va, FaultPath path, AmapCopy copy, Outcome o) {
-    FaultRecord f = new FaultRecord();
-    f.pid = pid;
-    f.va = va;
-    f.path = path;
-    f.amapCopy = copy;
-    f.outcome = o;
-    return f;
+    int amapId = copy == AmapCopy.NONE ? -1 : 7;
+    int before =
+        switch (copy) {
+          case NONE, NEW -> -1;
+          case TAKEOVER -> amapId;
+          case COPY -> 3;
+        };
+    FaultCase c = FaultCase.values()[path.ordinal()];
+    FaultResult r = FaultResult.values()[o.ordinal()];
+    FaultSnapshot f =
+        new FaultSnapshot(
+            va,
+            Prot.READ,
+            false,
+            r,
+            c,
+            -1,
+            -1,
+            0,
+            0,
+            null,
+            0,
+            0,
+            amapId,
+            -1,
+            0,
+            false,
+            copy != AmapCopy.NONE,
+            before,
+            -1,
+            0,
+            0,
+            -1,
+            -1,
+            0,
+            false,
+            0,
+            0,
+            0,
+            0);
+    assertThat(FaultPath.of(c)).isEqualTo(path);
+    assertThat(Outcome.of(r)).isEqualTo(o);
+    return new FaultRecord(1, 0, 0, pid, 0, 0, f);
   }
 
   private static final FaultRecord ZERO =
@@ -31,7 +72,7 @@ class TraceFilterTest {
   private static final FaultRecord SEGV =
       fault(2, 0x10, FaultPath.NONE, AmapCopy.NONE, Outcome.SEGV_MAPERR);
   private static final ForkRecord FORK =
-      new ForkRecord(5, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0);
+      new ForkRecord(5, 0, 0, 1, new ForkCensus(1, 0, 1, 0, 0, 0, 1, 0, 0, 1), 0);
   private static final UnmapRecord UNMAP =
       new UnmapRecord(6, 0, 0, 2, 0x600000, 0x602000, 1, 2, 2, 0);
   private static final PageoutRecord PAGEOUT = new PageoutRecord(7, 0, 0, 0, 1, 1, 1, true);

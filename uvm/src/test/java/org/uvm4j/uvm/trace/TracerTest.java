@@ -24,14 +24,14 @@ class TracerTest {
   void attachTurnsTracingOnAndCloseTurnsItOff() throws Exception {
     CollectingSink sink = new CollectingSink();
     TraceFixture fx = new TraceFixture(sink, TraceFilter.ALL);
-    assertThat(fx.uvm.tracer()).isSameAs(fx.tracer);
+    assertThat(fx.uvm.observer()).isSameAs(fx.tracer);
     assertThat(fx.handler.isTracing()).isTrue();
     Vmspace vm = fx.vmspace();
     long va = TraceFixture.mmapAnon(vm, 2);
     fx.touch(vm, va, Prot.WRITE);
     fx.tracer.close();
     assertThat(sink.closed).isTrue();
-    assertThat(fx.uvm.tracer()).isNull();
+    assertThat(fx.uvm.observer()).isNull();
     assertThat(fx.handler.isTracing()).isFalse();
     fx.touch(vm, va + TraceFixture.PAGE, Prot.WRITE);
     assertThat(vm.munmap(va, 2 * TraceFixture.PAGE)).isZero();

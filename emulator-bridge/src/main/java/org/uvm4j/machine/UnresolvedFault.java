@@ -10,7 +10,7 @@ import org.uvm4j.uvm.fault.FaultResult;
  * @param access {@link Prot#READ}, {@link Prot#WRITE} or {@link Prot#EXEC}
  * @param result why it failed (never {@link FaultResult#OK})
  */
-public record FaultRecord(long va, int access, FaultResult result) {
+public record UnresolvedFault(long va, int access, FaultResult result) {
   @Override
   public String toString() {
     return result + " at 0x" + Long.toHexString(va) + " (" + Prot.toString(access) + ")";

@@ -1,0 +1,41 @@
+package org.uvm4j.kernel;
+
+import org.uvm4j.uvm.trace.Tracer;
+
+/**
+ * Process events for the trace (fork, exec, exit): handed to the run's {@link Tracer}, or dropped
+ * while tracing is off (one null check). The kernel sets the tracer before the run; the parts that
+ * create, replace and end processes ({@link ProcLifecycle}, {@link Exec}) report through this.
+ */
+final class ProcEvents {
+  private Tracer tracer;
+
+  /** Process events go to {@code tracer} from now on (null: tracing off). */
+  void setTracer(Tracer tracer) {
+    this.tracer = tracer;
+  }
+
+  void fork(int parentPid, int childPid) {
+    Tracer t = tracer;
+    if (t != null) {
+      t.procFork(parentPid, childPid);
+    }
+  }
+
+  void exec(int pid, String path) {
+    Tracer t = tracer;
+    if (t != null) {
+      t.procExec(pid, path);
+    }
+  }
+
+  /** {@code status} is the wait status: an exit code, or the signal that killed the process. */
+  void exit(int pid, int status) {
+    Tracer t = tracer;
+    if (t != null) {
+      boolean killed = !WaitStatus.isExited(status);
+      t.procExit(
+          pid, killed ? -1 : WaitStatus.exitCode(status), killed ? WaitStatus.termSig(status) : 0);
+    }
+  }
+}
