@@ -1,6 +1,6 @@
 package org.uvm4j.machine;
 
-import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.FaultResult;
 
 /**
  * Resolves a TLB miss the active pmap cannot answer: {@code uvm_fault} on the active address space.

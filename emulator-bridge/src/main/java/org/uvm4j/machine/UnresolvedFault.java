@@ -1,7 +1,7 @@
 package org.uvm4j.machine;
 
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.fault.FaultResult;
 
 /**
  * A guest access the UVM could not resolve, as recorded by the TLB-fill path.

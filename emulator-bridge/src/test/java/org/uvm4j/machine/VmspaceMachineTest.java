@@ -10,10 +10,11 @@ import org.junit.jupiter.params.provider.FieldSource;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.machine.backend.TestBackends;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.audit.SystemAudit;
-import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
@@ -41,7 +42,7 @@ class VmspaceMachineTest {
   }
 
   private static Vmspace spaceWithCode(Uvm uvm, byte[] code) throws UvmException {
-    Vmspace vm = Vmspace.create(uvm);
+    Vmspace vm = Vmspace.create(uvm, new FaultHandler(uvm));
     assertThat(vm.mmap(MapRequest.anon(0x1000, Prot.ALL).fixed(CODE))).isEqualTo(CODE);
     assertThat(vm.copyout(CODE, code, 0, code.length)).isZero();
     return vm;

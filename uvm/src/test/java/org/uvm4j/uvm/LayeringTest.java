@@ -102,11 +102,7 @@ class LayeringTest {
   /** A dependency of the classes in {@code origin} on those in {@code target} (uvm packages). */
   record Exclusion(String origin, String target, String why) {}
 
-  static final List<Exclusion> EXCLUSIONS =
-      List.of(
-          // Vmspace holds and creates its FaultHandler, copyin/wiring call it and read FaultResult:
-          // the map layer needs a narrow fault interface of its own (see design.md, "Layering").
-          new Exclusion("map", "fault", "Vmspace/GuestAccess/Wiring -> FaultHandler, FaultResult"));
+  static final List<Exclusion> EXCLUSIONS = List.of();
 
   /** Applies the temporary exclusions (none once the work named on each is done). */
   static LayeredArchitecture withExclusions(LayeredArchitecture rule) {

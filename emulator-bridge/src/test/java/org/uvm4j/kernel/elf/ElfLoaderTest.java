@@ -15,6 +15,7 @@ import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.audit.SystemAudit;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
@@ -32,7 +33,7 @@ class ElfLoaderTest {
   void setUp() {
     uvm = new Uvm(UvmConfig.ofRam(16L << 20));
     freeAtStart = uvm.physMem().freeCount();
-    vm = Vmspace.create(uvm);
+    vm = Vmspace.create(uvm, new FaultHandler(uvm));
   }
 
   @AfterEach

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Advice;
 import org.uvm4j.uvm.map.Inheritance;
 import org.uvm4j.uvm.map.MapRequest;
@@ -40,7 +41,7 @@ class MadviseAdviceTest {
   @Test
   void eachAdviceReachesItsUvmOperation() throws UvmException {
     Uvm uvm = new Uvm(UvmConfig.ofRam(4 << 20));
-    Vmspace vm = Vmspace.create(uvm);
+    Vmspace vm = Vmspace.create(uvm, new FaultHandler(uvm));
     long a = vm.mmap(MapRequest.anon(2 * PAGE, Prot.RW));
     long s = vm.mmap(MapRequest.anon(PAGE, Prot.RW).withShared(true));
 

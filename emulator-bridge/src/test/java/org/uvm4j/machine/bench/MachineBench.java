@@ -18,9 +18,10 @@ import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
-import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
@@ -118,7 +119,7 @@ public class MachineBench {
     a = m.newContext();
     b = m.newContext();
 
-    vm = Vmspace.create(uvm);
+    vm = Vmspace.create(uvm, new FaultHandler(uvm));
     if (vm.mmap(MapRequest.anon(0x2000, Prot.ALL).fixed(CODE)) != CODE
         || vm.copyout(CODE, loop, 0, loop.length) != 0) {
       throw new IllegalStateException("cannot set up the vmspace");

@@ -16,6 +16,7 @@ import org.uvm4j.machine.backend.TestBackends;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.audit.SystemAudit;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
@@ -57,7 +58,7 @@ class HighMemoryMachineTest {
     Uvm uvm = new Uvm(UvmConfig.ofRam(8L << 30).withReservedLow(reserved), backing);
     Machine m = CpuBackends.openMachine(uvm, kind);
     assertThat(backing.regions()).isEqualTo(8); // every region mapped into the engine up front
-    Vmspace vm = Vmspace.create(uvm);
+    Vmspace vm = Vmspace.create(uvm, new FaultHandler(uvm));
     assertThat(vm.mmap(MapRequest.anon(0x1000, Prot.ALL).fixed(CODE))).isEqualTo(CODE);
     assertThat(vm.mmap(MapRequest.anon(PAGES * 0x1000, Prot.RW).fixed(DATA))).isEqualTo(DATA);
     // at CODE: mov rbx, DATA ; loop: mov [rbx], eax ; inc eax ; add rbx, 4096 ; dec ecx ; jnz loop

@@ -2,6 +2,7 @@ package org.uvm4j.uvm.fault;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
@@ -9,6 +10,7 @@ import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.map.Advice;
+import org.uvm4j.uvm.map.FaultService;
 import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
@@ -77,7 +79,7 @@ import org.uvm4j.uvm.system.Uvm;
  * <p>Locks: the map for the whole fault (released only to wait for memory), the amap from {@code
  * upperLookup} to the end of the pass, anons briefly (see docs/design.md for the order).
  */
-public final class FaultHandler {
+public final class FaultHandler implements FaultService {
   private static final Logger log = LogManager.getLogger("uvm.fault");
 
   /** How often a fault waits for memory before it gives up with OOM. */
@@ -130,6 +132,7 @@ public final class FaultHandler {
    * => after {@link FaultResult#OK} the pmap answers the access.
    */
   // uvm_fault.c: uvm_fault
+  @Override
   public FaultResult fault(Vmspace vm, long va, int access) {
     UvmPanic.check(
         access == Prot.READ || access == Prot.WRITE || access == Prot.EXEC, "uvm_fault: access");
@@ -144,6 +147,7 @@ public final class FaultHandler {
    * <p>=> the entry covering {@code va} has {@code wiredCount > 0}.
    */
   // uvm_fault.c: uvm_fault
+  @Override
   public FaultResult faultWire(Vmspace vm, long va) {
     return run(vm, va, Prot.NONE, true);
   }

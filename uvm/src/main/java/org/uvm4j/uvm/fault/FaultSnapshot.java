@@ -1,5 +1,6 @@
 package org.uvm4j.uvm.fault;
 
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.map.Inheritance;
 
 /**

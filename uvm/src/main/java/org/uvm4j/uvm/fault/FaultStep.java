@@ -1,5 +1,7 @@
 package org.uvm4j.uvm.fault;
 
+import org.uvm4j.uvm.FaultResult;
+
 /**
  * What one step of {@link FaultHandler} ({@code check}, {@code upper}, {@code lower}, the promote
  * helper) returns — NetBSD's 0 / {@code ERESTART} / error: go on to the next step ({@link

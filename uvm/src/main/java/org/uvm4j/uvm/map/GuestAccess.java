@@ -2,9 +2,9 @@ package org.uvm4j.uvm.map;
 
 import java.nio.ByteBuffer;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
-import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 

@@ -5,12 +5,11 @@ import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.UvmServices;
-import org.uvm4j.uvm.fault.FaultHandler;
-import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.observe.VmObserver;
 import org.uvm4j.uvm.pmap.Pmap;
@@ -48,13 +47,13 @@ public final class Vmspace {
   private final Uvm uvm;
   private final Pmap pmap;
   private final VmMap map;
-  private final FaultHandler faultHandler;
+  private final FaultService faultHandler;
   private final GuestAccess guestAccess;
   private long brkBase;
   private long brkCur;
   private int refs = 1;
 
-  private Vmspace(Uvm uvm, FaultHandler faultHandler) {
+  private Vmspace(Uvm uvm, FaultService faultHandler) {
     this.uvm = uvm;
     this.pmap = new Pmap(uvm.physMem(), uvm.exp());
     this.map = new VmMap(pmap, services(uvm), USER_MIN, USER_MAX);
@@ -62,18 +61,13 @@ public final class Vmspace {
     this.guestAccess = new GuestAccess(this);
   }
 
-  /** uvm_map.c: uvmspace_alloc — an empty address space with its own fault handler. */
-  // uvm_map.c: uvmspace_alloc
-  public static Vmspace create(Uvm uvm) {
-    return new Vmspace(uvm, new FaultHandler(uvm));
-  }
-
   /**
    * uvm_map.c: uvmspace_alloc — an empty address space whose faults (from copyin, mlock...) go
-   * through {@code faultHandler}, e.g. the one the machine traces.
+   * through {@code faultHandler} (a {@code FaultHandler}; one per CPU thread, e.g. the one the
+   * machine traces).
    */
   // uvm_map.c: uvmspace_alloc
-  public static Vmspace create(Uvm uvm, FaultHandler faultHandler) {
+  public static Vmspace create(Uvm uvm, FaultService faultHandler) {
     return new Vmspace(uvm, faultHandler);
   }
 
@@ -90,7 +84,7 @@ public final class Vmspace {
   }
 
   /** The fault handler this address space's own accesses (copyin, mlock) go through. */
-  public FaultHandler faultHandler() {
+  public FaultService faultHandler() {
     return faultHandler;
   }
 

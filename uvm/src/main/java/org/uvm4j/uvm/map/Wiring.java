@@ -3,11 +3,11 @@ package org.uvm4j.uvm.map;
 import java.util.ArrayList;
 import java.util.List;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
-import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.page.VmPage;
 
 /**

@@ -2,8 +2,8 @@
  * Address spaces ({@code uvm_map.c}, {@code uvm_mmap.c}, {@code uvm_unix.c}): {@link
  * org.uvm4j.uvm.map.Vmspace} (one process's address space: map, pmap, break), {@link
  * org.uvm4j.uvm.map.VmMap} and its {@link org.uvm4j.uvm.map.VmMapEntry}s, fork ({@code
- * uvmspace_fork}), wiring, inheritance and advice, and copyin/copyout through the fault handler.
- * See docs/vm.md.
+ * uvmspace_fork}), wiring, inheritance and advice, and copyin/copyout through the fault handler,
+ * which the map layer sees only as its own {@link org.uvm4j.uvm.map.FaultService}. See docs/vm.md.
  *
  * <p>Invariants (checked by {@code VmMap.check}): entries are page aligned, non-empty, disjoint and
  * inside the map's range; {@code NEEDSCOPY} implies {@code COPYONWRITE}; every write unlock of the
@@ -11,6 +11,7 @@
  * ("Locking").
  *
  * <p>Layer 8 of docs/design.md ("Layering"): may import the vocabulary ({@code org.uvm4j.uvm}),
- * {@code page}, {@code pmap}, {@code amap}, {@code obj} and {@code system}.
+ * {@code observe}, {@code page}, {@code pmap}, {@code amap}, {@code obj} and {@code system}; never
+ * {@code fault}, which sits above it.
  */
 package org.uvm4j.uvm.map;

@@ -1,6 +1,6 @@
 package org.uvm4j.uvm.trace;
 
-import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.FaultResult;
 
 /**
  * How a fault ended, with the names of the trace format's {@code "outcome"} field: resolved, or the

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.VmFixture;
@@ -35,7 +36,7 @@ class FaultContextTest {
   void setUp() throws Exception {
     m = new VmFixture();
     vm = m.newSpace();
-    vm.faultHandler().setObserver(info -> {});
+    ((FaultHandler) vm.faultHandler()).setObserver(info -> {});
     anon = m.mapAnon(vm, 16, Prot.RW, false);
     readOnly = m.mapAnon(vm, 1, Prot.READ, false);
     fileObject = new FileObject(m.uvm, new byte[2 * (int) PAGE]);
@@ -89,7 +90,7 @@ class FaultContextTest {
     "wire, no entry", "wire, refused"
   })
   void aReusedContextHoldsNothingOfThePreviousFault(String kind, String next) throws Exception {
-    FaultHandler reused = vm.faultHandler();
+    FaultHandler reused = ((FaultHandler) vm.faultHandler());
     previous(kind).accept(reused);
     FaultContext ctx = (FaultContext) reused.lastInfo();
     assertThat(ctx.result).isEqualTo(FaultResult.OK);

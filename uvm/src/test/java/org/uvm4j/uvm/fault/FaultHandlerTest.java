@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.amap.Anon;
@@ -32,7 +33,8 @@ class FaultHandlerTest {
   void setUp() {
     m = new VmFixture();
     vm = m.newSpace();
-    vm.faultHandler().setObserver(info -> trace.add(info.faultCase() + "/" + info.result()));
+    ((FaultHandler) vm.faultHandler())
+        .setObserver(info -> trace.add(info.faultCase() + "/" + info.result()));
   }
 
   @AfterEach
@@ -42,7 +44,7 @@ class FaultHandlerTest {
   }
 
   private FaultInfo last() {
-    return vm.faultHandler().lastInfo();
+    return ((FaultHandler) vm.faultHandler()).lastInfo();
   }
 
   private FileObject file(int pages) {
@@ -55,7 +57,8 @@ class FaultHandlerTest {
 
   @Test
   void noEntryIsMapErr() {
-    assertThat(vm.faultHandler().fault(vm, 0x5000, Prot.READ)).isEqualTo(FaultResult.SEGV_MAPERR);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, 0x5000, Prot.READ))
+        .isEqualTo(FaultResult.SEGV_MAPERR);
     assertThat(last().result()).isEqualTo(FaultResult.SEGV_MAPERR);
     assertThat(last().entryStart()).isEqualTo(-1);
   }
@@ -63,17 +66,21 @@ class FaultHandlerTest {
   @Test
   void protectionViolationIsAccErr() {
     long a = m.mapAnon(vm, 1, Prot.READ, false);
-    assertThat(vm.faultHandler().fault(vm, a, Prot.WRITE)).isEqualTo(FaultResult.SEGV_ACCERR);
-    assertThat(vm.faultHandler().fault(vm, a, Prot.EXEC)).isEqualTo(FaultResult.SEGV_ACCERR);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, a, Prot.WRITE))
+        .isEqualTo(FaultResult.SEGV_ACCERR);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, a, Prot.EXEC))
+        .isEqualTo(FaultResult.SEGV_ACCERR);
     long none = m.mapAnon(vm, 1, Prot.NONE, false);
-    assertThat(vm.faultHandler().fault(vm, none, Prot.READ)).isEqualTo(FaultResult.SEGV_ACCERR);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, none, Prot.READ))
+        .isEqualTo(FaultResult.SEGV_ACCERR);
     assertThat(m.exp().faults).isEqualTo(3);
   }
 
   @Test
   void readOfPrivateAnonCopiesAmapThenZeroFills() {
     long a = m.mapAnon(vm, 4, Prot.RW, false);
-    assertThat(vm.faultHandler().fault(vm, a + 10, Prot.READ)).isEqualTo(FaultResult.OK);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, a + 10, Prot.READ))
+        .isEqualTo(FaultResult.OK);
     FaultInfo i = last();
     assertThat(i.amapCopied()).isTrue();
     assertThat(i.refaults()).isEqualTo(1);
@@ -113,7 +120,8 @@ class FaultHandlerTest {
     long a = m.mapAnon(vm, 1, Prot.RW, false);
     assertPoke(vm, a, 5);
     vm.pmap().remove(a, a + PAGE);
-    assertThat(vm.faultHandler().fault(vm, a, Prot.WRITE)).isEqualTo(FaultResult.OK);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, a, Prot.WRITE))
+        .isEqualTo(FaultResult.OK);
     assertThat(last().faultCase()).isEqualTo(FaultCase.ANON);
     assertThat(last().amapCopied()).isFalse();
     assertThat(m.exp().flt_anon).isEqualTo(1);
@@ -128,13 +136,15 @@ class FaultHandlerTest {
     // parent was write-protected at fork
     assertThat(vm.pmap().protection(a)).isEqualTo(Prot.READ);
     // child read: needs-copy resolved (amap copied), anon shared: 1A read-only
-    assertThat(vm.faultHandler().fault(child, a, Prot.READ)).isEqualTo(FaultResult.OK);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(child, a, Prot.READ))
+        .isEqualTo(FaultResult.OK);
     assertThat(last().faultCase()).isEqualTo(FaultCase.ANON);
     assertThat(last().amapCopied()).isTrue();
     assertThat(child.pmap().protection(a)).isEqualTo(Prot.READ);
     long acowBefore = m.exp().flt_acow;
     // child write: 1B, new anon with a copy of the page
-    assertThat(vm.faultHandler().fault(child, a, Prot.WRITE)).isEqualTo(FaultResult.OK);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(child, a, Prot.WRITE))
+        .isEqualTo(FaultResult.OK);
     assertThat(last().faultCase()).isEqualTo(FaultCase.ANON_COW);
     assertThat(m.exp().flt_acow).isEqualTo(acowBefore + 1);
     assertThat(child.pmap().protection(a)).isEqualTo(Prot.RW);
@@ -143,7 +153,8 @@ class FaultHandlerTest {
     m.audit();
     // parent write: its amap is now its own (take-over, no amap copy) and the anon unshared: 1A
     long amcopy = m.exp().fltamcopy;
-    assertThat(vm.faultHandler().fault(vm, a, Prot.WRITE)).isEqualTo(FaultResult.OK);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, a, Prot.WRITE))
+        .isEqualTo(FaultResult.OK);
     assertThat(last().faultCase()).isEqualTo(FaultCase.ANON);
     assertThat(m.exp().fltamcopy).isEqualTo(amcopy + 1);
     assertThat(vm.pmap().protection(a)).isEqualTo(Prot.RW);
@@ -153,7 +164,8 @@ class FaultHandlerTest {
   void case2aMapsObjectPageReadOnlyInPrivateMapping() throws UvmException {
     FileObject f = file(3);
     long a = vm.mmap(MapRequest.anon(3 * PAGE, Prot.RW).withObject(f, 0));
-    assertThat(vm.faultHandler().fault(vm, a + PAGE, Prot.READ)).isEqualTo(FaultResult.OK);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, a + PAGE, Prot.READ))
+        .isEqualTo(FaultResult.OK);
     assertThat(last().faultCase()).isEqualTo(FaultCase.OBJECT);
     assertThat(last().amapCopied()).isFalse();
     assertThat(vm.pmap().protection(a + PAGE)).isEqualTo(Prot.READ);
@@ -168,7 +180,8 @@ class FaultHandlerTest {
     FileObject f = file(2);
     long a = vm.mmap(MapRequest.anon(2 * PAGE, Prot.RW).withObject(f, 0));
     assertPeek(vm, a, 0x40);
-    assertThat(vm.faultHandler().fault(vm, a, Prot.WRITE)).isEqualTo(FaultResult.OK);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, a, Prot.WRITE))
+        .isEqualTo(FaultResult.OK);
     assertThat(last().faultCase()).isEqualTo(FaultCase.OBJECT_COW);
     assertThat(m.exp().flt_prcopy).isEqualTo(1);
     assertPoke(vm, a + 1, 0x77);
@@ -271,7 +284,8 @@ class FaultHandlerTest {
     m.uvm.pageFree(pg);
     anon.swslot = Anon.SWSLOT_BAD;
     anon.unlock();
-    assertThat(vm.faultHandler().fault(vm, a, Prot.READ)).isEqualTo(FaultResult.BUS);
+    assertThat(((FaultHandler) vm.faultHandler()).fault(vm, a, Prot.READ))
+        .isEqualTo(FaultResult.BUS);
     assertThat(m.exp().fltanget).isEqualTo(1);
   }
 
@@ -279,7 +293,7 @@ class FaultHandlerTest {
   void observerSeesEveryFaultOnlyWhileTracing() {
     long a = m.mapAnon(vm, 2, Prot.RW, false);
     touch(vm, a, Prot.WRITE);
-    vm.faultHandler().setObserver(null);
+    ((FaultHandler) vm.faultHandler()).setObserver(null);
     touch(vm, a + PAGE, Prot.WRITE);
     assertThat(trace).containsExactly("ZERO_FILL/OK");
     assertThat(m.exp().faults).isEqualTo(2);

@@ -8,6 +8,7 @@ import static org.uvm4j.uvm.map.VmFixture.touch;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
@@ -72,7 +73,7 @@ class FaultPromoteTest {
     VmPage oldPage = old.page;
     long acow = m.exp().flt_acow;
 
-    FaultHandler h = child.faultHandler();
+    FaultHandler h = ((FaultHandler) child.faultHandler());
     assertThat(h.fault(child, a, Prot.WRITE)).isEqualTo(FaultResult.OK);
     FaultInfo info = h.lastInfo();
     assertThat(info.faultCase()).isEqualTo(FaultCase.ANON_COW);
@@ -105,7 +106,7 @@ class FaultPromoteTest {
     VmPage objectPage = vm.pmap().extract(a);
     long prcopy = m.exp().flt_prcopy;
 
-    FaultHandler h = vm.faultHandler();
+    FaultHandler h = ((FaultHandler) vm.faultHandler());
     assertThat(h.fault(vm, a, Prot.WRITE)).isEqualTo(FaultResult.OK);
     FaultInfo info = h.lastInfo();
     assertThat(info.faultCase()).isEqualTo(FaultCase.OBJECT_COW);
@@ -128,7 +129,7 @@ class FaultPromoteTest {
     Vmspace vm = m.newSpace();
     long a = m.mapAnon(vm, 2, Prot.RW, false);
     long przero = m.exp().flt_przero;
-    FaultHandler h = vm.faultHandler();
+    FaultHandler h = ((FaultHandler) vm.faultHandler());
     assertThat(h.fault(vm, a + PAGE, Prot.READ)).isEqualTo(FaultResult.OK);
     FaultInfo info = h.lastInfo();
     assertThat(info.faultCase()).isEqualTo(FaultCase.ZERO_FILL);
@@ -156,7 +157,7 @@ class FaultPromoteTest {
     long noram = m.exp().fltnoram;
     long acow = m.exp().flt_acow;
 
-    FaultHandler h = child.faultHandler();
+    FaultHandler h = ((FaultHandler) child.faultHandler());
     assertThat(h.fault(child, a, Prot.WRITE)).isEqualTo(FaultResult.OOM);
     FaultInfo info = h.lastInfo();
     assertThat(info.faultCase()).isEqualTo(FaultCase.NONE);

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.amap.Amap;
-import org.uvm4j.uvm.fault.FaultResult;
 
 /** uvmspace_fork under each inheritance, and the fork scenarios of issue #3. */
 class ForkTest {

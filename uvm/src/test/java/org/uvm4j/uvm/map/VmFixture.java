@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.audit.SystemAudit;
-import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
 
@@ -38,7 +39,7 @@ public final class VmFixture {
   }
 
   public Vmspace newSpace() {
-    Vmspace vm = Vmspace.create(uvm);
+    Vmspace vm = Vmspace.create(uvm, new FaultHandler(uvm));
     live.add(vm);
     return vm;
   }

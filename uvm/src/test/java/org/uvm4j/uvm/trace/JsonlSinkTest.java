@@ -11,8 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.Vmspace;
 
 /** The jsonl writer: one documented object per line, for every record type. */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.fault.FaultCase;
-import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.fault.FaultSnapshot;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.observe.ForkCensus;

@@ -2,10 +2,10 @@ package org.uvm4j.uvm.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultHandler;
-import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;

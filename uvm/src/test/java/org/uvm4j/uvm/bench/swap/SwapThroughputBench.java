@@ -9,10 +9,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.amap.Anon;
-import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
@@ -153,7 +154,7 @@ public final class SwapThroughputBench {
     PageDaemon daemon = PageDaemon.attach(uvm, pager);
     pager.swap().swapOn(FileSwapDevice.open(dir.resolve("swap"), (long) pages * PG * 2, false), 0);
     try {
-      Vmspace vm = Vmspace.create(uvm);
+      Vmspace vm = Vmspace.create(uvm, new FaultHandler(uvm));
       long a = vm.mmap(MapRequest.anon((long) pages * PG, Prot.RW));
       long t0 = System.nanoTime();
       for (int i = 0; i < pages; i++) {

@@ -11,10 +11,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultHandler;
-import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
@@ -43,8 +43,8 @@ public class FaultBench {
   @Setup(Level.Trial)
   public void setUpTrial() {
     uvm = new Uvm(UvmConfig.ofRam(64L << 20));
-    parent = Vmspace.create(uvm);
-    fh = parent.faultHandler();
+    parent = Vmspace.create(uvm, new FaultHandler(uvm));
+    fh = ((FaultHandler) parent.faultHandler());
   }
 
   private long mapRegion(Vmspace vm) throws UvmException {

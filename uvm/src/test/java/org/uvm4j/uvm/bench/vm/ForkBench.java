@@ -11,9 +11,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
-import org.uvm4j.uvm.fault.FaultResult;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Advice;
 import org.uvm4j.uvm.map.Inheritance;
 import org.uvm4j.uvm.map.VmMap;
@@ -49,7 +50,7 @@ public class ForkBench {
   @Setup(Level.Trial)
   public void setUp() {
     uvm = new Uvm(UvmConfig.ofRam((sizeMiB + 64L) << 20));
-    parent = Vmspace.create(uvm);
+    parent = Vmspace.create(uvm, new FaultHandler(uvm));
     starts = VmBenchSupport.mapResident(parent, sizeMiB, entries);
   }
 

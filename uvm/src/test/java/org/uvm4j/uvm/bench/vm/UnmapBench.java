@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
@@ -39,7 +40,7 @@ public class UnmapBench {
   @Setup(Level.Trial)
   public void setUp() {
     uvm = new Uvm(UvmConfig.ofRam((sizeMiB + 64L) << 20));
-    vm = Vmspace.create(uvm);
+    vm = Vmspace.create(uvm, new FaultHandler(uvm));
   }
 
   @Setup(Level.Invocation)

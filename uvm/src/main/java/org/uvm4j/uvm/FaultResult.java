@@ -1,6 +1,9 @@
-package org.uvm4j.uvm.fault;
+package org.uvm4j.uvm;
 
-/** The outcome of {@link FaultHandler#fault}: resolved, or why not (the signal the guest gets). */
+/**
+ * The outcome of a page fault ({@code uvm_fault}): resolved, or why not (the signal the guest
+ * gets). Vocabulary shared by the fault handler, the map layer that calls it and the machine.
+ */
 public enum FaultResult {
   /** Resolved: the pmap now answers the access. */
   OK,
