@@ -26,7 +26,7 @@ final class TestSpace implements FaultResolver {
   TestSpace(Uvm uvm) {
     this.uvm = uvm;
     this.phys = uvm.physMem();
-    this.pmap = new Pmap(uvm);
+    this.pmap = new Pmap(uvm.physMem(), uvm.exp());
   }
 
   void allow(long start, long len, int prot) {

@@ -57,7 +57,7 @@ public class MachineBench {
     uvm = new Uvm(UvmConfig.ofRam(8 << 20));
     phys = uvm.physMem();
     m = Machine.open(uvm);
-    pmap = new Pmap(uvm);
+    pmap = new Pmap(uvm.physMem(), uvm.exp());
     VmPage code = phys.alloc();
     phys.zero(code);
     loop =

@@ -27,9 +27,9 @@ import org.uvm4j.uvm.page.VmPage;
  *       to one.
  * </ul>
  *
- * <p>Every field is protected by the amap's lock ({@code am_l}); see the package documentation for
- * the lock order. Each amap belongs to one machine ({@link UvmServices}) and sits on that machine's
- * {@link AmapList} from creation to {@link #wipeout}.
+ * <p>Every field is protected by the amap's lock ({@code am_l}); the lock order is stated in
+ * docs/design.md ("Locking"). Each amap belongs to one machine ({@link UvmServices}) and sits on
+ * that machine's {@link AmapList} from creation to {@link #wipeout}.
  */
 public final class Amap {
   private static final Logger log = LogManager.getLogger("uvm.amap");

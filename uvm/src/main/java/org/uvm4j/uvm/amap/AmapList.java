@@ -14,8 +14,7 @@ import org.uvm4j.uvm.UvmPanic;
  * {@link Amap#listPrev}/{@link Amap#listNext} with a sentinel head, inserting at the head as {@code
  * LIST_INSERT_HEAD} does.
  *
- * <p>Lock order: an amap lock may be held while taking the list lock (insert, remove); the list
- * lock is never held while waiting for an amap lock (swap-off only try-locks).
+ * <p>The list lock's place in the lock order is stated in docs/design.md ("Locking").
  */
 public final class AmapList {
   private final ReentrantLock lock = new ReentrantLock();

@@ -3,6 +3,7 @@ package org.uvm4j.uvm.amap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.page.PageAnon;
 import org.uvm4j.uvm.page.VmPage;
 
 /**
@@ -14,7 +15,7 @@ import org.uvm4j.uvm.page.VmPage;
  * {@code swslot} are protected by the anon's own lock (NB5: {@code an_lock}); {@code swslot} may be
  * read without it while the page is held busy.
  */
-public final class Anon {
+public final class Anon implements PageAnon {
   /** SWSLOT_BAD: the swap copy was destroyed by an I/O error (the slot stays allocated). */
   public static final int SWSLOT_BAD = -1;
 
@@ -34,6 +35,14 @@ public final class Anon {
 
   /** Set when the anon went back to the pool; a freed anon must be unreachable. */
   private boolean freed;
+
+  /**
+   * The anon that owns {@code pg} ({@code pg->uanon}), or null. The page layer types the link by
+   * {@link PageAnon}; every owner it holds is an anon set by {@code uvm_pagealloc}.
+   */
+  public static Anon owner(VmPage pg) {
+    return (Anon) pg.anon;
+  }
 
   /** A blank anon ({@code an_ref 0}, no page, no slot); only the allocator makes these. */
   Anon(int id) {
@@ -63,12 +72,14 @@ public final class Anon {
   }
 
   /** mutex_exit(&anon->an_lock). Panics unless this thread holds it. */
+  @Override
   public void unlock() {
     UvmPanic.check(lock.isHeldByCurrentThread(), "anon lock: unlocking a lock not held");
     lock.unlock();
   }
 
   /** mutex_owned(&anon->an_lock): held by the calling thread. */
+  @Override
   public boolean isLocked() {
     return lock.isHeldByCurrentThread();
   }

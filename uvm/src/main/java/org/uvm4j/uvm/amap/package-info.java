@@ -12,17 +12,15 @@
  * org.uvm4j.uvm.amap.AmapAllocator}, which tests make fail. There is no static mutable state: every
  * amap belongs to the machine whose services created it.
  *
+ * <p>Layer 4 of docs/design.md ("Layering"): may import the vocabulary ({@code org.uvm4j.uvm}) and
+ * {@code page}; the pmap, swap and page allocation are reached through {@code UvmServices}.
+ *
  * <h2>Locks (NB5 style)</h2>
  *
  * <p>Each amap has its own lock ({@code am_l}), each anon its own ({@code an_lock}), and each
  * machine one amap-list lock ({@code amap_list_lock}); all are non-recursive (locking a lock one
  * already holds panics) and every place where the seed asserts {@code mutex_owned} checks
- * ownership. The order is
- *
- * <pre>
- *   map  →  amap  →  (object)  →  anon  →  page queues
- *   amap →  amap list
- * </pre>
+ * ownership. Their place in the lock order is stated in docs/design.md ("Locking").
  *
  * <p>A thread holding an amap lock may take the list lock (insert on amap_copy, remove in wipeout);
  * {@code amap_swap_off} holds the list lock while it only <em>try</em>-locks amaps, and drops every

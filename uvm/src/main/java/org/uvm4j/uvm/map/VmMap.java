@@ -28,8 +28,8 @@ import org.uvm4j.uvm.pmap.Pmap;
  * inside {@code [minOffset, maxOffset)}; each is keyed by its start; {@link #size()} is the sum of
  * their lengths; NEEDSCOPY implies COPYONWRITE.
  *
- * <p>Locking: the map lock ({@link #lock()}) is the first lock of UVM's order (map → amap → object
- * → anon → page queues). Every write unlock bumps the {@link #timestamp()} (NetBSD's map version).
+ * <p>Locking: the map lock ({@link #lock()}) is the first lock of UVM's order (docs/design.md,
+ * "Locking"). Every write unlock bumps the {@link #timestamp()} (NetBSD's map version).
  */
 public final class VmMap implements AmapMap {
   private static final Logger log = LogManager.getLogger("uvm.map");

@@ -52,7 +52,7 @@ public final class Vmspace {
 
   private Vmspace(Uvm uvm, FaultHandler faultHandler) {
     this.uvm = uvm;
-    this.pmap = new Pmap(uvm);
+    this.pmap = new Pmap(uvm.physMem(), uvm.exp());
     this.map = new VmMap(pmap, services(uvm), USER_MIN, USER_MAX);
     this.faultHandler = faultHandler;
     this.guestAccess = new GuestAccess(this);

@@ -155,7 +155,7 @@ final class Wiring {
   // uvm_page.c: uvm_pagewire
   private static void wirePage(Vmspace vm, VmPage pg) {
     vm.uvm().pageQueues().wire(pg);
-    Anon anon = pg.anon;
+    Anon anon = Anon.owner(pg);
     if (anon != null && pg.object == null) {
       pg.flags &= ~VmPage.PG_CLEAN;
       if (anon.swslot != 0) {

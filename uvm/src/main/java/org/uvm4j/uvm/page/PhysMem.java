@@ -7,7 +7,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
-import org.uvm4j.uvm.pmap.Pmap;
 
 /**
  * The machine's physical memory: one page-aligned block of direct (off-heap) memory, a {@link
@@ -240,9 +239,8 @@ public final class PhysMem {
         l.frameRewritten(pg);
       }
       pg.executed = false;
-      if (pg.mdpage.isMapped()) {
-        Pmap.executedCleared(pg); // drop cached EXEC translations so the next fetch marks it again
-      }
+      // its mappings drop their cached EXEC translations, so the next fetch marks it again
+      pg.mdpage.executedCleared();
     }
   }
 

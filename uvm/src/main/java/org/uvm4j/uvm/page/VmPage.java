@@ -2,8 +2,6 @@ package org.uvm4j.uvm.page;
 
 import java.util.concurrent.locks.ReentrantLock;
 import org.uvm4j.uvm.UvmPanic;
-import org.uvm4j.uvm.amap.Anon;
-import org.uvm4j.uvm.pmap.PmapPage;
 
 /**
  * One physical frame's record ({@code struct vm_page}). Owned either by an anon ({@link #anon},
@@ -11,8 +9,8 @@ import org.uvm4j.uvm.pmap.PmapPage;
  *
  * <p>Fields are protected by the owner's lock ({@link #flags}, {@link #anon}, {@link #object},
  * {@link #offset}) or by the page-queue lock ({@link #pqflags}, queue links, {@link #wireCount}),
- * as in NetBSD; see the package documentation for the lock order. The machine-dependent part
- * ({@link #mdpage}: pv list and referenced/modified attributes) belongs to the pmap.
+ * as in NetBSD; the lock order is in docs/design.md ("Locking"). The machine-dependent part ({@link
+ * #mdpage}: pv list and referenced/modified attributes) belongs to the pmap.
  *
  * <p>Busy pages are the sleep primitive: whoever sets {@link #PG_BUSY} owns the page; others set
  * {@link #PG_WANTED} and call {@link #unlockAndWait} with the owner's lock held, which releases it
@@ -66,8 +64,11 @@ public final class VmPage {
   /** Frame number: the page's physical address is {@code frame << PAGE_SHIFT}. */
   public final int frame;
 
-  /** Owning anon, or null. */
-  public Anon anon;
+  /**
+   * Owning anon ({@code vm_page.uanon}), or null. Always an amap-layer {@code Anon}, typed here by
+   * what the page layer needs of it (see {@link PageAnon}).
+   */
+  public PageAnon anon;
 
   /** Owning object, or null. */
   public Object object;
@@ -94,7 +95,7 @@ public final class VmPage {
   public boolean executed;
 
   /** vm_page_md: the pmap's part of the page (pv list, referenced/modified attributes). */
-  public final PmapPage mdpage = new PmapPage();
+  public final VmPageMd mdpage = new VmPageMd();
 
   /** Paging-queue links (page-queue lock); null when on no queue. */
   VmPage pqPrev;
@@ -168,7 +169,7 @@ public final class VmPage {
    * => returns with {@code owner} unlocked.
    */
   // uvm.h: UVM_UNLOCK_AND_WAIT
-  public void unlockAndWait(Anon owner, String wmsg) {
+  public void unlockAndWait(PageAnon owner, String wmsg) {
     UvmPanic.check(owner.isLocked(), "UVM_UNLOCK_AND_WAIT: anon not locked");
     sleepReleasing(owner::unlock);
   }

@@ -29,8 +29,8 @@ import org.uvm4j.uvm.trace.Tracer;
  *
  * <p>It runs on the caller's thread: between time slices ({@link #runIfNeeded}) and when an
  * allocation finds no free frame ({@code uvm_wait}, {@link #run}). It takes the page-queue lock
- * only to choose candidates and try-locks each owner afterwards, so it keeps the lock order (anon
- * before page queues).
+ * only to choose candidates and try-locks each owner afterwards, so it keeps the lock order
+ * (docs/design.md, "Locking").
  */
 public final class PageDaemon implements Runnable {
   private static final Logger log = LogManager.getLogger("uvm.pdaemon");
@@ -267,7 +267,7 @@ public final class PageDaemon implements Runnable {
    * @return true if the page was freed or queued for page-out
    */
   private boolean tryPageout(VmPage pg) {
-    Anon anon = pg.anon;
+    Anon anon = Anon.owner(pg);
     if (anon == null || (pg.pqflags & VmPage.PQ_ANON) == 0) {
       return false; // object pages stay until their object's last detach
     }

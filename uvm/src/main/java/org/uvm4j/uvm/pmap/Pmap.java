@@ -8,7 +8,7 @@ import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
-import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.page.VmPageMd;
 
 /**
  * A software page table for one address space (the machine-dependent {@code pmap} of NetBSD), read
@@ -24,11 +24,11 @@ import org.uvm4j.uvm.system.Uvm;
  * the TLB shootdown).
  *
  * <p><b>pv lists.</b> Every valid PTE has exactly one {@link PvEntry} (this pmap, va) on its page's
- * {@link PmapPage} list, and every pv entry names a valid PTE mapping that page: {@link #check()}
+ * {@link VmPageMd} list, and every pv entry names a valid PTE mapping that page: {@link #check()}
  * and {@link #checkPage} verify both directions. {@link #pageProtect} reaches all mappings of a
  * page through it.
  *
- * <p><b>Referenced and modified</b> are page attributes ({@link PmapPage}), set by {@link
+ * <p><b>Referenced and modified</b> are page attributes ({@link VmPageMd}), set by {@link
  * #tlbLookup}. So that they stay exact while the emulator caches translations, a fill hands out
  * WRITE only once the page is modified (or the access is a write) and EXEC only once it is marked
  * executed (or the access is a fetch); clearing an attribute invalidates the translations that
@@ -103,11 +103,15 @@ public final class Pmap {
 
   private long invHi = Long.MIN_VALUE;
 
-  /** pmap_create: an empty pmap whose frames are {@code uvm}'s physical memory. */
+  /**
+   * pmap_create: an empty pmap over the frames of {@code phys}, counting TLB fills in {@code exp}
+   * (the machine's {@code uvmexp}). The pmap is given these two, not the VM system: it is the
+   * machine-dependent layer beneath it (see design.md, "Layering").
+   */
   // pmap.c: pmap_create
-  public Pmap(Uvm uvm) {
-    this.phys = uvm.physMem();
-    this.exp = uvm.exp();
+  public Pmap(PhysMem phys, UvmExp exp) {
+    this.phys = phys;
+    this.exp = exp;
   }
 
   /** Registers the listener told of removed or weakened translations (null: none). */
@@ -168,7 +172,7 @@ public final class Pmap {
     PvEntry pv = pvAlloc();
     pv.pmap = this;
     pv.va = va;
-    PmapPage md = pg.mdpage;
+    VmPageMd md = pg.mdpage;
     pv.next = md.pvList;
     md.pvList = pv;
     flushInvalidations();
@@ -233,12 +237,12 @@ public final class Pmap {
    */
   // pmap.c: pmap_page_protect
   public static void pageProtect(VmPage pg, int prot) {
-    PvEntry pv = pg.mdpage.pvList;
+    PvEntry pv = PvEntry.first(pg.mdpage);
     if (log.isTraceEnabled() && pv != null) {
       log.trace("pmap_page_protect frame={} {}", pg.frame, Prot.toString(prot));
     }
     while (pv != null) {
-      PvEntry next = pv.next;
+      PvEntry next = pv.nextEntry();
       Pmap pmap = pv.pmap;
       long va = pv.va;
       long[] leaf = pmap.leafOf(va);
@@ -293,16 +297,16 @@ public final class Pmap {
       return 0;
     }
     VmPage pg = phys.pageAt(pte & PTE_FRAME);
-    PmapPage md = pg.mdpage;
-    int attrs = md.attrs | PmapPage.REFERENCED;
+    VmPageMd md = pg.mdpage;
+    int attrs = md.attrs | VmPageMd.REFERENCED;
     if ((access & Prot.WRITE) != 0) {
-      attrs |= PmapPage.MODIFIED;
+      attrs |= VmPageMd.MODIFIED;
     }
     md.attrs = attrs;
     if ((access & Prot.EXEC) != 0) {
       pg.executed = true;
     }
-    if ((attrs & PmapPage.MODIFIED) == 0) {
+    if ((attrs & VmPageMd.MODIFIED) == 0) {
       prot &= ~Prot.WRITE;
     }
     if (!pg.executed) {
@@ -318,13 +322,13 @@ public final class Pmap {
   /** pmap_is_referenced: accessed through some mapping since the last clear. */
   // pmap.c: pmap_is_referenced
   public static boolean isReferenced(VmPage pg) {
-    return (pg.mdpage.attrs & PmapPage.REFERENCED) != 0;
+    return (pg.mdpage.attrs & VmPageMd.REFERENCED) != 0;
   }
 
   /** pmap_is_modified: written through some mapping since the last clear. */
   // pmap.c: pmap_is_modified
   public static boolean isModified(VmPage pg) {
-    return (pg.mdpage.attrs & PmapPage.MODIFIED) != 0;
+    return (pg.mdpage.attrs & VmPageMd.MODIFIED) != 0;
   }
 
   /**
@@ -335,12 +339,12 @@ public final class Pmap {
    */
   // pmap.c: pmap_clear_reference
   public static boolean clearReferenced(VmPage pg) {
-    PmapPage md = pg.mdpage;
-    if ((md.attrs & PmapPage.REFERENCED) == 0) {
+    VmPageMd md = pg.mdpage;
+    if ((md.attrs & VmPageMd.REFERENCED) == 0) {
       return false; // no fill since the last clear: no cached translation can bypass it
     }
-    md.attrs &= ~PmapPage.REFERENCED;
-    for (PvEntry pv = md.pvList; pv != null; pv = pv.next) {
+    md.attrs &= ~VmPageMd.REFERENCED;
+    for (PvEntry pv = PvEntry.first(md); pv != null; pv = pv.nextEntry()) {
       pv.pmap.noteInvalidation(pv.va);
       pv.pmap.flushInvalidations();
     }
@@ -355,31 +359,18 @@ public final class Pmap {
    */
   // pmap.c: pmap_clear_modify
   public static boolean clearModified(VmPage pg) {
-    PmapPage md = pg.mdpage;
-    if ((md.attrs & PmapPage.MODIFIED) == 0) {
+    VmPageMd md = pg.mdpage;
+    if ((md.attrs & VmPageMd.MODIFIED) == 0) {
       return false; // no writable translation was handed out since the last clear
     }
-    md.attrs &= ~PmapPage.MODIFIED;
-    for (PvEntry pv = md.pvList; pv != null; pv = pv.next) {
+    md.attrs &= ~VmPageMd.MODIFIED;
+    for (PvEntry pv = PvEntry.first(md); pv != null; pv = pv.nextEntry()) {
       if ((pv.pmap.pte(pv.va) & Prot.WRITE) != 0) {
         pv.pmap.noteInvalidation(pv.va);
         pv.pmap.flushInvalidations();
       }
     }
     return true;
-  }
-
-  /**
-   * The executed mark of {@code pg} was cleared (its frame is being rewritten): invalidates its
-   * translations that allow EXEC so that the next fetch refills and marks it again.
-   */
-  public static void executedCleared(VmPage pg) {
-    for (PvEntry pv = pg.mdpage.pvList; pv != null; pv = pv.next) {
-      if ((pv.pmap.pte(pv.va) & Prot.EXEC) != 0) {
-        pv.pmap.noteInvalidation(pv.va);
-        pv.pmap.flushInvalidations();
-      }
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -556,7 +547,7 @@ public final class Pmap {
       VmPage pg = phys.pageAt(pa);
       UvmPanic.check(!pg.isFree(), "Pmap.check: free frame " + pg.frame + " mapped at " + hex(va));
       int found = 0;
-      for (PvEntry pv = pg.mdpage.pvList; pv != null; pv = pv.next) {
+      for (PvEntry pv = PvEntry.first(pg.mdpage); pv != null; pv = pv.nextEntry()) {
         if (pv.pmap == this && pv.va == va) {
           found++;
         }
@@ -581,7 +572,7 @@ public final class Pmap {
    * @throws UvmPanic naming the first inconsistency
    */
   public static void checkPage(VmPage pg) {
-    for (PvEntry pv = pg.mdpage.pvList; pv != null; pv = pv.next) {
+    for (PvEntry pv = PvEntry.first(pg.mdpage); pv != null; pv = pv.nextEntry()) {
       UvmPanic.check(!pv.pmap.destroyed, "Pmap.checkPage: pv entry of a destroyed pmap");
       UvmPanic.check(
           (pv.pmap.pte(pv.va) & PTE_FRAME) == pg.physAddr(),
@@ -590,7 +581,7 @@ public final class Pmap {
               + " has a pv entry for "
               + hex(pv.va)
               + " but that PTE maps something else");
-      for (PvEntry o = pv.next; o != null; o = o.next) {
+      for (PvEntry o = pv.nextEntry(); o != null; o = o.nextEntry()) {
         UvmPanic.check(
             o.pmap != pv.pmap || o.va != pv.va,
             "Pmap.checkPage: duplicate pv entry for " + hex(pv.va) + " on frame " + pg.frame);
@@ -718,12 +709,12 @@ public final class Pmap {
   /** Removes the valid PTE {@code pte} at {@code leaf[idx]} (mapping {@code va}) and its pv. */
   private void removePte(long[] leaf, int idx, long va, long pte) {
     VmPage pg = phys.pageAt(pte & PTE_FRAME);
-    PmapPage md = pg.mdpage;
+    VmPageMd md = pg.mdpage;
     PvEntry prev = null;
-    PvEntry pv = md.pvList;
+    PvEntry pv = PvEntry.first(md);
     while (pv != null && (pv.pmap != this || pv.va != va)) {
       prev = pv;
-      pv = pv.next;
+      pv = pv.nextEntry();
     }
     UvmPanic.check(pv != null, "pmap_remove: mapping without a pv entry");
     if (prev == null) {
@@ -790,7 +781,7 @@ public final class Pmap {
     if (pv == null) {
       return new PvEntry();
     }
-    pvFree = pv.next;
+    pvFree = pv.nextEntry();
     return pv;
   }
 
@@ -800,7 +791,7 @@ public final class Pmap {
     pvFree = pv;
   }
 
-  private void noteInvalidation(long va) {
+  void noteInvalidation(long va) {
     if (va < invLo) {
       invLo = va;
     }
@@ -810,7 +801,7 @@ public final class Pmap {
   }
 
   /** Delivers the range noted since the last flush to the TLB listener. */
-  private void flushInvalidations() {
+  void flushInvalidations() {
     if (invHi > invLo) {
       long lo = invLo;
       long hi = invHi;

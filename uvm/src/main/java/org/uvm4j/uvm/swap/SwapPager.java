@@ -119,7 +119,7 @@ public final class SwapPager implements SwapService {
    */
   // uvm_pdaemon.c: swapcluster_add
   public boolean clusterAdd(VmPage pg) {
-    Anon anon = pg.anon;
+    Anon anon = Anon.owner(pg);
     UvmPanic.check(anon != null && anon.isLocked(), "swapcluster_add: anon page, anon locked");
     UvmPanic.check(anon.page == pg, "swapcluster_add: anon owns the page");
     UvmPanic.check(!pg.isBusy(), "swapcluster_add: page not busy");
@@ -215,7 +215,7 @@ public final class SwapPager implements SwapService {
       VmPage pg = swcPages[i];
       swcPages[i] = null;
       if (t != null) {
-        t.pageout(pg.anon.id(), base + i, pg.frame, error == 0);
+        t.pageout(Anon.owner(pg).id(), base + i, pg.frame, error == 0);
       }
       if (pageoutDone(pg, base + i, error)) {
         freed++;
@@ -235,7 +235,7 @@ public final class SwapPager implements SwapService {
 
   /** uvm_aio_aiodone_pages for one swap-backed page; true if its frame was freed. */
   private boolean pageoutDone(VmPage pg, int slot, int error) {
-    Anon anon = pg.anon;
+    Anon anon = Anon.owner(pg);
     anon.lock();
     UvmPanic.check(
         (pg.flags & (VmPage.PG_BUSY | VmPage.PG_PAGEOUT)) == (VmPage.PG_BUSY | VmPage.PG_PAGEOUT),

@@ -9,7 +9,6 @@ import org.uvm4j.uvm.amap.AmapAllocator;
 import org.uvm4j.uvm.amap.AmapList;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
-import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.page.PageQueues;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
@@ -26,7 +25,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * uvmexp.anonpages} and {@code filepages} count the anon- and object-owned frames; the queues and
  * the free list are consistent (see {@link PageQueues} and {@link PhysMem}).
  *
- * <p>Lock order, as in NetBSD: map → amap → object → anon → page queues. The page-queue lock is
+ * <p>Locking: the lock order is stated once, in docs/design.md ("Locking"); the page-queue lock is
  * {@link PageQueues#lock()}.
  */
 public final class Uvm implements UvmServices {
@@ -169,13 +168,15 @@ public final class Uvm implements UvmServices {
   /**
    * uvm_pagealloc(obj, off, NULL, 0): a page owned by {@code obj} at byte offset {@code off},
    * returned {@code PG_BUSY|PG_FAKE|PG_CLEAN}, contents undefined. The object records the page in
-   * its own table ({@code uvm_pageinsert}).
+   * its own table ({@code uvm_pageinsert}). The object is an {@code org.uvm4j.uvm.obj.UvmObject};
+   * the VM system, beneath the object layer, keeps it as the page's opaque owner ({@link
+   * VmPage#object}).
    *
    * <p>=> object locked. <br>
    * => returns null when no frame is free.
    */
   // uvm_page.c: uvm_pagealloc_strat
-  public VmPage pageAllocObject(UvmObject obj, long off) {
+  public VmPage pageAllocObject(Object obj, long off) {
     UvmPanic.check(obj != null, "uvm_pagealloc: no object");
     UvmPanic.check((off & (PhysMem.PAGE_SIZE - 1)) == 0, "uvm_pagealloc: offset not aligned");
     VmPage pg = physMem.alloc();
@@ -208,9 +209,10 @@ public final class Uvm implements UvmServices {
       pg.object = null;
       exp.filepages--;
     } else if (pg.anon != null) {
-      UvmPanic.check(pg.anon.isLocked(), "uvm_pagefree: anon not locked");
-      UvmPanic.check(pg.anon.page == pg, "uvm_pagefree: anon does not point at its page");
-      pg.anon.page = null;
+      Anon anon = Anon.owner(pg);
+      UvmPanic.check(anon.isLocked(), "uvm_pagefree: anon not locked");
+      UvmPanic.check(anon.page == pg, "uvm_pagefree: anon does not point at its page");
+      anon.page = null;
       pg.anon = null;
       exp.anonpages--;
     }
@@ -236,7 +238,7 @@ public final class Uvm implements UvmServices {
     UvmPanic.check((pg.flags & VmPage.PG_PAGEOUT) == 0, "uvm_page_unbusy: page under page-out");
     if ((pg.flags & VmPage.PG_RELEASED) != 0) {
       UvmPanic.check(
-          pg.object != null || (pg.anon != null && pg.anon.ref > 0),
+          pg.object != null || (pg.anon != null && Anon.owner(pg).ref > 0),
           "uvm_page_unbusy: released page of a dead anon");
       pg.flags &= ~VmPage.PG_RELEASED;
       Pmap.pageProtect(pg, Prot.NONE);
@@ -422,7 +424,8 @@ public final class Uvm implements UvmServices {
           pg.anon == null || pg.object == null, "Uvm.check: frame " + f + " has two owners");
       if (pg.anon != null) {
         anon++;
-        UvmPanic.check(pg.anon.page == pg, "Uvm.check: anon of frame " + f + " points elsewhere");
+        UvmPanic.check(
+            Anon.owner(pg).page == pg, "Uvm.check: anon of frame " + f + " points elsewhere");
         UvmPanic.check(
             (pg.pqflags & VmPage.PQ_ANON) != 0, "Uvm.check: anon frame " + f + " lacks PQ_ANON");
       } else if (pg.object != null) {

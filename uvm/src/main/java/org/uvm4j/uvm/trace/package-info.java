@@ -13,5 +13,8 @@
  * here ({@link org.uvm4j.uvm.trace.FaultPath}, {@link org.uvm4j.uvm.trace.Outcome}, {@link
  * org.uvm4j.uvm.trace.AmapCopy}) carry that vocabulary, independent of the Java names inside the
  * fault handler.
+ *
+ * <p>Layer 12, the top of docs/design.md ("Layering"): may import every uvm package beneath it
+ * except {@code pdaemon} and {@code audit}; lower layers must not import it.
  */
 package org.uvm4j.uvm.trace;

@@ -94,7 +94,7 @@ final class TestServices implements UvmServices {
         "test pageFree: busy page");
     content.remove(pg);
     if (pg.anon != null) {
-      pg.anon.page = null;
+      Anon.owner(pg).page = null;
       pg.anon = null;
     }
     pg.pqflags = VmPage.PQ_FREE;

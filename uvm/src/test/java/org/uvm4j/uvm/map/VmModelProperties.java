@@ -1,9 +1,7 @@
 package org.uvm4j.uvm.map;
 
 import java.util.List;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
 import net.jqwik.api.Property;
@@ -11,6 +9,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.audit.SystemAudit;
+import org.uvm4j.uvm.map.ModelSteps.Step;
 
 /**
  * Model-based property test of the whole VM system: random programs over several processes (map
@@ -25,18 +24,22 @@ class VmModelProperties {
       new VmModel.Config(
           40, new int[] {Prot.RW, Prot.RW, Prot.READ, Prot.NONE, Prot.RW}, true, true);
 
-  /** One random step; its fields are interpreted against the current state. */
-  record Step(int kind, int a, int b, int c, int d) {}
+  /** How often each operation comes, out of 100 steps. */
+  private static final ModelSteps.Mix MIX =
+      ModelSteps.mix()
+          .then(14, ModelSteps.MAP)
+          .then(26, ModelSteps.WRITE)
+          .then(20, ModelSteps.READ)
+          .then(7, ModelSteps.FORK)
+          .then(4, ModelSteps.EXIT)
+          .then(9, ModelSteps.MUNMAP)
+          .then(7, ModelSteps.MPROTECT)
+          .then(6, ModelSteps.MINHERIT)
+          .then(7, ModelSteps.WIRE);
 
   @Provide
   Arbitrary<Step> step() {
-    return Combinators.combine(
-            Arbitraries.integers().between(0, 99),
-            Arbitraries.integers().between(0, 1 << 20),
-            Arbitraries.integers().between(0, 1 << 20),
-            Arbitraries.integers().between(0, 1 << 20),
-            Arbitraries.integers().between(0, 255))
-        .as(Step::new);
+    return ModelSteps.steps();
   }
 
   @Property
@@ -46,7 +49,7 @@ class VmModelProperties {
     int n = 0;
     for (Step s : steps) {
       n++;
-      String what = run(model, s);
+      String what = MIX.run(model, s);
       try {
         m.audit();
       } catch (RuntimeException e) {
@@ -56,28 +59,5 @@ class VmModelProperties {
     model.checkAllPages();
     model.exitAll();
     SystemAudit.checkAllFreed(m.uvm, m.initialFree);
-  }
-
-  private static String run(VmModel model, Step s) {
-    int k = s.kind();
-    if (k < 14) {
-      return model.map(s.a(), s.b(), s.c(), s.d());
-    } else if (k < 40) {
-      return model.write(s.a(), s.b(), s.c(), s.d());
-    } else if (k < 60) {
-      return model.read(s.a(), s.b(), s.c());
-    } else if (k < 67) {
-      return model.fork(s.a());
-    } else if (k < 71) {
-      return model.exit(s.a());
-    } else if (k < 80) {
-      return model.munmap(s.a(), s.b(), s.c());
-    } else if (k < 87) {
-      return model.mprotect(s.a(), s.b(), s.c(), s.d());
-    } else if (k < 93) {
-      return model.minherit(s.a(), s.b(), s.c(), s.d());
-    } else {
-      return model.wire(s.a(), s.b(), s.c(), s.d());
-    }
   }
 }

@@ -102,7 +102,7 @@ class FileObjectTest {
     FileObject obj = new FileObject(uvm, "test", bytes);
     int free = uvm.physMem().freeCount();
     obj.reference(); // a second user
-    Pmap pmap = new Pmap(uvm);
+    Pmap pmap = new Pmap(uvm.physMem(), uvm.exp());
     VmPage p0 = obj.getPage(0);
     VmPage p9 = obj.getPage(9L * P);
     pmap.enter(0x400000, p0, Prot.READ, false);

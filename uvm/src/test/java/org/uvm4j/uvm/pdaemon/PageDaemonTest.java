@@ -111,7 +111,7 @@ class PageDaemonTest {
   void referencedPagesGetASecondChanceAndColdOnesGoFirst() throws IOException {
     machine(64, 4, 8, true);
     List<Anon> anons = fillRamDownTo(2);
-    Pmap pmap = new Pmap(uvm);
+    Pmap pmap = new Pmap(uvm.physMem(), uvm.exp());
     // map everything, then let the guest touch only the first half again after deactivation
     for (int i = 0; i < anons.size(); i++) {
       pmap.enter(0x10_0000L + (long) i * PG, anons.get(i).page, Prot.RW, false);
@@ -151,7 +151,7 @@ class PageDaemonTest {
   void victimsAreUnmappedWithATlbInvalidation() throws IOException {
     machine(32, 4, 31, true);
     Anon a = dirtyAnon(1);
-    Pmap pmap = new Pmap(uvm);
+    Pmap pmap = new Pmap(uvm.physMem(), uvm.exp());
     List<long[]> invalidated = new ArrayList<>();
     pmap.setTlbListener((p, sva, eva) -> invalidated.add(new long[] {sva, eva}));
     long va = 0x7000_0000L;

@@ -81,7 +81,7 @@ class PmapProperties {
     for (int i = 0; i < PAGES; i++) {
       pages[i] = uvm.physMem().alloc();
     }
-    Pmap[] pmaps = {new Pmap(uvm), new Pmap(uvm)};
+    Pmap[] pmaps = {new Pmap(uvm.physMem(), uvm.exp()), new Pmap(uvm.physMem(), uvm.exp())};
     List<List<long[]>> told = List.of(new ArrayList<>(), new ArrayList<>());
     for (int i = 0; i < 2; i++) {
       int me = i;

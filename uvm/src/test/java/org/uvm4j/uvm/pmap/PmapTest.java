@@ -27,7 +27,7 @@ class PmapTest {
   }
 
   private Pmap newPmap(String name) {
-    Pmap p = new Pmap(uvm);
+    Pmap p = new Pmap(uvm.physMem(), uvm.exp());
     p.setTlbListener(
         (pm, sva, eva) -> {
           assertThat(pm).isSameAs(p);

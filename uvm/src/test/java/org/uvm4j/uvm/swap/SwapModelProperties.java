@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
 import net.jqwik.api.Property;
@@ -17,6 +15,8 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.audit.SystemAudit;
+import org.uvm4j.uvm.map.ModelSteps;
+import org.uvm4j.uvm.map.ModelSteps.Step;
 import org.uvm4j.uvm.map.VmFixture;
 import org.uvm4j.uvm.map.VmModel;
 import org.uvm4j.uvm.pdaemon.PageDaemon;
@@ -38,17 +38,9 @@ class SwapModelProperties {
   private static final VmModel.Config CONFIG =
       new VmModel.Config(48, new int[] {Prot.RW, Prot.RW, Prot.RW, Prot.READ}, false, false);
 
-  record Step(int kind, int a, int b, int c, int d) {}
-
   @Provide
   Arbitrary<Step> step() {
-    return Combinators.combine(
-            Arbitraries.integers().between(0, 99),
-            Arbitraries.integers().between(0, 1 << 20),
-            Arbitraries.integers().between(0, 1 << 20),
-            Arbitraries.integers().between(0, 1 << 20),
-            Arbitraries.integers().between(0, 255))
-        .as(Step::new);
+    return ModelSteps.steps();
   }
 
   @Property(tries = 150)
@@ -61,10 +53,20 @@ class SwapModelProperties {
     try {
       pager.swap().swapOn(FileSwapDevice.open(dir.resolve("swap"), SWAP_PAGES * PAGE, false), 0);
       VmModel model = new VmModel(m, CONFIG);
+      ModelSteps.Mix mix =
+          ModelSteps.mix()
+              .then(15, ModelSteps.MAP)
+              .then(27, ModelSteps.WRITE)
+              .then(20, ModelSteps.READ)
+              .then(6, ModelSteps.FORK)
+              .then(3, ModelSteps.EXIT)
+              .then(7, ModelSteps.MUNMAP)
+              .then(6, ModelSteps.MPROTECT)
+              .then(16, (unused, s) -> pageDaemon(m, daemon, s));
       int n = 0;
       for (Step s : steps) {
         n++;
-        String what = run(m, daemon, model, s);
+        String what = mix.run(model, s);
         try {
           m.audit();
           SwapAudit.check(pager.swap(), m.exp(), m.uvm.amapList());
@@ -89,27 +91,6 @@ class SwapModelProperties {
     // the working set must really go through swap in most programs
     Statistics.label("paged out").coverage(c -> c.check(true).percentage(pct -> pct >= 90));
     Statistics.label("paged in").coverage(c -> c.check(true).percentage(pct -> pct >= 75));
-  }
-
-  private static String run(VmFixture m, PageDaemon daemon, VmModel model, Step s) {
-    int k = s.kind();
-    if (k < 15) {
-      return model.map(s.a(), s.b(), s.c(), s.d());
-    } else if (k < 42) {
-      return model.write(s.a(), s.b(), s.c(), s.d());
-    } else if (k < 62) {
-      return model.read(s.a(), s.b(), s.c());
-    } else if (k < 68) {
-      return model.fork(s.a());
-    } else if (k < 71) {
-      return model.exit(s.a());
-    } else if (k < 78) {
-      return model.munmap(s.a(), s.b(), s.c());
-    } else if (k < 84) {
-      return model.mprotect(s.a(), s.b(), s.c(), s.d());
-    } else {
-      return pageDaemon(m, daemon, s);
-    }
   }
 
   /** A page-daemon run, sometimes with a target of (almost) all of RAM. */

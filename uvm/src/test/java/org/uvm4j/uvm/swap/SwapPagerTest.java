@@ -107,7 +107,7 @@ class SwapPagerTest {
     fx.daemon.run();
     assertThat(fx.pagein(a)).isZero();
     int oldSlot = a.swslot;
-    Pmap pmap = new Pmap(fx.uvm);
+    Pmap pmap = new Pmap(fx.uvm.physMem(), fx.uvm.exp());
     long va = 0x40_0000L;
     pmap.enter(va, a.page, Prot.RW, false);
     // the guest writes: the TLB fill for the write sets the modified bit, then the store lands

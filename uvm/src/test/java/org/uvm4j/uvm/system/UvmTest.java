@@ -55,7 +55,7 @@ class UvmTest {
     pg.flags &= ~VmPage.PG_FAKE;
     uvm.pageUnbusy(pg);
     uvm.pageActivate(pg);
-    Pmap pmap = new Pmap(uvm);
+    Pmap pmap = new Pmap(uvm.physMem(), uvm.exp());
     pmap.enter(0x1000, pg, Prot.RW, false);
     anon.unlock();
     anon.ref = 0;
@@ -193,7 +193,7 @@ class UvmTest {
   void freeingAMappedPagePanics() {
     Uvm uvm = new Uvm(UvmConfig.ofRam(16 * P));
     VmPage pg = uvm.pageAllocObject(new FileObject(uvm, new byte[0]), 0);
-    Pmap pmap = new Pmap(uvm);
+    Pmap pmap = new Pmap(uvm.physMem(), uvm.exp());
     pmap.enter(0x1000, pg, Prot.READ, false);
     assertThatThrownBy(() -> uvm.pageFree(pg)).hasMessageContaining("mapped");
   }
@@ -210,7 +210,7 @@ class UvmTest {
     assertThat(pg.flags).isEqualTo(VmPage.PG_CLEAN);
 
     VmPage rel = uvm.pageAllocObject(obj, P);
-    Pmap pmap = new Pmap(uvm);
+    Pmap pmap = new Pmap(uvm.physMem(), uvm.exp());
     pmap.enter(0x1000, rel, Prot.READ, false);
     rel.flags |= VmPage.PG_RELEASED;
     uvm.pageUnbusy(rel);
@@ -239,7 +239,7 @@ class UvmTest {
   void deactivateClearsTheReferenceBit() {
     Uvm uvm = new Uvm(UvmConfig.ofRam(16 * P));
     VmPage pg = uvm.pageAllocObject(new FileObject(uvm, new byte[0]), 0);
-    Pmap pmap = new Pmap(uvm);
+    Pmap pmap = new Pmap(uvm.physMem(), uvm.exp());
     pmap.enter(0x1000, pg, Prot.READ, false);
     pmap.tlbLookup(0x1000, Prot.READ);
     uvm.pageActivate(pg);

@@ -42,8 +42,8 @@ public class PmapBench {
   @Setup(Level.Trial)
   public void setUp() {
     uvm = new Uvm(UvmConfig.ofRam(64L << 20));
-    pmap = new Pmap(uvm);
-    other = new Pmap(uvm);
+    pmap = new Pmap(uvm.physMem(), uvm.exp());
+    other = new Pmap(uvm.physMem(), uvm.exp());
     pmap.setTlbListener((pm, sva, eva) -> {});
     other.setTlbListener((pm, sva, eva) -> {});
     sequential = new long[PAGES];
