@@ -15,9 +15,23 @@ MUSL_GCC    ?= musl-gcc
 GUEST_CFLAGS ?= -static -O1 -g0 -Wall -Wextra -Werror -fno-stack-protector
 DEMO        ?= guest-programs/build/fork_cow
 
+# The JDK Maven runs on (scripts/java-home.sh): JAVA_HOME or UVM4J_JAVA_HOME when set, else the
+# newest JDK >= 22 under /usr/lib/jvm (it also builds the FFM backend), else the default java.
+# Force Java 17 with e.g. `JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 make test`.
+UVM4J_JDK := $(shell scripts/java-home.sh --jdk)
+ifneq ($(UVM4J_JDK),)
+export JAVA_HOME := $(UVM4J_JDK)
+UVM4J_JDK_FEATURE := $(shell scripts/java-home.sh --feature "$(UVM4J_JDK)")
+# Maven 3.8's own libraries use sun.misc.Unsafe, which Java 24+ warns about on every run
+ifeq ($(shell [ "$(UVM4J_JDK_FEATURE)" -ge 24 ] && echo y),y)
+export MAVEN_OPTS := $(strip $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow)
+endif
+endif
+
 .PHONY: help deps unicorn musl guests build test run bench fmt clean
 
 help:
+	@echo "Java: $${JAVA_HOME:-the default java} (scripts/java-home.sh; set JAVA_HOME to choose)"
 	@echo "make run    fetch what is missing, build, run the fork/COW demo guest with --stats"
 	@echo "make test   fetch what is missing, build, run every test"
 	@echo "make bench  run the JMH and guest benchmarks (see docs/benchmarks.md)"

@@ -37,7 +37,8 @@ public final class KernelRunner implements GuestRunner {
             .stdin(in)
             .stdout(out)
             .stderr(err)
-            .env(env);
+            .env(env)
+            .backend(request.backend());
     if (request.swapFile() != null) {
       cfg.swap(request.swapFile(), request.swapBytes());
     }

@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.backend.BackendKind;
+import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.uvm.trace.Tracer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,9 +17,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--deterministic] [trace
- * options] [--] PROGRAM [ARGS...]}: validates the options, runs the guest and returns its exit
- * status.
+ * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--deterministic]
+ * [--backend jna|ffm] [trace options] [--] PROGRAM [ARGS...]}: validates the options, runs the
+ * guest and returns its exit status.
  */
 @Command(
     name = "run",
@@ -63,6 +66,14 @@ final class RunCommand implements Callable<Integer> {
               + " multi-process runs become reproducible (output, counters, trace), at the cost of"
               + " about 12x slower CPU-bound code.")
   boolean deterministic;
+
+  @Option(
+      names = "--backend",
+      paramLabel = "jna|ffm",
+      description =
+          "libunicorn binding: ffm (Java 22+, faster hooks) or jna; default: ffm when this JVM"
+              + " has it, else jna.")
+  String backend = "auto";
 
   /** --trace, --trace-format, --trace-clock, --trace-filter, --log, --maps (docs/tracing.md). */
   @Mixin TraceOptions trace = new TraceOptions();
@@ -112,6 +123,13 @@ final class RunCommand implements Callable<Integer> {
     if (swap != null && Files.isDirectory(swap)) {
       throw usage("--swap " + swap + " is a directory");
     }
+    BackendKind kind;
+    try {
+      kind = BackendKind.parse(backend);
+      CpuBackends.resolve(kind);
+    } catch (IllegalArgumentException | MachineException e) {
+      throw usage(e.getMessage());
+    }
     Path prog = Path.of(program);
     if (!Files.exists(prog)) {
       throw new GuestRunner.RunFailure(
@@ -134,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
       throw usage(e.getMessage());
     }
     return new RunRequest(
-        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic);
+        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic, kind);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

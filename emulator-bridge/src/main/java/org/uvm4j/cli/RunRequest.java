@@ -2,6 +2,8 @@ package org.uvm4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.uvm.trace.Tracer;
 
 /**
@@ -18,6 +20,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param maps print each process's map at exit (--maps)
  * @param deterministic exact instruction-count time slices (--deterministic) instead of uncounted
  *     runs preempted by a CPU-time slice watchdog
+ * @param backend the libunicorn binding to run on (--backend; AUTO: FFM when available)
  */
 public record RunRequest(
     long ramBytes,
@@ -28,8 +31,10 @@ public record RunRequest(
     List<String> argv,
     Tracer tracer,
     boolean maps,
-    boolean deterministic) {
+    boolean deterministic,
+    BackendKind backend) {
   public RunRequest {
     argv = List.copyOf(argv);
+    Objects.requireNonNull(backend, "backend");
   }
 }

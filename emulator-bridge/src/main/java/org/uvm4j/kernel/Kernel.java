@@ -22,6 +22,7 @@ import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
+import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.fault.FaultHandler;
@@ -135,7 +136,7 @@ public final class Kernel implements AutoCloseable {
                 : ExecException.Kind.NOT_EXECUTABLE;
         throw new ExecException(kind, found.message());
       }
-      machine = Machine.open(uvm);
+      machine = CpuBackends.openMachine(uvm, cfg.backend());
       Proc init = boot(program.toString(), found.image(), argv, env);
       schedule();
       if (machineError != null) {

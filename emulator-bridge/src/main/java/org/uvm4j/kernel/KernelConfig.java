@@ -5,14 +5,16 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.uvm4j.machine.backend.BackendKind;
 
 /**
  * How a {@link Kernel} is set up: emulated RAM, the swap file (null for none), the scheduling
  * quantum in instructions, the console streams, the default environment, the working directory
- * guests see, the seed of the deterministic random source (AT_RANDOM, getrandom), and how CPU-bound
+ * guests see, the seed of the deterministic random source (AT_RANDOM, getrandom), how CPU-bound
  * processes are preempted: by default a CPU-time slice ({@code timeSliceNanos}) ended by a
  * watchdog, with no instruction counting; with {@code deterministic}, exact slices of {@code
- * quantum} counted instructions (reproducible, but the emulator hooks every instruction).
+ * quantum} counted instructions (reproducible, but the emulator hooks every instruction), and the
+ * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA).
  */
 public record KernelConfig(
     long ramBytes,
@@ -26,7 +28,8 @@ public record KernelConfig(
     Path cwd,
     long randomSeed,
     boolean deterministic,
-    long timeSliceNanos) {
+    long timeSliceNanos,
+    BackendKind backend) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
 
@@ -38,6 +41,7 @@ public record KernelConfig(
     Objects.requireNonNull(stdout, "stdout");
     Objects.requireNonNull(stderr, "stderr");
     Objects.requireNonNull(cwd, "cwd");
+    Objects.requireNonNull(backend, "backend");
     env = Map.copyOf(Objects.requireNonNull(env, "env"));
     if (ramBytes < (1L << 20)) {
       throw new IllegalArgumentException("RAM must be at least 1 MiB, got " + ramBytes);
@@ -76,6 +80,7 @@ public record KernelConfig(
     private long randomSeed = 0x5eed_cafe_f00dL;
     private boolean deterministic;
     private long timeSliceNanos = DEFAULT_TIME_SLICE_NANOS;
+    private BackendKind backend = BackendKind.AUTO;
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -138,6 +143,12 @@ public record KernelConfig(
       return this;
     }
 
+    /** The libunicorn binding (default AUTO: FFM when the JVM has it, else JNA). */
+    public Builder backend(BackendKind backend) {
+      this.backend = backend;
+      return this;
+    }
+
     public KernelConfig build() {
       return new KernelConfig(
           ramBytes,
@@ -151,7 +162,8 @@ public record KernelConfig(
           cwd,
           randomSeed,
           deterministic,
-          timeSliceNanos);
+          timeSliceNanos,
+          backend);
     }
   }
 }

@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * The one small interface over the native CPU emulator: one x86-64 engine in long mode with a
- * software-filled ("virtual") TLB. Implemented by {@code UnicornBackend} (JNA); callers never see
- * native types, so another binding (e.g. the JDK's FFM API) can replace it.
+ * software-filled ("virtual") TLB. Two bindings of libunicorn implement it: {@code
+ * machine.unicorn.UnicornBackend} (JNA, any Java 17+) and {@code machine.ffm.FfmBackend} (the JDK's
+ * FFM API, Java 22+, ~15x cheaper per hook call); {@code machine.backend.CpuBackends} picks one.
+ * Callers never see native types, and both pass the same contract test suite.
  *
  * <p>Single-threaded, with one exception: every method, and every {@link CpuHooks} callback, runs
  * on the thread that drives the engine, except {@link #stop()}, which any thread may call at any
@@ -15,6 +17,18 @@ import java.nio.ByteBuffer;
 public interface CpuBackend extends AutoCloseable {
   /** The emulator's version as {@code "major.minor.patch"}. */
   String version();
+
+  /** The binding's short name, as {@code --backend} spells it ({@code "jna"}, {@code "ffm"}). */
+  String name();
+
+  /** The library file (or, when the system loader found it, the name) this engine runs on. */
+  String libraryPath();
+
+  /** The CPU model set at creation ({@code UC_CTL_CPU_MODEL}; 0 = qemu64). */
+  int cpuModel();
+
+  /** Live contexts allocated by this engine and not yet closed. */
+  int liveContexts();
 
   /**
    * Maps {@code region} (a direct buffer, page-aligned, a whole number of pages, at most 1 GiB) at

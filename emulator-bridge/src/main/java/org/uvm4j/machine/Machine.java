@@ -2,7 +2,6 @@ package org.uvm4j.machine;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.uvm4j.machine.unicorn.UnicornBackend;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
@@ -133,20 +132,9 @@ public final class Machine implements AutoCloseable {
     phys.setCodeListener(listener);
   }
 
-  /**
-   * A machine on libunicorn.
-   *
-   * @throws MachineException when libunicorn is missing or too old (the message names the paths
-   *     tried and the fix) or the engine cannot be created
-   */
-  public static Machine open(Uvm uvm) {
-    UnicornBackend backend = UnicornBackend.open();
-    try {
-      return new Machine(uvm, backend);
-    } catch (RuntimeException e) {
-      backend.close();
-      throw e;
-    }
+  /** The libunicorn binding this machine runs on ({@code "jna"} or {@code "ffm"}). */
+  public String backendName() {
+    return cpu.name();
   }
 
   /** The emulator's version, {@code "major.minor.patch"}. */

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.uvm4j.machine.backend.BackendKind;
+import org.uvm4j.machine.backend.CpuBackends;
 
 /** The CLI's parsing, validation and exit codes, with a recording runner instead of the kernel. */
 class MainTest {
@@ -99,6 +101,41 @@ class MainTest {
     assertThat(requests.get(0).argv()).containsExactly(p.toString(), "--deterministic");
     assertThat(run("run", "--deterministic", p.toString())).isZero();
     assertThat(requests.get(1).deterministic()).isTrue();
+  }
+
+  @Test
+  void backendDefaultsToAutoAndTakesJnaOrFfm() throws IOException {
+    Path p = program();
+    assertThat(run("run", p.toString())).isZero();
+    assertThat(requests.get(0).backend()).isEqualTo(BackendKind.AUTO);
+    assertThat(run("run", "--backend", "jna", p.toString())).isZero();
+    assertThat(requests.get(1).backend()).isEqualTo(BackendKind.JNA);
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void ffmIsAcceptedExactlyWhenThisJvmHasIt() throws IOException {
+    Path p = program();
+    String why = CpuBackends.ffmUnavailableReason();
+    int status = run("run", "--backend", "FFM", p.toString());
+    if (why == null) {
+      assertThat(status).isZero();
+      assertThat(requests.get(0).backend()).isEqualTo(BackendKind.FFM);
+      assertThat(err()).isEmpty();
+    } else {
+      assertThat(status).isEqualTo(125);
+      assertThat(requests).isEmpty();
+      assertThat(err().lines()).hasSize(1);
+      assertThat(err()).startsWith("uvm4j: --backend ffm is unavailable: ").contains(why);
+    }
+  }
+
+  @Test
+  void anUnknownBackendExits125WithOneLine() throws IOException {
+    assertThat(run("run", "--backend", "jni", program().toString())).isEqualTo(125);
+    assertThat(err())
+        .isEqualTo("uvm4j: unknown backend 'jni': use jna, ffm or auto (the default)\n");
+    assertThat(requests).isEmpty();
   }
 
   @Test

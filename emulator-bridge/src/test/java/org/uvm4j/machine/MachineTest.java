@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.uvm4j.machine.backend.BackendKind;
+import org.uvm4j.machine.backend.CpuBackends;
+import org.uvm4j.machine.backend.TestBackends;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.fault.FaultResult;
@@ -12,14 +17,22 @@ import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
 
+@ParameterizedClass(name = "{0}")
+@FieldSource("org.uvm4j.machine.backend.TestBackends#ALL")
 class MachineTest {
   static final long CODE = 0x400000;
   static final long DATA = 0x500000;
   static final long OTHER = 0x600000;
 
   final Uvm uvm = new Uvm(UvmConfig.ofRam(1 << 20));
-  final Machine m = Machine.open(uvm);
+  final Machine m;
   final TestSpace s = new TestSpace(uvm);
+
+  MachineTest(BackendKind kind) {
+    TestBackends.assumeAvailable(kind);
+    m = CpuBackends.openMachine(uvm, kind);
+    assertThat(m.backendName()).isEqualTo(kind.cliName());
+  }
 
   @AfterEach
   void close() {

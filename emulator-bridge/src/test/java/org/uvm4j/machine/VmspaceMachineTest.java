@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.uvm4j.machine.backend.BackendKind;
+import org.uvm4j.machine.backend.CpuBackends;
+import org.uvm4j.machine.backend.TestBackends;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.fault.FaultResult;
@@ -14,13 +19,20 @@ import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
 
 /** The machine on real address spaces: the UVM fault handler behind the fill, fork and COW code. */
+@ParameterizedClass(name = "{0}")
+@FieldSource("org.uvm4j.machine.backend.TestBackends#ALL")
 class VmspaceMachineTest {
   static final long CODE = 0x400000;
   static final long DATA = 0x10000000;
 
   final Uvm uvm = new Uvm(UvmConfig.ofRam(4 << 20));
   final long initiallyFree = uvm.physMem().freeCount();
-  final Machine m = Machine.open(uvm);
+  final Machine m;
+
+  VmspaceMachineTest(BackendKind kind) {
+    TestBackends.assumeAvailable(kind);
+    m = CpuBackends.openMachine(uvm, kind);
+  }
 
   @AfterEach
   void close() {

@@ -68,6 +68,27 @@ class LauncherTest {
     GuestRun got = Uvm4jRuns.cli(List.of("--version"));
     assertThat(got.status()).isZero();
     assertThat(got.stdout()).startsWith("uvm4j ").containsPattern("libunicorn 2\\.\\d+\\.\\d+");
+    assertThat(got.stdout())
+        .containsPattern("(?m)^backend (jna|ffm)")
+        .containsPattern("(?m)^Java \\d+");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jna", "ffm"})
+  void eitherBackendRunsAGuestOrExplainsInOneLineWhyNot(String backend) throws Exception {
+    GuestRun expected = Guests.runNatively(Guests.binary("fork_cow"), Guests.args("fork_cow"));
+    GuestRun version = Uvm4jRuns.cli(List.of("--version"));
+    boolean ffmMissing = version.stdout().contains("ffm unavailable");
+    GuestRun got = Uvm4jRuns.cli(run("fork_cow", "--backend", backend));
+    if (backend.equals("ffm") && ffmMissing) {
+      assertThat(got.status()).as(got.toString()).isEqualTo(125);
+      assertThat(got.stderr().lines()).hasSize(1);
+      assertThat(got.stderr()).startsWith("uvm4j: --backend ffm is unavailable: ");
+      return;
+    }
+    assertThat(got.stdout()).as(got.toString()).isEqualTo(expected.stdout());
+    assertThat(got.status()).as(got.toString()).isEqualTo(expected.status());
+    assertThat(got.stderr()).as(got.toString()).isEqualTo(expected.stderr());
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.uvm.audit.SystemAudit;
 
 /**
@@ -29,9 +30,17 @@ public final class Uvm4jRuns {
 
   /** Runs {@code bin} with {@code args} on a fresh kernel in this JVM and audits it afterwards. */
   public static Audited inProcess(Path bin, List<String> args) throws ExecException {
+    return inProcess(bin, args, BackendKind.AUTO);
+  }
+
+  /** {@link #inProcess(Path, List)} on the libunicorn binding {@code backend}. */
+  public static Audited inProcess(Path bin, List<String> args, BackendKind backend)
+      throws ExecException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Kernel kernel = new Kernel(KernelConfig.builder().ram(RAM).stdout(out).stderr(err).build());
+    Kernel kernel =
+        new Kernel(
+            KernelConfig.builder().ram(RAM).stdout(out).stderr(err).backend(backend).build());
     List<String> argv = new ArrayList<>();
     argv.add(bin.toString());
     argv.addAll(args);
@@ -56,6 +65,7 @@ public final class Uvm4jRuns {
     } else {
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-Xss8m");
+      cmd.add("--enable-native-access=ALL-UNNAMED");
       cmd.add("-Djna.library.path=" + System.getProperty("jna.library.path", ""));
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));

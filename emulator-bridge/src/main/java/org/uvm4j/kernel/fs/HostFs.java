@@ -146,10 +146,23 @@ public final class HostFs {
     }
   }
 
+  /** True when an ancestor of {@code p} exists and is not a directory (Linux: ENOTDIR). */
+  private static boolean underANonDirectory(Path p) {
+    for (Path a = p.getParent(); a != null; a = a.getParent()) {
+      if (Files.exists(a)) {
+        return !Files.isDirectory(a);
+      }
+    }
+    return false;
+  }
+
   /** The errno Linux would give for a host I/O failure. */
   static int errnoOf(Exception e) {
-    if (e instanceof NoSuchFileException) {
-      return Errno.ENOENT;
+    if (e instanceof NoSuchFileException nsf) {
+      // Java 24+ reports ENOTDIR from stat as NoSuchFileException: tell them apart as Linux does
+      return nsf.getFile() != null && underANonDirectory(Path.of(nsf.getFile()))
+          ? Errno.ENOTDIR
+          : Errno.ENOENT;
     }
     if (e instanceof AccessDeniedException || e instanceof SecurityException) {
       return Errno.EACCES;

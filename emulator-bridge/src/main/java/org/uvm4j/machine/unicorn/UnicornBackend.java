@@ -16,6 +16,7 @@ import org.uvm4j.machine.CpuHooks;
 import org.uvm4j.machine.EmuStatus;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
+import org.uvm4j.machine.uc.Uc;
 import org.uvm4j.uvm.Prot;
 
 /**
@@ -131,7 +132,12 @@ public final class UnicornBackend implements CpuBackend {
     return library.version();
   }
 
-  /** The library file this engine runs on. */
+  @Override
+  public String name() {
+    return "jna";
+  }
+
+  @Override
   public String libraryPath() {
     return library.path();
   }
@@ -178,7 +184,7 @@ public final class UnicornBackend implements CpuBackend {
 
   @Override
   public long readReg(Reg r) {
-    int err = UcNative.uc_reg_read(uc, Uc.X86_REG[r.ordinal()], scratchAddr);
+    int err = UcNative.uc_reg_read(uc, Uc.regId(r), scratchAddr);
     if (err != Uc.UC_ERR_OK) {
       throw failure(err, "uc_reg_read(" + r + ")");
     }
@@ -188,7 +194,7 @@ public final class UnicornBackend implements CpuBackend {
   @Override
   public void writeReg(Reg r, long value) {
     scratch.setLong(0, value);
-    int err = UcNative.uc_reg_write(uc, Uc.X86_REG[r.ordinal()], scratchAddr);
+    int err = UcNative.uc_reg_write(uc, Uc.regId(r), scratchAddr);
     if (err != Uc.UC_ERR_OK) {
       throw failure(err, "uc_reg_write(" + r + ")");
     }
@@ -244,7 +250,7 @@ public final class UnicornBackend implements CpuBackend {
     check(UcNative.uc_ctl(uc, Uc.CTL_TB_REMOVE_CACHE, start, end), "uc_ctl(TB_REMOVE_CACHE)");
   }
 
-  /** The CPU model set at creation ({@code UC_CTL_CPU_MODEL}; 0 = qemu64). */
+  @Override
   public int cpuModel() {
     check(UcNative.uc_ctl(uc, Uc.CTL_GET_CPU_MODEL, scratchAddr), "uc_ctl(get CPU_MODEL)");
     return scratch.getInt(0);
@@ -270,7 +276,7 @@ public final class UnicornBackend implements CpuBackend {
     check(UcNative.uc_context_restore(uc, handle(ctx)), "uc_context_restore");
   }
 
-  /** Live contexts allocated by this engine and not yet closed. */
+  @Override
   public int liveContexts() {
     return contexts.size();
   }
@@ -339,24 +345,12 @@ public final class UnicornBackend implements CpuBackend {
     UcNative.uc_emu_stop(uc);
   }
 
-  /** Maps the TLB-fill access type to {@link Prot}. */
-  static int access(int ucMemType) {
-    switch (ucMemType) {
-      case Uc.UC_MEM_WRITE:
-        return Prot.WRITE;
-      case Uc.UC_MEM_FETCH:
-        return Prot.EXEC;
-      default:
-        return Prot.READ;
-    }
-  }
-
   private final class TlbFill implements UcNative.TlbFillCallback {
     @Override
     public boolean invoke(long engine, long vaddr, int type, long result, long userData) {
       try {
         CpuHooks h = hooks;
-        long t = h == null ? 0 : h.tlbFill(vaddr, access(type));
+        long t = h == null ? 0 : h.tlbFill(vaddr, Uc.access(type));
         if (t == 0) {
           return false;
         }
@@ -426,7 +420,7 @@ public final class UnicornBackend implements CpuBackend {
 
     @Override
     public long reg(Reg r) {
-      int err = UcNative.uc_context_reg_read(live(), Uc.X86_REG[r.ordinal()], scratchAddr);
+      int err = UcNative.uc_context_reg_read(live(), Uc.regId(r), scratchAddr);
       if (err != Uc.UC_ERR_OK) {
         throw failure(err, "uc_context_reg_read(" + r + ")");
       }
@@ -436,7 +430,7 @@ public final class UnicornBackend implements CpuBackend {
     @Override
     public void setReg(Reg r, long value) {
       scratch.setLong(0, value);
-      int err = UcNative.uc_context_reg_write(live(), Uc.X86_REG[r.ordinal()], scratchAddr);
+      int err = UcNative.uc_context_reg_write(live(), Uc.regId(r), scratchAddr);
       if (err != Uc.UC_ERR_OK) {
         throw failure(err, "uc_context_reg_write(" + r + ")");
       }

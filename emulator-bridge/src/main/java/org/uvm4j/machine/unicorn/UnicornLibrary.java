@@ -4,6 +4,7 @@ import com.sun.jna.Function;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.uc.UcVersion;
 
 /**
  * The loaded libunicorn: found, version-checked (at least {@value #MIN_VERSION_TEXT}) and bound
@@ -16,14 +17,11 @@ public final class UnicornLibrary {
   public static final String DEFAULT_NAME = "unicorn";
 
   /** Oldest usable version: the virtual TLB appeared in 2.1.0. */
-  public static final int MIN_VERSION = pack(2, 1, 0);
+  public static final int MIN_VERSION = UcVersion.MIN_VERSION;
 
-  static final String MIN_VERSION_TEXT = "2.1.0";
+  static final String MIN_VERSION_TEXT = UcVersion.MIN_VERSION_TEXT;
 
-  private static final String FIX =
-      "run 'make deps' in the uvm4j directory (it provides libunicorn >= 2.1.2 in .deps/unicorn/lib"
-          + " without changing the system), or install Debian's libunicorn2t64, or point"
-          + " -Djna.library.path at a directory holding libunicorn.so.2";
+  private static final String FIX = UcVersion.FIX;
 
   private static UnicornLibrary instance;
   private static MachineException failure;
@@ -104,16 +102,7 @@ public final class UnicornLibrary {
    * @param where the file it came from, for the message
    */
   static void checkVersion(int packed, String where) {
-    if (Integer.compareUnsigned(packed & 0xffffff00, MIN_VERSION) < 0) {
-      throw new MachineException(
-          where
-              + " is libunicorn "
-              + text(packed)
-              + ", but uvm4j needs at least "
-              + MIN_VERSION_TEXT
-              + " (the virtual TLB; 2.1.2 or later recommended): "
-              + FIX);
-    }
+    UcVersion.check(packed, where);
   }
 
   private static String notFoundMessage(String nameOrPath, String jnaDetail) {
@@ -144,16 +133,12 @@ public final class UnicornLibrary {
   }
 
   static int pack(int major, int minor, int patch) {
-    return (major << 24) | (minor << 16) | (patch << 8);
+    return UcVersion.pack(major, minor, patch);
   }
 
   /** {@code "major.minor.patch"} of a packed version. */
   static String text(int packed) {
-    return ((packed >>> 24) & 0xff)
-        + "."
-        + ((packed >>> 16) & 0xff)
-        + "."
-        + ((packed >>> 8) & 0xff);
+    return UcVersion.text(packed);
   }
 
   /** The file the library was loaded from. */

@@ -15,12 +15,14 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.machine.backend.BackendKind;
 
 /**
  * Whole-kernel costs on the real machine: one system call round trip (guest {@code syscall} →
@@ -35,6 +37,10 @@ public class KernelBench {
   static final int SYSCALLS = 200_000;
   static final int FORKS = 1_000;
   static final int ROUND_TRIPS = 20_000;
+
+  /** The libunicorn binding (scripts/bench.sh passes only jna on a JVM without FFM). */
+  @Param({"jna", "ffm"})
+  String backend;
 
   Path dir;
   Path loops;
@@ -67,6 +73,7 @@ public class KernelBench {
                 .stdout(OutputStream.nullOutputStream())
                 .stderr(OutputStream.nullOutputStream())
                 .ram(32L << 20)
+                .backend(BackendKind.parse(backend))
                 .build());
     int st = k.run(loops, List.of("loops", mode, Long.toString(n)), Map.of());
     if (st != 0) {

@@ -7,6 +7,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -15,6 +16,8 @@ import org.uvm4j.machine.CpuContext;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
+import org.uvm4j.machine.backend.BackendKind;
+import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.Mman;
@@ -26,9 +29,10 @@ import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
 
 /**
- * The machine's costs through JNA, measured in one run so they can be compared as ratios: a TLB
- * fill answered from the pmap, a zero-fill fault resolved inside the fill, a run that stops at a
- * {@code syscall}, a context switch, and the warm baseline of the same guest loop.
+ * The machine's costs through each libunicorn binding ({@code backend}: jna, ffm), measured in one
+ * run so they can be compared as ratios: a TLB fill answered from the pmap, a zero-fill fault
+ * resolved inside the fill, a run that stops at a {@code syscall}, a context switch, and the warm
+ * baseline of the same guest loop.
  *
  * <p>The guest code touches {@link #PAGES} pages 4 KiB apart ({@code mov [rbx], eax; add rbx, 4096;
  * dec ecx; jnz}), then executes {@code syscall}.
@@ -41,6 +45,10 @@ public class MachineBench {
   static final long CODE = 0x400000;
   static final long DATA = 0x10000000;
   static final long SYSCALL_ONLY = 0x401000;
+
+  /** The binding (scripts/bench.sh passes only jna on a JVM without FFM). */
+  @Param({"jna", "ffm"})
+  String backend;
 
   Uvm uvm;
   PhysMem phys;
@@ -56,7 +64,7 @@ public class MachineBench {
   public void setUp() {
     uvm = new Uvm(UvmConfig.ofRam(8 << 20));
     phys = uvm.physMem();
-    m = Machine.open(uvm);
+    m = CpuBackends.openMachine(uvm, BackendKind.parse(backend));
     pmap = new Pmap(uvm.physMem(), uvm.exp());
     VmPage code = phys.alloc();
     phys.zero(code);

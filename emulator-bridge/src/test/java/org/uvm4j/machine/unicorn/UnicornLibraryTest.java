@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.uc.Uc;
 
 class UnicornLibraryTest {
   @Test

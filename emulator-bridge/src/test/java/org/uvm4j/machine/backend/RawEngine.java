@@ -1,22 +1,24 @@
-package org.uvm4j.machine.unicorn;
+package org.uvm4j.machine.backend;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.uvm4j.machine.CpuBackend;
 import org.uvm4j.machine.CpuHooks;
 import org.uvm4j.machine.EmuStatus;
 import org.uvm4j.machine.Reg;
 
 /**
- * Test fixture: a {@link UnicornBackend} over a small page-aligned RAM, with a plain map from
- * virtual page to (physical page | prot) answering TLB fills, and hooks that record what happened.
+ * Test fixture: a {@link CpuBackend} of the given binding over a small page-aligned RAM, with a
+ * plain map from virtual page to (physical page | prot) answering TLB fills, and hooks that record
+ * what happened.
  */
 final class RawEngine implements CpuHooks, AutoCloseable {
   static final int PAGE = 4096;
 
-  final UnicornBackend cpu = UnicornBackend.open();
+  final CpuBackend cpu;
   final ByteBuffer ram;
   final Map<Long, Long> pages = new HashMap<>();
   final List<String> events = new ArrayList<>();
@@ -26,7 +28,8 @@ final class RawEngine implements CpuHooks, AutoCloseable {
   long lastRefusedVa = -1;
   int lastRefusedAccess;
 
-  RawEngine(int frames) {
+  RawEngine(BackendKind kind, int frames) {
+    cpu = CpuBackends.open(kind);
     ram = ByteBuffer.allocateDirect((frames + 1) * PAGE).alignedSlice(PAGE);
     ram.limit(frames * PAGE);
     cpu.mapPhysical(0, ram.slice());

@@ -1,0 +1,648 @@
+package org.uvm4j.machine.ffm;
+
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.machine.CpuBackend;
+import org.uvm4j.machine.CpuHooks;
+import org.uvm4j.machine.EmuStatus;
+import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.Reg;
+import org.uvm4j.machine.uc.Uc;
+import org.uvm4j.uvm.Prot;
+
+/**
+ * {@link CpuBackend} on libunicorn 2.1 through the JDK's FFM API ({@code java.lang.foreign}, Java
+ * 22+): the same engine set-up as the JNA binding (x86-64, qemu64 CPU model, virtual TLB, exits
+ * mode, SSE enabled; TLB-fill, {@code syscall}, interrupt and invalid-instruction hooks installed
+ * once at creation), at a fraction of the cost per hook call.
+ *
+ * <p>The hot paths allocate nothing: the upcall stubs are made once per engine, take and return
+ * primitives only (pointers arrive as {@code long} addresses), the {@code uc_tlb_entry} a fill
+ * answers is written through one preallocated segment that spans the address space, and registers
+ * go through one preallocated 16-byte native scratch block. Every upcall catches every throwable,
+ * records it, stops the engine and refuses the request ({@link #start} then answers {@link
+ * EmuStatus#CALLBACK_FAILED}): an exception escaping an upcall would end the JVM.
+ */
+public final class FfmBackend implements CpuBackend {
+  private static final Logger log = LogManager.getLogger("machine");
+
+  /**
+   * The end address given to {@code uc_emu_start}: never an instruction address (not canonical).
+   */
+  private static final long NO_UNTIL = -1L;
+
+  /** The whole address space, for writing the {@code uc_tlb_entry} libunicorn hands the fill. */
+  private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+  private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+
+  private final FfmLibrary library;
+  private final Arena arena = Arena.ofShared();
+  private final MemorySegment scratch = arena.allocate(16, 16);
+  private final long scratchAddr = scratch.address();
+  private final long uc;
+  private final Set<UcContext> contexts = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  private CpuHooks hooks;
+
+  /** The RAM regions mapped into the engine (kept reachable while mapped) and their ranges. */
+  private final List<ByteBuffer> mappedRegions = new ArrayList<>();
+
+  private final List<long[]> mappedRanges = new ArrayList<>();
+  private Throwable callbackFailure;
+  private int lastError;
+  private boolean closed;
+
+  private FfmBackend(FfmLibrary library) {
+    this.library = library;
+    long engine = 0;
+    boolean ok = false;
+    try {
+      check(
+          (int) UcDowncalls.UC_OPEN.invokeExact(Uc.UC_ARCH_X86, Uc.UC_MODE_64, scratchAddr),
+          "uc_open(X86, MODE_64)");
+      engine = scratch.get(JAVA_LONG, 0);
+      this.uc = engine;
+      ctlInt(Uc.CTL_SET_CPU_MODEL, Uc.UC_CPU_X86_QEMU64, "uc_ctl(CPU_MODEL)");
+      ctlInt(Uc.CTL_TLB_TYPE, Uc.UC_TLB_VIRTUAL, "uc_ctl(TLB_TYPE, VIRTUAL)");
+      // exits mode with no exit: uc_emu_start ignores `until` and never translates it (with an
+      // `until`, libunicorn asks the TLB-fill hook for that address at every stop)
+      ctlInt(Uc.CTL_USE_EXITS, 1, "uc_ctl(USE_EXITS)");
+      enableSse();
+      addHook(
+          Uc.UC_HOOK_TLB_FILL,
+          upcall(
+              "tlbFillUpcall",
+              MethodType.methodType(
+                  boolean.class, long.class, long.class, int.class, long.class, long.class),
+              FunctionDescriptor.of(
+                  JAVA_BOOLEAN, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG)),
+          "UC_HOOK_TLB_FILL");
+      MemorySegment syscallStub =
+          upcall(
+              "syscallUpcall",
+              MethodType.methodType(void.class, long.class, long.class),
+              FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
+      check(
+          (int)
+              UcDowncalls.UC_HOOK_ADD_INT.invokeExact(
+                  uc,
+                  scratchAddr,
+                  Uc.UC_HOOK_INSN,
+                  syscallStub.address(),
+                  0L,
+                  1L,
+                  0L,
+                  Uc.UC_X86_INS_SYSCALL),
+          "uc_hook_add(UC_HOOK_INSN, UC_X86_INS_SYSCALL)");
+      addHook(
+          Uc.UC_HOOK_INTR,
+          upcall(
+              "interruptUpcall",
+              MethodType.methodType(void.class, long.class, int.class, long.class),
+              FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_LONG)),
+          "UC_HOOK_INTR");
+      addHook(
+          Uc.UC_HOOK_INSN_INVALID,
+          upcall(
+              "invalidInsnUpcall",
+              MethodType.methodType(boolean.class, long.class, long.class),
+              FunctionDescriptor.of(JAVA_BOOLEAN, JAVA_LONG, JAVA_LONG)),
+          "UC_HOOK_INSN_INVALID");
+      ok = true;
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new MachineException("opening a libunicorn engine failed: " + t, t);
+    } finally {
+      if (!ok) {
+        if (engine != 0) {
+          closeEngine(engine);
+        }
+        arena.close();
+      }
+    }
+  }
+
+  /**
+   * Opens an engine on this JVM's libunicorn (called by {@code CpuBackends} by name).
+   *
+   * @throws MachineException if libunicorn is missing or too old, or the engine cannot be created
+   */
+  public static FfmBackend open() {
+    return new FfmBackend(FfmLibrary.get());
+  }
+
+  private MemorySegment upcall(String method, MethodType type, FunctionDescriptor fd)
+      throws ReflectiveOperationException {
+    MethodHandle target = LOOKUP.findVirtual(FfmBackend.class, method, type).bindTo(this);
+    return Linker.nativeLinker().upcallStub(target, fd, arena);
+  }
+
+  private void addHook(int type, MemorySegment stub, String what) throws Throwable {
+    // begin > end: the hook covers every address
+    check(
+        (int)
+            UcDowncalls.UC_HOOK_ADD.invokeExact(uc, scratchAddr, type, stub.address(), 0L, 1L, 0L),
+        "uc_hook_add(" + what + ")");
+  }
+
+  private void ctlInt(int control, int arg, String what) throws Throwable {
+    check((int) UcDowncalls.UC_CTL_INT.invokeExact(uc, control, arg), what);
+  }
+
+  private static void closeEngine(long engine) {
+    try {
+      int ignored = (int) UcDowncalls.UC_CLOSE.invokeExact(engine);
+    } catch (Throwable t) {
+      log.warn("uc_close failed: {}", t.toString());
+    }
+  }
+
+  /**
+   * The floating-point state a Linux process starts with. Setting the CPU model resets CR4, which
+   * leaves SSE disabled (every SSE instruction would be invalid): enable it as an OS does (CR4
+   * OSFXSR and OSXMMEXCPT, CR0 MP without EM and TS), with Linux's initial MXCSR and x87 control
+   * word.
+   */
+  private void enableSse() {
+    writeRaw(
+        Uc.UC_X86_REG_CR0, (readRaw(Uc.UC_X86_REG_CR0) | Uc.CR0_MP) & ~(Uc.CR0_EM | Uc.CR0_TS));
+    writeRaw(Uc.UC_X86_REG_CR4, readRaw(Uc.UC_X86_REG_CR4) | Uc.CR4_OSFXSR | Uc.CR4_OSXMMEXCPT);
+    writeRaw(Uc.UC_X86_REG_MXCSR, Uc.MXCSR_LINUX_DEFAULT);
+    writeRaw(Uc.UC_X86_REG_FPCW, Uc.FPCW_LINUX_DEFAULT);
+  }
+
+  private long readRaw(int regid) {
+    scratch.set(JAVA_LONG, 0, 0L);
+    check(regRead(regid), "uc_reg_read(" + regid + ")");
+    return scratch.get(JAVA_LONG, 0);
+  }
+
+  private void writeRaw(int regid, long value) {
+    scratch.set(JAVA_LONG, 0, value);
+    check(regWrite(regid), "uc_reg_write(" + regid + ")");
+  }
+
+  private int regRead(int regid) {
+    try {
+      return (int) UcDowncalls.UC_REG_READ.invokeExact(uc, regid, scratchAddr);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private int regWrite(int regid) {
+    try {
+      return (int) UcDowncalls.UC_REG_WRITE.invokeExact(uc, regid, scratchAddr);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** A downcall handle threw: only possible for errors of the JVM itself; never checked ones. */
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    throw new MachineException("native call failed: " + t, t);
+  }
+
+  @Override
+  public String version() {
+    return library.version();
+  }
+
+  @Override
+  public String name() {
+    return "ffm";
+  }
+
+  @Override
+  public String libraryPath() {
+    return library.path();
+  }
+
+  @Override
+  public void mapPhysical(long physAddr, ByteBuffer region) {
+    ensureOpen();
+    if (!region.isDirect() || region.capacity() == 0 || (region.capacity() & 0xfff) != 0) {
+      throw new IllegalArgumentException(
+          "physical memory must be a direct buffer of whole 4 KiB pages, got capacity "
+              + region.capacity());
+    }
+    if (physAddr < 0 || (physAddr & 0xfff) != 0) {
+      throw new IllegalArgumentException(
+          "physical address 0x" + Long.toHexString(physAddr) + " is not a page boundary");
+    }
+    long end = physAddr + region.capacity();
+    for (long[] r : mappedRanges) {
+      if (physAddr < r[1] && r[0] < end) {
+        throw new IllegalStateException(
+            "physical range [0x"
+                + Long.toHexString(physAddr)
+                + ", 0x"
+                + Long.toHexString(end)
+                + ") overlaps one already mapped");
+      }
+    }
+    long addr = MemorySegment.ofBuffer(region).address();
+    if ((addr & 0xfff) != 0) {
+      throw new IllegalArgumentException(
+          "physical memory is not page-aligned: 0x" + Long.toHexString(addr));
+    }
+    int err;
+    try {
+      err =
+          (int)
+              UcDowncalls.UC_MEM_MAP_PTR.invokeExact(
+                  uc, physAddr, (long) region.capacity(), Uc.UC_PROT_ALL, addr);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check(err, "uc_mem_map_ptr(0x" + Long.toHexString(physAddr) + ", " + region.capacity() + ")");
+    mappedRanges.add(new long[] {physAddr, end});
+    mappedRegions.add(region);
+  }
+
+  @Override
+  public void setHooks(CpuHooks hooks) {
+    this.hooks = hooks;
+  }
+
+  @Override
+  public long readReg(Reg r) {
+    int err = regRead(Uc.regId(r));
+    if (err != Uc.UC_ERR_OK) {
+      throw failure(err, "uc_reg_read(" + r + ")");
+    }
+    return scratch.get(JAVA_LONG, 0);
+  }
+
+  @Override
+  public void writeReg(Reg r, long value) {
+    scratch.set(JAVA_LONG, 0, value);
+    int err = regWrite(Uc.regId(r));
+    if (err != Uc.UC_ERR_OK) {
+      throw failure(err, "uc_reg_write(" + r + ")");
+    }
+  }
+
+  @Override
+  public EmuStatus start(long begin, long count) {
+    ensureOpen();
+    if (count < 0) {
+      throw new IllegalArgumentException("instruction count must not be negative: " + count);
+    }
+    callbackFailure = null;
+    int err;
+    try {
+      err = (int) UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, count);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (callbackFailure != null) {
+      return EmuStatus.CALLBACK_FAILED;
+    }
+    switch (err) {
+      case Uc.UC_ERR_OK:
+        return EmuStatus.OK;
+      case Uc.UC_ERR_EXCEPTION:
+        return EmuStatus.EXCEPTION;
+      case Uc.UC_ERR_INSN_INVALID:
+        return EmuStatus.INVALID_INSN;
+      default:
+        lastError = err;
+        return EmuStatus.ERROR;
+    }
+  }
+
+  /**
+   * {@code uc_emu_stop}: sets the engine's stop request and makes the CPU leave the current
+   * translated block. Thread-safe in libunicorn 2.1 (its own {@code timeout} thread calls it); a
+   * no-op when no emulation is running; {@code uc_emu_start} clears a stale stop request when it
+   * begins. A plain (not critical) downcall, so a watchdog thread may make it at any time.
+   */
+  @Override
+  public void stop() {
+    emuStop();
+  }
+
+  private void emuStop() {
+    try {
+      int ignored = (int) UcDowncalls.UC_EMU_STOP.invokeExact(uc);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  @Override
+  public void flushTlb() {
+    ctl0(Uc.CTL_TLB_FLUSH, "uc_ctl(TLB_FLUSH)");
+  }
+
+  @Override
+  public void flushTranslations() {
+    ctl0(Uc.CTL_TB_FLUSH, "uc_ctl(TB_FLUSH)");
+  }
+
+  @Override
+  public void removeTranslations(long start, long end) {
+    int err;
+    try {
+      err = (int) UcDowncalls.UC_CTL_LONG_LONG.invokeExact(uc, Uc.CTL_TB_REMOVE_CACHE, start, end);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check(err, "uc_ctl(TB_REMOVE_CACHE)");
+  }
+
+  private void ctl0(int control, String what) {
+    int err;
+    try {
+      err = (int) UcDowncalls.UC_CTL_0.invokeExact(uc, control);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check(err, what);
+  }
+
+  @Override
+  public int cpuModel() {
+    int err;
+    scratch.set(JAVA_INT, 0, -1);
+    try {
+      err = (int) UcDowncalls.UC_CTL_LONG.invokeExact(uc, Uc.CTL_GET_CPU_MODEL, scratchAddr);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check(err, "uc_ctl(get CPU_MODEL)");
+    return scratch.get(JAVA_INT, 0);
+  }
+
+  @Override
+  public Context newContext() {
+    ensureOpen();
+    int err;
+    try {
+      err = (int) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check(err, "uc_context_alloc");
+    UcContext ctx = new UcContext(scratch.get(JAVA_LONG, 0));
+    contexts.add(ctx);
+    save(ctx);
+    return ctx;
+  }
+
+  @Override
+  public void save(Context ctx) {
+    long handle = handle(ctx);
+    int err;
+    try {
+      err = (int) UcDowncalls.UC_CONTEXT_SAVE.invokeExact(uc, handle);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check(err, "uc_context_save");
+  }
+
+  @Override
+  public void restore(Context ctx) {
+    long handle = handle(ctx);
+    int err;
+    try {
+      err = (int) UcDowncalls.UC_CONTEXT_RESTORE.invokeExact(uc, handle);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check(err, "uc_context_restore");
+  }
+
+  @Override
+  public int liveContexts() {
+    return contexts.size();
+  }
+
+  private long handle(Context ctx) {
+    if (!(ctx instanceof UcContext) || !contexts.contains(ctx)) {
+      throw new IllegalArgumentException("not a live context of this engine: " + ctx);
+    }
+    return ((UcContext) ctx).handle;
+  }
+
+  @Override
+  public Throwable takeCallbackFailure() {
+    Throwable t = callbackFailure;
+    callbackFailure = null;
+    return t;
+  }
+
+  @Override
+  public String lastError() {
+    return strerror(lastError);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    for (UcContext ctx : contexts.toArray(new UcContext[0])) {
+      ctx.close();
+    }
+    closed = true;
+    closeEngine(uc);
+    mappedRegions.clear();
+    mappedRanges.clear();
+    // after uc_close nothing can call the upcall stubs any more
+    arena.close();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the engine is closed");
+    }
+  }
+
+  private void check(int err, String what) {
+    if (err != Uc.UC_ERR_OK) {
+      throw failure(err, what);
+    }
+  }
+
+  private MachineException failure(int err, String what) {
+    lastError = err;
+    return new MachineException(what + " failed: " + strerror(err) + " (uc_err " + err + ")");
+  }
+
+  static String strerror(int err) {
+    MemorySegment p;
+    try {
+      p = (MemorySegment) UcDowncalls.UC_STRERROR.invokeExact(err);
+    } catch (Throwable t) {
+      return "unknown error " + err + " (" + t + ")";
+    }
+    return p.address() == 0 ? "unknown error " + err : p.reinterpret(4096).getString(0);
+  }
+
+  private void callbackFailed(Throwable t) {
+    if (callbackFailure == null) {
+      callbackFailure = t;
+    } else {
+      callbackFailure.addSuppressed(t);
+    }
+    try {
+      emuStop();
+    } catch (Throwable ignored) {
+      // nothing may leave an upcall; the failure is already recorded
+    }
+  }
+
+  // ---------------------------------------------------------------------------- upcall targets
+  // Called by libunicorn through the stubs made in the constructor; never throw.
+
+  /** {@code bool (*)(uc_engine*, uint64_t vaddr, uc_mem_type, uc_tlb_entry*, void*)}. */
+  private boolean tlbFillUpcall(long engine, long vaddr, int type, long result, long userData) {
+    try {
+      CpuHooks h = hooks;
+      long t = h == null ? 0 : h.tlbFill(vaddr, Uc.access(type));
+      if (t == 0) {
+        return false;
+      }
+      // struct uc_tlb_entry { uint64_t paddr; uc_prot perms; }
+      EVERYTHING.set(JAVA_LONG, result, t & ~0xfffL);
+      EVERYTHING.set(JAVA_INT, result + 8, (int) (t & Prot.ALL));
+      return true;
+    } catch (Throwable e) {
+      callbackFailed(e);
+      return false;
+    }
+  }
+
+  /** {@code void (*)(uc_engine*, void*)} for {@code UC_X86_INS_SYSCALL}. */
+  private void syscallUpcall(long engine, long userData) {
+    try {
+      CpuHooks h = hooks;
+      if (h == null) {
+        emuStop();
+      } else {
+        h.syscall();
+      }
+    } catch (Throwable e) {
+      callbackFailed(e);
+    }
+  }
+
+  /** {@code void (*)(uc_engine*, uint32_t intno, void*)}. */
+  private void interruptUpcall(long engine, int intno, long userData) {
+    try {
+      CpuHooks h = hooks;
+      if (h == null) {
+        emuStop();
+      } else {
+        h.interrupt(intno);
+      }
+    } catch (Throwable e) {
+      callbackFailed(e);
+    }
+  }
+
+  /** {@code bool (*)(uc_engine*, void*)}. */
+  private boolean invalidInsnUpcall(long engine, long userData) {
+    try {
+      CpuHooks h = hooks;
+      return h != null && h.invalidInstruction();
+    } catch (Throwable e) {
+      callbackFailed(e);
+      return false;
+    }
+  }
+
+  /** A {@code uc_context}; freed by {@link #close()} or when the engine closes. */
+  private final class UcContext implements Context {
+    private final long handle;
+
+    UcContext(long handle) {
+      this.handle = handle;
+    }
+
+    @Override
+    public long reg(Reg r) {
+      long h = live();
+      int err;
+      try {
+        err = (int) UcDowncalls.UC_CONTEXT_REG_READ.invokeExact(h, Uc.regId(r), scratchAddr);
+      } catch (Throwable t) {
+        throw rethrow(t);
+      }
+      if (err != Uc.UC_ERR_OK) {
+        throw failure(err, "uc_context_reg_read(" + r + ")");
+      }
+      return scratch.get(JAVA_LONG, 0);
+    }
+
+    @Override
+    public void setReg(Reg r, long value) {
+      long h = live();
+      scratch.set(JAVA_LONG, 0, value);
+      int err;
+      try {
+        err = (int) UcDowncalls.UC_CONTEXT_REG_WRITE.invokeExact(h, Uc.regId(r), scratchAddr);
+      } catch (Throwable t) {
+        throw rethrow(t);
+      }
+      if (err != Uc.UC_ERR_OK) {
+        throw failure(err, "uc_context_reg_write(" + r + ")");
+      }
+    }
+
+    private long live() {
+      if (!contexts.contains(this)) {
+        throw new IllegalStateException("context already freed");
+      }
+      return handle;
+    }
+
+    @Override
+    public void close() {
+      if (contexts.remove(this)) {
+        int err;
+        try {
+          err = (int) UcDowncalls.UC_CONTEXT_FREE.invokeExact(handle);
+        } catch (Throwable t) {
+          err = -1;
+        }
+        if (err != Uc.UC_ERR_OK) {
+          log.warn("uc_context_free failed: {}", strerror(err));
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "uc_context@0x" + Long.toHexString(handle);
+    }
+  }
+}
