@@ -170,7 +170,6 @@ public final class Exec {
     old.free();
     p.files.closeOnExec();
     p.sig.execReset();
-    p.lockFuture = false;
     p.comm = basename(path);
     kernel.resetContext(p);
     m.setReg(Reg.RIP, loaded.entry());

@@ -68,9 +68,6 @@ public final class Proc {
   /** set_tid_address: cleared (and futex-woken) at exit. */
   long clearChildTid;
 
-  /** mlockall(MCL_FUTURE): new mappings are locked too. */
-  boolean lockFuture;
-
   /**
    * rt_sigsuspend's mask to restore: the frame of the handler that ends the suspension saves it
    * (instead of the temporary mask), so rt_sigreturn puts it back. -1 bits never occur in a mask
@@ -165,15 +162,6 @@ public final class Proc {
   /** set_tid_address's pointer. */
   public void setClearChildTid(long addr) {
     clearChildTid = addr;
-  }
-
-  /** mlockall(MCL_FUTURE) in force. */
-  public boolean lockFuture() {
-    return lockFuture;
-  }
-
-  public void setLockFuture(boolean on) {
-    lockFuture = on;
   }
 
   /** CPU time: instructions retired, 1 ns each. */

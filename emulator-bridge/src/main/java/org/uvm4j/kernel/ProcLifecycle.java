@@ -7,6 +7,7 @@ import org.apache.logging.log4j.Logger;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.trace.Tracer;
 
@@ -55,9 +56,10 @@ public final class ProcLifecycle {
       cvm = p.vm;
       cvm.reference();
     } else {
-      cvm = p.vm.fork();
-      if (cvm == null) {
-        return -Errno.ENOMEM;
+      try {
+        cvm = p.vm.fork(); // the child's map inherits mlockall(MCL_FUTURE)
+      } catch (UvmException e) {
+        return -e.errno();
       }
     }
     Proc c = kernel.procs().allocate();
@@ -71,7 +73,6 @@ public final class ProcLifecycle {
     c.vm = cvm;
     c.files = p.files.fork();
     c.sig = p.sig.forkCopy();
-    c.lockFuture = p.lockFuture;
     c.ctx = m.newContext();
     m.save(c.ctx);
     c.ctx.setReg(Reg.RAX, 0);

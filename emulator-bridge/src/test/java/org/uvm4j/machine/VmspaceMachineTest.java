@@ -11,9 +11,10 @@ import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.machine.backend.TestBackends;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.fault.FaultResult;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
@@ -39,10 +40,9 @@ class VmspaceMachineTest {
     m.close();
   }
 
-  private static Vmspace spaceWithCode(Uvm uvm, byte[] code) {
+  private static Vmspace spaceWithCode(Uvm uvm, byte[] code) throws UvmException {
     Vmspace vm = Vmspace.create(uvm);
-    int flags = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
-    assertThat(vm.mmap(CODE, 0x1000, Prot.ALL, flags, null, 0)).isEqualTo(CODE);
+    assertThat(vm.mmap(MapRequest.anon(0x1000, Prot.ALL).fixed(CODE))).isEqualTo(CODE);
     assertThat(vm.copyout(CODE, code, 0, code.length)).isZero();
     return vm;
   }
@@ -56,15 +56,14 @@ class VmspaceMachineTest {
   }
 
   @Test
-  void zeroFillFaultsGoThroughTheUvmFaultHandlerAndUnmappedAccessesFault() {
+  void zeroFillFaultsGoThroughTheUvmFaultHandlerAndUnmappedAccessesFault() throws UvmException {
     // mov rbx, DATA ; mov [rbx], eax ; add rbx, 4096 ; dec ecx ; jnz ; syscall
     byte[] code =
         bytes(
             0x48, 0xbb, 0, 0, 0, 0x10, 0, 0, 0, 0, 0x89, 0x03, 0x48, 0x81, 0xc3, 0, 0x10, 0, 0,
             0xff, 0xc9, 0x75, 0xf3, 0x0f, 0x05);
     Vmspace vm = spaceWithCode(uvm, code);
-    int flags = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
-    assertThat(vm.mmap(DATA, 16 * 0x1000, Prot.RW, flags, null, 0)).isEqualTo(DATA);
+    assertThat(vm.mmap(MapRequest.anon(16 * 0x1000, Prot.RW).fixed(DATA))).isEqualTo(DATA);
     CpuContext ctx = m.newContext();
     m.load(ctx);
     m.activate(vm);
@@ -94,7 +93,8 @@ class VmspaceMachineTest {
   }
 
   @Test
-  void aChildRewritingCodeOnACopyOnWritePageRunsItsCodeAndTheParentKeepsItsOwn() {
+  void aChildRewritingCodeOnACopyOnWritePageRunsItsCodeAndTheParentKeepsItsOwn()
+      throws UvmException {
     // 0x00: mov dword [rip+0x10], 0x000009b8 -> rewrites "mov eax, 5" at 0x1a into "mov eax, 9"
     // 0x0a..0x19: nop ; 0x1a: mov eax, 5 ; 0x1f: syscall
     byte[] code = new byte[0x21];

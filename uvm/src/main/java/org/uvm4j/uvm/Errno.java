@@ -37,6 +37,7 @@ public final class Errno {
   public static final int ENOTEMPTY = 39;
   public static final int ELOOP = 40;
   public static final int EOVERFLOW = 75;
+  public static final int EOPNOTSUPP = 95;
 
   private Errno() {}
 }

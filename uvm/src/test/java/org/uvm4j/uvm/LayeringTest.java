@@ -101,9 +101,6 @@ class LayeringTest {
 
   static final List<Exclusion> EXCLUSIONS =
       List.of(
-          // Amap.copy/extend/cowNow/shareProtect and AmapMap take a VmMapEntry: issue 9 item 1,
-          // helper `mapedge` ("amap must not import map").
-          new Exclusion("amap", "map", "Amap/AmapMap use VmMapEntry (mapedge)"),
           // Uvm holds the Tracer the lower layers report to: issue 9 item 4, helper `fault`.
           new Exclusion("system", "trace", "Uvm.tracer() (fault)"),
           // Vmspace reports map operations to the Tracer: helper `fault`.

@@ -5,7 +5,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.UvmObject;
 
@@ -69,16 +70,10 @@ public final class ElfLoader {
     }
     long stackBase = STACK_TOP - STACK_SIZE;
     int stackProt = elf.executableStack() ? Prot.ALL : Prot.RW;
-    long r =
-        vm.mmap(
-            stackBase,
-            STACK_SIZE,
-            stackProt,
-            Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED,
-            null,
-            0);
-    if (r < 0) {
-      err[0] = (int) -r;
+    try {
+      vm.mmap(MapRequest.anon(STACK_SIZE, stackProt).fixed(stackBase));
+    } catch (UvmException e) {
+      err[0] = e.errno();
       return null;
     }
     long[] aux = new long[12 + auxv.length];
@@ -119,16 +114,13 @@ public final class ElfLoader {
     long anonFrom;
     if (s.filesz() > 0) {
       long mapEnd = roundPage(fileEnd);
-      long r =
-          vm.mmap(
-              pageStart,
-              mapEnd - pageStart,
-              prot,
-              Mman.MAP_PRIVATE | Mman.MAP_FIXED,
-              obj,
-              s.offset() & ~PAGE_MASK);
-      if (r < 0) {
-        return (int) -r;
+      try {
+        vm.mmap(
+            MapRequest.anon(mapEnd - pageStart, prot)
+                .withObject(obj, s.offset() & ~PAGE_MASK)
+                .fixed(pageStart));
+      } catch (UvmException e) {
+        return e.errno();
       }
       if (memEnd > fileEnd && (fileEnd & PAGE_MASK) != 0) {
         int e = zero(vm, fileEnd, Math.min(mapEnd, memEnd) - fileEnd, prot);
@@ -150,16 +142,10 @@ public final class ElfLoader {
     }
     long anonEnd = roundPage(memEnd);
     if (anonEnd > anonFrom) {
-      long r =
-          vm.mmap(
-              anonFrom,
-              anonEnd - anonFrom,
-              prot,
-              Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED,
-              null,
-              0);
-      if (r < 0) {
-        return (int) -r;
+      try {
+        vm.mmap(MapRequest.anon(anonEnd - anonFrom, prot).fixed(anonFrom));
+      } catch (UvmException e) {
+        return e.errno();
       }
     }
     return 0;

@@ -3,6 +3,7 @@ package org.uvm4j.kernel.syscall;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Vmspace;
 
 /**
@@ -67,9 +68,11 @@ final class UserMemory {
       buf = new byte[max];
       SCRATCH.set(buf);
     }
-    int n = vm.copyinstr(va, buf, max);
-    if (n < 0) {
-      err[0] = -n;
+    int n;
+    try {
+      n = vm.copyinstr(va, buf, max);
+    } catch (UvmException e) {
+      err[0] = e.errno();
       return null;
     }
     byte[] s = new byte[n];

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.uvm4j.kernel.elf.ElfImageBuilder.Ph;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
@@ -137,7 +138,12 @@ class ElfLoaderTest {
 
   private String cstring(long va) {
     byte[] b = new byte[64];
-    int n = vm.copyinstr(va, b, b.length);
+    int n;
+    try {
+      n = vm.copyinstr(va, b, b.length);
+    } catch (UvmException e) {
+      throw new AssertionError("copyinstr: " + e.getMessage(), e);
+    }
     assertThat(n).isGreaterThanOrEqualTo(0);
     return new String(b, 0, n, StandardCharsets.UTF_8);
   }

@@ -19,8 +19,9 @@ import org.uvm4j.machine.StopReason;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultResult;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
@@ -61,7 +62,7 @@ public class MachineBench {
   byte[] loop;
 
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp() throws UvmException {
     uvm = new Uvm(UvmConfig.ofRam(8 << 20));
     phys = uvm.physMem();
     m = CpuBackends.openMachine(uvm, BackendKind.parse(backend));
@@ -116,8 +117,7 @@ public class MachineBench {
     b = m.newContext();
 
     vm = Vmspace.create(uvm);
-    int fixed = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
-    if (vm.mmap(CODE, 0x2000, Prot.ALL, fixed, null, 0) != CODE
+    if (vm.mmap(MapRequest.anon(0x2000, Prot.ALL).fixed(CODE)) != CODE
         || vm.copyout(CODE, loop, 0, loop.length) != 0) {
       throw new IllegalStateException("cannot set up the vmspace");
     }
@@ -185,9 +185,8 @@ public class MachineBench {
    */
   @Benchmark
   @OperationsPerInvocation(PAGES)
-  public void uvmZeroFillFaultPerPage() {
-    int fixed = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED;
-    if (vm.mmap(DATA, (long) PAGES << 12, Prot.RW, fixed, null, 0) != DATA) {
+  public void uvmZeroFillFaultPerPage() throws UvmException {
+    if (vm.mmap(MapRequest.anon((long) PAGES << 12, Prot.RW).fixed(DATA)) != DATA) {
       throw new IllegalStateException("mmap failed");
     }
     m.activate(vm);

@@ -8,7 +8,6 @@ import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmPanic;
-import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.page.VmPage;
 
 /**
@@ -370,7 +369,8 @@ public final class Amap {
   /**
    * amap_extend: grow the amap of {@code entry} so it also covers {@code addsize} bytes directly
    * after ({@link #AMAP_EXTEND_FORWARDS}) or before ({@link #AMAP_EXTEND_BACKWARDS}) the entry. The
-   * caller moves {@code entry.start/end} afterwards; backwards growth moves the aref's page offset.
+   * caller moves {@code entry.start()/end} afterwards; backwards growth moves the aref's page
+   * offset.
    *
    * <p>=> map locked; amap unlocked (locked inside); {@code ref == 1} (never extend a shared amap).
    * <br>
@@ -378,9 +378,9 @@ public final class Amap {
    * or {@link Errno#ENOMEM} if a NOWAIT reallocation failed (the amap is unchanged).
    */
   // uvm_amap.c: amap_extend
-  public static int extend(VmMapEntry entry, long addsize, int flags) {
-    Amap amap = entry.aref.amap;
-    final int slotoff = entry.aref.pageOffset;
+  public static int extend(AmapEntry entry, long addsize, int flags) {
+    Amap amap = entry.aref().amap;
+    final int slotoff = entry.aref().pageOffset;
     final boolean forwards = (flags & AMAP_EXTEND_FORWARDS) != 0;
     final boolean nowait = (flags & AMAP_EXTEND_NOWAIT) != 0;
     if (log.isTraceEnabled()) {
@@ -390,7 +390,7 @@ public final class Amap {
     // how many slots we need; the aref may start past slot 0 (unused slots before us)
     amap.lock();
     UvmPanic.check(amap.ref == 1, "amap_extend: amap is shared");
-    final int slotmapped = (int) b2slot(entry.end - entry.start);
+    final int slotmapped = (int) b2slot(entry.end() - entry.start());
     final long slotaddL = b2slot(addsize);
     final long slotneedL;
     long slotadjL = 0;
@@ -416,7 +416,7 @@ public final class Amap {
     } else {
       if (slotadjL <= 0) {
         int newoff = slotoff - (int) slotaddL;
-        entry.aref.pageOffset = newoff;
+        entry.aref().pageOffset = newoff;
         if (amap.hasPpref()) {
           amap.ppAdjref(newoff, (int) slotaddL, 1);
         }
@@ -457,7 +457,7 @@ public final class Amap {
       // and renumber the occupied slots
       amap.shiftSlots(amap.slots, amap.slots, slotoff, slotmapped, slotspace - slotoff);
       amap.nslot = amap.maxslot;
-      entry.aref.pageOffset = slotspace - slotadd;
+      entry.aref().pageOffset = slotspace - slotadd;
       amap.unlock();
       traceCase("2b", amap, slotneedL);
       return 0;
@@ -554,7 +554,7 @@ public final class Amap {
     if (forwards) {
       amap.nslot = slotneed;
     } else {
-      entry.aref.pageOffset = slotspace - slotadd;
+      entry.aref().pageOffset = slotspace - slotadd;
       amap.nslot = slotalloc;
     }
     final int oldnslots = amap.maxslot;
@@ -604,14 +604,14 @@ public final class Amap {
    * enumerated). Walks {@code am_anon} over the window when it is smaller than {@code nused}, else
    * {@code am_slots}.
    *
-   * <p>=> entry's map and this amap locked; {@code entry.aref.amap == this}.
+   * <p>=> entry's map and this amap locked; {@code entry.aref().amap == this}.
    */
   // uvm_amap.c: amap_share_protect
-  public void shareProtect(VmMapEntry entry, int prot) {
+  public void shareProtect(AmapEntry entry, int prot) {
     checkLocked("amap_share_protect");
-    UvmPanic.check(entry.aref.amap == this, "amap_share_protect: entry does not use this amap");
-    int nslots = (int) b2slot(entry.end - entry.start);
-    int start = entry.aref.pageOffset;
+    UvmPanic.check(entry.aref().amap == this, "amap_share_protect: entry does not use this amap");
+    int nslots = (int) b2slot(entry.end() - entry.start());
+    int start = entry.aref().pageOffset;
     int stop = start + nslots;
     if (nslots < nused) {
       // cheaper to traverse am_anon
@@ -697,52 +697,53 @@ public final class Amap {
    * => on allocation failure NEEDSCOPY stays set (callers wait and retry).
    */
   // uvm_amap.c: amap_copy
-  public static void copy(AmapMap map, VmMapEntry entry, int flags, long startva, long endva) {
+  public static <E extends AmapEntry> void copy(
+      AmapMap<E> map, E entry, int flags, long startva, long endva) {
     final boolean nowait = (flags & AMAP_COPY_NOWAIT) != 0;
     final boolean canchunk = (flags & AMAP_COPY_NOCHUNK) == 0;
     if (log.isTraceEnabled()) {
       log.trace(
           "amap_copy: entry [{}, {}) flags={}",
-          Long.toHexString(entry.start),
-          Long.toHexString(entry.end),
+          Long.toHexString(entry.start()),
+          Long.toHexString(entry.end()),
           flags);
     }
 
     // no amap to copy: create one from scratch
-    if (entry.aref.amap == null) {
+    if (entry.aref().amap == null) {
       // a large entry is clipped to chunk-aligned boundaries around [startva, endva)
-      if (canchunk && ((entry.end - entry.start) >>> PAGE_SHIFT) >= UVM_AMAP_LARGE) {
+      if (canchunk && ((entry.end() - entry.start()) >>> PAGE_SHIFT) >= UVM_AMAP_LARGE) {
         long chunksize = (long) UVM_AMAP_CHUNK << PAGE_SHIFT;
         startva = (startva / chunksize) * chunksize;
         endva = roundup(endva, chunksize);
-        if (startva > entry.start) { // UVM_MAP_CLIP_START
+        if (startva > entry.start()) { // UVM_MAP_CLIP_START
           map.clipStart(entry, startva);
         }
         // watch out for endva wrap-around!
-        if (endva >= startva && endva < entry.end) { // UVM_MAP_CLIP_END
+        if (endva >= startva && endva < entry.end()) { // UVM_MAP_CLIP_END
           map.clipEnd(entry, endva);
         }
       }
       if ((flags & AMAP_COPY_NOMERGE) == 0 && map.tryMergeCopying(entry)) {
         return;
       }
-      entry.aref.pageOffset = 0;
-      entry.aref.amap = alloc(map.services(), entry.end - entry.start, 0, nowait);
-      if (entry.aref.amap != null) {
-        entry.etype &= ~VmMapEntry.NEEDSCOPY;
+      entry.aref().pageOffset = 0;
+      entry.aref().amap = alloc(map.services(), entry.end() - entry.start(), 0, nowait);
+      if (entry.aref().amap != null) {
+        entry.clearNeedsCopy();
       }
       return;
     }
 
     // the only reference (read unlocked: it can only be 1 through our locked map): take it over
-    if (entry.aref.amap.ref == 1) {
-      entry.etype &= ~VmMapEntry.NEEDSCOPY;
+    if (entry.aref().amap.ref == 1) {
+      entry.clearNeedsCopy();
       return;
     }
 
     // must copy the map
-    Amap srcamap = entry.aref.amap;
-    final int slots = (int) b2slot(entry.end - entry.start);
+    Amap srcamap = entry.aref().amap;
+    final int slots = (int) b2slot(entry.end() - entry.start());
     Amap amap = alloc1(srcamap.svc, slots, 0, nowait);
     if (amap == null) {
       return;
@@ -751,7 +752,7 @@ public final class Amap {
 
     // re-check now that the source is locked: the count may have dropped while we allocated
     if (srcamap.ref == 1) {
-      entry.etype &= ~VmMapEntry.NEEDSCOPY;
+      entry.clearNeedsCopy();
       amap.ref--; // drop the final reference to the unused new amap
       amap.free();
       srcamap.unlock();
@@ -759,7 +760,7 @@ public final class Amap {
     }
 
     // copy it now
-    final int pageoff = entry.aref.pageOffset;
+    final int pageoff = entry.aref().pageOffset;
     UvmPanic.check(pageoff + slots <= srcamap.nslot, "amap_copy: entry window beyond am_nslot");
     for (int lcv = 0; lcv < slots; lcv++) {
       Anon an = srcamap.anon[pageoff + lcv];
@@ -789,9 +790,9 @@ public final class Amap {
     srcamap.svc.amapList().insert(amap);
 
     // install the new amap
-    entry.aref.pageOffset = 0;
-    entry.aref.amap = amap;
-    entry.etype &= ~VmMapEntry.NEEDSCOPY;
+    entry.aref().pageOffset = 0;
+    entry.aref().amap = amap;
+    entry.clearNeedsCopy();
     if (log.isTraceEnabled()) {
       log.trace("amap_copy: amap#{} -> amap#{} ({} anons)", srcamap.id, amap.id, amap.nused);
     }
@@ -813,8 +814,8 @@ public final class Amap {
    * => post: no anon of the amap is shared, except loaned pages (already read-only everywhere).
    */
   // uvm_amap.c: amap_cow_now
-  public static void cowNow(VmMapEntry entry) {
-    Amap amap = entry.aref.amap;
+  public static void cowNow(AmapEntry entry) {
+    Amap amap = entry.aref().amap;
     UvmServices svc = amap.svc;
     restart:
     for (; ; ) {

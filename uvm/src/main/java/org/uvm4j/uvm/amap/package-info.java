@@ -8,7 +8,9 @@
  * the per-page reference counts; {@link org.uvm4j.uvm.amap.AmapList} is one machine's global amap
  * list; {@link org.uvm4j.uvm.amap.AmapAudit} checks the invariants. The rest of UVM is reached
  * through {@link org.uvm4j.uvm.amap.UvmServices} (pages, pmap, swap, waiting) and {@link
- * org.uvm4j.uvm.amap.AmapMap} (clipping and merging map entries); allocation goes through {@link
+ * org.uvm4j.uvm.amap.AmapMap} (clipping and merging map entries), whose entries amap sees only as
+ * {@link org.uvm4j.uvm.amap.AmapEntry} (range, aref, clearing NEEDSCOPY): the package does not
+ * import {@code org.uvm4j.uvm.map}; allocation goes through {@link
  * org.uvm4j.uvm.amap.AmapAllocator}, which tests make fail. There is no static mutable state: every
  * amap belongs to the machine whose services created it.
  *

@@ -1,10 +1,10 @@
 package org.uvm4j.uvm.map;
 
 /**
- * Paging advice of a map entry ({@code UVM_ADV_*}, the values of Linux's {@code MADV_NORMAL},
- * {@code MADV_RANDOM}, {@code MADV_SEQUENTIAL}) and the fault neighbourhood it implies: how many
- * pages behind and ahead of a faulting page the fault handler maps when they are already resident
- * ({@code uvmadvice[]} in uvm_fault.c).
+ * Paging advice of a map entry ({@code UVM_ADV_NORMAL}, {@code UVM_ADV_RANDOM}, {@code
+ * UVM_ADV_SEQUENTIAL}) and the fault neighbourhood it implies: how many pages behind and ahead of a
+ * faulting page the fault handler maps when they are already resident ({@code uvmadvice[]} in
+ * uvm_fault.c).
  */
 public final class Advice {
   /** UVM_ADV_NORMAL: 3 pages back, 4 forward. */

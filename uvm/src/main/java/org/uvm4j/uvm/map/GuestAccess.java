@@ -3,6 +3,7 @@ package org.uvm4j.uvm.map;
 import java.nio.ByteBuffer;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
@@ -81,16 +82,16 @@ final class GuestAccess {
   }
 
   // amd64/copy.S: copyinstr
-  int copyinstr(long va, byte[] dst, int max) {
+  int copyinstr(long va, byte[] dst, int max) throws UvmException {
     if (max < 0 || max > dst.length) {
-      return -Errno.EFAULT;
+      throw new UvmException(Errno.EFAULT, "copyinstr: bad buffer");
     }
     PhysMem phys = vm.uvm().physMem();
     int n = 0;
     while (n < max) {
       VmPage pg = resolve(va + n, Prot.READ);
       if (pg == null) {
-        return -Errno.EFAULT;
+        throw new UvmException(Errno.EFAULT, "copyinstr: unreadable byte");
       }
       int pageOff = (int) ((va + n) & Vmspace.PAGE_MASK);
       int chunk = Math.min(max - n, PhysMem.PAGE_SIZE - pageOff);
@@ -104,6 +105,6 @@ final class GuestAccess {
         n++;
       }
     }
-    return -Errno.ENAMETOOLONG;
+    throw new UvmException(Errno.ENAMETOOLONG, "copyinstr: no NUL within max");
   }
 }

@@ -31,7 +31,7 @@ import org.uvm4j.uvm.pmap.Pmap;
  * <p>Locking: the map lock ({@link #lock()}) is the first lock of UVM's order (docs/design.md,
  * "Locking"). Every write unlock bumps the {@link #timestamp()} (NetBSD's map version).
  */
-public final class VmMap implements AmapMap {
+public final class VmMap implements AmapMap<VmMapEntry> {
   private static final Logger log = LogManager.getLogger("uvm.map");
 
   /** Page size (bytes). */
@@ -58,6 +58,7 @@ public final class VmMap implements AmapMap {
   private long size;
   private int timestamp;
   private VmMapEntry hint;
+  private volatile boolean wireFuture;
 
   /**
    * Allocation-free lookup index for the fault path: the entries' starts and the entries, sorted,
@@ -115,6 +116,18 @@ public final class VmMap implements AmapMap {
   /** Map version: bumped by every write unlock (uvmfault_relock compares it). */
   public int timestamp() {
     return timestamp;
+  }
+
+  /**
+   * VM_MAP_WIREFUTURE: whether mappings made from now on are wired ({@code mlockall(MCL_FUTURE)}).
+   */
+  public boolean isWireFuture() {
+    return wireFuture;
+  }
+
+  /** Sets or clears VM_MAP_WIREFUTURE ({@code uvm_map_pageable_all}). */
+  public void setWireFuture(boolean on) {
+    wireFuture = on;
   }
 
   /** vm_map_lock. */

@@ -1,6 +1,7 @@
 package org.uvm4j.uvm.map;
 
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.amap.AmapEntry;
 import org.uvm4j.uvm.amap.Aref;
 import org.uvm4j.uvm.obj.UvmObject;
 
@@ -12,7 +13,7 @@ import org.uvm4j.uvm.obj.UvmObject;
  * [pageOffset, pageOffset + pages)} lies within the amap's {@code nslot}; {@link #OBJ} is set iff
  * {@link #object} is non-null; {@code protection ⊆ maxProtection}.
  */
-public final class VmMapEntry {
+public final class VmMapEntry implements AmapEntry {
   /** UVM_ET_OBJ: the entry maps an object. */
   public static final int OBJ = 0x01;
 
@@ -42,6 +43,27 @@ public final class VmMapEntry {
 
   /** UVM_MAP_* flags ({@link #NOMERGE}). */
   public int flags;
+
+  @Override
+  public long start() {
+    return start;
+  }
+
+  @Override
+  public long end() {
+    return end;
+  }
+
+  @Override
+  public Aref aref() {
+    return aref;
+  }
+
+  /** Clears {@link #NEEDSCOPY} (amap_copy gave the entry an amap of its own). */
+  @Override
+  public void clearNeedsCopy() {
+    etype &= ~NEEDSCOPY;
+  }
 
   /** Number of pages in the entry. */
   public int pages() {

@@ -6,6 +6,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.fault.FaultHandler;
@@ -17,12 +18,15 @@ import org.uvm4j.uvm.trace.Tracer;
 
 /**
  * One process's address space ({@code struct vmspace}): a {@link VmMap} of the user range plus its
- * {@link Pmap}, and the Linux memory system calls on it (mmap, munmap, mprotect, minherit, madvise,
- * mlock, brk), fork by inheritance and copyin/copyout.
+ * {@link Pmap}, and the UVM operations on it in NetBSD's terms: {@code uvm_mmap} of a {@link
+ * MapRequest}, unmap, protect, inherit, advice, wiring ({@code uvm_map_pageable}, {@code
+ * uvm_map_pageable_all}), remap, the program break, fork by inheritance and copyin/copyout.
  *
- * <p>Every call checks its arguments the way Linux does and answers with an errno (positive, 0 on
- * success; mmap and brk return addresses, mmap returns {@code -errno}). Nothing here throws for bad
- * input; a {@link UvmPanic} means a broken invariant.
+ * <p>Nothing here knows Linux: the syscall edge decodes {@code MAP_*}/{@code MADV_*} into these
+ * calls. Error convention (docs/design.md, Conventions): an operation without a result returns an
+ * {@code int} errno (0 on success, a positive {@link Errno} value on failure); one with a result
+ * that can fail throws {@link UvmException}. Nothing here throws for bad input otherwise; a {@link
+ * UvmPanic} means a broken invariant.
  */
 public final class Vmspace {
   private static final Logger log = LogManager.getLogger("uvm.map");
@@ -103,77 +107,85 @@ public final class Vmspace {
   // ---------------------------------------------------------------- mmap and friends
 
   /**
-   * uvm_mmap.c: sys_mmap + uvm_mmap — maps {@code len} bytes.
+   * uvm_mmap.c: uvm_mmap — maps {@code req.size()} bytes (rounded up to pages) as {@code req} says,
+   * and returns the start.
    *
-   * <p>Anonymous mappings ({@code MAP_ANONYMOUS}) ignore {@code obj} and {@code off}: private ones
-   * are copy-on-write entries whose amap is made at the first fault; shared ones get their amap at
-   * once and are inherited shared. A private object mapping is copy-on-write over the object; a
-   * shared object mapping maps its (read-only) pages directly, so PROT_WRITE fails with EACCES. The
-   * map takes its own reference on {@code obj}.
+   * <p>Anonymous mappings ({@code req.object() == null}): private ones are copy-on-write entries
+   * whose amap is made at the first fault; shared ones get their amap at once ({@code
+   * UVM_FLAG_OVERLAY}). A private object mapping is copy-on-write over the object; a shared object
+   * mapping maps its pages directly. The map takes its own reference on the object.
    *
-   * <p>Without MAP_FIXED the address is a hint: used if page aligned and free, otherwise the
-   * highest free range below {@link #MMAP_BASE} (then anywhere) is taken.
+   * <p>{@link Placement#HINT}: the address is used if page aligned and free, otherwise the highest
+   * free range below {@link #MMAP_BASE} (then anywhere) is taken. {@link Placement#FIXED} unmaps
+   * whatever was in the range; {@link Placement#FIXED_NOREPLACE} fails instead.
    *
-   * @return the address, or {@code -errno}: EINVAL (bad flags, length 0, misaligned fixed address
-   *     or offset), EBADF (no object for a file mapping), EACCES (writable shared object mapping),
-   *     ENOMEM (no space, beyond the user range, no memory), EPERM (fixed below the user range),
-   *     EEXIST (MAP_FIXED_NOREPLACE over a mapping), EOVERFLOW (offset + length overflows)
+   * <p>A wired request (or any request once {@link #mlockall} asked for future mappings to be
+   * wired) is wired like {@link #mlock}, unless its protection is {@link Prot#NONE}; if that fails
+   * the new mapping is removed again. A populated request has every page faulted in (failures to
+   * populate are not errors).
+   *
+   * @throws UvmException EINVAL (size 0, bad prot/maxprot bits or advice, misaligned offset or
+   *     fixed address), ENOMEM (no space, beyond the user range, no memory for an amap), EPERM
+   *     (fixed below the user range), EACCES ({@code prot} exceeds {@code maxProt}, or is writable
+   *     for a shared object mapping: objects are read-only), EEXIST (fixed-noreplace over a
+   *     mapping), EOVERFLOW (offset + size overflows), EAGAIN (the wired range could not be wired;
+   *     nothing stays mapped)
    */
-  // uvm_mmap.c: sys_mmap
-  public long mmap(long addr, long len, int prot, int flags, UvmObject obj, long off) {
+  // uvm_mmap.c: uvm_mmap
+  public long mmap(MapRequest req) throws UvmException {
     checkLive();
-    int type = flags & Mman.MAP_TYPE;
-    if (type != Mman.MAP_SHARED && type != Mman.MAP_PRIVATE && type != Mman.MAP_SHARED_VALIDATE) {
-      return -Errno.EINVAL;
+    return mmap(req, true);
+  }
+
+  /** uvm_mmap with or without the map's wire-future flag (remap's growth keeps its own wiring). */
+  private long mmap(MapRequest req, boolean wireFuture) throws UvmException {
+    int prot = req.prot();
+    int maxProt = req.maxProt();
+    if (req.size() == 0
+        || (prot & ~Prot.ALL) != 0
+        || (maxProt & ~Prot.ALL) != 0
+        || !Advice.isValid(req.advice())
+        || (req.offset() & PAGE_MASK) != 0) {
+      throw new UvmException(Errno.EINVAL, "mmap: bad size, protection, advice or offset");
     }
-    if (type == Mman.MAP_SHARED_VALIDATE && (flags & ~Mman.MAP_KNOWN) != 0) {
-      return -Errno.EINVAL;
-    }
-    if (len == 0 || (prot & ~Prot.ALL) != 0 || (off & PAGE_MASK) != 0) {
-      return -Errno.EINVAL;
-    }
-    long size = roundPage(len);
+    long size = roundPage(req.size());
     if (size <= 0 || size > USER_MAX - USER_MIN) {
-      return -Errno.ENOMEM;
+      throw new UvmException(Errno.ENOMEM, "mmap: size beyond the user range");
     }
-    boolean shared = type != Mman.MAP_PRIVATE;
-    boolean anon = (flags & Mman.MAP_ANONYMOUS) != 0;
-    if (anon) {
-      obj = null;
-      off = 0;
-    } else if (obj == null) {
-      return -Errno.EBADF;
-    } else if (off < 0 || off + size < off) {
-      return -Errno.EOVERFLOW;
+    UvmObject obj = req.object();
+    long off = obj == null ? 0 : req.offset();
+    if (obj != null && (off < 0 || off + size < off)) {
+      throw new UvmException(Errno.EOVERFLOW, "mmap: offset + size overflows");
     }
-    int maxProt = Prot.ALL;
-    if (obj != null && shared) {
-      maxProt = Prot.READ | Prot.EXEC; // objects are read-only files
-      if ((prot & Prot.WRITE) != 0) {
-        return -Errno.EACCES;
-      }
+    if (obj != null && req.shared()) {
+      maxProt &= ~Prot.WRITE; // objects have no pager output: a shared object mapping is read-only
     }
-    boolean fixed = (flags & (Mman.MAP_FIXED | Mman.MAP_FIXED_NOREPLACE)) != 0;
+    if ((prot & ~maxProt) != 0) {
+      throw new UvmException(Errno.EACCES, "mmap: prot exceeds maxprot");
+    }
+    long addr = req.addr();
+    boolean fixed = req.placement().isFixed();
     if (fixed) {
       if ((addr & PAGE_MASK) != 0) {
-        return -Errno.EINVAL;
+        throw new UvmException(Errno.EINVAL, "mmap: fixed address not page aligned");
       }
       if (addr < USER_MIN) {
-        return -Errno.EPERM;
+        throw new UvmException(Errno.EPERM, "mmap: fixed address below the user range");
       }
       if (addr > USER_MAX || size > USER_MAX - addr) {
-        return -Errno.ENOMEM;
+        throw new UvmException(Errno.ENOMEM, "mmap: fixed range beyond the user range");
       }
     }
+    boolean shared = req.shared();
     int uvmFlags;
-    if (anon && shared) {
+    if (obj == null && shared) {
       uvmFlags = VmMap.FLAG_OVERLAY;
     } else if (shared) {
       uvmFlags = 0;
     } else {
       uvmFlags = VmMap.FLAG_COPYONW;
     }
-    Inheritance inh = shared ? Inheritance.SHARE : Inheritance.COPY;
+    Inheritance inh = req.effectiveInheritance();
     List<VmMapEntry> dead = List.of();
     long start;
     map.lock();
@@ -181,8 +193,8 @@ public final class Vmspace {
       if (fixed) {
         start = addr;
         if (!map.isFree(start, start + size)) {
-          if ((flags & Mman.MAP_FIXED_NOREPLACE) != 0) {
-            return -Errno.EEXIST;
+          if (req.placement() == Placement.FIXED_NOREPLACE) {
+            throw new UvmException(Errno.EEXIST, "mmap: fixed-noreplace range in use");
           }
           Wiring.unwireRange(this, start, start + size);
           dead = map.unmapRemove(start, start + size);
@@ -190,18 +202,18 @@ public final class Vmspace {
       } else {
         start = chooseAddress(addr, size);
         if (start < 0) {
-          return -Errno.ENOMEM;
+          throw new UvmException(Errno.ENOMEM, "mmap: no free range");
         }
       }
       if (obj != null) {
         obj.reference();
       }
-      int err = map.enter(start, size, obj, off, prot, maxProt, inh, Advice.NORMAL, uvmFlags);
+      int err = map.enter(start, size, obj, off, prot, maxProt, inh, req.advice(), uvmFlags);
       if (err != 0) {
         if (obj != null) {
           obj.detach();
         }
-        return -err;
+        throw new UvmException(err, "mmap: uvm_map_enter failed");
       }
     } finally {
       map.unlock();
@@ -209,17 +221,22 @@ public final class Vmspace {
     }
     if (log.isDebugEnabled()) {
       log.debug(
-          "mmap {}..{} {} flags=0x{} obj={}",
+          "mmap {}..{} {} {}{}{} obj={}",
           VmMap.hex(start),
           VmMap.hex(start + size),
           Prot.toString(prot),
-          Integer.toHexString(flags),
+          shared ? "shared" : "private",
+          req.wired() ? " wired" : "",
+          req.populate() ? " populate" : "",
           obj);
     }
-    if ((flags & Mman.MAP_LOCKED) != 0) {
-      mlock(start, size); // like Linux, a failure to populate does not fail the mmap
-    }
-    if ((flags & Mman.MAP_POPULATE) != 0 && prot != Prot.NONE) {
+    boolean wire = req.wired() || (wireFuture && map.isWireFuture());
+    if (wire && prot != Prot.NONE) {
+      if (mlock(start, size) != 0) {
+        munmap(start, size);
+        throw new UvmException(Errno.EAGAIN, "mmap: could not wire the new mapping");
+      }
+    } else if (req.populate() && prot != Prot.NONE) {
       populate(start, start + size, prot, shared);
     }
     return start;
@@ -360,36 +377,144 @@ public final class Vmspace {
   }
 
   /**
-   * uvm_mmap.c: sys_madvise with Linux's advice values: NORMAL/RANDOM/SEQUENTIAL set the fault
-   * neighbourhood; WILLNEED is accepted; DONTNEED (and FREE, private anonymous only) drop the
-   * range's private pages so that the next touch sees zeros (anonymous) or the object's contents
-   * (private file mapping) — shared mappings only lose their translations; DONTFORK and DOFORK set
-   * inheritance NONE and back to the mapping's default; WIPEONFORK (private anonymous only) sets
-   * ZERO and KEEPONFORK the default again.
+   * uvm_map.c: uvm_map_advice — sets the paging advice ({@link Advice}: the fault neighbourhood) of
+   * {@code [addr, addr + len)}.
    *
-   * @return 0, or EINVAL (misaligned, unknown advice, WIPEONFORK/FREE on a non-private-anonymous
-   *     mapping, DONTNEED on a locked range), ENOMEM (part of the range unmapped)
+   * @return 0, or EINVAL (misaligned, negative length, bad range, unknown advice), ENOMEM (part of
+   *     the range unmapped)
    */
-  // uvm_mmap.c: sys_madvise
-  public int madvise(long addr, long len, int advice) {
+  // uvm_map.c: uvm_map_advice
+  public int advise(long addr, long len, int advice) {
     checkLive();
-    if ((addr & PAGE_MASK) != 0 || len < 0) {
+    if (!Advice.isValid(advice)) {
       return Errno.EINVAL;
     }
-    switch (advice) {
-      case Mman.MADV_NORMAL,
-          Mman.MADV_RANDOM,
-          Mman.MADV_SEQUENTIAL,
-          Mman.MADV_WILLNEED,
-          Mman.MADV_DONTNEED,
-          Mman.MADV_FREE,
-          Mman.MADV_DONTFORK,
-          Mman.MADV_DOFORK,
-          Mman.MADV_WIPEONFORK,
-          Mman.MADV_KEEPONFORK -> {}
-      default -> {
-        return Errno.EINVAL;
-      }
+    return onMappedRange(
+        addr,
+        len,
+        (start, end) -> {
+          map.advise(start, end, advice);
+          return 0;
+        });
+  }
+
+  /**
+   * uvm_map.c: uvm_map_willneed — the range will be needed soon. Read-ahead is not done (pages come
+   * in at the first fault), so this only checks the range.
+   *
+   * @return 0, or EINVAL (misaligned, negative length, bad range), ENOMEM (part of the range
+   *     unmapped)
+   */
+  // uvm_map.c: uvm_map_willneed
+  public int willNeed(long addr, long len) {
+    checkLive();
+    return onMappedRange(addr, len, (start, end) -> 0);
+  }
+
+  /**
+   * uvm_map.c: uvm_map_clean (PGO_FREE) with zero-fill-on-next-touch semantics — drops the range's
+   * private pages so that the next touch sees zeros (anonymous memory) or the object's contents (a
+   * private object mapping); shared mappings only lose their translations.
+   *
+   * @param privateAnonOnly refuse (EINVAL) unless every entry in the range is private anonymous
+   *     memory
+   * @return 0, or EINVAL (misaligned, negative length, bad range, a wired entry in the range, or an
+   *     object/shared entry with {@code privateAnonOnly}), ENOMEM (part of the range unmapped)
+   */
+  // uvm_map.c: uvm_map_clean
+  public int discard(long addr, long len, boolean privateAnonOnly) {
+    checkLive();
+    List<List<VmMapEntry>> dead = new ArrayList<>(1);
+    int err =
+        onMappedRange(
+            addr,
+            len,
+            (start, end) -> {
+              for (VmMapEntry e : map.entriesIn(start, end)) {
+                if (e.isWired() || (privateAnonOnly && (e.object != null || e.isSharedMapping()))) {
+                  return Errno.EINVAL;
+                }
+              }
+              dead.add(dontNeed(start, end));
+              return 0;
+            });
+    for (List<VmMapEntry> holders : dead) {
+      detachAmaps(holders);
+    }
+    return err;
+  }
+
+  /**
+   * uvm_map.c: uvm_map_inherit for the entries of {@code [addr, addr + len)} whose inheritance is
+   * {@code from}: they get their mapping's default back ({@link Inheritance#SHARE} for shared
+   * mappings, {@link Inheritance#COPY} for private ones); other entries are left alone.
+   *
+   * @return 0, or EINVAL (misaligned, negative length, bad range, null {@code from}), ENOMEM (part
+   *     of the range unmapped)
+   */
+  // uvm_map.c: uvm_map_inherit
+  public int minheritDefault(long addr, long len, Inheritance from) {
+    checkLive();
+    if (from == null) {
+      return Errno.EINVAL;
+    }
+    return onMappedRange(
+        addr,
+        len,
+        (start, end) -> {
+          for (VmMapEntry e : map.entriesIn(start, end)) {
+            if (e.inheritance == from) {
+              map.clipStart(e, start);
+              map.clipEnd(e, end);
+              e.inheritance = e.isSharedMapping() ? Inheritance.SHARE : Inheritance.COPY;
+            }
+          }
+          return 0;
+        });
+  }
+
+  /**
+   * uvm_map.c: uvm_map_inherit restricted to private anonymous memory: sets the inheritance of
+   * {@code [addr, addr + len)} only if every entry there is a private anonymous mapping (used for
+   * {@link Inheritance#ZERO}, which has no meaning for an object's pages).
+   *
+   * @return 0, or EINVAL (misaligned, negative length, bad range, null {@code inh}, an object or
+   *     shared entry in the range), ENOMEM (part of the range unmapped)
+   */
+  // uvm_map.c: uvm_map_inherit
+  public int minheritPrivateAnon(long addr, long len, Inheritance inh) {
+    checkLive();
+    if (inh == null) {
+      return Errno.EINVAL;
+    }
+    return onMappedRange(
+        addr,
+        len,
+        (start, end) -> {
+          for (VmMapEntry e : map.entriesIn(start, end)) {
+            if (e.object != null || e.isSharedMapping()) {
+              return Errno.EINVAL;
+            }
+          }
+          map.inherit(start, end, inh);
+          return 0;
+        });
+  }
+
+  /** An operation on a checked, fully mapped page range, run under the map lock. */
+  private interface RangeOp {
+    /** Returns 0 or a positive errno. */
+    int apply(long start, long end);
+  }
+
+  /**
+   * Checks {@code [addr, addr + len)} the way the advice calls do (EINVAL: misaligned, negative
+   * length, beyond the user range; an empty range succeeds at once; ENOMEM: part unmapped), then
+   * runs {@code op} on the page-rounded range with the map locked.
+   */
+  private int onMappedRange(long addr, long len, RangeOp op) {
+    if ((addr & PAGE_MASK) != 0 || len < 0) {
+      return Errno.EINVAL;
     }
     if (len == 0) {
       return 0;
@@ -399,52 +524,14 @@ public final class Vmspace {
       return Errno.EINVAL;
     }
     long end = addr + size;
-    List<VmMapEntry> dead = List.of();
     map.lock();
     try {
       if (!map.isFullyMapped(addr, end)) {
         return Errno.ENOMEM;
       }
-      List<VmMapEntry> range = map.entriesIn(addr, end);
-      switch (advice) {
-        case Mman.MADV_NORMAL, Mman.MADV_RANDOM, Mman.MADV_SEQUENTIAL ->
-            map.advise(addr, end, advice);
-        case Mman.MADV_WILLNEED -> {}
-        case Mman.MADV_DONTNEED, Mman.MADV_FREE -> {
-          for (VmMapEntry e : range) {
-            if (e.isWired()
-                || (advice == Mman.MADV_FREE && (e.object != null || e.isSharedMapping()))) {
-              return Errno.EINVAL;
-            }
-          }
-          dead = dontNeed(addr, end);
-        }
-        case Mman.MADV_DONTFORK -> map.inherit(addr, end, Inheritance.NONE);
-        case Mman.MADV_DOFORK, Mman.MADV_KEEPONFORK -> {
-          // DOFORK undoes DONTFORK (NONE), KEEPONFORK undoes WIPEONFORK (ZERO)
-          Inheritance undo = advice == Mman.MADV_DOFORK ? Inheritance.NONE : Inheritance.ZERO;
-          for (VmMapEntry e : range) {
-            if (e.inheritance == undo) {
-              map.clipStart(e, addr);
-              map.clipEnd(e, end);
-              e.inheritance = e.isSharedMapping() ? Inheritance.SHARE : Inheritance.COPY;
-            }
-          }
-        }
-        case Mman.MADV_WIPEONFORK -> {
-          for (VmMapEntry e : range) {
-            if (e.object != null || e.isSharedMapping()) {
-              return Errno.EINVAL;
-            }
-          }
-          map.inherit(addr, end, Inheritance.ZERO);
-        }
-        default -> throw new UvmPanic("madvise: advice checked above");
-      }
-      return 0;
+      return op.apply(addr, end);
     } finally {
       map.unlock();
-      detachAmaps(dead);
     }
   }
 
@@ -543,6 +630,177 @@ public final class Vmspace {
     }
   }
 
+  /**
+   * uvm_map.c: uvm_map_pageable_all — with {@code current}, wires every mapping whose protection is
+   * not {@link Prot#NONE} (as {@link #mlock} does; ranges wired before a failure stay wired); then
+   * records {@code future} ({@code VM_MAP_WIREFUTURE}): while set, every new mapping and every
+   * growth of the break is wired too.
+   *
+   * @return 0, or ENOMEM (no memory to wire some mapping; the future flag is left unchanged)
+   */
+  // uvm_map.c: uvm_map_pageable_all
+  public int mlockall(boolean current, boolean future) {
+    checkLive();
+    if (current) {
+      map.lock();
+      try {
+        List<long[]> ranges = new ArrayList<>();
+        for (VmMapEntry e : map.entries()) {
+          if (e.protection != Prot.NONE) {
+            ranges.add(new long[] {e.start, e.end});
+          }
+        }
+        for (long[] r : ranges) {
+          int err = Wiring.wireRange(this, r[0], r[1]);
+          if (err != 0) {
+            return err;
+          }
+        }
+      } finally {
+        map.unlock();
+      }
+    }
+    map.setWireFuture(future);
+    return 0;
+  }
+
+  /**
+   * uvm_map.c: uvm_map_pageable_all (unwire) — unwires every mapping and clears {@code
+   * VM_MAP_WIREFUTURE}.
+   */
+  // uvm_map.c: uvm_map_pageable_all
+  public void munlockall() {
+    checkLive();
+    map.lock();
+    try {
+      Wiring.unwireRange(this, USER_MIN, USER_MAX);
+    } finally {
+      map.unlock();
+    }
+    map.setWireFuture(false);
+  }
+
+  /**
+   * uvm_mremap.c: uvm_mremap — resizes the mapping {@code [oldVa, oldVa + oldSize)} to {@code
+   * newSize} bytes (both rounded up to pages). The range must be one kind of mapping (same
+   * protection, shared or private, same object).
+   *
+   * <p>Shrinking unmaps the tail in place. Growing maps more of the same kind (anonymous private or
+   * shared, or the same object at the following offset, wired if the old range was) right after the
+   * old range when that space is free. Otherwise ({@link RemapMode#MAY_MOVE}), or always with
+   * {@link RemapMode#FIXED}, a private unwired mapping moves by copying its contents to a new
+   * anonymous private mapping (at {@code newVa} when fixed), and the old range is unmapped.
+   *
+   * @param newVa the new address for {@link RemapMode#FIXED}; ignored otherwise
+   * @return the (possibly new) start of the mapping
+   * @throws UvmException EINVAL (misaligned address, a size of 0, the range wraps, a fixed target
+   *     misaligned or overlapping the old range), EFAULT (part of the old range unmapped, or it
+   *     spans different mappings), ENOMEM (cannot grow in place, or a shared or wired mapping would
+   *     have to move, or no memory), EAGAIN (the grown part of a wired mapping could not be wired)
+   */
+  // uvm_mremap.c: uvm_mremap
+  public long remap(long oldVa, long oldSize, long newSize, RemapMode mode, long newVa)
+      throws UvmException {
+    checkLive();
+    if (mode == null || (oldVa & PAGE_MASK) != 0) {
+      throw new UvmException(Errno.EINVAL, "remap: bad mode or misaligned address");
+    }
+    long oldLen = roundPage(oldSize);
+    long newLen = roundPage(newSize);
+    if (newLen <= 0 || oldLen <= 0 || oldVa + oldLen < oldVa) {
+      throw new UvmException(Errno.EINVAL, "remap: bad sizes");
+    }
+    boolean fixed = mode == RemapMode.FIXED;
+    if (fixed && ((newVa & PAGE_MASK) != 0 || (newVa < oldVa + oldLen && oldVa < newVa + newLen))) {
+      throw new UvmException(Errno.EINVAL, "remap: fixed target misaligned or overlapping");
+    }
+    int prot;
+    boolean shared;
+    boolean wired;
+    UvmObject obj;
+    long objOff;
+    map.lock();
+    try {
+      if (oldVa + oldLen > USER_MAX || !map.isFullyMapped(oldVa, oldVa + oldLen)) {
+        throw new UvmException(Errno.EFAULT, "remap: old range not mapped");
+      }
+      List<VmMapEntry> es = map.entriesIn(oldVa, oldVa + oldLen);
+      VmMapEntry first = es.get(0);
+      prot = first.protection;
+      shared = first.isSharedMapping();
+      obj = first.object;
+      objOff = obj != null ? first.offset + first.offsetOf(oldVa) : 0;
+      wired = false;
+      for (VmMapEntry e : es) {
+        if (e.protection != prot || e.isSharedMapping() != shared || e.object != obj) {
+          throw new UvmException(Errno.EFAULT, "remap: range spans different mappings");
+        }
+        wired |= e.isWired();
+      }
+    } finally {
+      map.unlock();
+    }
+    if (!fixed && newLen <= oldLen) {
+      if (newLen < oldLen) {
+        int e = munmap(oldVa + newLen, oldLen - newLen);
+        if (e != 0) {
+          throw new UvmException(e, "remap: shrinking failed");
+        }
+      }
+      return oldVa;
+    }
+    if (!fixed) {
+      MapRequest grow =
+          MapRequest.anon(newLen - oldLen, prot)
+              .withShared(shared)
+              .withObject(obj, obj == null ? 0 : objOff + oldLen)
+              .withWired(wired)
+              .fixedNoReplace(oldVa + oldLen);
+      try {
+        mmap(grow, false);
+        return oldVa;
+      } catch (UvmException e) {
+        if (e.errno() == Errno.EAGAIN || mode == RemapMode.IN_PLACE) {
+          throw e.errno() == Errno.EAGAIN
+              ? e
+              : new UvmException(Errno.ENOMEM, "remap: cannot grow in place");
+        }
+      }
+    }
+    if (shared || wired) {
+      // moving would break the sharing (or the wiring): not supported
+      throw new UvmException(Errno.ENOMEM, "remap: cannot move a shared or wired mapping");
+    }
+    return move(oldVa, oldLen, newLen, prot, fixed ? newVa : 0);
+  }
+
+  /** Moves a private mapping by copying: new mapping, copy, unmap the old one. */
+  private long move(long old, long oldLen, long newLen, int prot, long fixedVa)
+      throws UvmException {
+    MapRequest req = MapRequest.anon(newLen, Prot.RW);
+    long to = mmap(fixedVa != 0 ? req.fixed(fixedVa) : req, false);
+    boolean lend = (prot & Prot.READ) == 0;
+    if (lend && mprotect(old, oldLen, prot | Prot.READ) != 0) {
+      munmap(to, newLen);
+      throw new UvmException(Errno.ENOMEM, "remap: old range not readable");
+    }
+    byte[] buf = new byte[65536];
+    long copyLen = Math.min(oldLen, newLen);
+    for (long done = 0; done < copyLen; done += buf.length) {
+      int n = (int) Math.min(buf.length, copyLen - done);
+      if (copyin(old + done, buf, 0, n) != 0 || copyout(to + done, buf, 0, n) != 0) {
+        munmap(to, newLen);
+        if (lend) {
+          mprotect(old, oldLen, prot);
+        }
+        throw new UvmException(Errno.ENOMEM, "remap: copying failed");
+      }
+    }
+    mprotect(to, newLen, prot);
+    munmap(old, oldLen);
+    return to;
+  }
+
   /** Set by exec: the program break starts at {@code base} (the end of the loaded image). */
   public void setBrkBase(long base) {
     checkLive();
@@ -555,7 +813,9 @@ public final class Vmspace {
    * uvm_unix.c: sys_obreak with Linux's brk semantics — moves the break to {@code newBrk} and
    * returns the new break, or the unchanged one when the request is refused (below the base,
    * overlapping another mapping, no memory). Growth maps copy-on-write anonymous memory with a
-   * padded amap ({@code UVM_FLAG_AMAPPAD}), so consecutive growths extend one entry in place.
+   * padded amap ({@code UVM_FLAG_AMAPPAD}), so consecutive growths extend one entry in place. While
+   * {@code VM_MAP_WIREFUTURE} is set ({@link #mlockall}) the growth is wired, and refused when it
+   * cannot be.
    */
   // uvm_unix.c: sys_obreak
   public long brk(long newBrk) {
@@ -568,6 +828,7 @@ public final class Vmspace {
     if (newTop < oldTop) {
       munmap(newTop, oldTop - newTop);
     } else if (newTop > oldTop) {
+      List<VmMapEntry> dead = List.of();
       map.lock();
       try {
         if (!map.isFree(oldTop, newTop)) {
@@ -587,8 +848,16 @@ public final class Vmspace {
         if (err != 0) {
           return brkCur;
         }
+        if (map.isWireFuture() && Wiring.wireRange(this, oldTop, newTop) != 0) {
+          Wiring.unwireRange(this, oldTop, newTop);
+          dead = map.unmapRemove(oldTop, newTop);
+        }
       } finally {
         map.unlock();
+        VmMap.unmapDetach(dead);
+      }
+      if (!dead.isEmpty()) {
+        return brkCur; // VM_MAP_WIREFUTURE: the growth could not be wired
       }
     }
     brkCur = newBrk;
@@ -601,19 +870,23 @@ public final class Vmspace {
    * uvm_map.c: uvmspace_fork — a child address space built from this one by each entry's
    * inheritance (see {@link VmspaceFork}).
    *
-   * @return the child, or null when memory ran out (nothing of the child remains)
+   * <p>The child's map inherits {@code VM_MAP_WIREFUTURE}.
+   *
+   * @return the child
+   * @throws UvmException ENOMEM when memory ran out (nothing of the child remains)
    */
   // uvm_map.c: uvmspace_fork
-  public Vmspace fork() {
+  public Vmspace fork() throws UvmException {
     checkLive();
     Tracer t = uvm.tracer();
     long t0 = t == null ? 0 : t.now();
     Vmspace child = new Vmspace(uvm, faultHandler);
     child.brkBase = brkBase;
     child.brkCur = brkCur;
+    child.map.setWireFuture(map.isWireFuture());
     if (!VmspaceFork.fork(this, child)) {
       child.free();
-      return null;
+      throw new UvmException(Errno.ENOMEM, "fork: out of memory");
     }
     if (t != null) {
       t.fork(this, child, t0);
@@ -677,10 +950,11 @@ public final class Vmspace {
    * copyinstr: copies a NUL-terminated guest string at {@code va} into {@code dst} (NUL included
    * when it fits).
    *
-   * @return the string length without the NUL, or {@code -EFAULT}, or {@code -ENAMETOOLONG} when no
-   *     NUL occurs within {@code max} bytes
+   * @return the string length without the NUL
+   * @throws UvmException EFAULT (some byte not readable), ENAMETOOLONG (no NUL within {@code max}
+   *     bytes)
    */
-  public int copyinstr(long va, byte[] dst, int max) {
+  public int copyinstr(long va, byte[] dst, int max) throws UvmException {
     return guestAccess.copyinstr(va, dst, max);
   }
 

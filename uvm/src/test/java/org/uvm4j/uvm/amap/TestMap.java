@@ -6,7 +6,7 @@ import java.util.function.Predicate;
 import org.uvm4j.uvm.map.VmMapEntry;
 
 /** A list of map entries with NetBSD's clip semantics, standing in for VmMap in amap tests. */
-final class TestMap implements AmapMap {
+final class TestMap implements AmapMap<VmMapEntry> {
   final TestServices svc;
   final List<VmMapEntry> entries = new ArrayList<>();
   final List<Long> clipStarts = new ArrayList<>();

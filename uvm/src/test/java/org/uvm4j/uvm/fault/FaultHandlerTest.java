@@ -12,8 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.amap.Anon;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.Advice;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.VmFixture;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
@@ -149,9 +151,9 @@ class FaultHandlerTest {
   }
 
   @Test
-  void case2aMapsObjectPageReadOnlyInPrivateMapping() {
+  void case2aMapsObjectPageReadOnlyInPrivateMapping() throws UvmException {
     FileObject f = file(3);
-    long a = vm.mmap(0, 3 * PAGE, Prot.RW, Mman.MAP_PRIVATE, f, 0);
+    long a = vm.mmap(MapRequest.anon(3 * PAGE, Prot.RW).withObject(f, 0));
     assertThat(vm.faultHandler().fault(vm, a + PAGE, Prot.READ)).isEqualTo(FaultResult.OK);
     assertThat(last().faultCase()).isEqualTo(FaultCase.OBJECT);
     assertThat(last().amapCopied()).isFalse();
@@ -163,9 +165,9 @@ class FaultHandlerTest {
   }
 
   @Test
-  void case2bCopiesObjectPageOnWriteAndLeavesFileAlone() {
+  void case2bCopiesObjectPageOnWriteAndLeavesFileAlone() throws UvmException {
     FileObject f = file(2);
-    long a = vm.mmap(0, 2 * PAGE, Prot.RW, Mman.MAP_PRIVATE, f, 0);
+    long a = vm.mmap(MapRequest.anon(2 * PAGE, Prot.RW).withObject(f, 0));
     assertPeek(vm, a, 0x40);
     assertThat(vm.faultHandler().fault(vm, a, Prot.WRITE)).isEqualTo(FaultResult.OK);
     assertThat(last().faultCase()).isEqualTo(FaultCase.OBJECT_COW);
@@ -174,16 +176,16 @@ class FaultHandlerTest {
     assertPeek(vm, a, 0x40);
     assertThat(vm.pmap().extract(a).anon).isNotNull();
     // another private mapping of the file still sees the original bytes
-    long b = vm.mmap(0, 2 * PAGE, Prot.READ, Mman.MAP_PRIVATE, f, 0);
+    long b = vm.mmap(MapRequest.anon(2 * PAGE, Prot.READ).withObject(f, 0));
     assertPeek(vm, b + 1, 0);
     assertPeek(vm, b, 0x40);
     f.detach();
   }
 
   @Test
-  void sharedObjectMappingMapsPagesDirectly() {
+  void sharedObjectMappingMapsPagesDirectly() throws UvmException {
     FileObject f = file(1);
-    long a = vm.mmap(0, PAGE, Prot.READ, Mman.MAP_SHARED, f, 0);
+    long a = vm.mmap(MapRequest.anon(PAGE, Prot.READ).withObject(f, 0).withShared(true));
     assertPeek(vm, a, 0x40);
     assertThat(last().faultCase()).isEqualTo(FaultCase.OBJECT);
     assertThat(vm.map().lookup(a).aref.amap).isNull();
@@ -207,12 +209,12 @@ class FaultHandlerTest {
     assertThat(vm.pmap().extract(a + 13 * PAGE)).isNull();
     // RANDOM: none
     vm.pmap().remove(a, a + 16 * PAGE);
-    assertThat(vm.madvise(a, 16 * PAGE, Mman.MADV_RANDOM)).isZero();
+    assertThat(vm.advise(a, 16 * PAGE, Advice.RANDOM)).isZero();
     assertThat(touch(vm, a + 8 * PAGE, Prot.READ)).isEqualTo(FaultResult.OK);
     assertThat(last().neighbours()).isZero();
     // SEQUENTIAL: 7 forward only (pages behind are deactivated, not mapped)
     vm.pmap().remove(a, a + 16 * PAGE);
-    assertThat(vm.madvise(a, 16 * PAGE, Mman.MADV_SEQUENTIAL)).isZero();
+    assertThat(vm.advise(a, 16 * PAGE, Advice.SEQUENTIAL)).isZero();
     assertThat(touch(vm, a + 8 * PAGE, Prot.READ)).isEqualTo(FaultResult.OK);
     assertThat(last().neighbours()).isEqualTo(7);
     assertThat(vm.pmap().extract(a + 7 * PAGE)).isNull();

@@ -1,6 +1,7 @@
 package org.uvm4j.uvm.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.uvm4j.uvm.map.VmFixture.PAGE;
 import static org.uvm4j.uvm.map.VmFixture.assertNoRead;
 import static org.uvm4j.uvm.map.VmFixture.assertNoWrite;
@@ -10,7 +11,9 @@ import static org.uvm4j.uvm.map.VmFixture.assertPoke;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.fault.FaultResult;
 
@@ -244,13 +247,13 @@ class ForkTest {
   @Test
   void noneAndDontForkLeaveChildWithoutTheRange() {
     long a = privateRegion(3);
-    assertThat(parent.madvise(a + PAGE, PAGE, Mman.MADV_DONTFORK)).isZero();
+    assertThat(parent.minherit(a + PAGE, PAGE, Inheritance.NONE)).isZero();
     Vmspace child = m.fork(parent);
     assertPeek(child, a, 0x10);
     assertNoRead(child, a + PAGE);
     assertThat(child.map().lookup(a + PAGE)).isNull();
     assertPeek(child, a + 2 * PAGE, 0x12);
-    assertThat(parent.madvise(a + PAGE, PAGE, Mman.MADV_DOFORK)).isZero();
+    assertThat(parent.minheritDefault(a + PAGE, PAGE, Inheritance.NONE)).isZero();
     Vmspace child2 = m.fork(parent);
     assertPeek(child2, a + PAGE, 0x11);
   }
@@ -258,7 +261,7 @@ class ForkTest {
   @Test
   void zeroAndWipeOnForkGiveChildFreshZeroes() {
     long a = privateRegion(2);
-    assertThat(parent.madvise(a, PAGE, Mman.MADV_WIPEONFORK)).isZero();
+    assertThat(parent.minheritPrivateAnon(a, PAGE, Inheritance.ZERO)).isZero();
     Vmspace child = m.fork(parent);
     assertPeek(child, a, 0);
     assertPeek(child, a + PAGE, 0x11);
@@ -266,7 +269,7 @@ class ForkTest {
     assertPoke(child, a, 9);
     assertPeek(parent, a, 0x10);
     assertThat(child.map().lookup(a).inheritance).isEqualTo(Inheritance.ZERO);
-    assertThat(parent.madvise(a, PAGE, Mman.MADV_KEEPONFORK)).isZero();
+    assertThat(parent.minheritDefault(a, PAGE, Inheritance.ZERO)).isZero();
     Vmspace child2 = m.fork(parent);
     assertPeek(child2, a, 0x10);
   }
@@ -336,11 +339,11 @@ class ForkTest {
   }
 
   @Test
-  void forkOfObjectMappingSharesFilePagesReadOnly() {
+  void forkOfObjectMappingSharesFilePagesReadOnly() throws UvmException {
     byte[] bytes = new byte[(int) (2 * PAGE)];
     bytes[0] = 0x33;
     var f = new org.uvm4j.uvm.obj.FileObject(m.uvm, bytes);
-    long a = parent.mmap(0, 2 * PAGE, Prot.RW, Mman.MAP_PRIVATE, f, 0);
+    long a = parent.mmap(MapRequest.anon(2 * PAGE, Prot.RW).withObject(f, 0));
     assertPeek(parent, a, 0x33);
     Vmspace child = m.fork(parent);
     assertPeek(child, a, 0x33);
@@ -359,7 +362,9 @@ class ForkTest {
     assertThat(parent.minherit(b, PAGE, Inheritance.SHARE)).isZero();
     Vmspace.services(m.uvm).allocator().failAll(true);
     try {
-      assertThat(parent.fork()).isNull();
+      assertThatThrownBy(() -> parent.fork())
+          .isInstanceOfSatisfying(
+              UvmException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOMEM));
     } finally {
       Vmspace.services(m.uvm).allocator().failAll(false);
     }

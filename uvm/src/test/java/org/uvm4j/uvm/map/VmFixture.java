@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.fault.FaultResult;
@@ -43,8 +44,12 @@ public final class VmFixture {
   }
 
   public Vmspace fork(Vmspace parent) {
-    Vmspace child = parent.fork();
-    assertThat(child).as("fork").isNotNull();
+    Vmspace child;
+    try {
+      child = parent.fork();
+    } catch (UvmException e) {
+      throw new AssertionError("fork: " + e.getMessage(), e);
+    }
     live.add(child);
     return child;
   }
@@ -56,14 +61,12 @@ public final class VmFixture {
 
   /** mmap of anonymous memory; asserts success. */
   public long mapAnon(Vmspace vm, long pages, int prot, boolean shared) {
-    long a =
-        vm.mmap(
-            0,
-            pages * PAGE,
-            prot,
-            (shared ? Mman.MAP_SHARED : Mman.MAP_PRIVATE) | Mman.MAP_ANONYMOUS,
-            null,
-            0);
+    long a;
+    try {
+      a = vm.mmap(MapRequest.anon(pages * PAGE, prot).withShared(shared));
+    } catch (UvmException e) {
+      throw new AssertionError("mmap: " + e.getMessage(), e);
+    }
     assertThat(a).as("mmap").isPositive();
     return a;
   }

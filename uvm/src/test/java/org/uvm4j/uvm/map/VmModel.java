@@ -1,6 +1,7 @@
 package org.uvm4j.uvm.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.obj.FileObject;
 
 /**
@@ -109,13 +111,23 @@ public final class VmModel {
     if (fromFile && shared) {
       maxProt = Prot.READ | Prot.EXEC;
       if ((prot & Prot.WRITE) != 0) {
-        assertThat(p.vm.mmap(0, pages * PAGE, prot, Mman.MAP_SHARED, file, 0))
-            .isEqualTo(-Errno.EACCES);
+        MapRequest writable = MapRequest.anon(pages * PAGE, prot).withObject(file, 0);
+        assertThatThrownBy(() -> p.vm.mmap(writable.withShared(true)))
+            .isInstanceOfSatisfying(
+                UvmException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EACCES));
         prot = Prot.READ;
       }
     }
-    int flags = (shared ? Mman.MAP_SHARED : Mman.MAP_PRIVATE) | (fromFile ? 0 : Mman.MAP_ANONYMOUS);
-    long addr = p.vm.mmap(0, pages * PAGE, prot, flags, fromFile ? file : null, fileOff * PAGE);
+    MapRequest req =
+        MapRequest.anon(pages * PAGE, prot)
+            .withShared(shared)
+            .withObject(fromFile ? file : null, fileOff * PAGE);
+    long addr;
+    try {
+      addr = p.vm.mmap(req);
+    } catch (UvmException e) {
+      throw new AssertionError("mmap: " + e.getMessage(), e);
+    }
     assertThat(addr).as("mmap").isPositive();
     for (int i = 0; i < pages; i++) {
       long va = addr + i * PAGE;

@@ -13,12 +13,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.obj.FileObject;
 
-/** The Linux memory system calls on a Vmspace: argument checking, errno and effects. */
+/** The UVM memory operations of a Vmspace: argument checking, errno and effects. */
 class VmspaceSyscallTest {
-  private static final int PRIV_ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
-
   private VmFixture m;
   private Vmspace vm;
 
@@ -36,74 +35,91 @@ class VmspaceSyscallTest {
 
   // ------------------------------------------------------------------ mmap
 
+  private static final MapRequest PRIV_ANON_PAGE = MapRequest.anon(PAGE, Prot.RW);
+
+  /** The errno {@code vm.mmap(req)} fails with, or 0 if it succeeded. */
+  static int mmapErrno(Vmspace vm, MapRequest req) {
+    try {
+      vm.mmap(req);
+      return 0;
+    } catch (UvmException e) {
+      return e.errno();
+    }
+  }
+
   @Test
   void mmapRejectsBadArguments() {
-    assertThat(vm.mmap(0, 0, Prot.RW, PRIV_ANON, null, 0)).isEqualTo(-Errno.EINVAL);
-    assertThat(vm.mmap(0, PAGE, Prot.RW, Mman.MAP_ANONYMOUS, null, 0)).isEqualTo(-Errno.EINVAL);
-    assertThat(vm.mmap(0, PAGE, 0x10, PRIV_ANON, null, 0)).isEqualTo(-Errno.EINVAL);
-    assertThat(vm.mmap(0, PAGE, Prot.RW, PRIV_ANON, null, 123)).isEqualTo(-Errno.EINVAL);
-    assertThat(vm.mmap(0x10001, PAGE, Prot.RW, PRIV_ANON | Mman.MAP_FIXED, null, 0))
-        .isEqualTo(-Errno.EINVAL);
-    assertThat(vm.mmap(0, PAGE, Prot.RW, Mman.MAP_PRIVATE, null, 0)).isEqualTo(-Errno.EBADF);
-    assertThat(vm.mmap(0, PAGE, Prot.RW, PRIV_ANON | Mman.MAP_FIXED, null, 0))
-        .isEqualTo(-Errno.EPERM);
-    assertThat(vm.mmap(Vmspace.USER_MAX, PAGE, Prot.RW, PRIV_ANON | Mman.MAP_FIXED, null, 0))
-        .isEqualTo(-Errno.ENOMEM);
-    assertThat(vm.mmap(0, Long.MAX_VALUE, Prot.RW, PRIV_ANON, null, 0)).isEqualTo(-Errno.ENOMEM);
-    assertThat(
-            vm.mmap(
-                0,
-                PAGE,
-                Prot.RW,
-                Mman.MAP_SHARED_VALIDATE | Mman.MAP_ANONYMOUS | 0x4000000,
-                null,
-                0))
-        .isEqualTo(-Errno.EINVAL);
+    assertThat(mmapErrno(vm, MapRequest.anon(0, Prot.RW))).isEqualTo(Errno.EINVAL);
+    assertThat(mmapErrno(vm, MapRequest.anon(PAGE, 0x10))).isEqualTo(Errno.EINVAL);
+    assertThat(mmapErrno(vm, PRIV_ANON_PAGE.withMaxProt(0x10))).isEqualTo(Errno.EINVAL);
+    assertThat(mmapErrno(vm, PRIV_ANON_PAGE.withAdvice(7))).isEqualTo(Errno.EINVAL);
+    assertThat(mmapErrno(vm, PRIV_ANON_PAGE.withObject(null, 123))).isEqualTo(Errno.EINVAL);
+    assertThat(mmapErrno(vm, PRIV_ANON_PAGE.fixed(0x10001))).isEqualTo(Errno.EINVAL);
+    assertThat(mmapErrno(vm, PRIV_ANON_PAGE.fixed(0))).isEqualTo(Errno.EPERM);
+    assertThat(mmapErrno(vm, PRIV_ANON_PAGE.fixed(Vmspace.USER_MAX))).isEqualTo(Errno.ENOMEM);
+    assertThat(mmapErrno(vm, MapRequest.anon(Long.MAX_VALUE, Prot.RW))).isEqualTo(Errno.ENOMEM);
+    assertThat(mmapErrno(vm, PRIV_ANON_PAGE.withMaxProt(Prot.READ))).isEqualTo(Errno.EACCES);
+    FileObject f = new FileObject(m.uvm, new byte[] {1});
+    assertThat(mmapErrno(vm, PRIV_ANON_PAGE.withObject(f, Long.MAX_VALUE & ~(PAGE - 1))))
+        .isEqualTo(Errno.EOVERFLOW);
+    f.detach();
     assertThat(vm.map().entryCount()).isZero();
   }
 
   @Test
-  void mmapPlacesTopDownBelowMmapBaseAndHonoursFreeHints() {
-    long a = vm.mmap(0, 2 * PAGE, Prot.RW, PRIV_ANON, null, 0);
+  void mmapPlacesTopDownBelowMmapBaseAndHonoursFreeHints() throws UvmException {
+    long a = vm.mmap(MapRequest.anon(2 * PAGE, Prot.RW));
     assertThat(a).isEqualTo(Vmspace.MMAP_BASE - 2 * PAGE);
-    long b = vm.mmap(0, PAGE, Prot.READ, PRIV_ANON, null, 0);
+    long b = vm.mmap(MapRequest.anon(PAGE, Prot.READ));
     assertThat(b).isEqualTo(a - PAGE);
     long hint = 0x4000_0000L;
-    assertThat(vm.mmap(hint + 5, PAGE, Prot.RW, PRIV_ANON, null, 0)).isEqualTo(hint);
+    assertThat(vm.mmap(PRIV_ANON_PAGE.hint(hint + 5))).isEqualTo(hint);
     // a used hint is ignored
-    long c = vm.mmap(hint, PAGE, Prot.RW, PRIV_ANON, null, 0);
+    long c = vm.mmap(PRIV_ANON_PAGE.hint(hint));
     assertThat(c).isNotEqualTo(hint).isPositive();
   }
 
   @Test
-  void adjacentPrivateAnonymousMappingsMergeIntoOneEntry() {
-    long a = vm.mmap(0, PAGE, Prot.RW, PRIV_ANON, null, 0);
-    long b = vm.mmap(0, PAGE, Prot.RW, PRIV_ANON, null, 0);
+  void adjacentPrivateAnonymousMappingsMergeIntoOneEntry() throws UvmException {
+    long a = vm.mmap(PRIV_ANON_PAGE);
+    long b = vm.mmap(PRIV_ANON_PAGE);
     assertThat(b).isEqualTo(a - PAGE);
     assertThat(vm.map().entryCount()).isEqualTo(1);
-    long c = vm.mmap(0, PAGE, Prot.READ, PRIV_ANON, null, 0);
+    long c = vm.mmap(MapRequest.anon(PAGE, Prot.READ));
     assertThat(c).isEqualTo(b - PAGE);
     assertThat(vm.map().entryCount()).as("different protection: no merge").isEqualTo(2);
   }
 
   @Test
-  void mapFixedReplacesAndNoReplaceRefuses() {
+  void mapFixedReplacesAndNoReplaceRefuses() throws UvmException {
     long a = m.mapAnon(vm, 3, Prot.RW, false);
     assertPoke(vm, a + PAGE, 9);
-    assertThat(vm.mmap(a + PAGE, PAGE, Prot.RW, PRIV_ANON | Mman.MAP_FIXED_NOREPLACE, null, 0))
-        .isEqualTo(-Errno.EEXIST);
+    assertThat(mmapErrno(vm, PRIV_ANON_PAGE.fixedNoReplace(a + PAGE))).isEqualTo(Errno.EEXIST);
     assertPeek(vm, a + PAGE, 9);
-    assertThat(vm.mmap(a + PAGE, PAGE, Prot.READ, PRIV_ANON | Mman.MAP_FIXED, null, 0))
-        .isEqualTo(a + PAGE);
+    assertThat(vm.mmap(MapRequest.anon(PAGE, Prot.READ).fixed(a + PAGE))).isEqualTo(a + PAGE);
     assertPeek(vm, a + PAGE, 0);
     assertNoWrite(vm, a + PAGE);
+    long free = vm.mmap(PRIV_ANON_PAGE.fixedNoReplace(0x5000_0000L));
+    assertThat(free).as("fixed-noreplace on a free range maps there").isEqualTo(0x5000_0000L);
   }
 
   @Test
-  void sharedObjectMappingIsReadOnlyAtMost() {
+  void requestCarriesInheritanceAndAdvice() throws UvmException {
+    long a = vm.mmap(PRIV_ANON_PAGE.withInheritance(Inheritance.NONE).withAdvice(Advice.RANDOM));
+    assertThat(vm.map().lookup(a).inheritance).isEqualTo(Inheritance.NONE);
+    assertThat(vm.map().lookup(a).advice).isEqualTo(Advice.RANDOM);
+    long s = vm.mmap(PRIV_ANON_PAGE.withShared(true));
+    assertThat(vm.map().lookup(s).inheritance).isEqualTo(Inheritance.SHARE);
+    assertThat(vm.map().lookup(s).isSharedMapping()).isTrue();
+    assertThat(vm.map().lookup(s).aref.amap).as("shared anonymous: amap at once").isNotNull();
+  }
+
+  @Test
+  void sharedObjectMappingIsReadOnlyAtMost() throws UvmException {
     FileObject f = new FileObject(m.uvm, new byte[] {1, 2, 3});
-    assertThat(vm.mmap(0, PAGE, Prot.RW, Mman.MAP_SHARED, f, 0)).isEqualTo(-Errno.EACCES);
-    long a = vm.mmap(0, PAGE, Prot.READ, Mman.MAP_SHARED, f, 0);
+    MapRequest shared = MapRequest.anon(PAGE, Prot.RW).withObject(f, 0).withShared(true);
+    assertThat(mmapErrno(vm, shared)).isEqualTo(Errno.EACCES);
+    long a = vm.mmap(MapRequest.anon(PAGE, Prot.READ).withObject(f, 0).withShared(true));
     assertPeek(vm, a + 2, 3);
     assertThat(vm.mprotect(a, PAGE, Prot.RW)).isEqualTo(Errno.EACCES);
     assertThat(f.refs()).isEqualTo(2);
@@ -111,14 +127,126 @@ class VmspaceSyscallTest {
   }
 
   @Test
-  void populateAndLockedPrefault() {
-    long a = vm.mmap(0, 3 * PAGE, Prot.RW, PRIV_ANON | Mman.MAP_POPULATE, null, 0);
+  void populateAndLockedPrefault() throws UvmException {
+    long a = vm.mmap(MapRequest.anon(3 * PAGE, Prot.RW).withPopulate(true));
     for (int i = 0; i < 3; i++) {
       assertThat(vm.pmap().extract(a + i * PAGE)).isNotNull();
     }
-    long b = vm.mmap(0, 2 * PAGE, Prot.RW, PRIV_ANON | Mman.MAP_LOCKED, null, 0);
+    assertThat(vm.map().lookup(a).isWired()).as("populate does not wire").isFalse();
+    long b = vm.mmap(MapRequest.anon(2 * PAGE, Prot.RW).withWired(true));
     assertThat(vm.map().lookup(b).isWired()).isTrue();
     assertThat(vm.pmap().extract(b).wireCount).isEqualTo(1);
+    assertThat(vm.pmap().extract(b + PAGE).wireCount).isEqualTo(1);
+  }
+
+  @Test
+  void wiredProtNoneMappingIsMappedButNotWired() throws UvmException {
+    long a = vm.mmap(MapRequest.anon(PAGE, Prot.NONE).withWired(true).withPopulate(true));
+    assertThat(vm.map().lookup(a).isWired()).isFalse();
+    assertThat(vm.pmap().extract(a)).isNull();
+  }
+
+  @Test
+  void wiredMappingThatCannotBeWiredIsRemovedWithEagain() {
+    VmFixture small = new VmFixture(64 * PAGE);
+    Vmspace v = small.newSpace();
+    assertThat(mmapErrno(v, MapRequest.anon(512 * PAGE, Prot.RW).withWired(true)))
+        .isEqualTo(Errno.EAGAIN);
+    assertThat(v.map().entryCount()).isZero();
+    assertThat(small.exp().wired).isZero();
+    small.audit();
+    small.exitAllAndCheck();
+  }
+
+  @Test
+  void mlockallWiresCurrentAndFutureMappingsAndMunlockallUndoes() throws UvmException {
+    long a = m.mapAnon(vm, 2, Prot.RW, false);
+    long none = vm.mmap(MapRequest.anon(PAGE, Prot.NONE));
+    assertThat(vm.mlockall(true, false)).isZero();
+    assertThat(vm.map().lookup(a).isWired()).isTrue();
+    assertThat(vm.map().lookup(none).isWired()).as("PROT_NONE is skipped").isFalse();
+    long b = m.mapAnon(vm, 1, Prot.RW, false);
+    assertThat(vm.map().lookup(b).isWired()).as("no future wiring asked").isFalse();
+    assertThat(vm.mlockall(false, true)).isZero();
+    assertThat(vm.map().isWireFuture()).isTrue();
+    long c = m.mapAnon(vm, 1, Prot.RW, false);
+    assertThat(vm.map().lookup(c).isWired()).isTrue();
+    long n2 = vm.mmap(MapRequest.anon(PAGE, Prot.NONE));
+    assertThat(vm.map().lookup(n2).isWired()).isFalse();
+    m.audit();
+    vm.munlockall();
+    assertThat(vm.map().isWireFuture()).isFalse();
+    assertThat(vm.map().lookup(a).isWired()).isFalse();
+    assertThat(vm.map().lookup(c).isWired()).isFalse();
+    assertThat(m.exp().wired).isZero();
+  }
+
+  @Test
+  void wireFutureWiresBrkGrowthAndIsInheritedByFork() {
+    long base = 0x60_0000L;
+    vm.setBrkBase(base);
+    assertThat(vm.mlockall(false, true)).isZero();
+    assertThat(vm.brk(base + 2 * PAGE)).isEqualTo(base + 2 * PAGE);
+    assertThat(vm.map().lookup(base).isWired()).isTrue();
+    assertThat(vm.pmap().extract(base + PAGE).wireCount).isEqualTo(1);
+    Vmspace child = m.fork(vm);
+    assertThat(child.map().isWireFuture()).isTrue();
+    m.audit();
+  }
+
+  // ------------------------------------------------------------------ remap
+
+  @Test
+  void remapShrinksInPlaceAndGrowsInPlaceWhenFree() throws UvmException {
+    long a = vm.mmap(MapRequest.anon(4 * PAGE, Prot.RW).fixed(0x4000_0000L));
+    assertPoke(vm, a, 1);
+    assertThat(vm.remap(a, 4 * PAGE, 2 * PAGE, RemapMode.IN_PLACE, 0)).isEqualTo(a);
+    assertNoRead(vm, a + 2 * PAGE);
+    assertThat(vm.remap(a, 2 * PAGE, 6 * PAGE, RemapMode.IN_PLACE, 0)).isEqualTo(a);
+    assertPeek(vm, a, 1);
+    assertPoke(vm, a + 5 * PAGE, 2);
+    assertThat(vm.map().entryCount()).isEqualTo(1);
+  }
+
+  @Test
+  void remapMovesByCopyingWhenItCannotGrowInPlace() throws UvmException {
+    long a = vm.mmap(MapRequest.anon(2 * PAGE, Prot.READ).fixed(0x4000_0000L));
+    vm.mmap(PRIV_ANON_PAGE.fixed(a + 2 * PAGE));
+    assertThat(remapErrno(a, 2 * PAGE, 3 * PAGE, RemapMode.IN_PLACE, 0)).isEqualTo(Errno.ENOMEM);
+    assertThat(vm.mprotect(a, 2 * PAGE, Prot.RW)).isZero();
+    assertPoke(vm, a + PAGE, 7);
+    assertThat(vm.mprotect(a, 2 * PAGE, Prot.READ)).isZero();
+    long moved = vm.remap(a, 2 * PAGE, 3 * PAGE, RemapMode.MAY_MOVE, 0);
+    assertThat(moved).isNotEqualTo(a);
+    assertPeek(vm, moved + PAGE, 7);
+    assertNoWrite(vm, moved);
+    assertNoRead(vm, a);
+    long fixed = vm.remap(moved, 3 * PAGE, PAGE, RemapMode.FIXED, 0x5000_0000L);
+    assertThat(fixed).isEqualTo(0x5000_0000L);
+    assertNoRead(vm, moved);
+  }
+
+  @Test
+  void remapRejectsBadRangesAndSharedMoves() throws UvmException {
+    long a = m.mapAnon(vm, 2, Prot.RW, false);
+    assertThat(remapErrno(a + 1, PAGE, PAGE, RemapMode.MAY_MOVE, 0)).isEqualTo(Errno.EINVAL);
+    assertThat(remapErrno(a, 0, PAGE, RemapMode.MAY_MOVE, 0)).isEqualTo(Errno.EINVAL);
+    assertThat(remapErrno(a, PAGE, PAGE, RemapMode.FIXED, a)).isEqualTo(Errno.EINVAL);
+    assertThat(remapErrno(a, 3 * PAGE, 4 * PAGE, RemapMode.MAY_MOVE, 0)).isEqualTo(Errno.EFAULT);
+    assertThat(vm.mprotect(a + PAGE, PAGE, Prot.READ)).isZero();
+    assertThat(remapErrno(a, 2 * PAGE, 4 * PAGE, RemapMode.MAY_MOVE, 0)).isEqualTo(Errno.EFAULT);
+    long s = vm.mmap(MapRequest.anon(PAGE, Prot.RW).withShared(true).fixed(0x4000_0000L));
+    vm.mmap(PRIV_ANON_PAGE.fixed(s + PAGE));
+    assertThat(remapErrno(s, PAGE, 2 * PAGE, RemapMode.MAY_MOVE, 0)).isEqualTo(Errno.ENOMEM);
+  }
+
+  private int remapErrno(long old, long oldSize, long newSize, RemapMode mode, long newVa) {
+    try {
+      vm.remap(old, oldSize, newSize, mode, newVa);
+      return 0;
+    } catch (UvmException e) {
+      return e.errno();
+    }
   }
 
   // ------------------------------------------------------------------ munmap
@@ -167,21 +295,39 @@ class VmspaceSyscallTest {
   // ------------------------------------------------------------------ minherit / madvise
 
   @Test
-  void minheritAndMadviseCheckArguments() {
+  void minheritAndAdviceCallsCheckArguments() {
     long a = m.mapAnon(vm, 2, Prot.RW, false);
     assertThat(vm.minherit(a + 1, PAGE, Inheritance.NONE)).isEqualTo(Errno.EINVAL);
     assertThat(vm.minherit(a, 3 * PAGE, Inheritance.NONE)).isEqualTo(Errno.ENOMEM);
     assertThat(vm.minherit(a, PAGE, null)).isEqualTo(Errno.EINVAL);
-    assertThat(vm.madvise(a, PAGE, 77)).isEqualTo(Errno.EINVAL);
-    assertThat(vm.madvise(a + 1, PAGE, Mman.MADV_NORMAL)).isEqualTo(Errno.EINVAL);
-    assertThat(vm.madvise(a, 3 * PAGE, Mman.MADV_RANDOM)).isEqualTo(Errno.ENOMEM);
-    assertThat(vm.madvise(a, PAGE, Mman.MADV_WILLNEED)).isZero();
+    assertThat(vm.advise(a, PAGE, 77)).isEqualTo(Errno.EINVAL);
+    assertThat(vm.advise(a + 1, PAGE, Advice.NORMAL)).isEqualTo(Errno.EINVAL);
+    assertThat(vm.advise(a, -1, Advice.NORMAL)).isEqualTo(Errno.EINVAL);
+    assertThat(vm.advise(a, 3 * PAGE, Advice.RANDOM)).isEqualTo(Errno.ENOMEM);
+    assertThat(vm.willNeed(a, PAGE)).isZero();
+    assertThat(vm.willNeed(a, 3 * PAGE)).isEqualTo(Errno.ENOMEM);
+    assertThat(vm.minheritDefault(a, PAGE, null)).isEqualTo(Errno.EINVAL);
+    assertThat(vm.minheritPrivateAnon(a, PAGE, null)).isEqualTo(Errno.EINVAL);
     long s = m.mapAnon(vm, 1, Prot.RW, true);
-    assertThat(vm.madvise(s, PAGE, Mman.MADV_WIPEONFORK)).isEqualTo(Errno.EINVAL);
-    assertThat(vm.madvise(s, PAGE, Mman.MADV_FREE)).isEqualTo(Errno.EINVAL);
-    assertThat(vm.madvise(a, PAGE, Mman.MADV_SEQUENTIAL)).isZero();
+    assertThat(vm.minheritPrivateAnon(s, PAGE, Inheritance.ZERO)).isEqualTo(Errno.EINVAL);
+    assertThat(vm.discard(s, PAGE, true)).isEqualTo(Errno.EINVAL);
+    assertThat(vm.advise(a, PAGE, Advice.SEQUENTIAL)).isZero();
     assertThat(vm.map().lookup(a).advice).isEqualTo(Advice.SEQUENTIAL);
     assertThat(vm.map().lookup(a + PAGE).advice).isEqualTo(Advice.NORMAL);
+  }
+
+  @Test
+  void minheritDefaultRestoresOnlyTheGivenInheritance() {
+    long a = m.mapAnon(vm, 3, Prot.RW, false);
+    assertThat(vm.minherit(a, PAGE, Inheritance.NONE)).isZero();
+    assertThat(vm.minherit(a + PAGE, PAGE, Inheritance.ZERO)).isZero();
+    assertThat(vm.minheritDefault(a, 3 * PAGE, Inheritance.NONE)).isZero();
+    assertThat(vm.map().lookup(a).inheritance).isEqualTo(Inheritance.COPY);
+    assertThat(vm.map().lookup(a + PAGE).inheritance).isEqualTo(Inheritance.ZERO);
+    long s = m.mapAnon(vm, 1, Prot.RW, true);
+    assertThat(vm.minherit(s, PAGE, Inheritance.NONE)).isZero();
+    assertThat(vm.minheritDefault(s, PAGE, Inheritance.NONE)).isZero();
+    assertThat(vm.map().lookup(s).inheritance).isEqualTo(Inheritance.SHARE);
   }
 
   @Test
@@ -192,8 +338,8 @@ class VmspaceSyscallTest {
     assertPoke(vm, a + PAGE, 2);
     assertPoke(vm, s, 3);
     long free = m.uvm.physMem().freeCount();
-    assertThat(vm.madvise(a + PAGE, PAGE, Mman.MADV_DONTNEED)).isZero();
-    assertThat(vm.madvise(s, PAGE, Mman.MADV_DONTNEED)).isZero();
+    assertThat(vm.discard(a + PAGE, PAGE, false)).isZero();
+    assertThat(vm.discard(s, PAGE, false)).isZero();
     assertThat(m.uvm.physMem().freeCount()).isEqualTo(free + 1);
     assertThat(vm.pmap().extract(s)).isNull();
     assertPeek(vm, a, 1);
@@ -206,18 +352,18 @@ class VmspaceSyscallTest {
     long a = m.mapAnon(vm, 1, Prot.RW, false);
     assertPoke(vm, a, 5);
     Vmspace child = m.fork(vm);
-    assertThat(vm.madvise(a, PAGE, Mman.MADV_DONTNEED)).isZero();
+    assertThat(vm.discard(a, PAGE, false)).isZero();
     m.audit();
     assertPeek(vm, a, 0);
     assertPeek(child, a, 5);
   }
 
   @Test
-  void dontNeedOfPrivateFileMappingRevertsToFileContents() {
+  void dontNeedOfPrivateFileMappingRevertsToFileContents() throws UvmException {
     FileObject f = new FileObject(m.uvm, new byte[] {42});
-    long a = vm.mmap(0, PAGE, Prot.RW, Mman.MAP_PRIVATE, f, 0);
+    long a = vm.mmap(MapRequest.anon(PAGE, Prot.RW).withObject(f, 0));
     assertPoke(vm, a, 7);
-    assertThat(vm.madvise(a, PAGE, Mman.MADV_DONTNEED)).isZero();
+    assertThat(vm.discard(a, PAGE, false)).isZero();
     assertPeek(vm, a, 42);
     f.detach();
   }
@@ -226,7 +372,7 @@ class VmspaceSyscallTest {
   void dontNeedOfLockedRangeIsInvalid() {
     long a = m.mapAnon(vm, 1, Prot.RW, false);
     assertThat(vm.mlock(a, PAGE)).isZero();
-    assertThat(vm.madvise(a, PAGE, Mman.MADV_DONTNEED)).isEqualTo(Errno.EINVAL);
+    assertThat(vm.discard(a, PAGE, false)).isEqualTo(Errno.EINVAL);
   }
 
   // ------------------------------------------------------------------ mlock
@@ -260,9 +406,9 @@ class VmspaceSyscallTest {
   }
 
   @Test
-  void mlockOfReadOnlyPrivateFileMappingWiresObjectPagesThenWritePromotes() {
+  void mlockOfReadOnlyPrivateFileMappingWiresObjectPagesThenWritePromotes() throws UvmException {
     FileObject f = new FileObject(m.uvm, new byte[] {11});
-    long a = vm.mmap(0, PAGE, Prot.READ, Mman.MAP_PRIVATE, f, 0);
+    long a = vm.mmap(MapRequest.anon(PAGE, Prot.READ).withObject(f, 0));
     assertThat(vm.mlock(a, PAGE)).isZero();
     assertThat(vm.pmap().extract(a).object).isSameAs(f);
     assertThat(vm.pmap().extract(a).wireCount).isEqualTo(1);
@@ -315,11 +461,10 @@ class VmspaceSyscallTest {
   }
 
   @Test
-  void brkRefusesToGrowIntoAMapping() {
+  void brkRefusesToGrowIntoAMapping() throws UvmException {
     long base = 0x60_0000L;
     vm.setBrkBase(base);
-    assertThat(vm.mmap(base + 2 * PAGE, PAGE, Prot.RW, PRIV_ANON | Mman.MAP_FIXED, null, 0))
-        .isEqualTo(base + 2 * PAGE);
+    assertThat(vm.mmap(PRIV_ANON_PAGE.fixed(base + 2 * PAGE))).isEqualTo(base + 2 * PAGE);
     assertThat(vm.brk(base + 4 * PAGE)).isEqualTo(base);
     assertThat(vm.brk(base + 2 * PAGE)).isEqualTo(base + 2 * PAGE);
   }
@@ -357,16 +502,25 @@ class VmspaceSyscallTest {
   }
 
   @Test
-  void copyinstrStopsAtNulOrReportsTooLong() {
+  void copyinstrStopsAtNulOrReportsTooLong() throws UvmException {
     long a = m.mapAnon(vm, 2, Prot.RW, false);
     byte[] s = "hello\0".getBytes(StandardCharsets.US_ASCII);
     assertThat(vm.copyout(a + PAGE - 3, s, 0, s.length)).isZero();
     byte[] dst = new byte[16];
     assertThat(vm.copyinstr(a + PAGE - 3, dst, 16)).isEqualTo(5);
     assertThat(new String(dst, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("hello");
-    assertThat(vm.copyinstr(a + PAGE - 3, dst, 5)).isEqualTo(-Errno.ENAMETOOLONG);
+    assertThat(copyinstrErrno(a + PAGE - 3, dst, 5)).isEqualTo(Errno.ENAMETOOLONG);
     assertThat(vm.copyout(a + 2 * PAGE - 2, new byte[] {'a', 'b'}, 0, 2)).isZero();
-    assertThat(vm.copyinstr(a + 2 * PAGE - 2, dst, 16)).isEqualTo(-Errno.EFAULT);
-    assertThat(vm.copyinstr(a, dst, 17)).isEqualTo(-Errno.EFAULT);
+    assertThat(copyinstrErrno(a + 2 * PAGE - 2, dst, 16)).isEqualTo(Errno.EFAULT);
+    assertThat(copyinstrErrno(a, dst, 17)).isEqualTo(Errno.EFAULT);
+  }
+
+  private int copyinstrErrno(long va, byte[] dst, int max) {
+    try {
+      vm.copyinstr(va, dst, max);
+      return 0;
+    } catch (UvmException e) {
+      return e.errno();
+    }
   }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
 
@@ -20,10 +20,10 @@ class MapsReportTest {
     Vmspace parent = fx.vmspace();
     FileObject text = new FileObject(fx.uvm, "/bin/prog", new byte[3 * (int) PAGE]);
     long textVa =
-        parent.mmap(0x400000, 3 * PAGE, Prot.RX, Mman.MAP_PRIVATE | Mman.MAP_FIXED, text, 0);
+        parent.mmap(MapRequest.anon(3 * PAGE, Prot.RX).withObject(text, 0).fixed(0x400000));
     assertThat(textVa).isEqualTo(0x400000);
     long priv = TraceFixture.mmapAnon(parent, 4);
-    long shared = parent.mmap(0, 2 * PAGE, Prot.RW, Mman.MAP_SHARED | Mman.MAP_ANONYMOUS, null, 0);
+    long shared = parent.mmap(MapRequest.anon(2 * PAGE, Prot.RW).withShared(true));
     fx.touch(parent, textVa, Prot.EXEC);
     for (int i = 0; i < 4; i++) {
       fx.touch(parent, priv + i * PAGE, Prot.WRITE);

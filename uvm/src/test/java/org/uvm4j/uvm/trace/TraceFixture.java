@@ -3,9 +3,10 @@ package org.uvm4j.uvm.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultResult;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
@@ -42,7 +43,12 @@ final class TraceFixture implements TraceContext {
 
   /** An anonymous private read-write mapping of {@code pages} pages. */
   static long mmapAnon(Vmspace vm, int pages) {
-    long va = vm.mmap(0, pages * PAGE, Prot.RW, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, null, 0);
+    long va;
+    try {
+      va = vm.mmap(MapRequest.anon(pages * PAGE, Prot.RW));
+    } catch (UvmException e) {
+      throw new AssertionError("mmap: " + e.getMessage(), e);
+    }
     assertThat(va).isPositive();
     return va;
   }

@@ -82,7 +82,7 @@ public class AmapCopyBench {
   }
 
   /** amap_copy never clips or merges here: every entry already has an amap. */
-  private static final class NoClipMap implements AmapMap {
+  private static final class NoClipMap implements AmapMap<VmMapEntry> {
     private final UvmServices svc;
 
     NoClipMap(UvmServices svc) {

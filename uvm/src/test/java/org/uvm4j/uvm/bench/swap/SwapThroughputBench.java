@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.fault.FaultResult;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
@@ -38,7 +39,7 @@ public final class SwapThroughputBench {
 
   private SwapThroughputBench() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, UvmException {
     int mib = args.length > 0 ? Integer.parseInt(args[0]) : 64;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path dir =
@@ -146,15 +147,14 @@ public final class SwapThroughputBench {
   }
 
   /** The cost of a read fault on a swapped-out anon page, against a zero-fill fault. */
-  private static void swapInFaults(Path dir, int pages) throws IOException {
+  private static void swapInFaults(Path dir, int pages) throws UvmException, IOException {
     Uvm uvm = new Uvm(UvmConfig.ofRam((long) (pages + 1024) * PG));
     SwapPager pager = SwapPager.attach(uvm);
     PageDaemon daemon = PageDaemon.attach(uvm, pager);
     pager.swap().swapOn(FileSwapDevice.open(dir.resolve("swap"), (long) pages * PG * 2, false), 0);
     try {
       Vmspace vm = Vmspace.create(uvm);
-      long a =
-          vm.mmap(0, (long) pages * PG, Prot.RW, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, null, 0);
+      long a = vm.mmap(MapRequest.anon((long) pages * PG, Prot.RW));
       long t0 = System.nanoTime();
       for (int i = 0; i < pages; i++) {
         check(vm.faultHandler().fault(vm, a + (long) i * PG, Prot.WRITE));

@@ -15,9 +15,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultResult;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
@@ -97,11 +98,11 @@ public class TraceBench {
   }
 
   private long mmap(int pages) {
-    long va = vm.mmap(0, pages * PAGE, Prot.RW, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, null, 0);
-    if (va <= 0) {
-      throw new IllegalStateException("mmap failed: " + va);
+    try {
+      return vm.mmap(MapRequest.anon(pages * PAGE, Prot.RW));
+    } catch (UvmException e) {
+      throw new IllegalStateException("mmap failed: " + e.getMessage(), e);
     }
-    return va;
   }
 
   private static void check(FaultResult r) {

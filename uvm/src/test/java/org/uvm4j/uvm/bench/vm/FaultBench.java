@@ -12,9 +12,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.fault.FaultResult;
-import org.uvm4j.uvm.map.Mman;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
@@ -46,8 +47,8 @@ public class FaultBench {
     fh = parent.faultHandler();
   }
 
-  private long mapRegion(Vmspace vm) {
-    return vm.mmap(0, PAGES * PAGE, Prot.RW, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, null, 0);
+  private long mapRegion(Vmspace vm) throws UvmException {
+    return vm.mmap(MapRequest.anon(PAGES * PAGE, Prot.RW));
   }
 
   private void writeAll(Vmspace vm) {
@@ -60,7 +61,7 @@ public class FaultBench {
 
   /** State for zeroFill: a fresh, untouched region. */
   @Setup(Level.Invocation)
-  public void setUpInvocation(org.openjdk.jmh.infra.BenchmarkParams params) {
+  public void setUpInvocation(org.openjdk.jmh.infra.BenchmarkParams params) throws UvmException {
     String name = params.getBenchmark();
     if (child != null) {
       child.free();

@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultResult;
 import org.uvm4j.uvm.map.Advice;
 import org.uvm4j.uvm.map.Inheritance;
@@ -58,7 +59,7 @@ public class ForkBench {
   }
 
   @Benchmark
-  public Vmspace fork() {
+  public Vmspace fork() throws UvmException {
     child = parent.fork();
     return child;
   }

@@ -1,9 +1,9 @@
-package org.uvm4j.uvm.map;
+package org.uvm4j.kernel.syscall;
 
 /**
- * Linux x86-64 {@code <sys/mman.h>} constants understood by {@link Vmspace}: {@code MAP_*} flags of
- * mmap and {@code MADV_*} advice of madvise. Values are the Linux ABI's, so the kernel passes guest
- * arguments through unchanged.
+ * Linux x86-64 {@code <sys/mman.h>} constants of the memory system calls: {@code MAP_*} flags of
+ * mmap and {@code MADV_*} advice of madvise. They exist only at the syscall edge: {@link MmapFlags}
+ * and {@link MadviseAdvice} decode them into the UVM terms of {@code org.uvm4j.uvm.map}.
  */
 public final class Mman {
   public static final int MAP_SHARED = 0x01;
@@ -20,9 +20,15 @@ public final class Mman {
   public static final int MAP_POPULATE = 0x8000;
   public static final int MAP_NONBLOCK = 0x10000;
   public static final int MAP_STACK = 0x20000;
+  public static final int MAP_HUGETLB = 0x40000;
+  public static final int MAP_SYNC = 0x80000;
   public static final int MAP_FIXED_NOREPLACE = 0x100000;
 
-  /** The MAP_* bits accepted by {@link Vmspace#mmap} (others are ignored, as Linux does). */
+  /**
+   * The MAP_* bits {@code MAP_SHARED_VALIDATE} accepts (Linux's {@code LEGACY_MAP_MASK} plus
+   * MAP_FIXED_NOREPLACE); any other bit fails with EOPNOTSUPP. Plain MAP_SHARED and MAP_PRIVATE
+   * ignore unknown bits, as Linux does.
+   */
   public static final int MAP_KNOWN =
       MAP_TYPE
           | MAP_FIXED

@@ -1,0 +1,92 @@
+package org.uvm4j.uvm.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.uvm4j.uvm.map.VmFixture.PAGE;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.ToIntFunction;
+import org.junit.jupiter.api.Test;
+import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.UvmException;
+
+/**
+ * Every public {@link Vmspace} operation that answers with an errno gives a positive {@link Errno}
+ * value for bad arguments (the uvm error convention). The table must name every such method: a new
+ * one fails {@link #everyErrnoReturningMethodIsExercised} until it is added here.
+ */
+class VmspaceErrnoTest {
+  private static final long MISALIGNED = 0x4000_0001L;
+
+  /** Method name → a call with bad arguments, and the errno it must give. */
+  private static Map<String, BadCall> badCalls() {
+    Map<String, BadCall> m = new LinkedHashMap<>();
+    m.put("munmap", new BadCall(vm -> vm.munmap(MISALIGNED, PAGE), Errno.EINVAL));
+    m.put("mprotect", new BadCall(vm -> vm.mprotect(MISALIGNED, PAGE, Prot.READ), Errno.EINVAL));
+    m.put(
+        "minherit",
+        new BadCall(vm -> vm.minherit(MISALIGNED, PAGE, Inheritance.NONE), Errno.EINVAL));
+    m.put(
+        "minheritDefault",
+        new BadCall(vm -> vm.minheritDefault(0x4000_0000L, PAGE, Inheritance.NONE), Errno.ENOMEM));
+    m.put(
+        "minheritPrivateAnon",
+        new BadCall(
+            vm -> vm.minheritPrivateAnon(MISALIGNED, PAGE, Inheritance.ZERO), Errno.EINVAL));
+    m.put("advise", new BadCall(vm -> vm.advise(0x4000_0000L, PAGE, 99), Errno.EINVAL));
+    m.put("willNeed", new BadCall(vm -> vm.willNeed(0x4000_0000L, PAGE), Errno.ENOMEM));
+    m.put("discard", new BadCall(vm -> vm.discard(MISALIGNED, PAGE, false), Errno.EINVAL));
+    m.put("mlock", new BadCall(vm -> vm.mlock(0x4000_0000L, -1), Errno.EINVAL));
+    m.put("munlock", new BadCall(vm -> vm.munlock(0x4000_0000L, PAGE), Errno.ENOMEM));
+    m.put("copyin", new BadCall(vm -> vm.copyin(0, new byte[1], 0, 1), Errno.EFAULT));
+    m.put("copyout", new BadCall(vm -> vm.copyout(0, new byte[1], 0, 1), Errno.EFAULT));
+    return m;
+  }
+
+  private record BadCall(ToIntFunction<Vmspace> call, int errno) {}
+
+  @Test
+  void badArgumentsGiveAPositiveErrno() {
+    VmFixture f = new VmFixture();
+    Vmspace vm = f.newSpace();
+    for (Map.Entry<String, BadCall> e : badCalls().entrySet()) {
+      int r = e.getValue().call().applyAsInt(vm);
+      assertThat(r).as(e.getKey()).isPositive().isEqualTo(e.getValue().errno());
+    }
+    f.exitAllAndCheck();
+  }
+
+  @Test
+  void mlockallWithoutMemoryGivesAPositiveErrno() throws UvmException {
+    VmFixture f = new VmFixture(64 * PAGE);
+    Vmspace vm = f.newSpace();
+    vm.mmap(MapRequest.anon(512 * PAGE, Prot.RW));
+    assertThat(vm.mlockall(true, false)).isEqualTo(Errno.ENOMEM);
+    assertThat(vm.map().isWireFuture()).isFalse();
+    vm.munlockall();
+    f.audit();
+    f.exitAllAndCheck();
+  }
+
+  @Test
+  void everyErrnoReturningMethodIsExercised() {
+    TreeSet<String> errnoMethods = new TreeSet<>();
+    for (Method m : Vmspace.class.getDeclaredMethods()) {
+      boolean throwsUvm = List.of(m.getExceptionTypes()).contains(UvmException.class);
+      if (Modifier.isPublic(m.getModifiers())
+          && !Modifier.isStatic(m.getModifiers())
+          && m.getReturnType() == int.class
+          && !throwsUvm) {
+        errnoMethods.add(m.getName());
+      }
+    }
+    TreeSet<String> covered = new TreeSet<>(badCalls().keySet());
+    covered.add("mlockall");
+    assertThat(errnoMethods).isEqualTo(covered);
+  }
+}
