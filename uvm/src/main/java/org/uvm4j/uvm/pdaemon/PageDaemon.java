@@ -25,7 +25,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * folded into {@code PG_CLEAN}; then a clean anon page whose swap slot holds a current copy is
  * freed without I/O, and a dirty one is written to swap in clusters and freed when the write
  * completes. Wired, busy and loaned pages are never taken; object pages (read-only file pages) stay
- * resident, as {@link org.uvm4j.uvm.obj.FileObject} keeps them until its last detach.
+ * resident, as {@code FileObject} keeps them until its last detach.
  *
  * <p>It runs on the caller's thread: between time slices ({@link #runIfNeeded}) and when an
  * allocation finds no free frame ({@code uvm_wait}, {@link #run}). It takes the page-queue lock
@@ -271,7 +271,7 @@ public final class PageDaemon implements Runnable {
     if (anon == null || (pg.pqflags & VmPage.PQ_ANON) == 0) {
       return false; // object pages stay until their object's last detach
     }
-    // uvmpd_trylockowner: owner before page queues, so only try
+    // uvmpd_trylockowner: only try (the lock order in docs/design.md, "Locking")
     if (!anon.tryLock()) {
       return false;
     }
