@@ -7,6 +7,7 @@ import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.machine.MachineException;
 
 /**
@@ -44,7 +45,7 @@ public final class KernelRunner implements GuestRunner {
     }
     Kernel kernel;
     try {
-      kernel = new Kernel(cfg.build());
+      kernel = new Kernel(cfg.build(), Linux64::create);
     } catch (IllegalArgumentException e) {
       closeTrace(request, statsOut);
       throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);

@@ -30,8 +30,12 @@ public final class Main implements Callable<Integer> {
     return GuestRunner.RunFailure.MACHINE_ERROR;
   }
 
-  /** Runs the CLI and exits the JVM with its status. */
+  /**
+   * Runs the CLI and exits the JVM with its status. First of all, before any logger exists, it
+   * chooses how Log4j starts ({@link LogStartup}: no configuration work unless logging is asked).
+   */
   public static void main(String[] args) {
+    LogStartup.choose(args);
     System.exit(
         execute(args, System.out, System.err, new KernelRunner(System.in, System.out, System.err)));
   }

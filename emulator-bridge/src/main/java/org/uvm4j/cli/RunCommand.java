@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
+import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.trace.Tracer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,8 +34,11 @@ final class RunCommand implements Callable<Integer> {
   /** Smallest RAM that can hold a guest's stack, text and page tables of work: 1 MiB. */
   static final long MIN_RAM = 1L << 20;
 
-  /** Largest RAM: one direct buffer (2 GiB less one page). */
-  static final long MAX_RAM = (Integer.MAX_VALUE - 4095L) & ~4095L;
+  /**
+   * Largest RAM: 1 TiB ({@link PhysMem#MAX_BYTES}). RAM is reserved address space until guests
+   * touch it, so a large size costs nothing by itself.
+   */
+  static final long MAX_RAM = PhysMem.MAX_BYTES;
 
   /** Swap size when {@code --swap} is given without {@code --swap-size}. */
   static final long DEFAULT_SWAP = 256L << 20;
@@ -43,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
       names = "--ram",
       paramLabel = "SIZE",
       converter = SizeConverter.class,
-      description = "Emulated RAM (K/M/G suffixes; default 128M).")
+      description = "Emulated RAM, 1M to 1T (K/M/G/T suffixes; default 128M).")
   long ram = DEFAULT_RAM;
 
   @Option(names = "--swap", paramLabel = "FILE", description = "Swap file (created if missing).")
@@ -108,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
   /** Checks the values picocli cannot check alone; returns the request to run. */
   RunRequest validate() throws GuestRunner.RunFailure {
     if (ram < MIN_RAM || ram > MAX_RAM) {
-      throw usage("--ram " + ram + " bytes is out of range: use 1M to 2047M");
+      throw usage("--ram " + ram + " bytes is out of range: use 1M to 1T");
     }
     if ((ram & 4095) != 0) {
       throw usage("--ram " + ram + " bytes is not a whole number of 4 KiB pages");

@@ -5,8 +5,9 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Parses a byte size: a decimal number with an optional binary suffix K, M or G (case-insensitive,
- * optionally followed by {@code B} or {@code iB}), e.g. {@code 128M}, {@code 2g}, {@code 65536}.
+ * Parses a byte size: a decimal number with an optional binary suffix K, M, G or T
+ * (case-insensitive, optionally followed by {@code B} or {@code iB}), e.g. {@code 128M}, {@code
+ * 64g}, {@code 65536}.
  */
 public final class SizeConverter implements ITypeConverter<Long> {
   @Override
@@ -38,6 +39,9 @@ public final class SizeConverter implements ITypeConverter<Long> {
         case 'G':
           shift = 30;
           break;
+        case 'T':
+          shift = 40;
+          break;
         default:
           break;
       }
@@ -45,7 +49,9 @@ public final class SizeConverter implements ITypeConverter<Long> {
     String digits = shift == 0 ? s : s.substring(0, s.length() - 1);
     if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
       throw new TypeConversionException(
-          "'" + value + "' is not a size: use a number of bytes with an optional K, M or G suffix");
+          "'"
+              + value
+              + "' is not a size: use a number of bytes with an optional K, M, G or T suffix");
     }
     long n;
     try {

@@ -18,7 +18,10 @@ import org.uvm4j.kernel.fs.Stat;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.trace.Tracer;
 
 /**
@@ -39,14 +42,64 @@ public final class Exec {
   /** Linux's MAX_ARG_STRINGS. */
   public static final int MAX_ARG_STRINGS = 0x7FFFFFFF;
 
-  private final Kernel kernel;
+  private final Cpu cpu;
+  private final HostFs hostFs;
+  private final Uvm uvm;
+  private final FaultHandler faultHandler;
+  private final KernelCounters counters;
   private final ExecCache cache;
   private final SplittableRandom random;
+  private ProcLifecycle lifecycle;
 
-  Exec(Kernel kernel, ExecCache cache, long seed) {
-    this.kernel = kernel;
+  Exec(
+      Cpu cpu,
+      HostFs hostFs,
+      Uvm uvm,
+      FaultHandler faultHandler,
+      KernelCounters counters,
+      ExecCache cache,
+      long seed) {
+    this.cpu = cpu;
+    this.hostFs = hostFs;
+    this.uvm = uvm;
+    this.faultHandler = faultHandler;
+    this.counters = counters;
     this.cache = cache;
     this.random = new SplittableRandom(seed);
+  }
+
+  /** The lifecycle that releases a vfork parent when its child execs. */
+  void bind(ProcLifecycle lifecycle) {
+    this.lifecycle = lifecycle;
+  }
+
+  /**
+   * execve's first step, before the arguments are copied (as Linux opens the file first): 0 when
+   * {@code path} (relative to the host working directory) names a runnable program, else the errno
+   * (ENOENT, EACCES, ENOEXEC…).
+   */
+  public int check(String path) {
+    Lookup l = lookup(hostFs.cwd(), path);
+    if (l.image() == null) {
+      log.info("execve {}: {}", path, l.message());
+      return l.errno();
+    }
+    return 0;
+  }
+
+  /**
+   * execve for the syscall layer: looks the program up relative to the host working directory and
+   * replaces {@code p}'s image ({@code p} loaded in the machine).
+   *
+   * @return 0 or a positive errno (the old image intact)
+   */
+  public int execve(Proc p, String path, List<byte[]> argv, List<byte[]> envp) {
+    Lookup l = lookup(hostFs.cwd(), path);
+    if (l.image() == null) {
+      log.info("execve {}: {}", path, l.message());
+      return l.errno();
+    }
+    return execve(p, path, l.image(), argv, envp);
   }
 
   /** A program file found and checked, or why not (positive errno and a message). */
@@ -67,7 +120,7 @@ public final class Exec {
     } catch (java.nio.file.InvalidPathException e) {
       return new Lookup(null, Errno.ENOENT, path + ": invalid path");
     }
-    HostFs.Stated st = kernel.hostFs().stat(p, true);
+    HostFs.Stated st = hostFs.stat(p, true);
     if (st.errno() != 0) {
       String why =
           st.errno() == Errno.ENOENT ? "no such file" : "cannot access (errno " + st.errno() + ")";
@@ -121,7 +174,7 @@ public final class Exec {
     if (StackImage.stringBytes(argv, envp) > ARG_MAX) {
       return Errno.E2BIG;
     }
-    Vmspace nvm = Vmspace.create(kernel.uvm(), kernel.faultHandler());
+    Vmspace nvm = Vmspace.create(uvm, faultHandler);
     byte[] rnd = new byte[16];
     random.nextBytes(rnd);
     long[] aux = {
@@ -142,40 +195,40 @@ public final class Exec {
       Auxv.AT_CLKTCK,
       100
     };
-    int[] err = new int[1];
-    ElfLoader.Loaded loaded =
-        ElfLoader.load(
-            nvm,
-            img.elf(),
-            img.object(),
-            argv,
-            envp,
-            path.getBytes(StandardCharsets.UTF_8),
-            rnd,
-            aux,
-            err);
-    if (loaded == null) {
+    ElfLoader.Loaded loaded;
+    try {
+      loaded =
+          ElfLoader.load(
+              nvm,
+              img.elf(),
+              img.object(),
+              argv,
+              envp,
+              path.getBytes(StandardCharsets.UTF_8),
+              rnd,
+              aux);
+    } catch (UvmException e) {
       nvm.free();
-      log.info("exec {} failed: errno {}", path, err[0]);
-      return err[0];
+      log.info("exec {} failed: errno {}", path, e.errno());
+      return e.errno();
     }
     // Point of no return: the new image is complete.
     Vmspace old = p.vm;
     p.vm = nvm;
-    Machine m = kernel.machine();
+    Machine m = cpu.machine();
     m.activate(nvm);
     if (p.vforkParent != null) {
-      kernel.lifecycle().releaseVforkParent(p);
+      lifecycle.releaseVforkParent(p);
     }
     old.free();
     p.files.closeOnExec();
     p.sig.execReset();
     p.comm = basename(path);
-    kernel.resetContext(p);
+    cpu.resetContext(p);
     m.setReg(Reg.RIP, loaded.entry());
     m.setReg(Reg.RSP, loaded.sp());
-    kernel.counters().execs++;
-    Tracer t = kernel.uvm().tracer();
+    counters.execs++;
+    Tracer t = uvm.tracer();
     if (t != null) {
       t.procExec(p.pid, path);
     }

@@ -14,16 +14,15 @@ import org.apache.logging.log4j.Logger;
 import org.uvm4j.kernel.fs.Console;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.HostFs;
-import org.uvm4j.kernel.syscall.Syscall;
-import org.uvm4j.kernel.syscall.SyscallTable;
-import org.uvm4j.machine.CpuContext;
 import org.uvm4j.machine.FaultRecord;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.StopReason;
 import org.uvm4j.machine.backend.CpuBackends;
+import org.uvm4j.machine.ram.MmapRamBacking;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Vmspace;
@@ -33,7 +32,6 @@ import org.uvm4j.uvm.swap.FileSwapDevice;
 import org.uvm4j.uvm.swap.SwapPager;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
-import org.uvm4j.uvm.trace.MapsReport;
 import org.uvm4j.uvm.trace.TraceContext;
 import org.uvm4j.uvm.trace.Tracer;
 
@@ -65,23 +63,22 @@ public final class Kernel implements AutoCloseable {
   private final Scheduler sched = new Scheduler(clock);
   private final ProcTable procs = new ProcTable();
   private final KernelCounters counters = new KernelCounters();
-  private final SignalDelivery signals = new SignalDelivery(this);
-  private final ProcLifecycle lifecycle = new ProcLifecycle(this);
+  private final Cpu cpu = new Cpu(counters);
+  private final ExitMaps exitMaps = new ExitMaps(procs);
+  private final SignalDelivery signals = new SignalDelivery(sched, cpu, counters);
+  private final ProcLifecycle lifecycle;
   private final ExecCache execCache;
   private final Exec exec;
   private final HostFs hostFs;
-  private final SyscallTable syscalls;
+  private final SyscallLayer syscalls;
   private final PrintStream console;
   private final SwapPager pager;
   private final PageDaemon pageDaemon;
   private final FaultHandler faultHandler;
-  private PrintStream mapsOut;
   private Machine machine;
-  private Proc loaded;
   private String machineError;
   private boolean ran;
   private boolean closed;
-  private boolean yieldRequested;
 
   private static final int FPE_INTDIV = 1;
   private static final int FPE_FLTINV = 7;
@@ -91,9 +88,14 @@ public final class Kernel implements AutoCloseable {
   /** Length of the {@code syscall} instruction (0F 05): how far a restart rewinds RIP. */
   static final int SYSCALL_INSN_LEN = 2;
 
-  public Kernel(KernelConfig cfg) {
+  /**
+   * A kernel for {@code cfg} whose system calls are the layer {@code syscalls} builds (in
+   * production {@code Linux64::create}).
+   */
+  public Kernel(KernelConfig cfg, SyscallLayer.Factory syscalls) {
     this.cfg = cfg;
-    this.uvm = new Uvm(UvmConfig.ofRam(cfg.ramBytes()));
+    // anonymous mmap: RAM costs host memory only where guests touch it
+    this.uvm = new Uvm(UvmConfig.ofRam(cfg.ramBytes()), new MmapRamBacking());
     this.faultHandler = new FaultHandler(uvm);
     this.pager = cfg.swapPath() != null ? SwapPager.attach(uvm) : null;
     if (pager != null) {
@@ -107,9 +109,15 @@ public final class Kernel implements AutoCloseable {
     }
     this.pageDaemon = PageDaemon.attach(uvm, pager);
     this.execCache = new ExecCache(uvm);
-    this.exec = new Exec(this, execCache, cfg.randomSeed());
     this.hostFs = new HostFs(cfg.cwd());
-    this.syscalls = new SyscallTable(this);
+    this.lifecycle = new ProcLifecycle(sched, procs, cpu, counters, uvm, signals, exitMaps);
+    signals.bind(lifecycle);
+    this.exec = new Exec(cpu, hostFs, uvm, faultHandler, counters, execCache, cfg.randomSeed());
+    exec.bind(lifecycle);
+    this.syscalls =
+        syscalls.create(
+            new KernelServices(
+                cfg, uvm, sched, clock, procs, signals, lifecycle, exec, hostFs, cpu, counters));
     sched.setAlarmHandler(p -> signals.post(p, Signals.SIGALRM, SigInfo.kernel(Signals.SIGALRM)));
     this.console = new PrintStream(cfg.stderr(), true, StandardCharsets.UTF_8);
   }
@@ -137,6 +145,7 @@ public final class Kernel implements AutoCloseable {
         throw new ExecException(kind, found.message());
       }
       machine = CpuBackends.openMachine(uvm, cfg.backend());
+      cpu.attach(machine);
       Proc init = boot(program.toString(), found.image(), argv, env);
       schedule();
       if (machineError != null) {
@@ -159,12 +168,18 @@ public final class Kernel implements AutoCloseable {
     init.comm = Exec.basename(path);
     init.sig = new SignalState();
     init.files = new FileTable();
-    init.files.install(Console.input("stdin", cfg.stdin()), false);
-    init.files.install(Console.output("stdout", cfg.stdout()), false);
-    init.files.install(Console.output("stderr", cfg.stderr()), false);
+    try {
+      init.files.install(Console.input("stdin", cfg.stdin()), false);
+      init.files.install(Console.output("stdout", cfg.stdout()), false);
+      init.files.install(Console.output("stderr", cfg.stderr()), false);
+    } catch (UvmException e) {
+      throw new IllegalStateException("an empty descriptor table is full", e);
+    }
     init.vm = Vmspace.create(uvm, faultHandler);
     init.ctx = machine.newContext();
-    switchTo(init);
+    if (cpu.switchTo(init)) {
+      resume = Resume.SWITCH;
+    }
     List<byte[]> a = new ArrayList<>();
     for (String s : argv) {
       a.add(s.getBytes(StandardCharsets.UTF_8));
@@ -198,7 +213,9 @@ public final class Kernel implements AutoCloseable {
         }
         continue;
       }
-      switchTo(p);
+      if (cpu.switchTo(p)) {
+        resume = Resume.SWITCH;
+      }
       runSlice(p);
       sched.requeue(p);
       pageDaemonBetweenSlices();
@@ -237,18 +254,18 @@ public final class Kernel implements AutoCloseable {
    */
   private void runSlice(Proc p) {
     long budget = cfg.quantum();
-    while (budget > 0 && p.state == ProcState.RUNNABLE && loaded == p) {
-      if (p.restartPending && p.sig.deliverable() != 0) {
+    while (budget > 0 && p.state == ProcState.RUNNABLE && cpu.loaded() == p) {
+      if (p.restart.pending() && p.sig.deliverable() != 0) {
         retrySyscall(p);
-        if (loaded != p || !p.isAlive()) {
+        if (cpu.loaded() != p || !p.isAlive()) {
           return;
         }
       }
       signals.deliver(p);
-      if (p.state != ProcState.RUNNABLE || loaded != p) {
+      if (p.state != ProcState.RUNNABLE || cpu.loaded() != p) {
         return;
       }
-      p.restartPending = false;
+      p.restart.setPending(false);
       Resume resumedFrom = resume;
       resume = Resume.OTHER;
       long fills0 = uvm.exp().tlbfills;
@@ -274,8 +291,7 @@ public final class Kernel implements AutoCloseable {
         case SYSCALL -> {
           syscall(p);
           resume = Resume.SYSCALL;
-          if (yieldRequested) {
-            yieldRequested = false;
+          if (sched.takeYield()) {
             budget = 0;
           }
         }
@@ -366,18 +382,18 @@ public final class Kernel implements AutoCloseable {
             m.reg(Reg.R10),
             m.reg(Reg.R8),
             m.reg(Reg.R9));
-    if (r == Syscall.ERESTART) {
-      if (loaded == p) {
+    if (r == SyscallLayer.ERESTART) {
+      if (cpu.loaded() == p) {
         m.setReg(Reg.RIP, rip - SYSCALL_INSN_LEN);
         m.setReg(Reg.RAX, nr);
       }
-      p.restartPending = true;
+      p.restart.setPending(true);
       return;
     }
-    if (r != Syscall.EJUSTRETURN && loaded == p && p.isAlive()) {
+    if (r != SyscallLayer.EJUSTRETURN && cpu.loaded() == p && p.isAlive()) {
       m.setReg(Reg.RAX, r);
     }
-    p.clearSyscallState();
+    p.restart.clear();
   }
 
   /**
@@ -387,17 +403,10 @@ public final class Kernel implements AutoCloseable {
    */
   private void retrySyscall(Proc p) {
     machine.setReg(Reg.RIP, machine.reg(Reg.RIP) + SYSCALL_INSN_LEN);
-    p.restartPending = false;
+    p.restart.setPending(false);
     syscall(p);
     if (p.state == ProcState.SLEEPING) {
       sched.cancelSleep(p); // still nothing to do: the signal interrupts the sleep
-    }
-  }
-
-  /** sched_yield: the running process gives up the rest of its quantum. */
-  public void yield(Proc p) {
-    if (loaded == p) {
-      yieldRequested = true;
     }
   }
 
@@ -493,46 +502,6 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** Context switch: saves the loaded process, loads {@code p}, activates its address space. */
-  private void switchTo(Proc p) {
-    if (loaded != p) {
-      if (loaded != null && loaded.isAlive()) {
-        machine.save(loaded.ctx);
-      }
-      machine.load(p.ctx);
-      loaded = p;
-      counters.contextSwitches++;
-      machine.activate(p.vm);
-      resume = Resume.SWITCH;
-    }
-  }
-
-  /** exec: {@code p} (loaded) starts from a fresh all-zero CPU context. */
-  void resetContext(Proc p) {
-    if (loaded != p) {
-      throw new IllegalStateException("resetContext of a process that is not loaded: " + p);
-    }
-    CpuContext old = p.ctx;
-    p.dropSignalContexts();
-    p.ctx = machine.newContext();
-    machine.load(p.ctx);
-    if (old != null) {
-      old.close();
-    }
-  }
-
-  /** The process's context will never run again. */
-  void contextGone(Proc p) {
-    if (loaded == p) {
-      loaded = null;
-    }
-    p.dropSignalContexts();
-    if (p.ctx != null) {
-      p.ctx.close();
-      p.ctx = null;
-    }
-  }
-
   /** Frees whatever is left after the run: processes (killed), zombies, cached images. */
   private void shutdown() {
     if (closed) {
@@ -550,11 +519,15 @@ public final class Kernel implements AutoCloseable {
       }
       execCache.clear();
     } finally {
-      if (machine != null) {
-        machine.close();
-      }
-      if (pager != null) {
-        pager.swap().close();
+      try {
+        if (machine != null) {
+          machine.close();
+        }
+        if (pager != null) {
+          pager.swap().close();
+        }
+      } finally {
+        uvm.physMem().close(); // unmaps the RAM, after the engine let go of it
       }
     }
   }
@@ -576,41 +549,17 @@ public final class Kernel implements AutoCloseable {
     tracer.attach(uvm, faultHandler);
     tracer.setContext(
         TraceContext.of(
-            () -> loaded == null ? 0 : loaded.pid,
+            () -> cpu.loaded() == null ? 0 : cpu.loaded().pid,
             () -> machine == null ? 0 : machine.reg(Reg.RIP),
             () -> machine == null ? 0 : machine.instructionsRetired()));
   }
 
   /** --maps: each process's map is written to {@code out} when it exits (null: not). */
   public void setMapsOutput(PrintStream out) {
-    this.mapsOut = out;
+    exitMaps.setOutput(out);
   }
 
-  /** Writes {@code p}'s map (before exit frees it) if --maps asked for it. */
-  void reportMaps(Proc p) {
-    if (mapsOut == null || p.vm == null) {
-      return;
-    }
-    Map<Integer, Vmspace> others = new TreeMap<>();
-    for (Proc q : procs.all()) {
-      if (q != p && q.isAlive() && q.vm != null && q.vm != p.vm) {
-        others.put(q.pid, q.vm);
-      }
-    }
-    try {
-      MapsReport.write(mapsOut, p.pid, p.comm, "at exit", p.vm, others, null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    mapsOut.flush();
-  }
-
-  /** exit1 on behalf of signal delivery and syscalls. */
-  public void exit(Proc p, int status) {
-    lifecycle.exit(p, status);
-  }
-
-  // ------------------------------------------------------------ accessors for the syscall layer
+  // ------------------------------------------------------------ accessors for the CLI and tests
 
   public KernelConfig config() {
     return cfg;
@@ -644,59 +593,8 @@ public final class Kernel implements AutoCloseable {
     return machine;
   }
 
-  public Scheduler scheduler() {
-    return sched;
-  }
-
-  public ProcTable procs() {
-    return procs;
-  }
-
-  public SignalDelivery signals() {
-    return signals;
-  }
-
-  public ProcLifecycle lifecycle() {
-    return lifecycle;
-  }
-
-  public VirtualClock clock() {
-    return clock;
-  }
-
-  public HostFs hostFs() {
-    return hostFs;
-  }
-
   /** The console's error stream (for kernel messages the user must see). */
   public PrintStream console() {
     return console;
-  }
-
-  /**
-   * execve for the syscall layer: looks the program up relative to the host working directory and
-   * replaces {@code p}'s image.
-   *
-   * @return 0 or a positive errno (the old image intact)
-   */
-  public int execve(Proc p, String path, List<byte[]> argv, List<byte[]> envp) {
-    int e = execCheck(path);
-    if (e != 0) {
-      return e;
-    }
-    return exec.execve(p, path, exec.lookup(hostFs.cwd(), path).image(), argv, envp);
-  }
-
-  /**
-   * execve's first step, before the arguments are copied (as Linux opens the file first): 0 when
-   * {@code path} names a runnable program, else the errno (ENOENT, EACCES, ENOEXEC…).
-   */
-  public int execCheck(String path) {
-    Exec.Lookup l = exec.lookup(hostFs.cwd(), path);
-    if (l.image() == null) {
-      LogManager.getLogger("kern.exec").info("execve {}: {}", path, l.message());
-      return l.errno();
-    }
-    return 0;
   }
 }

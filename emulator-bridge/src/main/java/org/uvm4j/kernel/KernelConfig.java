@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import org.uvm4j.machine.backend.BackendKind;
+import org.uvm4j.uvm.page.PhysMem;
 
 /**
  * How a {@link Kernel} is set up: emulated RAM, the swap file (null for none), the scheduling
@@ -43,8 +44,12 @@ public record KernelConfig(
     Objects.requireNonNull(cwd, "cwd");
     Objects.requireNonNull(backend, "backend");
     env = Map.copyOf(Objects.requireNonNull(env, "env"));
-    if (ramBytes < (1L << 20)) {
-      throw new IllegalArgumentException("RAM must be at least 1 MiB, got " + ramBytes);
+    if (ramBytes < (1L << 20) || ramBytes > PhysMem.MAX_BYTES) {
+      throw new IllegalArgumentException(
+          "RAM must be at least 1 MiB and at most "
+              + (PhysMem.MAX_BYTES >> 30)
+              + " GiB, got "
+              + ramBytes);
     }
     if (quantum < 1) {
       throw new IllegalArgumentException("quantum must be at least 1 instruction, got " + quantum);

@@ -3,7 +3,6 @@ package org.uvm4j.kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.function.LongSupplier;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.WaitChannel;
 import org.uvm4j.machine.CpuContext;
@@ -41,41 +40,14 @@ public final class Proc {
   /** Set when the sleep ended because a signal arrived rather than by wakeup or timeout. */
   boolean sleepInterrupted;
 
-  /**
-   * The syscall this process is in was rewound to restart when it wakes (RIP on the {@code syscall}
-   * instruction, RAX the syscall number); cleared once it runs again.
-   */
-  boolean restartPending;
-
-  /** Bytes a restarted read/write already moved (returned if a signal interrupts it). */
-  long syscallProgress;
-
-  /**
-   * The interrupted syscall ends with EINTR after a handler even under SA_RESTART (nanosleep, which
-   * Linux never restarts after a handler).
-   */
-  boolean neverRestart;
-
-  /** Computes the result of an interrupted syscall (e.g. nanosleep writing the time left). */
-  LongSupplier interruptAction;
-
-  /** Virtual-time deadline of a restartable timed sleep (nanosleep), or -1 when none. */
-  long sleepDeadline = -1;
+  /** The restartable syscall this process is in, if any (see {@link RestartBlock}). */
+  final RestartBlock restart = new RestartBlock();
 
   /** A vfork child's parent, while it still borrows the parent's address space. */
   Proc vforkParent;
 
   /** set_tid_address: cleared (and futex-woken) at exit. */
   long clearChildTid;
-
-  /**
-   * rt_sigsuspend's mask to restore: the frame of the handler that ends the suspension saves it
-   * (instead of the temporary mask), so rt_sigreturn puts it back. -1 bits never occur in a mask
-   * (SIGKILL/SIGSTOP are never blocked), so {@code hasSavedSigmask} tells it apart.
-   */
-  long savedSigmask;
-
-  boolean hasSavedSigmask;
 
   /** FPU/SSE snapshots of the signal frames on the stack, by frame address (see SignalDelivery). */
   final TreeMap<Long, CpuContext> sigContexts = new TreeMap<>();
@@ -96,7 +68,6 @@ public final class Proc {
     this.childChannel = new WaitChannel("wait:" + pid);
   }
 
-  /** Forgets the state of a syscall that completed or was interrupted. */
   /** Frees the signal-frame snapshots (exit, exec). */
   void dropSignalContexts() {
     for (CpuContext c : sigContexts.values()) {
@@ -105,48 +76,9 @@ public final class Proc {
     sigContexts.clear();
   }
 
-  void clearSyscallState() {
-    restartPending = false;
-    syscallProgress = 0;
-    neverRestart = false;
-    interruptAction = null;
-    sleepDeadline = -1;
-  }
-
-  /** Bytes a blocking read/write moved before it had to sleep (kept across the restart). */
-  public long syscallProgress() {
-    return syscallProgress;
-  }
-
-  public void setSyscallProgress(long bytes) {
-    syscallProgress = bytes;
-  }
-
-  /** The deadline a restarted timed sleep keeps, or -1. */
-  public long sleepDeadline() {
-    return sleepDeadline;
-  }
-
-  public void setSleepDeadline(long ns) {
-    sleepDeadline = ns;
-  }
-
-  /**
-   * What a sleeping syscall returns when a handler interrupts it.
-   *
-   * @param neverRestart true to end it even when the handler has SA_RESTART
-   */
-  public void setInterruptAction(LongSupplier action, boolean neverRestart) {
-    this.interruptAction = action;
-    this.neverRestart = neverRestart;
-  }
-
-  /** rt_sigsuspend: remembers the mask to restore after the handler (once per suspension). */
-  public void saveSigmaskForSuspend() {
-    if (!hasSavedSigmask) {
-      savedSigmask = sig.blocked();
-      hasSavedSigmask = true;
-    }
+  /** The state of the restartable syscall the process is in. */
+  public RestartBlock restart() {
+    return restart;
   }
 
   /** The virtual time of the pending alarm, or -1. */

@@ -9,6 +9,7 @@ import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.trace.Tracer;
 
 /**
@@ -33,10 +34,29 @@ public final class ProcLifecycle {
   public static final int WALL = 0x40000000;
   public static final int WCLONE = 0x80000000;
 
-  private final Kernel kernel;
+  private final Scheduler sched;
+  private final ProcTable procs;
+  private final Cpu cpu;
+  private final KernelCounters counters;
+  private final Uvm uvm;
+  private final SignalDelivery signals;
+  private final ExitMaps maps;
 
-  ProcLifecycle(Kernel kernel) {
-    this.kernel = kernel;
+  ProcLifecycle(
+      Scheduler sched,
+      ProcTable procs,
+      Cpu cpu,
+      KernelCounters counters,
+      Uvm uvm,
+      SignalDelivery signals,
+      ExitMaps maps) {
+    this.sched = sched;
+    this.procs = procs;
+    this.cpu = cpu;
+    this.counters = counters;
+    this.uvm = uvm;
+    this.signals = signals;
+    this.maps = maps;
   }
 
   /**
@@ -45,27 +65,24 @@ public final class ProcLifecycle {
    * the parent's address space and the parent waits until the child execs or exits.
    *
    * @param stack the child's stack pointer (clone), or 0 to keep the parent's
-   * @return the child's pid, or -errno (ENOMEM when the address space could not be copied, EAGAIN
-   *     when pids ran out)
+   * @return the child's pid
+   * @throws UvmException ENOMEM when the address space could not be copied, EAGAIN when pids ran
+   *     out
    */
   // kern_fork.c: fork1
-  public long fork(Proc p, boolean vfork, long stack) {
-    Machine m = kernel.machine();
+  public int fork(Proc p, boolean vfork, long stack) throws UvmException {
+    Machine m = cpu.machine();
     Vmspace cvm;
     if (vfork) {
       cvm = p.vm;
       cvm.reference();
     } else {
-      try {
-        cvm = p.vm.fork(); // the child's map inherits mlockall(MCL_FUTURE)
-      } catch (UvmException e) {
-        return -e.errno();
-      }
+      cvm = p.vm.fork(); // the child's map inherits mlockall(MCL_FUTURE)
     }
-    Proc c = kernel.procs().allocate();
+    Proc c = procs.allocate();
     if (c == null) {
       cvm.free();
-      return -Errno.EAGAIN;
+      throw new UvmException(Errno.EAGAIN);
     }
     c.parent = p;
     p.children.add(c);
@@ -79,16 +96,16 @@ public final class ProcLifecycle {
     if (stack != 0) {
       c.ctx.setReg(Reg.RSP, stack);
     }
-    KernelCounters k = kernel.counters();
+    KernelCounters k = counters;
     if (vfork) {
       k.vforks++;
       c.vforkParent = p;
-      kernel.scheduler().vforkWait(p);
+      sched.vforkWait(p);
     } else {
       k.forks++;
     }
-    kernel.scheduler().setRunnable(c);
-    Tracer t = kernel.uvm().tracer();
+    sched.setRunnable(c);
+    Tracer t = uvm.tracer();
     if (t != null) {
       t.procFork(p.pid, c.pid);
     }
@@ -103,7 +120,7 @@ public final class ProcLifecycle {
     Proc parent = c.vforkParent;
     c.vforkParent = null;
     if (parent != null && parent.state == ProcState.VFORK_WAIT) {
-      kernel.scheduler().setRunnable(parent);
+      sched.setRunnable(parent);
     }
   }
 
@@ -125,14 +142,14 @@ public final class ProcLifecycle {
               ? "status " + WaitStatus.exitCode(status)
               : Signals.name(WaitStatus.termSig(status)));
     }
-    kernel.scheduler().remove(p);
+    sched.remove(p);
     if (p.vforkParent != null) {
       releaseVforkParent(p);
     }
     p.files.closeAll();
     p.files = null;
-    kernel.reportMaps(p);
-    Tracer t = kernel.uvm().tracer();
+    maps.report(p);
+    Tracer t = uvm.tracer();
     if (t != null) {
       boolean killed = !WaitStatus.isExited(status);
       t.procExit(
@@ -142,12 +159,12 @@ public final class ProcLifecycle {
     }
     p.vm.free();
     p.vm = null;
-    kernel.contextGone(p);
+    cpu.contextGone(p);
     p.exitStatus = status;
     p.state = ProcState.ZOMBIE;
-    p.clearSyscallState();
+    p.restart.clear();
 
-    Proc init = kernel.procs().find(1);
+    Proc init = procs.find(1);
     Proc heir = init != null && init != p && init.isAlive() ? init : null;
     for (Proc c : new ArrayList<>(p.children)) {
       p.children.remove(c);
@@ -155,7 +172,7 @@ public final class ProcLifecycle {
       if (heir != null) {
         heir.children.add(c);
         if (c.isZombie()) {
-          kernel.scheduler().wakeup(heir.childChannel);
+          sched.wakeup(heir.childChannel);
         }
       } else if (c.isZombie()) {
         reap(c);
@@ -172,7 +189,7 @@ public final class ProcLifecycle {
     SigAction chld = parent.sig.action(Signals.SIGCHLD);
     if (chld.isIgnore() || chld.has(Signals.SA_NOCLDWAIT)) {
       reap(p); // SIGCHLD ignored: no zombie (POSIX.1-2001)
-      kernel.scheduler().wakeup(parent.childChannel);
+      sched.wakeup(parent.childChannel);
       return;
     }
     boolean killed = !WaitStatus.isExited(status);
@@ -184,8 +201,8 @@ public final class ProcLifecycle {
             0,
             killed ? WaitStatus.termSig(status) : WaitStatus.exitCode(status),
             0);
-    kernel.signals().post(parent, Signals.SIGCHLD, info);
-    kernel.scheduler().wakeup(parent.childChannel);
+    signals.post(parent, Signals.SIGCHLD, info);
+    sched.wakeup(parent.childChannel);
   }
 
   /** proc_reap: a zombie leaves its parent's list and the process table. */
@@ -195,7 +212,7 @@ public final class ProcLifecycle {
       c.parent.children.remove(c);
       c.parent = null;
     }
-    kernel.procs().remove(c);
+    procs.remove(c);
   }
 
   /** The children of {@code p} a wait for {@code idtype}/{@code id} may collect. */
@@ -227,21 +244,20 @@ public final class ProcLifecycle {
   /**
    * do_sys_wait: looks for a zombie child matching (idtype, id).
    *
-   * @return the child (still in the table) or null; {@code err[0]} set to ECHILD when there is no
-   *     matching child at all
+   * @return the child (still in the table), or null when matching children exist but none has
+   *     exited yet
+   * @throws UvmException ECHILD when there is no matching child at all
    */
-  public Proc findZombie(Proc p, int idtype, long id, int[] err) {
+  public Proc findZombie(Proc p, int idtype, long id) throws UvmException {
     List<Proc> kids = matching(p, idtype, id);
     if (kids.isEmpty()) {
-      err[0] = Errno.ECHILD;
-      return null;
+      throw new UvmException(Errno.ECHILD);
     }
     for (Proc c : kids) {
       if (c.isZombie()) {
         return c;
       }
     }
-    err[0] = 0;
     return null;
   }
 

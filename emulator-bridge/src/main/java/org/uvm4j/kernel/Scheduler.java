@@ -28,6 +28,7 @@ public final class Scheduler implements Wakeup {
   private java.util.function.Consumer<Proc> alarmHandler = p -> {};
   private final VirtualClock clock;
   private long switches;
+  private boolean yieldRequested;
 
   public Scheduler(VirtualClock clock) {
     this.clock = clock;
@@ -246,6 +247,18 @@ public final class Scheduler implements Wakeup {
   /** Processes currently sleeping, in the order they went to sleep. */
   public List<Proc> sleepers() {
     return List.copyOf(sleepers);
+  }
+
+  /** sched_yield: the running process gives up the rest of its quantum. */
+  public void requestYield() {
+    yieldRequested = true;
+  }
+
+  /** True once after {@link #requestYield}: the run loop ends the slice. */
+  boolean takeYield() {
+    boolean y = yieldRequested;
+    yieldRequested = false;
+    return y;
   }
 
   /** Number of times a process was picked to run. */

@@ -5,7 +5,6 @@ import org.apache.logging.log4j.Logger;
 import org.uvm4j.machine.CpuContext;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
-import org.uvm4j.uvm.Errno;
 
 /**
  * Posting and delivering signals ({@code kern_sig.c}: {@code kpsignal}, {@code issignal}, {@code
@@ -43,10 +42,20 @@ public final class SignalDelivery {
     Reg.RFLAGS
   };
 
-  private final Kernel kernel;
+  private final Scheduler sched;
+  private final Cpu cpu;
+  private final KernelCounters counters;
+  private ProcLifecycle lifecycle;
 
-  SignalDelivery(Kernel kernel) {
-    this.kernel = kernel;
+  SignalDelivery(Scheduler sched, Cpu cpu, KernelCounters counters) {
+    this.sched = sched;
+    this.cpu = cpu;
+    this.counters = counters;
+  }
+
+  /** The lifecycle that ends a process a signal kills (it posts SIGCHLD through this class). */
+  void bind(ProcLifecycle lifecycle) {
+    this.lifecycle = lifecycle;
   }
 
   /**
@@ -79,9 +88,9 @@ public final class SignalDelivery {
   private void wakeFor(Proc p, int sig) {
     boolean deliverable = (p.sig.blocked() & Signals.bit(sig)) == 0;
     if (p.state == ProcState.SLEEPING && deliverable) {
-      kernel.scheduler().interrupt(p);
+      sched.interrupt(p);
     } else if (p.state == ProcState.VFORK_WAIT && sig == Signals.SIGKILL) {
-      kernel.scheduler().setRunnable(p);
+      sched.setRunnable(p);
     }
   }
 
@@ -91,7 +100,7 @@ public final class SignalDelivery {
    */
   // kern_sig.c: postsig
   public void deliver(Proc p) {
-    Machine m = kernel.machine();
+    Machine m = cpu.machine();
     while (p.isAlive()) {
       long set = p.sig.deliverable();
       if (set == 0) {
@@ -109,14 +118,14 @@ public final class SignalDelivery {
         if (d == Signals.DefaultAction.IGNORE || d == Signals.DefaultAction.STOP) {
           continue;
         }
-        kernel.counters().signalsDelivered++;
+        counters.signalsDelivered++;
         if (log.isDebugEnabled()) {
           log.debug("{}: killed by {}", p, Signals.name(sig));
         }
-        kernel.exit(p, WaitStatus.signaled(sig));
+        lifecycle.exit(p, WaitStatus.signaled(sig));
         return;
       }
-      kernel.counters().signalsDelivered++;
+      counters.signalsDelivered++;
       sendsig(p, m, sig, info, act);
       return;
     }
@@ -125,7 +134,7 @@ public final class SignalDelivery {
   /** Sets up the frame and the registers to run the handler. */
   // x86 machdep.c: sendsig_siginfo
   private void sendsig(Proc p, Machine m, int sig, SigInfo info, SigAction act) {
-    if (p.restartPending) {
+    if (p.restart.pending()) {
       fixupInterruptedSyscall(p, m, act.has(Signals.SA_RESTART));
     }
     if (!act.has(Signals.SA_RESTORER) || act.restorer() == 0) {
@@ -138,8 +147,7 @@ public final class SignalDelivery {
     for (int i = 0; i < GREG_ORDER.length; i++) {
       gregs[i] = m.reg(GREG_ORDER[i]);
     }
-    long savedMask = p.hasSavedSigmask ? p.savedSigmask : p.sig.blocked();
-    p.hasSavedSigmask = false;
+    long savedMask = p.restart.takeFrameMask(p.sig.blocked());
     gregs[SigFrame.REG_OLDMASK] = savedMask;
     if (sig == Signals.SIGSEGV || sig == Signals.SIGBUS) {
       gregs[SigFrame.REG_CR2] = info.addr();
@@ -216,22 +224,18 @@ public final class SignalDelivery {
 
   /** A handler runs while a syscall waited: restart it after the handler, or end it with EINTR. */
   private void fixupInterruptedSyscall(Proc p, Machine m, boolean saRestart) {
-    p.restartPending = false;
-    if (saRestart && !p.neverRestart) {
+    p.restart.setPending(false);
+    if (saRestart && !p.restart.neverRestart()) {
       return; // RIP still points at the syscall instruction, RAX holds its number
     }
-    m.setReg(Reg.RIP, m.reg(Reg.RIP) + 2);
-    long result = p.syscallProgress > 0 ? p.syscallProgress : -Errno.EINTR;
-    if (p.interruptAction != null) {
-      result = p.interruptAction.getAsLong();
-    }
-    m.setReg(Reg.RAX, result);
-    p.clearSyscallState();
+    m.setReg(Reg.RIP, m.reg(Reg.RIP) + Kernel.SYSCALL_INSN_LEN);
+    m.setReg(Reg.RAX, p.restart.interruptedResult(SyscallLayer.EINTR));
+    p.restart.clear();
   }
 
   private void forceSegv(Proc p, int sig) {
     if (sig == Signals.SIGSEGV) {
-      kernel.exit(p, WaitStatus.signaled(Signals.SIGSEGV));
+      lifecycle.exit(p, WaitStatus.signaled(Signals.SIGSEGV));
     } else {
       force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
     }
@@ -241,11 +245,11 @@ public final class SignalDelivery {
    * rt_sigreturn: restores the registers and mask saved in the frame whose ucontext is at the
    * current RSP (the handler's {@code ret} popped the return address).
    *
-   * @return {@link org.uvm4j.kernel.syscall.Syscall#EJUSTRETURN} semantics: registers are set
+   * <p>{@link SyscallLayer#EJUSTRETURN} semantics: the registers are set.
    */
   // x86 machdep.c: sys_rt_sigreturn
   public void sigreturn(Proc p) {
-    Machine m = kernel.machine();
+    Machine m = cpu.machine();
     long uc = m.reg(Reg.RSP);
     byte[] ucBytes = new byte[SigFrame.UC_SIZE];
     if (p.vm.copyin(uc, ucBytes, 0, ucBytes.length) != 0) {

@@ -1,5 +1,6 @@
 package org.uvm4j.machine;
 
+import java.nio.ByteBuffer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
@@ -17,13 +18,13 @@ import org.uvm4j.uvm.system.Uvm;
  * One emulated x86-64 CPU over the UVM's physical memory: the machine-dependent glue between the
  * emulator and the VM system (NetBSD's MD trap and MMU code).
  *
- * <p><b>Memory.</b> The whole {@link PhysMem} buffer is mapped at physical address 0 once, with all
- * permissions; the emulator runs with a software-filled TLB. On a TLB miss the fill hook answers
- * from the active pmap ({@link Pmap#tlbLookup}, which also marks pages referenced, modified and
- * executed and counts {@code tlbfills}); on a pmap miss it runs the fault handler inline and
- * answers again, so the faulting instruction never notices. An unresolvable fault is recorded and
- * the fill refused: the emulator stops with RIP at the faulting instruction and {@link #run}
- * returns {@link StopReason#FAULT}.
+ * <p><b>Memory.</b> The {@link PhysMem} regions are mapped once at consecutive physical addresses
+ * from 0, with all permissions; the emulator runs with a software-filled TLB. On a TLB miss the
+ * fill hook answers from the active pmap ({@link Pmap#tlbLookup}, which also marks pages
+ * referenced, modified and executed and counts {@code tlbfills}); on a pmap miss it runs the fault
+ * handler inline and answers again, so the faulting instruction never notices. An unresolvable
+ * fault is recorded and the fill refused: the emulator stops with RIP at the faulting instruction
+ * and {@link #run} returns {@link StopReason#FAULT}.
  *
  * <p><b>TLB and translated code.</b> The engine's TLB holds translations of the active pmap only
  * ({@link #activate} of another pmap flushes it, like reloading CR3). As the pmap's {@link
@@ -117,15 +118,25 @@ public final class Machine implements AutoCloseable {
   private boolean closed;
 
   /**
-   * A machine on {@code backend} over {@code uvm}'s physical memory: maps the RAM at physical 0
-   * ({@code UC_PROT_ALL}), installs the hooks and becomes the code listener of the physical memory.
+   * A machine on {@code backend} over {@code uvm}'s physical memory: maps every RAM region at its
+   * physical address ({@code UC_PROT_ALL}; regions not obtained yet are obtained from the backing
+   * now, which an mmap backing does without committing memory), installs the hooks and becomes the
+   * code listener of the physical memory.
    */
   public Machine(Uvm uvm, CpuBackend backend) {
     this.cpu = backend;
     this.watchdog = new SliceWatchdog(backend);
     this.phys = uvm.physMem();
     this.exp = uvm.exp();
-    cpu.mapPhysical(0, phys.buffer());
+    for (int i = 0; i < phys.regionCount(); i++) {
+      ByteBuffer region;
+      try {
+        region = phys.region(i);
+      } catch (IllegalStateException e) {
+        throw new MachineException("cannot provide the emulated RAM: " + e.getMessage(), e);
+      }
+      cpu.mapPhysical(phys.regionAddress(i), region);
+    }
     cpu.setHooks(hooks);
     this.pristine = cpu.newContext();
     this.scratch = cpu.newContext();

@@ -186,6 +186,9 @@ class MainTest {
     assertThat(run("run", "--ram", "100K", p)).isEqualTo(125);
     assertThat(err()).contains("out of range").hasLineCount(1);
     err.reset();
+    assertThat(run("run", "--ram", "2T", p)).isEqualTo(125);
+    assertThat(err()).contains("out of range: use 1M to 1T").hasLineCount(1);
+    err.reset();
     assertThat(run("run", "--ram", "1048577", p)).isEqualTo(125);
     assertThat(err()).contains("4 KiB pages").hasLineCount(1);
     err.reset();

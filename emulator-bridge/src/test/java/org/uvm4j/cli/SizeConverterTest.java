@@ -20,6 +20,9 @@ class SizeConverterTest {
     "128m, 134217728",
     "2G, 2147483648",
     "1g, 1073741824",
+    "64G, 68719476736",
+    "1T, 1099511627776",
+    "2tib, 2199023255552",
     "64KB, 65536",
     "64KiB, 65536",
     "3MiB, 3145728",
@@ -42,5 +45,6 @@ class SizeConverterTest {
   void rejectsOverflow() {
     assertThatThrownBy(() -> SizeConverter.parse("9000000000000G"))
         .hasMessageContaining("too large");
+    assertThatThrownBy(() -> SizeConverter.parse("9000000T")).hasMessageContaining("too large");
   }
 }

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 /** The musl guests run to completion on the kernel with the expected output and status. */
 class KernelGuestTest {
-  private static GuestRunner.Result ok(String name, String... args) throws Exception {
-    GuestRunner.Result r = GuestRunner.run(name, args);
+  private static GuestHarness.Result ok(String name, String... args) throws Exception {
+    GuestHarness.Result r = GuestHarness.run(name, args);
     assertThat(r.err()).as(name + " stderr").isEmpty();
     assertThat(r.status()).as(name + " status; output:\n" + r.out()).isZero();
     assertThat(r.out()).as(name).contains(name + ": ");
@@ -16,7 +16,7 @@ class KernelGuestTest {
 
   @Test
   void hello() throws Exception {
-    GuestRunner.Result r = GuestRunner.run("hello", "a", "b");
+    GuestHarness.Result r = GuestHarness.run("hello", "a", "b");
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).isEqualTo("hello, world\narg 1: a\narg 2: b\n");
     assertThat(r.status()).isEqualTo(2);
@@ -79,13 +79,13 @@ class KernelGuestTest {
 
   @Test
   void vforkExec() throws Exception {
-    ok("vfork_exec", GuestRunner.guest("hello").toString());
+    ok("vfork_exec", GuestHarness.guest("hello").toString());
   }
 
   @Test
   void runsAreDeterministic() throws Exception {
-    GuestRunner.Result a = GuestRunner.run("fork_tree");
-    GuestRunner.Result b = GuestRunner.run("fork_tree");
+    GuestHarness.Result a = GuestHarness.run("fork_tree");
+    GuestHarness.Result b = GuestHarness.run("fork_tree");
     assertThat(b.out()).isEqualTo(a.out());
     assertThat(b.kernel().stats().snapshot()).isEqualTo(a.kernel().stats().snapshot());
     assertThat(b.kernel().counters().snapshot()).isEqualTo(a.kernel().counters().snapshot());
@@ -95,7 +95,7 @@ class KernelGuestTest {
 
   @Test
   void smallQuantumInterleavesWithoutChangingTheResult() throws Exception {
-    GuestRunner.Result r = GuestRunner.run(KernelConfig.builder().quantum(97), "", "pipes");
+    GuestHarness.Result r = GuestHarness.run(KernelConfig.builder().quantum(97), "", "pipes");
     assertThat(r.status()).isZero();
     assertThat(r.out()).endsWith("pipes: ok\n");
     assertThat(r.kernel().counters().contextSwitches).isGreaterThan(100);
@@ -105,7 +105,7 @@ class KernelGuestTest {
   void cpuBoundProcessesThatNeverCallTheKernelArePreemptedByDefault() throws Exception {
     // parent and child take turns through shared memory, spinning without system calls: on one
     // CPU each turn needs a preemption, which the default (uncounted) mode gets from the watchdog
-    GuestRunner.Result r = ok("spin_pingpong");
+    GuestHarness.Result r = ok("spin_pingpong");
     assertThat(r.out()).contains("round 5: parent ");
     assertThat(r.kernel().counters().preemptions).isGreaterThanOrEqualTo(6);
     assertThat(r.kernel().machine().preemptions()).isEqualTo(r.kernel().counters().preemptions);
@@ -113,7 +113,7 @@ class KernelGuestTest {
 
   @Test
   void aLoneCpuBoundProcessIsNeverPreempted() throws Exception {
-    GuestRunner.Result r = GuestRunner.run("bench_faults", "compute", "200");
+    GuestHarness.Result r = GuestHarness.run("bench_faults", "compute", "200");
     assertThat(r.status()).isZero();
     assertThat(r.kernel().counters().preemptions).isZero();
   }
@@ -121,8 +121,8 @@ class KernelGuestTest {
   @Test
   void deterministicModeRepeatsCpuBoundMultiProcessRunsExactly() throws Exception {
     KernelConfig.Builder cfg = KernelConfig.builder().deterministic(true);
-    GuestRunner.Result a = GuestRunner.run(cfg, "", "spin_pingpong");
-    GuestRunner.Result b = GuestRunner.run(cfg, "", "spin_pingpong");
+    GuestHarness.Result a = GuestHarness.run(cfg, "", "spin_pingpong");
+    GuestHarness.Result b = GuestHarness.run(cfg, "", "spin_pingpong");
     assertThat(a.status()).as(a.out() + a.err()).isZero();
     assertThat(a.out()).endsWith("spin_pingpong: 6 rounds of turns without system calls: ok\n");
     assertThat(b.out()).isEqualTo(a.out());
@@ -135,7 +135,7 @@ class KernelGuestTest {
 
   @Test
   void segvKillsWithSignal11() throws Exception {
-    GuestRunner.Result r = GuestRunner.run("segv");
+    GuestHarness.Result r = GuestHarness.run("segv");
     assertThat(r.status()).isEqualTo(128 + 11);
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.uvm.audit.SystemAudit;
 
 /**
@@ -84,7 +85,8 @@ class KernelSyscallTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Kernel k =
         new Kernel(
-            b.stdin(new ByteArrayInputStream(stdin)).stdout(out).stderr(err).cwd(dir).build());
+            b.stdin(new ByteArrayInputStream(stdin)).stdout(out).stderr(err).cwd(dir).build(),
+            Linux64::create);
     long free = k.uvm().physMem().freeCount();
     List<String> argv = new ArrayList<>(List.of(name));
     argv.addAll(List.of(args));
@@ -191,7 +193,7 @@ class KernelSyscallTest {
 
   @Test
   void missingProgramIsNotFound() {
-    Kernel k = new Kernel(KernelConfig.builder().cwd(dir).build());
+    Kernel k = new Kernel(KernelConfig.builder().cwd(dir).build(), Linux64::create);
     try {
       k.run(dir.resolve("nope"), List.of("nope"), Map.of());
       throw new AssertionError("ran a missing program");
@@ -207,7 +209,7 @@ class KernelSyscallTest {
     Path script = dir.resolve("script.sh");
     Files.writeString(script, "#!/bin/sh\necho hi\n");
     script.toFile().setExecutable(true);
-    Kernel k = new Kernel(KernelConfig.builder().cwd(dir).build());
+    Kernel k = new Kernel(KernelConfig.builder().cwd(dir).build(), Linux64::create);
     try {
       k.run(script, List.of("script.sh"), Map.of());
       throw new AssertionError("ran a shell script");
@@ -216,7 +218,7 @@ class KernelSyscallTest {
       assertThat(e.getMessage()).contains("bad magic");
     }
     try {
-      k = new Kernel(KernelConfig.builder().cwd(dir).build());
+      k = new Kernel(KernelConfig.builder().cwd(dir).build(), Linux64::create);
       k.run(dir, List.of("dir"), Map.of());
       throw new AssertionError("ran a directory");
     } catch (ExecException e) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.syscall.Linux64;
 
 /**
  * End-to-end benchmark, side by side in one run: each workload natively, under qemu-user (when
@@ -166,7 +167,8 @@ public final class GuestBench {
                 .ram(RAM)
                 .stdout(OutputStream.nullOutputStream())
                 .stderr(OutputStream.nullOutputStream())
-                .build())) {
+                .build(),
+            Linux64::create)) {
       long t0 = System.nanoTime();
       int status = kernel.run(Path.of(cmd.get(0)), cmd, Map.of());
       long t = System.nanoTime() - t0;

@@ -92,6 +92,44 @@ class LauncherTest {
   }
 
   @Test
+  void ramUpTo64GIsAcceptedAndCostsNothingUntilUsed() throws Exception {
+    GuestRun expected = Guests.runNatively(Guests.binary("hello"), Guests.args("hello"));
+    for (String size : List.of("4G", "64G")) {
+      GuestRun got = Uvm4jRuns.cli(run("hello", "--ram", size, "--stats"));
+      assertThat(got.status()).as(got.toString()).isEqualTo(expected.status());
+      assertThat(got.stdout()).as(got.toString()).isEqualTo(expected.stdout());
+      assertThat(got.stderr())
+          .as(got.toString())
+          .contains(
+              "npages "
+                  + (((Long.parseLong(size.substring(0, size.length() - 1)) << 30) >> 12) - 1));
+    }
+  }
+
+  @Test
+  void ramSizesOutsideTheRangeAreOneClearLine() throws Exception {
+    for (String size : List.of("2T", "512K")) {
+      GuestRun got = Uvm4jRuns.cli(run("hello", "--ram", size));
+      assertThat(got.status()).as(got.toString()).isEqualTo(125);
+      assertThat(got.stderr().lines()).as(got.toString()).hasSize(1);
+      assertThat(got.stderr()).contains("--ram").contains("out of range: use 1M to 1T");
+    }
+  }
+
+  @Test
+  void theLogOptionStillConfiguresLog4jThroughTheLauncher() throws Exception {
+    // without --log the launcher skips Log4j core's configuration (LogStartup); with it, the
+    // built-in configuration's pattern appears
+    GuestRun expected = Guests.runNatively(Guests.binary("hello"), Guests.args("hello"));
+    GuestRun got = Uvm4jRuns.cli(run("hello", "--log", "kern.proc=debug"));
+    assertThat(got.status()).as(got.toString()).isEqualTo(expected.status());
+    assertThat(got.stdout()).as(got.toString()).isEqualTo(expected.stdout());
+    assertThat(got.stderr().lines())
+        .as(got.toString())
+        .anyMatch(l -> l.startsWith("DEBUG kern.proc: ") && l.contains("exec"));
+  }
+
+  @Test
   void badOptionsExit125() throws Exception {
     GuestRun got = Uvm4jRuns.cli(List.of("run", "--ram", "12X", "/bin/true"));
     assertThat(got.status()).isEqualTo(125);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.audit.SystemAudit;
 
@@ -30,7 +31,8 @@ class SwapGuestsTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Kernel kernel =
         new Kernel(
-            KernelConfig.builder().ram(ram).swap(swap, swapBytes).stdout(out).stderr(err).build());
+            KernelConfig.builder().ram(ram).swap(swap, swapBytes).stdout(out).stderr(err).build(),
+            Linux64::create);
     Path bin = Guests.binary(guest);
     int status = kernel.run(bin, List.of(bin.toString()), Map.of());
     List<String> audit = SystemAudit.problems(kernel.uvm(), List.of());

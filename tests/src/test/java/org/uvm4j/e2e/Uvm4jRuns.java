@@ -11,6 +11,7 @@ import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.uvm.audit.SystemAudit;
 
@@ -40,7 +41,8 @@ public final class Uvm4jRuns {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Kernel kernel =
         new Kernel(
-            KernelConfig.builder().ram(RAM).stdout(out).stderr(err).backend(backend).build());
+            KernelConfig.builder().ram(RAM).stdout(out).stderr(err).backend(backend).build(),
+            Linux64::create);
     List<String> argv = new ArrayList<>();
     argv.add(bin.toString());
     argv.addAll(args);

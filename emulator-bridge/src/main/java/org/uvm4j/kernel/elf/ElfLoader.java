@@ -44,8 +44,9 @@ public final class ElfLoader {
    *
    * @param auxv extra (tag, value) pairs after AT_PHDR…AT_ENTRY (uids, AT_SECURE, AT_HWCAP,
    *     AT_CLKTCK)
-   * @return the image, or null with {@code err[0]} set to the errno (ENOMEM, EFAULT) when the
-   *     address space could not be built; {@code vm} must then be freed by the caller
+   * @return the image
+   * @throws UvmException ENOMEM, E2BIG… when the address space could not be built; {@code vm} must
+   *     then be freed by the caller
    */
   public static Loaded load(
       Vmspace vm,
@@ -55,27 +56,21 @@ public final class ElfLoader {
       List<byte[]> envp,
       byte[] execfn,
       byte[] random16,
-      long[] auxv,
-      int[] err) {
+      long[] auxv)
+      throws UvmException {
     long bias = elf.loadBias();
     long mappedEnd = 0;
     for (Segment s : elf.loads()) {
       int e = loadSegment(vm, s, bias, obj, mappedEnd);
       if (e != 0) {
-        err[0] = e;
         log.debug("exec: {} could not be mapped: errno {}", s, e);
-        return null;
+        throw new UvmException(e);
       }
       mappedEnd = Math.max(mappedEnd, roundPage(s.vend() + bias));
     }
     long stackBase = STACK_TOP - STACK_SIZE;
     int stackProt = elf.executableStack() ? Prot.ALL : Prot.RW;
-    try {
-      vm.mmap(MapRequest.anon(STACK_SIZE, stackProt).fixed(stackBase));
-    } catch (UvmException e) {
-      err[0] = e.errno();
-      return null;
-    }
+    vm.mmap(MapRequest.anon(STACK_SIZE, stackProt).fixed(stackBase));
     long[] aux = new long[12 + auxv.length];
     aux[0] = Auxv.AT_PHDR;
     aux[1] = elf.phdrAddress();
@@ -92,13 +87,11 @@ public final class ElfLoader {
     System.arraycopy(auxv, 0, aux, 12, auxv.length);
     StackImage img = StackImage.build(STACK_TOP, argv, envp, execfn, random16, aux);
     if (img.bytes().length > STACK_SIZE / 4) {
-      err[0] = Errno.E2BIG;
-      return null;
+      throw new UvmException(Errno.E2BIG);
     }
     int e = vm.copyout(img.base(), img.bytes(), 0, img.bytes().length);
     if (e != 0) {
-      err[0] = e == Errno.EFAULT ? Errno.ENOMEM : e;
-      return null;
+      throw new UvmException(e == Errno.EFAULT ? Errno.ENOMEM : e);
     }
     vm.setBrkBase(elf.brkBase());
     return new Loaded(elf.entry(), img.sp(), elf.brkBase(), stackBase);

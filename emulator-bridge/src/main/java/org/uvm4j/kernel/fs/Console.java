@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
  * A console descriptor: the launcher's stdin (read side) or stdout/stderr (write side). Reads block
@@ -34,9 +35,9 @@ public final class Console extends OpenFile {
   }
 
   @Override
-  public long read(byte[] buf, int off, int len) {
+  public long read(byte[] buf, int off, int len) throws UvmException {
     if (in == null) {
-      return -Errno.EBADF;
+      throw new UvmException(Errno.EBADF);
     }
     if (len == 0) {
       return 0;
@@ -45,21 +46,21 @@ public final class Console extends OpenFile {
       int n = in.read(buf, off, len);
       return n < 0 ? 0 : n;
     } catch (IOException e) {
-      return -Errno.EIO;
+      throw new UvmException(Errno.EIO);
     }
   }
 
   @Override
-  public long write(byte[] buf, int off, int len, boolean atomic) {
+  public long write(byte[] buf, int off, int len, boolean atomic) throws UvmException {
     if (out == null) {
-      return -Errno.EBADF;
+      throw new UvmException(Errno.EBADF);
     }
     try {
       out.write(buf, off, len);
       out.flush();
       return len;
     } catch (IOException e) {
-      return -Errno.EIO;
+      throw new UvmException(Errno.EIO);
     }
   }
 

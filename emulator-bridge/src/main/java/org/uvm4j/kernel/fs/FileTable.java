@@ -1,6 +1,7 @@
 package org.uvm4j.kernel.fs;
 
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
  * A process's descriptor table ({@code struct filedesc}): descriptor numbers 0..{@link #MAX_FDS}-1
@@ -16,8 +17,8 @@ public final class FileTable {
   private final boolean[] cloexec = new boolean[MAX_FDS];
 
   /** The description at {@code fd}, or null when {@code fd} is not open. */
-  public OpenFile get(long fd) {
-    return fd >= 0 && fd < MAX_FDS ? files[(int) fd] : null;
+  public OpenFile get(int fd) {
+    return fd >= 0 && fd < MAX_FDS ? files[fd] : null;
   }
 
   /** True when the descriptor has FD_CLOEXEC. */
@@ -25,12 +26,12 @@ public final class FileTable {
     return get(fd) != null && cloexec[fd];
   }
 
-  /** F_SETFD. */
-  public int setCloseOnExec(long fd, boolean on) {
+  /** F_SETFD: 0 or EBADF. */
+  public int setCloseOnExec(int fd, boolean on) {
     if (get(fd) == null) {
       return Errno.EBADF;
     }
-    cloexec[(int) fd] = on;
+    cloexec[fd] = on;
     return 0;
   }
 
@@ -38,9 +39,10 @@ public final class FileTable {
    * Installs a description (taking over the caller's reference) at the lowest free descriptor at or
    * above {@code min}.
    *
-   * @return the descriptor, or -EMFILE (the caller keeps its reference then)
+   * @return the descriptor
+   * @throws UvmException EMFILE when no descriptor is free (the caller keeps its reference then)
    */
-  public int install(OpenFile f, boolean closeOnExec, int min) {
+  public int install(OpenFile f, boolean closeOnExec, int min) throws UvmException {
     for (int fd = Math.max(0, min); fd < MAX_FDS; fd++) {
       if (files[fd] == null) {
         files[fd] = f;
@@ -48,75 +50,76 @@ public final class FileTable {
         return fd;
       }
     }
-    return -Errno.EMFILE;
+    throw new UvmException(Errno.EMFILE);
   }
 
   /** Installs at the lowest free descriptor. */
-  public int install(OpenFile f, boolean closeOnExec) {
+  public int install(OpenFile f, boolean closeOnExec) throws UvmException {
     return install(f, closeOnExec, 0);
   }
 
   /** close: 0 or EBADF. */
-  public int close(long fd) {
+  public int close(int fd) {
     OpenFile f = get(fd);
     if (f == null) {
       return Errno.EBADF;
     }
-    files[(int) fd] = null;
-    cloexec[(int) fd] = false;
+    files[fd] = null;
+    cloexec[fd] = false;
     f.release();
     return 0;
   }
 
-  /** dup / F_DUPFD(_CLOEXEC): the new descriptor or -errno. */
-  public int dup(long oldfd, int min, boolean closeOnExec) {
+  /** dup / F_DUPFD(_CLOEXEC): the new descriptor; EBADF, EINVAL, EMFILE. */
+  public int dup(int oldfd, int min, boolean closeOnExec) throws UvmException {
     OpenFile f = get(oldfd);
     if (f == null) {
-      return -Errno.EBADF;
+      throw new UvmException(Errno.EBADF);
     }
     if (min < 0 || min >= MAX_FDS) {
-      return -Errno.EINVAL;
+      throw new UvmException(Errno.EINVAL);
     }
     f.reference();
-    int fd = install(f, closeOnExec, min);
-    if (fd < 0) {
+    try {
+      return install(f, closeOnExec, min);
+    } catch (UvmException e) {
       f.release();
+      throw e;
     }
-    return fd;
   }
 
-  /** dup2: {@code newfd} or -errno; same descriptors is a no-op returning newfd. */
-  public int dup2(long oldfd, long newfd) {
+  /** dup2: {@code newfd} (EBADF); same descriptors is a no-op returning newfd. */
+  public int dup2(int oldfd, int newfd) throws UvmException {
     OpenFile f = get(oldfd);
     if (f == null) {
-      return -Errno.EBADF;
+      throw new UvmException(Errno.EBADF);
     }
     if (oldfd == newfd) {
-      return (int) newfd;
+      return newfd;
     }
     return replace(f, newfd, false);
   }
 
   /** dup3: like dup2 but EINVAL when equal, and flags may only be O_CLOEXEC. */
-  public int dup3(long oldfd, long newfd, int flags) {
+  public int dup3(int oldfd, int newfd, int flags) throws UvmException {
     if ((flags & ~OpenFlags.O_CLOEXEC) != 0) {
-      return -Errno.EINVAL;
+      throw new UvmException(Errno.EINVAL);
     }
     OpenFile f = get(oldfd);
     if (f == null) {
-      return -Errno.EBADF;
+      throw new UvmException(Errno.EBADF);
     }
     if (oldfd == newfd) {
-      return -Errno.EINVAL;
+      throw new UvmException(Errno.EINVAL);
     }
     return replace(f, newfd, (flags & OpenFlags.O_CLOEXEC) != 0);
   }
 
-  private int replace(OpenFile f, long newfd, boolean closeOnExec) {
+  private int replace(OpenFile f, int newfd, boolean closeOnExec) throws UvmException {
     if (newfd < 0 || newfd >= MAX_FDS) {
-      return -Errno.EBADF;
+      throw new UvmException(Errno.EBADF);
     }
-    int nfd = (int) newfd;
+    int nfd = newfd;
     f.reference();
     OpenFile old = files[nfd];
     files[nfd] = f;

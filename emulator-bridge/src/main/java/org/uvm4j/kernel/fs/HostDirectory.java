@@ -2,6 +2,7 @@ package org.uvm4j.kernel.fs;
 
 import java.nio.file.Path;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /** A host directory opened read-only (O_RDONLY or O_DIRECTORY): fstat works, read is EISDIR. */
 public final class HostDirectory extends OpenFile {
@@ -20,23 +21,26 @@ public final class HostDirectory extends OpenFile {
   }
 
   @Override
-  public long read(byte[] buf, int off, int len) {
-    return -Errno.EISDIR;
+  public long read(byte[] buf, int off, int len) throws UvmException {
+    throw new UvmException(Errno.EISDIR);
   }
 
   @Override
-  public long pread(byte[] buf, int off, int len, long offset) {
-    return -Errno.EISDIR;
+  public long pread(byte[] buf, int off, int len, long offset) throws UvmException {
+    throw new UvmException(Errno.EISDIR);
   }
 
   @Override
-  public long write(byte[] buf, int off, int len, boolean atomic) {
-    return -Errno.EBADF;
+  public long write(byte[] buf, int off, int len, boolean atomic) throws UvmException {
+    throw new UvmException(Errno.EBADF);
   }
 
   @Override
-  public long lseek(long offset, int whence) {
-    return whence >= 0 && whence <= 2 ? 0 : -Errno.EINVAL;
+  public long lseek(long offset, int whence) throws UvmException {
+    if (whence < 0 || whence > 2) {
+      throw new UvmException(Errno.EINVAL);
+    }
+    return 0;
   }
 
   @Override

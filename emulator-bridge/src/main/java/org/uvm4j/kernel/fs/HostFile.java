@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
  * A regular host file opened read-only: reads at the description's offset, pread, lseek. Writes
@@ -33,7 +34,7 @@ public final class HostFile extends OpenFile {
   }
 
   @Override
-  public long read(byte[] buf, int off, int len) {
+  public long read(byte[] buf, int off, int len) throws UvmException {
     long n = pread(buf, off, len, offset);
     if (n > 0) {
       offset += n;
@@ -42,9 +43,9 @@ public final class HostFile extends OpenFile {
   }
 
   @Override
-  public long pread(byte[] buf, int off, int len, long at) {
+  public long pread(byte[] buf, int off, int len, long at) throws UvmException {
     if (at < 0) {
-      return -Errno.EINVAL;
+      throw new UvmException(Errno.EINVAL);
     }
     if (len == 0) {
       return 0;
@@ -53,17 +54,17 @@ public final class HostFile extends OpenFile {
       int n = channel.read(ByteBuffer.wrap(buf, off, len), at);
       return n < 0 ? 0 : n;
     } catch (IOException e) {
-      return -Errno.EIO;
+      throw new UvmException(Errno.EIO);
     }
   }
 
   @Override
-  public long write(byte[] buf, int off, int len, boolean atomic) {
-    return -Errno.EBADF;
+  public long write(byte[] buf, int off, int len, boolean atomic) throws UvmException {
+    throw new UvmException(Errno.EBADF);
   }
 
   @Override
-  public long lseek(long off, int whence) {
+  public long lseek(long off, int whence) throws UvmException {
     long base;
     switch (whence) {
       case SEEK_SET -> base = 0;
@@ -72,16 +73,16 @@ public final class HostFile extends OpenFile {
         try {
           base = channel.size();
         } catch (IOException e) {
-          return -Errno.EIO;
+          throw new UvmException(Errno.EIO);
         }
       }
       default -> {
-        return -Errno.EINVAL;
+        throw new UvmException(Errno.EINVAL);
       }
     }
     long pos = base + off;
     if ((off > 0 && pos < base) || pos < 0) {
-      return off > 0 ? -Errno.EOVERFLOW : -Errno.EINVAL;
+      throw new UvmException(off > 0 ? Errno.EOVERFLOW : Errno.EINVAL);
     }
     offset = pos;
     return pos;

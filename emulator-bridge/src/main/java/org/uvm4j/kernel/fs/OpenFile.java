@@ -1,15 +1,16 @@
 package org.uvm4j.kernel.fs;
 
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
  * An open file description ({@code struct file}): what descriptors point to. {@code dup} and {@code
  * fork} share one description (its offset and status flags); it is closed when its last descriptor
  * goes.
  *
- * <p>I/O methods return a byte count (0 or more), a negated {@link Errno}, or {@link #WOULD_BLOCK}
- * when a blocking descriptor must wait: the caller then sleeps on {@link #readChannel()} or {@link
- * #writeChannel()} and retries.
+ * <p>I/O methods return a byte count (0 or more) or {@link #WOULD_BLOCK} when a blocking descriptor
+ * must wait (the caller then sleeps on {@link #readChannel()} or {@link #writeChannel()} and
+ * retries), and throw {@link UvmException} with a positive errno when they fail.
  */
 public abstract class OpenFile {
   /** Returned by {@link #read}/{@link #write} when the caller must sleep and retry. */
@@ -75,23 +76,23 @@ public abstract class OpenFile {
   }
 
   /** Reads up to {@code len} bytes at the current offset. */
-  public abstract long read(byte[] buf, int off, int len);
+  public abstract long read(byte[] buf, int off, int len) throws UvmException;
 
   /**
    * Writes up to {@code len} bytes at the current offset (or the end with O_APPEND).
    *
    * @param atomic the whole request is at most PIPE_BUF bytes and must not be split (pipes)
    */
-  public abstract long write(byte[] buf, int off, int len, boolean atomic);
+  public abstract long write(byte[] buf, int off, int len, boolean atomic) throws UvmException;
 
   /** pread64: reads at {@code offset} without moving the file offset; ESPIPE if not seekable. */
-  public long pread(byte[] buf, int off, int len, long offset) {
-    return -Errno.ESPIPE;
+  public long pread(byte[] buf, int off, int len, long offset) throws UvmException {
+    throw new UvmException(Errno.ESPIPE);
   }
 
   /** lseek; ESPIPE if not seekable. */
-  public long lseek(long offset, int whence) {
-    return -Errno.ESPIPE;
+  public long lseek(long offset, int whence) throws UvmException {
+    throw new UvmException(Errno.ESPIPE);
   }
 
   /** What fstat reports. */

@@ -1,6 +1,7 @@
 package org.uvm4j.kernel.fs;
 
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
  * A pipe ({@code sys_pipe.c}): a ring buffer of {@link #CAPACITY} bytes with a count of open read
@@ -67,7 +68,7 @@ public final class Pipe {
     return writeEnds;
   }
 
-  private long read(byte[] buf, int off, int len, boolean nonBlocking) {
+  private long read(byte[] buf, int off, int len, boolean nonBlocking) throws UvmException {
     if (len == 0) {
       return 0;
     }
@@ -75,7 +76,10 @@ public final class Pipe {
       if (writeEnds == 0) {
         return 0;
       }
-      return nonBlocking ? -Errno.EAGAIN : OpenFile.WOULD_BLOCK;
+      if (nonBlocking) {
+        throw new UvmException(Errno.EAGAIN);
+      }
+      return OpenFile.WOULD_BLOCK;
     }
     int n = Math.min(len, count);
     int first = Math.min(n, CAPACITY - head);
@@ -90,16 +94,20 @@ public final class Pipe {
     return n;
   }
 
-  private long write(byte[] buf, int off, int len, boolean atomic, boolean nonBlocking) {
+  private long write(byte[] buf, int off, int len, boolean atomic, boolean nonBlocking)
+      throws UvmException {
     if (readEnds == 0) {
-      return -Errno.EPIPE;
+      throw new UvmException(Errno.EPIPE);
     }
     if (len == 0) {
       return 0;
     }
     int room = CAPACITY - count;
     if (room == 0 || (atomic && len <= PIPE_BUF && room < len)) {
-      return nonBlocking ? -Errno.EAGAIN : OpenFile.WOULD_BLOCK;
+      if (nonBlocking) {
+        throw new UvmException(Errno.EAGAIN);
+      }
+      return OpenFile.WOULD_BLOCK;
     }
     int n = Math.min(len, room);
     int tail = (head + count) % CAPACITY;
@@ -126,13 +134,19 @@ public final class Pipe {
     }
 
     @Override
-    public long read(byte[] buf, int off, int len) {
-      return reader ? Pipe.this.read(buf, off, len, nonBlocking()) : -Errno.EBADF;
+    public long read(byte[] buf, int off, int len) throws UvmException {
+      if (!reader) {
+        throw new UvmException(Errno.EBADF);
+      }
+      return Pipe.this.read(buf, off, len, nonBlocking());
     }
 
     @Override
-    public long write(byte[] buf, int off, int len, boolean atomic) {
-      return reader ? -Errno.EBADF : Pipe.this.write(buf, off, len, atomic, nonBlocking());
+    public long write(byte[] buf, int off, int len, boolean atomic) throws UvmException {
+      if (reader) {
+        throw new UvmException(Errno.EBADF);
+      }
+      return Pipe.this.write(buf, off, len, atomic, nonBlocking());
     }
 
     @Override

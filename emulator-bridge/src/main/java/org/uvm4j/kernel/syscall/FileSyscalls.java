@@ -1,12 +1,12 @@
 package org.uvm4j.kernel.syscall;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
+import org.uvm4j.kernel.Scheduler;
 import org.uvm4j.kernel.SigInfo;
+import org.uvm4j.kernel.SignalDelivery;
 import org.uvm4j.kernel.Signals;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.HostDirectory;
@@ -15,6 +15,7 @@ import org.uvm4j.kernel.fs.OpenFile;
 import org.uvm4j.kernel.fs.OpenFlags;
 import org.uvm4j.kernel.fs.Pipe;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Vmspace;
 
 /**
@@ -57,114 +58,65 @@ final class FileSyscalls {
   static final int F_SETFL = 4;
   static final int F_DUPFD_CLOEXEC = 1030;
 
-  private final Kernel kernel;
+  private final Scheduler sched;
+  private final SignalDelivery signals;
+  private final HostFs hostFs;
   private long nextPipeIno = 1;
 
-  FileSyscalls(Kernel kernel) {
-    this.kernel = kernel;
-  }
-
-  void register(SyscallTable t) {
-    t.register(
-        Syscall.READ, "read", (p, fd, buf, n, a3, a4, a5) -> readv(p, fd, new long[] {buf, n}));
-    t.register(
-        Syscall.WRITE, "write", (p, fd, buf, n, a3, a4, a5) -> writev(p, fd, new long[] {buf, n}));
-    t.register(
-        Syscall.READV, "readv", (p, fd, iov, cnt, a3, a4, a5) -> vector(p, fd, iov, cnt, false));
-    t.register(
-        Syscall.WRITEV, "writev", (p, fd, iov, cnt, a3, a4, a5) -> vector(p, fd, iov, cnt, true));
-    t.register(
-        Syscall.PREAD64, "pread64", (p, fd, buf, n, off, a4, a5) -> pread(p, fd, buf, n, off));
-    t.register(Syscall.PWRITE64, "pwrite64", (p, fd, buf, n, off, a4, a5) -> pwrite(p, fd, off));
-    t.register(
-        Syscall.OPEN,
-        "open",
-        (p, path, fl, mode, a3, a4, a5) -> openat(p, HostFs.AT_FDCWD, path, fl));
-    t.register(
-        Syscall.OPENAT, "openat", (p, dfd, path, fl, mode, a4, a5) -> openat(p, dfd, path, fl));
-    t.register(Syscall.CLOSE, "close", (p, fd, a1, a2, a3, a4, a5) -> -p.files().close(fd));
-    t.register(Syscall.LSEEK, "lseek", (p, fd, off, wh, a3, a4, a5) -> lseek(p, fd, off, wh));
-    t.register(Syscall.FSTAT, "fstat", (p, fd, buf, a2, a3, a4, a5) -> fstat(p, fd, buf));
-    t.register(
-        Syscall.STAT,
-        "stat",
-        (p, path, buf, a2, a3, a4, a5) -> fstatat(p, HostFs.AT_FDCWD, path, buf, 0));
-    t.register(
-        Syscall.LSTAT,
-        "lstat",
-        (p, path, buf, a2, a3, a4, a5) ->
-            fstatat(p, HostFs.AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW));
-    t.register(
-        Syscall.NEWFSTATAT,
-        "newfstatat",
-        (p, dfd, path, buf, fl, a4, a5) -> fstatat(p, dfd, path, buf, fl));
-    t.register(Syscall.IOCTL, "ioctl", (p, fd, req, arg, a3, a4, a5) -> ioctl(p, fd, req, arg));
-    t.register(Syscall.PIPE, "pipe", (p, fds, a1, a2, a3, a4, a5) -> pipe2(p, fds, 0));
-    t.register(Syscall.PIPE2, "pipe2", (p, fds, fl, a2, a3, a4, a5) -> pipe2(p, fds, fl));
-    t.register(Syscall.DUP, "dup", (p, fd, a1, a2, a3, a4, a5) -> p.files().dup(fd, 0, false));
-    t.register(Syscall.DUP2, "dup2", (p, o, n, a2, a3, a4, a5) -> p.files().dup2(o, n));
-    t.register(Syscall.DUP3, "dup3", (p, o, n, fl, a3, a4, a5) -> p.files().dup3(o, n, (int) fl));
-    t.register(Syscall.FCNTL, "fcntl", (p, fd, cmd, arg, a3, a4, a5) -> fcntl(p, fd, cmd, arg));
-    t.register(Syscall.GETCWD, "getcwd", (p, buf, size, a2, a3, a4, a5) -> getcwd(p, buf, size));
-    t.register(
-        Syscall.ACCESS,
-        "access",
-        (p, path, mode, a2, a3, a4, a5) -> faccessat(p, HostFs.AT_FDCWD, path, mode, 0));
-    t.register(
-        Syscall.FACCESSAT,
-        "faccessat",
-        (p, dfd, path, mode, a3, a4, a5) -> faccessat(p, dfd, path, mode, 0));
-    t.register(
-        Syscall.FACCESSAT2,
-        "faccessat2",
-        (p, dfd, path, mode, fl, a4, a5) -> faccessat(p, dfd, path, mode, fl));
+  FileSyscalls(Scheduler sched, SignalDelivery signals, HostFs hostFs) {
+    this.sched = sched;
+    this.signals = signals;
+    this.hostFs = hostFs;
   }
 
   // ------------------------------------------------------------------ read and write
 
+  long read(SyscallContext c) {
+    return readv(c.proc(), c.fd(0), new long[] {c.pointer(1), c.size(2)});
+  }
+
+  long write(SyscallContext c) {
+    return writev(c.proc(), c.fd(0), new long[] {c.pointer(1), c.size(2)});
+  }
+
+  long readv(SyscallContext c) throws UvmException {
+    return vector(c, false);
+  }
+
+  long writev(SyscallContext c) throws UvmException {
+    return vector(c, true);
+  }
+
   /** Reads (base, len) pairs of an iovec array. */
-  private static long[] iovecs(Vmspace vm, long iov, long cnt, int[] err) {
+  private static long[] iovecs(UserMemory mem, long iov, int cnt) throws UvmException {
     if (cnt < 0 || cnt > UIO_MAXIOV) {
-      err[0] = Errno.EINVAL;
-      return null;
+      throw new UvmException(Errno.EINVAL);
     }
-    if (cnt == 0) {
-      return new long[0];
-    }
-    byte[] raw = UserMemory.get(vm, iov, (int) cnt * 16);
-    if (raw == null) {
-      err[0] = Errno.EFAULT;
-      return null;
-    }
-    ByteBuffer b = UserMemory.le(raw);
-    long[] segs = new long[(int) cnt * 2];
+    long[] segs = new long[cnt * 2];
     long total = 0;
     for (int i = 0; i < cnt; i++) {
-      segs[2 * i] = b.getLong(16 * i);
-      segs[2 * i + 1] = b.getLong(16 * i + 8);
-      if (segs[2 * i + 1] < 0) {
-        err[0] = Errno.EINVAL;
-        return null;
+      Iovec v = Iovec.read(mem, iov + (long) Iovec.SIZE * i);
+      segs[2 * i] = v.base();
+      segs[2 * i + 1] = v.len();
+      if (v.len() < 0) {
+        throw new UvmException(Errno.EINVAL);
       }
-      total += segs[2 * i + 1];
+      total += v.len();
       if (total < 0) {
-        err[0] = Errno.EINVAL;
-        return null;
+        throw new UvmException(Errno.EINVAL);
       }
     }
     return segs;
   }
 
-  private long vector(Proc p, long fd, long iov, long cnt, boolean write) {
-    int[] err = new int[1];
-    OpenFile f = p.files().get(fd);
-    if (f == null) {
+  // sys_generic.c: sys_readv, sys_writev (int iovcnt)
+  private long vector(SyscallContext c, boolean write) throws UvmException {
+    Proc p = c.proc();
+    int fd = c.fd(0);
+    if (p.files().get(fd) == null) {
       return -Errno.EBADF;
     }
-    long[] segs = iovecs(p.vm(), iov, cnt, err);
-    if (segs == null) {
-      return -err[0];
-    }
+    long[] segs = iovecs(c.mem(), c.pointer(1), c.int32(2));
     return write ? writev(p, fd, segs) : readv(p, fd, segs);
   }
 
@@ -177,7 +129,8 @@ final class FileSyscalls {
   }
 
   /**
-   * Copies {@code len} bytes starting {@code skip} bytes into the segments, to or from {@code buf}.
+   * Copies {@code len} bytes starting {@code skip} bytes into the segments, to or from {@code buf}:
+   * 0 or EFAULT.
    */
   private static int transfer(Vmspace vm, long[] segs, long skip, byte[] buf, int len, boolean in) {
     int done = 0;
@@ -203,7 +156,7 @@ final class FileSyscalls {
   }
 
   // sys_generic.c: dofilereadv
-  private long readv(Proc p, long fd, long[] segs) {
+  private long readv(Proc p, int fd, long[] segs) {
     OpenFile f = p.files().get(fd);
     if (f == null || !f.readable()) {
       return -Errno.EBADF;
@@ -214,9 +167,14 @@ final class FileSyscalls {
     long total = total(segs);
     int len = (int) Math.min(total, 16L * CHUNK);
     byte[] buf = new byte[len];
-    long n = f.read(buf, 0, len);
+    long n;
+    try {
+      n = f.read(buf, 0, len);
+    } catch (UvmException e) {
+      return -e.errno();
+    }
     if (n == OpenFile.WOULD_BLOCK) {
-      kernel.scheduler().sleep(p, f.readChannel(), -1);
+      sched.sleep(p, f.readChannel(), -1);
       return Syscall.ERESTART;
     }
     if (n <= 0) {
@@ -229,7 +187,7 @@ final class FileSyscalls {
   }
 
   // sys_generic.c: dofilewritev
-  private long writev(Proc p, long fd, long[] segs) {
+  private long writev(Proc p, int fd, long[] segs) {
     OpenFile f = p.files().get(fd);
     if (f == null || !f.writable()) {
       return -Errno.EBADF;
@@ -239,37 +197,41 @@ final class FileSyscalls {
     }
     long total = total(segs);
     boolean atomic = total <= Pipe.PIPE_BUF;
-    long done = p.syscallProgress();
+    long done = p.restart().progress();
     byte[] buf = new byte[(int) Math.min(total - done, CHUNK)];
     while (done < total) {
       int chunk = (int) Math.min(total - done, CHUNK);
       if (transfer(p.vm(), segs, done, buf, chunk, true) != 0) {
         return done > 0 ? done : -Errno.EFAULT;
       }
-      long r = f.write(buf, 0, chunk, atomic);
-      if (r == OpenFile.WOULD_BLOCK) {
-        p.setSyscallProgress(done);
-        kernel.scheduler().sleep(p, f.writeChannel(), -1);
-        return Syscall.ERESTART;
-      }
-      if (r < 0) {
-        if (r == -Errno.EPIPE && f.raisesSigpipe()) {
-          kernel
-              .signals()
-              .post(p, Signals.SIGPIPE, SigInfo.user(Signals.SIGPIPE, SigInfo.SI_USER, p.pid()));
+      long r;
+      try {
+        r = f.write(buf, 0, chunk, atomic);
+      } catch (UvmException e) {
+        if (e.errno() == Errno.EPIPE && f.raisesSigpipe()) {
+          signals.post(p, Signals.SIGPIPE, SigInfo.user(Signals.SIGPIPE, SigInfo.SI_USER, p.pid()));
         }
-        return done > 0 ? done : r;
+        return done > 0 ? done : -e.errno();
+      }
+      if (r == OpenFile.WOULD_BLOCK) {
+        p.restart().setProgress(done);
+        sched.sleep(p, f.writeChannel(), -1);
+        return Syscall.ERESTART;
       }
       done += r;
     }
     return done;
   }
 
-  private long pread(Proc p, long fd, long buf, long n, long off) {
-    OpenFile f = p.files().get(fd);
+  // sys_generic.c: sys_pread
+  long pread64(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    OpenFile f = p.files().get(c.fd(0));
     if (f == null || !f.readable()) {
       return -Errno.EBADF;
     }
+    long n = c.size(2);
+    long off = c.raw(3);
     if (off < 0 || n < 0) {
       return -Errno.EINVAL;
     }
@@ -279,139 +241,161 @@ final class FileSyscalls {
     if (r <= 0) {
       return r;
     }
-    return p.vm().copyout(buf, b, 0, (int) r) != 0 ? -Errno.EFAULT : r;
+    return c.mem().write(c.pointer(1), b, 0, (int) r) != 0 ? -Errno.EFAULT : r;
   }
 
-  private long pwrite(Proc p, long fd, long off) {
-    OpenFile f = p.files().get(fd);
+  long pwrite64(SyscallContext c) {
+    OpenFile f = c.proc().files().get(c.fd(0));
     if (f == null || !f.writable()) {
       return -Errno.EBADF;
     }
-    return off < 0 ? -Errno.EINVAL : -Errno.ESPIPE;
+    return c.raw(3) < 0 ? -Errno.EINVAL : -Errno.ESPIPE;
   }
 
   // ------------------------------------------------------------------ names
 
-  /** The directory relative paths start from for {@code dirfd}, or null with {@code err[0]}. */
-  private Path base(Proc p, long dirfd, String path, int[] err) {
+  /** The directory relative paths start from for {@code dirfd}: EBADF, ENOTDIR. */
+  private Path base(Proc p, int dirfd, String path) throws UvmException {
     if (path.startsWith("/") || dirfd == HostFs.AT_FDCWD) {
-      return kernel.hostFs().cwd();
+      return hostFs.cwd();
     }
     OpenFile d = p.files().get(dirfd);
     if (d == null) {
-      err[0] = Errno.EBADF;
-      return null;
+      throw new UvmException(Errno.EBADF);
     }
     if (!(d instanceof HostDirectory hd)) {
-      err[0] = Errno.ENOTDIR;
-      return null;
+      throw new UvmException(Errno.ENOTDIR);
     }
     return hd.path();
   }
 
+  long open(SyscallContext c) throws UvmException {
+    return openat(c, HostFs.AT_FDCWD, c.pointer(0), c.flags(1));
+  }
+
+  long openat(SyscallContext c) throws UvmException {
+    return openat(c, c.fd(0), c.pointer(1), c.flags(2));
+  }
+
   // vfs_syscalls.c: do_sys_openat
-  private long openat(Proc p, long dirfd, long pathp, long flags) {
-    int[] err = new int[1];
-    String path = UserMemory.getPath(p.vm(), pathp, err);
-    if (path == null) {
-      return -err[0];
-    }
-    Path base = base(p, dirfd, path, err);
-    if (base == null) {
-      return -err[0];
-    }
-    HostFs.Opened o = kernel.hostFs().open(base, path, (int) flags);
+  private long openat(SyscallContext c, int dirfd, long pathp, int flags) throws UvmException {
+    Proc p = c.proc();
+    String path = c.mem().path(pathp);
+    Path base = base(p, dirfd, path);
+    HostFs.Opened o = hostFs.open(base, path, flags);
     if (o.file() == null) {
       return -o.errno();
     }
-    int fd = p.files().install(o.file(), (flags & OpenFlags.O_CLOEXEC) != 0);
-    if (fd < 0) {
+    try {
+      return p.files().install(o.file(), (flags & OpenFlags.O_CLOEXEC) != 0);
+    } catch (UvmException e) {
       o.file().release();
+      throw e;
     }
-    return fd;
   }
 
-  private long lseek(Proc p, long fd, long off, long whence) {
-    OpenFile f = p.files().get(fd);
+  long close(SyscallContext c) {
+    return -c.proc().files().close(c.fd(0));
+  }
+
+  long lseek(SyscallContext c) throws UvmException {
+    OpenFile f = c.proc().files().get(c.fd(0));
     if (f == null) {
       return -Errno.EBADF;
     }
-    if (whence < 0 || whence > 4) {
+    long whence = c.uint32(2);
+    if (whence > 4) {
       return -Errno.EINVAL;
     }
-    return f.lseek(off, (int) whence);
+    return f.lseek(c.raw(1), (int) whence);
   }
 
-  private long fstat(Proc p, long fd, long buf) {
-    OpenFile f = p.files().get(fd);
+  long fstat(SyscallContext c) {
+    return fstat(c, c.fd(0), c.pointer(1));
+  }
+
+  private long fstat(SyscallContext c, int fd, long buf) {
+    OpenFile f = c.proc().files().get(fd);
     if (f == null) {
       return -Errno.EBADF;
     }
-    return -UserMemory.put(p.vm(), buf, f.stat().toBytes());
+    return -c.mem().write(buf, f.stat().toBytes());
+  }
+
+  long stat(SyscallContext c) throws UvmException {
+    return fstatat(c, HostFs.AT_FDCWD, c.pointer(0), c.pointer(1), 0);
+  }
+
+  long lstat(SyscallContext c) throws UvmException {
+    return fstatat(c, HostFs.AT_FDCWD, c.pointer(0), c.pointer(1), AT_SYMLINK_NOFOLLOW);
+  }
+
+  long newfstatat(SyscallContext c) throws UvmException {
+    return fstatat(c, c.fd(0), c.pointer(1), c.pointer(2), c.flags(3));
   }
 
   // vfs_syscalls.c: do_sys_fstatat
-  private long fstatat(Proc p, long dirfd, long pathp, long buf, long flags) {
+  private long fstatat(SyscallContext c, int dirfd, long pathp, long buf, int flags)
+      throws UvmException {
     if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
         != 0) {
       return -Errno.EINVAL;
     }
-    int[] err = new int[1];
-    String path = UserMemory.getPath(p.vm(), pathp, err);
-    if (path == null) {
-      return -err[0];
-    }
+    String path = c.mem().path(pathp);
     if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
       if (dirfd == HostFs.AT_FDCWD) {
-        return stat(p, kernel.hostFs().cwd(), buf, true);
+        return stat(c, hostFs.cwd(), buf, true);
       }
-      return fstat(p, dirfd, buf);
+      return fstat(c, dirfd, buf);
     }
     if (path.isEmpty()) {
       return -Errno.ENOENT;
     }
-    Path base = base(p, dirfd, path, err);
-    if (base == null) {
-      return -err[0];
-    }
+    Path base = base(c.proc(), dirfd, path);
     try {
-      return stat(p, HostFs.resolve(base, path), buf, (flags & AT_SYMLINK_NOFOLLOW) == 0);
+      return stat(c, HostFs.resolve(base, path), buf, (flags & AT_SYMLINK_NOFOLLOW) == 0);
     } catch (java.nio.file.InvalidPathException e) {
       return -Errno.ENOENT;
     }
   }
 
-  private long stat(Proc p, Path path, long buf, boolean follow) {
-    HostFs.Stated st = kernel.hostFs().stat(path, follow);
+  private long stat(SyscallContext c, Path path, long buf, boolean follow) {
+    HostFs.Stated st = hostFs.stat(path, follow);
     if (st.stat() == null) {
       return -st.errno();
     }
-    return -UserMemory.put(p.vm(), buf, st.stat().toBytes());
+    return -c.mem().write(buf, st.stat().toBytes());
   }
 
-  private long faccessat(Proc p, long dirfd, long pathp, long mode, long flags) {
-    if ((mode & ~7L) != 0 || (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) != 0) {
+  long access(SyscallContext c) throws UvmException {
+    return faccessat(c, HostFs.AT_FDCWD, c.pointer(0), c.int32(1), 0);
+  }
+
+  long faccessat(SyscallContext c) throws UvmException {
+    return faccessat(c, c.fd(0), c.pointer(1), c.int32(2), 0);
+  }
+
+  long faccessat2(SyscallContext c) throws UvmException {
+    return faccessat(c, c.fd(0), c.pointer(1), c.int32(2), c.flags(3));
+  }
+
+  private long faccessat(SyscallContext c, int dirfd, long pathp, int mode, int flags)
+      throws UvmException {
+    if ((mode & ~7) != 0 || (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) != 0) {
       return -Errno.EINVAL;
     }
-    int[] err = new int[1];
-    String path = UserMemory.getPath(p.vm(), pathp, err);
-    if (path == null) {
-      return -err[0];
-    }
+    String path = c.mem().path(pathp);
     if (path.isEmpty()) {
       return -Errno.ENOENT;
     }
-    Path base = base(p, dirfd, path, err);
-    if (base == null) {
-      return -err[0];
-    }
+    Path base = base(c.proc(), dirfd, path);
     Path file;
     try {
       file = HostFs.resolve(base, path);
     } catch (java.nio.file.InvalidPathException e) {
       return -Errno.ENOENT;
     }
-    HostFs.Stated st = kernel.hostFs().stat(file, (flags & AT_SYMLINK_NOFOLLOW) == 0);
+    HostFs.Stated st = hostFs.stat(file, (flags & AT_SYMLINK_NOFOLLOW) == 0);
     if (st.stat() == null) {
       return -st.errno();
     }
@@ -429,30 +413,30 @@ final class FileSyscalls {
 
   // ------------------------------------------------------------------ control
 
-  private long ioctl(Proc p, long fd, long req, long arg) {
+  // sys_generic.c: sys_ioctl (unsigned int cmd)
+  long ioctl(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    int fd = c.fd(0);
     OpenFile f = p.files().get(fd);
     if (f == null) {
       return -Errno.EBADF;
     }
-    switch ((int) req) {
+    long arg = c.pointer(2);
+    switch (c.int32(1)) {
       case FIONCLEX:
         return -p.files().setCloseOnExec(fd, false);
       case FIOCLEX:
         return -p.files().setCloseOnExec(fd, true);
       case FIONBIO:
         {
-          byte[] v = UserMemory.get(p.vm(), arg, 4);
-          if (v == null) {
-            return -Errno.EFAULT;
-          }
-          int on = UserMemory.le(v).getInt(0);
+          int on = c.mem().readInt(arg);
           int fl = f.statusFlags();
           f.setStatusFlags(on != 0 ? fl | OpenFlags.O_NONBLOCK : fl & ~OpenFlags.O_NONBLOCK);
           return 0;
         }
       case FIONREAD:
         if (f instanceof Pipe.End e) {
-          return -UserMemory.putInt(p.vm(), arg, e.pipe().count());
+          return -c.mem().writeInt(arg, e.pipe().count());
         }
         return -Errno.ENOTTY;
       default:
@@ -461,28 +445,40 @@ final class FileSyscalls {
     }
   }
 
-  private long pipe2(Proc p, long fds, long flags) {
+  long pipe(SyscallContext c) throws UvmException {
+    return pipe2(c.proc(), c.mem(), c.pointer(0), 0);
+  }
+
+  long pipe2(SyscallContext c) throws UvmException {
+    return pipe2(c.proc(), c.mem(), c.pointer(0), c.flags(1));
+  }
+
+  // sys_pipe.c: pipe1
+  private long pipe2(Proc p, UserMemory mem, long fds, int flags) throws UvmException {
     if ((flags & ~(OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK | OpenFlags.O_DIRECT)) != 0) {
       return -Errno.EINVAL;
     }
     boolean cloexec = (flags & OpenFlags.O_CLOEXEC) != 0;
-    Pipe.Ends ends = Pipe.create(kernel.scheduler(), nextPipeIno++, (int) flags);
+    Pipe.Ends ends = Pipe.create(sched, nextPipeIno++, flags);
     FileTable t = p.files();
-    int r = t.install(ends.read(), cloexec);
-    if (r < 0) {
+    int r;
+    try {
+      r = t.install(ends.read(), cloexec);
+    } catch (UvmException e) {
       ends.read().release();
       ends.write().release();
-      return r;
+      throw e;
     }
-    int w = t.install(ends.write(), cloexec);
-    if (w < 0) {
+    int w;
+    try {
+      w = t.install(ends.write(), cloexec);
+    } catch (UvmException e) {
       t.close(r);
       ends.write().release();
-      return w;
+      throw e;
     }
-    ByteBuffer b = UserMemory.le(8);
-    b.putInt(0, r).putInt(4, w);
-    if (UserMemory.put(p.vm(), fds, b.array()) != 0) {
+    mem.buffer(8).putInt(0, r).putInt(4, w);
+    if (mem.out(fds, 8) != 0) {
       t.close(r);
       t.close(w);
       return -Errno.EFAULT;
@@ -490,12 +486,29 @@ final class FileSyscalls {
     return 0;
   }
 
-  private long fcntl(Proc p, long fd, long cmd, long arg) {
+  long dup(SyscallContext c) throws UvmException {
+    return c.proc().files().dup(c.fd(0), 0, false);
+  }
+
+  long dup2(SyscallContext c) throws UvmException {
+    return c.proc().files().dup2(c.fd(0), c.fd(1));
+  }
+
+  long dup3(SyscallContext c) throws UvmException {
+    return c.proc().files().dup3(c.fd(0), c.fd(1), c.flags(2));
+  }
+
+  // sys_descrip.c: sys_fcntl (unsigned int cmd, unsigned long arg)
+  long fcntl(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    int fd = c.fd(0);
     OpenFile f = p.files().get(fd);
     if (f == null) {
       return -Errno.EBADF;
     }
-    switch ((int) cmd) {
+    int cmd = c.int32(1);
+    long arg = c.raw(2);
+    switch (cmd) {
       case F_DUPFD:
       case F_DUPFD_CLOEXEC:
         if (arg < 0 || arg >= FileTable.MAX_FDS) {
@@ -503,7 +516,7 @@ final class FileSyscalls {
         }
         return p.files().dup(fd, (int) arg, cmd == F_DUPFD_CLOEXEC);
       case F_GETFD:
-        return p.files().closeOnExec((int) fd) ? OpenFlags.FD_CLOEXEC : 0;
+        return p.files().closeOnExec(fd) ? OpenFlags.FD_CLOEXEC : 0;
       case F_SETFD:
         return -p.files().setCloseOnExec(fd, (arg & OpenFlags.FD_CLOEXEC) != 0);
       case F_GETFL:
@@ -516,13 +529,13 @@ final class FileSyscalls {
     }
   }
 
-  private long getcwd(Proc p, long buf, long size) {
-    byte[] s = kernel.hostFs().cwd().toString().getBytes(StandardCharsets.UTF_8);
-    if (size < s.length + 1) {
+  long getcwd(SyscallContext c) {
+    byte[] s = hostFs.cwd().toString().getBytes(StandardCharsets.UTF_8);
+    if (c.size(1) >= 0 && c.size(1) < s.length + 1) {
       return -Errno.ERANGE;
     }
     byte[] z = new byte[s.length + 1];
     System.arraycopy(s, 0, z, 0, s.length);
-    return UserMemory.put(p.vm(), buf, z) != 0 ? -Errno.EFAULT : z.length;
+    return c.mem().write(c.pointer(0), z) != 0 ? -Errno.EFAULT : z.length;
   }
 }

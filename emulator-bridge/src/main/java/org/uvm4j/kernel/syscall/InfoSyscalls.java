@@ -1,7 +1,5 @@
 package org.uvm4j.kernel.syscall;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
@@ -9,6 +7,7 @@ import org.uvm4j.kernel.ProcTable;
 import org.uvm4j.kernel.elf.ElfLoader;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
  * System information calls: uname, the user and group ids, getrandom (a deterministic generator
@@ -28,45 +27,36 @@ final class InfoSyscalls {
   /** Linux returns at most this much from one getrandom call. */
   static final int GETRANDOM_MAX = 33554431;
 
-  private final Kernel kernel;
+  /** What uname reports. */
+  static final Utsname UTSNAME =
+      new Utsname("Linux", "uvm4j", "6.1.0-uvm4j", "#1 SMP uvm4j", "x86_64", "(none)");
+
+  private final ProcTable procs;
   private final SplittableRandom random;
 
-  InfoSyscalls(Kernel kernel) {
-    this.kernel = kernel;
-    this.random = new SplittableRandom(kernel.config().randomSeed() ^ 0x6765_7472_616e_646fL);
+  /** {@code seed}: the configuration's random seed (getrandom's bytes follow from it). */
+  InfoSyscalls(ProcTable procs, long seed) {
+    this.procs = procs;
+    this.random = new SplittableRandom(seed ^ 0x6765_7472_616e_646fL);
   }
 
-  void register(SyscallTable t) {
-    t.register(Syscall.UNAME, "uname", (p, buf, a1, a2, a3, a4, a5) -> uname(p, buf));
-    t.register(Syscall.GETUID, "getuid", (p, a0, a1, a2, a3, a4, a5) -> Kernel.UID);
-    t.register(Syscall.GETEUID, "geteuid", (p, a0, a1, a2, a3, a4, a5) -> Kernel.UID);
-    t.register(Syscall.GETGID, "getgid", (p, a0, a1, a2, a3, a4, a5) -> Kernel.GID);
-    t.register(Syscall.GETEGID, "getegid", (p, a0, a1, a2, a3, a4, a5) -> Kernel.GID);
-    t.register(
-        Syscall.GETRANDOM,
-        "getrandom",
-        (p, buf, len, fl, a3, a4, a5) -> getrandom(p, buf, len, fl));
-    t.register(
-        Syscall.PRLIMIT64,
-        "prlimit64",
-        (p, pid, res, nw, old, a4, a5) -> prlimit(p, pid, res, nw, old));
-    t.register(
-        Syscall.GETRLIMIT,
-        "getrlimit",
-        (p, res, old, a2, a3, a4, a5) -> prlimit(p, 0, res, 0, old));
+  long uname(SyscallContext c) {
+    return -UTSNAME.write(c.mem(), c.pointer(0));
   }
 
-  private long uname(Proc p, long buf) {
-    String[] fields = {"Linux", "uvm4j", "6.1.0-uvm4j", "#1 SMP uvm4j", "x86_64", "(none)"};
-    byte[] out = new byte[65 * fields.length];
-    for (int i = 0; i < fields.length; i++) {
-      byte[] f = fields[i].getBytes(StandardCharsets.US_ASCII);
-      System.arraycopy(f, 0, out, 65 * i, f.length);
-    }
-    return -UserMemory.put(p.vm(), buf, out);
+  long getuid(SyscallContext c) {
+    return Kernel.UID;
   }
 
-  private long getrandom(Proc p, long buf, long len, long flags) {
+  long getgid(SyscallContext c) {
+    return Kernel.GID;
+  }
+
+  // drivers/char/random.c: getrandom (char *buf, size_t count, unsigned int flags)
+  long getrandom(SyscallContext c) {
+    long buf = c.pointer(0);
+    long len = c.size(1);
+    int flags = c.flags(2);
     if ((flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) != 0
         || (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
       return -Errno.EINVAL;
@@ -80,7 +70,7 @@ final class InfoSyscalls {
     while (done < n) {
       int k = Math.min(chunk.length, n - done);
       random.nextBytes(chunk);
-      if (p.vm().copyout(buf + done, chunk, 0, k) != 0) {
+      if (c.mem().write(buf + done, chunk, 0, k) != 0) {
         return done > 0 ? done : -Errno.EFAULT;
       }
       done += k;
@@ -98,36 +88,38 @@ final class InfoSyscalls {
     };
   }
 
+  /** prlimit64 (pid_t pid, unsigned int resource, new, old). */
+  long prlimit64(SyscallContext c) throws UvmException {
+    return prlimit(c, c.pid(0), c.uint32(1), c.pointer(2), c.pointer(3));
+  }
+
+  /** getrlimit (unsigned int resource, struct rlimit *rlim). */
+  long getrlimit(SyscallContext c) throws UvmException {
+    return prlimit(c, 0, c.uint32(0), 0, c.pointer(1));
+  }
+
   // kern_resource.c: sys_prlimit64
-  private long prlimit(Proc p, long pid, long resource, long newp, long oldp) {
-    if (resource < 0 || resource >= RLIM_NLIMITS) {
+  private long prlimit(SyscallContext c, int pid, long resource, long newp, long oldp)
+      throws UvmException {
+    Proc p = c.proc();
+    if (resource >= RLIM_NLIMITS) {
       return -Errno.EINVAL;
     }
-    if (pid != 0 && pid != p.pid() && kernel.procs().find(pid) == null) {
+    if (pid != 0 && pid != p.pid() && procs.find(pid) == null) {
       return -Errno.ESRCH;
     }
     long lim = limit((int) resource);
     if (newp != 0) {
-      byte[] raw = UserMemory.get(p.vm(), newp, 16);
-      if (raw == null) {
-        return -Errno.EFAULT;
-      }
-      ByteBuffer b = UserMemory.le(raw);
-      long cur = b.getLong(0);
-      long max = b.getLong(8);
-      if (Long.compareUnsigned(cur, max) > 0) {
+      RLimit nl = RLimit.read(c.mem(), newp);
+      if (Long.compareUnsigned(nl.cur(), nl.max()) > 0) {
         return -Errno.EINVAL;
       }
-      if (cur != lim || max != lim) {
+      if (nl.cur() != lim || nl.max() != lim) {
         return -Errno.EPERM; // limits are fixed in uvm4j
       }
     }
-    if (oldp != 0) {
-      ByteBuffer b = UserMemory.le(16);
-      b.putLong(0, lim).putLong(8, lim);
-      if (UserMemory.put(p.vm(), oldp, b.array()) != 0) {
-        return -Errno.EFAULT;
-      }
+    if (oldp != 0 && new RLimit(lim, lim).write(c.mem(), oldp) != 0) {
+      return -Errno.EFAULT;
     }
     return 0;
   }

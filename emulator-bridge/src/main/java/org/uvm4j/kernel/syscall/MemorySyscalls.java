@@ -1,7 +1,6 @@
 package org.uvm4j.kernel.syscall;
 
 import java.io.IOException;
-import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.kernel.fs.HostFile;
 import org.uvm4j.kernel.fs.OpenFile;
@@ -10,6 +9,7 @@ import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.RemapMode;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
  * Address-space system calls ({@code uvm_mmap.c}, {@code uvm_unix.c}): brk, mmap, munmap, mprotect,
@@ -29,26 +29,52 @@ final class MemorySyscalls {
   /** Linux ENODEV (not in {@link Errno}): the descriptor's file cannot be memory-mapped. */
   static final int ENODEV = 19;
 
-  private final Kernel kernel;
+  private final Uvm uvm;
 
-  MemorySyscalls(Kernel kernel) {
-    this.kernel = kernel;
+  MemorySyscalls(Uvm uvm) {
+    this.uvm = uvm;
   }
 
-  void register(SyscallTable t) {
-    t.register(Syscall.BRK, "brk", (p, a, a1, a2, a3, a4, a5) -> brk(p, a));
-    t.register(Syscall.MMAP, "mmap", this::mmap);
-    t.register(Syscall.MUNMAP, "munmap", (p, a, len, a2, a3, a4, a5) -> -p.vm().munmap(a, len));
-    t.register(
-        Syscall.MPROTECT,
-        "mprotect",
-        (p, a, len, prot, a3, a4, a5) -> -p.vm().mprotect(a, len, (int) prot));
-    t.register(Syscall.MADVISE, "madvise", (p, a, len, adv, a3, a4, a5) -> madvise(p, a, len, adv));
-    t.register(Syscall.MLOCK, "mlock", (p, a, len, a2, a3, a4, a5) -> -p.vm().mlock(a, len));
-    t.register(Syscall.MUNLOCK, "munlock", (p, a, len, a2, a3, a4, a5) -> -p.vm().munlock(a, len));
-    t.register(Syscall.MLOCKALL, "mlockall", (p, fl, a1, a2, a3, a4, a5) -> mlockall(p, fl));
-    t.register(Syscall.MUNLOCKALL, "munlockall", (p, a0, a1, a2, a3, a4, a5) -> munlockall(p));
-    t.register(Syscall.MREMAP, "mremap", MemorySyscalls::mremap);
+  long brk(SyscallContext c) {
+    return brk(c.proc(), c.pointer(0));
+  }
+
+  // uvm_mmap.c: sys_mmap (addr, size_t len, int prot, int flags, int fd, off_t pos)
+  long mmap(SyscallContext c) {
+    return mmap(c.proc(), c.pointer(0), c.size(1), c.int32(2), c.int32(3), c.fd(4), c.raw(5));
+  }
+
+  long munmap(SyscallContext c) {
+    return -c.vm().munmap(c.pointer(0), c.size(1));
+  }
+
+  long mprotect(SyscallContext c) {
+    return -c.vm().mprotect(c.pointer(0), c.size(1), c.int32(2));
+  }
+
+  long madvise(SyscallContext c) {
+    return madvise(c.proc(), c.pointer(0), c.size(1), c.int32(2));
+  }
+
+  long mlock(SyscallContext c) {
+    return -c.vm().mlock(c.pointer(0), c.size(1));
+  }
+
+  long munlock(SyscallContext c) {
+    return -c.vm().munlock(c.pointer(0), c.size(1));
+  }
+
+  long mlockall(SyscallContext c) {
+    return mlockall(c.proc(), c.int32(0));
+  }
+
+  long munlockall(SyscallContext c) {
+    return munlockall(c.proc());
+  }
+
+  // uvm_mremap.c: sys_mremap (addr, old_len, new_len, unsigned long flags, new_addr)
+  long mremap(SyscallContext c) {
+    return mremap(c.proc(), c.pointer(0), c.size(1), c.size(2), c.raw(3), c.pointer(4));
   }
 
   // uvm_unix.c: sys_obreak
@@ -56,8 +82,7 @@ final class MemorySyscalls {
     return p.vm().brk(addr); // wires the growth itself under mlockall(MCL_FUTURE)
   }
 
-  // uvm_mmap.c: sys_mmap
-  private long mmap(Proc p, long addr, long len, long prot, long flags, long fd, long off) {
+  private long mmap(Proc p, long addr, long len, int prot, int flags, int fd, long off) {
     Vmspace vm = p.vm();
     FileObject obj = null;
     if ((flags & Mman.MAP_ANONYMOUS) == 0) {
@@ -72,13 +97,13 @@ final class MemorySyscalls {
         return -Errno.EACCES;
       }
       try {
-        obj = FileObject.open(kernel.uvm(), hf.path());
+        obj = FileObject.open(uvm, hf.path());
       } catch (IOException | OutOfMemoryError e) {
         return -Errno.EIO;
       }
     }
     try {
-      return vm.mmap(MmapFlags.decode(addr, len, (int) prot, (int) flags, obj, off));
+      return vm.mmap(MmapFlags.decode(addr, len, prot, flags, obj, off));
     } catch (UvmException e) {
       return -e.errno();
     } finally {
@@ -89,16 +114,16 @@ final class MemorySyscalls {
   }
 
   // uvm_mmap.c: sys_madvise
-  private static long madvise(Proc p, long addr, long len, long advice) {
+  private static long madvise(Proc p, long addr, long len, int advice) {
     try {
-      return -MadviseAdvice.decode((int) advice).apply(p.vm(), addr, len);
+      return -MadviseAdvice.decode(advice).apply(p.vm(), addr, len);
     } catch (UvmException e) {
       return -e.errno();
     }
   }
 
   // uvm_mmap.c: sys_mlockall
-  private static long mlockall(Proc p, long flags) {
+  private static long mlockall(Proc p, int flags) {
     if (flags == 0 || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) != 0) {
       return -Errno.EINVAL;
     }
@@ -118,9 +143,8 @@ final class MemorySyscalls {
    * mremap: the MREMAP_* flags become a {@link RemapMode}; shrinking, growing in place and moving
    * by copying are {@link Vmspace#remap}'s.
    */
-  // uvm_mremap.c: sys_mremap
   private static long mremap(
-      Proc p, long old, long oldSize, long newSize, long flags, long newAddr, long a5) {
+      Proc p, long old, long oldSize, long newSize, long flags, long newAddr) {
     if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0
         || ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0)
         || (flags & MREMAP_DONTUNMAP) != 0) {

@@ -1,12 +1,15 @@
 package org.uvm4j.kernel.syscall;
 
-import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
+import org.uvm4j.kernel.ProcTable;
+import org.uvm4j.kernel.Scheduler;
 import org.uvm4j.kernel.SigAction;
 import org.uvm4j.kernel.SigInfo;
+import org.uvm4j.kernel.SignalDelivery;
 import org.uvm4j.kernel.Signals;
 import org.uvm4j.kernel.fs.WaitChannel;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
  * Signal system calls ({@code kern_sig.c}): rt_sigaction, rt_sigprocmask, rt_sigreturn, kill,
@@ -14,63 +17,37 @@ import org.uvm4j.uvm.Errno;
  * is EINVAL.
  */
 final class SignalSyscalls {
-  private final Kernel kernel;
+  private final SignalDelivery signals;
+  private final ProcTable procs;
+  private final Scheduler sched;
   private final WaitChannel pauseChannel = new WaitChannel("pause");
 
-  SignalSyscalls(Kernel kernel) {
-    this.kernel = kernel;
+  SignalSyscalls(SignalDelivery signals, ProcTable procs, Scheduler sched) {
+    this.signals = signals;
+    this.procs = procs;
+    this.sched = sched;
   }
 
-  void register(SyscallTable t) {
-    t.register(
-        Syscall.RT_SIGACTION,
-        "rt_sigaction",
-        (p, sig, act, oact, size, a4, a5) -> sigaction(p, sig, act, oact, size));
-    t.register(
-        Syscall.RT_SIGPROCMASK,
-        "rt_sigprocmask",
-        (p, how, set, oset, size, a4, a5) -> sigprocmask(p, how, set, oset, size));
-    t.register(
-        Syscall.RT_SIGRETURN,
-        "rt_sigreturn",
-        (p, a0, a1, a2, a3, a4, a5) -> {
-          kernel.signals().sigreturn(p);
-          return Syscall.EJUSTRETURN;
-        });
-    t.register(Syscall.KILL, "kill", (p, pid, sig, a2, a3, a4, a5) -> kill(p, pid, sig));
-    t.register(Syscall.TKILL, "tkill", (p, tid, sig, a2, a3, a4, a5) -> tgkill(p, tid, tid, sig));
-    t.register(
-        Syscall.TGKILL, "tgkill", (p, tgid, tid, sig, a3, a4, a5) -> tgkill(p, tgid, tid, sig));
-    t.register(Syscall.PAUSE, "pause", (p, a0, a1, a2, a3, a4, a5) -> pause(p));
-    t.register(
-        Syscall.RT_SIGSUSPEND,
-        "rt_sigsuspend",
-        (p, set, size, a2, a3, a4, a5) -> sigsuspend(p, set, size));
-    t.register(
-        Syscall.RT_SIGPENDING,
-        "rt_sigpending",
-        (p, set, size, a2, a3, a4, a5) -> sigpending(p, set, size));
-  }
-
-  // kern_sig.c: sys_rt_sigaction
-  private long sigaction(Proc p, long sig, long act, long oact, long size) {
-    if (size != 8 || !Signals.valid(sig)) {
+  // kern_sig.c: sys_rt_sigaction (int sig, act, oact, size_t sigsetsize)
+  long sigaction(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    int s = c.int32(0);
+    long act = c.pointer(1);
+    long oact = c.pointer(2);
+    if (c.size(3) != 8 || !Signals.valid(s)) {
       return -Errno.EINVAL;
     }
-    int s = (int) sig;
     SigAction neu = null;
     if (act != 0) {
       if ((Signals.bit(s) & Signals.UNCATCHABLE) != 0) {
         return -Errno.EINVAL;
       }
-      byte[] raw = UserMemory.get(p.vm(), act, SigAction.SIZE);
-      if (raw == null) {
-        return -Errno.EFAULT;
-      }
+      byte[] raw = new byte[SigAction.SIZE];
+      c.mem().read(act, raw, 0, raw.length);
       SigAction a = SigAction.fromBytes(raw);
       neu = new SigAction(a.handler(), a.flags(), a.restorer(), a.mask() & ~Signals.UNCATCHABLE);
     }
-    if (oact != 0 && UserMemory.put(p.vm(), oact, p.signals().action(s).toBytes()) != 0) {
+    if (oact != 0 && c.mem().write(oact, p.signals().action(s).toBytes()) != 0) {
       return -Errno.EFAULT;
     }
     if (neu != null) {
@@ -79,29 +56,29 @@ final class SignalSyscalls {
     return 0;
   }
 
-  // kern_sig.c: sys_rt_sigprocmask
-  private long sigprocmask(Proc p, long how, long set, long oset, long size) {
-    if (size != 8) {
+  // kern_sig.c: sys_rt_sigprocmask (int how, set, oset, size_t sigsetsize)
+  long sigprocmask(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    int how = c.int32(0);
+    long set = c.pointer(1);
+    long oset = c.pointer(2);
+    if (c.size(3) != 8) {
       return -Errno.EINVAL;
     }
     long old = p.signals().blocked();
     long mask = 0;
     if (set != 0) {
-      Long m = UserMemory.getLong(p.vm(), set);
-      if (m == null) {
-        return -Errno.EFAULT;
-      }
-      mask = m;
+      mask = c.mem().readLong(set);
       if (how != Signals.SIG_BLOCK && how != Signals.SIG_UNBLOCK && how != Signals.SIG_SETMASK) {
         return -Errno.EINVAL;
       }
     }
-    if (oset != 0 && UserMemory.putLong(p.vm(), oset, old) != 0) {
+    if (oset != 0 && c.mem().writeLong(oset, old) != 0) {
       return -Errno.EFAULT;
     }
     if (set != 0) {
       long neu =
-          switch ((int) how) {
+          switch (how) {
             case Signals.SIG_BLOCK -> old | mask;
             case Signals.SIG_UNBLOCK -> old & ~mask;
             default -> mask;
@@ -111,92 +88,111 @@ final class SignalSyscalls {
     return 0;
   }
 
+  long sigreturn(SyscallContext c) {
+    signals.sigreturn(c.proc());
+    return Syscall.EJUSTRETURN;
+  }
+
   /**
    * rt_sigsuspend: waits with {@code set} as the blocked mask until a handler runs, then returns
    * EINTR; the handler's frame saves the old mask, so rt_sigreturn restores it.
    */
   // kern_sig.c: sys_sigsuspend
-  private long sigsuspend(Proc p, long set, long size) {
-    if (size != 8) {
+  long sigsuspend(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    if (c.size(1) != 8) {
       return -Errno.EINVAL;
     }
-    Long mask = UserMemory.getLong(p.vm(), set);
-    if (mask == null) {
-      return -Errno.EFAULT;
-    }
-    p.saveSigmaskForSuspend();
+    long mask = c.mem().readLong(c.pointer(0));
+    p.restart().saveSuspendMask(p.signals().blocked());
     p.signals().setBlocked(mask);
-    p.setInterruptAction(() -> -Errno.EINTR, true);
-    kernel.scheduler().sleep(p, pauseChannel, -1);
+    p.restart().setInterruptAction(() -> -Errno.EINTR, true);
+    sched.sleep(p, pauseChannel, -1);
     return Syscall.ERESTART;
   }
 
-  // kern_sig.c: sys_sigpending
-  private long sigpending(Proc p, long set, long size) {
+  // kern_sig.c: sys_sigpending (set, size_t sigsetsize)
+  long sigpending(SyscallContext c) {
+    Proc p = c.proc();
+    long size = c.size(1);
     if (size > 8 || size < 1) {
       return -Errno.EINVAL;
     }
     long pend = p.signals().pending() & p.signals().blocked();
-    byte[] b = UserMemory.le(8).putLong(0, pend).array();
-    return p.vm().copyout(set, b, 0, (int) size) != 0 ? -Errno.EFAULT : 0;
+    c.mem().buffer(8).putLong(0, pend);
+    return c.mem().out(c.pointer(0), (int) size) != 0 ? -Errno.EFAULT : 0;
   }
 
-  // kern_sig.c: sys_kill
-  private long kill(Proc p, long pid, long sig) {
+  // kern_sig.c: sys_kill (pid_t pid, int sig)
+  long kill(SyscallContext c) {
+    Proc p = c.proc();
+    int pid = c.pid(0);
+    int sig = c.int32(1);
     if (sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
     if (pid > 0) {
-      Proc q = kernel.procs().find(pid);
+      Proc q = procs.find(pid);
       if (q == null) {
         return -Errno.ESRCH;
       }
-      send(p, q, (int) sig, SigInfo.SI_USER);
+      send(p, q, sig, SigInfo.SI_USER);
       return 0;
     }
     if (pid == Integer.MIN_VALUE || (pid < -1 && -pid != 1)) {
       return -Errno.ESRCH; // process group other than 1: none exists
     }
     boolean any = false;
-    for (Proc q : kernel.procs().all()) {
+    for (Proc q : procs.all()) {
       if (!q.isAlive()) {
         continue;
       }
       if (pid == -1 && (q.pid() == 1 || q == p)) {
         continue;
       }
-      send(p, q, (int) sig, SigInfo.SI_USER);
+      send(p, q, sig, SigInfo.SI_USER);
       any = true;
     }
     return any ? 0 : -Errno.ESRCH;
   }
 
+  /** tkill (pid_t tid, int sig): tgkill with the thread group of the thread. */
+  long tkill(SyscallContext c) {
+    return tgkill(c.proc(), c.pid(0), c.pid(0), c.int32(1));
+  }
+
+  /** tgkill (pid_t tgid, pid_t tid, int sig). */
+  long tgkill(SyscallContext c) {
+    return tgkill(c.proc(), c.pid(0), c.pid(1), c.int32(2));
+  }
+
   // kern_sig.c: sys_tgkill
-  private long tgkill(Proc p, long tgid, long tid, long sig) {
+  private long tgkill(Proc p, int tgid, int tid, int sig) {
     if (tid <= 0 || tgid <= 0) {
       return -Errno.EINVAL;
     }
     if (sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
-    Proc q = kernel.procs().find(tid);
+    Proc q = procs.find(tid);
     if (q == null || tgid != tid || !q.isAlive()) {
       return -Errno.ESRCH;
     }
-    send(p, q, (int) sig, SigInfo.SI_TKILL);
+    send(p, q, sig, SigInfo.SI_TKILL);
     return 0;
   }
 
   private void send(Proc from, Proc to, int sig, int code) {
     if (sig != 0) {
-      kernel.signals().post(to, sig, SigInfo.user(sig, code, from.pid()));
+      signals.post(to, sig, SigInfo.user(sig, code, from.pid()));
     }
   }
 
   // kern_sig.c: sys_pause (sigsuspend with the current mask)
-  private long pause(Proc p) {
-    p.setInterruptAction(() -> -Errno.EINTR, true);
-    kernel.scheduler().sleep(p, pauseChannel, -1);
+  long pause(SyscallContext c) {
+    Proc p = c.proc();
+    p.restart().setInterruptAction(() -> -Errno.EINTR, true);
+    sched.sleep(p, pauseChannel, -1);
     return Syscall.ERESTART;
   }
 }

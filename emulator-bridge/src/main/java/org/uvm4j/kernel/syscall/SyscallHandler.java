@@ -1,12 +1,14 @@
 package org.uvm4j.kernel.syscall;
 
-import org.uvm4j.kernel.Proc;
+import org.uvm4j.uvm.UvmException;
 
 /**
- * One system call: the six argument registers (RDI, RSI, RDX, R10, R8, R9) in, the value for RAX
- * out — a result, {@code -errno}, {@link Syscall#EJUSTRETURN} or {@link Syscall#ERESTART}.
+ * One system call: reads its arguments from the {@link SyscallContext} and returns the value for
+ * RAX — a result, {@code -errno}, {@link Syscall#EJUSTRETURN} or {@link Syscall#ERESTART}. A {@link
+ * UvmException} thrown out of it (a bad pointer while copying a struct in, …) is the syscall's
+ * {@code -errno}.
  */
 @FunctionalInterface
 public interface SyscallHandler {
-  long call(Proc p, long a0, long a1, long a2, long a3, long a4, long a5);
+  long call(SyscallContext c) throws UvmException;
 }

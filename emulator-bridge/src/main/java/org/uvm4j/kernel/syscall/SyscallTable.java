@@ -1,80 +1,94 @@
 package org.uvm4j.kernel.syscall;
 
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.uvm4j.kernel.Kernel;
+import org.uvm4j.kernel.KernelCounters;
 import org.uvm4j.kernel.Proc;
+import org.uvm4j.kernel.SyscallLayer;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
- * The system call table ({@code sysent}): handlers indexed by Linux x86-64 number, filled by the
- * per-area classes ({@link FileSyscalls}, {@link MemorySyscalls}, {@link ProcessSyscalls}, {@link
- * SignalSyscalls}, {@link TimeSyscalls}, {@link InfoSyscalls}). An unknown number answers ENOSYS
- * and is logged once (WARN on {@code kern.syscall}).
+ * The system call table ({@code sysent}) and the syscall edge: rows indexed by Linux x86-64 number
+ * (declared in {@link Linux64}), dispatch through one reused {@link SyscallContext}. An unsupported
+ * or unknown number answers ENOSYS and is logged once (WARN on {@code kern.syscall}, with the
+ * reason for a declared-unsupported call). A {@link UvmException} out of a handler becomes its
+ * {@code -errno}: this is where the kernel's positive errnos turn into Linux return values.
+ *
+ * <p>Invariant: at most one row per number; the context belongs to the kernel's one CPU thread.
  */
-public final class SyscallTable {
+public final class SyscallTable implements SyscallLayer {
   private static final Logger log = LogManager.getLogger("kern.syscall");
 
-  private final SyscallHandler[] handlers = new SyscallHandler[Syscall.MAX];
-  private final String[] names = new String[Syscall.MAX];
+  private final SyscallEntry[] rows = new SyscallEntry[Syscall.MAX];
+  private final List<SyscallEntry> entries;
   private final BitSet warned = new BitSet();
-  private final Kernel kernel;
+  private final KernelCounters counters;
+  private final SyscallContext ctx = new SyscallContext();
 
-  public SyscallTable(Kernel kernel) {
-    this.kernel = kernel;
-    new FileSyscalls(kernel).register(this);
-    new MemorySyscalls(kernel).register(this);
-    new ProcessSyscalls(kernel).register(this);
-    new SignalSyscalls(kernel).register(this);
-    new TimeSyscalls(kernel).register(this);
-    new InfoSyscalls(kernel).register(this);
+  /** A table of {@code entries}, counting calls in {@code counters}. */
+  public SyscallTable(List<SyscallEntry> entries, KernelCounters counters) {
+    this.counters = counters;
+    List<SyscallEntry> sorted = new ArrayList<>(entries);
+    sorted.sort((a, b) -> Integer.compare(a.nr(), b.nr()));
+    for (SyscallEntry e : sorted) {
+      if (rows[e.nr()] != null) {
+        throw new IllegalStateException(
+            "syscall " + e.nr() + " declared twice: " + rows[e.nr()].name() + ", " + e.name());
+      }
+      rows[e.nr()] = e;
+    }
+    this.entries = Collections.unmodifiableList(sorted);
   }
 
-  void register(int nr, String name, SyscallHandler h) {
-    if (handlers[nr] != null) {
-      throw new IllegalStateException("syscall " + nr + " registered twice");
-    }
-    handlers[nr] = h;
-    names[nr] = name;
+  /** Every declared row, by number. */
+  public List<SyscallEntry> entries() {
+    return entries;
   }
 
   /** The name of syscall {@code nr}, or {@code "syscall_NR"} if the table does not know it. */
   public String name(long nr) {
-    return nr >= 0 && nr < Syscall.MAX && names[(int) nr] != null
-        ? names[(int) nr]
-        : "syscall_" + nr;
+    SyscallEntry e = row(nr);
+    return e != null ? e.name() : "syscall_" + nr;
   }
 
   /** True when {@code nr} has a handler. */
   public boolean implemented(long nr) {
-    return nr >= 0 && nr < Syscall.MAX && handlers[(int) nr] != null;
+    SyscallEntry e = row(nr);
+    return e != null && e.handler() != null;
   }
 
-  /**
-   * Runs syscall {@code nr} for {@code p} (loaded in the machine).
-   *
-   * @return the value for RAX, {@code -errno}, {@link Syscall#EJUSTRETURN} or {@link
-   *     Syscall#ERESTART}
-   */
+  private SyscallEntry row(long nr) {
+    return nr >= 0 && nr < Syscall.MAX ? rows[(int) nr] : null;
+  }
+
+  @Override
   public long dispatch(Proc p, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
-    kernel.counters().syscalls++;
-    SyscallHandler h = nr >= 0 && nr < Syscall.MAX ? handlers[(int) nr] : null;
-    if (h == null) {
+    counters.syscalls++;
+    SyscallEntry e = row(nr);
+    if (e == null || e.handler() == null) {
       if (nr < 0 || nr >= Integer.MAX_VALUE || !warned.get((int) nr)) {
         if (nr >= 0 && nr < Integer.MAX_VALUE) {
           warned.set((int) nr);
         }
-        log.warn("unimplemented syscall {} called by {}: ENOSYS", nr, p);
+        if (e == null) {
+          log.warn("unimplemented syscall {} called by {}: ENOSYS", nr, p);
+        } else {
+          log.warn("unsupported syscall {} ({}) called by {}: ENOSYS", nr, e.name(), p);
+        }
       }
       return -Errno.ENOSYS;
     }
-    long r = h.call(p, a0, a1, a2, a3, a4, a5);
+    long r = call(e.handler(), ctx.set(p, (int) nr, a0, a1, a2, a3, a4, a5));
     if (log.isTraceEnabled()) {
       log.trace(
           "{} {}(0x{}, 0x{}, 0x{}, 0x{}) = {}",
           p,
-          names[(int) nr],
+          e.name(),
           Long.toHexString(a0),
           Long.toHexString(a1),
           Long.toHexString(a2),
@@ -82,5 +96,14 @@ public final class SyscallTable {
           r == Syscall.ERESTART ? "ERESTART" : r == Syscall.EJUSTRETURN ? "EJUSTRETURN" : r);
     }
     return r;
+  }
+
+  /** Runs one handler: its Linux value, or {@code -errno} of the exception it threw. */
+  static long call(SyscallHandler h, SyscallContext c) {
+    try {
+      return h.call(c);
+    } catch (UvmException e) {
+      return -e.errno();
+    }
   }
 }

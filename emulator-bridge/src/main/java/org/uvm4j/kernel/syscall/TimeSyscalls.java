@@ -1,10 +1,10 @@
 package org.uvm4j.kernel.syscall;
 
-import java.nio.ByteBuffer;
-import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
+import org.uvm4j.kernel.Scheduler;
 import org.uvm4j.kernel.VirtualClock;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
  * Time system calls on the {@link VirtualClock}: clock_gettime, clock_getres, gettimeofday, time,
@@ -29,10 +29,12 @@ final class TimeSyscalls {
   /** TAI - UTC since 2017. */
   static final long TAI_OFFSET = 37 * NS;
 
-  private final Kernel kernel;
+  private final VirtualClock clock;
+  private final Scheduler sched;
 
-  TimeSyscalls(Kernel kernel) {
-    this.kernel = kernel;
+  TimeSyscalls(VirtualClock clock, Scheduler sched) {
+    this.clock = clock;
+    this.sched = sched;
   }
 
   static final int ITIMER_REAL = 0;
@@ -40,135 +42,100 @@ final class TimeSyscalls {
   static final int ITIMER_PROF = 2;
   static final long US = 1000L;
 
-  void register(SyscallTable t) {
-    t.register(Syscall.ALARM, "alarm", (p, secs, a1, a2, a3, a4, a5) -> alarm(p, secs));
-    t.register(
-        Syscall.SETITIMER, "setitimer", (p, w, nv, ov, a3, a4, a5) -> setitimer(p, w, nv, ov));
-    t.register(Syscall.GETITIMER, "getitimer", (p, w, v, a2, a3, a4, a5) -> getitimer(p, w, v));
-    t.register(
-        Syscall.CLOCK_GETTIME,
-        "clock_gettime",
-        (p, clk, ts, a2, a3, a4, a5) -> clockGettime(p, clk, ts));
-    t.register(
-        Syscall.CLOCK_GETRES,
-        "clock_getres",
-        (p, clk, ts, a2, a3, a4, a5) -> clockGetres(p, clk, ts));
-    t.register(
-        Syscall.GETTIMEOFDAY,
-        "gettimeofday",
-        (p, tv, tz, a2, a3, a4, a5) -> gettimeofday(p, tv, tz));
-    t.register(Syscall.TIME, "time", (p, tloc, a1, a2, a3, a4, a5) -> time(p, tloc));
-    t.register(
-        Syscall.NANOSLEEP,
-        "nanosleep",
-        (p, req, rem, a2, a3, a4, a5) -> sleep(p, CLOCK_MONOTONIC, 0, req, rem));
-    t.register(
-        Syscall.CLOCK_NANOSLEEP,
-        "clock_nanosleep",
-        (p, clk, fl, req, rem, a4, a5) -> sleep(p, clk, fl, req, rem));
-  }
-
   /** The clock's reading in ns, or -1 for an unknown clock. */
-  private long read(Proc p, long clk) {
-    VirtualClock c = kernel.clock();
-    return switch ((int) clk) {
-      case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM -> c.realtime();
+  private long read(Proc p, int clk) {
+    return switch (clk) {
+      case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM -> clock.realtime();
       case CLOCK_MONOTONIC,
           CLOCK_MONOTONIC_RAW,
           CLOCK_MONOTONIC_COARSE,
           CLOCK_BOOTTIME,
           CLOCK_BOOTTIME_ALARM ->
-          c.now();
+          clock.now();
       case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> p.instructions();
-      case CLOCK_TAI -> c.realtime() + TAI_OFFSET;
+      case CLOCK_TAI -> clock.realtime() + TAI_OFFSET;
       default -> -1;
     };
   }
 
-  private static byte[] timespec(long ns) {
-    ByteBuffer b = UserMemory.le(16);
-    b.putLong(0, ns / NS).putLong(8, ns % NS);
-    return b.array();
-  }
-
-  private long clockGettime(Proc p, long clk, long ts) {
-    if (clk != (int) clk) {
-      return -Errno.EINVAL;
-    }
-    long ns = read(p, clk);
+  // kern_time.c: sys_clock_gettime (clockid_t which, struct timespec *tp)
+  long clockGettime(SyscallContext c) {
+    long ns = read(c.proc(), c.int32(0));
     if (ns < 0) {
       return -Errno.EINVAL;
     }
-    return -UserMemory.put(p.vm(), ts, timespec(ns));
+    return -Timespec.ofNanos(ns).write(c.mem(), c.pointer(1));
   }
 
-  private long clockGetres(Proc p, long clk, long ts) {
-    if (clk != (int) clk || read(p, clk) < 0) {
+  // kern_time.c: sys_clock_getres
+  long clockGetres(SyscallContext c) {
+    int clk = c.int32(0);
+    long ts = c.pointer(1);
+    if (read(c.proc(), clk) < 0) {
       return -Errno.EINVAL;
     }
     boolean coarse = clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE;
     if (ts == 0) {
       return 0;
     }
-    return -UserMemory.put(p.vm(), ts, timespec(coarse ? 4_000_000L : 1));
+    return -Timespec.ofNanos(coarse ? 4_000_000L : 1).write(c.mem(), ts);
   }
 
-  private long gettimeofday(Proc p, long tv, long tz) {
-    long ns = kernel.clock().realtime();
-    if (tv != 0) {
-      ByteBuffer b = UserMemory.le(16);
-      b.putLong(0, ns / NS).putLong(8, (ns % NS) / 1000);
-      if (UserMemory.put(p.vm(), tv, b.array()) != 0) {
-        return -Errno.EFAULT;
-      }
+  // kern_time.c: sys_gettimeofday (struct timeval *tv, struct timezone *tz)
+  long gettimeofday(SyscallContext c) {
+    long tv = c.pointer(0);
+    long tz = c.pointer(1);
+    if (tv != 0 && Timeval.ofNanos(clock.realtime()).write(c.mem(), tv) != 0) {
+      return -Errno.EFAULT;
     }
-    if (tz != 0 && UserMemory.put(p.vm(), tz, new byte[8]) != 0) {
+    if (tz != 0 && c.mem().writeLong(tz, 0) != 0) {
       return -Errno.EFAULT;
     }
     return 0;
   }
 
-  private long time(Proc p, long tloc) {
-    long s = kernel.clock().realtime() / NS;
-    if (tloc != 0 && UserMemory.putLong(p.vm(), tloc, s) != 0) {
+  // kern_time.c: sys_time (time_t *tloc)
+  long time(SyscallContext c) {
+    long tloc = c.pointer(0);
+    long s = clock.realtime() / NS;
+    if (tloc != 0 && c.mem().writeLong(tloc, s) != 0) {
       return -Errno.EFAULT;
     }
     return s;
   }
 
-  /** The alarm's (interval, remaining value) in ns; (0, 0) when disarmed. */
-  private long[] itimer(Proc p) {
+  /** The alarm as an itimerval: (interval, remaining value); zero when disarmed. */
+  private ITimerval itimer(Proc p) {
     if (p.alarmAt() < 0) {
-      return new long[] {0, 0};
+      return new ITimerval(new Timeval(0, 0), new Timeval(0, 0));
     }
-    return new long[] {p.alarmInterval(), Math.max(1, p.alarmAt() - kernel.clock().now())};
+    long left = Math.max(1, p.alarmAt() - clock.now());
+    return new ITimerval(Timeval.ofNanos(p.alarmInterval()), Timeval.ofNanos(left));
   }
 
-  private static byte[] itimerval(long[] iv) {
-    ByteBuffer b = UserMemory.le(32);
-    b.putLong(0, iv[0] / NS).putLong(8, (iv[0] % NS) / US);
-    b.putLong(16, iv[1] / NS).putLong(24, (iv[1] % NS) / US);
-    return b.array();
-  }
-
-  // kern_time.c: sys_alarm (Linux alarm_setitimer)
-  private long alarm(Proc p, long secs) {
-    long[] old = itimer(p);
-    long s = secs & 0xffffffffL;
+  // kern_time.c: sys_alarm (unsigned int seconds; Linux alarm_setitimer)
+  long alarm(SyscallContext c) {
+    Proc p = c.proc();
+    long left = p.alarmAt() < 0 ? 0 : Math.max(1, p.alarmAt() - clock.now());
+    long s = c.uint32(0);
     if (s == 0) {
-      kernel.scheduler().setAlarm(p, -1, 0);
+      sched.setAlarm(p, -1, 0);
     } else {
-      kernel.scheduler().setAlarm(p, kernel.clock().now() + s * NS, 0);
+      sched.setAlarm(p, clock.now() + s * NS, 0);
     }
-    if (old[1] == 0) {
+    if (left == 0) {
       return 0;
     }
-    long left = old[1] / NS + ((old[1] % NS) >= NS / 2 ? 1 : 0);
-    return Math.max(1, left); // an armed alarm never reports 0
+    long secs = left / NS + ((left % NS) >= NS / 2 ? 1 : 0);
+    return Math.max(1, secs); // an armed alarm never reports 0
   }
 
-  // kern_time.c: sys_setitimer
-  private long setitimer(Proc p, long which, long newp, long oldp) {
+  // kern_time.c: sys_setitimer (int which, new, old)
+  long setitimer(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    int which = c.int32(0);
+    long newp = c.pointer(1);
+    long oldp = c.pointer(2);
     if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
       return -Errno.EINVAL; // only the real-time timer is implemented
     }
@@ -178,45 +145,48 @@ final class TimeSyscalls {
     long interval = 0;
     long value = -1;
     if (newp != 0) {
-      byte[] raw = UserMemory.get(p.vm(), newp, 32);
-      if (raw == null) {
-        return -Errno.EFAULT;
-      }
-      ByteBuffer b = UserMemory.le(raw);
-      long is = b.getLong(0);
-      long ius = b.getLong(8);
-      long vs = b.getLong(16);
-      long vus = b.getLong(24);
-      if (is < 0 || vs < 0 || ius < 0 || ius >= 1_000_000 || vus < 0 || vus >= 1_000_000) {
+      ITimerval nv = ITimerval.read(c.mem(), newp);
+      if (!nv.interval().valid() || !nv.value().valid()) {
         return -Errno.EINVAL;
       }
-      interval = Math.min(is, Long.MAX_VALUE / NS / 4) * NS + ius * US;
-      long v = Math.min(vs, Long.MAX_VALUE / NS / 4) * NS + vus * US;
-      value = v == 0 ? -1 : kernel.clock().now() + v;
+      interval = nv.interval().toNanos();
+      long v = nv.value().toNanos();
+      value = v == 0 ? -1 : clock.now() + v;
     }
-    if (oldp != 0 && UserMemory.put(p.vm(), oldp, itimerval(itimer(p))) != 0) {
+    if (oldp != 0 && itimer(p).write(c.mem(), oldp) != 0) {
       return -Errno.EFAULT;
     }
     if (newp != 0) {
-      kernel.scheduler().setAlarm(p, value, interval);
+      sched.setAlarm(p, value, interval);
     }
     return 0;
   }
 
-  private long getitimer(Proc p, long which, long valp) {
-    if (which != ITIMER_REAL) {
+  // kern_time.c: sys_getitimer (int which, struct itimerval *value)
+  long getitimer(SyscallContext c) {
+    if (c.int32(0) != ITIMER_REAL) {
       return -Errno.EINVAL;
     }
-    return -UserMemory.put(p.vm(), valp, itimerval(itimer(p)));
+    return -itimer(c.proc()).write(c.mem(), c.pointer(1));
+  }
+
+  long nanosleep(SyscallContext c) throws UvmException {
+    return sleep(c, CLOCK_MONOTONIC, 0, c.pointer(0), c.pointer(1));
+  }
+
+  long clockNanosleep(SyscallContext c) throws UvmException {
+    return sleep(c, c.int32(0), c.flags(1), c.pointer(2), c.pointer(3));
   }
 
   /**
-   * nanosleep / clock_nanosleep: the first call fixes the deadline; the restarted call after each
-   * wakeup checks it. A handler interrupts it with EINTR (and the time left in {@code rem} for a
-   * relative sleep); SA_RESTART does not restart it, as on Linux.
+   * nanosleep / clock_nanosleep: the first call fixes the deadline (kept in the process's {@link
+   * org.uvm4j.kernel.RestartBlock}); the restarted call after each wakeup checks it. A handler
+   * interrupts it with EINTR (and the time left in {@code rem} for a relative sleep); SA_RESTART
+   * does not restart it, as on Linux.
    */
   // kern_time.c: nanosleep1
-  private long sleep(Proc p, long clk, long flags, long req, long rem) {
+  private long sleep(SyscallContext c, int clk, int flags, long req, long rem) throws UvmException {
+    Proc p = c.proc();
     if (clk != CLOCK_REALTIME
         && clk != CLOCK_MONOTONIC
         && clk != CLOCK_BOOTTIME
@@ -226,47 +196,41 @@ final class TimeSyscalls {
     if ((flags & ~TIMER_ABSTIME) != 0) {
       return -Errno.EINVAL;
     }
-    VirtualClock c = kernel.clock();
-    long deadline = p.sleepDeadline();
+    long deadline = p.restart().deadline();
     if (deadline < 0) {
-      byte[] raw = UserMemory.get(p.vm(), req, 16);
-      if (raw == null) {
-        return -Errno.EFAULT;
-      }
-      ByteBuffer b = UserMemory.le(raw);
-      long sec = b.getLong(0);
-      long nsec = b.getLong(8);
-      if (sec < 0 || nsec < 0 || nsec >= NS) {
+      Timespec ts = Timespec.read(c.mem(), req);
+      if (!ts.valid()) {
         return -Errno.EINVAL;
       }
-      long dur = sec > Long.MAX_VALUE / NS - 1 ? Long.MAX_VALUE / 2 : sec * NS + nsec;
+      long dur = ts.toNanos();
       if ((flags & TIMER_ABSTIME) != 0) {
         dur = Math.max(0, dur - read(p, clk)); // the target is a reading of that clock
       }
       if (dur == 0) {
-        kernel.yield(p);
+        sched.requestYield();
         return 0;
       }
-      deadline = c.now() + dur;
-      p.setSleepDeadline(deadline);
+      deadline = clock.now() + dur;
+      p.restart().setDeadline(deadline);
     }
-    if (c.now() >= deadline) {
+    if (clock.now() >= deadline) {
       return 0;
     }
     final long dl = deadline;
     boolean relative = (flags & TIMER_ABSTIME) == 0;
-    p.setInterruptAction(
-        () -> {
-          if (relative && rem != 0) {
-            long left = Math.max(0, dl - kernel.clock().now());
-            if (UserMemory.put(p.vm(), rem, timespec(left)) != 0) {
-              return -Errno.EFAULT;
-            }
-          }
-          return -Errno.EINTR;
-        },
-        true);
-    kernel.scheduler().sleep(p, null, dl);
+    p.restart()
+        .setInterruptAction(
+            () -> {
+              if (relative && rem != 0) {
+                long left = Math.max(0, dl - clock.now());
+                if (Timespec.ofNanos(left).write(new UserMemory(p.vm()), rem) != 0) {
+                  return -Errno.EFAULT;
+                }
+              }
+              return -Errno.EINTR;
+            },
+            true);
+    sched.sleep(p, null, dl);
     return Syscall.ERESTART;
   }
 }

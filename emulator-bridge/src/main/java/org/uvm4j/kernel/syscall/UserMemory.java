@@ -3,86 +3,126 @@ package org.uvm4j.kernel.syscall;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Vmspace;
 
 /**
- * Typed access to guest memory for system calls, all through {@link Vmspace#copyin}/{@link
- * Vmspace#copyout} (so a bad pointer is EFAULT, never an exception). Reads report failure with a
- * null result.
+ * Typed access to the calling process's memory for system calls, all through {@link
+ * Vmspace#copyin}/{@link Vmspace#copyout}/{@link Vmspace#copyinstr} (so a bad pointer is EFAULT,
+ * never an exception from the VM). One per {@link SyscallContext}, rebound to the caller's address
+ * space for each call; small structs go through one reused scratch buffer, so the common path
+ * allocates nothing.
+ *
+ * <p>Error convention: reads (they have a result) throw {@link UvmException} with a positive errno;
+ * writes return 0 or a positive errno.
  */
-final class UserMemory {
+public final class UserMemory {
   /** PATH_MAX, the terminating NUL included. */
-  static final int PATH_MAX = 4096;
+  public static final int PATH_MAX = 4096;
 
-  /** Reused for string copy-in (execve copies up to 128 KiB per string), one per kernel thread. */
-  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+  /** The largest struct {@link #in}/{@link #buffer} can hold. */
+  public static final int SCRATCH = 256;
 
-  private UserMemory() {}
+  private Vmspace vm;
+  private final byte[] scratch = new byte[SCRATCH];
+  private final ByteBuffer view = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
 
-  static int putLong(Vmspace vm, long va, long v) {
-    byte[] b = new byte[8];
-    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, v);
-    return vm.copyout(va, b, 0, 8);
+  /** Reused for string copy-in (execve copies up to 128 KiB per string). */
+  private byte[] strings = new byte[PATH_MAX];
+
+  /** Memory of {@code vm} (null until {@link #bind}). */
+  public UserMemory(Vmspace vm) {
+    this.vm = vm;
   }
 
-  static int putInt(Vmspace vm, long va, int v) {
-    byte[] b = new byte[4];
-    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(0, v);
-    return vm.copyout(va, b, 0, 4);
+  /** Switches to the address space of the next caller. */
+  void bind(Vmspace space) {
+    this.vm = space;
   }
 
-  static int put(Vmspace vm, long va, byte[] b) {
+  /** The address space read and written. */
+  public Vmspace vm() {
+    return vm;
+  }
+
+  /**
+   * Reads {@code len} (at most {@link #SCRATCH}) bytes at {@code va} into the scratch buffer and
+   * returns a little-endian view of it (valid until the next read or {@link #buffer}).
+   */
+  public ByteBuffer in(long va, int len) throws UvmException {
+    if (vm.copyin(va, scratch, 0, len) != 0) {
+      throw new UvmException(Errno.EFAULT);
+    }
+    return view;
+  }
+
+  /** The scratch buffer with its first {@code len} bytes zeroed, to fill and {@link #out}. */
+  public ByteBuffer buffer(int len) {
+    java.util.Arrays.fill(scratch, 0, len, (byte) 0);
+    return view;
+  }
+
+  /** Copies the first {@code len} bytes of the scratch buffer to {@code va}: 0 or EFAULT. */
+  public int out(long va, int len) {
+    return vm.copyout(va, scratch, 0, len);
+  }
+
+  /** The 8 bytes at {@code va}. */
+  public long readLong(long va) throws UvmException {
+    return in(va, 8).getLong(0);
+  }
+
+  /** The 4 bytes at {@code va}. */
+  public int readInt(long va) throws UvmException {
+    return in(va, 4).getInt(0);
+  }
+
+  /** Stores {@code v} at {@code va}: 0 or EFAULT. */
+  public int writeLong(long va, long v) {
+    buffer(8).putLong(0, v);
+    return out(va, 8);
+  }
+
+  /** Stores {@code v} at {@code va}: 0 or EFAULT. */
+  public int writeInt(long va, int v) {
+    buffer(4).putInt(0, v);
+    return out(va, 4);
+  }
+
+  /** Copies {@code b} to {@code va}: 0 or EFAULT. */
+  public int write(long va, byte[] b) {
     return vm.copyout(va, b, 0, b.length);
   }
 
-  /** The 8 bytes at {@code va}, or null (EFAULT). */
-  static Long getLong(Vmspace vm, long va) {
-    byte[] b = new byte[8];
-    if (vm.copyin(va, b, 0, 8) != 0) {
-      return null;
+  /** Copies {@code len} bytes of {@code b} from {@code off} to {@code va}: 0 or EFAULT. */
+  public int write(long va, byte[] b, int off, int len) {
+    return vm.copyout(va, b, off, len);
+  }
+
+  /** Fills {@code len} bytes of {@code b} from {@code off} with the bytes at {@code va}. */
+  public void read(long va, byte[] b, int off, int len) throws UvmException {
+    if (vm.copyin(va, b, off, len) != 0) {
+      throw new UvmException(Errno.EFAULT);
     }
-    return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
   }
 
-  /** {@code len} bytes at {@code va}, or null (EFAULT). */
-  static byte[] get(Vmspace vm, long va, int len) {
-    byte[] b = new byte[len];
-    return vm.copyin(va, b, 0, len) == 0 ? b : null;
-  }
-
-  /** A little-endian view of bytes read from the guest. */
-  static ByteBuffer le(byte[] b) {
-    return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  /** A little-endian buffer to fill and copy out. */
-  static ByteBuffer le(int size) {
-    return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  /** The raw bytes of a NUL-terminated string of at most {@code max - 1} bytes. */
-  static byte[] getStringBytes(Vmspace vm, long va, int max, int[] err) {
-    byte[] buf = SCRATCH.get();
-    if (buf.length < max) {
-      buf = new byte[max];
-      SCRATCH.set(buf);
+  /**
+   * The raw bytes of a NUL-terminated string of at most {@code max - 1} bytes: EFAULT, or
+   * ENAMETOOLONG when no NUL comes within {@code max} bytes.
+   */
+  public byte[] string(long va, int max) throws UvmException {
+    if (strings.length < max) {
+      strings = new byte[max];
     }
-    int n;
-    try {
-      n = vm.copyinstr(va, buf, max);
-    } catch (UvmException e) {
-      err[0] = e.errno();
-      return null;
-    }
+    int n = vm.copyinstr(va, strings, max); // throws EFAULT, ENAMETOOLONG
     byte[] s = new byte[n];
-    System.arraycopy(buf, 0, s, 0, n);
+    System.arraycopy(strings, 0, s, 0, n);
     return s;
   }
 
-  /** A path argument (PATH_MAX 4096 with the NUL), or null with {@code err[0]} set. */
-  static String getPath(Vmspace vm, long va, int[] err) {
-    byte[] s = getStringBytes(vm, va, PATH_MAX, err);
-    return s == null ? null : new String(s, StandardCharsets.UTF_8);
+  /** A path argument (PATH_MAX 4096 with the NUL). */
+  public String path(long va) throws UvmException {
+    return new String(string(va, PATH_MAX), StandardCharsets.UTF_8);
   }
 }

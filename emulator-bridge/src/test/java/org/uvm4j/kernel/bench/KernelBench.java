@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.machine.backend.BackendKind;
 
 /**
@@ -74,7 +75,8 @@ public class KernelBench {
                 .stderr(OutputStream.nullOutputStream())
                 .ram(32L << 20)
                 .backend(BackendKind.parse(backend))
-                .build());
+                .build(),
+            Linux64::create);
     int st = k.run(loops, List.of("loops", mode, Long.toString(n)), Map.of());
     if (st != 0) {
       throw new IllegalStateException("loops " + mode + " exited " + st);

@@ -1,6 +1,7 @@
 package org.uvm4j.kernel.elf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,7 +47,7 @@ class ElfLoaderTest {
     SystemAudit.checkAllFreed(uvm, freeAtStart);
   }
 
-  private ElfLoader.Loaded load(byte[] img, List<String> argv, int[] err) throws ElfException {
+  private ElfLoader.Loaded load(byte[] img, List<String> argv) throws Exception {
     ElfFile elf = ElfFile.parse(img);
     obj = new FileObject(uvm, "test", img);
     return ElfLoader.load(
@@ -57,8 +58,7 @@ class ElfLoaderTest {
         List.of("A=1".getBytes(StandardCharsets.UTF_8)),
         "/prog".getBytes(StandardCharsets.UTF_8),
         new byte[16],
-        new long[] {Auxv.AT_CLKTCK, 100},
-        err);
+        new long[] {Auxv.AT_CLKTCK, 100});
   }
 
   private byte[] read(long va, int len) {
@@ -77,10 +77,9 @@ class ElfLoaderTest {
   }
 
   @Test
-  void mapsTextDataBssAndStack() throws ElfException {
+  void mapsTextDataBssAndStack() throws Exception {
     byte[] img = ElfImageBuilder.typical().build();
-    int[] err = new int[1];
-    ElfLoader.Loaded l = load(img, List.of("prog", "x"), err);
+    ElfLoader.Loaded l = load(img, List.of("prog", "x"));
     assertThat(l).isNotNull();
     assertThat(l.entry()).isEqualTo(0x401000);
     // text: the file bytes at offset 0x1000
@@ -110,7 +109,7 @@ class ElfLoaderTest {
     assertThat(vm.copyout(0x402010, new byte[] {42}, 0, 1)).isZero();
     assertThat(read(0x402010, 1)[0]).isEqualTo((byte) 42);
     org.uvm4j.uvm.page.VmPage objPage = obj.getPage(0x2000);
-    byte fileByte = uvm.physMem().buffer().get((objPage.frame << 12) + 0x10);
+    byte fileByte = uvm.physMem().region(0).get((objPage.frame << 12) + 0x10);
     assertThat(fileByte).isEqualTo(img[0x2010]).isNotEqualTo((byte) 42);
     // text is not writable
     assertThat(vm.copyout(0x401000, new byte[1], 0, 1)).isEqualTo(Errno.EFAULT);
@@ -149,18 +148,17 @@ class ElfLoaderTest {
   }
 
   @Test
-  void readOnlySegmentWithZeroTailIsZeroedAndStaysReadOnly() throws ElfException {
+  void readOnlySegmentWithZeroTailIsZeroedAndStaysReadOnly() throws Exception {
     ElfImageBuilder b = ElfImageBuilder.typical();
     b.phs.set(0, new Ph(ElfFile.PT_LOAD, Segment.PF_R, 0, 0x400000, 0x200, 0x300, 0x1000));
-    int[] err = new int[1];
-    assertThat(load(b.build(), List.of("p"), err)).isNotNull();
+    assertThat(load(b.build(), List.of("p"))).isNotNull();
     assertThat(read(0x400200, 0x100)).containsOnly(0);
     assertThat(entryAt(0x400000).protection).isEqualTo(Prot.READ);
     assertThat(vm.copyout(0x400200, new byte[1], 0, 1)).isEqualTo(Errno.EFAULT);
   }
 
   @Test
-  void bssOnlySegmentSharingAPageWithThePreviousOneKeepsItsBytes() throws ElfException {
+  void bssOnlySegmentSharingAPageWithThePreviousOneKeepsItsBytes() throws Exception {
     ElfImageBuilder b = new ElfImageBuilder();
     b.add(
         new Ph(
@@ -170,8 +168,7 @@ class ElfLoaderTest {
     b.add(
         new Ph(ElfFile.PT_LOAD, Segment.PF_R | Segment.PF_W, 0x2100, 0x402100, 0, 0x2000, 0x1000));
     byte[] img = b.build();
-    int[] err = new int[1];
-    assertThat(load(img, List.of("p"), err)).isNotNull();
+    assertThat(load(img, List.of("p"))).isNotNull();
     byte[] data = read(0x402000, 0x80);
     for (int i = 0; i < 0x80; i++) {
       assertThat(data[i]).isEqualTo(img[0x2000 + i]);
@@ -180,28 +177,27 @@ class ElfLoaderTest {
   }
 
   @Test
-  void staticPieLoadsAtTheFixedBase() throws ElfException {
+  void staticPieLoadsAtTheFixedBase() throws Exception {
     ElfImageBuilder b = new ElfImageBuilder();
     b.type = ElfFile.ET_DYN;
     b.entry = 0x1010;
     b.add(new Ph(ElfFile.PT_LOAD, Segment.PF_R, 0, 0, 0x200, 0x200, 0x1000));
     b.add(new Ph(ElfFile.PT_LOAD, Segment.PF_R | Segment.PF_X, 0x1000, 0x1000, 0x80, 0x80, 0x1000));
     byte[] img = b.build();
-    int[] err = new int[1];
-    ElfLoader.Loaded l = load(img, List.of("p"), err);
+    ElfLoader.Loaded l = load(img, List.of("p"));
     assertThat(l.entry()).isEqualTo(ElfFile.DYN_BASE + 0x1010);
     assertThat(read(ElfFile.DYN_BASE + 0x1000, 1)[0]).isEqualTo(img[0x1000]);
   }
 
   @Test
-  void tooLargeArgumentsAreE2big() throws ElfException {
+  void tooLargeArgumentsAreE2big() throws Exception {
     String huge = "y".repeat(100_000);
     List<String> argv = new java.util.ArrayList<>();
     for (int i = 0; i < 30; i++) {
       argv.add(huge);
     }
-    int[] err = new int[1];
-    assertThat(load(ElfImageBuilder.typical().build(), argv, err)).isNull();
-    assertThat(err[0]).isEqualTo(Errno.E2BIG);
+    assertThatThrownBy(() -> load(ElfImageBuilder.typical().build(), argv))
+        .isInstanceOfSatisfying(
+            UvmException.class, e -> assertThat(e.errno()).isEqualTo(Errno.E2BIG));
   }
 }

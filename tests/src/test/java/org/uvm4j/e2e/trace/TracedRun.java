@@ -13,6 +13,7 @@ import java.util.Map;
 import org.uvm4j.e2e.Guests;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.uvm.trace.ChromeTraceSink;
 import org.uvm4j.uvm.trace.JsonlSink;
 import org.uvm4j.uvm.trace.TraceFilter;
@@ -47,7 +48,7 @@ final class TracedRun {
     ByteArrayOutputStream traceBytes = new ByteArrayOutputStream();
     ByteArrayOutputStream mapsBytes = new ByteArrayOutputStream();
     KernelConfig cfg = KernelConfig.builder().stdout(out).stderr(err).build();
-    Kernel k = new Kernel(cfg);
+    Kernel k = new Kernel(cfg, Linux64::create);
     TraceSink sink =
         clock == null ? new JsonlSink(traceBytes) : new ChromeTraceSink(traceBytes, clock);
     Tracer tracer = new Tracer(sink, TraceFilter.parse(filter));

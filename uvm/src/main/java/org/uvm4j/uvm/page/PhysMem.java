@@ -2,6 +2,7 @@ package org.uvm4j.uvm.page;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -9,39 +10,75 @@ import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 
 /**
- * The machine's physical memory: one page-aligned block of direct (off-heap) memory, a {@link
- * VmPage} per 4 KiB frame, and the free list ({@code uvm.page_free}).
+ * The machine's physical memory: 4 KiB frames in regions of page-aligned memory from a {@link
+ * RamBacking}, a {@link VmPage} per frame ever used, and the free list ({@code uvm.page_free}).
  *
- * <p>Frame {@code f} lives at byte offset {@code f << 12} of {@link #buffer()}; the bridge maps the
- * whole block at guest-physical address 0. Frame 0 is never handed out, so physical address 0 never
- * names a mapped page (a TLB lookup answer of 0 can mean "no mapping").
+ * <p><b>Lazy.</b> A frame that was never handed out costs nothing here: frames are handed out from
+ * the free list first, and otherwise from the <em>frontier</em>, the lowest frame never used, which
+ * only moves up. The frontier's move creates the frame's {@code VmPage} (in chunks of {@value
+ * #CHUNK_FRAMES} references) and, the first time it enters a region, asks the backing for that
+ * region. So the free frames are the free list plus every frame from the frontier up, and start-up
+ * time and host memory grow with what the machine uses, not with its size.
  *
- * <p>Invariants: a frame is on the free list exactly when its page has {@link VmPage#PQ_FREE}; a
- * free page has no owner, no flags, no queue, no wiring and no mappings; {@link #freeCount()}
- * equals the length of the free list. The free list is an int stack: alloc and free are O(1).
+ * <p><b>Addresses.</b> Frame {@code f} is at physical address {@code (long) f << 12}; region {@code
+ * i} of {@link #regionCount()} holds physical addresses {@code [i << regionShift(), (i + 1) <<
+ * regionShift())}, so the bridge maps the regions at consecutive physical addresses from 0. Frame
+ * numbers are {@code int} (up to {@link #MAX_BYTES} of RAM), physical addresses {@code long}.
+ * {@link #pageAt} (the TLB-fill path) is two array loads: O(1), no allocation.
  *
- * <p>Locking: the free list and its counter are protected by the free-page lock ({@code
- * uvm_fpageqlock}), taken inside {@link #alloc} and {@link #free}; it is a leaf lock (nothing is
- * taken while holding it). Frame contents belong to whoever owns the page.
+ * <p><b>Closing.</b> {@link #close()} releases the backing; frame contents, regions and {@link
+ * #alloc} then fail with a clear error, while records and counters stay readable for audits.
+ *
+ * <p><b>Reserved frames.</b> Frame 0 is never handed out, so physical address 0 never names a
+ * mapped page (a TLB lookup answer of 0 can mean "no mapping"); its record exists and is never
+ * free. A machine may also reserve the low end of RAM ({@code reservedBytes}): frames {@code [1,
+ * firstFrame())} are never handed out and have no record (as firmware-reserved memory).
+ *
+ * <p>Invariants: a frame below the frontier is on the free list exactly when its page has {@link
+ * VmPage#PQ_FREE}; a free page has no owner, no flags, no queue, no wiring and no mappings; {@link
+ * #freeCount()} = free-list length + frames from the frontier up = {@code uvmexp.free}. The free
+ * list is an int stack (LIFO): alloc and free are O(1) (amortised: the stack grows with the
+ * frontier, never beyond it).
+ *
+ * <p>Locking: the free list, the frontier and the counters are protected by the free-page lock
+ * ({@code uvm_fpageqlock}), taken inside {@link #alloc} and {@link #free}; it is a leaf lock
+ * (nothing is taken while holding it). Frame contents belong to whoever owns the page.
  */
-public final class PhysMem {
+public final class PhysMem implements AutoCloseable {
   /** log2 of the page size. */
   public static final int PAGE_SHIFT = 12;
 
   /** Page size in bytes. */
   public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
 
-  /** Largest RAM size: the frame store is one ByteBuffer (int-indexed). */
-  public static final long MAX_BYTES = (long) (Integer.MAX_VALUE - PAGE_SIZE) & -PAGE_SIZE;
+  /**
+   * Largest RAM size: 1 TiB (2^28 frames, so frame numbers stay well inside an {@code int}; 1024
+   * regions of 1 GiB, well below the emulator's limit on mapped regions).
+   */
+  public static final long MAX_BYTES = 1L << 40;
+
+  /** Frames per chunk of page records. */
+  static final int CHUNK_FRAMES = 4096;
+
+  private static final int CHUNK_SHIFT = 12;
 
   private static final Logger log = LogManager.getLogger("uvm.page");
 
   private static final byte[] ZEROES = new byte[PAGE_SIZE];
 
-  private final ByteBuffer ram;
-  private final VmPage[] pages;
-  private final int[] freeStack;
+  private final RamBacking backing;
+  private final int regionShift;
+  private final int regionFrameShift;
+  private final int regionFrameMask;
+  private final ByteBuffer[] regions;
+  private final VmPage[][] chunks;
+  private final int frames;
+  private final int firstFrame;
+  private int frontier;
+  private int[] freeStack = new int[64];
   private int freeTop;
+  private int regionsAllocated;
+  private boolean closed;
   private final ReentrantLock fpageqLock = new ReentrantLock();
   private final UvmExp exp;
   private CodeListener codeListener;
@@ -52,76 +89,141 @@ public final class PhysMem {
   }
 
   /**
-   * A frame store of {@code bytes} rounded down to whole pages, keeping {@code exp.npages}, {@code
-   * exp.free} and {@code exp.zeropages} up to date.
+   * A frame store of {@code bytes} rounded down to whole pages in direct memory ({@link
+   * DirectRamBacking}), keeping {@code exp.npages}, {@code exp.free} and {@code exp.zeropages} up
+   * to date.
    *
    * @throws IllegalArgumentException if fewer than two frames fit (frame 0 is reserved) or more
    *     than {@link #MAX_BYTES} are asked for
    */
   public PhysMem(long bytes, UvmExp exp) {
+    this(bytes, exp, new DirectRamBacking(), 0);
+  }
+
+  /**
+   * A frame store of {@code bytes} rounded down to whole pages, backed by {@code backing} (which
+   * this store closes at {@link #close()}), whose lowest {@code reservedBytes} (rounded up to whole
+   * pages; frame 0 is always reserved) are never handed out.
+   *
+   * @throws IllegalArgumentException if the size is out of range, or the reservation leaves no
+   *     frame to hand out
+   */
+  public PhysMem(long bytes, UvmExp exp, RamBacking backing, long reservedBytes) {
+    checkSize(bytes);
+    int frames = (int) (bytes >>> PAGE_SHIFT);
+    long reservedFrames = (reservedBytes + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+    if (reservedBytes < 0 || reservedFrames >= frames) {
+      throw new IllegalArgumentException(
+          "reserved low memory of "
+              + reservedBytes
+              + " bytes leaves no frame of the "
+              + frames
+              + " to hand out");
+    }
+    int shift = backing.regionShift();
+    if (shift < PAGE_SHIFT || shift > RamBacking.MAX_REGION_SHIFT) {
+      throw new IllegalArgumentException("RAM backing region shift " + shift + " out of range");
+    }
+    this.exp = exp;
+    this.backing = backing;
+    this.frames = frames;
+    this.firstFrame = (int) Math.max(1, reservedFrames);
+    this.frontier = firstFrame;
+    this.regionShift = shift;
+    this.regionFrameShift = shift - PAGE_SHIFT;
+    this.regionFrameMask = (1 << regionFrameShift) - 1;
+    this.regions = new ByteBuffer[(int) ((frames + (long) regionFrameMask) >>> regionFrameShift)];
+    this.chunks = new VmPage[(frames + CHUNK_FRAMES - 1) >>> CHUNK_SHIFT][];
+    chunks[0] = new VmPage[CHUNK_FRAMES];
+    chunks[0][0] = new VmPage(0); // reserved: never free, never handed out
+    exp.npages = frames - firstFrame;
+    exp.free = exp.npages;
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "physical memory: {} frames of {} bytes ({} usable) in {} regions of {} bytes",
+          frames,
+          PAGE_SIZE,
+          exp.npages,
+          regions.length,
+          1L << shift);
+    }
+  }
+
+  /**
+   * Checks a RAM size for {@link PhysMem}.
+   *
+   * @throws IllegalArgumentException naming the size and the accepted range
+   */
+  public static void checkSize(long bytes) {
     if (bytes < 2L * PAGE_SIZE || bytes > MAX_BYTES) {
       throw new IllegalArgumentException(
           "RAM size "
               + bytes
               + " bytes is out of range: need at least 2 pages (8192 bytes) and at most "
               + MAX_BYTES
-              + " bytes");
+              + " bytes (1 TiB)");
     }
-    int frames = (int) (bytes >>> PAGE_SHIFT);
-    this.exp = exp;
-    this.ram =
-        ByteBuffer.allocateDirect(frames * PAGE_SIZE + PAGE_SIZE - 1)
-            .alignedSlice(PAGE_SIZE)
-            .order(ByteOrder.LITTLE_ENDIAN);
-    UvmPanic.check(ram.capacity() >= frames * PAGE_SIZE, "PhysMem: aligned slice too small");
-    this.pages = new VmPage[frames];
-    this.freeStack = new int[frames];
-    for (int f = 0; f < frames; f++) {
-      pages[f] = new VmPage(f);
-    }
-    // Push in descending order so that low frames are handed out first; frame 0 stays reserved.
-    for (int f = frames - 1; f >= 1; f--) {
-      pages[f].pqflags = VmPage.PQ_FREE;
-      freeStack[freeTop++] = f;
-    }
-    exp.npages = frames - 1;
-    exp.free = freeTop;
-    if (log.isDebugEnabled()) {
-      log.debug("physical memory: {} frames of {} bytes ({} usable)", frames, PAGE_SIZE, freeTop);
-    }
+  }
+
+  /** Number of frames, including the reserved ones (frame 0 and the reserved low memory). */
+  public int frameCount() {
+    return frames;
+  }
+
+  /** The lowest frame that can be handed out (1 unless low memory is reserved). */
+  public int firstFrame() {
+    return firstFrame;
   }
 
   /**
-   * The whole RAM, little-endian; frame {@code f} at byte offset {@code f << 12}. A view: its
-   * position and limit are the caller's, the bytes are shared.
+   * The allocation frontier: the lowest frame never handed out. Frames in {@code [firstFrame(),
+   * frontier())} have a {@link VmPage} record; frames from the frontier up have none and are free.
    */
-  public ByteBuffer buffer() {
-    return ram.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  /** Number of frames, including the reserved frame 0. */
-  public int frameCount() {
-    return pages.length;
-  }
-
-  /** Number of frames on the free list. */
-  public int freeCount() {
+  public int frontier() {
     fpageqLock.lock();
     try {
-      return freeTop;
+      return frontier;
     } finally {
       fpageqLock.unlock();
     }
   }
 
-  /** The page record of frame {@code frame}. */
-  public VmPage page(int frame) {
-    return pages[frame];
+  /** Number of free frames: the free list plus every frame from the frontier up. */
+  public int freeCount() {
+    fpageqLock.lock();
+    try {
+      return freeTop + (frames - frontier);
+    } finally {
+      fpageqLock.unlock();
+    }
   }
 
-  /** The page record of the frame at physical address {@code pa}. */
+  /**
+   * The page record of frame {@code frame}.
+   *
+   * @throws UvmPanic if the frame has no record: never used (at or above the frontier), reserved
+   *     low memory, or out of range
+   */
+  public VmPage page(int frame) {
+    VmPage pg = null;
+    if (frame >= 0 && frame < frames) {
+      VmPage[] chunk = chunks[frame >>> CHUNK_SHIFT];
+      pg = chunk == null ? null : chunk[frame & (CHUNK_FRAMES - 1)];
+    }
+    if (pg == null) {
+      throw new UvmPanic("PhysMem.page: frame " + frame + " has no page record (never used)");
+    }
+    return pg;
+  }
+
+  /**
+   * The page record of the frame at physical address {@code pa} (TLB-fill path: two array loads).
+   *
+   * <p>=> {@code pa} is the address of a frame that was handed out (e.g. from a valid PTE).
+   */
   public VmPage pageAt(long pa) {
-    return pages[(int) (pa >>> PAGE_SHIFT)];
+    int f = (int) (pa >>> PAGE_SHIFT);
+    return chunks[f >>> CHUNK_SHIFT][f & (CHUNK_FRAMES - 1)];
   }
 
   /** Registers the listener told before an executed frame is rewritten (null: none). */
@@ -129,8 +231,72 @@ public final class PhysMem {
     this.codeListener = l;
   }
 
+  // ------------------------------------------------------------------------------------ regions
+
+  /** log2 of the region size: region {@code i} starts at physical address {@code i << shift}. */
+  public int regionShift() {
+    return regionShift;
+  }
+
+  /** Number of regions covering the RAM (the last one may be shorter than the others). */
+  public int regionCount() {
+    return regions.length;
+  }
+
+  /** Physical address of region {@code i}. */
+  public long regionAddress(int i) {
+    return (long) i << regionShift;
+  }
+
+  /** Regions obtained from the backing so far. */
+  public int regionsAllocated() {
+    fpageqLock.lock();
+    try {
+      return regionsAllocated;
+    } finally {
+      fpageqLock.unlock();
+    }
+  }
+
   /**
-   * Takes a frame off the free list (the free-list half of {@code uvm_pagealloc}).
+   * Region {@code i}, obtained from the backing now if it was not yet: a little-endian view (its
+   * position and limit are the caller's, the bytes are shared) of a direct, page-aligned buffer
+   * holding the frames at physical addresses {@code [regionAddress(i), regionAddress(i) +
+   * capacity)}. The bridge maps every region into the emulator this way before the first run.
+   *
+   * @throws IllegalStateException after {@link #close()}, or when the backing cannot provide it
+   */
+  public ByteBuffer region(int i) {
+    fpageqLock.lock();
+    try {
+      return regionLocked(i).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    } finally {
+      fpageqLock.unlock();
+    }
+  }
+
+  private ByteBuffer regionLocked(int i) {
+    ensureOpen();
+    ByteBuffer r = regions[i];
+    if (r == null) {
+      long start = (long) i << regionFrameShift;
+      int bytes =
+          (int) ((Math.min(frames, start + (1L << regionFrameShift)) - start) << PAGE_SHIFT);
+      r = backing.allocateRegion(bytes);
+      UvmPanic.check(
+          r.isDirect() && r.capacity() == bytes && r.alignmentOffset(0, PAGE_SIZE) == 0,
+          "PhysMem: the RAM backing returned a bad region");
+      regions[i] = r.order(ByteOrder.LITTLE_ENDIAN);
+      regionsAllocated++;
+    }
+    return r;
+  }
+
+  // ------------------------------------------------------------------------- free list, frontier
+
+  /**
+   * Takes a frame off the free list, or from the frontier (the free-list half of {@code
+   * uvm_pagealloc}).
    *
    * <p>=> returns a page with no owner, no flags and {@code pqflags == 0}, contents undefined; the
    * caller sets owner and flags. <br>
@@ -140,17 +306,37 @@ public final class PhysMem {
   public VmPage alloc() {
     fpageqLock.lock();
     try {
-      if (freeTop == 0) {
+      ensureOpen();
+      VmPage pg;
+      if (freeTop > 0) {
+        pg = pageAt((long) freeStack[--freeTop] << PAGE_SHIFT);
+        UvmPanic.check(pg.pqflags == VmPage.PQ_FREE, "PhysMem.alloc: free-list page not PQ_FREE");
+      } else if (frontier < frames) {
+        pg = advanceFrontier();
+      } else {
         return null;
       }
-      VmPage pg = pages[freeStack[--freeTop]];
-      UvmPanic.check(pg.pqflags == VmPage.PQ_FREE, "PhysMem.alloc: free-list page not PQ_FREE");
       pg.pqflags = 0;
-      exp.free = freeTop;
+      exp.free = freeTop + (frames - frontier);
       return pg;
     } finally {
       fpageqLock.unlock();
     }
+  }
+
+  /** Creates the record of the frontier frame (and its chunk and region if new) and moves on. */
+  private VmPage advanceFrontier() {
+    int f = frontier;
+    regionLocked(f >>> regionFrameShift);
+    VmPage[] chunk = chunks[f >>> CHUNK_SHIFT];
+    if (chunk == null) {
+      chunk = new VmPage[CHUNK_FRAMES];
+      chunks[f >>> CHUNK_SHIFT] = chunk;
+    }
+    VmPage pg = new VmPage(f);
+    chunk[f & (CHUNK_FRAMES - 1)] = pg;
+    frontier = f + 1;
+    return pg;
   }
 
   /**
@@ -162,7 +348,9 @@ public final class PhysMem {
    */
   // uvm_page.c: uvm_pagefree
   public void free(VmPage pg) {
-    UvmPanic.check(pages[pg.frame] == pg, "PhysMem.free: page of another PhysMem");
+    UvmPanic.check(
+        pg.frame >= firstFrame && pg.frame < frames && page(pg.frame) == pg,
+        "PhysMem.free: page of another PhysMem");
     UvmPanic.check((pg.pqflags & VmPage.PQ_FREE) == 0, "uvm_pagefree: freeing free page");
     UvmPanic.check((pg.pqflags & VmPage.PQ_QUEUED) == 0, "PhysMem.free: page still queued");
     UvmPanic.check(pg.wireCount == 0, "PhysMem.free: page still wired");
@@ -176,19 +364,24 @@ public final class PhysMem {
     pg.mdpage.clearAttributes();
     fpageqLock.lock();
     try {
+      if (freeTop == freeStack.length) {
+        freeStack = Arrays.copyOf(freeStack, (int) Math.min(2L * freeTop, frames));
+      }
       pg.pqflags = VmPage.PQ_FREE;
       freeStack[freeTop++] = pg.frame;
-      exp.free = freeTop;
+      exp.free = freeTop + (frames - frontier);
     } finally {
       fpageqLock.unlock();
     }
   }
 
+  // ----------------------------------------------------------------------------- frame contents
+
   /** pmap_zero_page: fills the frame with zeroes (one bulk copy, no per-byte loop). */
   // pmap.c: pmap_zero_page
   public void zero(VmPage pg) {
     rewriting(pg);
-    ram.put(pg.frame << PAGE_SHIFT, ZEROES, 0, PAGE_SIZE);
+    regionOf(pg.frame).put(offsetOf(pg.frame), ZEROES, 0, PAGE_SIZE);
     exp.zeropages++;
   }
 
@@ -197,7 +390,8 @@ public final class PhysMem {
   public void copy(VmPage src, VmPage dst) {
     UvmPanic.check(src != dst, "PhysMem.copy: source and destination are the same frame");
     rewriting(dst);
-    ram.put(dst.frame << PAGE_SHIFT, ram, src.frame << PAGE_SHIFT, PAGE_SIZE);
+    regionOf(dst.frame)
+        .put(offsetOf(dst.frame), regionOf(src.frame), offsetOf(src.frame), PAGE_SIZE);
   }
 
   /**
@@ -207,7 +401,7 @@ public final class PhysMem {
    */
   public void read(VmPage pg, int pageOff, byte[] dst, int dstOff, int len) {
     checkRange(pageOff, len);
-    ram.get((pg.frame << PAGE_SHIFT) + pageOff, dst, dstOff, len);
+    regionOf(pg.frame).get(offsetOf(pg.frame) + pageOff, dst, dstOff, len);
   }
 
   /**
@@ -219,18 +413,33 @@ public final class PhysMem {
   public void write(VmPage pg, int pageOff, byte[] src, int srcOff, int len) {
     checkRange(pageOff, len);
     rewriting(pg);
-    ram.put((pg.frame << PAGE_SHIFT) + pageOff, src, srcOff, len);
+    regionOf(pg.frame).put(offsetOf(pg.frame) + pageOff, src, srcOff, len);
   }
 
   /** A view of the frame of {@code pg} (position 0, limit 4096, little-endian) for bulk I/O. */
   public ByteBuffer frameBuffer(VmPage pg) {
-    return ram.slice(pg.frame << PAGE_SHIFT, PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    return regionOf(pg.frame).slice(offsetOf(pg.frame), PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private ByteBuffer regionOf(int frame) {
+    ByteBuffer r = regions[frame >>> regionFrameShift];
+    if (r == null) {
+      throw new UvmPanic(
+          closed
+              ? "PhysMem: physical memory is closed"
+              : "PhysMem: frame " + frame + " was never handed out");
+    }
+    return r;
+  }
+
+  private int offsetOf(int frame) {
+    return (frame & regionFrameMask) << PAGE_SHIFT;
   }
 
   /**
    * Tells the code listener that the host is about to rewrite the frame of {@code pg} (if it held
    * executed code) and clears {@link VmPage#executed}. Anyone who writes a frame through {@link
-   * #frameBuffer} or {@link #buffer} (e.g. a swap-in) calls this first.
+   * #frameBuffer} or {@link #region} (e.g. a swap-in) calls this first.
    */
   public void rewriting(VmPage pg) {
     if (pg.executed) {
@@ -245,8 +454,44 @@ public final class PhysMem {
   }
 
   /**
-   * Checks the free list against the page records: every listed frame is PQ_FREE and clean of
-   * owner, flags and mappings, no frame is listed twice, and every PQ_FREE page is listed.
+   * Releases the memory: drops every region and closes the backing (an mmap backing unmaps it). The
+   * page records and counters stay readable (for audits after a run); reading or writing a frame,
+   * {@link #region} and {@link #alloc} fail afterwards with a clear error. Whoever mapped the
+   * regions elsewhere (the emulator) must have let go of them first. Idempotent.
+   */
+  @Override
+  public void close() {
+    fpageqLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      Arrays.fill(regions, null);
+    } finally {
+      fpageqLock.unlock();
+    }
+    backing.close();
+  }
+
+  /** True after {@link #close()}. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("physical memory is closed");
+    }
+  }
+
+  // --------------------------------------------------------------------------------------- audit
+
+  /**
+   * Checks the free list against the page records: every listed frame has a record, is PQ_FREE and
+   * clean of owner, flags and mappings, no frame is listed twice, every PQ_FREE page below the
+   * frontier is listed, the reserved frame 0 is not free, and {@code uvmexp.free} is the free
+   * count. Visits only frames ever used.
    *
    * @throws UvmPanic naming the first inconsistency
    */
@@ -260,25 +505,34 @@ public final class PhysMem {
   }
 
   private void checkLocked() {
-    boolean[] listed = new boolean[pages.length];
+    UvmPanic.check(
+        frontier >= firstFrame && frontier <= frames, "PhysMem.check: frontier out of range");
+    UvmPanic.check(freeTop <= frontier - firstFrame, "PhysMem.check: free list longer than used");
+    UvmPanic.check(!chunks[0][0].isFree(), "PhysMem.check: reserved frame 0 is free");
+    boolean[] listed = new boolean[frontier];
     for (int i = 0; i < freeTop; i++) {
       int f = freeStack[i];
-      UvmPanic.check(f > 0 && f < pages.length, "PhysMem.check: bad frame on the free list");
+      UvmPanic.check(
+          f >= firstFrame && f < frontier, "PhysMem.check: bad frame on the free list: " + f);
       UvmPanic.check(!listed[f], "PhysMem.check: frame listed twice on the free list: " + f);
       listed[f] = true;
-      VmPage pg = pages[f];
+      VmPage pg = page(f);
       UvmPanic.check(pg.pqflags == VmPage.PQ_FREE, "PhysMem.check: free frame not PQ_FREE: " + f);
       UvmPanic.check(
           pg.anon == null && pg.object == null && pg.flags == 0 && pg.wireCount == 0,
           "PhysMem.check: free frame has an owner, flags or wiring: " + f);
       UvmPanic.check(!pg.mdpage.isMapped(), "PhysMem.check: free frame is mapped: " + f);
     }
-    for (int f = 0; f < pages.length; f++) {
+    for (int f = firstFrame; f < frontier; f++) {
+      VmPage pg = page(f);
+      UvmPanic.check(pg.frame == f, "PhysMem.check: record of frame " + f + " names another");
       UvmPanic.check(
-          listed[f] == ((pages[f].pqflags & VmPage.PQ_FREE) != 0),
+          listed[f] == ((pg.pqflags & VmPage.PQ_FREE) != 0),
           "PhysMem.check: PQ_FREE disagrees with the free list for frame " + f);
     }
-    UvmPanic.check(exp.free == freeTop, "PhysMem.check: uvmexp.free disagrees with the free list");
+    UvmPanic.check(
+        exp.free == freeTop + (frames - frontier),
+        "PhysMem.check: uvmexp.free disagrees with the free list and the frontier");
   }
 
   private static void checkRange(int pageOff, int len) {

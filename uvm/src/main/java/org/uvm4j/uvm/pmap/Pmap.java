@@ -542,7 +542,8 @@ public final class Pmap {
       UvmPanic.check((pte & PTE_PROT) != 0, "Pmap.check: PTE without permission at " + hex(va));
       long pa = pte & PTE_FRAME;
       UvmPanic.check(
-          pa != 0 && (pa >>> PhysMem.PAGE_SHIFT) < phys.frameCount(),
+          (pa >>> PhysMem.PAGE_SHIFT) >= phys.firstFrame()
+              && (pa >>> PhysMem.PAGE_SHIFT) < phys.frontier(),
           "Pmap.check: PTE with a bad frame at " + hex(va));
       VmPage pg = phys.pageAt(pa);
       UvmPanic.check(!pg.isFree(), "Pmap.check: free frame " + pg.frame + " mapped at " + hex(va));

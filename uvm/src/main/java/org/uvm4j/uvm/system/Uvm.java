@@ -9,8 +9,10 @@ import org.uvm4j.uvm.amap.AmapAllocator;
 import org.uvm4j.uvm.amap.AmapList;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
+import org.uvm4j.uvm.page.DirectRamBacking;
 import org.uvm4j.uvm.page.PageQueues;
 import org.uvm4j.uvm.page.PhysMem;
+import org.uvm4j.uvm.page.RamBacking;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.trace.Tracer;
@@ -41,10 +43,18 @@ public final class Uvm implements UvmServices {
   private volatile SwapService swap;
   private Tracer tracer;
 
-  /** A VM system with {@code config.ramBytes()} of physical memory. */
+  /** A VM system with {@code config.ramBytes()} of physical memory in direct buffers. */
   public Uvm(UvmConfig config) {
+    this(config, new DirectRamBacking());
+  }
+
+  /**
+   * A VM system with {@code config.ramBytes()} of physical memory from {@code backing} (closed with
+   * the physical memory: {@code physMem().close()}).
+   */
+  public Uvm(UvmConfig config, RamBacking backing) {
     this.config = config;
-    this.physMem = new PhysMem(config.ramBytes(), exp);
+    this.physMem = new PhysMem(config.ramBytes(), exp, backing, config.reservedBytes());
     this.pageQueues = new PageQueues(exp);
     tune();
     log.debug(
@@ -415,7 +425,7 @@ public final class Uvm implements UvmServices {
     long anon = 0;
     long file = 0;
     long wired = 0;
-    for (int f = 1; f < physMem.frameCount(); f++) {
+    for (int f = physMem.firstFrame(), end = physMem.frontier(); f < end; f++) {
       VmPage pg = physMem.page(f);
       if (pg.isFree()) {
         continue;

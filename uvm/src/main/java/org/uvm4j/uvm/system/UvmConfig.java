@@ -10,20 +10,16 @@ import org.uvm4j.uvm.page.PhysMem;
  * @param freeMin {@code uvmexp.freemin}: pages the page daemon keeps free; 0 picks NetBSD's default
  *     for the RAM size ({@code uvmpd_tune})
  * @param freeTarget {@code uvmexp.freetarg}: pages the page daemon frees up to; 0 picks the default
+ * @param reservedBytes low physical memory never handed out (rounded up to whole pages; frame 0 is
+ *     reserved anyway), e.g. to place every page a machine uses above 4 GiB; must leave a frame
  */
-public record UvmConfig(long ramBytes, int freeMin, int freeTarget) {
+public record UvmConfig(long ramBytes, int freeMin, int freeTarget, long reservedBytes) {
   /** Default RAM: 64 MiB. */
   public static final long DEFAULT_RAM = 64L << 20;
 
   /** Checks the values; bad ones get an {@link IllegalArgumentException} saying what and why. */
   public UvmConfig {
-    if (ramBytes < 2L * PhysMem.PAGE_SIZE || ramBytes > PhysMem.MAX_BYTES) {
-      throw new IllegalArgumentException(
-          "RAM size "
-              + ramBytes
-              + " bytes is out of range: need at least 8192 bytes and at most "
-              + PhysMem.MAX_BYTES);
-    }
+    PhysMem.checkSize(ramBytes);
     if (freeMin < 0 || freeTarget < 0) {
       throw new IllegalArgumentException("freeMin and freeTarget must not be negative");
     }
@@ -31,6 +27,20 @@ public record UvmConfig(long ramBytes, int freeMin, int freeTarget) {
       throw new IllegalArgumentException(
           "freeTarget (" + freeTarget + ") must be above freeMin (" + freeMin + ")");
     }
+    if (reservedBytes < 0 || reservedBytes + PhysMem.PAGE_SIZE > (ramBytes & -PhysMem.PAGE_SIZE)) {
+      throw new IllegalArgumentException(
+          "reserved low memory of " + reservedBytes + " bytes leaves no frame of the RAM");
+    }
+  }
+
+  /** {@code ramBytes} with the given free-page targets and no reserved low memory. */
+  public UvmConfig(long ramBytes, int freeMin, int freeTarget) {
+    this(ramBytes, freeMin, freeTarget, 0);
+  }
+
+  /** This configuration with the lowest {@code bytes} of physical memory never handed out. */
+  public UvmConfig withReservedLow(long bytes) {
+    return new UvmConfig(ramBytes, freeMin, freeTarget, bytes);
   }
 
   /** {@code bytes} of RAM with the default free-page targets. */

@@ -24,14 +24,15 @@ class PhysMemTest {
     assertThat(exp.npages).isEqualTo(9);
     assertThat(exp.free).isEqualTo(9);
     assertThat(pm.page(0).isFree()).isFalse();
-    assertThat(pm.buffer().capacity()).isGreaterThanOrEqualTo(10 * PAGE);
+    assertThat(pm.regionCount()).isEqualTo(1);
+    assertThat(pm.region(0).capacity()).isEqualTo(10 * PAGE);
     pm.check();
   }
 
   @Test
-  void bufferIsDirectAndPageAligned() {
+  void regionIsDirectAndPageAligned() {
     PhysMem pm = new PhysMem(4 * PAGE);
-    ByteBuffer b = pm.buffer();
+    ByteBuffer b = pm.region(0);
     assertThat(b.isDirect()).isTrue();
     assertThat(b.alignmentOffset(0, PAGE)).isZero();
   }
@@ -41,9 +42,13 @@ class PhysMemTest {
     assertThatThrownBy(() -> new PhysMem(PAGE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least 2 pages");
-    assertThatThrownBy(() -> new PhysMem(4L << 30))
+    assertThatThrownBy(() -> new PhysMem(PhysMem.MAX_BYTES + PAGE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("out of range");
+    assertThatThrownBy(
+            () -> new PhysMem(16 * PAGE, new UvmExp(), new DirectRamBacking(), 16 * PAGE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("leaves no frame");
   }
 
   @Test
@@ -128,8 +133,8 @@ class PhysMemTest {
     pm.read(b, 0, out, 0, PAGE);
     assertThat(out).isEqualTo(pattern);
 
-    // frame f is at offset f << 12 of the shared buffer
-    assertThat(pm.buffer().get((a.frame << 12) + 5)).isEqualTo(pattern[5]);
+    // frame f is at offset f << 12 of the (first and only) region
+    assertThat(pm.region(0).get((a.frame << 12) + 5)).isEqualTo(pattern[5]);
     assertThat(pm.frameBuffer(a).get(5)).isEqualTo(pattern[5]);
 
     byte[] small = new byte[3];
@@ -182,5 +187,137 @@ class PhysMemTest {
     VmPage pg = pm.alloc();
     pg.pqflags = VmPage.PQ_FREE; // claims to be free but is not on the list
     assertThatThrownBy(pm::check).isInstanceOf(UvmPanic.class).hasMessageContaining("PQ_FREE");
+  }
+
+  /** A direct backing with small regions that counts what it hands out. */
+  private static final class CountingBacking implements RamBacking {
+    final DirectRamBacking direct;
+    int regions;
+    long bytes;
+    boolean closed;
+
+    CountingBacking(int regionShift) {
+      direct = new DirectRamBacking(regionShift);
+    }
+
+    @Override
+    public int regionShift() {
+      return direct.regionShift();
+    }
+
+    @Override
+    public ByteBuffer allocateRegion(int n) {
+      regions++;
+      bytes += n;
+      return direct.allocateRegion(n);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void largeRamCostsNothingUntilAFrameIsUsed() {
+    UvmExp exp = new UvmExp();
+    CountingBacking backing = new CountingBacking(20);
+    PhysMem pm = new PhysMem(64L << 30, exp, backing, 0);
+    assertThat(pm.frameCount()).isEqualTo(1 << 24);
+    assertThat(pm.regionCount()).isEqualTo(1 << 16);
+    assertThat(backing.regions).isZero();
+    assertThat(pm.frontier()).isEqualTo(1);
+    assertThat(pm.freeCount()).isEqualTo((1 << 24) - 1);
+    assertThat(exp.npages).isEqualTo((1 << 24) - 1);
+    assertThat(exp.free).isEqualTo(exp.npages);
+    assertThatThrownBy(() -> pm.page(2)).isInstanceOf(UvmPanic.class).hasMessageContaining("never");
+
+    VmPage a = pm.alloc();
+    VmPage b = pm.alloc();
+    assertThat(a.frame).isEqualTo(1);
+    assertThat(b.frame).isEqualTo(2);
+    assertThat(pm.frontier()).isEqualTo(3);
+    assertThat(backing.regions).isEqualTo(1);
+    assertThat(backing.bytes).isEqualTo(1 << 20);
+    assertThat(exp.free).isEqualTo((1 << 24) - 3);
+    pm.check();
+  }
+
+  @Test
+  void framesAbove4GiBAreAllocatedFreedAndReusedWithTheirContents() {
+    UvmExp exp = new UvmExp();
+    CountingBacking backing = new CountingBacking(16); // 64 KiB regions: 16 frames each
+    long reserved = 5L << 30;
+    PhysMem pm = new PhysMem(64L << 30, exp, backing, reserved);
+    int first = (int) (reserved >>> 12);
+    assertThat(pm.firstFrame()).isEqualTo(first);
+    assertThat(exp.npages).isEqualTo((1 << 24) - first);
+
+    // 5000 frames: across region boundaries (every 16 frames) and a record-chunk boundary
+    int n = 5000;
+    VmPage[] pages = new VmPage[n];
+    for (int i = 0; i < n; i++) {
+      pages[i] = pm.alloc();
+      assertThat(pages[i].frame).isEqualTo(first + i);
+      assertThat(pages[i].physAddr()).isEqualTo(reserved + (long) i * PAGE);
+      assertThat(pm.pageAt(pages[i].physAddr())).isSameAs(pages[i]);
+      byte[] tag = {(byte) i, (byte) (i >> 8), (byte) 0x5a};
+      pm.write(pages[i], PAGE - 3, tag, 0, 3);
+    }
+    assertThat(pm.frontier()).isEqualTo(first + n);
+    assertThat(backing.regions).isEqualTo((n + 15) / 16);
+    assertThat(exp.free).isEqualTo(exp.npages - n);
+    pm.check();
+
+    // contents stay apart; a copy crosses regions
+    byte[] tag = new byte[3];
+    for (int i = 0; i < n; i += 97) {
+      pm.read(pages[i], PAGE - 3, tag, 0, 3);
+      assertThat(tag).containsExactly((byte) i, (byte) (i >> 8), (byte) 0x5a);
+    }
+    pm.copy(pages[4321], pages[17]);
+    pm.read(pages[17], PAGE - 3, tag, 0, 3);
+    assertThat(tag).containsExactly((byte) 4321, (byte) (4321 >> 8), (byte) 0x5a);
+    pm.zero(pages[4321]);
+    assertThat(pm.frameBuffer(pages[4321]).getInt(PAGE - 4)).isZero();
+    assertThat(pm.frameBuffer(pages[17]).get(PAGE - 1)).isEqualTo((byte) 0x5a);
+
+    // freed frames come back first (LIFO), then the frontier moves on
+    pm.free(pages[4000]);
+    pm.free(pages[100]);
+    assertThat(pm.freeCount()).isEqualTo(exp.npages - n + 2);
+    assertThat(pm.frontier()).isEqualTo(first + n);
+    pm.check();
+    assertThat(pm.alloc()).isSameAs(pages[100]);
+    assertThat(pm.alloc()).isSameAs(pages[4000]);
+    VmPage next = pm.alloc();
+    assertThat(next.frame).isEqualTo(first + n);
+    assertThat(pm.frontier()).isEqualTo(first + n + 1);
+    // a reused frame keeps what it held (contents undefined until zeroed or written)
+    pm.read(pages[4000], PAGE - 3, tag, 0, 3);
+    assertThat(tag).containsExactly((byte) 4000, (byte) (4000 >> 8), (byte) 0x5a);
+    pm.check();
+
+    // the reserved low memory has no records and is never handed out
+    assertThatThrownBy(() -> pm.page(first - 1)).isInstanceOf(UvmPanic.class);
+    assertThat(pm.page(0).isFree()).isFalse();
+  }
+
+  @Test
+  void closeReleasesTheBackingAndLaterAccessFailsClearly() {
+    UvmExp exp = new UvmExp();
+    CountingBacking backing = new CountingBacking(16);
+    PhysMem pm = new PhysMem(1 << 20, exp, backing, 0);
+    VmPage pg = pm.alloc();
+    pm.free(pg);
+    pm.close();
+    pm.close();
+    assertThat(backing.closed).isTrue();
+    assertThat(pm.isClosed()).isTrue();
+    assertThat(pm.freeCount()).isEqualTo(255);
+    pm.check();
+    assertThatThrownBy(() -> pm.read(pg, 0, new byte[1], 0, 1)).hasMessageContaining("closed");
+    assertThatThrownBy(pm::alloc).hasMessageContaining("closed");
+    assertThatThrownBy(() -> pm.region(0)).hasMessageContaining("closed");
   }
 }

@@ -11,6 +11,7 @@ import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.obj.FileObject;
+import org.uvm4j.uvm.page.DirectRamBacking;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
@@ -37,6 +38,28 @@ class UvmTest {
     assertThatThrownBy(() -> UvmConfig.ofRam(100)).hasMessageContaining("RAM size 100");
     assertThatThrownBy(() -> new UvmConfig(64 * P, 10, 5)).hasMessageContaining("freeTarget");
     assertThatThrownBy(() -> new UvmConfig(64 * P, -1, 0)).hasMessageContaining("negative");
+    assertThatThrownBy(() -> UvmConfig.ofRam(PhysMem.MAX_BYTES + P)).hasMessageContaining("range");
+    assertThatThrownBy(() -> UvmConfig.ofRam(64 * P).withReservedLow(64 * P))
+        .hasMessageContaining("reserved");
+  }
+
+  @Test
+  void largeRamCostsNothingUntilUsedAndReservedLowMemoryIsNeverHandedOut() {
+    // 1 MiB regions: the test allocates one region, not a 1 GiB one
+    Uvm uvm =
+        new Uvm(UvmConfig.ofRam(64L << 30).withReservedLow(5L << 30), new DirectRamBacking(20));
+    PhysMem pm = uvm.physMem();
+    assertThat(pm.regionsAllocated()).isZero();
+    assertThat(uvm.exp().npages).isEqualTo((59L << 30) / P);
+    assertThat(uvm.exp().freemin).isEqualTo(128);
+    FileObject obj = new FileObject(uvm, new byte[0]);
+    VmPage pg = obj.getPage(0);
+    assertThat(pg.physAddr()).isEqualTo(5L << 30);
+    assertThat(pm.regionsAllocated()).isEqualTo(1);
+    uvm.check();
+    obj.detach();
+    uvm.check();
+    assertThat(pm.freeCount()).isEqualTo(uvm.exp().npages);
   }
 
   @Test
@@ -227,10 +250,10 @@ class UvmTest {
     uvm.physMem().write(a, 0, new byte[] {7}, 0, 1);
     uvm.pageCopy(a, b);
     assertThat(b.flags & VmPage.PG_CLEAN).isZero();
-    assertThat(uvm.physMem().buffer().get(b.frame * P)).isEqualTo((byte) 7);
+    assertThat(uvm.physMem().region(0).get(b.frame * P)).isEqualTo((byte) 7);
     uvm.pageZero(a);
     assertThat(a.flags & VmPage.PG_CLEAN).isZero();
-    assertThat(uvm.physMem().buffer().get(a.frame * P)).isZero();
+    assertThat(uvm.physMem().region(0).get(a.frame * P)).isZero();
     assertThat(uvm.exp().cowpages).isEqualTo(1);
     assertThat(uvm.exp().zeropages).isEqualTo(1);
   }

@@ -9,15 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.uvm.audit.SystemAudit;
 
 /** Runs a guest program from guest-programs/build on a fresh kernel and captures its output. */
-final class GuestRunner {
+final class GuestHarness {
   static final Path BUILD = Path.of("../guest-programs/build").toAbsolutePath().normalize();
 
   record Result(int status, String out, String err, Kernel kernel) {}
 
-  private GuestRunner() {}
+  private GuestHarness() {}
 
   static Path guest(String name) {
     Path p = BUILD.resolve(name);
@@ -40,7 +41,8 @@ final class GuestRunner {
                 .stdout(out)
                 .stderr(err)
                 .ram(32L << 20)
-                .build());
+                .build(),
+            Linux64::create);
     long free = k.uvm().physMem().freeCount();
     List<String> argv = new ArrayList<>();
     argv.add(name);

@@ -1,0 +1,22 @@
+package org.uvm4j.kernel;
+
+import org.uvm4j.kernel.fs.HostFs;
+import org.uvm4j.uvm.system.Uvm;
+
+/**
+ * The kernel parts a {@link SyscallLayer.Factory} may wire into its handlers. It exists only while
+ * the kernel is assembled: each handler keeps the few parts it needs (constructor injection), not
+ * this record, so no class holds the whole kernel.
+ */
+public record KernelServices(
+    KernelConfig config,
+    Uvm uvm,
+    Scheduler scheduler,
+    VirtualClock clock,
+    ProcTable procs,
+    SignalDelivery signals,
+    ProcLifecycle lifecycle,
+    Exec exec,
+    HostFs hostFs,
+    Cpu cpu,
+    KernelCounters counters) {}

@@ -1,0 +1,270 @@
+package org.uvm4j.kernel.syscall;
+
+import static org.uvm4j.kernel.syscall.SyscallEntry.partial;
+import static org.uvm4j.kernel.syscall.SyscallEntry.supported;
+import static org.uvm4j.kernel.syscall.SyscallEntry.unsupported;
+
+import java.util.List;
+import org.uvm4j.kernel.KernelServices;
+import org.uvm4j.kernel.SyscallLayer;
+
+/**
+ * The Linux x86-64 system call table, declared in one place (numbers from {@code
+ * arch/x86/entry/syscalls/syscall_64.tbl}; gVisor's {@code linux64.go} is the model): each row says
+ * whether uvm4j supports the call, fully or in part, with a note, and which handler runs it. The
+ * support table in {@code docs/kernel.md} is generated from these rows ({@code
+ * SyscallTableDocTest}).
+ */
+public final class Linux64 {
+  private Linux64() {}
+
+  /** The handler objects the rows point into. */
+  record Handlers(
+      FileSyscalls file,
+      MemorySyscalls memory,
+      ProcessSyscalls process,
+      SignalSyscalls signal,
+      TimeSyscalls time,
+      InfoSyscalls info) {
+
+    /** Handlers wired to the kernel parts each needs. */
+    static Handlers of(KernelServices k) {
+      return new Handlers(
+          new FileSyscalls(k.scheduler(), k.signals(), k.hostFs()),
+          new MemorySyscalls(k.uvm()),
+          new ProcessSyscalls(k.lifecycle(), k.procs(), k.exec(), k.scheduler(), k.cpu()),
+          new SignalSyscalls(k.signals(), k.procs(), k.scheduler()),
+          new TimeSyscalls(k.clock(), k.scheduler()),
+          new InfoSyscalls(k.procs(), k.config().randomSeed()));
+    }
+
+    /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
+    static Handlers unwired() {
+      return new Handlers(
+          new FileSyscalls(null, null, null),
+          new MemorySyscalls(null),
+          new ProcessSyscalls(null, null, null, null, null),
+          new SignalSyscalls(null, null, null),
+          new TimeSyscalls(null, null),
+          new InfoSyscalls(null, 0));
+    }
+  }
+
+  /** The syscall layer of a kernel: {@code new Kernel(cfg, Linux64::create)}. */
+  public static SyscallLayer create(KernelServices k) {
+    return new SyscallTable(rows(Handlers.of(k)), k.counters());
+  }
+
+  /** The declared rows, with unwired handlers (for the documentation and tests). */
+  public static List<SyscallEntry> declaration() {
+    return rows(Handlers.unwired());
+  }
+
+  static List<SyscallEntry> rows(Handlers h) {
+    FileSyscalls file = h.file();
+    MemorySyscalls mem = h.memory();
+    ProcessSyscalls proc = h.process();
+    SignalSyscalls sig = h.signal();
+    TimeSyscalls time = h.time();
+    InfoSyscalls info = h.info();
+    return List.of(
+        supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
+        supported(
+            1,
+            "write",
+            "any writable descriptor; pipes block when full, EPIPE + SIGPIPE",
+            file::write),
+        partial(
+            2,
+            "open",
+            "read-only host files and directories: write access or O_CREAT → EROFS",
+            file::open),
+        supported(3, "close", "", file::close),
+        supported(4, "stat", "x86-64 struct stat from the host's attributes", file::stat),
+        supported(5, "fstat", "console: character device; pipes: FIFOs", file::fstat),
+        supported(6, "lstat", "", file::lstat),
+        unsupported(7, "poll", "no poll/select/epoll"),
+        supported(8, "lseek", "host files; ESPIPE on pipes and the console", file::lseek),
+        partial(
+            9,
+            "mmap",
+            "anonymous private/shared, MAP_FIXED(_NOREPLACE), private mappings of host files; ENODEV for pipes/console; MAP_LOCKED and MCL_FUTURE wire the range",
+            mem::mmap),
+        supported(10, "mprotect", "", mem::mprotect),
+        supported(11, "munmap", "", mem::munmap),
+        supported(12, "brk", "returns the new or unchanged break", mem::brk),
+        supported(
+            13,
+            "rt_sigaction",
+            "sigsetsize must be 8; SA_RESTORER required for a handler",
+            sig::sigaction),
+        supported(14, "rt_sigprocmask", "sigsetsize must be 8", sig::sigprocmask),
+        supported(
+            15,
+            "rt_sigreturn",
+            "restores registers and mask from the frame; FPU/SSE from the kernel's snapshot",
+            sig::sigreturn),
+        partial(
+            16,
+            "ioctl",
+            "FIONREAD (pipes), FIONBIO, FIOCLEX, FIONCLEX; everything else (TIOCGWINSZ, TCGETS…) ENOTTY",
+            file::ioctl),
+        supported(
+            17,
+            "pread64",
+            "host files; ESPIPE on pipes/console, EINVAL for a negative offset",
+            file::pread64),
+        partial(
+            18, "pwrite64", "nothing is writable at an offset: EBADF or ESPIPE", file::pwrite64),
+        supported(
+            19, "readv", "up to 1024 iovecs (EINVAL beyond or for a negative total)", file::readv),
+        supported(20, "writev", "up to 1024 iovecs", file::writev),
+        supported(21, "access", "F_OK/R_OK/X_OK from the host, W_OK → EROFS", file::access),
+        supported(22, "pipe", "64 KiB buffer, PIPE_BUF 4096 atomic", file::pipe),
+        unsupported(23, "select", "no poll/select/epoll"),
+        supported(24, "sched_yield", "ends the time slice", proc::schedYield),
+        partial(
+            25,
+            "mremap",
+            "shrink in place; grow in place when the following range is free; else with MREMAP_MAYMOVE a private mapping moves (copied); a shared or wired mapping that cannot grow → ENOMEM; MREMAP_DONTUNMAP → EINVAL",
+            mem::mremap),
+        partial(
+            28,
+            "madvise",
+            "NORMAL, RANDOM, SEQUENTIAL, WILLNEED, DONTNEED, FREE, DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK",
+            mem::madvise),
+        supported(32, "dup", "", file::dup),
+        supported(33, "dup2", "same descriptor: no-op", file::dup2),
+        supported(34, "pause", "sleeps until a handler runs, then EINTR", sig::pause),
+        supported(
+            35,
+            "nanosleep",
+            "virtual time; EINTR + time left after a handler (never restarted)",
+            time::nanosleep),
+        partial(36, "getitimer", "ITIMER_REAL only", time::getitimer),
+        supported(
+            37, "alarm", "virtual time; SIGALRM within one quantum of the deadline", time::alarm),
+        partial(
+            38,
+            "setitimer",
+            "ITIMER_REAL only (ITIMER_VIRTUAL/ITIMER_PROF → EINVAL); periodic timers skip missed periods",
+            time::setitimer),
+        supported(39, "getpid", "", proc::getpid),
+        partial(
+            56,
+            "clone",
+            "exactly SIGCHLD (fork) or CLONE_VM|CLONE_VFORK|SIGCHLD (vfork), optional stack; threads and other flags → ENOSYS",
+            proc::clone),
+        supported(57, "fork", "copy-on-write address space copy", proc::fork),
+        supported(
+            58, "vfork", "the child borrows the address space until execve or exit", proc::vfork),
+        supported(
+            59,
+            "execve",
+            "static ELF only; argv+envp up to 2 MiB; a failed exec leaves the caller intact",
+            proc::execve),
+        supported(60, "exit", "one thread: same as exit_group", proc::exit),
+        supported(61, "wait4", "pid > 0, -1, 0, < -1; WNOHANG; rusage user time", proc::wait4),
+        supported(62, "kill", "pid > 0, 0, -1, -1 (group 1); signal 0 checks existence", sig::kill),
+        supported(63, "uname", "Linux / uvm4j / 6.1.0-uvm4j / x86_64", info::uname),
+        partial(
+            72,
+            "fcntl",
+            "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL; others EINVAL",
+            file::fcntl),
+        supported(79, "getcwd", "the configured directory; ERANGE", file::getcwd),
+        unsupported(80, "chdir", "the working directory is fixed by the configuration"),
+        unsupported(89, "readlink", "no symbolic link reading"),
+        supported(96, "gettimeofday", "virtual wall clock", time::gettimeofday),
+        partial(
+            97,
+            "getrlimit",
+            "STACK 8 MiB, NOFILE 1024, NPROC 32768, others infinity",
+            info::getrlimit),
+        partial(
+            98,
+            "getrusage",
+            "RUSAGE_SELF/THREAD user time; children's time is zero",
+            proc::getrusage),
+        unsupported(101, "ptrace", "no debugging interface"),
+        supported(102, "getuid", "1000", info::getuid),
+        supported(104, "getgid", "1000", info::getgid),
+        supported(107, "geteuid", "1000", info::getuid),
+        supported(108, "getegid", "1000", info::getgid),
+        unsupported(109, "setpgid", "one process group (1), no job control"),
+        supported(110, "getppid", "0 for pid 1 and for orphans of a dead pid 1", proc::getppid),
+        partial(111, "getpgrp", "always 1 (one process group)", proc::getpgrp),
+        unsupported(112, "setsid", "one session, no job control"),
+        partial(121, "getpgid", "always 1; ESRCH for an unknown pid", proc::groupOf),
+        partial(124, "getsid", "always 1; ESRCH for an unknown pid", proc::groupOf),
+        supported(127, "rt_sigpending", "", sig::sigpending),
+        unsupported(128, "rt_sigtimedwait", "signals are only delivered to handlers"),
+        supported(130, "rt_sigsuspend", "the handler's frame saves the old mask", sig::sigsuspend),
+        unsupported(131, "sigaltstack", "no alternate signal stacks"),
+        supported(149, "mlock", "", mem::mlock),
+        supported(150, "munlock", "", mem::munlock),
+        partial(
+            151, "mlockall", "MCL_CURRENT, MCL_FUTURE; MCL_ONFAULT alone EINVAL", mem::mlockall),
+        supported(152, "munlockall", "", mem::munlockall),
+        partial(
+            158,
+            "arch_prctl",
+            "ARCH_SET_FS/GS (canonical user address, else EPERM), ARCH_GET_FS/GS; others EINVAL",
+            proc::archPrctl),
+        supported(186, "gettid", "pid = tid", proc::getpid),
+        supported(200, "tkill", "", sig::tkill),
+        supported(201, "time", "virtual wall clock", time::time),
+        unsupported(202, "futex", "single-threaded processes only"),
+        unsupported(217, "getdents64", "directories cannot be listed"),
+        unsupported(222, "timer_create", "no POSIX timers"),
+        partial(
+            218,
+            "set_tid_address",
+            "stores the pointer, returns the tid (no threads: never cleared)",
+            proc::setTidAddress),
+        supported(
+            228,
+            "clock_gettime",
+            "REALTIME, MONOTONIC, BOOTTIME, TAI (and variants), PROCESS/THREAD_CPUTIME_ID (instructions)",
+            time::clockGettime),
+        supported(229, "clock_getres", "1 ns, 4 ms for the coarse clocks", time::clockGetres),
+        supported(
+            230,
+            "clock_nanosleep",
+            "REALTIME, MONOTONIC, BOOTTIME, TAI; TIMER_ABSTIME; CPU-time clocks EINVAL",
+            time::clockNanosleep),
+        supported(231, "exit_group", "", proc::exit),
+        unsupported(232, "epoll_wait", "no poll/select/epoll"),
+        supported(234, "tgkill", "tgid must equal tid", sig::tgkill),
+        partial(
+            247, "waitid", "P_ALL, P_PID, P_PGID with WEXITED [WNOHANG, WNOWAIT]", proc::waitid),
+        partial(257, "openat", "as open; AT_FDCWD or a directory descriptor", file::openat),
+        supported(
+            262,
+            "newfstatat",
+            "AT_FDCWD, directory descriptors, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW",
+            file::newfstatat),
+        supported(269, "faccessat", "as access", file::faccessat),
+        unsupported(273, "set_robust_list", "single-threaded processes only"),
+        unsupported(291, "epoll_create1", "no poll/select/epoll"),
+        supported(292, "dup3", "same descriptor or flags other than O_CLOEXEC: EINVAL", file::dup3),
+        supported(293, "pipe2", "O_CLOEXEC, O_NONBLOCK, O_DIRECT", file::pipe2),
+        partial(
+            302,
+            "prlimit64",
+            "as getrlimit; setting a different limit → EPERM (limits are fixed)",
+            info::prlimit64),
+        supported(
+            318,
+            "getrandom",
+            "deterministic (seeded) bytes; at most 32 MiB − 1 per call",
+            info::getrandom),
+        unsupported(334, "rseq", "single-threaded processes only"),
+        unsupported(425, "io_uring_setup", "no io_uring"),
+        supported(
+            439,
+            "faccessat2",
+            "as faccessat, with AT_SYMLINK_NOFOLLOW, AT_EACCESS, AT_EMPTY_PATH",
+            file::faccessat2));
+  }
+}

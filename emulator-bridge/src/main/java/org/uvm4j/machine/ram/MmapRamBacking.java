@@ -1,0 +1,141 @@
+package org.uvm4j.machine.ram;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.uvm4j.uvm.page.RamBacking;
+
+/**
+ * Emulated RAM in anonymous private host memory: each region is {@code mmap(NULL, size,
+ * PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0)}, which reserves address
+ * space only. The kernel supplies a zeroed host page the first time a frame's page is touched, so
+ * RAM costs host memory in proportion to what the guests use, and the size of {@code --ram} costs
+ * nothing ({@code MAP_NORESERVE}: no swap is reserved for it either).
+ *
+ * <p>Each region is wrapped as a direct {@link ByteBuffer} (JNA {@link Pointer#getByteBuffer}) of
+ * at most 1 GiB. {@link #close()} unmaps every region: whoever holds views of them (the physical
+ * memory, the emulator) must have let go first; {@link org.uvm4j.uvm.page.PhysMem#close()} drops
+ * its views before it closes the backing.
+ *
+ * <p>Invariant: every mapping made is in {@link #mappings} until it is unmapped; nothing is mapped
+ * after {@link #close()}.
+ */
+public final class MmapRamBacking implements RamBacking {
+  private static final int PROT_READ = 0x1;
+  private static final int PROT_WRITE = 0x2;
+  private static final int MAP_PRIVATE = 0x02;
+  private static final int MAP_ANONYMOUS = 0x20;
+  private static final int MAP_NORESERVE = 0x4000;
+  private static final long MAP_FAILED = -1L;
+
+  private final List<long[]> mappings = new ArrayList<>();
+  private boolean closed;
+
+  /**
+   * A backing that maps regions on demand.
+   *
+   * @throws IllegalStateException on a host that is not 64-bit Linux (the flag values are Linux's)
+   */
+  public MmapRamBacking() {
+    if (!Platform.isLinux() || Native.POINTER_SIZE != 8) {
+      throw new IllegalStateException(
+          "emulated RAM needs a 64-bit Linux host (anonymous mmap); this is "
+              + System.getProperty("os.name")
+              + " with "
+              + (Native.POINTER_SIZE * 8)
+              + "-bit pointers");
+    }
+    Libc.ensureRegistered();
+  }
+
+  @Override
+  public synchronized ByteBuffer allocateRegion(int bytes) {
+    if (closed) {
+      throw new IllegalStateException("the RAM backing is closed");
+    }
+    if (bytes <= 0 || (bytes & 0xfff) != 0 || bytes > (1L << regionShift())) {
+      throw new IllegalArgumentException("bad region size " + bytes);
+    }
+    long addr;
+    try {
+      addr =
+          Libc.mmap(
+              0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    } catch (LastErrorException e) {
+      throw new IllegalStateException(
+          "cannot reserve "
+              + bytes
+              + " bytes of host address space for the emulated RAM (after "
+              + mappedBytes()
+              + " bytes): mmap failed: "
+              + e.getMessage()
+              + "; use a smaller --ram",
+          e);
+    }
+    if (addr == MAP_FAILED || addr == 0) {
+      throw new IllegalStateException(
+          "cannot reserve " + bytes + " bytes of host address space for the emulated RAM");
+    }
+    mappings.add(new long[] {addr, bytes});
+    return new Pointer(addr).getByteBuffer(0, bytes);
+  }
+
+  /** Bytes of address space mapped now. */
+  public synchronized long mappedBytes() {
+    long n = 0;
+    for (long[] m : mappings) {
+      n += m[1];
+    }
+    return n;
+  }
+
+  /** Number of regions mapped now. */
+  public synchronized int regions() {
+    return mappings.size();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    IllegalStateException failure = null;
+    for (long[] m : mappings) {
+      try {
+        Libc.munmap(m[0], m[1]);
+      } catch (LastErrorException e) {
+        if (failure == null) {
+          failure =
+              new IllegalStateException(
+                  "munmap of emulated RAM at 0x" + Long.toHexString(m[0]) + " failed", e);
+        }
+      }
+    }
+    mappings.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** libc's mmap and munmap through JNA direct mapping. */
+  private static final class Libc {
+    static {
+      Native.register(Platform.C_LIBRARY_NAME);
+    }
+
+    private Libc() {}
+
+    /** Runs the static initialiser (registration) once. */
+    static void ensureRegistered() {}
+
+    static native long mmap(long addr, long length, int prot, int flags, int fd, long offset)
+        throws LastErrorException;
+
+    static native int munmap(long addr, long length) throws LastErrorException;
+  }
+}

@@ -1,0 +1,95 @@
+package org.uvm4j.kernel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.uvm4j.kernel.fs.Console;
+import org.uvm4j.kernel.fs.FileTable;
+import org.uvm4j.kernel.fs.HostFs;
+import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.audit.SystemAudit;
+import org.uvm4j.uvm.fault.FaultHandler;
+import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.system.Uvm;
+import org.uvm4j.uvm.system.UvmConfig;
+
+/**
+ * The kernel's parts without a CPU: the Java UVM, scheduler, clock, process table, signals,
+ * lifecycle and host file system wired as {@link Kernel} wires them, and processes with a real
+ * {@link Vmspace} and descriptor table. Syscall handlers run against it directly (no guest, no
+ * Unicorn engine); anything that needs the machine's registers (fork, exec, arch_prctl, signal
+ * frames) is out of its reach.
+ */
+public final class KernelFixture implements AutoCloseable {
+  public final Uvm uvm = new Uvm(UvmConfig.ofRam(16L << 20));
+  private final long freeAtStart = uvm.physMem().freeCount();
+  private final FaultHandler faultHandler = new FaultHandler(uvm);
+  public final VirtualClock clock = new VirtualClock();
+  public final Scheduler scheduler = new Scheduler(clock);
+  public final ProcTable procs = new ProcTable();
+  public final KernelCounters counters = new KernelCounters();
+  private final Cpu cpu = new Cpu(counters);
+  public final SignalDelivery signals = new SignalDelivery(scheduler, cpu, counters);
+  public final ProcLifecycle lifecycle =
+      new ProcLifecycle(scheduler, procs, cpu, counters, uvm, signals, new ExitMaps(procs));
+  public final HostFs hostFs;
+  private final Exec exec;
+  private final KernelConfig config;
+  private final List<Proc> made = new ArrayList<>();
+
+  /** A fixture whose host working directory is {@code cwd}. */
+  public KernelFixture(Path cwd) {
+    this.config = KernelConfig.builder().cwd(cwd).build();
+    this.hostFs = new HostFs(cwd);
+    signals.bind(lifecycle);
+    this.exec = new Exec(cpu, hostFs, uvm, faultHandler, counters, new ExecCache(uvm), 1);
+    exec.bind(lifecycle);
+  }
+
+  /** The services a syscall layer is built from. */
+  public KernelServices services() {
+    return new KernelServices(
+        config, uvm, scheduler, clock, procs, signals, lifecycle, exec, hostFs, cpu, counters);
+  }
+
+  /** A new runnable process with an empty address space and stdin/stdout/stderr open. */
+  public Proc newProc() {
+    Proc p = procs.allocate();
+    p.comm = "p" + p.pid;
+    p.sig = new SignalState();
+    p.files = new FileTable();
+    try {
+      p.files.install(Console.input("stdin", java.io.InputStream.nullInputStream()), false);
+      p.files.install(Console.output("stdout", java.io.OutputStream.nullOutputStream()), false);
+      p.files.install(Console.output("stderr", java.io.OutputStream.nullOutputStream()), false);
+    } catch (UvmException e) {
+      throw new AssertionError(e);
+    }
+    p.vm = Vmspace.create(uvm, faultHandler);
+    scheduler.setRunnable(p);
+    made.add(p);
+    return p;
+  }
+
+  /** A child of {@code parent} (as fork would make it, without copying memory: a fresh space). */
+  public Proc child(Proc parent) {
+    Proc c = newProc();
+    c.parent = parent;
+    parent.children.add(c);
+    return c;
+  }
+
+  /** Ends every process left, reaps them, and checks that the UVM freed everything. */
+  @Override
+  public void close() {
+    for (Proc p : made) {
+      if (p.isAlive()) {
+        lifecycle.exit(p, WaitStatus.exited(0));
+      }
+    }
+    for (Proc p : made) {
+      lifecycle.reap(p);
+    }
+    SystemAudit.checkAllFreed(uvm, freeAtStart);
+  }
+}
