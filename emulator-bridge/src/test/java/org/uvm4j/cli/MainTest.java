@@ -94,6 +94,16 @@ class MainTest {
   }
 
   @Test
+  void deterministicIsOffByDefaultAndAnOptionBeforeTheProgram() throws IOException {
+    Path p = program();
+    assertThat(run("run", p.toString(), "--deterministic")).isZero();
+    assertThat(requests.get(0).deterministic()).isFalse();
+    assertThat(requests.get(0).argv()).containsExactly(p.toString(), "--deterministic");
+    assertThat(run("run", "--deterministic", p.toString())).isZero();
+    assertThat(requests.get(1).deterministic()).isTrue();
+  }
+
+  @Test
   void backendDefaultsToAutoAndTakesJnaOrFfm() throws IOException {
     Path p = program();
     assertThat(run("run", p.toString())).isZero();
