@@ -122,13 +122,15 @@ public final class Exec {
     } catch (java.nio.file.InvalidPathException e) {
       return new Lookup(null, Errno.ENOENT, path + ": invalid path");
     }
-    HostFs.Stated st = hostFs.stat(p, true);
-    if (st.errno() != 0) {
+    Stat st;
+    try {
+      st = hostFs.stat(p, true);
+    } catch (UvmException e) {
       String why =
-          st.errno() == Errno.ENOENT ? "no such file" : "cannot access (errno " + st.errno() + ")";
-      return new Lookup(null, st.errno(), p + ": " + why);
+          e.errno() == Errno.ENOENT ? "no such file" : "cannot access (errno " + e.errno() + ")";
+      return new Lookup(null, e.errno(), p + ": " + why);
     }
-    int type = st.stat().mode() & Stat.S_IFMT;
+    int type = st.mode() & Stat.S_IFMT;
     if (type != Stat.S_IFREG) {
       return new Lookup(
           null,
@@ -144,7 +146,7 @@ public final class Exec {
     } catch (IOException e) {
       return new Lookup(null, Errno.ENOENT, p + ": " + e.getMessage());
     }
-    Stat s = st.stat();
+    Stat s = st;
     long mtime = s.mtimeSec() * 1_000_000_000L + s.mtimeNsec();
     ExecCache.Image img = cache.lookup(real, s.size(), mtime);
     if (img != null) {

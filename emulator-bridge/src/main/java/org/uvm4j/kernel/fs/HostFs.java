@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
 
 /**
  * The host file system as guests see it: mounted read-only. Paths are host paths; relative ones
@@ -25,12 +26,6 @@ import org.uvm4j.uvm.Errno;
 public final class HostFs {
   /** {@code AT_FDCWD}. */
   public static final int AT_FDCWD = -100;
-
-  /** The result of a lookup: an open file or a positive errno. */
-  public record Opened(OpenFile file, int errno) {}
-
-  /** The result of a stat: attributes or a positive errno. */
-  public record Stated(Stat stat, int errno) {}
 
   private final Path cwd;
 
@@ -52,62 +47,66 @@ public final class HostFs {
    * open/openat on a host path.
    *
    * @param base the directory relative paths start from
+   * @return the open file (the caller holds its one reference)
+   * @throws UvmException with ENOENT, ENOTDIR, EROFS, EEXIST, EISDIR, EACCES… as Linux would
    */
-  public Opened open(Path base, String path, int flags) {
+  public OpenFile open(Path base, String path, int flags) throws UvmException {
     if (path.isEmpty()) {
-      return new Opened(null, Errno.ENOENT);
+      throw new UvmException(Errno.ENOENT, "open " + path);
     }
     Path p;
     try {
       p = resolve(base, path);
     } catch (InvalidPathException e) {
-      return new Opened(null, Errno.ENOENT);
+      throw new UvmException(Errno.ENOENT, "open " + path);
     }
     boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0;
     LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
     boolean exists = Files.exists(p, opts);
     if ((flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE) {
-      return new Opened(null, exists && !Files.isDirectory(p) ? Errno.ENOTDIR : Errno.EROFS);
+      throw new UvmException(
+          exists && !Files.isDirectory(p) ? Errno.ENOTDIR : Errno.EROFS, "open " + path);
     }
     if ((flags & OpenFlags.O_CREAT) != 0) {
       if (exists && (flags & OpenFlags.O_EXCL) != 0) {
-        return new Opened(null, Errno.EEXIST);
+        throw new UvmException(Errno.EEXIST, "open " + path);
       }
       if (!exists) {
-        Stated parent = stat(p.getParent() == null ? p : p.getParent(), true);
-        return new Opened(null, parent.errno() != 0 ? parent.errno() : Errno.EROFS);
+        stat(p.getParent() == null ? p : p.getParent(), true); // ENOENT/ENOTDIR before EROFS
+        throw new UvmException(Errno.EROFS, "open " + path);
       }
     }
-    Stated st = stat(p, follow);
-    if (st.errno() != 0) {
-      return new Opened(null, st.errno());
-    }
-    boolean dir = (st.stat().mode() & Stat.S_IFMT) == Stat.S_IFDIR;
+    Stat st = stat(p, follow);
+    boolean dir = (st.mode() & Stat.S_IFMT) == Stat.S_IFDIR;
     if (dir && OpenFlags.writable(flags)) {
-      return new Opened(null, Errno.EISDIR);
+      throw new UvmException(Errno.EISDIR, "open " + path);
     }
     if (OpenFlags.writable(flags) || (flags & OpenFlags.O_TRUNC) != 0) {
-      return new Opened(null, Errno.EROFS);
+      throw new UvmException(Errno.EROFS, "open " + path);
     }
     if ((flags & OpenFlags.O_DIRECTORY) != 0 && !dir) {
-      return new Opened(null, Errno.ENOTDIR);
+      throw new UvmException(Errno.ENOTDIR, "open " + path);
     }
     if (dir) {
       if (!Files.isReadable(p)) {
-        return new Opened(null, Errno.EACCES);
+        throw new UvmException(Errno.EACCES, "open " + path);
       }
-      return new Opened(new HostDirectory(p, st.stat(), flags), 0);
+      return new HostDirectory(p, st, flags);
     }
     try {
       FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
-      return new Opened(new HostFile(p, ch, st.stat(), flags), 0);
+      return new HostFile(p, ch, st, flags);
     } catch (IOException | SecurityException e) {
-      return new Opened(null, errnoOf(e));
+      throw new UvmException(errnoOf(e), "open " + path);
     }
   }
 
-  /** stat/lstat of a host path. */
-  public Stated stat(Path p, boolean follow) {
+  /**
+   * stat/lstat of a host path.
+   *
+   * @throws UvmException with the errno Linux gives (ENOENT, ENOTDIR, EACCES, ELOOP…)
+   */
+  public Stat stat(Path p, boolean follow) throws UvmException {
     LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
     try {
       try {
@@ -115,34 +114,30 @@ public final class HostFs {
         FileTime mtime = (FileTime) a.get("lastModifiedTime");
         long nanos = mtime.to(java.util.concurrent.TimeUnit.NANOSECONDS);
         long size = (Long) a.get("size");
-        return new Stated(
-            new Stat(
-                ((Number) a.get("dev")).longValue(),
-                ((Number) a.get("ino")).longValue(),
-                ((Number) a.get("nlink")).longValue(),
-                (Integer) a.get("mode"),
-                (Integer) a.get("uid"),
-                (Integer) a.get("gid"),
-                ((Number) a.get("rdev")).longValue(),
-                size,
-                4096,
-                (size + 511) / 512,
-                Math.floorDiv(nanos, 1_000_000_000L),
-                Math.floorMod(nanos, 1_000_000_000L)),
-            0);
+        return new Stat(
+            ((Number) a.get("dev")).longValue(),
+            ((Number) a.get("ino")).longValue(),
+            ((Number) a.get("nlink")).longValue(),
+            (Integer) a.get("mode"),
+            (Integer) a.get("uid"),
+            (Integer) a.get("gid"),
+            ((Number) a.get("rdev")).longValue(),
+            size,
+            4096,
+            (size + 511) / 512,
+            Math.floorDiv(nanos, 1_000_000_000L),
+            Math.floorMod(nanos, 1_000_000_000L));
       } catch (UnsupportedOperationException | IllegalArgumentException e) {
         // a file system without the "unix:" attribute view (readAttributes reports that with
         // these two exceptions): stat from the basic attributes, read-only mode bits
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, opts);
         int type = a.isDirectory() ? Stat.S_IFDIR : a.isRegularFile() ? Stat.S_IFREG : Stat.S_IFCHR;
         long secs = a.lastModifiedTime().toMillis() / 1000;
-        return new Stated(
-            new Stat(
-                0, 0, 1, type | 0444, 0, 0, 0, a.size(), 4096, (a.size() + 511) / 512, secs, 0),
-            0);
+        return new Stat(
+            0, 0, 1, type | 0444, 0, 0, 0, a.size(), 4096, (a.size() + 511) / 512, secs, 0);
       }
     } catch (IOException | SecurityException e) {
-      return new Stated(null, errnoOf(e));
+      throw new UvmException(errnoOf(e), "stat " + p);
     }
   }
 

@@ -14,6 +14,7 @@ import org.uvm4j.kernel.fs.HostFs;
 import org.uvm4j.kernel.fs.OpenFile;
 import org.uvm4j.kernel.fs.OpenFlags;
 import org.uvm4j.kernel.fs.Pipe;
+import org.uvm4j.kernel.fs.Stat;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Vmspace;
@@ -282,14 +283,11 @@ final class FileSyscalls {
     Proc p = c.proc();
     String path = c.mem().path(pathp);
     Path base = base(p, dirfd, path);
-    HostFs.Opened o = hostFs.open(base, path, flags);
-    if (o.file() == null) {
-      return -o.errno();
-    }
+    OpenFile file = hostFs.open(base, path, flags);
     try {
-      return p.files().install(o.file(), (flags & OpenFlags.O_CLOEXEC) != 0);
+      return p.files().install(file, (flags & OpenFlags.O_CLOEXEC) != 0);
     } catch (UvmException e) {
-      o.file().release();
+      file.release();
       throw e;
     }
   }
@@ -359,12 +357,9 @@ final class FileSyscalls {
     }
   }
 
-  private long stat(SyscallContext c, Path path, long buf, boolean follow) {
-    HostFs.Stated st = hostFs.stat(path, follow);
-    if (st.stat() == null) {
-      return -st.errno();
-    }
-    return -c.mem().write(buf, st.stat().toBytes());
+  private long stat(SyscallContext c, Path path, long buf, boolean follow) throws UvmException {
+    Stat st = hostFs.stat(path, follow);
+    return -c.mem().write(buf, st.toBytes());
   }
 
   long access(SyscallContext c) throws UvmException {
@@ -395,10 +390,8 @@ final class FileSyscalls {
     } catch (java.nio.file.InvalidPathException e) {
       return -Errno.ENOENT;
     }
-    HostFs.Stated st = hostFs.stat(file, (flags & AT_SYMLINK_NOFOLLOW) == 0);
-    if (st.stat() == null) {
-      return -st.errno();
-    }
+    hostFs.stat(
+        file, (flags & AT_SYMLINK_NOFOLLOW) == 0); // ENOENT, ENOTDIR… before the mode checks
     if ((mode & 2) != 0) {
       return -Errno.EROFS;
     }
