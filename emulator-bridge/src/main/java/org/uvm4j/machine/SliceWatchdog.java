@@ -59,6 +59,9 @@ final class SliceWatchdog implements AutoCloseable {
         threads.setThreadCpuTimeEnabled(true);
       }
     } catch (UnsupportedOperationException | SecurityException e) {
+      // a JVM without per-thread CPU time (ThreadMXBean reports that with these exceptions): the
+      // slices are then measured in wall-clock time, which is still a correct preemption, only
+      // one that a loaded host shortens
       on = false;
     }
     this.cpuClock = on;

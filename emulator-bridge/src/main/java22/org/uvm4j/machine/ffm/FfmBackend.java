@@ -12,10 +12,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -24,6 +22,7 @@ import org.uvm4j.machine.CpuHooks;
 import org.uvm4j.machine.EmuStatus;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
+import org.uvm4j.machine.uc.PhysicalRegions;
 import org.uvm4j.machine.uc.Uc;
 import org.uvm4j.uvm.Prot;
 
@@ -62,10 +61,9 @@ public final class FfmBackend implements CpuBackend {
 
   private CpuHooks hooks;
 
-  /** The RAM regions mapped into the engine (kept reachable while mapped) and their ranges. */
-  private final List<ByteBuffer> mappedRegions = new ArrayList<>();
+  /** The RAM regions mapped into the engine (kept reachable while mapped). */
+  private final PhysicalRegions physical = new PhysicalRegions();
 
-  private final List<long[]> mappedRanges = new ArrayList<>();
   private Throwable callbackFailure;
   private int lastError;
   private boolean closed;
@@ -246,31 +244,9 @@ public final class FfmBackend implements CpuBackend {
   @Override
   public void mapPhysical(long physAddr, ByteBuffer region) {
     ensureOpen();
-    if (!region.isDirect() || region.capacity() == 0 || (region.capacity() & 0xfff) != 0) {
-      throw new IllegalArgumentException(
-          "physical memory must be a direct buffer of whole 4 KiB pages, got capacity "
-              + region.capacity());
-    }
-    if (physAddr < 0 || (physAddr & 0xfff) != 0) {
-      throw new IllegalArgumentException(
-          "physical address 0x" + Long.toHexString(physAddr) + " is not a page boundary");
-    }
-    long end = physAddr + region.capacity();
-    for (long[] r : mappedRanges) {
-      if (physAddr < r[1] && r[0] < end) {
-        throw new IllegalStateException(
-            "physical range [0x"
-                + Long.toHexString(physAddr)
-                + ", 0x"
-                + Long.toHexString(end)
-                + ") overlaps one already mapped");
-      }
-    }
+    physical.check(physAddr, region);
     long addr = MemorySegment.ofBuffer(region).address();
-    if ((addr & 0xfff) != 0) {
-      throw new IllegalArgumentException(
-          "physical memory is not page-aligned: 0x" + Long.toHexString(addr));
-    }
+    PhysicalRegions.checkHostAddress(addr);
     int err;
     try {
       err =
@@ -281,8 +257,7 @@ public final class FfmBackend implements CpuBackend {
       throw rethrow(t);
     }
     check(err, "uc_mem_map_ptr(0x" + Long.toHexString(physAddr) + ", " + region.capacity() + ")");
-    mappedRanges.add(new long[] {physAddr, end});
-    mappedRegions.add(region);
+    physical.add(physAddr, region);
   }
 
   @Override
@@ -474,8 +449,7 @@ public final class FfmBackend implements CpuBackend {
     }
     closed = true;
     closeEngine(uc);
-    mappedRegions.clear();
-    mappedRanges.clear();
+    physical.clear();
     // after uc_close nothing can call the upcall stubs any more
     arena.close();
   }
