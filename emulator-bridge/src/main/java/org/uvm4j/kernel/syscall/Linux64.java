@@ -35,7 +35,7 @@ public final class Linux64 {
           new ProcessSyscalls(k.lifecycle(), k.procs(), k.exec(), k.scheduler(), k.cpu()),
           new SignalSyscalls(k.signals(), k.procs(), k.scheduler()),
           new TimeSyscalls(k.clock(), k.scheduler()),
-          new InfoSyscalls(k.procs(), k.config().randomSeed()));
+          new InfoSyscalls(k.procs(), k.clock(), k.uvm(), k.config().randomSeed()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
@@ -46,7 +46,7 @@ public final class Linux64 {
           new ProcessSyscalls(null, null, null, null, null),
           new SignalSyscalls(null, null, null),
           new TimeSyscalls(null, null),
-          new InfoSyscalls(null, 0));
+          new InfoSyscalls(null, null, null, 0));
     }
   }
 
@@ -107,7 +107,7 @@ public final class Linux64 {
         partial(
             16,
             "ioctl",
-            "FIONREAD (pipes), FIONBIO, FIOCLEX, FIONCLEX; everything else (TIOCGWINSZ, TCGETS…) ENOTTY",
+            "FIONREAD (pipes), FIONBIO, FIOCLEX, FIONCLEX; TCGETS/TCSETS*/TIOCGWINSZ on a console that is a host terminal; everything else ENOTTY",
             file::ioctl),
         supported(
             17,
@@ -184,8 +184,18 @@ public final class Linux64 {
         partial(
             98,
             "getrusage",
-            "RUSAGE_SELF/THREAD user time; children's time is zero",
+            "RUSAGE_SELF/THREAD/CHILDREN user time (1 ns per instruction); other fields zero",
             proc::getrusage),
+        supported(
+            99,
+            "sysinfo",
+            "emulated RAM and swap, virtual uptime, process count; load averages zero",
+            info::sysinfo),
+        supported(
+            100,
+            "times",
+            "virtual user time of the process and its waited-for children; system time zero",
+            info::times),
         unsupported(101, "ptrace", "no debugging interface"),
         supported(102, "getuid", "1000", info::getuid),
         supported(104, "getgid", "1000", info::getgid),
@@ -200,12 +210,21 @@ public final class Linux64 {
         supported(127, "rt_sigpending", "", sig::sigpending),
         unsupported(128, "rt_sigtimedwait", "signals are only delivered to handlers"),
         supported(130, "rt_sigsuspend", "the handler's frame saves the old mask", sig::sigsuspend),
-        unsupported(131, "sigaltstack", "no alternate signal stacks"),
+        supported(
+            131,
+            "sigaltstack",
+            "SA_ONSTACK handlers run on it; SS_AUTODISARM; EPERM while on it; restored by rt_sigreturn",
+            sig::sigaltstack),
         supported(149, "mlock", "", mem::mlock),
         supported(150, "munlock", "", mem::munlock),
         partial(
             151, "mlockall", "MCL_CURRENT, MCL_FUTURE; MCL_ONFAULT alone EINVAL", mem::mlockall),
         supported(152, "munlockall", "", mem::munlockall),
+        partial(
+            157,
+            "prctl",
+            "SET/GET_NAME, SET/GET_PDEATHSIG, SET/GET_DUMPABLE, SET/GET_NO_NEW_PRIVS, GET/SET_KEEPCAPS, CAPBSET_READ, GET_TIMERSLACK, GET_SECCOMP; others EINVAL",
+            info::prctl),
         partial(
             158,
             "arch_prctl",
@@ -216,6 +235,11 @@ public final class Linux64 {
         supported(201, "time", "virtual wall clock", time::time),
         unsupported(202, "futex", "single-threaded processes only"),
         unsupported(217, "getdents64", "directories cannot be listed"),
+        supported(
+            221,
+            "fadvise64",
+            "EBADF, ESPIPE on pipes, EINVAL for a bad advice or negative length; else advice only",
+            info::fadvise64),
         unsupported(222, "timer_create", "no POSIX timers"),
         partial(
             218,
@@ -245,7 +269,12 @@ public final class Linux64 {
             "AT_FDCWD, directory descriptors, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW",
             file::newfstatat),
         supported(269, "faccessat", "as access", file::faccessat),
-        unsupported(273, "set_robust_list", "single-threaded processes only"),
+        supported(
+            273,
+            "set_robust_list",
+            "records the head (len must be 24); one thread per process",
+            info::setRobustList),
+        supported(274, "get_robust_list", "pid 0 or any live process", info::getRobustList),
         unsupported(291, "epoll_create1", "no poll/select/epoll"),
         supported(292, "dup3", "same descriptor or flags other than O_CLOEXEC: EINVAL", file::dup3),
         supported(293, "pipe2", "O_CLOEXEC, O_NONBLOCK, O_DIRECT", file::pipe2),
@@ -259,7 +288,10 @@ public final class Linux64 {
             "getrandom",
             "deterministic (seeded) bytes; at most 32 MiB − 1 per call",
             info::getrandom),
-        unsupported(334, "rseq", "single-threaded processes only"),
+        unsupported(
+            334,
+            "rseq",
+            "ENOSYS as from a Linux built without CONFIG_RSEQ: glibc and musl carry on without it"),
         unsupported(425, "io_uring_setup", "no io_uring"),
         supported(
             439,
