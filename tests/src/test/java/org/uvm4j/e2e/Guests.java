@@ -38,7 +38,8 @@ public final class Guests {
           "bench_faults",
           "trace_cow",
           "spin_pingpong",
-          "int_args");
+          "int_args",
+          "poll_select");
 
   private static boolean built;
 

@@ -41,6 +41,31 @@ public final class HostTerminal {
     }
   }
 
+  /** True when host descriptor {@code fd} (0..2) is a pipe or FIFO. */
+  public static boolean isPipe(int fd) {
+    if (fd < 0) {
+      return false;
+    }
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+      return target.startsWith("pipe:")
+          || Files.isRegularFile(Path.of(target)) == false
+              && target.startsWith("/")
+              && isFifo(target);
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return false;
+    }
+  }
+
+  private static boolean isFifo(String path) {
+    try {
+      return Files.readAttributes(Path.of(path), java.nio.file.attribute.BasicFileAttributes.class)
+          .isOther();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** True for the path of a terminal device ({@code /dev/pts/N}, {@code /dev/ttyN}, ...). */
   static boolean isTerminalPath(String target) {
     return target.startsWith("/dev/pts/")

@@ -25,7 +25,8 @@ public final class Linux64 {
       ProcessSyscalls process,
       SignalSyscalls signal,
       TimeSyscalls time,
-      InfoSyscalls info) {
+      InfoSyscalls info,
+      PollSyscalls poll) {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
@@ -35,7 +36,8 @@ public final class Linux64 {
           new ProcessSyscalls(k.lifecycle(), k.procs(), k.exec(), k.scheduler(), k.cpu()),
           new SignalSyscalls(k.signals(), k.procs(), k.scheduler()),
           new TimeSyscalls(k.clock(), k.scheduler()),
-          new InfoSyscalls(k.procs(), k.clock(), k.uvm(), k.config().randomSeed()));
+          new InfoSyscalls(k.procs(), k.clock(), k.uvm(), k.config().randomSeed()),
+          new PollSyscalls(k.scheduler(), k.clock()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
@@ -46,7 +48,8 @@ public final class Linux64 {
           new ProcessSyscalls(null, null, null, null, null),
           new SignalSyscalls(null, null, null),
           new TimeSyscalls(null, null),
-          new InfoSyscalls(null, null, null, 0));
+          new InfoSyscalls(null, null, null, 0),
+          new PollSyscalls(null, null));
     }
   }
 
@@ -67,6 +70,7 @@ public final class Linux64 {
     SignalSyscalls sig = h.signal();
     TimeSyscalls time = h.time();
     InfoSyscalls info = h.info();
+    PollSyscalls poll = h.poll();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
         supported(
@@ -83,7 +87,11 @@ public final class Linux64 {
         supported(4, "stat", "x86-64 struct stat from the host's attributes", file::stat),
         supported(5, "fstat", "console: character device; pipes: FIFOs", file::fstat),
         supported(6, "lstat", "", file::lstat),
-        unsupported(7, "poll", "no poll/select/epoll"),
+        supported(
+            7,
+            "poll",
+            "pipes, the console (host input read ahead by a thread), files; virtual-time timeout; EINTR after a handler",
+            poll::poll),
         supported(8, "lseek", "host files; ESPIPE on pipes and the console", file::lseek),
         partial(
             9,
@@ -121,7 +129,11 @@ public final class Linux64 {
         supported(20, "writev", "up to 1024 iovecs", file::writev),
         supported(21, "access", "F_OK/R_OK/X_OK from the host, W_OK → EROFS", file::access),
         supported(22, "pipe", "64 KiB buffer, PIPE_BUF 4096 atomic", file::pipe),
-        unsupported(23, "select", "no poll/select/epoll"),
+        supported(
+            23,
+            "select",
+            "as poll; writes the time left back; EBADF for a closed fd",
+            poll::select),
         supported(24, "sched_yield", "ends the time slice", proc::schedYield),
         partial(
             25,
@@ -269,6 +281,16 @@ public final class Linux64 {
             "AT_FDCWD, directory descriptors, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW",
             file::newfstatat),
         supported(269, "faccessat", "as access", file::faccessat),
+        supported(
+            270,
+            "pselect6",
+            "as select, with the caller's signal mask for the call (sigsetsize 8)",
+            poll::pselect6),
+        supported(
+            271,
+            "ppoll",
+            "as poll, timespec timeout written back, the caller's signal mask for the call",
+            poll::ppoll),
         supported(
             273,
             "set_robust_list",
