@@ -912,6 +912,14 @@ public final class Vmspace {
   }
 
   /**
+   * How many holders share this space (the process, its threads, a vfork child borrowing it);
+   * {@code vm_refcnt}.
+   */
+  public int references() {
+    return refs;
+  }
+
+  /**
    * uvm_map.c: uvmspace_free — drops one reference; the last one unwires and unmaps everything,
    * removing every translation and releasing every amap and object reference.
    */
