@@ -153,7 +153,7 @@ public final class ProcLifecycle {
   private void releaseTidWord(Proc p) {
     long addr = p.clearChildTid;
     p.clearChildTid = 0;
-    if (addr != 0 && p.vm.references() > 1) {
+    if (addr != 0 && p.vm.isShared()) {
       putTid(p.vm, addr, 0);
     }
   }

@@ -912,11 +912,11 @@ public final class Vmspace {
   }
 
   /**
-   * How many holders share this space (the process, its threads, a vfork child borrowing it);
-   * {@code vm_refcnt}.
+   * Whether more than one holder shares this space ({@code vm_refcnt > 1}: threads, a vfork child
+   * borrowing it).
    */
-  public int references() {
-    return refs;
+  public boolean isShared() {
+    return refs > 1;
   }
 
   /**
