@@ -39,7 +39,9 @@ public final class Guests {
           "trace_cow",
           "spin_pingpong",
           "int_args",
-          "poll_select");
+          "poll_select",
+          "clone_fork",
+          "clone_fork.glibc");
 
   private static boolean built;
 
