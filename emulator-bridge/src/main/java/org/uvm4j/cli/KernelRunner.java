@@ -3,6 +3,7 @@ package org.uvm4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
@@ -39,14 +40,16 @@ public final class KernelRunner implements GuestRunner {
             .stdout(out)
             .stderr(err)
             .env(env)
-            .backend(request.backend());
+            .backend(request.backend())
+            .swapForce(request.swapForce());
     if (request.swapFile() != null) {
       cfg.swap(request.swapFile(), request.swapBytes());
     }
     Kernel kernel;
     try {
       kernel = new Kernel(cfg.build(), Linux64::create);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      // a bad configuration or an unusable swap file: one line, no stack trace
       closeTrace(request, statsOut);
       throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
     }

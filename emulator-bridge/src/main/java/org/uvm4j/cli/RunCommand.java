@@ -50,8 +50,18 @@ final class RunCommand implements Callable<Integer> {
       description = "Emulated RAM, 1M to 1T (K/M/G/T suffixes; default 128M).")
   long ram = DEFAULT_RAM;
 
-  @Option(names = "--swap", paramLabel = "FILE", description = "Swap file (created if missing).")
+  @Option(
+      names = "--swap",
+      paramLabel = "FILE",
+      description =
+          "Swap file: created (mode 0600) and removed at exit; an existing empty file is used and"
+              + " emptied at exit; a file holding data is refused (see --swap-force).")
   Path swap;
+
+  @Option(
+      names = "--swap-force",
+      description = "Use the --swap file even if it holds data (overwrites it; emptied at exit).")
+  boolean swapForce;
 
   @Option(
       names = "--swap-size",
@@ -117,6 +127,9 @@ final class RunCommand implements Callable<Integer> {
     if ((ram & 4095) != 0) {
       throw usage("--ram " + ram + " bytes is not a whole number of 4 KiB pages");
     }
+    if (swapForce && swap == null) {
+      throw usage("--swap-force needs --swap FILE");
+    }
     if (swapSize != null && swap == null) {
       throw usage("--swap-size needs --swap FILE");
     }
@@ -133,6 +146,11 @@ final class RunCommand implements Callable<Integer> {
       CpuBackends.resolve(kind);
     } catch (IllegalArgumentException | MachineException e) {
       throw usage(e.getMessage());
+    }
+    if (program.isEmpty()) {
+      // as a shell: an empty command name is not found (bash: ": command not found", 127)
+      throw new GuestRunner.RunFailure(
+          GuestRunner.RunFailure.NOT_FOUND, "'': command not found", null);
     }
     Path prog = Path.of(program);
     if (!Files.exists(prog)) {
@@ -156,7 +174,17 @@ final class RunCommand implements Callable<Integer> {
       throw usage(e.getMessage());
     }
     return new RunRequest(
-        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic, kind);
+        ram,
+        swap,
+        swapBytes,
+        stats,
+        prog,
+        argv,
+        tracer,
+        trace.maps(),
+        deterministic,
+        kind,
+        swapForce);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

@@ -101,11 +101,13 @@ public final class Kernel implements AutoCloseable {
     this.pager = cfg.swapPath() != null ? SwapPager.attach(uvm) : null;
     if (pager != null) {
       try {
-        pager.swap().swapOn(FileSwapDevice.open(cfg.swapPath(), cfg.swapBytes(), false), 0);
+        pager
+            .swap()
+            .swapOn(
+                FileSwapDevice.open(cfg.swapPath(), cfg.swapBytes(), false, cfg.swapForce()), 0);
       } catch (IOException e) {
         pager.swap().close();
-        throw new UncheckedIOException(
-            "cannot use swap file " + cfg.swapPath() + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(e.getMessage(), e);
       }
     }
     this.pageDaemon = PageDaemon.attach(uvm, pager);

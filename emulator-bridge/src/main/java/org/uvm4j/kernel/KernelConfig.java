@@ -15,7 +15,8 @@ import org.uvm4j.uvm.page.PhysMem;
  * processes are preempted: by default a CPU-time slice ({@code timeSliceNanos}) ended by a
  * watchdog, with no instruction counting; with {@code deterministic}, exact slices of {@code
  * quantum} counted instructions (reproducible, but the emulator hooks every instruction), and the
- * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA).
+ * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA); {@code swapForce}
+ * lets the swap file be an existing file holding data (it is overwritten).
  */
 public record KernelConfig(
     long ramBytes,
@@ -30,7 +31,8 @@ public record KernelConfig(
     long randomSeed,
     boolean deterministic,
     long timeSliceNanos,
-    BackendKind backend) {
+    BackendKind backend,
+    boolean swapForce) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
 
@@ -86,6 +88,7 @@ public record KernelConfig(
     private boolean deterministic;
     private long timeSliceNanos = DEFAULT_TIME_SLICE_NANOS;
     private BackendKind backend = BackendKind.AUTO;
+    private boolean swapForce;
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -95,6 +98,12 @@ public record KernelConfig(
     public Builder swap(Path path, long bytes) {
       this.swapPath = path;
       this.swapBytes = bytes;
+      return this;
+    }
+
+    /** Use an existing swap file that holds data, overwriting it (--swap-force). */
+    public Builder swapForce(boolean force) {
+      this.swapForce = force;
       return this;
     }
 
@@ -168,7 +177,8 @@ public record KernelConfig(
           randomSeed,
           deterministic,
           timeSliceNanos,
-          backend);
+          backend,
+          swapForce);
     }
   }
 }
