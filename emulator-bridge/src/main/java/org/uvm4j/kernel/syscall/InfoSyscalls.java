@@ -61,10 +61,19 @@ final class InfoSyscalls {
         || (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
       return -Errno.EINVAL;
     }
-    if (len < 0) {
-      return -Errno.EINVAL;
+    // import_single_range: the length is clamped to MAX_RW_COUNT (as unsigned), then access_ok
+    if (len < 0 || len > FileSyscalls.MAX_RW_COUNT) {
+      len = FileSyscalls.MAX_RW_COUNT;
     }
-    int n = (int) Math.min(len, GETRANDOM_MAX);
+    if (!FileSyscalls.accessOk(buf, len)) {
+      return -Errno.EFAULT;
+    }
+    // a buffer that straddles into an unmapped or read-only page gets the bytes that fit, as
+    // copy_to_iter stops at the first fault and getrandom returns what it copied
+    int n = (int) c.proc().vm().writableBytes(buf, Math.min(len, GETRANDOM_MAX));
+    if (n == 0 && len > 0) {
+      return -Errno.EFAULT;
+    }
     byte[] chunk = new byte[Math.min(n, 65536)];
     int done = 0;
     while (done < n) {
