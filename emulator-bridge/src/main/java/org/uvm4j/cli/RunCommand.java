@@ -82,6 +82,23 @@ final class RunCommand implements Callable<Integer> {
   boolean deterministic;
 
   @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "End the run after DURATION of wall-clock time (10, 2.5s, 500ms, 1m): every process is"
+              + " killed, one line is printed and uvm4j exits with 124, as timeout(1) does.")
+  java.time.Duration timeout;
+
+  @Option(
+      names = "--max-instructions",
+      paramLabel = "N",
+      description =
+          "End the run once the guests have retired N virtual instructions (exit 124, one line);"
+              + " instructions are counted, as with --deterministic.")
+  Long maxInstructions;
+
+  @Option(
       names = "--backend",
       paramLabel = "jna|ffm",
       description =
@@ -126,6 +143,9 @@ final class RunCommand implements Callable<Integer> {
     }
     if ((ram & 4095) != 0) {
       throw usage("--ram " + ram + " bytes is not a whole number of 4 KiB pages");
+    }
+    if (maxInstructions != null && maxInstructions < 1) {
+      throw usage("--max-instructions " + maxInstructions + " must be at least 1");
     }
     if (swapForce && swap == null) {
       throw usage("--swap-force needs --swap FILE");
@@ -184,7 +204,9 @@ final class RunCommand implements Callable<Integer> {
         trace.maps(),
         deterministic,
         kind,
-        swapForce);
+        swapForce,
+        timeout,
+        maxInstructions == null ? 0 : maxInstructions);
   }
 
   private static GuestRunner.RunFailure usage(String message) {
