@@ -133,6 +133,8 @@ final class RunCommand implements Callable<Integer> {
     } catch (GuestRunner.RunFailure f) {
       err.println("uvm4j: " + f.getMessage());
       return f.exitCode();
+    } catch (OutOfMemoryError e) {
+      return Main.outOfMemory(err, e);
     }
   }
 

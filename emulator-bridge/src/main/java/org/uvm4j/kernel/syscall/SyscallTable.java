@@ -98,12 +98,25 @@ public final class SyscallTable implements SyscallLayer {
     return r;
   }
 
-  /** Runs one handler: its Linux value, or {@code -errno} of the exception it threw. */
+  /**
+   * Runs one handler: its Linux value, or {@code -errno} of the exception it threw. A host
+   * allocation the guest drove past the JVM's heap ({@link OutOfMemoryError}) fails that one call
+   * with ENOMEM, as an overcommitting kernel fails an allocation it cannot back; the heap is free
+   * again once the failed allocation is gone.
+   */
   static long call(SyscallHandler h, SyscallContext c) {
     try {
       return h.call(c);
     } catch (UvmException e) {
       return -e.errno();
+    } catch (OutOfMemoryError e) {
+      hostOom(e);
+      return -Errno.ENOMEM;
     }
+  }
+
+  private static void hostOom(OutOfMemoryError e) {
+    org.apache.logging.log4j.LogManager.getLogger("kern.syscall")
+        .warn("a system call ran out of host memory ({}): ENOMEM", e.getMessage());
   }
 }
