@@ -69,6 +69,8 @@ public final class SyscallTable implements SyscallLayer {
   @Override
   public long dispatch(Proc p, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
     counters.syscalls++;
+    // the number is an int (do_syscall_64's int nr): RAX's upper half is ignored
+    nr = (int) nr;
     SyscallEntry e = row(nr);
     if (e == null || e.handler() == null) {
       if (nr < 0 || nr >= Integer.MAX_VALUE || !warned.get((int) nr)) {
