@@ -524,6 +524,15 @@ public final class Aobj implements UvmObject, SwapObject {
     if (offset + len > MAX_SIZE) {
       return Errno.EFBIG;
     }
+    long old = size();
+    if (offset > old) {
+      // the gap between the old end and the write reads as zeroes, even where a store through a
+      // mapping left bytes past the old end in its last page
+      int error = zeroGap(old, offset);
+      if (error != 0) {
+        return error;
+      }
+    }
     lock.lock();
     try {
       if (offset + len > size) {
@@ -607,12 +616,9 @@ public final class Aobj implements UvmObject, SwapObject {
     }
     long old = size();
     if (newSize < old) {
-      int tail = (int) (newSize & (PhysMem.PAGE_SIZE - 1));
-      if (tail != 0) {
-        int error = zeroTail(newSize - tail, tail);
-        if (error != 0) {
-          return error;
-        }
+      int error = zeroGap(newSize, Long.MAX_VALUE); // the new last page's tail
+      if (error != 0) {
+        return error;
       }
       lock.lock();
       try {
@@ -622,19 +628,31 @@ public final class Aobj implements UvmObject, SwapObject {
       } finally {
         lock.unlock();
       }
-    } else {
-      lock.lock();
-      try {
-        size = newSize;
-      } finally {
-        lock.unlock();
-      }
+      return 0;
+    }
+    int error = zeroGap(old, newSize);
+    if (error != 0) {
+      return error;
+    }
+    lock.lock();
+    try {
+      size = newSize;
+    } finally {
+      lock.unlock();
     }
     return 0;
   }
 
-  /** Zeroes {@code [pageStart + from, pageStart + PAGE_SIZE)} unless the page is a hole. */
-  private int zeroTail(long pageStart, int from) {
+  /**
+   * Zeroes {@code [from, min(to, roundup(from)))}: the part of the page holding offset {@code from}
+   * that lies past it (nothing if {@code from} is page aligned or the page is a hole).
+   */
+  private int zeroGap(long from, long to) {
+    int pageOff = (int) (from & (PhysMem.PAGE_SIZE - 1));
+    if (pageOff == 0) {
+      return 0;
+    }
+    long pageStart = from - pageOff;
     int idx = (int) (pageStart >>> PhysMem.PAGE_SHIFT);
     lock.lock();
     try {
@@ -644,16 +662,8 @@ public final class Aobj implements UvmObject, SwapObject {
     } finally {
       lock.unlock();
     }
-    byte[] zeros = new byte[PhysMem.PAGE_SIZE - from];
-    long keep = size();
-    int error = write(pageStart + from, zeros, 0, zeros.length);
-    lock.lock();
-    try {
-      size = keep;
-    } finally {
-      lock.unlock();
-    }
-    return error;
+    int n = (int) Math.min(PhysMem.PAGE_SIZE - pageOff, to - from);
+    return copyPage(pageStart, pageOff, new byte[n], 0, n, true);
   }
 
   private static long roundUp(long bytes) {

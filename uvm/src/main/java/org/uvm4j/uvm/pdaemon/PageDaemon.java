@@ -127,7 +127,7 @@ public final class PageDaemon implements Runnable {
     long t0 = o == null ? 0 : System.nanoTime();
     long scans0 = exp.pdscans;
     long out0 = exp.pgswapout;
-    runWriteErrors = pager == null ? 0 : pager.writeErrors();
+    runWriteErrors = writeErrors();
     try {
       for (int pass = 0; pass < 4 && shortage() > 0; pass++) {
         // uvmpdpol_balancequeue: keep the inactive queue fed
@@ -172,7 +172,16 @@ public final class PageDaemon implements Runnable {
   }
 
   private boolean writeFailed() {
-    return pager != null && pager.writeErrors() != runWriteErrors;
+    return pager != null && writeErrors() != runWriteErrors;
+  }
+
+  /** Failed writes so far, of anon clusters and of object pages. */
+  private long writeErrors() {
+    if (pager == null) {
+      return 0;
+    }
+    ObjectPager op = pager.objectPager();
+    return pager.writeErrors() + (op == null ? 0 : op.writeErrors());
   }
 
   /** Frames still to free to reach the target, counting pages waiting in the open cluster. */

@@ -100,6 +100,25 @@ class AobjMappingTest {
   }
 
   @Test
+  void bytesStoredPastTheEndReadAsZeroOnceTheFileGrows() throws UvmException {
+    Aobj a = Aobj.create(m.uvm, "t", 10);
+    Vmspace vm = m.newSpace();
+    long va = map(vm, a, 1, true);
+    VmFixture.assertPoke(vm, va + 20, 0x55); // past the end, inside the last page
+    assertThat(a.write(100, new byte[] {1}, 0, 1)).isZero();
+    byte[] b = new byte[1];
+    assertThat(a.read(20, b, 0, 1)).isZero();
+    assertThat(b[0]).as("the gap reads as zeroes").isZero();
+    VmFixture.assertPoke(vm, va + 200, 0x66);
+    assertThat(a.truncate(PAGE)).isZero();
+    assertThat(a.read(200, b, 0, 1)).isZero();
+    assertThat(b[0]).isZero();
+    m.exit(vm);
+    a.detach();
+    m.audit();
+  }
+
+  @Test
   void fileObjectsStayReadOnlyWhenShared() throws UvmException {
     FileObject f = new FileObject(m.uvm, new byte[PAGE]);
     Vmspace vm = m.newSpace();
