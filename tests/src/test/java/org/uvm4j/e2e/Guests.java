@@ -41,7 +41,8 @@ public final class Guests {
           "int_args",
           "poll_select",
           "clone_fork",
-          "clone_fork.glibc");
+          "clone_fork.glibc",
+          "memfd_share");
 
   private static boolean built;
 

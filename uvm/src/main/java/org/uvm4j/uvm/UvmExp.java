@@ -33,6 +33,15 @@ public final class UvmExp {
   /** gauge: resident pages owned by file objects. */
   public long filepages;
 
+  /**
+   * gauge: resident pages owned by anonymous objects ({@code uvm_aobj}: tmpfs, memfd, shm). NetBSD
+   * counts them in {@code anonpages}; they are kept apart here so each gauge has one owner kind.
+   */
+  public long aobjpages;
+
+  /** gauge: live anonymous objects ({@code uao_list}'s length). */
+  public long aobjs;
+
   /** tunable: the page daemon keeps at least this many frames free (uvmpd_tune). */
   public long freemin;
 
@@ -147,6 +156,12 @@ public final class UvmExp {
   /** gauge: swap slots marked bad after an I/O error. */
   public long swpgbad;
 
+  /**
+   * Swap reads whose page did not match the CRC32C recorded when it was written (the file changed
+   * behind uvm4j's back); each is also an I/O error, so its slot is counted in {@link #swpgbad}.
+   */
+  public long swpgcorrupt;
+
   /** uvmspace_fork calls. */
   public long forks;
 
@@ -175,6 +190,8 @@ public final class UvmExp {
     m.put("wired", wired);
     m.put("anonpages", anonpages);
     m.put("filepages", filepages);
+    m.put("aobjpages", aobjpages);
+    m.put("aobjs", aobjs);
     m.put("freemin", freemin);
     m.put("freetarg", freetarg);
     m.put("faults", faults);
@@ -213,6 +230,7 @@ public final class UvmExp {
     m.put("swpginuse", swpginuse);
     m.put("swpgonly", swpgonly);
     m.put("swpgbad", swpgbad);
+    m.put("swpgcorrupt", swpgcorrupt);
     m.put("forks", forks);
     m.put("forks_sharevm", forks_sharevm);
     m.put("tlbfills", tlbfills);

@@ -151,8 +151,9 @@ public final class Vmspace {
     if (obj != null && (off < 0 || off + size < off)) {
       throw new UvmException(Errno.EOVERFLOW, "mmap: offset + size overflows");
     }
-    if (obj != null && req.shared()) {
-      maxProt &= ~Prot.WRITE; // objects have no pager output: a shared object mapping is read-only
+    if (obj != null && req.shared() && !obj.isWritable()) {
+      // a file image has no pager output: a shared mapping of it is read-only (an aobj is writable)
+      maxProt &= ~Prot.WRITE;
     }
     if ((prot & ~maxProt) != 0) {
       throw new UvmException(Errno.EACCES, "mmap: prot exceeds maxprot");
@@ -962,6 +963,14 @@ public final class Vmspace {
    */
   public int copyout(long va, byte[] src, int off, int len) {
     return guestAccess.copyout(va, src, off, len);
+  }
+
+  /**
+   * How many bytes from {@code va}, at most {@code len}, lie in mappings that allow writing (the
+   * prefix a {@link #copyout} can reach), without faulting anything in.
+   */
+  public long writableBytes(long va, long len) {
+    return guestAccess.writableBytes(va, len);
   }
 
   /**
