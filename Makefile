@@ -32,7 +32,7 @@ export MAVEN_OPTS := $(strip $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow
 endif
 endif
 
-.PHONY: help deps unicorn musl guests build test run bench fmt clean realworld realworld-deps
+.PHONY: help deps unicorn musl guests build test run bench fmt clean fuzz realworld realworld-deps
 
 help:
 	@echo "Java: $${JAVA_HOME:-the default java} (scripts/java-home.sh; set JAVA_HOME to choose)"
@@ -41,6 +41,7 @@ help:
 	@echo "make bench  run the JMH and guest benchmarks (see docs/benchmarks.md)"
 	@echo "make realworld  fetch and build Debian's busybox, lua, sqlite, zlib, xz, bc, jq (cached"
 	@echo "            in .cache/realworld) and compare each case with its native run"
+	@echo "make fuzz   fuzz the ELF parser for FUZZ_TIME seconds (default 600) with Jazzer"
 	@echo "make fmt    format the Java tree (google-java-format through Spotless)"
 
 deps: unicorn musl
@@ -75,6 +76,14 @@ build: deps guests
 
 test: deps guests
 	$(MVN) $(MVN_FLAGS) verify
+
+# Longer fuzzing than make test's fixed 10 s per fuzz test: FUZZ_TIME per test (libFuzzer's
+# -max_total_time through Jazzer), crashes are kept as reproducers under src/test/resources.
+FUZZ_TIME ?= 600
+fuzz: deps
+	JAZZER_FUZZ=1 $(MVN) $(MVN_FLAGS) test -pl emulator-bridge -am -Djacoco.skip=true \
+	  -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Djazzer.max_duration=$(FUZZ_TIME)s
 
 run: build
 	./uvm4j run --stats $(DEMO)
