@@ -118,7 +118,10 @@ final class RealWorldCases {
                 "awk",
                 "{s[$1]+=$2} END {for (k in s) print k, s[k] | \"sort\"}",
                 "words.txt")
-            .named("busybox awk (sum by key, piped to sort)"));
+            .named("busybox awk (sum by key, piped to sort)")
+            .xfail(
+                "popen runs the host /bin/sh, a dynamically linked program uvm4j cannot exec",
+                "popen: Exec format error"));
     c.add(
         RealWorldCase.of(
             "busybox",
@@ -200,7 +203,10 @@ final class RealWorldCases {
                 "echo to-null >/dev/null && echo ok; "
                     + bb
                     + " cat nope 2>/dev/null || echo failed-quietly")
-            .named("busybox sh: redirect to /dev/null"));
+            .named("busybox sh: redirect to /dev/null")
+            .xfail(
+                "/dev/null is not writable yet (the fs helper device nodes)",
+                "can't create /dev/null"));
     c.add(
         RealWorldCase.of(
                 "busybox",
@@ -209,7 +215,8 @@ final class RealWorldCases {
                 "sh",
                 "-c",
                 "cd tree && pwd -P | " + bb + " sed 's|.*/||'")
-            .named("busybox sh: cd"));
+            .named("busybox sh: cd")
+            .xfail("chdir is ENOSYS (the fs helper VFS)", "can't cd to tree"));
     c.add(
         RealWorldCase.of(
                 "busybox",
@@ -345,7 +352,8 @@ final class RealWorldCases {
                 null,
                 "test.db",
                 "create table a(x); insert into a values (1), (2); select sum(x) from a")
-            .named("sqlite3 file database"));
+            .named("sqlite3 file database")
+            .xfail("no writable files yet (the fs helper VFS)", "unable to open database"));
     // ---- zlib
     c.add(
         RealWorldCase.of("zlib", "minigzip", null, "-c", "words.txt")

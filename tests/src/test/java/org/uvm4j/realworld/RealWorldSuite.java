@@ -97,12 +97,24 @@ class RealWorldSuite {
     fresh(dir);
     ProgramRun expected = ProgramRun.run(nativeCmd, dir, env, c.stdin(), RUN_LIMIT_SECONDS);
 
-    List<String> uvmArgs = new ArrayList<>(List.of("run", "--ram", "512M", bin.toString()));
+    // uvm4j's own log (the calls it answered ENOSYS) goes beside the case's directory
+    Path log = dir.resolveSibling("case" + index + ".uvm4j.log");
+    Files.deleteIfExists(log);
+    List<String> uvmArgs =
+        new ArrayList<>(
+            List.of("run", "--ram", "512M", "--log-file", log.toString(), bin.toString()));
     uvmArgs.addAll(args);
     fresh(dir);
     ProgramRun got =
         ProgramRun.run(Uvm4jRuns.cliCommand(uvmArgs), dir, env, c.stdin(), RUN_LIMIT_SECONDS);
     String mismatch = got.mismatch(expected);
+    String logText = Files.exists(log) ? Files.readString(log) : "";
+    System.out.println(
+        "realworld: "
+            + (mismatch == null ? "MATCH " : c.expectedFailure() != null ? "XFAIL " : "DIFFER")
+            + " "
+            + c.name()
+            + (c.expectedFailure() != null ? "  [" + c.expectedFailure() + "]" : ""));
 
     if (c.expectedFailure() == null) {
       if (mismatch != null) {
@@ -111,7 +123,9 @@ class RealWorldSuite {
         matched.incrementAndGet();
       }
       assertThat(mismatch)
-          .as("%s\nnative run:\n%s\nuvm4j run:\n%s", c.name(), expected, got)
+          .as(
+              "%s\nnative run:\n%s\nuvm4j run:\n%s\nuvm4j log:\n%s",
+              c.name(), expected, got, logText)
           .isNull();
     } else {
       reporter.publishEntry("expected failure", c.expectedFailure());
@@ -121,7 +135,8 @@ class RealWorldSuite {
                   + " the mark",
               c.name(), c.expectedFailure())
           .isNotNull();
-      String seen = mismatch + ProgramRun.text(got.stdout()) + ProgramRun.text(got.stderr());
+      String seen =
+          mismatch + ProgramRun.text(got.stdout()) + ProgramRun.text(got.stderr()) + logText;
       assertThat(seen)
           .as(
               "%s fails, but no longer as expected (%s): symptom '%s' not seen\n%s",
