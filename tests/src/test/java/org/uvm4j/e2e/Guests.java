@@ -39,7 +39,11 @@ public final class Guests {
           "trace_cow",
           "spin_pingpong",
           "clone_fork",
-          "clone_fork.glibc");
+          "clone_fork.glibc",
+          "threads",
+          "threads.glibc",
+          "thread_fork",
+          "thread_fork.glibc");
 
   private static boolean built;
 

@@ -25,7 +25,8 @@ public final class Linux64 {
       ProcessSyscalls process,
       SignalSyscalls signal,
       TimeSyscalls time,
-      InfoSyscalls info) {
+      InfoSyscalls info,
+      FutexSyscalls futex) {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
@@ -35,7 +36,8 @@ public final class Linux64 {
           new ProcessSyscalls(k.lifecycle(), k.procs(), k.exec(), k.scheduler(), k.cpu()),
           new SignalSyscalls(k.signals(), k.procs(), k.scheduler()),
           new TimeSyscalls(k.clock(), k.scheduler()),
-          new InfoSyscalls(k.procs(), k.config().randomSeed()));
+          new InfoSyscalls(k.procs(), k.config().randomSeed()),
+          new FutexSyscalls(k.futexes(), k.scheduler(), k.clock(), k.counters()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
@@ -46,7 +48,8 @@ public final class Linux64 {
           new ProcessSyscalls(null, null, null, null, null),
           new SignalSyscalls(null, null, null),
           new TimeSyscalls(null, null),
-          new InfoSyscalls(null, 0));
+          new InfoSyscalls(null, 0),
+          new FutexSyscalls(null, null, null, null));
     }
   }
 
@@ -67,6 +70,7 @@ public final class Linux64 {
     SignalSyscalls sig = h.signal();
     TimeSyscalls time = h.time();
     InfoSyscalls info = h.info();
+    FutexSyscalls futex = h.futex();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
         supported(
@@ -153,7 +157,7 @@ public final class Linux64 {
         partial(
             56,
             "clone",
-            "processes: CLONE_VM (shared space), CLONE_VFORK, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID, any exit signal (__WCLONE); CLONE_THREAD/SIGHAND/FILES/FS, CLONE_PARENT, CLONE_PIDFD → ENOSYS; namespaces → EPERM",
+            "threads: CLONE_THREAD with CLONE_SIGHAND|CLONE_VM|CLONE_FILES (+FS, SYSVSEM, SETTLS, *_SETTID, CHILD_CLEARTID); processes: CLONE_VM, CLONE_VFORK, CLONE_PARENT, CLONE_SETTLS, *_SETTID, CHILD_CLEARTID, any exit signal (__WCLONE); a process sharing FILES/SIGHAND/FS, CLONE_PIDFD → ENOSYS; namespaces → EPERM",
             proc::clone),
         supported(57, "fork", "copy-on-write address space copy", proc::fork),
         supported(
@@ -163,7 +167,7 @@ public final class Linux64 {
             "execve",
             "static ELF only; argv+envp up to 2 MiB; a failed exec leaves the caller intact",
             proc::execve),
-        supported(60, "exit", "one thread: same as exit_group", proc::exit),
+        supported(60, "exit", "the calling thread; the last one ends the process", proc::exit),
         supported(61, "wait4", "pid > 0, -1, 0, < -1; WNOHANG; rusage user time", proc::wait4),
         supported(62, "kill", "pid > 0, 0, -1, -1 (group 1); signal 0 checks existence", sig::kill),
         supported(63, "uname", "Linux / uvm4j / 6.1.0-uvm4j / x86_64", info::uname),
@@ -211,16 +215,20 @@ public final class Linux64 {
             "arch_prctl",
             "ARCH_SET_FS/GS (canonical user address, else EPERM), ARCH_GET_FS/GS; others EINVAL",
             proc::archPrctl),
-        supported(186, "gettid", "pid = tid", proc::getpid),
-        supported(200, "tkill", "", sig::tkill),
+        supported(186, "gettid", "the thread id (the pid for the first thread)", proc::gettid),
+        supported(200, "tkill", "thread-directed: only that thread takes it", sig::tkill),
         supported(201, "time", "virtual wall clock", time::time),
-        unsupported(202, "futex", "single-threaded processes only"),
+        partial(
+            202,
+            "futex",
+            "WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET, PRIVATE_FLAG, CLOCK_REALTIME; virtual-clock timeouts; shared keys by amap slot or object page; PI operations → ENOSYS",
+            futex::futex),
         unsupported(217, "getdents64", "directories cannot be listed"),
         unsupported(222, "timer_create", "no POSIX timers"),
         partial(
             218,
             "set_tid_address",
-            "stores the pointer, returns the tid (no threads: never cleared)",
+            "returns the tid; at exit the word is cleared and its futex woken while the space has other users",
             proc::setTidAddress),
         supported(
             228,
@@ -233,9 +241,13 @@ public final class Linux64 {
             "clock_nanosleep",
             "REALTIME, MONOTONIC, BOOTTIME, TAI; TIMER_ABSTIME; CPU-time clocks EINVAL",
             time::clockNanosleep),
-        supported(231, "exit_group", "", proc::exit),
+        supported(231, "exit_group", "every thread of the process", proc::exitGroup),
         unsupported(232, "epoll_wait", "no poll/select/epoll"),
-        supported(234, "tgkill", "tgid must equal tid", sig::tgkill),
+        supported(
+            234,
+            "tgkill",
+            "thread-directed; ESRCH when the thread is not in process tgid",
+            sig::tgkill),
         partial(
             247, "waitid", "P_ALL, P_PID, P_PGID with WEXITED [WNOHANG, WNOWAIT]", proc::waitid),
         partial(257, "openat", "as open; AT_FDCWD or a directory descriptor", file::openat),

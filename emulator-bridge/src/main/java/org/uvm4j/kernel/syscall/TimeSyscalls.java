@@ -115,7 +115,7 @@ final class TimeSyscalls {
 
   // kern_time.c: sys_alarm (unsigned int seconds; Linux alarm_setitimer)
   long alarm(SyscallContext c) {
-    Proc p = c.proc();
+    Proc p = c.proc().leader(); // one ITIMER_REAL per process
     long left = p.alarmAt() < 0 ? 0 : Math.max(1, p.alarmAt() - clock.now());
     long s = c.uint32(0);
     if (s == 0) {
@@ -132,7 +132,7 @@ final class TimeSyscalls {
 
   // kern_time.c: sys_setitimer (int which, new, old)
   long setitimer(SyscallContext c) throws UvmException {
-    Proc p = c.proc();
+    Proc p = c.proc().leader();
     int which = c.int32(0);
     long newp = c.pointer(1);
     long oldp = c.pointer(2);
@@ -167,7 +167,7 @@ final class TimeSyscalls {
     if (c.int32(0) != ITIMER_REAL) {
       return -Errno.EINVAL;
     }
-    return -itimer(c.proc()).write(c.mem(), c.pointer(1));
+    return -itimer(c.proc().leader()).write(c.mem(), c.pointer(1));
   }
 
   long nanosleep(SyscallContext c) throws UvmException {
