@@ -83,6 +83,14 @@ public final class KernelFixture implements AutoCloseable {
     return c;
   }
 
+  /** A child of {@code parent} whose address space is a fork of the parent's (uvmspace_fork). */
+  public Proc forkedChild(Proc parent) throws UvmException {
+    Proc c = child(parent);
+    c.vm.free();
+    c.vm = parent.vm.fork();
+    return c;
+  }
+
   /**
    * A new thread of {@code p}'s process, as clone(CLONE_THREAD|CLONE_VM|CLONE_FILES|CLONE_SIGHAND)
    * makes it, without a CPU context.
