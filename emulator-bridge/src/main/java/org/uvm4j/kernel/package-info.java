@@ -8,9 +8,9 @@
  * the run loop that handles traps ({@link org.uvm4j.kernel.Kernel}).
  *
  * <p>Invariants: everything runs on the thread that called {@link org.uvm4j.kernel.Kernel#run}, in
- * an order that depends only on the program, its arguments and the configuration; a live process
- * task has a vmspace and a descriptor table (shared by the threads of a process), a zombie process
- * only its wait status; the state of a sleeping, restartable system call is in the process's {@link
+ * an order that depends only on the program, its arguments and the configuration; a live task has a
+ * vmspace and a descriptor table (shared by the threads of a process), a zombie process only its
+ * wait status; the state of a sleeping, restartable system call is in the process's {@link
  * org.uvm4j.kernel.RestartBlock}. Errors: an operation without a result returns a positive errno (0
  * = success), one with a result throws {@link org.uvm4j.uvm.UvmException}; no errno is negated here
  * except in {@link org.uvm4j.kernel.SyscallLayer}, the edge's contract.
