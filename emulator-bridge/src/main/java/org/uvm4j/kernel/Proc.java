@@ -116,9 +116,24 @@ public final class Proc {
     clearChildTid = addr;
   }
 
-  /** CPU time: instructions retired, 1 ns each. */
+  /** This thread's CPU time: instructions retired, 1 ns each. */
   public long instructions() {
     return instructions;
+  }
+
+  /**
+   * The process's CPU time: its live threads' and (kept by the leader) those of the threads that
+   * ended.
+   */
+  public long processInstructions() {
+    Proc leader = group.leader();
+    long sum = leader.instructions;
+    for (Proc t : group.live()) {
+      if (t != leader) {
+        sum += t.instructions;
+      }
+    }
+    return sum;
   }
 
   /** What the process sleeps on in wait4/waitid (its children's exits wake it): the leader's. */

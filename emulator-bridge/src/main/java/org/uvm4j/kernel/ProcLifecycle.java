@@ -218,6 +218,7 @@ public final class ProcLifecycle {
     t.state = ProcState.ZOMBIE;
     t.group.remove(t);
     if (t != t.group.leader()) {
+      t.group.leader().instructions += t.instructions; // the process's CPU time keeps it
       procs.remove(t);
     }
   }

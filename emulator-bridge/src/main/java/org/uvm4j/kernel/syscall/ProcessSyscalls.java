@@ -272,7 +272,8 @@ final class ProcessSyscalls {
     if (who != 0 && who != -1 && who != 1) {
       return -Errno.EINVAL;
     }
-    long ins = who == -1 ? 0 : c.proc().instructions();
+    // RUSAGE_SELF (0): the process (every thread); RUSAGE_THREAD (1): the calling thread
+    long ins = who == -1 ? 0 : who == 0 ? c.proc().processInstructions() : c.proc().instructions();
     return -Rusage.ofInstructions(ins).write(c.mem(), c.pointer(1));
   }
 

@@ -52,7 +52,8 @@ final class TimeSyscalls {
           CLOCK_BOOTTIME,
           CLOCK_BOOTTIME_ALARM ->
           clock.now();
-      case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> p.instructions();
+      case CLOCK_PROCESS_CPUTIME_ID -> p.processInstructions();
+      case CLOCK_THREAD_CPUTIME_ID -> p.instructions();
       case CLOCK_TAI -> clock.realtime() + TAI_OFFSET;
       default -> -1;
     };
