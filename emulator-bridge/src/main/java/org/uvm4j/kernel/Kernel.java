@@ -576,7 +576,8 @@ public final class Kernel implements AutoCloseable {
 
   /**
    * Traces this kernel's run (before {@link #run}): faults, map operations, paging and process
-   * events go to {@code tracer}, stamped with the running pid, its RIP and the virtual time.
+   * events go to {@code tracer}, stamped with the running pid and tid, its RIP and the virtual
+   * time.
    */
   public void setTracer(Tracer tracer) {
     events.setTracer(tracer);
@@ -584,6 +585,7 @@ public final class Kernel implements AutoCloseable {
     tracer.setContext(
         TraceContext.of(
             () -> cpu.loaded() == null ? 0 : cpu.loaded().pid(),
+            () -> cpu.loaded() == null ? 0 : cpu.loaded().tid(),
             () -> machine == null ? 0 : machine.reg(Reg.RIP),
             () -> machine == null ? 0 : machine.instructionsRetired()));
   }

@@ -153,7 +153,9 @@ public final class ProcLifecycle {
       k.forks++;
     }
     sched.setRunnable(c);
-    events.fork(p.pid, c.pid);
+    if (!thread) {
+      events.fork(p.pid(), c.pid); // a thread's records carry its tid; it makes no proc record
+    }
     if (log.isDebugEnabled()) {
       log.debug("{} {} {}", p, vfork ? "vforked" : thread ? "created thread" : "forked", c);
     }
@@ -241,7 +243,6 @@ public final class ProcLifecycle {
       log.debug("{} exits (thread): status {}", p, WaitStatus.exitCode(status));
     }
     threadGone(p, status);
-    events.exit(p.pid, status);
   }
 
   /**
