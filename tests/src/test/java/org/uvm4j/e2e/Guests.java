@@ -43,7 +43,8 @@ public final class Guests {
           "threads",
           "threads.glibc",
           "thread_fork",
-          "thread_fork.glibc");
+          "thread_fork.glibc",
+          "memfd_share");
 
   private static boolean built;
 
