@@ -98,6 +98,10 @@ public final class ProcLifecycle {
     } else {
       cvm = p.vm.fork(); // the child's map inherits mlockall(MCL_FUTURE)
     }
+    if (!p.rlimits.allows(ResourceLimits.RLIMIT_NPROC, procs.liveCount() + 1L)) {
+      cvm.free(); // RLIMIT_NPROC: that many processes already live (one user: all of them)
+      throw new UvmException(Errno.EAGAIN);
+    }
     Proc c = procs.allocate();
     if (c == null) {
       cvm.free();
@@ -112,6 +116,7 @@ public final class ProcLifecycle {
       p.group.add(c);
       c.files = p.files;
       c.sig = p.sig.threadCopy();
+      c.rlimits = p.rlimits; // per process (Linux's signal_struct): shared by its threads
       c.exitSignal = -1;
     } else {
       Proc parent = a.has(CloneArgs.CLONE_PARENT) ? p.leader().parent : p.leader();
@@ -121,6 +126,7 @@ public final class ProcLifecycle {
       }
       c.files = p.files.fork();
       c.sig = p.sig.forkCopy();
+      c.rlimits = p.rlimits.copy();
       c.exitSignal = a.has(CloneArgs.CLONE_PARENT) ? p.leader().exitSignal : a.exitSignal();
     }
     c.ctx = m.newContext();
