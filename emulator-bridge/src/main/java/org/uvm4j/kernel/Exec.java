@@ -217,6 +217,8 @@ public final class Exec {
       return e.errno();
     }
     // Point of no return: the new image is complete.
+    lifecycle.deThread(p); // the other threads end; p becomes the process's only thread
+    p.clearChildTid = 0;
     Vmspace old = p.vm;
     p.vm = nvm;
     Machine m = cpu.machine();

@@ -67,6 +67,7 @@ public final class Kernel implements AutoCloseable {
   private final ExitMaps exitMaps = new ExitMaps(procs);
   private final ProcEvents events = new ProcEvents();
   private final SignalDelivery signals = new SignalDelivery(sched, cpu, counters);
+  private final Futexes futexes = new Futexes(sched);
   private final ProcLifecycle lifecycle;
   private final ExecCache execCache;
   private final Exec exec;
@@ -78,6 +79,12 @@ public final class Kernel implements AutoCloseable {
   private final FaultHandler faultHandler;
   private Machine machine;
   private String machineError;
+
+  /** Set when the run ended because every thread waited on a futex nobody could wake. */
+  private boolean futexDeadlock;
+
+  /** What {@link #run} returns after a futex deadlock (the CLI's "uvm4j failed" status). */
+  public static final int FUTEX_DEADLOCK_STATUS = 125;
 
   /** Why a run limit ended the run, or null. */
   private String limitHit;
@@ -120,7 +127,8 @@ public final class Kernel implements AutoCloseable {
     this.pageDaemon = PageDaemon.attach(uvm, pager);
     this.execCache = new ExecCache(uvm);
     this.hostFs = new HostFs(cfg.cwd());
-    this.lifecycle = new ProcLifecycle(sched, procs, cpu, counters, signals, exitMaps, events);
+    this.lifecycle =
+        new ProcLifecycle(sched, procs, cpu, counters, signals, exitMaps, events, futexes);
     signals.bind(lifecycle);
     this.exec =
         new Exec(cpu, hostFs, uvm, faultHandler, counters, execCache, events, cfg.randomSeed());
@@ -128,7 +136,8 @@ public final class Kernel implements AutoCloseable {
     this.syscalls =
         syscalls.create(
             new KernelServices(
-                cfg, uvm, sched, clock, procs, signals, lifecycle, exec, hostFs, cpu, counters));
+                cfg, uvm, sched, clock, procs, signals, lifecycle, exec, hostFs, cpu, counters,
+                futexes));
     sched.setAlarmHandler(p -> signals.post(p, Signals.SIGALRM, SigInfo.kernel(Signals.SIGALRM)));
     this.console = new PrintStream(cfg.stderr(), true, StandardCharsets.UTF_8);
   }
@@ -165,6 +174,9 @@ public final class Kernel implements AutoCloseable {
       }
       if (limitHit != null) {
         throw new RunLimitException(limitHit);
+      }
+      if (futexDeadlock) {
+        return FUTEX_DEADLOCK_STATUS;
       }
       return WaitStatus.shellCode(init.exitStatus);
     } finally {
@@ -589,18 +601,36 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** Every live process waits for something that can never happen: kill them all, say why. */
+  /**
+   * Every live thread waits for something that can never happen: kill them all, say why in one
+   * line. When every one of them waits on a futex (threads blocked on mutexes, condition variables
+   * or joins with nobody left to wake them, and no timeout), the run ends with {@link
+   * #FUTEX_DEADLOCK_STATUS} instead of pid 1's status.
+   */
   private void deadlock() {
-    StringBuilder sb = new StringBuilder("uvm4j: deadlock, every process waits forever:");
+    boolean allFutex = true;
+    StringBuilder who = new StringBuilder();
     for (Proc p : procs.all()) {
       if (p.isAlive()) {
-        sb.append(' ')
+        allFutex &= Futexes.waiting(p);
+        who.append(who.length() == 0 ? " " : ", ")
             .append(p)
             .append(" on ")
             .append(p.state == ProcState.SLEEPING ? p.wchan : "vfork");
       }
     }
-    log.error(sb.toString());
+    StringBuilder sb =
+        new StringBuilder(
+            allFutex
+                ? "uvm4j: deadlock, every thread waits on a futex that nobody can wake:"
+                : "uvm4j: deadlock, every process waits forever:");
+    sb.append(who);
+    if (allFutex) {
+      futexDeadlock = true; // the console line is the report; the log keeps a copy at DEBUG
+      log.debug(sb.toString());
+    } else {
+      log.error(sb.toString());
+    }
     console.println(sb);
     for (Proc p : procs.all()) {
       if (p.isAlive()) {
@@ -650,14 +680,16 @@ public final class Kernel implements AutoCloseable {
 
   /**
    * Traces this kernel's run (before {@link #run}): faults, map operations, paging and process
-   * events go to {@code tracer}, stamped with the running pid, its RIP and the virtual time.
+   * events go to {@code tracer}, stamped with the running pid and tid, its RIP and the virtual
+   * time.
    */
   public void setTracer(Tracer tracer) {
     events.setTracer(tracer);
     tracer.attach(uvm, faultHandler);
     tracer.setContext(
         TraceContext.of(
-            () -> cpu.loaded() == null ? 0 : cpu.loaded().pid,
+            () -> cpu.loaded() == null ? 0 : cpu.loaded().pid(),
+            () -> cpu.loaded() == null ? 0 : cpu.loaded().tid(),
             () -> machine == null ? 0 : machine.reg(Reg.RIP),
             () -> machine == null ? 0 : machine.instructionsRetired()));
   }

@@ -9,6 +9,13 @@ import java.util.Map;
 public final class KernelCounters {
   public long forks;
   public long vforks;
+
+  /** Threads created (clone with CLONE_THREAD). */
+  public long threads;
+
+  /** Futex waits that went to sleep. */
+  public long futexWaits;
+
   public long execs;
   public long syscalls;
   public long signalsDelivered;
@@ -62,6 +69,8 @@ public final class KernelCounters {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("forks", forks);
     m.put("vforks", vforks);
+    m.put("threads", threads);
+    m.put("futex_waits", futexWaits);
     m.put("execs", execs);
     m.put("syscalls", syscalls);
     m.put("signals", signalsDelivered);

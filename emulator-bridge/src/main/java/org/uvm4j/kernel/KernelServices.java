@@ -19,4 +19,5 @@ public record KernelServices(
     Exec exec,
     HostFs hostFs,
     Cpu cpu,
-    KernelCounters counters) {}
+    KernelCounters counters,
+    Futexes futexes) {}

@@ -9,15 +9,28 @@ import org.uvm4j.machine.CpuContext;
 import org.uvm4j.uvm.map.Vmspace;
 
 /**
- * A process ({@code struct proc} with its single LWP): pid, family, CPU context, address space,
- * descriptors, signal state and exit status. Single-threaded: the pid is also the tid.
+ * A task: one thread of a process (Linux's {@code task_struct}; NetBSD's LWP with the {@code struct
+ * proc} fields it shares reached through its {@link Threads} group). The scheduler runs tasks.
+ * {@link #tid()} is the thread id; {@link #pid()} is the process id, the tid of the group's leader.
+ * A single-threaded process is one task whose tid is its pid. Per task: tid, CPU context (FS base
+ * included), blocked mask and thread-directed pending signals, {@code clear_child_tid}, restart
+ * block, sleep state. Shared by the group (same objects): address space (each task holds a
+ * reference), descriptor table, signal actions and process-directed pending signals; kept by the
+ * leader: parent, children, wait status.
  *
- * <p>Invariants: a live process ({@link ProcState#RUNNABLE}, {@link ProcState#SLEEPING}, {@link
- * ProcState#VFORK_WAIT}) has a vmspace and a file table; a zombie has neither and holds its wait
- * status; a child's {@link #parent} lists it in {@link #children}.
+ * <p>Invariants: a live task ({@link ProcState#RUNNABLE}, {@link ProcState#SLEEPING}, {@link
+ * ProcState#VFORK_WAIT}) has a vmspace and a file table and is in its group's {@link
+ * Threads#live()}; an exited task has neither; a zombie process (the leader, once the whole group
+ * exited) holds the wait status; a child's {@link #parent} (a leader) lists it in {@link
+ * #children}.
  */
 public final class Proc {
-  final int pid;
+  /** The tid (for the leader also the pid); a thread that execs takes over its leader's. */
+  int pid;
+
+  /** The thread group; a single-threaded process is a group of one. */
+  Threads group;
+
   Proc parent;
   final List<Proc> children = new ArrayList<>();
   ProcState state = ProcState.RUNNABLE;
@@ -45,6 +58,9 @@ public final class Proc {
 
   /** A vfork child's parent, while it still borrows the parent's address space. */
   Proc vforkParent;
+
+  /** The futex this task waits on, or null (see {@link Futexes}). */
+  Futexes.Waiter futexWait;
 
   /** set_tid_address / CLONE_CHILD_CLEARTID: cleared (and futex-woken) at exit. */
   long clearChildTid;
@@ -94,6 +110,7 @@ public final class Proc {
   Proc(int pid) {
     this.pid = pid;
     this.childChannel = new WaitChannel("wait:" + pid);
+    this.group = new Threads(this);
   }
 
   /** Frees the signal-frame snapshots (exit, exec). */
@@ -134,27 +151,60 @@ public final class Proc {
     clearChildTid = addr;
   }
 
-  /** CPU time: instructions retired, 1 ns each. */
+  /** This thread's CPU time: instructions retired, 1 ns each. */
   public long instructions() {
     return instructions;
   }
 
-  /** What the process sleeps on in wait4/waitid (its children's exits wake it). */
-  public WaitChannel childChannel() {
-    return childChannel;
+  /**
+   * The process's CPU time: its live threads' and (kept by the leader) those of the threads that
+   * ended.
+   */
+  public long processInstructions() {
+    Proc leader = group.leader();
+    long sum = leader.instructions;
+    for (Proc t : group.live()) {
+      if (t != leader) {
+        sum += t.instructions;
+      }
+    }
+    return sum;
   }
 
+  /** What the process sleeps on in wait4/waitid (its children's exits wake it): the leader's. */
+  public WaitChannel childChannel() {
+    return group.leader().childChannel;
+  }
+
+  /** The process id (the thread group id). */
   public int pid() {
+    return group.tgid();
+  }
+
+  /** The thread id. */
+  public int tid() {
     return pid;
   }
 
+  /** The thread group. */
+  public Threads threads() {
+    return group;
+  }
+
+  /** The leader of the process (its pid is the process id). */
+  public Proc leader() {
+    return group.leader();
+  }
+
+  /** The parent process (its leader), or null. */
   public Proc parent() {
-    return parent;
+    return group.leader().parent;
   }
 
   /** getppid: the parent's pid, or 0 when the process has none. */
   public int ppid() {
-    return parent == null ? 0 : parent.pid;
+    Proc par = parent();
+    return par == null ? 0 : par.pid;
   }
 
   public ProcState state() {
@@ -233,8 +283,9 @@ public final class Proc {
     return childInstructions;
   }
 
+  /** The process's children (kept by the leader). */
   public List<Proc> children() {
-    return children;
+    return group.leader().children;
   }
 
   /** True while it can run or is waiting (not a zombie, not reaped). */
@@ -244,12 +295,15 @@ public final class Proc {
         || state == ProcState.VFORK_WAIT;
   }
 
+  /** A zombie process: the leader once every thread of the group has exited. */
   public boolean isZombie() {
-    return state == ProcState.ZOMBIE;
+    return state == ProcState.ZOMBIE && !group.isAlive();
   }
 
   @Override
   public String toString() {
-    return "pid " + pid + " (" + comm + ")";
+    return group == null || group.leader() == this
+        ? "pid " + pid + " (" + comm + ")"
+        : "tid " + pid + " of pid " + group.tgid() + " (" + comm + ")";
   }
 }

@@ -39,6 +39,7 @@ public final class ProcLifecycle {
   private final SignalDelivery signals;
   private final ExitMaps maps;
   private final ProcEvents events;
+  private final Futexes futexes;
 
   ProcLifecycle(
       Scheduler sched,
@@ -47,7 +48,9 @@ public final class ProcLifecycle {
       KernelCounters counters,
       SignalDelivery signals,
       ExitMaps maps,
-      ProcEvents events) {
+      ProcEvents events,
+      Futexes futexes) {
+    this.futexes = futexes;
     this.sched = sched;
     this.procs = procs;
     this.cpu = cpu;
@@ -74,7 +77,11 @@ public final class ProcLifecycle {
    * ({@code uvmspace_fork}); with {@code CLONE_VFORK} the parent waits until the child execs or
    * exits. {@code CLONE_PARENT_SETTID} writes the child's pid into the parent's memory, {@code
    * CLONE_CHILD_SETTID} into the child's; {@code CLONE_CHILD_CLEARTID} makes that word the one
-   * cleared at the child's exit. The flags were checked by the syscall edge.
+   * cleared at the child's exit. With {@code CLONE_THREAD} the child is a new thread of {@code p}'s
+   * process: same address space, descriptor table, signal actions and process-directed pending
+   * signals, {@code p}'s blocked mask, no family of its own; otherwise it is a new process, the
+   * child of {@code p}'s process (of its parent with {@code CLONE_PARENT}). The flags were checked
+   * by the syscall edge.
    *
    * @return the child's pid
    * @throws UvmException ENOMEM when the address space could not be copied, EAGAIN when pids ran
@@ -100,16 +107,30 @@ public final class ProcLifecycle {
       cvm.free();
       throw new UvmException(Errno.EAGAIN);
     }
-    c.rlimits = p.rlimits.copy();
-    c.parent = p;
-    p.children.add(c);
+    boolean thread = a.has(CloneArgs.CLONE_THREAD);
     c.comm = p.comm;
     c.dumpable = p.dumpable;
     c.noNewPrivs = p.noNewPrivs; // PR_SET_PDEATHSIG is not inherited (copy_process clears it)
     c.vm = cvm;
-    c.files = p.files.fork();
-    c.sig = p.sig.forkCopy();
-    c.exitSignal = a.exitSignal();
+    if (thread) {
+      // the syscall edge checked CLONE_SIGHAND|CLONE_VM|CLONE_FILES
+      c.group = p.group;
+      p.group.add(c);
+      c.files = p.files;
+      c.sig = p.sig.threadCopy();
+      c.rlimits = p.rlimits; // per process (Linux's signal_struct): shared by its threads
+      c.exitSignal = -1;
+    } else {
+      Proc parent = a.has(CloneArgs.CLONE_PARENT) ? p.leader().parent : p.leader();
+      c.parent = parent;
+      if (parent != null) {
+        parent.children.add(c);
+      }
+      c.files = p.files.fork();
+      c.sig = p.sig.forkCopy();
+      c.rlimits = p.rlimits.copy();
+      c.exitSignal = a.has(CloneArgs.CLONE_PARENT) ? p.leader().exitSignal : a.exitSignal();
+    }
     c.ctx = m.newContext();
     m.save(c.ctx);
     c.ctx.setReg(Reg.RAX, 0);
@@ -134,13 +155,17 @@ public final class ProcLifecycle {
       k.vforks++;
       c.vforkParent = p;
       sched.vforkWait(p);
+    } else if (thread) {
+      k.threads++;
     } else {
       k.forks++;
     }
     sched.setRunnable(c);
-    events.fork(p.pid, c.pid);
+    if (!thread) {
+      events.fork(p.pid(), c.pid); // a thread's records carry its tid; it makes no proc record
+    }
     if (log.isDebugEnabled()) {
-      log.debug("{} {} {}", p, vfork ? "vforked" : "forked", c);
+      log.debug("{} {} {}", p, vfork ? "vforked" : thread ? "created thread" : "forked", c);
     }
     return c.pid;
   }
@@ -153,15 +178,20 @@ public final class ProcLifecycle {
 
   /**
    * mm_release: the exiting {@code p} gives up its address space; when another holder remains (a
-   * thread, a vfork parent), its {@code clear_child_tid} word is set to 0 so that a joiner sees it
-   * (Linux clears it only then: a process alone in its memory leaves it as it was).
+   * thread, a vfork parent), its {@code clear_child_tid} word is set to 0 and one waiter of that
+   * futex is woken — how pthread_join learns that a thread ended (Linux clears it only then: a
+   * process alone in its memory leaves it as it was).
    */
   // Linux kernel/fork.c: mm_release
   private void releaseTidWord(Proc p) {
     long addr = p.clearChildTid;
     p.clearChildTid = 0;
-    if (addr != 0 && p.vm.isShared()) {
-      putTid(p.vm, addr, 0);
+    if (addr != 0 && p.vm.isShared() && putTid(p.vm, addr, 0)) {
+      try {
+        futexes.wake(Futexes.key(p.vm, addr, false), 1, Futexes.MATCH_ANY);
+      } catch (UvmException e) {
+        // the word was just written, so it is mapped; nothing to wake otherwise
+      }
     }
   }
 
@@ -175,41 +205,109 @@ public final class ProcLifecycle {
   }
 
   /**
-   * exit1: ends {@code p} with wait status {@code status}: closes its descriptors, frees its
-   * address space, hands its children to pid 1, and becomes a zombie for its parent (or is reaped
-   * at once when nobody will wait for it).
+   * The thread {@code t} ends (its own exit, or its group's): it leaves the scheduler, its futex
+   * queue and its group, clears its {@code clear_child_tid} word, drops its reference to the
+   * address space and its CPU context. The group's shared state (descriptors, signal actions) is
+   * left to the group. A thread other than the leader leaves the task table at once (threads reap
+   * themselves); the leader stays as the process's zombie-to-be.
    */
-  // kern_exit.c: exit1
-  public void exit(Proc p, int status) {
+  // Linux kernel/exit.c: do_exit (per-task part)
+  private void threadGone(Proc t, int status) {
+    sched.remove(t);
+    futexes.cancel(t);
+    if (t.vforkParent != null) {
+      releaseVforkParent(t);
+    }
+    releaseTidWord(t);
+    t.vm.free();
+    t.vm = null;
+    t.files = null;
+    cpu.contextGone(t);
+    t.restart.clear();
+    t.exitStatus = status;
+    t.state = ProcState.ZOMBIE;
+    t.group.remove(t);
+    if (t != t.group.leader()) {
+      t.group.leader().instructions += t.instructions; // the process's CPU time keeps it
+      procs.remove(t);
+    }
+  }
+
+  /**
+   * exit(2) of one thread: when other threads of its process remain, only {@code p} ends (the
+   * leader stays a zombie thread until the last one ends); the last thread ends the process with
+   * {@code status} as {@link #exit} does.
+   */
+  // Linux kernel/exit.c: sys_exit
+  public void exitThread(Proc p, int status) {
     if (!p.isAlive()) {
       return;
     }
+    if (p.group.size() == 1) {
+      exitProcess(p, status, false);
+      return;
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("{} exits (thread): status {}", p, WaitStatus.exitCode(status));
+    }
+    threadGone(p, status);
+  }
+
+  /**
+   * exit1 / exit_group: ends the process {@code p} belongs to with wait status {@code status}:
+   * every thread ends, the descriptors close, the address space is released, its children go to pid
+   * 1, and the leader becomes a zombie for its parent (or is reaped at once when nobody will wait
+   * for it). A fatal signal, the OOM killer and exit_group come here.
+   */
+  // kern_exit.c: exit1; Linux kernel/exit.c: do_group_exit
+  public void exit(Proc p, int status) {
+    exitProcess(p, status, true);
+  }
+
+  /**
+   * The process ends: by exit_group or a signal ({@code group}: its status is the process's), or
+   * because its last thread called exit(2) (the process's status is then the leader's own, as
+   * Linux's wait_task_zombie reports it).
+   */
+  private void exitProcess(Proc p, int status, boolean group) {
+    Threads g = p.group;
+    if (!g.isAlive()) {
+      return;
+    }
+    Proc last = p.isAlive() ? p : g.live().get(g.size() - 1);
     if (log.isDebugEnabled()) {
       log.debug(
           "{} exits: {}",
-          p,
+          last,
           WaitStatus.isExited(status)
               ? "status " + WaitStatus.exitCode(status)
               : Signals.name(WaitStatus.termSig(status)));
     }
-    sched.remove(p);
-    if (p.vforkParent != null) {
-      releaseVforkParent(p);
+    if (group) {
+      g.groupExit = true;
     }
-    p.files.closeAll();
-    p.files = null;
-    maps.report(p);
-    events.exit(p.pid, status);
-    releaseTidWord(p);
-    p.vm.free();
-    p.vm = null;
-    cpu.contextGone(p);
-    p.exitStatus = status;
-    p.state = ProcState.ZOMBIE;
-    p.restart.clear();
+    if (g.size() > 1) {
+      for (Proc t : new ArrayList<>(g.live())) {
+        if (t != last) {
+          threadGone(t, status);
+        }
+      }
+    }
+    Proc leader = g.leader();
+    var files = last.files;
+    maps.report(last);
+    events.exit(leader.pid, status);
+    threadGone(last, status);
+    files.closeAll();
+    if (g.groupExit || leader == last) {
+      leader.exitStatus = status;
+    }
+    leader.state = ProcState.ZOMBIE;
+    sched.cancelAlarm(leader);
+    p = leader;
 
     Proc init = procs.find(1);
-    Proc heir = init != null && init != p && init.isAlive() ? init : null;
+    Proc heir = init != null && init != p && init.group.isAlive() ? init : null;
     for (Proc c : new ArrayList<>(p.children)) {
       p.children.remove(c);
       c.parent = heir;
@@ -234,6 +332,7 @@ public final class ProcLifecycle {
       }
       return;
     }
+    status = p.exitStatus;
     int exitSig = p.exitSignal;
     SigAction chld = parent.sig.action(Signals.SIGCHLD);
     if (exitSig == Signals.SIGCHLD && (chld.isIgnore() || chld.has(Signals.SA_NOCLDWAIT))) {
@@ -258,6 +357,46 @@ public final class ProcLifecycle {
     sched.wakeup(parent.childChannel);
   }
 
+  /**
+   * execve from a thread (Linux's de_thread): every other thread of the process ends; a thread that
+   * is not the leader takes over the leader's pid, parent and children, and the old leader
+   * disappears. Called at exec's point of no return.
+   */
+  // Linux fs/exec.c: de_thread
+  void deThread(Proc p) {
+    Threads g = p.group;
+    if (g.size() == 1 && g.leader() == p) {
+      return;
+    }
+    for (Proc t : new ArrayList<>(g.live())) {
+      if (t != p) {
+        threadGone(t, WaitStatus.signaled(Signals.SIGKILL));
+      }
+    }
+    Proc leader = g.leader();
+    if (leader == p) {
+      return;
+    }
+    procs.takeOver(p, leader);
+    p.group = new Threads(p);
+    p.parent = leader.parent;
+    if (p.parent != null) {
+      List<Proc> sib = p.parent.children;
+      sib.set(sib.indexOf(leader), p);
+    }
+    leader.parent = null;
+    for (Proc c : leader.children) {
+      c.parent = p;
+      p.children.add(c);
+    }
+    leader.children.clear();
+    p.exitSignal = leader.exitSignal;
+    if (leader.alarmAt >= 0) {
+      sched.setAlarm(p, leader.alarmAt, leader.alarmInterval);
+      sched.cancelAlarm(leader);
+    }
+  }
+
   /** proc_reap: a zombie leaves its parent's list and the process table. */
   // kern_exit.c: proc_reap
   void reap(Proc c) {
@@ -271,7 +410,7 @@ public final class ProcLifecycle {
   /** The children of {@code p} a wait for {@code idtype}/{@code id} may collect. */
   private static List<Proc> matching(Proc p, int idtype, long id, int options) {
     List<Proc> out = new ArrayList<>();
-    for (Proc c : p.children) {
+    for (Proc c : p.children()) { // the process's: any thread may wait for any child
       // eligible_child: a "clone" child (exit signal other than SIGCHLD) only with __WCLONE, the
       // others only without it; __WALL takes both
       if ((options & WALL) == 0 && (c.exitSignal != Signals.SIGCHLD) != ((options & WCLONE) != 0)) {

@@ -40,7 +40,18 @@ public final class ProcTable {
     p.state = ProcState.DEAD;
   }
 
-  /** Every process in the table (live and zombie), by pid. */
+  /**
+   * execve from a thread that is not the leader (Linux's de_thread): {@code p} takes over the
+   * leader's pid; the leader leaves the table.
+   */
+  void takeOver(Proc p, Proc leader) {
+    byPid.remove(p.pid);
+    byPid.put(leader.pid, p);
+    p.pid = leader.pid;
+    leader.state = ProcState.DEAD;
+  }
+
+  /** Every task in the table (threads, live processes and zombies), by tid. */
   public List<Proc> all() {
     return new ArrayList<>(byPid.values());
   }

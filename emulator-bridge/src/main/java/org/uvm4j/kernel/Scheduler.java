@@ -121,10 +121,20 @@ public final class Scheduler implements Wakeup {
     }
   }
 
-  /** Removes an exiting process from the queues and cancels its alarm. */
+  /**
+   * Removes an exiting task from the queues; the last thread of its process also cancels the alarm
+   * (a leader that ends before its other threads keeps the process's alarm).
+   */
   public void remove(Proc p) {
     runQueue.remove(p);
     sleepers.remove(p);
+    if (p.group.size() <= 1) {
+      cancelAlarm(p);
+    }
+  }
+
+  /** The process ended: its alarm (kept by its leader) is cancelled. */
+  public void cancelAlarm(Proc p) {
     alarms.remove(p);
     p.alarmAt = -1;
   }

@@ -59,21 +59,63 @@ public final class SignalDelivery {
   }
 
   /**
-   * kpsignal: posts {@code sig} to {@code p}; wakes it from an interruptible sleep if the signal is
-   * deliverable (or is SIGKILL).
+   * kpsignal: posts {@code sig} to the process {@code p} belongs to (process-directed: kill,
+   * SIGCHLD, SIGALRM). Any thread that does not block it may take it; one such thread is woken from
+   * an interruptible sleep — {@code p} itself when it can take it, else the oldest live thread that
+   * can (Linux's complete_signal). SIGKILL wakes them all.
    */
-  // kern_sig.c: kpsignal2
+  // kern_sig.c: kpsignal2; Linux kernel/signal.c: complete_signal
   public void post(Proc p, int sig, SigInfo info) {
-    if (!p.isAlive()) {
+    Threads g = p.group;
+    if (!g.isAlive()) {
       return;
     }
-    if (!p.sig.post(sig, info)) {
+    Proc any = p.isAlive() ? p : g.live().get(0);
+    if (!any.sig.postProcess(sig, info)) {
       return;
     }
     if (log.isDebugEnabled()) {
-      log.debug("{}: {} posted", p, Signals.name(sig));
+      log.debug("{}: {} posted", any, Signals.name(sig));
     }
-    wakeFor(p, sig);
+    if (g.size() == 1) {
+      wakeFor(any, sig);
+      return;
+    }
+    if (sig == Signals.SIGKILL) {
+      for (Proc t : g.live()) {
+        wakeFor(t, sig);
+      }
+      return;
+    }
+    if ((any.sig.blocked() & Signals.bit(sig)) == 0) {
+      wakeFor(any, sig);
+      return;
+    }
+    for (Proc t : g.live()) {
+      if ((t.sig.blocked() & Signals.bit(sig)) == 0) {
+        wakeFor(t, sig);
+        return;
+      }
+    }
+  }
+
+  /** tkill/tgkill: posts {@code sig} to the thread {@code t} only. */
+  // Linux kernel/signal.c: do_send_specific
+  public void postThread(Proc t, int sig, SigInfo info) {
+    if (!t.isAlive()) {
+      return;
+    }
+    if (!t.sig.post(sig, info)) {
+      return;
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("{}: {} posted to the thread", t, Signals.name(sig));
+    }
+    if (sig == Signals.SIGKILL) {
+      post(t, sig, info); // SIGKILL always kills the whole process
+      return;
+    }
+    wakeFor(t, sig);
   }
 
   /** A synchronous fault signal that cannot be blocked or ignored away (force_sig_info). */

@@ -1,13 +1,26 @@
 package org.uvm4j.kernel;
 
 /**
- * A process's signal state ({@code struct sigacts} plus the pending and blocked sets): one action
- * per signal, the pending set and the blocked mask. Invariant: SIGKILL and SIGSTOP are never
- * blocked and always have the default action; an ignored signal is only pending while blocked (as
- * on Linux, it may be caught by the time it is unblocked).
+ * A thread's signal state: the actions ({@code struct sigacts}) and the process-directed pending
+ * set, both shared by every thread of the process ({@link Shared}), and the thread's own blocked
+ * mask and thread-directed pending set (tkill, tgkill, synchronous faults). Invariant: SIGKILL and
+ * SIGSTOP are never blocked and always have the default action; an ignored signal is only pending
+ * while blocked (as on Linux, it may be caught by the time it is unblocked).
  */
 public final class SignalState {
-  private final SigAction[] actions = new SigAction[Signals.NSIG + 1];
+  /** What the threads of one process share: actions and process-directed pending signals. */
+  private static final class Shared {
+    final SigAction[] actions = new SigAction[Signals.NSIG + 1];
+    final SigInfo[] info = new SigInfo[Signals.NSIG + 1];
+    long pending;
+
+    Shared() {
+      java.util.Arrays.fill(actions, SigAction.DEFAULT);
+    }
+  }
+
+  private final Shared shared;
+  private final SigAction[] actions;
   private final SigInfo[] info = new SigInfo[Signals.NSIG + 1];
   private long pending;
   private long blocked;
@@ -26,7 +39,12 @@ public final class SignalState {
   public static final long MINSIGSTKSZ = 2048;
 
   public SignalState() {
-    java.util.Arrays.fill(actions, SigAction.DEFAULT);
+    this(new Shared());
+  }
+
+  private SignalState(Shared shared) {
+    this.shared = shared;
+    this.actions = shared.actions;
   }
 
   /** fork: a copy of actions and mask with nothing pending (kern_fork.c: sigactsinit). */
@@ -94,6 +112,21 @@ public final class SignalState {
     altFlags = 0;
   }
 
+  /**
+   * clone(CLONE_THREAD|CLONE_SIGHAND): a new thread's state, sharing actions and process-directed
+   * pending signals, with this thread's mask and nothing pending of its own.
+   */
+  public SignalState threadCopy() {
+    SignalState s = new SignalState(shared);
+    s.blocked = blocked;
+    return s;
+  }
+
+  /** Whether {@code other} belongs to a thread of the same process. */
+  public boolean sharesActionsWith(SignalState other) {
+    return other.shared == shared;
+  }
+
   /** execve: caught signals revert to the default; ignored ones stay ignored (execsigs). */
   public void execReset() {
     disarmAltStack();
@@ -120,6 +153,8 @@ public final class SignalState {
     if (ignored(sig)) {
       pending &= ~Signals.bit(sig);
       info[sig] = null;
+      shared.pending &= ~Signals.bit(sig);
+      shared.info[sig] = null;
     }
   }
 
@@ -136,8 +171,9 @@ public final class SignalState {
     return false;
   }
 
+  /** The pending set: this thread's and the process's. */
   public long pending() {
-    return pending;
+    return pending | shared.pending;
   }
 
   public long blocked() {
@@ -150,7 +186,8 @@ public final class SignalState {
   }
 
   /**
-   * Marks {@code sig} pending unless it is ignored and not blocked (then it is discarded).
+   * Marks {@code sig} pending for this thread (thread-directed: tkill, tgkill) unless it is ignored
+   * and not blocked (then it is discarded).
    *
    * @return true if it is now pending
    */
@@ -165,17 +202,45 @@ public final class SignalState {
     return true;
   }
 
-  /** Clears {@code sig} from the pending set and returns its info. */
+  /**
+   * Marks {@code sig} pending for the whole process (kill, SIGCHLD, alarms): any thread that does
+   * not block it may take it. Discarded when ignored and not blocked by this thread.
+   *
+   * @return true if it is now pending
+   */
+  public boolean postProcess(int sig, SigInfo si) {
+    if (ignored(sig) && (blocked & Signals.bit(sig)) == 0) {
+      return false;
+    }
+    if ((shared.pending & Signals.bit(sig)) == 0) {
+      shared.info[sig] = si;
+    }
+    shared.pending |= Signals.bit(sig);
+    return true;
+  }
+
+  /**
+   * Clears {@code sig} from the pending set (this thread's first, else the process's) and returns
+   * its info.
+   */
   public SigInfo take(int sig) {
-    pending &= ~Signals.bit(sig);
-    SigInfo si = info[sig];
-    info[sig] = null;
+    long b = Signals.bit(sig);
+    SigInfo si;
+    if ((pending & b) != 0) {
+      pending &= ~b;
+      si = info[sig];
+      info[sig] = null;
+    } else {
+      shared.pending &= ~b;
+      si = shared.info[sig];
+      shared.info[sig] = null;
+    }
     return si != null ? si : SigInfo.kernel(sig);
   }
 
-  /** The pending, unblocked signals. */
+  /** The pending (this thread's or the process's), unblocked signals. */
   public long deliverable() {
-    return pending & ~blocked;
+    return (pending | shared.pending) & ~blocked;
   }
 
   /**

@@ -30,9 +30,10 @@ public final class KernelFixture implements AutoCloseable {
   public final KernelCounters counters = new KernelCounters();
   private final Cpu cpu = new Cpu(counters);
   public final SignalDelivery signals = new SignalDelivery(scheduler, cpu, counters);
+  public final Futexes futexes = new Futexes(scheduler);
   public final ProcLifecycle lifecycle =
       new ProcLifecycle(
-          scheduler, procs, cpu, counters, signals, new ExitMaps(procs), new ProcEvents());
+          scheduler, procs, cpu, counters, signals, new ExitMaps(procs), new ProcEvents(), futexes);
   public final HostFs hostFs;
   private final Exec exec;
   private final KernelConfig config;
@@ -51,7 +52,8 @@ public final class KernelFixture implements AutoCloseable {
   /** The services a syscall layer is built from. */
   public KernelServices services() {
     return new KernelServices(
-        config, uvm, scheduler, clock, procs, signals, lifecycle, exec, hostFs, cpu, counters);
+        config, uvm, scheduler, clock, procs, signals, lifecycle, exec, hostFs, cpu, counters,
+        futexes);
   }
 
   /** A new runnable process with an empty address space and stdin/stdout/stderr open. */
@@ -79,6 +81,33 @@ public final class KernelFixture implements AutoCloseable {
     c.parent = parent;
     parent.children.add(c);
     return c;
+  }
+
+  /** A child of {@code parent} whose address space is a fork of the parent's (uvmspace_fork). */
+  public Proc forkedChild(Proc parent) throws UvmException {
+    Proc c = child(parent);
+    c.vm.free();
+    c.vm = parent.vm.fork();
+    return c;
+  }
+
+  /**
+   * A new thread of {@code p}'s process, as clone(CLONE_THREAD|CLONE_VM|CLONE_FILES|CLONE_SIGHAND)
+   * makes it, without a CPU context.
+   */
+  public Proc thread(Proc p) {
+    Proc t = procs.allocate();
+    t.comm = p.comm;
+    t.group = p.group;
+    p.group.add(t);
+    t.sig = p.sig.threadCopy();
+    t.files = p.files;
+    t.vm = p.vm;
+    p.vm.reference();
+    t.exitSignal = -1;
+    scheduler.setRunnable(t);
+    made.add(t);
+    return t;
   }
 
   /** Ends every process left, reaps them, and checks that the UVM freed everything. */

@@ -42,6 +42,10 @@ public final class Guests {
           "poll_select",
           "clone_fork",
           "clone_fork.glibc",
+          "threads",
+          "threads.glibc",
+          "thread_fork",
+          "thread_fork.glibc",
           "memfd_share");
 
   private static boolean built;

@@ -252,7 +252,8 @@ final class FileSyscalls {
         r = f.write(buf, 0, chunk, atomic);
       } catch (UvmException e) {
         if (e.errno() == Errno.EPIPE && f.raisesSigpipe()) {
-          signals.post(p, Signals.SIGPIPE, SigInfo.user(Signals.SIGPIPE, SigInfo.SI_USER, p.pid()));
+          signals.postThread(
+              p, Signals.SIGPIPE, SigInfo.user(Signals.SIGPIPE, SigInfo.SI_USER, p.pid()));
         }
         return done > 0 ? done : -e.errno();
       }

@@ -27,6 +27,7 @@ public final class Linux64 {
       TimeSyscalls time,
       InfoSyscalls info,
       PollSyscalls poll,
+      FutexSyscalls futex,
       MemfdSyscalls memfd) {
 
     /** Handlers wired to the kernel parts each needs. */
@@ -40,6 +41,7 @@ public final class Linux64 {
           new TimeSyscalls(k.clock(), k.scheduler()),
           new InfoSyscalls(k.procs(), k.clock(), k.uvm(), k.config().randomSeed()),
           new PollSyscalls(k.scheduler(), k.clock()),
+          new FutexSyscalls(k.futexes(), k.scheduler(), k.clock(), k.counters()),
           new MemfdSyscalls(file, k.uvm(), k.procs()));
     }
 
@@ -54,6 +56,7 @@ public final class Linux64 {
           new TimeSyscalls(null, null),
           new InfoSyscalls(null, null, null, 0),
           new PollSyscalls(null, null),
+          new FutexSyscalls(null, null, null, null),
           new MemfdSyscalls(file, null, null));
     }
   }
@@ -76,6 +79,7 @@ public final class Linux64 {
     TimeSyscalls time = h.time();
     InfoSyscalls info = h.info();
     PollSyscalls poll = h.poll();
+    FutexSyscalls futex = h.futex();
     MemfdSyscalls memfd = h.memfd();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
@@ -174,7 +178,7 @@ public final class Linux64 {
         partial(
             56,
             "clone",
-            "processes: CLONE_VM (shared space), CLONE_VFORK, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID, any exit signal (__WCLONE); CLONE_THREAD/SIGHAND/FILES/FS, CLONE_PARENT, CLONE_PIDFD → ENOSYS; namespaces → EPERM",
+            "threads: CLONE_THREAD with CLONE_SIGHAND|CLONE_VM|CLONE_FILES (+FS, SYSVSEM, SETTLS, *_SETTID, CHILD_CLEARTID); processes: CLONE_VM, CLONE_VFORK, CLONE_PARENT, CLONE_SETTLS, *_SETTID, CHILD_CLEARTID, any exit signal (__WCLONE); a process sharing FILES/SIGHAND/FS, CLONE_PIDFD → ENOSYS; namespaces → EPERM",
             proc::clone),
         supported(57, "fork", "copy-on-write address space copy", proc::fork),
         supported(
@@ -184,7 +188,7 @@ public final class Linux64 {
             "execve",
             "static ELF only; argv+envp up to 2 MiB; a failed exec leaves the caller intact",
             proc::execve),
-        supported(60, "exit", "one thread: same as exit_group", proc::exit),
+        supported(60, "exit", "the calling thread; the last one ends the process", proc::exit),
         supported(61, "wait4", "pid > 0, -1, 0, < -1; WNOHANG; rusage user time", proc::wait4),
         supported(62, "kill", "pid > 0, 0, -1, -1 (group 1); signal 0 checks existence", sig::kill),
         supported(63, "uname", "Linux / uvm4j / 6.1.0-uvm4j / x86_64", info::uname),
@@ -259,10 +263,14 @@ public final class Linux64 {
             "arch_prctl",
             "ARCH_SET_FS/GS (canonical user address, else EPERM), ARCH_GET_FS/GS; others EINVAL",
             proc::archPrctl),
-        supported(186, "gettid", "pid = tid", proc::getpid),
-        supported(200, "tkill", "", sig::tkill),
+        supported(186, "gettid", "the thread id (the pid for the first thread)", proc::gettid),
+        supported(200, "tkill", "thread-directed: only that thread takes it", sig::tkill),
         supported(201, "time", "virtual wall clock", time::time),
-        unsupported(202, "futex", "single-threaded processes only"),
+        partial(
+            202,
+            "futex",
+            "WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET, PRIVATE_FLAG, CLOCK_REALTIME; virtual-clock timeouts; shared keys by amap slot or object page; PI operations → ENOSYS",
+            futex::futex),
         unsupported(217, "getdents64", "directories cannot be listed"),
         supported(
             221,
@@ -273,7 +281,7 @@ public final class Linux64 {
         partial(
             218,
             "set_tid_address",
-            "stores the pointer, returns the tid (no threads: never cleared)",
+            "returns the tid; at exit the word is cleared and its futex woken while the space has other users",
             proc::setTidAddress),
         supported(
             228,
@@ -286,9 +294,13 @@ public final class Linux64 {
             "clock_nanosleep",
             "REALTIME, MONOTONIC, BOOTTIME, TAI; TIMER_ABSTIME; CPU-time clocks EINVAL",
             time::clockNanosleep),
-        supported(231, "exit_group", "", proc::exit),
+        supported(231, "exit_group", "every thread of the process", proc::exitGroup),
         unsupported(232, "epoll_wait", "no poll/select/epoll"),
-        supported(234, "tgkill", "tgid must equal tid", sig::tgkill),
+        supported(
+            234,
+            "tgkill",
+            "thread-directed; ESRCH when the thread is not in process tgid",
+            sig::tgkill),
         partial(
             247, "waitid", "P_ALL, P_PID, P_PGID with WEXITED [WNOHANG, WNOWAIT]", proc::waitid),
         partial(257, "openat", "as open; AT_FDCWD or a directory descriptor", file::openat),

@@ -53,11 +53,15 @@ final class ProcessSyscalls {
     return lifecycle.fork(c.proc(), true, 0);
   }
 
+  /** What a thread shares with its process here: pthread_create's flags include them all. */
+  static final long THREAD_SET =
+      CloneArgs.CLONE_THREAD | CloneArgs.CLONE_SIGHAND | CloneArgs.CLONE_VM | CloneArgs.CLONE_FILES;
+
   /**
-   * Flags that need state shared between tasks (threads): refused with ENOSYS until the thread
-   * group exists.
+   * Sharing only threads have here: a process sharing its parent's descriptor table, signal actions
+   * or working directory (without CLONE_THREAD) is refused with ENOSYS.
    */
-  static final long NEEDS_THREADS =
+  static final long SHARING =
       CloneArgs.CLONE_FS | CloneArgs.CLONE_FILES | CloneArgs.CLONE_SIGHAND | CloneArgs.CLONE_THREAD;
 
   // kern_fork.c: sys___clone; Linux: SYSCALL_DEFINE5(clone, unsigned long flags, unsigned long
@@ -86,11 +90,23 @@ final class ProcessSyscalls {
     if ((flags & CloneArgs.NAMESPACES) != 0) {
       return -Errno.EPERM; // no namespaces: what an unprivileged user is told
     }
-    if ((flags & (CloneArgs.CLONE_PIDFD | CloneArgs.CLONE_PARENT | NEEDS_THREADS)) != 0) {
+    if ((flags & CloneArgs.CLONE_PIDFD) != 0) {
+      return -Errno.ENOSYS; // no pidfd descriptors
+    }
+    if ((flags & CloneArgs.CLONE_THREAD) != 0) {
+      if ((flags & THREAD_SET) != THREAD_SET || (flags & CloneArgs.CLONE_VFORK) != 0) {
+        return -Errno.ENOSYS; // a thread with its own descriptor table, or a vfork thread
+      }
+      sig = 0; // a thread has no exit signal: it is reaped by its process
+    } else if ((flags & SHARING) != 0) {
       return -Errno.ENOSYS;
     }
+    if ((flags & CloneArgs.CLONE_PARENT) != 0 && c.proc().parent() == null) {
+      return -Errno.EINVAL; // Linux: the init process cannot make a sibling
+    }
     // CLONE_PTRACE/UNTRACED (no tracer), CLONE_SYSVSEM (no System V semaphores), CLONE_IO and
-    // CLONE_DETACHED (ignored by Linux) change nothing here
+    // CLONE_DETACHED (ignored by Linux) change nothing here; CLONE_FS of a thread shares what the
+    // process has of a file-system context
     return lifecycle.clone(
         c.proc(),
         new CloneArgs(flags, (int) sig, c.pointer(1), c.pointer(2), c.pointer(3), c.raw(4)));
@@ -140,8 +156,16 @@ final class ProcessSyscalls {
     return e == 0 ? Syscall.EJUSTRETURN : -e;
   }
 
-  /** exit and exit_group (one thread: the same): {@code int status}. */
+  /** exit (int status): only the calling thread ends; the last one ends the process. */
+  // Linux kernel/exit.c: sys_exit
   long exit(SyscallContext c) {
+    lifecycle.exitThread(c.proc(), WaitStatus.exited(c.int32(0)));
+    return Syscall.EJUSTRETURN;
+  }
+
+  /** exit_group (int status): every thread of the process ends. */
+  // Linux kernel/exit.c: sys_exit_group
+  long exitGroup(SyscallContext c) {
     lifecycle.exit(c.proc(), WaitStatus.exited(c.int32(0)));
     return Syscall.EJUSTRETURN;
   }
@@ -253,7 +277,11 @@ final class ProcessSyscalls {
     if (who != 0 && who != -1 && who != 1) {
       return -Errno.EINVAL;
     }
-    long ins = who == -1 ? c.proc().childInstructions() : c.proc().instructions();
+    // RUSAGE_SELF (0): the process (every thread); RUSAGE_THREAD (1): the calling thread
+    long ins =
+        who == -1
+            ? c.proc().childInstructions()
+            : who == 0 ? c.proc().processInstructions() : c.proc().instructions();
     return -Rusage.ofInstructions(ins).write(c.mem(), c.pointer(1));
   }
 
@@ -282,7 +310,11 @@ final class ProcessSyscalls {
 
   long setTidAddress(SyscallContext c) {
     c.proc().setClearChildTid(c.pointer(0));
-    return c.proc().pid();
+    return c.proc().tid();
+  }
+
+  long gettid(SyscallContext c) {
+    return c.proc().tid();
   }
 
   long schedYield(SyscallContext c) {

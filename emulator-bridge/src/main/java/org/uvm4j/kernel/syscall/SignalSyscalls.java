@@ -145,10 +145,10 @@ final class SignalSyscalls {
     }
     boolean any = false;
     for (Proc q : procs.all()) {
-      if (!q.isAlive()) {
-        continue;
+      if (q.tid() != q.pid() || !q.threads().isAlive()) {
+        continue; // once per live process: its leader (a thread is reached through it)
       }
-      if (pid == -1 && (q.pid() == 1 || q == p)) {
+      if (pid == -1 && (q.pid() == 1 || q.pid() == p.pid())) {
         continue;
       }
       send(p, q, sig, SigInfo.SI_USER);
@@ -157,29 +157,35 @@ final class SignalSyscalls {
     return any ? 0 : -Errno.ESRCH;
   }
 
-  /** tkill (pid_t tid, int sig): tgkill with the thread group of the thread. */
+  /** tkill (pid_t tid, int sig): the thread {@code tid} of any process. */
   long tkill(SyscallContext c) {
-    return tgkill(c.proc(), c.pid(0), c.pid(0), c.int32(1));
+    return tgkill(c.proc(), 0, c.pid(0), c.int32(1));
   }
 
   /** tgkill (pid_t tgid, pid_t tid, int sig). */
   long tgkill(SyscallContext c) {
+    if (c.pid(0) <= 0) {
+      return -Errno.EINVAL;
+    }
     return tgkill(c.proc(), c.pid(0), c.pid(1), c.int32(2));
   }
 
+  /** Linux kernel/signal.c: do_tkill — {@code tgid} 0 for tkill (any process). */
   // kern_sig.c: sys_tgkill
   private long tgkill(Proc p, int tgid, int tid, int sig) {
-    if (tid <= 0 || tgid <= 0) {
+    if (tid <= 0) {
       return -Errno.EINVAL;
     }
     if (sig < 0 || sig > Signals.NSIG) {
       return -Errno.EINVAL;
     }
     Proc q = procs.find(tid);
-    if (q == null || tgid != tid || !q.isAlive()) {
+    if (q == null || (tgid > 0 && q.pid() != tgid) || !q.isAlive()) {
       return -Errno.ESRCH;
     }
-    send(p, q, sig, SigInfo.SI_TKILL);
+    if (sig != 0) {
+      signals.postThread(q, sig, SigInfo.user(sig, SigInfo.SI_TKILL, p.pid()));
+    }
     return 0;
   }
 

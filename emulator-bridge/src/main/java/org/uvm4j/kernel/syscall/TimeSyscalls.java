@@ -52,7 +52,8 @@ final class TimeSyscalls {
           CLOCK_BOOTTIME,
           CLOCK_BOOTTIME_ALARM ->
           clock.now();
-      case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> p.instructions();
+      case CLOCK_PROCESS_CPUTIME_ID -> p.processInstructions();
+      case CLOCK_THREAD_CPUTIME_ID -> p.instructions();
       case CLOCK_TAI -> clock.realtime() + TAI_OFFSET;
       default -> -1;
     };
@@ -115,7 +116,7 @@ final class TimeSyscalls {
 
   // kern_time.c: sys_alarm (unsigned int seconds; Linux alarm_setitimer)
   long alarm(SyscallContext c) {
-    Proc p = c.proc();
+    Proc p = c.proc().leader(); // one ITIMER_REAL per process
     long left = p.alarmAt() < 0 ? 0 : Math.max(1, p.alarmAt() - clock.now());
     long s = c.uint32(0);
     if (s == 0) {
@@ -132,7 +133,7 @@ final class TimeSyscalls {
 
   // kern_time.c: sys_setitimer (int which, new, old)
   long setitimer(SyscallContext c) throws UvmException {
-    Proc p = c.proc();
+    Proc p = c.proc().leader();
     int which = c.int32(0);
     long newp = c.pointer(1);
     long oldp = c.pointer(2);
@@ -167,7 +168,7 @@ final class TimeSyscalls {
     if (c.int32(0) != ITIMER_REAL) {
       return -Errno.EINVAL;
     }
-    return -itimer(c.proc()).write(c.mem(), c.pointer(1));
+    return -itimer(c.proc().leader()).write(c.mem(), c.pointer(1));
   }
 
   long nanosleep(SyscallContext c) throws UvmException {

@@ -144,7 +144,7 @@ public final class ChromeTraceSink implements TraceSink {
     gen.writeStringField("ph", ph);
     gen.writeNumberField("ts", ts);
     gen.writeNumberField("pid", r.pid());
-    gen.writeNumberField("tid", r.pid());
+    gen.writeNumberField("tid", r.tid());
   }
 
   private void args(TraceRecord r, String path) throws IOException {

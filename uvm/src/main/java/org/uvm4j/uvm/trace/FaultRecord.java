@@ -23,7 +23,14 @@ import org.uvm4j.uvm.map.VmMapEntry;
  * @param fault what the fault did
  */
 public record FaultRecord(
-    long seq, long vtime, long wallNanos, int pid, long pc, long costNanos, FaultSnapshot fault)
+    long seq,
+    long vtime,
+    long wallNanos,
+    int pid,
+    int tid,
+    long pc,
+    long costNanos,
+    FaultSnapshot fault)
     implements TraceRecord {
   /** Every name {@link #isKind} accepts, for filter validation and the documentation. */
   public static final List<String> KINDS =

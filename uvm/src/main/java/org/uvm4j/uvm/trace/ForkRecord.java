@@ -10,7 +10,7 @@ import org.uvm4j.uvm.observe.ForkCensus;
  * @param costNanos host time the fork took
  */
 public record ForkRecord(
-    long seq, long vtime, long wallNanos, int pid, ForkCensus census, long costNanos)
+    long seq, long vtime, long wallNanos, int pid, int tid, ForkCensus census, long costNanos)
     implements TraceRecord {
 
   @Override

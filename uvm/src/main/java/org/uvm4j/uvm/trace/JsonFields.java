@@ -24,6 +24,7 @@ final class JsonFields implements FieldSink {
     gen.writeNumberField("vtime", r.vtime());
     gen.writeNumberField("wall_ns", r.wallNanos());
     gen.writeNumberField("pid", r.pid());
+    gen.writeNumberField("tid", r.tid());
   }
 
   /**

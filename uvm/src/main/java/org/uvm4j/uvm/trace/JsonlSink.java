@@ -8,7 +8,7 @@ import java.io.OutputStream;
 
 /**
  * Writes each record as one JSON object on its own line ({@code --trace-format jsonl}): the header
- * ({@code type seq vtime wall_ns pid}) then the record's fields, names as in {@code
+ * ({@code type seq vtime wall_ns pid tid}) then the record's fields, names as in {@code
  * docs/tracing.md}. Output is buffered by the encoder; {@link #close} flushes and closes the
  * stream.
  */

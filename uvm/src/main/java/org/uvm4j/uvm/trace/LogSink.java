@@ -172,7 +172,13 @@ public final class LogSink implements TraceSink {
   }
 
   private static String prefix(TraceRecord r) {
-    return "#" + r.seq() + " v=" + r.vtime() + " pid " + r.pid();
+    return "#"
+        + r.seq()
+        + " v="
+        + r.vtime()
+        + " pid "
+        + r.pid()
+        + (r.tid() != r.pid() ? " tid " + r.tid() : "");
   }
 
   @Override

@@ -10,7 +10,15 @@ package org.uvm4j.uvm.trace;
  * @param ok false if the read failed (the slot is bad: the fault ends in SIGBUS)
  */
 public record PageinRecord(
-    long seq, long vtime, long wallNanos, int pid, int anonId, int slot, int frame, boolean ok)
+    long seq,
+    long vtime,
+    long wallNanos,
+    int pid,
+    int tid,
+    int anonId,
+    int slot,
+    int frame,
+    boolean ok)
     implements PageIoRecord {
 
   @Override

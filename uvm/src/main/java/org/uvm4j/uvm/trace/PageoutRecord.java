@@ -9,7 +9,15 @@ package org.uvm4j.uvm.trace;
  * @param ok false if the write failed (the slot is marked bad and the page stays resident)
  */
 public record PageoutRecord(
-    long seq, long vtime, long wallNanos, int pid, int anonId, int slot, int frame, boolean ok)
+    long seq,
+    long vtime,
+    long wallNanos,
+    int pid,
+    int tid,
+    int anonId,
+    int slot,
+    int frame,
+    boolean ok)
     implements PageIoRecord {
 
   @Override

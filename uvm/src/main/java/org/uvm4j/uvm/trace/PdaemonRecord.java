@@ -15,6 +15,7 @@ public record PdaemonRecord(
     long vtime,
     long wallNanos,
     int pid,
+    int tid,
     long freeBefore,
     long freeAfter,
     long scanned,

@@ -16,6 +16,7 @@ public record ProcRecord(
     long vtime,
     long wallNanos,
     int pid,
+    int tid,
     ProcEvent event,
     int parentPid,
     String path,

@@ -20,6 +20,7 @@ public record ProtectRecord(
     long vtime,
     long wallNanos,
     int pid,
+    int tid,
     long start,
     long end,
     int prot,

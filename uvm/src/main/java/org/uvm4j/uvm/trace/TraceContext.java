@@ -32,10 +32,21 @@ public interface TraceContext {
    * clock).
    */
   static TraceContext of(IntSupplier pid, LongSupplier pc, LongSupplier virtualTime) {
+    return of(pid, pid, pc, virtualTime);
+  }
+
+  /** A context answering from four suppliers: the process, the thread, its RIP, the clock. */
+  static TraceContext of(
+      IntSupplier pid, IntSupplier tid, LongSupplier pc, LongSupplier virtualTime) {
     return new TraceContext() {
       @Override
       public int pid() {
         return pid.getAsInt();
+      }
+
+      @Override
+      public int tid() {
+        return tid.getAsInt();
       }
 
       @Override
@@ -52,6 +63,11 @@ public interface TraceContext {
 
   /** The running process (the one a fault or system call belongs to); 0 for none. */
   int pid();
+
+  /** The running thread of that process (its pid when it has one thread); 0 for none. */
+  default int tid() {
+    return pid();
+  }
 
   /** The program counter of the running process (of the faulting instruction during a fault). */
   long pc();

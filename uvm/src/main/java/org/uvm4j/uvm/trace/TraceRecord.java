@@ -2,7 +2,7 @@ package org.uvm4j.uvm.trace;
 
 /**
  * One trace record. Every record has the common header ({@link #type}, {@link #seq}, {@link
- * #vtime}, {@link #wallNanos}, {@link #pid}); {@link #fields} gives the rest.
+ * #vtime}, {@link #wallNanos}, {@link #pid}, {@link #tid}); {@link #fields} gives the rest.
  *
  * <p>{@code seq} numbers every record the tracer made, in order, before filtering (a filtered trace
  * has gaps). {@code vtime} is the machine's instructions retired when the record was made, so two
@@ -30,6 +30,9 @@ public sealed interface TraceRecord
 
   /** The process the record belongs to; 0 for the page daemon. */
   int pid();
+
+  /** The thread of that process (its pid for a single-threaded process); 0 for the page daemon. */
+  int tid();
 
   /** Writes the type-specific fields (not the header) to {@code out}, in documented order. */
   void fields(FieldSink out);

@@ -16,6 +16,7 @@ public record UnmapRecord(
     long vtime,
     long wallNanos,
     int pid,
+    int tid,
     long start,
     long end,
     int entries,

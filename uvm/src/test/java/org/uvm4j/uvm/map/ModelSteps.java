@@ -40,6 +40,7 @@ public final class ModelSteps {
   public static final Op READ = (m, s) -> m.read(s.a(), s.b(), s.c());
   public static final Op FORK = (m, s) -> m.fork(s.a());
   public static final Op EXIT = (m, s) -> m.exit(s.a());
+  public static final Op THREAD = (m, s) -> m.thread(s.a());
   public static final Op MUNMAP = (m, s) -> m.munmap(s.a(), s.b(), s.c());
   public static final Op MPROTECT = (m, s) -> m.mprotect(s.a(), s.b(), s.c(), s.d());
   public static final Op MINHERIT = (m, s) -> m.minherit(s.a(), s.b(), s.c(), s.d());

@@ -60,10 +60,16 @@ public final class VmModel {
 
   private static final class Proc {
     final Vmspace vm;
-    final TreeMap<Long, MPage> pages = new TreeMap<>();
+    final TreeMap<Long, MPage> pages;
 
     Proc(Vmspace vm) {
+      this(vm, new TreeMap<>());
+    }
+
+    /** A thread of a process: the same address space and the same pages. */
+    Proc(Vmspace vm, TreeMap<Long, MPage> pages) {
       this.vm = vm;
+      this.pages = pages;
     }
   }
 
@@ -223,15 +229,42 @@ public final class VmModel {
     return "fork";
   }
 
-  /** A process exits (a fresh one starts when it was the last). */
+  /**
+   * A new thread of a process (uvmspace_share: one more reference to the same vmspace): its steps
+   * act on the same map and pages as the process's other threads, so a change by one is seen by
+   * all, and the space lives until its last holder exits.
+   */
+  public String thread(int a) {
+    if (procs.size() >= MAX_PROCS) {
+      return "thread skipped";
+    }
+    Proc p = pick(a);
+    p.vm.reference();
+    procs.add(new Proc(p.vm, p.pages));
+    return "thread";
+  }
+
+  /** A process (or one thread of it) exits (a fresh one starts when it was the last). */
   public String exit(int a) {
     Proc p = pick(a);
     procs.remove(p);
-    m.exit(p.vm);
+    release(p);
     if (procs.isEmpty()) {
       procs.add(new Proc(m.newSpace()));
     }
     return "exit";
+  }
+
+  /** Drops {@code p}'s reference: the last holder of a space frees it (the fixture's exit). */
+  private void release(Proc p) {
+    for (Proc q : procs) {
+      if (q.vm == p.vm) {
+        p.vm.free(); // another thread still holds it: only the reference goes
+        assertThat(p.vm.isFreed()).as("a thread's exit keeps its process's space").isFalse();
+        return;
+      }
+    }
+    m.exit(p.vm);
   }
 
   /** munmap of 1–8 pages from a picked address (holes allowed, as Linux allows them). */
@@ -335,10 +368,9 @@ public final class VmModel {
 
   /** Every process exits and the file (if any) is released. */
   public void exitAll() {
-    for (Proc p : procs) {
-      m.exit(p.vm);
+    while (!procs.isEmpty()) {
+      release(procs.remove(procs.size() - 1));
     }
-    procs.clear();
     if (file != null) {
       file.detach();
     }

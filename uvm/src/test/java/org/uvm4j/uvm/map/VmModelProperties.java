@@ -13,11 +13,12 @@ import org.uvm4j.uvm.map.ModelSteps.Step;
 
 /**
  * Model-based property test of the whole VM system: random programs over several processes (map
- * private/shared anonymous memory, read, write, fork, exit, munmap of arbitrary sub-ranges,
- * mprotect, minherit, mlock/munlock; private and shared mappings of a file too) run against the
- * naive {@link VmModel}. Every read must return the model's bytes, every forbidden access must
- * fault, the system audit must pass after every step, and every frame must be free once all
- * processes exit.
+ * private/shared anonymous memory, read, write, fork, threads sharing a process's vmspace (a
+ * reference, as uvmspace_share; a step by one thread changes what all see), exit of a thread or a
+ * process, munmap of arbitrary sub-ranges, mprotect, minherit, mlock/munlock; private and shared
+ * mappings of a file too) run against the naive {@link VmModel}. Every read must return the model's
+ * bytes, every forbidden access must fault, the system audit must pass after every step, and every
+ * frame must be free once all processes exit.
  */
 class VmModelProperties {
   private static final VmModel.Config CONFIG =
@@ -30,9 +31,10 @@ class VmModelProperties {
           .then(14, ModelSteps.MAP)
           .then(26, ModelSteps.WRITE)
           .then(20, ModelSteps.READ)
-          .then(7, ModelSteps.FORK)
+          .then(5, ModelSteps.FORK)
+          .then(3, ModelSteps.THREAD)
           .then(4, ModelSteps.EXIT)
-          .then(9, ModelSteps.MUNMAP)
+          .then(8, ModelSteps.MUNMAP)
           .then(7, ModelSteps.MPROTECT)
           .then(6, ModelSteps.MINHERIT)
           .then(7, ModelSteps.WIRE);

@@ -60,7 +60,7 @@ class TraceFilterTest {
             0);
     assertThat(FaultPath.of(c)).isEqualTo(path);
     assertThat(Outcome.of(r)).isEqualTo(o);
-    return new FaultRecord(1, 0, 0, pid, 0, 0, f);
+    return new FaultRecord(1, 0, 0, pid, pid, 0, 0, f);
   }
 
   private static final FaultRecord ZERO =
@@ -72,12 +72,12 @@ class TraceFilterTest {
   private static final FaultRecord SEGV =
       fault(2, 0x10, FaultPath.NONE, AmapCopy.NONE, Outcome.SEGV_MAPERR);
   private static final ForkRecord FORK =
-      new ForkRecord(5, 0, 0, 1, new ForkCensus(1, 0, 1, 0, 0, 0, 1, 0, 0, 1), 0);
+      new ForkRecord(5, 0, 0, 1, 1, new ForkCensus(1, 0, 1, 0, 0, 0, 1, 0, 0, 1), 0);
   private static final UnmapRecord UNMAP =
-      new UnmapRecord(6, 0, 0, 2, 0x600000, 0x602000, 1, 2, 2, 0);
-  private static final PageoutRecord PAGEOUT = new PageoutRecord(7, 0, 0, 0, 1, 1, 1, true);
+      new UnmapRecord(6, 0, 0, 2, 2, 0x600000, 0x602000, 1, 2, 2, 0);
+  private static final PageoutRecord PAGEOUT = new PageoutRecord(7, 0, 0, 0, 0, 1, 1, 1, true);
   private static final ProcRecord EXEC =
-      new ProcRecord(8, 0, 0, 2, ProcRecord.ProcEvent.EXEC, -1, "/p", -1, 0);
+      new ProcRecord(8, 0, 0, 2, 2, ProcRecord.ProcEvent.EXEC, -1, "/p", -1, 0);
 
   private static final List<TraceRecord> ALL =
       List.of(ZERO, COW, TAKEOVER, SEGV, FORK, UNMAP, PAGEOUT, EXEC);
