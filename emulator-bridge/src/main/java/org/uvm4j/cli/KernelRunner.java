@@ -7,6 +7,7 @@ import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.strace.Strace;
 import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.machine.MachineException;
 
@@ -56,6 +57,9 @@ public final class KernelRunner implements GuestRunner {
     if (request.maps()) {
       kernel.setMapsOutput(statsOut);
     }
+    if (request.tools().strace() != null) {
+      kernel.setStrace(new Strace(request.tools().strace()));
+    }
     try {
       return kernel.run(request.program(), request.argv(), env);
     } catch (ExecException e) {
@@ -65,6 +69,9 @@ public final class KernelRunner implements GuestRunner {
     } finally {
       out.flush();
       closeTrace(request, statsOut);
+      if (request.tools().closeStrace()) {
+        request.tools().strace().close();
+      }
       if (request.stats()) {
         kernel.stats().snapshot().forEach((name, value) -> statsOut.println(name + " " + value));
         // the kernel's counters after the UVM's, prefixed: both have a "forks"

@@ -82,6 +82,9 @@ final class RunCommand implements Callable<Integer> {
   /** --trace, --trace-format, --trace-clock, --trace-filter, --log, --maps (docs/tracing.md). */
   @Mixin TraceOptions trace = new TraceOptions();
 
+  /** --strace, --strace-file (issue 15's tools). */
+  @Mixin ToolOptions tools = new ToolOptions();
+
   @Parameters(index = "0", paramLabel = "PROGRAM", description = "The static x86-64 ELF to run.")
   String program;
 
@@ -155,8 +158,14 @@ final class RunCommand implements Callable<Integer> {
     } catch (ParameterException e) {
       throw usage(e.getMessage());
     }
+    ToolOptions.Tools used;
+    try {
+      used = tools.tools(err);
+    } catch (java.io.IOException e) {
+      throw usage("--strace-file: " + e.getMessage());
+    }
     return new RunRequest(
-        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic, kind);
+        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic, kind, used);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

@@ -21,6 +21,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param deterministic exact instruction-count time slices (--deterministic) instead of uncounted
  *     runs preempted by a CPU-time slice watchdog
  * @param backend the libunicorn binding to run on (--backend; AUTO: FFM when available)
+ * @param tools --strace and the other study tools ({@link ToolOptions.Tools#NONE}: none)
  */
 public record RunRequest(
     long ramBytes,
@@ -32,9 +33,11 @@ public record RunRequest(
     Tracer tracer,
     boolean maps,
     boolean deterministic,
-    BackendKind backend) {
+    BackendKind backend,
+    ToolOptions.Tools tools) {
   public RunRequest {
     argv = List.copyOf(argv);
+    Objects.requireNonNull(tools, "tools");
     Objects.requireNonNull(backend, "backend");
   }
 }

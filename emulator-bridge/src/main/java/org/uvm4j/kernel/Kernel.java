@@ -78,6 +78,7 @@ public final class Kernel implements AutoCloseable {
   private final FaultHandler faultHandler;
   private Machine machine;
   private String machineError;
+  private StraceHook strace;
   private boolean ran;
   private boolean closed;
 
@@ -200,6 +201,10 @@ public final class Kernel implements AutoCloseable {
               + (err == Errno.E2BIG
                   ? "argument list too long"
                   : "not enough memory (errno " + err + ")"));
+    }
+    if (strace != null) {
+      long sp = machine.reg(Reg.RSP);
+      strace.booted(init, path, argv, e.size(), sp + 8L * (a.size() + 2));
     }
     sched.setRunnable(init);
     return init;
@@ -374,6 +379,18 @@ public final class Kernel implements AutoCloseable {
     long rip = m.reg(Reg.RIP);
     m.setReg(Reg.RCX, rip);
     m.setReg(Reg.R11, m.reg(Reg.RFLAGS));
+    StraceHook st = strace;
+    if (st != null) {
+      st.syscallEntry(
+          p,
+          nr,
+          m.reg(Reg.RDI),
+          m.reg(Reg.RSI),
+          m.reg(Reg.RDX),
+          m.reg(Reg.R10),
+          m.reg(Reg.R8),
+          m.reg(Reg.R9));
+    }
     long r =
         syscalls.dispatch(
             p,
@@ -384,6 +401,9 @@ public final class Kernel implements AutoCloseable {
             m.reg(Reg.R10),
             m.reg(Reg.R8),
             m.reg(Reg.R9));
+    if (st != null && p.isAlive()) {
+      st.syscallExit(p, r == SyscallLayer.EJUSTRETURN && cpu.loaded() == p ? m.reg(Reg.RAX) : r);
+    }
     if (r == SyscallLayer.ERESTART) {
       if (cpu.loaded() == p) {
         m.setReg(Reg.RIP, rip - SYSCALL_INSN_LEN);
@@ -555,6 +575,15 @@ public final class Kernel implements AutoCloseable {
             () -> cpu.loaded() == null ? 0 : cpu.loaded().pid,
             () -> machine == null ? 0 : machine.reg(Reg.RIP),
             () -> machine == null ? 0 : machine.instructionsRetired()));
+  }
+
+  /**
+   * --strace: every syscall, signal and exit goes to {@code hook} (before {@link #run}; null: off).
+   */
+  public void setStrace(StraceHook hook) {
+    this.strace = hook;
+    events.setStrace(hook);
+    signals.setStrace(hook);
   }
 
   /** --maps: each process's map is written to {@code out} when it exits (null: not). */

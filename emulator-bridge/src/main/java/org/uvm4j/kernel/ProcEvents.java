@@ -9,6 +9,12 @@ import org.uvm4j.uvm.trace.Tracer;
  */
 final class ProcEvents {
   private Tracer tracer;
+  private StraceHook strace;
+
+  /** Process exits go to {@code hook} from now on (null: not). */
+  void setStrace(StraceHook hook) {
+    this.strace = hook;
+  }
 
   /** Process events go to {@code tracer} from now on (null: tracing off). */
   void setTracer(Tracer tracer) {
@@ -31,6 +37,10 @@ final class ProcEvents {
 
   /** {@code status} is the wait status: an exit code, or the signal that killed the process. */
   void exit(int pid, int status) {
+    StraceHook s = strace;
+    if (s != null) {
+      s.exited(pid, status);
+    }
     Tracer t = tracer;
     if (t != null) {
       boolean killed = !WaitStatus.isExited(status);
