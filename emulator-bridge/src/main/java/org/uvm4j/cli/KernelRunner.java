@@ -7,6 +7,7 @@ import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.RunSummary;
 import org.uvm4j.kernel.strace.Strace;
 import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.machine.MachineException;
@@ -60,6 +61,15 @@ public final class KernelRunner implements GuestRunner {
     if (request.tools().strace() != null) {
       kernel.setStrace(new Strace(request.tools().strace()));
     }
+    if (request.tools().gdb() != null) {
+      kernel.setDebugger(request.tools().gdb());
+    }
+    // --summary, or --stats on a terminal (piped --stats output stays NAME VALUE lines only)
+    RunSummary summary =
+        request.tools().summary() || (request.stats() && System.console() != null)
+            ? new RunSummary()
+            : null;
+    kernel.setSummary(summary);
     try {
       return kernel.run(request.program(), request.argv(), env);
     } catch (ExecException e) {
@@ -79,6 +89,9 @@ public final class KernelRunner implements GuestRunner {
             .counters()
             .snapshot()
             .forEach((name, value) -> statsOut.println("kern_" + name + " " + value));
+      }
+      if (summary != null) {
+        summary.print(statsOut, kernel.stats(), kernel.counters());
       }
     }
   }

@@ -162,7 +162,11 @@ final class RunCommand implements Callable<Integer> {
     try {
       used = tools.tools(err);
     } catch (java.io.IOException e) {
-      throw usage("--strace-file: " + e.getMessage());
+      throw usage(
+          (tools.gdbPort != null ? "--strace-file or --gdb: " : "--strace-file: ")
+              + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
     return new RunRequest(
         ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic, kind, used);

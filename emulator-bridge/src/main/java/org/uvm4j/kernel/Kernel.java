@@ -79,6 +79,8 @@ public final class Kernel implements AutoCloseable {
   private Machine machine;
   private String machineError;
   private StraceHook strace;
+  private DebugHook debug;
+  private RunSummary summary;
   private boolean ran;
   private boolean closed;
 
@@ -275,13 +277,28 @@ public final class Kernel implements AutoCloseable {
       p.restart.setPending(false);
       Resume resumedFrom = resume;
       resume = Resume.OTHER;
+      RunSummary sum = summary;
+      if (sum != null) {
+        sum.before(uvm.exp());
+      }
       long fills0 = uvm.exp().tlbfills;
       long flushes0 = machine.tlbFlushes();
       long before = machine.instructionsRetired();
+      DebugHook dbg = debug;
       StopReason why =
-          cfg.deterministic()
-              ? machine.run(budget)
-              : machine.runUncounted(sched.contended() ? cfg.timeSliceNanos() : 0);
+          dbg != null && dbg.follows(p)
+              ? dbg.run(p, machine, budget)
+              : cfg.deterministic()
+                  ? machine.run(budget)
+                  : machine.runUncounted(sched.contended() ? cfg.timeSliceNanos() : 0);
+      if (dbg != null && dbg.killRequested()) {
+        for (Proc q : procs.all()) {
+          if (q.isAlive()) {
+            lifecycle.exit(q, WaitStatus.signaled(Signals.SIGKILL));
+          }
+        }
+        return;
+      }
       long ran = machine.instructionsRetired() - before;
       countTlb(resumedFrom, uvm.exp().tlbfills - fills0, machine.tlbFlushes() - flushes0);
       budget -= ran;
@@ -338,6 +355,9 @@ public final class Kernel implements AutoCloseable {
           }
           lifecycle.exit(p, WaitStatus.signaled(Signals.SIGKILL));
         }
+      }
+      if (sum != null) {
+        sum.after(p, uvm.exp());
       }
     }
   }
@@ -584,6 +604,17 @@ public final class Kernel implements AutoCloseable {
     this.strace = hook;
     events.setStrace(hook);
     signals.setStrace(hook);
+  }
+
+  /** --gdb: {@code hook} runs the process it follows (before {@link #run}; null: none). */
+  public void setDebugger(DebugHook hook) {
+    this.debug = hook;
+    events.setDebug(hook);
+  }
+
+  /** --summary: per-process costs go to {@code summary} (before {@link #run}; null: off). */
+  public void setSummary(RunSummary summary) {
+    this.summary = summary;
   }
 
   /** --maps: each process's map is written to {@code out} when it exits (null: not). */

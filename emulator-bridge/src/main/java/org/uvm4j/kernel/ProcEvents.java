@@ -10,6 +10,12 @@ import org.uvm4j.uvm.trace.Tracer;
 final class ProcEvents {
   private Tracer tracer;
   private StraceHook strace;
+  private DebugHook debug;
+
+  /** Forks and exits go to {@code hook} from now on (null: not). */
+  void setDebug(DebugHook hook) {
+    this.debug = hook;
+  }
 
   /** Process exits go to {@code hook} from now on (null: not). */
   void setStrace(StraceHook hook) {
@@ -22,6 +28,10 @@ final class ProcEvents {
   }
 
   void fork(int parentPid, int childPid) {
+    DebugHook d = debug;
+    if (d != null) {
+      d.forked(parentPid, childPid);
+    }
     Tracer t = tracer;
     if (t != null) {
       t.procFork(parentPid, childPid);
@@ -40,6 +50,10 @@ final class ProcEvents {
     StraceHook s = strace;
     if (s != null) {
       s.exited(pid, status);
+    }
+    DebugHook d = debug;
+    if (d != null) {
+      d.exited(pid, status);
     }
     Tracer t = tracer;
     if (t != null) {
