@@ -55,8 +55,10 @@ public final class KernelRunner implements GuestRunner {
     if (request.tracer() != null) {
       kernel.setTracer(request.tracer());
     }
+    AutoCloseable mapsSignal = () -> {};
     if (request.maps()) {
       kernel.setMapsOutput(statsOut);
+      mapsSignal = MapsSignal.install(kernel);
     }
     if (request.tools().strace() != null) {
       kernel.setStrace(new Strace(request.tools().strace()));
@@ -78,6 +80,11 @@ public final class KernelRunner implements GuestRunner {
       throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
     } finally {
       out.flush();
+      try {
+        mapsSignal.close();
+      } catch (Exception e) {
+        statsOut.println("uvm4j: " + e.getMessage());
+      }
       closeTrace(request, statsOut);
       if (request.tools().closeStrace()) {
         request.tools().strace().close();

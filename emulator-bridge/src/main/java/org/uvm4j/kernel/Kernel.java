@@ -81,6 +81,13 @@ public final class Kernel implements AutoCloseable {
   private StraceHook strace;
   private DebugHook debug;
   private RunSummary summary;
+
+  /** Set from any thread (the CLI's signal handler): print every process's map between slices. */
+  private volatile boolean mapsRequested;
+
+  /** --maps is on: even a lone process's runs end each time slice, to answer a maps request. */
+  private boolean mapsOnRequest;
+
   private boolean ran;
   private boolean closed;
 
@@ -226,6 +233,10 @@ public final class Kernel implements AutoCloseable {
         resume = Resume.SWITCH;
       }
       runSlice(p);
+      if (mapsRequested) {
+        mapsRequested = false;
+        exitMaps.reportAll("on request");
+      }
       sched.requeue(p);
       pageDaemonBetweenSlices();
     }
@@ -290,7 +301,8 @@ public final class Kernel implements AutoCloseable {
               ? dbg.run(p, machine, budget)
               : cfg.deterministic()
                   ? machine.run(budget)
-                  : machine.runUncounted(sched.contended() ? cfg.timeSliceNanos() : 0);
+                  : machine.runUncounted(
+                      sched.contended() || mapsOnRequest ? cfg.timeSliceNanos() : 0);
       if (dbg != null && dbg.killRequested()) {
         for (Proc q : procs.all()) {
           if (q.isAlive()) {
@@ -617,9 +629,22 @@ public final class Kernel implements AutoCloseable {
     this.summary = summary;
   }
 
-  /** --maps: each process's map is written to {@code out} when it exits (null: not). */
+  /**
+   * Asks for the maps of every live process (with --maps): printed between two time slices, on the
+   * kernel's thread; safe to call from any thread (a signal handler).
+   */
+  public void requestMaps() {
+    mapsRequested = true;
+  }
+
+  /**
+   * --maps: each process's map is written to {@code out} when it exits, and every live process's on
+   * {@link #requestMaps} (null: not). With it on, runs end at each time slice even for a lone
+   * process (so a request is answered within one slice).
+   */
   public void setMapsOutput(PrintStream out) {
     exitMaps.setOutput(out);
+    mapsOnRequest = out != null;
   }
 
   // ------------------------------------------------------------ accessors for the CLI and tests

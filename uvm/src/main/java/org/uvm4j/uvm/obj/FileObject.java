@@ -46,6 +46,11 @@ public final class FileObject implements UvmObject {
   private int ref = 1;
   private int resident;
 
+  /** What the object is called (the file's path for a file; used by --maps). */
+  public String name() {
+    return name;
+  }
+
   /**
    * An object over a copy of {@code contents}, with one reference (the creator's).
    *
