@@ -34,6 +34,16 @@ class MapsCliE2eTest {
   }
 
   @Test
+  void aMemfdMappingIsNamedAsLinuxNamesIt() throws Exception {
+    Path bin = Guests.binary("memfd_share");
+    GuestRun got = Uvm4jRuns.cli(List.of("run", "--maps", bin.toString()));
+    assertThat(got.status()).as(got.toString()).isZero();
+    assertThat(got.stderr().lines().toList())
+        .as(got.toString())
+        .anyMatch(l -> l.matches("\\S+ +rw-s .* /memfd:\\S+ \\(deleted\\)"));
+  }
+
+  @Test
   void sigusr1PrintsEveryProcessesMapAndTheRunGoesOn() throws Exception {
     Path bin = Guests.binary("bench_faults");
     Path strace = tmp.resolve("strace.txt");
