@@ -63,7 +63,7 @@ public final class Uvm4jRuns {
     return Guests.run(cliCommand(uvm4jArgs), 300);
   }
 
-  /** The command line {@link #cli} runs: {@code uvm4j ARGS...} through the launcher or the JVM. */
+  /** The command line {@link #cli} runs, for a test that starts and signals the process itself. */
   public static List<String> cliCommand(List<String> uvm4jArgs) {
     Path root = Guests.root();
     List<String> cmd = new ArrayList<>();
