@@ -62,6 +62,9 @@ guest-programs/build/%.glibc: guest-programs/%.c guest-programs/guest.h
 	@mkdir -p guest-programs/build
 	$(GLIBC_GCC) $(GUEST_CFLAGS) -pthread -o $@ $<
 
+# the gdb stub's test steps through gdb_target's source lines: it has debug information
+guest-programs/build/gdb_target: GUEST_CFLAGS := $(subst -g0,-g,$(GUEST_CFLAGS))
+
 guest-programs/build/%: guest-programs/%.c guest-programs/guest.h
 	@mkdir -p guest-programs/build
 	$(MUSL_GCC) $(GUEST_CFLAGS) -o $@ $<

@@ -9,6 +9,8 @@ import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
 import org.uvm4j.kernel.RunLimitException;
+import org.uvm4j.kernel.RunSummary;
+import org.uvm4j.kernel.strace.Strace;
 import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.machine.MachineException;
 
@@ -61,9 +63,23 @@ public final class KernelRunner implements GuestRunner {
     if (request.tracer() != null) {
       kernel.setTracer(request.tracer());
     }
+    AutoCloseable mapsSignal = () -> {};
     if (request.maps()) {
       kernel.setMapsOutput(statsOut);
+      mapsSignal = MapsSignal.install(kernel);
     }
+    if (request.tools().strace() != null) {
+      kernel.setStrace(new Strace(request.tools().strace()));
+    }
+    if (request.tools().gdb() != null) {
+      kernel.setDebugger(request.tools().gdb());
+    }
+    // --summary, or --stats on a terminal (piped --stats output stays NAME VALUE lines only)
+    RunSummary summary =
+        request.tools().summary() || (request.stats() && System.console() != null)
+            ? new RunSummary()
+            : null;
+    kernel.setSummary(summary);
     Thread lastResort = request.timeout() != null ? lastResort(request.timeout()) : null;
     try {
       return kernel.run(request.program(), request.argv(), env);
@@ -78,7 +94,15 @@ public final class KernelRunner implements GuestRunner {
         lastResort.interrupt();
       }
       out.flush();
+      try {
+        mapsSignal.close();
+      } catch (Exception e) {
+        statsOut.println("uvm4j: " + e.getMessage());
+      }
       closeTrace(request, statsOut);
+      if (request.tools().closeStrace()) {
+        request.tools().strace().close();
+      }
       if (request.stats()) {
         kernel.stats().snapshot().forEach((name, value) -> statsOut.println(name + " " + value));
         // the kernel's counters after the UVM's, prefixed: both have a "forks"
@@ -91,6 +115,9 @@ public final class KernelRunner implements GuestRunner {
             .counters()
             .enosys()
             .forEach((name, count) -> statsOut.println("enosys " + name + " " + count));
+      }
+      if (summary != null) {
+        summary.print(statsOut, kernel.stats(), kernel.counters());
       }
     }
   }

@@ -109,6 +109,9 @@ final class RunCommand implements Callable<Integer> {
   /** --trace, --trace-format, --trace-clock, --trace-filter, --log, --maps (docs/tracing.md). */
   @Mixin TraceOptions trace = new TraceOptions();
 
+  /** --strace, --strace-file (issue 15's tools). */
+  @Mixin ToolOptions tools = new ToolOptions();
+
   @Parameters(index = "0", paramLabel = "PROGRAM", description = "The static x86-64 ELF to run.")
   String program;
 
@@ -195,6 +198,16 @@ final class RunCommand implements Callable<Integer> {
     } catch (ParameterException e) {
       throw usage(e.getMessage());
     }
+    ToolOptions.Tools used;
+    try {
+      used = tools.tools(err);
+    } catch (java.io.IOException e) {
+      throw usage(
+          (tools.gdbPort != null ? "--strace-file or --gdb: " : "--strace-file: ")
+              + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     return new RunRequest(
         ram,
         swap,
@@ -208,7 +221,8 @@ final class RunCommand implements Callable<Integer> {
         kind,
         swapForce,
         timeout,
-        maxInstructions == null ? 0 : maxInstructions);
+        maxInstructions == null ? 0 : maxInstructions,
+        used);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

@@ -24,6 +24,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param swapForce use an existing swap file holding data, overwriting it (--swap-force)
  * @param timeout wall-clock limit of the run (--timeout), or null for none
  * @param maxInstructions virtual instruction limit of the run (--max-instructions), 0 for none
+ * @param tools --strace and the other study tools ({@link ToolOptions.Tools#NONE}: none)
  */
 public record RunRequest(
     long ramBytes,
@@ -38,9 +39,11 @@ public record RunRequest(
     BackendKind backend,
     boolean swapForce,
     java.time.Duration timeout,
-    long maxInstructions) {
+    long maxInstructions,
+    ToolOptions.Tools tools) {
   public RunRequest {
     argv = List.copyOf(argv);
+    Objects.requireNonNull(tools, "tools");
     Objects.requireNonNull(backend, "backend");
   }
 }

@@ -24,6 +24,35 @@ final class ExitMaps {
     this.out = out;
   }
 
+  /**
+   * Writes the map of every live process now (the on-demand --maps of a running machine); nothing
+   * when --maps is off.
+   */
+  void reportAll(String when) {
+    if (out == null) {
+      return;
+    }
+    Map<Integer, Vmspace> all = new TreeMap<>();
+    Map<Integer, Proc> byPid = new TreeMap<>();
+    for (Proc q : procs.all()) {
+      if (q.isAlive() && q.vm != null) {
+        all.put(q.pid, q.vm);
+        byPid.put(q.pid, q);
+      }
+    }
+    for (Proc q : byPid.values()) {
+      Map<Integer, Vmspace> others = new TreeMap<>(all);
+      others.remove(q.pid);
+      others.values().removeIf(v -> v == q.vm);
+      try {
+        MapsReport.write(out, q.pid, q.comm, when, q.vm, others, MapsNames.of(q.vm));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    out.flush();
+  }
+
   /** Writes {@code p}'s map if --maps asked for it. */
   void report(Proc p) {
     if (out == null || p.vm == null) {
@@ -36,7 +65,7 @@ final class ExitMaps {
       }
     }
     try {
-      MapsReport.write(out, p.pid, p.comm, "at exit", p.vm, others, null);
+      MapsReport.write(out, p.pid, p.comm, "at exit", p.vm, others, MapsNames.of(p.vm));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

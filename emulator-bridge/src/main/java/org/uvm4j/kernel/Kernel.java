@@ -79,6 +79,15 @@ public final class Kernel implements AutoCloseable {
   private final FaultHandler faultHandler;
   private Machine machine;
   private String machineError;
+  private StraceHook strace;
+  private DebugHook debug;
+  private RunSummary summary;
+
+  /** Set from any thread (the CLI's signal handler): print every process's map between slices. */
+  private volatile boolean mapsRequested;
+
+  /** --maps is on: even a lone process's runs end each time slice, to answer a maps request. */
+  private boolean mapsOnRequest;
 
   /** Set when the run ended because every thread waited on a futex nobody could wake. */
   private boolean futexDeadlock;
@@ -228,6 +237,10 @@ public final class Kernel implements AutoCloseable {
                   ? "argument list too long"
                   : "not enough memory (errno " + err + ")"));
     }
+    if (strace != null) {
+      long sp = machine.reg(Reg.RSP);
+      strace.booted(init, path, argv, e.size(), sp + 8L * (a.size() + 2));
+    }
     sched.setRunnable(init);
     return init;
   }
@@ -257,6 +270,10 @@ public final class Kernel implements AutoCloseable {
         resume = Resume.SWITCH;
       }
       runSlice(p);
+      if (mapsRequested) {
+        mapsRequested = false;
+        exitMaps.reportAll("on request");
+      }
       sched.requeue(p);
       pageDaemonBetweenSlices();
     }
@@ -374,13 +391,31 @@ public final class Kernel implements AutoCloseable {
       p.restart.setPending(false);
       Resume resumedFrom = resume;
       resume = Resume.OTHER;
+      RunSummary sum = summary;
+      if (sum != null) {
+        sum.before(uvm.exp());
+      }
       long fills0 = uvm.exp().tlbfills;
       long flushes0 = machine.tlbFlushes();
       long before = machine.instructionsRetired();
       // a lone process is not interrupted unless a limit needs the loop to look at the clock
-      boolean sliced = sched.contended() || deadline != 0 || p.cpuLimited();
+      // (or --maps may be asked for between slices)
+      boolean sliced = sched.contended() || deadline != 0 || p.cpuLimited() || mapsOnRequest;
+      DebugHook dbg = debug;
       StopReason why =
-          counted ? machine.run(budget) : machine.runUncounted(sliced ? cfg.timeSliceNanos() : 0);
+          dbg != null && dbg.follows(p)
+              ? dbg.run(p, machine, budget)
+              : counted
+                  ? machine.run(budget)
+                  : machine.runUncounted(sliced ? cfg.timeSliceNanos() : 0);
+      if (dbg != null && dbg.killRequested()) {
+        for (Proc q : procs.all()) {
+          if (q.isAlive()) {
+            lifecycle.exit(q, WaitStatus.signaled(Signals.SIGKILL));
+          }
+        }
+        return;
+      }
       long ran = machine.instructionsRetired() - before;
       countTlb(resumedFrom, uvm.exp().tlbfills - fills0, machine.tlbFlushes() - flushes0);
       budget -= ran;
@@ -441,6 +476,9 @@ public final class Kernel implements AutoCloseable {
           lifecycle.exit(p, WaitStatus.signaled(Signals.SIGKILL));
         }
       }
+      if (sum != null) {
+        sum.after(p, uvm.exp());
+      }
     }
   }
 
@@ -481,6 +519,18 @@ public final class Kernel implements AutoCloseable {
     long rip = m.reg(Reg.RIP);
     m.setReg(Reg.RCX, rip);
     m.setReg(Reg.R11, m.reg(Reg.RFLAGS));
+    StraceHook st = strace;
+    if (st != null) {
+      st.syscallEntry(
+          p,
+          nr,
+          m.reg(Reg.RDI),
+          m.reg(Reg.RSI),
+          m.reg(Reg.RDX),
+          m.reg(Reg.R10),
+          m.reg(Reg.R8),
+          m.reg(Reg.R9));
+    }
     long r =
         syscalls.dispatch(
             p,
@@ -491,6 +541,9 @@ public final class Kernel implements AutoCloseable {
             m.reg(Reg.R10),
             m.reg(Reg.R8),
             m.reg(Reg.R9));
+    if (st != null && p.isAlive()) {
+      st.syscallExit(p, r == SyscallLayer.EJUSTRETURN && cpu.loaded() == p ? m.reg(Reg.RAX) : r);
+    }
     if (r == SyscallLayer.ERESTART) {
       if (cpu.loaded() == p) {
         m.setReg(Reg.RIP, rip - SYSCALL_INSN_LEN);
@@ -694,9 +747,42 @@ public final class Kernel implements AutoCloseable {
             () -> machine == null ? 0 : machine.instructionsRetired()));
   }
 
-  /** --maps: each process's map is written to {@code out} when it exits (null: not). */
+  /**
+   * --strace: every syscall, signal and exit goes to {@code hook} (before {@link #run}; null: off).
+   */
+  public void setStrace(StraceHook hook) {
+    this.strace = hook;
+    events.setStrace(hook);
+    signals.setStrace(hook);
+  }
+
+  /** --gdb: {@code hook} runs the process it follows (before {@link #run}; null: none). */
+  public void setDebugger(DebugHook hook) {
+    this.debug = hook;
+    events.setDebug(hook);
+  }
+
+  /** --summary: per-process costs go to {@code summary} (before {@link #run}; null: off). */
+  public void setSummary(RunSummary summary) {
+    this.summary = summary;
+  }
+
+  /**
+   * Asks for the maps of every live process (with --maps): printed between two time slices, on the
+   * kernel's thread; safe to call from any thread (a signal handler).
+   */
+  public void requestMaps() {
+    mapsRequested = true;
+  }
+
+  /**
+   * --maps: each process's map is written to {@code out} when it exits, and every live process's on
+   * {@link #requestMaps} (null: not). With it on, runs end at each time slice even for a lone
+   * process (so a request is answered within one slice).
+   */
   public void setMapsOutput(PrintStream out) {
     exitMaps.setOutput(out);
+    mapsOnRequest = out != null;
   }
 
   // ------------------------------------------------------------ accessors for the CLI and tests

@@ -9,6 +9,18 @@ import org.uvm4j.uvm.trace.Tracer;
  */
 final class ProcEvents {
   private Tracer tracer;
+  private StraceHook strace;
+  private DebugHook debug;
+
+  /** Forks and exits go to {@code hook} from now on (null: not). */
+  void setDebug(DebugHook hook) {
+    this.debug = hook;
+  }
+
+  /** Process exits go to {@code hook} from now on (null: not). */
+  void setStrace(StraceHook hook) {
+    this.strace = hook;
+  }
 
   /** Process events go to {@code tracer} from now on (null: tracing off). */
   void setTracer(Tracer tracer) {
@@ -16,6 +28,10 @@ final class ProcEvents {
   }
 
   void fork(int parentPid, int childPid) {
+    DebugHook d = debug;
+    if (d != null) {
+      d.forked(parentPid, childPid);
+    }
     Tracer t = tracer;
     if (t != null) {
       t.procFork(parentPid, childPid);
@@ -31,6 +47,14 @@ final class ProcEvents {
 
   /** {@code status} is the wait status: an exit code, or the signal that killed the process. */
   void exit(int pid, int status) {
+    StraceHook s = strace;
+    if (s != null) {
+      s.exited(pid, status);
+    }
+    DebugHook d = debug;
+    if (d != null) {
+      d.exited(pid, status);
+    }
     Tracer t = tracer;
     if (t != null) {
       boolean killed = !WaitStatus.isExited(status);

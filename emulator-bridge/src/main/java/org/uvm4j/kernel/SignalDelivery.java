@@ -46,11 +46,17 @@ public final class SignalDelivery {
   private final Cpu cpu;
   private final KernelCounters counters;
   private ProcLifecycle lifecycle;
+  private StraceHook strace;
 
   SignalDelivery(Scheduler sched, Cpu cpu, KernelCounters counters) {
     this.sched = sched;
     this.cpu = cpu;
     this.counters = counters;
+  }
+
+  /** Deliveries and discarded signals go to {@code hook} from now on (null: not). */
+  void setStrace(StraceHook hook) {
+    this.strace = hook;
   }
 
   /** The lifecycle that ends a process a signal kills (it posts SIGCHLD through this class). */
@@ -72,6 +78,9 @@ public final class SignalDelivery {
     }
     Proc any = p.isAlive() ? p : g.live().get(0);
     if (!any.sig.postProcess(sig, info)) {
+      if (strace != null) {
+        strace.signalDiscarded(any, sig, info);
+      }
       return;
     }
     if (log.isDebugEnabled()) {
@@ -152,6 +161,9 @@ public final class SignalDelivery {
       int sig = (set & Signals.bit(Signals.SIGKILL)) != 0 ? Signals.SIGKILL : Signals.first(set);
       SigInfo info = p.sig.take(sig);
       SigAction act = p.sig.action(sig);
+      if (strace != null && sig != Signals.SIGKILL) {
+        strace.signalDelivered(p, sig, info);
+      }
       if (act.isIgnore()) {
         continue;
       }

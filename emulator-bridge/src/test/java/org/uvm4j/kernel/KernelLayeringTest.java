@@ -31,7 +31,10 @@ class KernelLayeringTest {
             .importPackages("org.uvm4j.kernel", "org.uvm4j.cli");
   }
 
-  /** The layer table: {@code kernelBase} holds fs, elf, the core and syscall; cli on top. */
+  /**
+   * The layer table: {@code kernelBase} holds fs, elf, the core, syscall and the tools above the
+   * syscall edge (strace, gdb); cli on top.
+   */
   static LayeredArchitecture layering(String kernelBase, String core, String cliPackage) {
     return layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
@@ -44,15 +47,19 @@ class KernelLayeringTest {
         .definedBy(core)
         .layer("syscall")
         .definedBy(kernelBase + ".syscall..")
+        .layer("tools")
+        .definedBy(kernelBase + ".strace..", kernelBase + ".gdb..")
         .layer("cli")
         .definedBy(cliPackage + "..")
         .whereLayer("fs")
-        .mayOnlyBeAccessedByLayers("kernel", "syscall", "cli")
+        .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "cli")
         .whereLayer("elf")
-        .mayOnlyBeAccessedByLayers("kernel", "syscall", "cli")
+        .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "cli")
         .whereLayer("kernel")
-        .mayOnlyBeAccessedByLayers("syscall", "cli")
+        .mayOnlyBeAccessedByLayers("syscall", "tools", "cli")
         .whereLayer("syscall")
+        .mayOnlyBeAccessedByLayers("tools", "cli")
+        .whereLayer("tools")
         .mayOnlyBeAccessedByLayers("cli")
         .whereLayer("cli")
         .mayNotBeAccessedByAnyLayer();

@@ -164,7 +164,11 @@ class TraceCliE2eTest {
             "000010000000-000010006000 +rw-p copy +00000000 +\\d+ \\w+ +6 +6 +0 +0 - +\\[anon\\]")
         .containsPattern(
             "000010100000-000010101000 +rw-s share +00000000 +\\d+ \\w+ +1 +1 +0 +0 - +\\[anon\\]")
-        .containsPattern("00000040[0-9a-f]{4}-[0-9a-f]{12} +r-xp copy .* \\[object\\]");
+        // the program's text is named by the ELF's path, as in /proc/PID/maps
+        .containsPattern(
+            "00000040[0-9a-f]{4}-[0-9a-f]{12} +r-xp copy .* "
+                + java.util.regex.Pattern.quote(Guests.binary("trace_cow").toString())
+                + "\n");
   }
 
   /** Keeps the formatted trace lines ("#seq …") logged through the root logger. */

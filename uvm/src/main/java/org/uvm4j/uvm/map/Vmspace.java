@@ -88,6 +88,11 @@ public final class Vmspace {
     return faultHandler;
   }
 
+  /** Where the program break starts (the end of the loaded image; 0 before exec). */
+  public long brkBase() {
+    return brkBase;
+  }
+
   /** The current program break. */
   public long brkCurrent() {
     return brkCur;

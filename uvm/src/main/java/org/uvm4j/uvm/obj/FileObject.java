@@ -78,6 +78,11 @@ public final class FileObject implements UvmObject {
     this.pages = new VmPage[(int) Math.min(npages, DENSE_PAGES)];
   }
 
+  /** What the object is called (the file's path for a file; used by --maps). */
+  public String name() {
+    return name;
+  }
+
   /**
    * An object over a copy of {@code contents}, with one reference (the creator's).
    *

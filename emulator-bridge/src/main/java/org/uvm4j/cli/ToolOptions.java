@@ -1,0 +1,94 @@
+package org.uvm4j.cli;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.uvm4j.kernel.gdb.GdbStub;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of the tools for people who study a run (issue 15): {@code --strace}, {@code
+ * --strace-file FILE}, {@code --gdb PORT}, {@code --gdb-follow parent|child}, {@code --summary}. A
+ * picocli mixin of {@code run}, kept apart from the machine's options so that both grow without
+ * touching each other.
+ */
+final class ToolOptions {
+  @Option(
+      names = "--strace",
+      description =
+          "Print every guest system call, signal and exit to stderr in strace's format"
+              + " (PID name(args) = result).")
+  boolean strace;
+
+  @Option(
+      names = "--strace-file",
+      paramLabel = "FILE",
+      description = "As --strace, into FILE instead of stderr.")
+  Path straceFile;
+
+  @Option(
+      names = "--gdb",
+      paramLabel = "PORT",
+      description =
+          "Stop before the first instruction and wait for gdb on localhost:PORT"
+              + " (GDB remote protocol, as qemu-user's -g).")
+  Integer gdbPort;
+
+  @Option(
+      names = "--gdb-follow",
+      paramLabel = "parent|child",
+      description =
+          "With --gdb: stay with the first process (parent, default) or follow each fork"
+              + " into the child.")
+  String gdbFollow = "parent";
+
+  @Option(
+      names = "--summary",
+      description =
+          "At exit, print a one-screen summary to stderr: faults by case, COW copies, paging,"
+              + " peak resident, one line per process (also printed by --stats on a terminal).")
+  boolean summary;
+
+  /**
+   * Where the strace lines go: {@code err} for --strace, the file for --strace-file, or null.
+   *
+   * @throws IOException when the file cannot be created
+   */
+  PrintStream straceOutput(PrintStream err) throws IOException {
+    if (straceFile != null) {
+      return new PrintStream(
+          new FileOutputStream(straceFile.toFile()), false, StandardCharsets.UTF_8);
+    }
+    return strace ? err : null;
+  }
+
+  /**
+   * The validated tool settings of one run.
+   *
+   * @throws IllegalArgumentException for a bad --gdb port or --gdb-follow value
+   */
+  Tools tools(PrintStream err) throws IOException {
+    if (gdbPort != null && (gdbPort < 1 || gdbPort > 65535)) {
+      throw new IllegalArgumentException("--gdb " + gdbPort + ": a TCP port is 1 to 65535");
+    }
+    if (!gdbFollow.equals("parent") && !gdbFollow.equals("child")) {
+      throw new IllegalArgumentException("--gdb-follow " + gdbFollow + ": use parent or child");
+    }
+    GdbStub gdb = gdbPort == null ? null : new GdbStub(gdbPort, gdbFollow.equals("child"), err);
+    return new Tools(straceOutput(err), straceFile != null, gdb, summary);
+  }
+
+  /**
+   * The tools one run uses.
+   *
+   * @param strace where --strace writes, or null: off
+   * @param closeStrace the stream is a file the run must close
+   * @param gdb the gdb stub (--gdb), listening already, or null
+   * @param summary print the run's summary at exit (--summary)
+   */
+  record Tools(PrintStream strace, boolean closeStrace, GdbStub gdb, boolean summary) {
+    static final Tools NONE = new Tools(null, false, null, false);
+  }
+}
