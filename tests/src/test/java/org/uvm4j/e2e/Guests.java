@@ -37,7 +37,9 @@ public final class Guests {
           "segv",
           "bench_faults",
           "trace_cow",
-          "spin_pingpong");
+          "spin_pingpong",
+          "clone_fork",
+          "clone_fork.glibc");
 
   private static boolean built;
 
