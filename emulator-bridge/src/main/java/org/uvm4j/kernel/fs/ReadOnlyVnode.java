@@ -23,6 +23,11 @@ final class ReadOnlyVnode implements Vnode {
   }
 
   @Override
+  public boolean readOnly() {
+    return true;
+  }
+
+  @Override
   public Path hostPath() {
     return inner.hostPath();
   }

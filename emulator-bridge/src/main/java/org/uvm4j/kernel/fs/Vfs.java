@@ -257,9 +257,7 @@ public final class Vfs {
       return new DirectoryFile(loc, mounts, flags);
     }
     if (type == Stat.S_IFREG && (write || (flags & OpenFlags.O_TRUNC) != 0)) {
-      if (loc.mount().readOnly()) {
-        throw new UvmException(Errno.EROFS);
-      }
+      writable(loc);
     }
     OpenFile f = v.open(flags);
     if (type == Stat.S_IFREG && (flags & OpenFlags.O_TRUNC) != 0 && !created) {
@@ -454,7 +452,7 @@ public final class Vfs {
     Stat st = loc.vnode().stat();
     int type = st.mode() & Stat.S_IFMT;
     if ((mode & 2) != 0
-        && loc.mount().readOnly()
+        && (loc.mount().readOnly() || loc.vnode().readOnly())
         && (type == Stat.S_IFREG || type == Stat.S_IFDIR || type == Stat.S_IFLNK)) {
       return Errno.EROFS;
     }
@@ -472,7 +470,7 @@ public final class Vfs {
 
   /** EROFS when {@code loc}'s mount is read-only. */
   public static void writable(Location loc) throws UvmException {
-    if (loc.mount().readOnly()) {
+    if (loc.mount().readOnly() || loc.vnode().readOnly()) {
       throw new UvmException(Errno.EROFS);
     }
   }

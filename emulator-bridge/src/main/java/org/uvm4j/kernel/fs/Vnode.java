@@ -45,6 +45,14 @@ public interface Vnode {
     return null;
   }
 
+  /**
+   * True when this node cannot be changed whatever its mount says (the host's entries under the
+   * scratch /tmp): writes and attribute changes are EROFS.
+   */
+  default boolean readOnly() {
+    return false;
+  }
+
   /** The node's type bits ({@code st_mode & S_IFMT}). */
   default int type() throws UvmException {
     return stat().mode() & Stat.S_IFMT;

@@ -64,6 +64,9 @@ class FsLayoutTest {
       assertErrno(
           () -> vfs.open(fs, fs.cwd(), hostFile.toString(), OpenFlags.O_WRONLY, 0), Errno.EROFS);
       assertErrno(() -> vfs.unlink(fs, fs.cwd(), hostFile.toString()), Errno.EROFS);
+      Location hf = vfs.lookup(fs.root(), fs.cwd(), hostFile.toString(), true);
+      assertThat(Vfs.access(hf, 4, 1000)).isZero();
+      assertThat(Vfs.access(hf, 2, 1000)).isEqualTo(Errno.EROFS);
       assertErrno(
           () ->
               vfs.open(
