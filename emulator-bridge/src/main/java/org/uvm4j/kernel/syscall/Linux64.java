@@ -30,7 +30,7 @@ public final class Linux64 {
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
       return new Handlers(
-          new FileSyscalls(k.scheduler(), k.signals(), k.vfs(), k.clock()),
+          new FileSyscalls(k.scheduler(), k.signals(), k.vfs(), k.clock(), k.procs()),
           new MemorySyscalls(k.uvm()),
           new ProcessSyscalls(k.lifecycle(), k.procs(), k.exec(), k.scheduler(), k.cpu()),
           new SignalSyscalls(k.signals(), k.procs(), k.scheduler()),
@@ -41,7 +41,7 @@ public final class Linux64 {
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
     static Handlers unwired() {
       return new Handlers(
-          new FileSyscalls(null, null, null, null),
+          new FileSyscalls(null, null, null, null, null),
           new MemorySyscalls(null),
           new ProcessSyscalls(null, null, null, null, null),
           new SignalSyscalls(null, null, null),
@@ -177,7 +177,7 @@ public final class Linux64 {
         partial(
             72,
             "fcntl",
-            "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL; others EINVAL",
+            "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL, record locks F_GETLK/F_SETLK/F_SETLKW and F_OFD_* among guests (EDEADLK for wait cycles); others EINVAL",
             file::fcntl),
         supported(74, "fsync", "regular files and directories; EINVAL on pipes", file::fsync),
         supported(75, "fdatasync", "as fsync", file::fdatasync),
