@@ -25,28 +25,34 @@ public final class Linux64 {
       ProcessSyscalls process,
       SignalSyscalls signal,
       TimeSyscalls time,
-      InfoSyscalls info) {
+      InfoSyscalls info,
+      MemfdSyscalls memfd) {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
+      FileSyscalls file =
+          new FileSyscalls(k.scheduler(), k.signals(), k.vfs(), k.clock(), k.procs());
       return new Handlers(
-          new FileSyscalls(k.scheduler(), k.signals(), k.vfs(), k.clock(), k.procs()),
+          file,
           new MemorySyscalls(k.uvm()),
           new ProcessSyscalls(k.lifecycle(), k.procs(), k.exec(), k.scheduler(), k.cpu()),
           new SignalSyscalls(k.signals(), k.procs(), k.scheduler()),
           new TimeSyscalls(k.clock(), k.scheduler()),
-          new InfoSyscalls(k.procs(), k.config().randomSeed()));
+          new InfoSyscalls(k.procs(), k.config().randomSeed()),
+          new MemfdSyscalls(file, k.uvm(), k.procs()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
     static Handlers unwired() {
+      FileSyscalls file = new FileSyscalls(null, null, null, null, null);
       return new Handlers(
-          new FileSyscalls(null, null, null, null, null),
+          file,
           new MemorySyscalls(null),
           new ProcessSyscalls(null, null, null, null, null),
           new SignalSyscalls(null, null, null),
           new TimeSyscalls(null, null),
-          new InfoSyscalls(null, 0));
+          new InfoSyscalls(null, 0),
+          new MemfdSyscalls(file, null, null));
     }
   }
 
@@ -67,6 +73,7 @@ public final class Linux64 {
     SignalSyscalls sig = h.signal();
     TimeSyscalls time = h.time();
     InfoSyscalls info = h.info();
+    MemfdSyscalls memfd = h.memfd();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
         supported(
@@ -117,8 +124,8 @@ public final class Linux64 {
         supported(
             18,
             "pwrite64",
-            "regular files; ESPIPE on pipes/console; O_APPEND appends",
-            file::pwrite64),
+            "regular files and memfds; ESPIPE on pipes/console; O_APPEND appends",
+            memfd::pwrite64),
         supported(
             19, "readv", "up to 1024 iovecs (EINVAL beyond or for a negative total)", file::readv),
         supported(20, "writev", "up to 1024 iovecs", file::writev),
@@ -177,13 +184,16 @@ public final class Linux64 {
         partial(
             72,
             "fcntl",
-            "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL, record locks F_GETLK/F_SETLK/F_SETLKW and F_OFD_* among guests (EDEADLK for wait cycles); others EINVAL",
-            file::fcntl),
+            "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL, record locks F_GETLK/F_SETLK/F_SETLKW and F_OFD_* among guests (EDEADLK for wait cycles), F_ADD_SEALS/F_GET_SEALS (memfd); others EINVAL",
+            memfd::fcntl),
         supported(74, "fsync", "regular files and directories; EINVAL on pipes", file::fsync),
         supported(75, "fdatasync", "as fsync", file::fdatasync),
         supported(76, "truncate", "grows with zeros; EROFS, EISDIR", file::truncate),
         supported(
-            77, "ftruncate", "EINVAL unless a regular file open for writing", file::ftruncate),
+            77,
+            "ftruncate",
+            "regular files and memfds (with their seals) open for writing, else EINVAL",
+            memfd::ftruncate),
         supported(79, "getcwd", "the guest path of the working directory; ERANGE", file::getcwd),
         supported(80, "chdir", "ENOTDIR, EACCES", file::chdir),
         supported(81, "fchdir", "a directory descriptor", file::fchdir),
@@ -301,6 +311,12 @@ public final class Linux64 {
             "getrandom",
             "deterministic (seeded) bytes; at most 32 MiB − 1 per call",
             info::getrandom),
+        supported(
+            319,
+            "memfd_create",
+            "a file of UVM anonymous memory (uvm_aobj); MFD_CLOEXEC, MFD_ALLOW_SEALING,"
+                + " MFD_NOEXEC_SEAL; MFD_HUGETLB → EINVAL",
+            memfd::memfdCreate),
         unsupported(334, "rseq", "single-threaded processes only"),
         unsupported(425, "io_uring_setup", "no io_uring"),
         supported(
