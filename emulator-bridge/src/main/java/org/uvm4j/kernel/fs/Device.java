@@ -125,6 +125,11 @@ public final class Device implements Vnode {
     }
 
     @Override
+    public boolean mapsAsAnonymous() {
+      return kind == Kind.ZERO;
+    }
+
+    @Override
     public long lseek(long offset, int whence) {
       return 0; // the memory devices ignore seeks and stay at 0
     }

@@ -103,17 +103,18 @@ public record FsLayout(Path root, List<Bind> binds) {
       InputStream ttyIn, OutputStream ttyOut, long randomSeed, ProcSource procs, TmpfsMaker tmpfs)
       throws UvmException {
     MountTable t = new MountTable();
+    SharedChannels channels = new SharedChannels();
     if (root == null) {
-      t.mount("/", HostVnode.root(Path.of("/")), true, "host:/");
+      t.mount("/", HostVnode.root(Path.of("/"), channels), true, "host:/");
       Vnode hostTmp;
       try {
-        hostTmp = HostVnode.root(Path.of("/tmp"));
+        hostTmp = HostVnode.root(Path.of("/tmp"), channels);
       } catch (UvmException e) {
         hostTmp = null; // no /tmp on the host: the scratch is only the tmpfs
       }
       t.mount("/tmp", new ScratchOverlay(tmpfs.make("/tmp", TMPFS_DEV), hostTmp), false, "tmpfs");
     } else {
-      t.mount("/", HostVnode.root(root), false, "host:" + root);
+      t.mount("/", HostVnode.root(root, channels), false, "host:" + root);
     }
     t.mount("/dev", DevFs.create(ttyIn, ttyOut, randomSeed), false, "devfs");
     t.mount("/dev/shm", tmpfs.make("/dev/shm", TMPFS_DEV + 1), false, "tmpfs");
@@ -123,7 +124,7 @@ public record FsLayout(Path root, List<Bind> binds) {
         false, // writable as Linux's: its files refuse writes themselves (EACCES)
         "proc");
     for (Bind b : binds) {
-      t.mount(b.guest(), HostVnode.root(b.host()), b.readOnly(), "host:" + b.host());
+      t.mount(b.guest(), HostVnode.root(b.host(), channels), b.readOnly(), "host:" + b.host());
     }
     return t;
   }

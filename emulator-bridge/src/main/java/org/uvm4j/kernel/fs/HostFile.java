@@ -18,11 +18,14 @@ public final class HostFile extends SeekableFile {
   private final FileChannel channel;
   private final Stat stat;
 
-  HostFile(Path path, FileChannel channel, Stat stat, int flags) {
+  private final SharedChannels channels;
+
+  HostFile(Path path, FileChannel channel, Stat stat, int flags, SharedChannels channels) {
     super(flags);
     this.path = path;
     this.channel = channel;
     this.stat = stat;
+    this.channels = channels;
   }
 
   /** The host path this file was opened from (file mappings read it). */
@@ -115,6 +118,10 @@ public final class HostFile extends SeekableFile {
 
   @Override
   protected void closed() {
+    if (channels != null) {
+      channels.release(stat); // the shared host channel closes with its last holder
+      return;
+    }
     try {
       channel.close();
     } catch (IOException e) {

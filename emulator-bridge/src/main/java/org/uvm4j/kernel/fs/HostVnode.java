@@ -41,10 +41,22 @@ public final class HostVnode implements Vnode {
 
   private final Path path;
   private final long dev;
+  private final SharedChannels channels;
 
-  private HostVnode(Path path, long dev) {
+  private HostVnode(Path path, long dev, SharedChannels channels) {
     this.path = path;
     this.dev = dev;
+    this.channels = channels;
+  }
+
+  /** The root of a host directory mount with its own table of shared read-only channels. */
+  public static HostVnode root(Path dir) throws UvmException {
+    return root(dir, new SharedChannels());
+  }
+
+  /** Host channels open for read-only descriptions (one per file, shared by all its opens). */
+  public int hostChannels() {
+    return channels.openCount();
   }
 
   /**
@@ -52,7 +64,7 @@ public final class HostVnode implements Vnode {
    *
    * @throws UvmException ENOENT/ENOTDIR when {@code dir} is not a directory, EACCES for procfs
    */
-  public static HostVnode root(Path dir) throws UvmException {
+  static HostVnode root(Path dir, SharedChannels channels) throws UvmException {
     Path abs = dir.toAbsolutePath().normalize();
     Stat st = statOf(abs, true);
     if ((st.mode() & Stat.S_IFMT) != Stat.S_IFDIR) {
@@ -62,7 +74,7 @@ public final class HostVnode implements Vnode {
       if (isProcfs(abs.toRealPath())) {
         throw new UvmException(Errno.EACCES, dir + ": the host's /proc is never mounted");
       }
-      return new HostVnode(abs.toRealPath(), st.dev());
+      return new HostVnode(abs.toRealPath(), st.dev(), channels);
     } catch (IOException e) {
       throw new UvmException(HostErrors.errnoOf(e), dir.toString());
     }
@@ -90,7 +102,7 @@ public final class HostVnode implements Vnode {
     if ((st.mode() & Stat.S_IFMT) == Stat.S_IFDIR && st.dev() != dev && isProcfs(child)) {
       throw new UvmException(Errno.EACCES, child + ": the host's procfs");
     }
-    return new HostVnode(child, st.dev());
+    return new HostVnode(child, st.dev(), channels);
   }
 
   private Path child(String name) throws UvmException {
@@ -141,8 +153,12 @@ public final class HostVnode implements Vnode {
       opts.add(StandardOpenOption.READ);
     }
     try {
+      if (!OpenFlags.writable(flags)) {
+        // read-only opens of one file share one host channel (one JVM descriptor for many)
+        return new HostFile(path, channels.acquire(path, st), st, flags, channels);
+      }
       FileChannel ch = FileChannel.open(path, opts);
-      return new HostFile(path, ch, st, flags);
+      return new HostFile(path, ch, st, flags, null);
     } catch (IOException | SecurityException | UnsupportedOperationException e) {
       throw new UvmException(errno(e), path.toString());
     }
@@ -174,7 +190,7 @@ public final class HostVnode implements Vnode {
       Files.newByteChannel(p, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
           .close();
       setMode(p, mode);
-      return new HostVnode(p, dev);
+      return new HostVnode(p, dev, channels);
     } catch (IOException | SecurityException e) {
       throw new UvmException(errno(e), p.toString());
     }
@@ -186,7 +202,7 @@ public final class HostVnode implements Vnode {
     try {
       Files.createDirectory(p);
       setMode(p, mode);
-      return new HostVnode(p, dev);
+      return new HostVnode(p, dev, channels);
     } catch (IOException | SecurityException e) {
       throw new UvmException(errno(e), p.toString());
     }

@@ -132,6 +132,11 @@ public abstract class OpenFile {
   /** What fstat reports. */
   public abstract Stat stat();
 
+  /** True when mmap of it is anonymous memory ({@code /dev/zero}). */
+  public boolean mapsAsAnonymous() {
+    return false;
+  }
+
   /** True when this is a terminal (ioctl TCGETS would succeed on Linux). */
   public boolean isTerminal() {
     return false;
