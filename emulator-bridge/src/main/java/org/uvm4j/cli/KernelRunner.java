@@ -45,7 +45,8 @@ public final class KernelRunner implements GuestRunner {
             .env(env)
             .backend(request.backend())
             .swapForce(request.swapForce())
-            .maxInstructions(request.maxInstructions());
+            .maxInstructions(request.maxInstructions())
+            .fs(request.fs());
     if (request.timeout() != null) {
       cfg.timeout(request.timeout());
     }

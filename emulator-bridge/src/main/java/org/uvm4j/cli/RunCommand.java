@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
@@ -106,6 +107,9 @@ final class RunCommand implements Callable<Integer> {
               + " has it, else jna.")
   String backend = "auto";
 
+  /** --root, --bind (docs/fs.md). */
+  @Mixin FsOptions fs = new FsOptions();
+
   /** --trace, --trace-format, --trace-clock, --trace-filter, --log, --maps (docs/tracing.md). */
   @Mixin TraceOptions trace = new TraceOptions();
 
@@ -172,21 +176,30 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | MachineException e) {
       throw usage(e.getMessage());
     }
+    FsLayout layout;
+    try {
+      layout = fs.layout();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     if (program.isEmpty()) {
       // as a shell: an empty command name is not found (bash: ": command not found", 127)
       throw new GuestRunner.RunFailure(
           GuestRunner.RunFailure.NOT_FOUND, "'': command not found", null);
     }
     Path prog = Path.of(program);
-    if (!Files.exists(prog)) {
-      throw new GuestRunner.RunFailure(
-          GuestRunner.RunFailure.NOT_FOUND, program + ": no such file", null);
-    }
-    if (Files.isDirectory(prog) || !Files.isReadable(prog)) {
-      throw new GuestRunner.RunFailure(
-          GuestRunner.RunFailure.NOT_EXECUTABLE,
-          program + ": " + (Files.isDirectory(prog) ? "is a directory" : "permission denied"),
-          null);
+    // with --root, PROGRAM is a guest path inside the root: the kernel finds it (or says why not)
+    if (layout.root() == null) {
+      if (!Files.exists(prog)) {
+        throw new GuestRunner.RunFailure(
+            GuestRunner.RunFailure.NOT_FOUND, program + ": no such file", null);
+      }
+      if (Files.isDirectory(prog) || !Files.isReadable(prog)) {
+        throw new GuestRunner.RunFailure(
+            GuestRunner.RunFailure.NOT_EXECUTABLE,
+            program + ": " + (Files.isDirectory(prog) ? "is a directory" : "permission denied"),
+            null);
+      }
     }
     List<String> argv = new ArrayList<>();
     argv.add(program);
@@ -222,7 +235,8 @@ final class RunCommand implements Callable<Integer> {
         swapForce,
         timeout,
         maxInstructions == null ? 0 : maxInstructions,
-        used);
+        used,
+        layout);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

@@ -3,6 +3,7 @@ package org.uvm4j.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.uvm.trace.Tracer;
 
@@ -25,6 +26,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param timeout wall-clock limit of the run (--timeout), or null for none
  * @param maxInstructions virtual instruction limit of the run (--max-instructions), 0 for none
  * @param tools --strace and the other study tools ({@link ToolOptions.Tools#NONE}: none)
+ * @param fs the guest's file system (--root, --bind)
  */
 public record RunRequest(
     long ramBytes,
@@ -40,10 +42,12 @@ public record RunRequest(
     boolean swapForce,
     java.time.Duration timeout,
     long maxInstructions,
-    ToolOptions.Tools tools) {
+    ToolOptions.Tools tools,
+    FsLayout fs) {
   public RunRequest {
     argv = List.copyOf(argv);
     Objects.requireNonNull(tools, "tools");
     Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(fs, "fs");
   }
 }

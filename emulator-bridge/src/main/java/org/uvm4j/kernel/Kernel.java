@@ -13,7 +13,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.kernel.fs.Console;
 import org.uvm4j.kernel.fs.FileTable;
-import org.uvm4j.kernel.fs.HostFs;
+import org.uvm4j.kernel.fs.FsContext;
+import org.uvm4j.kernel.fs.FsLayout;
+import org.uvm4j.kernel.fs.Location;
+import org.uvm4j.kernel.fs.Vfs;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
@@ -71,7 +74,8 @@ public final class Kernel implements AutoCloseable {
   private final ProcLifecycle lifecycle;
   private final ExecCache execCache;
   private final Exec exec;
-  private final HostFs hostFs;
+  private final Vfs vfs;
+  private final FsContext initFs;
   private final SyscallLayer syscalls;
   private final PrintStream console;
   private final SwapPager pager;
@@ -135,17 +139,18 @@ public final class Kernel implements AutoCloseable {
     }
     this.pageDaemon = PageDaemon.attach(uvm, pager);
     this.execCache = new ExecCache(uvm);
-    this.hostFs = new HostFs(cfg.cwd());
+    this.vfs = buildVfs(cfg, clock, procs, uvm);
+    this.initFs = initialFs(vfs, cfg.cwd().toString(), 1);
     this.lifecycle =
         new ProcLifecycle(sched, procs, cpu, counters, signals, exitMaps, events, futexes);
     signals.bind(lifecycle);
     this.exec =
-        new Exec(cpu, hostFs, uvm, faultHandler, counters, execCache, events, cfg.randomSeed());
+        new Exec(cpu, vfs, uvm, faultHandler, counters, execCache, events, cfg.randomSeed());
     exec.bind(lifecycle);
     this.syscalls =
         syscalls.create(
             new KernelServices(
-                cfg, uvm, sched, clock, procs, signals, lifecycle, exec, hostFs, cpu, counters,
+                cfg, uvm, sched, clock, procs, signals, lifecycle, exec, vfs, cpu, counters,
                 futexes));
     sched.setAlarmHandler(p -> signals.post(p, Signals.SIGALRM, SigInfo.kernel(Signals.SIGALRM)));
     this.console = new PrintStream(cfg.stderr(), true, StandardCharsets.UTF_8);
@@ -165,7 +170,7 @@ public final class Kernel implements AutoCloseable {
     }
     ran = true;
     try {
-      Exec.Lookup found = exec.lookup(hostFs.cwd(), program.toString());
+      Exec.Lookup found = exec.lookup(initFs, program.toString());
       if (found.image() == null) {
         ExecException.Kind kind =
             found.errno() == Errno.ENOENT || found.errno() == Errno.ENOTDIR
@@ -175,7 +180,13 @@ public final class Kernel implements AutoCloseable {
       }
       machine = CpuBackends.openMachine(uvm, cfg.backend());
       cpu.attach(machine);
-      Proc init = boot(program.toString(), found.image(), argv, env);
+      Proc init;
+      try {
+        init = boot(program.toString(), found.image(), argv, env);
+        init.exePath = found.guestPath();
+      } finally {
+        found.done();
+      }
       deadline = cfg.timeoutNanos() > 0 ? System.nanoTime() + cfg.timeoutNanos() : 0;
       schedule();
       if (machineError != null) {
@@ -193,6 +204,44 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
+  /**
+   * The guest's name space from the configuration's {@link FsLayout}: the mounts, a heap tmpfs of
+   * half the guest's RAM at /tmp and /dev/shm, uvm4j's /dev.
+   *
+   * @throws IllegalArgumentException when the root or a bind cannot be mounted
+   */
+  static Vfs buildVfs(KernelConfig cfg, VirtualClock clock, ProcTable procs, Uvm uvm) {
+    try {
+      return new Vfs(
+          cfg.fs()
+              .mountTable(
+                  cfg.stdin(),
+                  cfg.stderr(),
+                  cfg.randomSeed(),
+                  new GuestProcSource(procs, uvm, clock),
+                  FsLayout.heapTmpfs(cfg.ramBytes() / 2, clock::realtime)));
+    } catch (UvmException e) {
+      throw new IllegalArgumentException(
+          "cannot set up the guest file system: " + e.getMessage() + " (errno " + e.errno() + ")",
+          e);
+    }
+  }
+
+  /** pid 1's root and working directory: {@code cwd} when it is a directory there, else /. */
+  static FsContext initialFs(Vfs vfs, String cwd, int pid) {
+    Location root = vfs.rootLocation();
+    Location dir = root;
+    try {
+      Location l = vfs.lookup(root, root, cwd, true);
+      if (l.vnode().isDirectory()) {
+        dir = l;
+      }
+    } catch (UvmException e) {
+      // not in the guest's tree (e.g. outside --root): start at /
+    }
+    return new FsContext(pid, root, dir, 022);
+  }
+
   /** {@link #run(Path, List, Map)} with the configuration's environment. */
   public int run(Path program, List<String> argv) throws ExecException {
     return run(program, argv, cfg.env());
@@ -204,6 +253,7 @@ public final class Kernel implements AutoCloseable {
     init.comm = Exec.basename(path);
     init.sig = new SignalState();
     init.files = new FileTable();
+    init.fs = initFs;
     try {
       Console stdin = Console.input("stdin", cfg.stdin(), sched.hostEvents());
       sched.registerHostChannel(stdin.readChannel());

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.uvm.page.PhysMem;
 
@@ -17,7 +18,9 @@ import org.uvm4j.uvm.page.PhysMem;
  * quantum} counted instructions (reproducible, but the emulator hooks every instruction), and the
  * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA); {@code swapForce}
  * lets the swap file be an existing file holding data (it is overwritten); {@code timeoutNanos}
- * (wall clock) and {@code maxInstructions} (virtual) end the whole run when reached (0: no limit).
+ * (wall clock) and {@code maxInstructions} (virtual) end the whole run when reached (0: no limit);
+ * and the guest's file system layout ({@link FsLayout}: root, binds; {@code cwd} is a guest path in
+ * it).
  */
 public record KernelConfig(
     long ramBytes,
@@ -35,7 +38,8 @@ public record KernelConfig(
     BackendKind backend,
     boolean swapForce,
     long timeoutNanos,
-    long maxInstructions) {
+    long maxInstructions,
+    FsLayout fs) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
 
@@ -48,6 +52,7 @@ public record KernelConfig(
     Objects.requireNonNull(stderr, "stderr");
     Objects.requireNonNull(cwd, "cwd");
     Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(fs, "fs");
     env = Map.copyOf(Objects.requireNonNull(env, "env"));
     if (ramBytes < (1L << 20) || ramBytes > PhysMem.MAX_BYTES) {
       throw new IllegalArgumentException(
@@ -101,6 +106,7 @@ public record KernelConfig(
     private boolean swapForce;
     private long timeoutNanos;
     private long maxInstructions;
+    private FsLayout fs = FsLayout.hostReadOnly();
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -190,6 +196,12 @@ public record KernelConfig(
       return this;
     }
 
+    /** The guest's file system: its root and bind mounts (default: host / read-only). */
+    public Builder fs(FsLayout fs) {
+      this.fs = fs;
+      return this;
+    }
+
     public KernelConfig build() {
       return new KernelConfig(
           ramBytes,
@@ -207,7 +219,8 @@ public record KernelConfig(
           backend,
           swapForce,
           timeoutNanos,
-          maxInstructions);
+          maxInstructions,
+          fs);
     }
   }
 }

@@ -117,6 +117,8 @@ public final class ProcLifecycle {
       c.group = p.group;
       p.group.add(c);
       c.files = p.files;
+      c.fs = p.fs; // CLONE_FS: one root, cwd and umask for the whole thread group
+      c.exePath = p.exePath;
       c.sig = p.sig.threadCopy();
       c.rlimits = p.rlimits; // per process (Linux's signal_struct): shared by its threads
       c.exitSignal = -1;
@@ -127,6 +129,8 @@ public final class ProcLifecycle {
         parent.children.add(c);
       }
       c.files = p.files.fork();
+      c.fs = p.fs.copy(c.pid);
+      c.exePath = p.exePath;
       c.sig = p.sig.forkCopy();
       c.rlimits = p.rlimits.copy();
       c.exitSignal = a.has(CloneArgs.CLONE_PARENT) ? p.leader().exitSignal : a.exitSignal();

@@ -18,6 +18,7 @@ public abstract class OpenFile {
 
   private int refs = 1;
   private int statusFlags;
+  private Location location;
 
   protected OpenFile(int flags) {
     this.statusFlags =
@@ -90,6 +91,39 @@ public abstract class OpenFile {
     throw new UvmException(Errno.ESPIPE);
   }
 
+  /** pwrite64: writes at {@code offset} without moving the file offset; ESPIPE if not seekable. */
+  public long pwrite(byte[] buf, int off, int len, long offset) throws UvmException {
+    throw new UvmException(Errno.ESPIPE);
+  }
+
+  /** ftruncate: EINVAL unless this is a regular file open for writing. */
+  public void truncate(long size) throws UvmException {
+    throw new UvmException(Errno.EINVAL);
+  }
+
+  /** fsync/fdatasync: EINVAL for descriptors that cannot be synced (pipes, the console). */
+  public void sync(boolean dataOnly) throws UvmException {
+    throw new UvmException(Errno.EINVAL);
+  }
+
+  /** fallocate (mode 0 only: reserve, growing the size): ESPIPE on pipes, ENODEV on devices. */
+  public void allocate(long offset, long len) throws UvmException {
+    throw new UvmException(Errno.ESPIPE);
+  }
+
+  /**
+   * Where in the guest's tree this description was opened (directories, files opened by path), or
+   * null (pipes, the console).
+   */
+  public Location location() {
+    return location;
+  }
+
+  /** Records where the VFS opened it. */
+  void setLocation(Location loc) {
+    this.location = loc;
+  }
+
   /** lseek; ESPIPE if not seekable. */
   public long lseek(long offset, int whence) throws UvmException {
     throw new UvmException(Errno.ESPIPE);
@@ -97,6 +131,11 @@ public abstract class OpenFile {
 
   /** What fstat reports. */
   public abstract Stat stat();
+
+  /** True when mmap of it is anonymous memory ({@code /dev/zero}). */
+  public boolean mapsAsAnonymous() {
+    return false;
+  }
 
   /** poll(2) event bits (asm-generic/poll.h). */
   public static final int POLLIN = 0x1;

@@ -115,7 +115,10 @@ final class MemfdSyscalls {
     if (f == null) {
       return -Errno.EBADF;
     }
-    if (!(f instanceof Memfd m) || !f.writable()) {
+    if (!(f instanceof Memfd m)) {
+      return file.ftruncate(c); // regular files of the VFS
+    }
+    if (!f.writable()) {
       return -Errno.EINVAL;
     }
     m.truncate(c.raw(1));

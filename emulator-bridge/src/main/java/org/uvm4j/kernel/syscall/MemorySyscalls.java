@@ -124,6 +124,10 @@ final class MemorySyscalls {
       if (f instanceof Memfd m) {
         return mmapMemfd(vm, m, addr, len, prot, flags, off);
       }
+      if (f.mapsAsAnonymous()) {
+        // /dev/zero: a mapping of it is anonymous memory (shmem_zero_setup / private zero fill)
+        return mmap(p, addr, len, prot, flags | Mman.MAP_ANONYMOUS, -1, 0);
+      }
       if (!(f instanceof HostFile hf)) {
         return -ENODEV;
       }

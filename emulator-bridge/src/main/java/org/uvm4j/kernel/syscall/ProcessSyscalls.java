@@ -142,7 +142,7 @@ final class ProcessSyscalls {
     String path = c.mem().path(c.pointer(0));
     // Linux opens the file first (alloc_bprm: ENOENT, EACCES...), then copies the vectors
     // (EFAULT, E2BIG), and only then looks at the contents (ENOEXEC from the binary handlers)
-    int bad = exec.check(path);
+    int bad = exec.check(c.proc().fs(), path);
     if (bad != 0 && bad != Errno.ENOEXEC) {
       return -bad;
     }

@@ -29,13 +29,18 @@ class SharedChannelsTest {
   void twoHundredGuestOpensOfOneFileHoldOneHostDescriptor() throws Exception {
     Files.writeString(dir.resolve("f"), "0123456789");
     Files.writeString(dir.resolve("g"), "abcdefghij");
-    HostFs fs = new HostFs(dir);
+    MountTable t = new MountTable();
+    HostVnode root = HostVnode.root(dir);
+    t.mount("/", root, true, "host");
+    Vfs vfs = new Vfs(t);
+    Location r = vfs.rootLocation();
+    FsContext fs = new FsContext(1, r, r, 022);
     long before = jvmDescriptors();
     List<OpenFile> opened = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      opened.add(fs.open(dir, i % 2 == 0 ? "f" : "g", OpenFlags.O_RDONLY));
+      opened.add(vfs.open(fs, r, i % 2 == 0 ? "f" : "g", OpenFlags.O_RDONLY, 0));
     }
-    assertThat(fs.hostChannels()).isEqualTo(2);
+    assertThat(root.hostChannels()).isEqualTo(2);
     assertThat(jvmDescriptors() - before).as("host descriptors for 200 guest opens").isEqualTo(2);
     byte[] a = new byte[3];
     byte[] b = new byte[4];
@@ -47,12 +52,12 @@ class SharedChannelsTest {
     for (OpenFile f : opened.subList(0, 199)) {
       f.release();
     }
-    assertThat(fs.hostChannels()).isEqualTo(1);
+    assertThat(root.hostChannels()).isEqualTo(1);
     byte[] c = new byte[2];
     assertThat(opened.get(199).read(c, 0, 2)).isEqualTo(2);
     assertThat(new String(c, StandardCharsets.US_ASCII)).isEqualTo("ab");
     opened.get(199).release();
-    assertThat(fs.hostChannels()).isZero();
+    assertThat(root.hostChannels()).isZero();
     assertThat(jvmDescriptors()).isEqualTo(before);
   }
 }
