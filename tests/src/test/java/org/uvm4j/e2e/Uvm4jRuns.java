@@ -60,12 +60,25 @@ public final class Uvm4jRuns {
    * class path with the same JVM options.
    */
   public static GuestRun cli(List<String> uvm4jArgs) throws IOException {
+    return cli(List.of(), uvm4jArgs);
+  }
+
+  /**
+   * As {@link #cli(List)}, with extra JVM options (e.g. {@code -Xmx512m}): through the launcher's
+   * {@code UVM4J_JAVA_OPTS}, or on the command line of the fallback JVM.
+   */
+  public static GuestRun cli(List<String> jvmOptions, List<String> uvm4jArgs) throws IOException {
     Path root = Guests.root();
     List<String> cmd = new ArrayList<>();
+    java.util.Map<String, String> env = new java.util.HashMap<>();
     if (launcherReady()) {
       cmd.add(root.resolve("uvm4j").toString());
+      if (!jvmOptions.isEmpty()) {
+        env.put("UVM4J_JAVA_OPTS", String.join(" ", jvmOptions));
+      }
     } else {
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(jvmOptions);
       cmd.add("-Xss8m");
       cmd.add("--enable-native-access=ALL-UNNAMED");
       cmd.add("-Djna.library.path=" + System.getProperty("jna.library.path", ""));
@@ -74,7 +87,7 @@ public final class Uvm4jRuns {
       cmd.add("org.uvm4j.cli.Main");
     }
     cmd.addAll(uvm4jArgs);
-    return Guests.run(cmd, 300);
+    return Guests.run(cmd, env, 300);
   }
 
   /**

@@ -1,8 +1,9 @@
 package org.uvm4j.uvm.amap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
@@ -87,8 +88,21 @@ public final class Amap {
   private final int id;
   private final boolean marker;
 
-  /** am_l. */
-  private final ReentrantLock lock;
+  /**
+   * am_l, folded into the amap: the thread that holds it, or null (a test-and-set mutex on this
+   * word, as {@link Anon}'s lock: no separate lock object).
+   */
+  private volatile Thread owner;
+
+  private static final VarHandle OWNER;
+
+  static {
+    try {
+      OWNER = MethodHandles.lookup().findVarHandle(Amap.class, "owner", Thread.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** am_ref: number of arefs pointing here. */
   int ref;
@@ -135,7 +149,6 @@ public final class Amap {
     this.svc = svc;
     this.id = id;
     this.marker = marker;
-    this.lock = marker ? null : new ReentrantLock();
   }
 
   /** A list marker for amap_swap_off (never locked, no slots). */
@@ -227,30 +240,37 @@ public final class Amap {
   /** amap_lock. Panics if this thread already holds it (the seed's mutexes do not recurse). */
   public void lock() {
     UvmPanic.check(!freed, "amap_lock: amap is freed");
-    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_lock: locking against myself");
-    lock.lock();
+    UvmPanic.check(!marker, "amap_lock: a list marker has no lock");
+    Thread me = Thread.currentThread();
+    UvmPanic.check(owner != me, "amap_lock: locking against myself");
+    while (!OWNER.compareAndSet(this, null, me)) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
   }
 
   /** amap_lock_try. */
   public boolean tryLock() {
     UvmPanic.check(!freed, "amap_lock_try: amap is freed");
-    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_lock_try: locking against myself");
-    return lock.tryLock();
+    UvmPanic.check(!marker, "amap_lock_try: a list marker has no lock");
+    Thread me = Thread.currentThread();
+    UvmPanic.check(owner != me, "amap_lock_try: locking against myself");
+    return OWNER.compareAndSet(this, null, me);
   }
 
   /** amap_unlock. */
   public void unlock() {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "amap_unlock: amap not locked by this thread");
-    lock.unlock();
+    UvmPanic.check(owner == Thread.currentThread(), "amap_unlock: amap not locked by this thread");
+    owner = null; // volatile write: releases what was done under the lock
   }
 
   /** mutex_owned(&amap->am_l). */
   public boolean isLocked() {
-    return lock.isHeldByCurrentThread();
+    return owner == Thread.currentThread();
   }
 
   private void checkLocked(String where) {
-    if (!lock.isHeldByCurrentThread()) {
+    if (owner != Thread.currentThread()) {
       throw new UvmPanic("KASSERT failed: " + where + ": amap#" + id + " not locked");
     }
   }
@@ -356,7 +376,7 @@ public final class Amap {
   private void free() {
     UvmPanic.check(ref == 0 && nused == 0, "amap_free: amap still referenced or not empty");
     UvmPanic.check((flags & AMAP_SWAPOFF) == 0, "amap_free: amap in swap-off");
-    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_free: amap locked");
+    UvmPanic.check(!isLocked(), "amap_free: amap locked");
     AmapAllocator a = svc.allocator();
     a.free(AmapAllocator.Kind.SLOTS, maxslot);
     a.free(AmapAllocator.Kind.BCKPTR, maxslot);
