@@ -39,7 +39,8 @@ public final class Guests {
           "trace_cow",
           "spin_pingpong",
           "clone_fork",
-          "clone_fork.glibc");
+          "clone_fork.glibc",
+          "memfd_share");
 
   private static boolean built;
 
