@@ -1158,7 +1158,7 @@ public final class Amap {
 
   /** Empties occupied {@code slot}: swap-with-last removal from am_slots, back pointer fixed. */
   private void removeSlot(int slot) {
-    anon.set(slot, null);
+    ((Anon[]) anon.leaf(slot))[slot & ChunkedSlots.CHUNK_MASK] = null; // occupied: leaf exists
     int ptr = bckptr.get(slot);
     if (ptr != nused - 1) { // move the last entry into the hole to keep am_slots packed
       slots[ptr] = slots[nused - 1];
@@ -1375,19 +1375,22 @@ public final class Amap {
     checkLocked("amap_add");
     UvmPanic.check(aref.amap == this, "amap_add: aref does not use this amap");
     int slot = slotOf(aref, offset, "amap_add");
+    // one walk to the slot's chunk of am_anon (allocated on first use), then plain indexing
+    final Anon[] leaf = (Anon[]) this.anon.leafForWrite(slot);
+    final int idx = slot & ChunkedSlots.CHUNK_MASK;
     if (replace) {
-      Anon old = this.anon.get(slot);
+      Anon old = leaf[idx];
       UvmPanic.check(old != null, "amap_add: replacing an empty slot");
       if (old.page != null && (flags & AMAP_SHARED) != 0) {
         svc.pageProtect(old.page, Prot.NONE);
         // (the seed asks: what if the page is supposed to be wired somewhere?)
       }
     } else {
-      UvmPanic.check(this.anon.get(slot) == null, "amap_add: slot already occupied");
+      UvmPanic.check(leaf[idx] == null, "amap_add: slot already occupied");
       bckptr.set(slot, nused);
       appendSlot(slot);
     }
-    this.anon.set(slot, anon);
+    leaf[idx] = anon;
   }
 
   /**

@@ -28,6 +28,12 @@ abstract class ChunkedSlots {
   /** Children of an interior node. */
   static final int FAN = 1 << FAN_SHIFT;
 
+  /**
+   * Most children of the root (1 KiB of references): up to 4,096 slots (16 MiB) a lookup is root
+   * then leaf; 2^24 slots take two 64-way levels below the root.
+   */
+  static final int ROOT_FAN = 256;
+
   static final int FAN_MASK = FAN - 1;
 
   /** Number of slots; every index must lie in {@code [0, capacity)}. */
@@ -36,7 +42,7 @@ abstract class ChunkedSlots {
   /** 0: the root is a leaf; else slot >>> rootShift indexes the root's children. */
   private final int rootShift;
 
-  /** A leaf (rootShift 0, null until written) or an {@code Object[]} interior node. */
+  /** A leaf (rootShift 0) or an {@code Object[]} interior node; null until the first write. */
   private Object root;
 
   /** Leaves allocated so far. */
@@ -49,11 +55,10 @@ abstract class ChunkedSlots {
       rootShift = 0;
     } else {
       int s = CHUNK_SHIFT;
-      while (((capacity - 1) >>> s) >= FAN) {
+      while (((capacity - 1) >>> s) >= ROOT_FAN) {
         s += FAN_SHIFT;
       }
       rootShift = s;
-      root = new Object[((capacity - 1) >>> s) + 1];
     }
   }
 
@@ -67,6 +72,9 @@ abstract class ChunkedSlots {
       return root;
     }
     Object[] node = (Object[]) root;
+    if (node == null) {
+      return null;
+    }
     int idx = slot >>> s;
     for (; ; ) {
       Object c = node[idx];
@@ -90,6 +98,10 @@ abstract class ChunkedSlots {
       return root;
     }
     Object[] node = (Object[]) root;
+    if (node == null) {
+      node = new Object[((capacity - 1) >>> s) + 1];
+      root = node;
+    }
     int idx = slot >>> s;
     for (; ; ) {
       Object c = node[idx];
@@ -119,8 +131,11 @@ abstract class ChunkedSlots {
     if (from >= capacity) {
       return -1;
     }
+    if (root == null) {
+      return -1;
+    }
     if (rootShift == 0) {
-      return root != null ? 0 : -1;
+      return 0;
     }
     return next((Object[]) root, 0L, rootShift, Math.max(from, 0));
   }
