@@ -60,7 +60,7 @@ public final class Uvm4jRuns {
    * class path with the same JVM options.
    */
   public static GuestRun cli(List<String> uvm4jArgs) throws IOException {
-    return cli(List.of(), uvm4jArgs);
+    return Guests.run(cliCommand(uvm4jArgs), 300);
   }
 
   /**
@@ -68,17 +68,26 @@ public final class Uvm4jRuns {
    * {@code UVM4J_JAVA_OPTS}, or on the command line of the fallback JVM.
    */
   public static GuestRun cli(List<String> jvmOptions, List<String> uvm4jArgs) throws IOException {
-    Path root = Guests.root();
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(cliCommand(uvm4jArgs));
     java.util.Map<String, String> env = new java.util.HashMap<>();
     if (launcherReady()) {
-      cmd.add(root.resolve("uvm4j").toString());
       if (!jvmOptions.isEmpty()) {
         env.put("UVM4J_JAVA_OPTS", String.join(" ", jvmOptions));
       }
     } else {
+      cmd.addAll(1, jvmOptions); // right after the java binary
+    }
+    return Guests.run(cmd, env, 300);
+  }
+
+  /** The command line {@link #cli} runs, for a test that starts and signals the process itself. */
+  public static List<String> cliCommand(List<String> uvm4jArgs) {
+    Path root = Guests.root();
+    List<String> cmd = new ArrayList<>();
+    if (launcherReady()) {
+      cmd.add(root.resolve("uvm4j").toString());
+    } else {
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(jvmOptions);
       cmd.add("-Xss8m");
       cmd.add("--enable-native-access=ALL-UNNAMED");
       cmd.add("-Djna.library.path=" + System.getProperty("jna.library.path", ""));
@@ -87,7 +96,7 @@ public final class Uvm4jRuns {
       cmd.add("org.uvm4j.cli.Main");
     }
     cmd.addAll(uvm4jArgs);
-    return Guests.run(cmd, env, 300);
+    return cmd;
   }
 
   /**
