@@ -32,13 +32,14 @@ export MAVEN_OPTS := $(strip $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow
 endif
 endif
 
-.PHONY: help deps unicorn musl guests build test run bench fmt clean
+.PHONY: help deps unicorn musl guests build test run bench fmt clean fuzz
 
 help:
 	@echo "Java: $${JAVA_HOME:-the default java} (scripts/java-home.sh; set JAVA_HOME to choose)"
 	@echo "make run    fetch what is missing, build, run the fork/COW demo guest with --stats"
 	@echo "make test   fetch what is missing, build, run every test"
 	@echo "make bench  run the JMH and guest benchmarks (see docs/benchmarks.md)"
+	@echo "make fuzz   fuzz the ELF parser for FUZZ_TIME seconds (default 600) with Jazzer"
 	@echo "make fmt    format the Java tree (google-java-format through Spotless)"
 
 deps: unicorn musl
@@ -73,6 +74,14 @@ build: deps guests
 
 test: deps guests
 	$(MVN) $(MVN_FLAGS) verify
+
+# Longer fuzzing than make test's fixed 10 s per fuzz test: FUZZ_TIME per test (libFuzzer's
+# -max_total_time through Jazzer), crashes are kept as reproducers under src/test/resources.
+FUZZ_TIME ?= 600
+fuzz: deps
+	JAZZER_FUZZ=1 $(MVN) $(MVN_FLAGS) test -pl emulator-bridge -am -Djacoco.skip=true \
+	  -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Djazzer.max_duration=$(FUZZ_TIME)s
 
 run: build
 	./uvm4j run --stats $(DEMO)
