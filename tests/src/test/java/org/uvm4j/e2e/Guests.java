@@ -108,7 +108,14 @@ public final class Guests {
 
   /** Runs a command, capturing its output; fails if it takes more than {@code seconds}. */
   static GuestRun run(List<String> cmd, long seconds) throws IOException {
+    return run(cmd, java.util.Map.of(), seconds);
+  }
+
+  /** As {@link #run(List, long)}, with {@code env} added to the environment. */
+  static GuestRun run(List<String> cmd, java.util.Map<String, String> env, long seconds)
+      throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process p = pb.start();
     CompletableFuture<String> out = drain(p.getInputStream());

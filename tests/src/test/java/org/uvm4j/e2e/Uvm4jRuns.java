@@ -63,6 +63,23 @@ public final class Uvm4jRuns {
     return Guests.run(cliCommand(uvm4jArgs), 300);
   }
 
+  /**
+   * As {@link #cli(List)}, with extra JVM options (e.g. {@code -Xmx512m}): through the launcher's
+   * {@code UVM4J_JAVA_OPTS}, or on the command line of the fallback JVM.
+   */
+  public static GuestRun cli(List<String> jvmOptions, List<String> uvm4jArgs) throws IOException {
+    List<String> cmd = new ArrayList<>(cliCommand(uvm4jArgs));
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    if (launcherReady()) {
+      if (!jvmOptions.isEmpty()) {
+        env.put("UVM4J_JAVA_OPTS", String.join(" ", jvmOptions));
+      }
+    } else {
+      cmd.addAll(1, jvmOptions); // right after the java binary
+    }
+    return Guests.run(cmd, env, 300);
+  }
+
   /** The command line {@link #cli} runs, for a test that starts and signals the process itself. */
   public static List<String> cliCommand(List<String> uvm4jArgs) {
     Path root = Guests.root();

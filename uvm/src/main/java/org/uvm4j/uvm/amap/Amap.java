@@ -1,8 +1,9 @@
 package org.uvm4j.uvm.amap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
@@ -73,7 +74,7 @@ public final class Amap {
   public static final int UVM_AMAP_LARGE = 256;
 
   /** PPREF_NONE: ppref allocation failed, the feature is off for this amap. */
-  static final int[] PPREF_NONE = new int[0];
+  static final IntSlots PPREF_NONE = new IntSlots(0);
 
   /** kmem's allocation quantum on amd64 (ALIGNBYTES + 1), used by amap_roundup_slots. */
   static final int KMEM_QUANTUM_SIZE = 8;
@@ -87,8 +88,21 @@ public final class Amap {
   private final int id;
   private final boolean marker;
 
-  /** am_l. */
-  private final ReentrantLock lock;
+  /**
+   * am_l, folded into the amap: the thread that holds it, or null (a test-and-set mutex on this
+   * word, as {@link Anon}'s lock: no separate lock object).
+   */
+  private volatile Thread owner;
+
+  private static final VarHandle OWNER;
+
+  static {
+    try {
+      OWNER = MethodHandles.lookup().findVarHandle(Amap.class, "owner", Thread.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** am_ref: number of arefs pointing here. */
   int ref;
@@ -96,7 +110,7 @@ public final class Amap {
   /** am_flags: SHARED, SWAPOFF. */
   int flags;
 
-  /** am_maxslot: allocated length of the slot arrays. */
+  /** am_maxslot: capacity of the slot arrays (storage is allocated per chunk on first use). */
   int maxslot;
 
   /** am_nslot: slots in use by the map. */
@@ -105,17 +119,23 @@ public final class Amap {
   /** am_nused: occupied slots. */
   int nused;
 
-  /** am_slots: dense list of occupied slot numbers. */
+  /**
+   * am_slots: dense list of occupied slot numbers; {@code [0, nused)} is used and the array grows
+   * with {@code nused} (never beyond {@code maxslot}).
+   */
   int[] slots;
 
-  /** am_bckptr: for an occupied slot, its position in {@link #slots}. */
-  int[] bckptr;
+  /** am_bckptr: for an occupied slot, its position in {@link #slots} (chunked, sparse). */
+  IntSlots bckptr;
 
-  /** am_anon: slot to anon. */
-  Anon[] anon;
+  /** am_anon: slot to anon (chunked, sparse). */
+  AnonSlots anon;
 
-  /** am_ppref: per-page reference counts; null = not established, {@link #PPREF_NONE} = off. */
-  int[] ppref;
+  /**
+   * am_ppref: per-page reference counts in the seed's run encoding (chunked, sparse: only run heads
+   * take memory); null = not established, {@link #PPREF_NONE} = off.
+   */
+  IntSlots ppref;
 
   /** am_list linkage (protected by the amap-list lock). */
   Amap listPrev;
@@ -129,7 +149,6 @@ public final class Amap {
     this.svc = svc;
     this.id = id;
     this.marker = marker;
-    this.lock = marker ? null : new ReentrantLock();
   }
 
   /** A list marker for amap_swap_off (never locked, no slots). */
@@ -206,7 +225,7 @@ public final class Amap {
     checkLocked("amap anons");
     List<Anon> out = new ArrayList<>(nused);
     for (int i = 0; i < nused; i++) {
-      out.add(anon[slots[i]]);
+      out.add(anon.get(slots[i]));
     }
     return out;
   }
@@ -215,36 +234,43 @@ public final class Amap {
   public Anon anonAt(int slot) {
     checkLocked("amap anonAt");
     UvmPanic.check(slot >= 0 && slot < nslot, "amap anonAt: slot out of range");
-    return anon[slot];
+    return anon.get(slot);
   }
 
   /** amap_lock. Panics if this thread already holds it (the seed's mutexes do not recurse). */
   public void lock() {
     UvmPanic.check(!freed, "amap_lock: amap is freed");
-    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_lock: locking against myself");
-    lock.lock();
+    UvmPanic.check(!marker, "amap_lock: a list marker has no lock");
+    Thread me = Thread.currentThread();
+    UvmPanic.check(owner != me, "amap_lock: locking against myself");
+    while (!OWNER.compareAndSet(this, null, me)) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
   }
 
   /** amap_lock_try. */
   public boolean tryLock() {
     UvmPanic.check(!freed, "amap_lock_try: amap is freed");
-    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_lock_try: locking against myself");
-    return lock.tryLock();
+    UvmPanic.check(!marker, "amap_lock_try: a list marker has no lock");
+    Thread me = Thread.currentThread();
+    UvmPanic.check(owner != me, "amap_lock_try: locking against myself");
+    return OWNER.compareAndSet(this, null, me);
   }
 
   /** amap_unlock. */
   public void unlock() {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "amap_unlock: amap not locked by this thread");
-    lock.unlock();
+    UvmPanic.check(owner == Thread.currentThread(), "amap_unlock: amap not locked by this thread");
+    owner = null; // volatile write: releases what was done under the lock
   }
 
   /** mutex_owned(&amap->am_l). */
   public boolean isLocked() {
-    return lock.isHeldByCurrentThread();
+    return owner == Thread.currentThread();
   }
 
   private void checkLocked(String where) {
-    if (!lock.isHeldByCurrentThread()) {
+    if (owner != Thread.currentThread()) {
       throw new UvmPanic("KASSERT failed: " + where + ": amap#" + id + " not locked");
     }
   }
@@ -300,7 +326,7 @@ public final class Amap {
     amap.maxslot = totalslots;
     amap.nslot = (int) slots;
     amap.nused = 0;
-    amap.slots = a.ints(AmapAllocator.Kind.SLOTS, totalslots, nowait);
+    amap.slots = a.slotList(totalslots, 0, nowait);
     if (amap.slots != null) {
       amap.bckptr = a.ints(AmapAllocator.Kind.BCKPTR, totalslots, nowait);
       if (amap.bckptr != null) {
@@ -350,7 +376,7 @@ public final class Amap {
   private void free() {
     UvmPanic.check(ref == 0 && nused == 0, "amap_free: amap still referenced or not empty");
     UvmPanic.check((flags & AMAP_SWAPOFF) == 0, "amap_free: amap in swap-off");
-    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_free: amap locked");
+    UvmPanic.check(!isLocked(), "amap_free: amap locked");
     AmapAllocator a = svc.allocator();
     a.free(AmapAllocator.Kind.SLOTS, maxslot);
     a.free(AmapAllocator.Kind.BCKPTR, maxslot);
@@ -459,17 +485,24 @@ public final class Amap {
         traceCase("2f", amap, slotneedL);
         return 0;
       }
+      // (the seed slides in place with memmove; the chunked arrays are slid into fresh ones of the
+      // same capacity, which leaves everything outside the moved window empty / zero)
       if (amap.hasPpref()) {
         // slide the counts of the pages in use up; the gap in front: unreferenced, then ours
-        System.arraycopy(amap.ppref, slotoff, amap.ppref, slotspace, slotmapped);
-        Ppref.set(amap.ppref, 0, 0, slotspace - slotadd);
-        Ppref.set(amap.ppref, slotspace - slotadd, 1, slotadd);
+        IntSlots np = new IntSlots(amap.maxslot);
+        IntSlots.copy(amap.ppref, slotoff, np, slotspace, slotmapped);
+        Ppref.set(np, 0, 0, slotspace - slotadd);
+        Ppref.set(np, slotspace - slotadd, 1, slotadd);
+        amap.ppref = np;
       }
       // slide the anons up and clear the space just made
-      System.arraycopy(amap.anon, slotoff, amap.anon, slotspace, slotmapped);
-      java.util.Arrays.fill(amap.anon, slotoff, slotspace, null);
+      AnonSlots na = new AnonSlots(amap.maxslot);
+      AnonSlots.copy(amap.anon, slotoff, na, slotspace, slotmapped);
+      amap.anon = na;
       // slide the back pointers up (the old cells are don't-care)
-      System.arraycopy(amap.bckptr, slotoff, amap.bckptr, slotspace, slotmapped);
+      IntSlots nb = new IntSlots(amap.maxslot);
+      IntSlots.copy(amap.bckptr, slotoff, nb, slotspace, slotmapped);
+      amap.bckptr = nb;
       // and renumber the occupied slots
       amap.shiftSlots(amap.slots, amap.slots, slotoff, slotmapped, slotspace - slotoff);
       amap.nslot = amap.maxslot;
@@ -488,13 +521,13 @@ public final class Amap {
     final int slotneed = (int) slotneedL;
     final int slotalloc = (int) roundupSlots(slotneed);
     AmapAllocator a = amap.svc.allocator();
-    int[] newppref = null;
+    IntSlots newppref = null;
     if (amap.hasPpref()) {
       newppref = a.ints(AmapAllocator.Kind.PPREF, slotalloc, nowait);
     }
-    int[] newsl = a.ints(AmapAllocator.Kind.SLOTS, slotalloc, nowait);
-    int[] newbck = a.ints(AmapAllocator.Kind.BCKPTR, slotalloc, nowait);
-    Anon[] newover = a.overlay(slotalloc, nowait);
+    int[] newsl = a.slotList(slotalloc, amap.nused, nowait);
+    IntSlots newbck = a.ints(AmapAllocator.Kind.BCKPTR, slotalloc, nowait);
+    AnonSlots newover = a.overlay(slotalloc, nowait);
     if (newsl == null || newbck == null || newover == null) {
       if (newppref != null) {
         a.free(AmapAllocator.Kind.PPREF, slotalloc);
@@ -520,6 +553,9 @@ public final class Amap {
     }
 
     int[] oldsl = amap.slots;
+    if (newsl.length < amap.nused) {
+      newsl = java.util.Arrays.copyOf(newsl, amap.nused);
+    }
     if (forwards) {
       System.arraycopy(oldsl, 0, newsl, 0, amap.nused);
     } else {
@@ -527,29 +563,29 @@ public final class Amap {
     }
     amap.slots = newsl;
 
-    Anon[] oldover = amap.anon;
+    AnonSlots oldover = amap.anon;
     if (forwards) {
-      System.arraycopy(oldover, 0, newover, 0, amap.nslot);
+      AnonSlots.copy(oldover, 0, newover, 0, amap.nslot);
     } else {
-      System.arraycopy(oldover, slotoff, newover, slotspace, slotmapped);
+      AnonSlots.copy(oldover, slotoff, newover, slotspace, slotmapped);
       // newover[0, slotspace) is born zeroed
     }
     amap.anon = newover;
 
-    int[] oldbck = amap.bckptr;
+    IntSlots oldbck = amap.bckptr;
     if (forwards) {
-      System.arraycopy(oldbck, 0, newbck, 0, amap.nslot);
+      IntSlots.copy(oldbck, 0, newbck, 0, amap.nslot);
     } else {
-      System.arraycopy(oldbck, slotoff, newbck, slotspace, slotmapped);
+      IntSlots.copy(oldbck, slotoff, newbck, slotspace, slotmapped);
     }
     amap.bckptr = newbck;
 
-    int[] oldppref = amap.ppref;
+    IntSlots oldppref = amap.ppref;
     if (newppref != null) {
       if (forwards) {
-        System.arraycopy(oldppref, 0, newppref, 0, amap.nslot);
+        IntSlots.copy(oldppref, 0, newppref, 0, amap.nslot);
       } else {
-        System.arraycopy(oldppref, slotoff, newppref, slotspace, slotmapped);
+        IntSlots.copy(oldppref, slotoff, newppref, slotspace, slotmapped);
       }
       amap.ppref = newppref;
       if (forwards && slotoff + slotmapped < amap.nslot) {
@@ -647,7 +683,7 @@ public final class Amap {
     if (nslots < nused) {
       // cheaper to traverse am_anon
       for (int lcv = start; lcv < stop; lcv++) {
-        Anon an = anon[lcv];
+        Anon an = anon.get(lcv);
         if (an != null && an.page != null) {
           svc.pageProtect(an.page, prot);
         }
@@ -660,8 +696,9 @@ public final class Amap {
       if (slot < start || slot >= stop) {
         continue;
       }
-      if (anon[slot].page != null) {
-        svc.pageProtect(anon[slot].page, prot);
+      Anon an = anon.get(slot);
+      if (an.page != null) {
+        svc.pageProtect(an.page, prot);
       }
     }
   }
@@ -690,7 +727,7 @@ public final class Amap {
     unlock();
     for (int lcv = 0; lcv < nused; lcv++) {
       int slot = slots[lcv];
-      Anon an = anon[slot];
+      Anon an = anon.get(slot);
       if (an == null || an.ref == 0) {
         throw new UvmPanic(
             "amap_wipeout: amap#" + id + " slot " + slot + " lists " + an + " (null or ref 0)");
@@ -793,20 +830,29 @@ public final class Amap {
     // copy it now
     final int pageoff = entry.aref().pageOffset;
     UvmPanic.check(pageoff + slots <= srcamap.nslot, "amap_copy: entry window beyond am_nslot");
-    for (int lcv = 0; lcv < slots; lcv++) {
-      Anon an = srcamap.anon[pageoff + lcv];
-      amap.anon[lcv] = an;
-      if (an == null) {
-        continue;
+    // (chunked: only the source chunks that exist in the window are visited, in slot order as the
+    // seed's loop over every slot, so a huge sparse window costs its chunks, not its slots)
+    final AnonSlots src = srcamap.anon;
+    final int end = pageoff + slots;
+    for (int base = src.nextLeaf(pageoff);
+        base >= 0 && base < end;
+        base = src.nextLeaf(base + ChunkedSlots.CHUNK)) {
+      int hi = Math.min(base + ChunkedSlots.CHUNK, end);
+      for (int srcslot = Math.max(base, pageoff); srcslot < hi; srcslot++) {
+        Anon an = src.get(srcslot);
+        if (an == null) {
+          continue;
+        }
+        int lcv = srcslot - pageoff;
+        amap.anon.set(lcv, an);
+        an.lock();
+        an.ref++;
+        an.unlock();
+        amap.bckptr.set(lcv, amap.nused);
+        amap.appendSlot(lcv);
       }
-      an.lock();
-      an.ref++;
-      an.unlock();
-      amap.bckptr[lcv] = amap.nused;
-      amap.slots[amap.nused] = lcv;
-      amap.nused++;
     }
-    // amap.anon[slots, maxslot) is born zeroed
+    // amap.anon elsewhere is born empty
 
     // drop our reference to the source (it was > 1 so it cannot reach 0)
     srcamap.ref--;
@@ -857,7 +903,7 @@ public final class Amap {
       amap.lock();
       for (int lcv = 0; lcv < amap.nused; lcv++) {
         int slot = amap.slots[lcv];
-        Anon an = amap.anon[slot];
+        Anon an = amap.anon.get(slot);
         an.lock();
 
         // one reference: already copied (we slept during an earlier pass); may be paged out
@@ -916,7 +962,7 @@ public final class Amap {
         svc.pageCopy(pg, npg); // old -> new
         an.ref--; // cannot drop to zero
         UvmPanic.check(an.ref > 0, "amap_cow_now: old anon lost its last reference");
-        amap.anon[slot] = nanon; // same slot: slots/bckptr unchanged
+        amap.anon.set(slot, nanon); // same slot: slots/bckptr unchanged
 
         // unbusy the new page: its owner was locked the whole time (no RELEASED or WANTED)
         svc.pageActivate(npg);
@@ -972,7 +1018,7 @@ public final class Amap {
     checkLocked("amap_pp_establish");
     UvmPanic.check(ppref == null, "amap_pp_establish: ppref already established");
     UvmPanic.check(offset >= 0 && offset <= nslot, "amap_pp_establish: offset out of range");
-    int[] p = svc.allocator().ints(AmapAllocator.Kind.PPREF, maxslot, true);
+    IntSlots p = svc.allocator().ints(AmapAllocator.Kind.PPREF, maxslot, true);
     if (p == null) {
       ppref = PPREF_NONE; // not using it
       return;
@@ -998,7 +1044,7 @@ public final class Amap {
     final int stopslot = curslot + slotlen;
     UvmPanic.check(
         curslot >= 0 && slotlen >= 0 && stopslot <= nslot, "amap_pp_adjref: range out of bounds");
-    final int[] p = ppref;
+    final IntSlots p = ppref;
     int lcv;
     int len = 0;
     int prevlcv = 0;
@@ -1083,7 +1129,7 @@ public final class Amap {
       int curslot;
       if (byanon) {
         curslot = lcv++; // lcv advances here
-        if (anon[curslot] == null) {
+        if (anon.get(curslot) == null) {
           continue;
         }
       } else {
@@ -1094,7 +1140,7 @@ public final class Amap {
         }
         stop--; // the anon will be removed
       }
-      Anon an = anon[curslot];
+      Anon an = anon.get(curslot);
 
       // remove it from the amap
       removeSlot(curslot);
@@ -1112,13 +1158,26 @@ public final class Amap {
 
   /** Empties occupied {@code slot}: swap-with-last removal from am_slots, back pointer fixed. */
   private void removeSlot(int slot) {
-    anon[slot] = null;
-    int ptr = bckptr[slot];
+    ((Anon[]) anon.leaf(slot))[slot & ChunkedSlots.CHUNK_MASK] = null; // occupied: leaf exists
+    int ptr = bckptr.get(slot);
     if (ptr != nused - 1) { // move the last entry into the hole to keep am_slots packed
       slots[ptr] = slots[nused - 1];
-      bckptr[slots[ptr]] = ptr;
+      bckptr.set(slots[ptr], ptr);
     }
     nused--;
+  }
+
+  /**
+   * Appends {@code slot} to am_slots at position {@code nused} (the caller set its back pointer),
+   * growing the dense list when it is full: it holds the occupied slots only, so its size follows
+   * {@code nused}, not {@code maxslot}.
+   */
+  private void appendSlot(int slot) {
+    if (nused == slots.length) {
+      long grown = Math.max(ChunkedSlots.CHUNK, 2L * slots.length);
+      slots = java.util.Arrays.copyOf(slots, (int) Math.min(grown, (long) maxslot));
+    }
+    slots[nused++] = slot;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1172,7 +1231,7 @@ public final class Amap {
       Amap cur = am;
       for (int i = 0; i < cur.nused; i++) {
         int slot = cur.slots[i];
-        Anon an = cur.anon[slot];
+        Anon an = cur.anon.get(slot);
         an.lock();
         int swslot = an.swslot;
         if (swslot < startslot || endslot <= swslot) {
@@ -1243,9 +1302,42 @@ public final class Amap {
     checkLocked("amap_lookup");
     UvmPanic.check(aref.amap == this, "amap_lookup: aref does not use this amap");
     int slot = slotOf(aref, offset, "amap_lookup");
-    Anon an = anon[slot];
+    Anon an = anon.get(slot);
     UvmPanic.check(an == null || an.ref != 0, "amap_lookup: anon with ref 0");
     return an;
+  }
+
+  /**
+   * The first page {@code >= page} of the aref's window {@code [0, npages)} whose slot holds an
+   * anon, or -1. Chunks that were never used are skipped whole, so walking every anon of a huge,
+   * sparsely used window costs its chunks, not its pages (fork's copy of shared pages, memory
+   * usage). Not in the seed.
+   *
+   * <p>=> amap locked; the window lies below {@code nslot}.
+   */
+  public int nextAnonPage(Aref aref, int page, int npages) {
+    checkLocked("amap nextAnonPage");
+    UvmPanic.check(aref.amap == this, "amap nextAnonPage: aref does not use this amap");
+    final int start = aref.pageOffset;
+    UvmPanic.check(
+        page >= 0 && npages >= 0 && (long) start + npages <= nslot,
+        "amap nextAnonPage: window past am_nslot");
+    final int end = start + npages;
+    int s = start + page;
+    while (s < end) {
+      int base = anon.nextLeaf(s);
+      if (base < 0 || base >= end) {
+        return -1;
+      }
+      int hi = Math.min(base + ChunkedSlots.CHUNK, end);
+      for (int x = Math.max(base, s); x < hi; x++) {
+        if (anon.get(x) != null) {
+          return x - start;
+        }
+      }
+      s = hi;
+    }
+    return -1;
   }
 
   /**
@@ -1261,7 +1353,7 @@ public final class Amap {
     UvmPanic.check(npages > 0 && npages <= anons.length, "amap_lookups: bad npages");
     int slot = slotOf(aref, offset, "amap_lookups");
     UvmPanic.check((long) slot + (npages - 1) < nslot, "amap_lookups: range past am_nslot");
-    System.arraycopy(anon, slot, anons, 0, npages);
+    anon.getRange(slot, anons, npages);
     for (int i = 0; i < npages; i++) {
       Anon an = anons[i];
       if (an != null && an.ref == 0) {
@@ -1283,20 +1375,22 @@ public final class Amap {
     checkLocked("amap_add");
     UvmPanic.check(aref.amap == this, "amap_add: aref does not use this amap");
     int slot = slotOf(aref, offset, "amap_add");
+    // one walk to the slot's chunk of am_anon (allocated on first use), then plain indexing
+    final Anon[] leaf = (Anon[]) this.anon.leafForWrite(slot);
+    final int idx = slot & ChunkedSlots.CHUNK_MASK;
     if (replace) {
-      Anon old = this.anon[slot];
+      Anon old = leaf[idx];
       UvmPanic.check(old != null, "amap_add: replacing an empty slot");
       if (old.page != null && (flags & AMAP_SHARED) != 0) {
         svc.pageProtect(old.page, Prot.NONE);
         // (the seed asks: what if the page is supposed to be wired somewhere?)
       }
     } else {
-      UvmPanic.check(this.anon[slot] == null, "amap_add: slot already occupied");
-      bckptr[slot] = nused;
-      slots[nused] = slot;
-      nused++;
+      UvmPanic.check(leaf[idx] == null, "amap_add: slot already occupied");
+      bckptr.set(slot, nused);
+      appendSlot(slot);
     }
-    this.anon[slot] = anon;
+    leaf[idx] = anon;
   }
 
   /**
@@ -1310,7 +1404,7 @@ public final class Amap {
     checkLocked("amap_unadd");
     UvmPanic.check(aref.amap == this, "amap_unadd: aref does not use this amap");
     int slot = slotOf(aref, offset, "amap_unadd");
-    UvmPanic.check(anon[slot] != null, "amap_unadd: slot is empty");
+    UvmPanic.check(anon.get(slot) != null, "amap_unadd: slot is empty");
     removeSlot(slot);
   }
 

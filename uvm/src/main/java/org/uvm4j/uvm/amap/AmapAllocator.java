@@ -35,8 +35,15 @@ public final class AmapAllocator {
     ANON
   }
 
-  /** Default limit on the elements of one array: 2^24 slots (64 GiB of address space). */
-  public static final int DEFAULT_MAX_ELEMENTS = 1 << 24;
+  /**
+   * Default limit on the elements of one array: {@code Integer.MAX_VALUE} slots (8 TiB of address
+   * space per amap, as OpenBSD's {@code slots > INT_MAX} check). The arrays are chunked and
+   * allocated on first use, so the capacity costs no memory; tests lower the limit.
+   */
+  public static final int DEFAULT_MAX_ELEMENTS = Integer.MAX_VALUE;
+
+  /** First length of an {@code am_slots} list (it grows with the occupied slots). */
+  static final int SLOT_LIST_INITIAL = 16;
 
   private static final Kind[] KINDS = Kind.values();
 
@@ -173,17 +180,31 @@ public final class AmapAllocator {
     return nextAmapId++;
   }
 
-  /** kmem_alloc of an int array of {@code kind} (SLOTS, BCKPTR or PPREF); null on failure. */
-  int[] ints(Kind kind, int n, boolean nowait) {
+  /**
+   * kmem_alloc of a per-slot int array of {@code kind} (BCKPTR or PPREF) with {@code n} slots; null
+   * on failure. The array is chunked: its cells take memory only once written.
+   */
+  IntSlots ints(Kind kind, int n, boolean nowait) {
     UvmPanic.check(
-        kind == Kind.SLOTS || kind == Kind.BCKPTR || kind == Kind.PPREF,
-        "AmapAllocator.ints: not an int array kind");
-    return take(kind, n, nowait, "kmem_alloc") ? new int[n] : null;
+        kind == Kind.BCKPTR || kind == Kind.PPREF, "AmapAllocator.ints: not a per-slot int kind");
+    return take(kind, n, nowait, "kmem_alloc") ? new IntSlots(n) : null;
   }
 
-  /** kmem_alloc of an overlay ({@code am_anon}) array; null on failure. */
-  Anon[] overlay(int n, boolean nowait) {
-    return take(Kind.OVERLAY, n, nowait, "kmem_alloc") ? new Anon[n] : null;
+  /**
+   * kmem_alloc of an {@code am_slots} list for an amap of {@code n} slots, with room for at least
+   * {@code atLeast} entries; null on failure. Counted as {@code n} elements (the seed's size); the
+   * list itself starts small and grows with the occupied slots.
+   */
+  int[] slotList(int n, int atLeast, boolean nowait) {
+    if (!take(Kind.SLOTS, n, nowait, "kmem_alloc")) {
+      return null;
+    }
+    return new int[Math.max(atLeast, Math.min(n, SLOT_LIST_INITIAL))];
+  }
+
+  /** kmem_alloc of an overlay ({@code am_anon}) of {@code n} slots, chunked; null on failure. */
+  AnonSlots overlay(int n, boolean nowait) {
+    return take(Kind.OVERLAY, n, nowait, "kmem_alloc") ? new AnonSlots(n) : null;
   }
 
   /** pool_cache_get(&uvm_anon_cache, PR_NOWAIT): a blank anon, or null. Never waits. */

@@ -57,7 +57,7 @@ public final class AmapAudit {
       try {
         checkLocked(amap);
         for (int i = 0; i < amap.nused; i++) {
-          seen.computeIfAbsent(amap.anon[amap.slots[i]], k -> new int[1])[0]++;
+          seen.computeIfAbsent(amap.anon.get(amap.slots[i]), k -> new int[1])[0]++;
         }
       } finally {
         if (took) {
@@ -84,38 +84,57 @@ public final class AmapAudit {
     if (!(0 <= a.nused && a.nused <= a.nslot && a.nslot <= a.maxslot)) {
       throw fail(a, "sizes violate 0 <= nused <= nslot <= maxslot");
     }
-    if (a.slots.length != a.maxslot || a.bckptr.length != a.maxslot || a.anon.length != a.maxslot) {
-      throw fail(a, "array lengths differ from maxslot");
+    if (a.slots.length < a.nused
+        || a.slots.length > Math.max(a.maxslot, AmapAllocator.SLOT_LIST_INITIAL)
+        || a.bckptr.capacity != a.maxslot
+        || a.anon.capacity != a.maxslot) {
+      throw fail(
+          a,
+          "array lengths: slots "
+              + a.slots.length
+              + " (nused "
+              + a.nused
+              + "), bckptr "
+              + a.bckptr.capacity
+              + ", anon "
+              + a.anon.capacity
+              + " (maxslot "
+              + a.maxslot
+              + ")");
     }
-    for (int s = a.nslot; s < a.maxslot; s++) {
-      if (a.anon[s] != null) {
-        throw fail(a, "slot " + s + " beyond nslot holds " + a.anon[s]);
-      }
-    }
+    // walk the chunks that exist (O(chunks), never O(maxslot))
     int occupied = 0;
-    for (int s = 0; s < a.nslot; s++) {
-      Anon an = a.anon[s];
-      if (an == null) {
-        continue;
-      }
-      occupied++;
-      if (an.isFreed()) {
-        throw fail(a, "slot " + s + " holds freed " + an);
-      }
-      if (an.ref <= 0) {
-        throw fail(a, "slot " + s + " holds " + an + " with ref <= 0");
-      }
-      int ptr = a.bckptr[s];
-      if (ptr < 0 || ptr >= a.nused || a.slots[ptr] != s) {
-        throw fail(
-            a,
-            "slot "
-                + s
-                + " is occupied but bckptr["
-                + s
-                + "]="
-                + ptr
-                + (ptr >= 0 && ptr < a.nused ? " and slots[" + ptr + "]=" + a.slots[ptr] : ""));
+    for (int base = a.anon.nextLeaf(0);
+        base >= 0;
+        base = a.anon.nextLeaf(base + ChunkedSlots.CHUNK)) {
+      int hi = Math.min(base + ChunkedSlots.CHUNK, a.maxslot);
+      for (int s = base; s < hi; s++) {
+        Anon an = a.anon.get(s);
+        if (an == null) {
+          continue;
+        }
+        if (s >= a.nslot) {
+          throw fail(a, "slot " + s + " beyond nslot holds " + an);
+        }
+        occupied++;
+        if (an.isFreed()) {
+          throw fail(a, "slot " + s + " holds freed " + an);
+        }
+        if (an.ref <= 0) {
+          throw fail(a, "slot " + s + " holds " + an + " with ref <= 0");
+        }
+        int ptr = a.bckptr.get(s);
+        if (ptr < 0 || ptr >= a.nused || a.slots[ptr] != s) {
+          throw fail(
+              a,
+              "slot "
+                  + s
+                  + " is occupied but bckptr["
+                  + s
+                  + "]="
+                  + ptr
+                  + (ptr >= 0 && ptr < a.nused ? " and slots[" + ptr + "]=" + a.slots[ptr] : ""));
+        }
       }
     }
     if (occupied != a.nused) {
@@ -124,12 +143,12 @@ public final class AmapAudit {
     // nused occupied slots with distinct back pointers into [0, nused) and slots[bckptr[x]] == x:
     // slots[0..nused) is exactly a permutation of the occupied slots
     if (a.hasPpref()) {
-      if (a.ppref.length != a.maxslot) {
-        throw fail(a, "ppref length " + a.ppref.length + " != maxslot " + a.maxslot);
+      if (a.ppref.capacity != a.maxslot) {
+        throw fail(a, "ppref length " + a.ppref.capacity + " != maxslot " + a.maxslot);
       }
       int off = 0;
       while (off < a.nslot) {
-        int head = a.ppref[off];
+        int head = a.ppref.get(off);
         if (head == 0) {
           throw fail(a, "ppref: no run starts at slot " + off + " (cell is 0)");
         }
@@ -142,9 +161,14 @@ public final class AmapAudit {
         }
         int count = Ppref.ref(a.ppref, off);
         if (count == 0) {
-          for (int s = off; s < off + len; s++) {
-            if (a.anon[s] != null) {
-              throw fail(a, "slot " + s + " has ppref count 0 but holds " + a.anon[s]);
+          int end = off + len;
+          for (int base = a.anon.nextLeaf(off);
+              base >= 0 && base < end;
+              base = a.anon.nextLeaf(base + ChunkedSlots.CHUNK)) {
+            for (int s = Math.max(base, off); s < Math.min(base + ChunkedSlots.CHUNK, end); s++) {
+              if (a.anon.get(s) != null) {
+                throw fail(a, "slot " + s + " has ppref count 0 but holds " + a.anon.get(s));
+              }
             }
           }
         }

@@ -91,4 +91,61 @@ public final class Ppref {
     }
     return p;
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // the same over the chunked storage of an amap's am_ppref
+
+  /** pp_getreflen, first half, over chunked storage. */
+  // uvm_amap.c: pp_getreflen
+  static int ref(IntSlots ppref, int offset) {
+    int v = ppref.get(offset);
+    return v > 0 ? v - 1 : -v - 1;
+  }
+
+  /** pp_getreflen, second half, over chunked storage. */
+  // uvm_amap.c: pp_getreflen
+  static int len(IntSlots ppref, int offset) {
+    int v = ppref.get(offset);
+    return v > 0 ? 1 : ppref.get(offset + 1);
+  }
+
+  /** pp_setreflen over chunked storage: writes at most two cells. */
+  // uvm_amap.c: pp_setreflen
+  static void set(IntSlots ppref, int offset, int ref, int len) {
+    if (len == 0) {
+      return;
+    }
+    if (len == 1) {
+      ppref.set(offset, ref + 1);
+    } else {
+      ppref.set(offset, (ref + 1) * -1);
+      ppref.set(offset + 1, len);
+    }
+  }
+
+  /** {@link #counts(int[], int)} over chunked storage (O(nslot): for tests and small amaps). */
+  static int[] counts(IntSlots ppref, int nslot) {
+    int[] out = new int[nslot];
+    int off = 0;
+    while (off < nslot) {
+      int head = ppref.get(off);
+      UvmPanic.check(head != 0, "ppref: zero cell where a run must start");
+      int len = len(ppref, off);
+      UvmPanic.check(head > 0 || len >= 2, "ppref: long-run head with a length below 2");
+      UvmPanic.check(off + len <= nslot, "ppref: run extends past am_nslot");
+      java.util.Arrays.fill(out, off, off + len, ref(ppref, off));
+      off += len;
+    }
+    return out;
+  }
+
+  /** {@link #encode(int[], int)} into chunked storage of capacity {@code size}. */
+  static IntSlots encodeSlots(int[] counts, int size) {
+    int[] p = encode(counts, size);
+    IntSlots out = new IntSlots(size);
+    for (int i = 0; i < size; i++) {
+      out.set(i, p[i]);
+    }
+    return out;
+  }
 }

@@ -11,6 +11,7 @@ import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.AmapAudit;
 import org.uvm4j.uvm.amap.AmapList;
 import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.amap.Aref;
 import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
@@ -163,9 +164,14 @@ public final class SystemAudit {
     for (Amap a : amaps.keySet()) {
       a.lock();
       try {
-        for (int slot = 0; slot < a.nslot(); slot++) {
+        Aref all = new Aref();
+        all.amap = a;
+        // the occupied slots only (chunks never used are skipped: huge sparse amaps stay cheap)
+        for (int slot = a.nextAnonPage(all, 0, a.nslot());
+            slot >= 0;
+            slot = a.nextAnonPage(all, slot + 1, a.nslot())) {
           Anon an = a.anonAt(slot);
-          if (an == null || anons.put(an, Boolean.TRUE) != null) {
+          if (anons.put(an, Boolean.TRUE) != null) {
             continue;
           }
           if (an.isFreed()) {

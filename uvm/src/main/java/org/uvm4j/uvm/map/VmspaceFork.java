@@ -171,7 +171,13 @@ final class VmspaceFork {
   private static boolean copyNow(Vmspace child, VmMapEntry ne) {
     UvmServices svc = child.map().services();
     Amap amap = ne.aref.amap;
-    for (long off = 0; off < ne.end - ne.start; off += VmMap.PAGE_SIZE) {
+    final int pages = ne.pages();
+    // only the pages that hold an anon (a huge, sparsely used entry costs its chunks, not its
+    // pages)
+    for (int p = nextAnonPage(amap, ne, 0, pages);
+        p >= 0;
+        p = nextAnonPage(amap, ne, p + 1, pages)) {
+      long off = (long) p * VmMap.PAGE_SIZE;
       amap.lock();
       try {
         Anon anon = amap.lookup(ne.aref, off);
@@ -213,6 +219,15 @@ final class VmspaceFork {
       }
     }
     return true;
+  }
+
+  private static int nextAnonPage(Amap amap, VmMapEntry e, int page, int pages) {
+    amap.lock();
+    try {
+      return amap.nextAnonPage(e.aref, page, pages);
+    } finally {
+      amap.unlock();
+    }
   }
 
   private static boolean pageIn(UvmServices svc, Anon anon) {

@@ -42,11 +42,11 @@ public record MemoryUsage(long residentPages, long swapPages) {
         try {
           int first = e.aref.pageOffset;
           int n = Math.min(e.pages(), amap.nslot() - first);
-          for (int slot = first; slot < first + n; slot++) {
-            Anon an = amap.anonAt(slot);
-            if (an == null) {
-              continue;
-            }
+          // only the chunks in use: a huge sparse mapping costs what it holds, not its size
+          for (int p = amap.nextAnonPage(e.aref, 0, n);
+              p >= 0;
+              p = amap.nextAnonPage(e.aref, p + 1, n)) {
+            Anon an = amap.anonAt(first + p);
             if (an.page != null) {
               resident++;
             } else if (an.swslot > 0) {

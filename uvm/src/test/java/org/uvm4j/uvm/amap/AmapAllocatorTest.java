@@ -15,8 +15,8 @@ class AmapAllocatorTest {
   @Test
   void allocatesAndKeepsBooksPerKind() {
     AmapAllocator a = new AmapAllocator(waits::add);
-    assertThat(a.ints(Kind.SLOTS, 10, false)).hasSize(10);
-    assertThat(a.overlay(4, true)).hasSize(4);
+    assertThat(a.slotList(10, 0, false)).hasSize(10);
+    assertThat(a.overlay(4, true).capacity).isEqualTo(4);
     assertThat(a.amapStruct(true)).isEqualTo(1);
     assertThat(a.amapStruct(true)).isEqualTo(2);
     assertThat(a.live(Kind.SLOTS)).isEqualTo(1);
@@ -40,9 +40,9 @@ class AmapAllocatorTest {
   void failNthFailsExactlyThatAttemptOnce() {
     AmapAllocator a = new AmapAllocator(waits::add);
     a.failNth(2);
-    assertThat(a.ints(Kind.SLOTS, 1, true)).isNotNull();
-    assertThat(a.ints(Kind.SLOTS, 1, true)).isNull();
-    assertThat(a.ints(Kind.SLOTS, 1, true)).isNotNull();
+    assertThat(a.slotList(1, 0, true)).isNotNull();
+    assertThat(a.slotList(1, 0, true)).isNull();
+    assertThat(a.slotList(1, 0, true)).isNotNull();
     assertThat(a.failures()).isEqualTo(1);
   }
 
@@ -60,7 +60,7 @@ class AmapAllocatorTest {
     AmapAllocator a = new AmapAllocator(waits::add);
     a.failKind(Kind.PPREF, true);
     assertThat(a.ints(Kind.PPREF, 1, true)).isNull();
-    assertThat(a.ints(Kind.SLOTS, 1, true)).isNotNull();
+    assertThat(a.slotList(1, 0, true)).isNotNull();
     a.failKind(Kind.PPREF, false);
     assertThat(a.ints(Kind.PPREF, 1, true)).isNotNull();
     a.failAll(true);
@@ -81,7 +81,7 @@ class AmapAllocatorTest {
               }
             });
     box[0].failAll(true);
-    assertThat(box[0].ints(Kind.BCKPTR, 5, false)).hasSize(5);
+    assertThat(box[0].ints(Kind.BCKPTR, 5, false).capacity).isEqualTo(5);
     assertThat(waits).containsExactly("kmem_alloc", "kmem_alloc", "kmem_alloc");
     assertThat(box[0].waits()).isEqualTo(3);
     assertThat(box[0].attempts()).isEqualTo(4);
@@ -90,7 +90,8 @@ class AmapAllocatorTest {
   @Test
   void anImpossibleSizeFailsAtOnceEvenWhenWaiting() {
     AmapAllocator a = new AmapAllocator(waits::add, 100);
-    assertThat(a.ints(Kind.SLOTS, 101, false)).isNull();
+    assertThat(a.slotList(101, 0, false)).isNull();
+    assertThat(a.ints(Kind.PPREF, 101, false)).isNull();
     assertThat(waits).isEmpty();
     assertThat(a.maxElements()).isEqualTo(100);
   }
@@ -103,6 +104,7 @@ class AmapAllocatorTest {
     assertThatThrownBy(() -> a.failNth(0)).isInstanceOf(UvmPanic.class);
     assertThatThrownBy(() -> a.failNext(-1)).isInstanceOf(UvmPanic.class);
     assertThatThrownBy(() -> a.ints(Kind.ANON, 1, true)).isInstanceOf(UvmPanic.class);
-    assertThatThrownBy(() -> a.ints(Kind.SLOTS, -1, true)).isInstanceOf(UvmPanic.class);
+    assertThatThrownBy(() -> a.ints(Kind.SLOTS, 1, true)).isInstanceOf(UvmPanic.class);
+    assertThatThrownBy(() -> a.slotList(-1, 0, true)).isInstanceOf(UvmPanic.class);
   }
 }

@@ -52,25 +52,25 @@ class AmapAuditTest {
     assertCaught(a -> a.nused = 9, "0 <= nused <= nslot <= maxslot");
     assertCaught(a -> a.nslot = 11, "0 <= nused <= nslot <= maxslot");
     assertCaught(a -> a.nused = -1, "0 <= nused <= nslot <= maxslot");
-    assertCaught(a -> a.slots = new int[3], "array lengths");
+    assertCaught(a -> a.slots = new int[2], "array lengths"); // shorter than nused 3
   }
 
   @Test
   void slotsBeyondNslotMustBeEmpty() {
-    assertCaught(a -> a.anon[9] = svc.anon(), "slot 9 beyond nslot");
+    assertCaught(a -> a.anon.set(9, svc.anon()), "slot 9 beyond nslot");
   }
 
   @Test
   void slotsAndBackPointersMustAgree() {
-    assertCaught(a -> a.bckptr[4] = 2, "bckptr[4]=2 and slots[2]=6");
-    assertCaught(a -> a.bckptr[4] = 7, "bckptr[4]=7");
-    assertCaught(a -> a.anon[3] = svc.anon(), "slot 3 is occupied but bckptr");
+    assertCaught(a -> a.bckptr.set(4, 2), "bckptr[4]=2 and slots[2]=6");
+    assertCaught(a -> a.bckptr.set(4, 7), "bckptr[4]=7");
+    assertCaught(a -> a.anon.set(3, svc.anon()), "slot 3 is occupied but bckptr");
     assertCaught(
         a -> {
-          a.anon[1] = null;
+          a.anon.set(1, null);
           a.nused = 2;
           a.slots[1] = 6;
-          a.bckptr[6] = 1;
+          a.bckptr.set(6, 1);
           a.slots[0] = 6;
         },
         "slot 4 is occupied");
@@ -113,24 +113,25 @@ class AmapAuditTest {
 
   @Test
   void anonsInSlotsMustBeAliveAndReferenced() {
-    assertCaught(a -> a.anon[4].ref = 0, "with ref <= 0");
+    assertCaught(a -> a.anon.get(4).ref = 0, "with ref <= 0");
     assertCaught(
         a -> {
           Anon dead = svc.anon();
           dead.ref = 0;
           dead.free(svc);
-          a.anon[4] = dead;
+          a.anon.set(4, dead);
         },
         "holds freed");
   }
 
   @Test
   void perPageCountsMustTileAndProtectTheirAnons() {
-    assertCaught(a -> a.ppref[1] = 4, "no run starts at slot 4"); // cell 4 is a zero don't-care
-    assertCaught(a -> a.ppref[1] = 12, "passes nslot");
-    assertCaught(a -> a.ppref[1] = 1, "has length 1");
-    assertCaught(a -> a.ppref = Ppref.encode(new int[] {1, 1, 1, 1, 0, 0, 0, 1}, 10), "count 0");
-    assertCaught(a -> a.ppref = Ppref.encode(new int[8], 8), "ppref length");
+    assertCaught(a -> a.ppref.set(1, 4), "no run starts at slot 4"); // cell 4 is a zero don't-care
+    assertCaught(a -> a.ppref.set(1, 12), "passes nslot");
+    assertCaught(a -> a.ppref.set(1, 1), "has length 1");
+    assertCaught(
+        a -> a.ppref = Ppref.encodeSlots(new int[] {1, 1, 1, 1, 0, 0, 0, 1}, 10), "count 0");
+    assertCaught(a -> a.ppref = Ppref.encodeSlots(new int[8], 8), "ppref length");
   }
 
   @Test

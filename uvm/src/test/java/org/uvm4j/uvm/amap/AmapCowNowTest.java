@@ -62,7 +62,7 @@ class AmapCowNowTest {
     // slot 0 already private to the child (an earlier pass), slot 1 loaned out
     Anon own = svc.anonSwapOnly();
     c.lock();
-    c.anon[0] = own;
+    c.anon.set(0, own);
     c.unlock();
     parentAnons[0].ref--;
     parentAnons[1].page.loanCount = 1;

@@ -35,8 +35,8 @@ class AmapLifecycleTest {
     // 1. clip at page 2
     Aref e2 = aref(a, 0);
     Amap.splitref(e, e2, 2 << 12);
-    assertThat(a.ppref[0]).isEqualTo(-2);
-    assertThat(a.ppref[1]).isEqualTo(8);
+    assertThat(a.ppref.get(0)).isEqualTo(-2);
+    assertThat(a.ppref.get(1)).isEqualTo(8);
     assertThat(a.ref()).isEqualTo(2);
     assertThat(e2.pageOffset).isEqualTo(2);
     // 2. clip E2 at page 4
@@ -47,7 +47,15 @@ class AmapLifecycleTest {
     // 3. detach E2
     a.unref(e2.pageOffset, 2, false);
     assertThat(a.ref()).isEqualTo(2);
-    assertThat(new int[] {a.ppref[0], a.ppref[1], a.ppref[2], a.ppref[3], a.ppref[4], a.ppref[5]})
+    assertThat(
+            new int[] {
+              a.ppref.get(0),
+              a.ppref.get(1),
+              a.ppref.get(2),
+              a.ppref.get(3),
+              a.ppref.get(4),
+              a.ppref.get(5)
+            })
         .containsExactly(-2, 2, -1, 2, -2, 4);
     assertThat(a.pprefCounts()).containsExactly(1, 1, 0, 0, 1, 1, 1, 1);
     assertThat(an[2].isFreed()).isTrue();

@@ -45,7 +45,8 @@ class AmapModelProperties {
     EXTEND,
     COPY,
     COW_NOW,
-    WIPERANGE
+    WIPERANGE,
+    SHARE_PROTECT
   }
 
   /** One step: what to do, with raw numbers interpreted against the current state. */
@@ -73,6 +74,11 @@ class AmapModelProperties {
   static final class Model {
     Anon[] slot;
 
+    /**
+     * AMAP_SHARED as the model sees it: set by a share reference, cleared when am_ref drops to 1.
+     */
+    boolean shared;
+
     Model(int nslot) {
       slot = new Anon[nslot];
     }
@@ -94,7 +100,8 @@ class AmapModelProperties {
             net.jqwik.api.Tuple.of(5, Arbitraries.just(Kind.EXTEND)),
             net.jqwik.api.Tuple.of(3, Arbitraries.just(Kind.COPY)),
             net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.COW_NOW)),
-            net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.WIPERANGE)));
+            net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.WIPERANGE)),
+            net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.SHARE_PROTECT)));
     Arbitrary<Integer> n = Arbitraries.integers().between(0, 1000);
     Arbitrary<Integer> fail = Arbitraries.integers().between(0, 6);
     Arbitrary<Step> step =
@@ -244,6 +251,7 @@ class AmapModelProperties {
         case COPY -> copy(s);
         case COW_NOW -> cowNow(s);
         case WIPERANGE -> wiperange(s);
+        case SHARE_PROTECT -> shareProtect(s);
       }
     }
 
@@ -347,6 +355,9 @@ class AmapModelProperties {
       injectFailure(s); // may fail the ppref allocation: the amap then goes without
       a.ref(r.off(), r.pages(), (s.flag() ? Amap.AMAP_SHARED : 0) | (all ? Amap.AMAP_REFALL : 0));
       svc.allocator.clearFailures();
+      if (s.flag()) {
+        models.get(a).shared = true;
+      }
       Ref n = newRef(a, r.off(), r.pages());
       n.all = all;
       outcome = all ? "ref REFALL" : "ref";
@@ -549,11 +560,43 @@ class AmapModelProperties {
 
     // ---- the check ------------------------------------------------------------------------
 
+    /**
+     * amap_share_protect over one reference's window: exactly the resident pages of the anons the
+     * model has there are protected, with the given protection.
+     */
+    private void shareProtect(Step s) {
+      Ref r = pick(s.a());
+      if (r.all) {
+        return;
+      }
+      Amap a = r.amap();
+      Model m = models.get(a);
+      int prot = s.b() % 2 == 0 ? org.uvm4j.uvm.Prot.READ : org.uvm4j.uvm.Prot.NONE;
+      svc.protectedPages.clear();
+      svc.protections.clear();
+      a.lock();
+      a.shareProtect(r.entry, prot);
+      a.unlock();
+      List<VmPage> want = new ArrayList<>();
+      for (int x = r.off(); x < r.off() + r.pages(); x++) {
+        if (m.slot[x] != null && m.slot[x].page != null) {
+          want.add(m.slot[x].page);
+        }
+      }
+      assertThat(svc.protectedPages).containsExactlyInAnyOrderElementsOf(want);
+      assertThat(svc.protections).allMatch(p -> p == prot);
+      outcome = "share_protect";
+    }
+
     void check(String where) {
       Map<Anon, Integer> pointers = new IdentityHashMap<>();
       for (Map.Entry<Amap, Model> e : models.entrySet()) {
         Amap a = e.getKey();
         Model m = e.getValue();
+        if (refsOf(a).size() == 1) {
+          m.shared = false; // amap_unref / amap_copy clear AMAP_SHARED when am_ref drops to 1
+        }
+        assertThat(a.isShared()).as("%s: AMAP_SHARED of %s", where, a).isEqualTo(m.shared);
         assertThat(a.isFreed()).as("%s: %s freed while referenced", where, a).isFalse();
         assertThat(a.ref()).as("%s: am_ref of %s", where, a).isEqualTo(refsOf(a).size());
         assertThat(a.nslot()).as("%s: nslot of %s", where, a).isEqualTo(m.slot.length);
@@ -593,6 +636,13 @@ class AmapModelProperties {
           Anon[] want = new Anon[r.pages()];
           System.arraycopy(models.get(r.amap()).slot, r.off(), want, 0, r.pages());
           assertThat(out).as("%s: lookups", where).containsExactly(want);
+          r.amap().lock();
+          for (int p = 0; p < r.pages(); p++) {
+            assertThat(r.amap().lookup(r.entry.aref, p * PG))
+                .as("%s: amap_lookup of page %d", where, p)
+                .isSameAs(want[p]);
+          }
+          r.amap().unlock();
         }
       }
     }

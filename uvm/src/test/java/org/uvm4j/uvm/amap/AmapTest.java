@@ -102,7 +102,7 @@ class AmapTest {
     a.unadd(r, 0); // slot 2 leaves: z moves into its place in am_slots
     assertThat(a.nused()).isEqualTo(2);
     assertThat(a.slots[0]).isEqualTo(7);
-    assertThat(a.bckptr[7]).isZero();
+    assertThat(a.bckptr.get(7)).isZero();
     assertThat(a.anons()).containsExactly(z, y);
     a.unadd(r, 5 << 12); // the last entry of am_slots: no move needed
     assertThat(a.anons()).containsExactly(y);
@@ -440,14 +440,14 @@ class AmapTest {
   void ppAdjrefSplitsRunsAtBothEndsAndMergesWithThePreviousRun() {
     Amap a = svc.amap(16, 0);
     a.lock();
-    a.ppref = Ppref.encode(PprefTest.SEED_COUNTS, 16);
+    a.ppref = Ppref.encodeSlots(PprefTest.SEED_COUNTS, 16);
     // counts 2 2 2 2 3 1 1 0 0 0 4 4 0 1 1 1; +1 on [5,7): 1 1 -> 2 2, merges with nothing
     a.ppAdjref(5, 2, 1);
     assertThat(a.pprefCounts()).containsExactly(2, 2, 2, 2, 3, 2, 2, 0, 0, 0, 4, 4, 0, 1, 1, 1);
     // -1 on [4,5): 3 -> 2, equal to the run [0,4) before it: merged into one run of 5
     a.ppAdjref(4, 1, -1);
-    assertThat(a.ppref[0]).isEqualTo(-3);
-    assertThat(a.ppref[1]).isEqualTo(5);
+    assertThat(a.ppref.get(0)).isEqualTo(-3);
+    assertThat(a.ppref.get(1)).isEqualTo(5);
     // +2 on [8,11): splits [7,10) at 8 and [10,12) at 11
     a.ppAdjref(8, 3, 2);
     assertThat(a.pprefCounts()).containsExactly(2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 6, 4, 0, 1, 1, 1);

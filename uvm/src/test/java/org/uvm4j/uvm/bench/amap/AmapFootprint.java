@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.function.IntFunction;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.amap.Aref;
 import org.uvm4j.uvm.system.Uvm;
 import org.uvm4j.uvm.system.UvmConfig;
 
@@ -61,6 +62,36 @@ public final class AmapFootprint {
     System.out.printf(
         "Anon: allocated per uvm_analloc %d B (seed LP64: ~32 B by field count)%n",
         (allocated() - before) / n);
+    residentPages(uvm, 1 << 16, 1);
+    residentPages(uvm, 1 << 16, 2);
+    residentPages(uvm, 1 << 24, 64);
+  }
+
+  /**
+   * Heap per resident anonymous page: an amap of {@code slots} slots in which every {@code
+   * stride}-th page gets an anon (as write faults do: uvm_analloc + amap_add), everything allocated
+   * (anon, chunk leaves, tree nodes, am_slots growth, amap) divided by the anons. The page's frame
+   * and its vm_page exist whether or not an anon uses them and are not counted.
+   */
+  private static void residentPages(Uvm uvm, int slots, int stride) {
+    long before = allocated();
+    Amap a = Amap.alloc(uvm, (long) slots << 12, 0, false);
+    Aref all = new Aref();
+    all.amap = a;
+    a.lock();
+    int n = 0;
+    for (int s = 0; s < slots; s += stride) {
+      Anon an = Anon.alloc(uvm);
+      an.unlock();
+      a.add(all, (long) s << 12, an, false);
+      n++;
+    }
+    a.unlock();
+    long per = (allocated() - before) / n;
+    System.out.printf(
+        "resident anonymous pages: %d of %d slots (every %d): %d B per page%n",
+        n, slots, stride, per);
+    a.unref(0, slots, true);
   }
 
   /** Bytes allocated per object made by {@code make}, averaged over {@code n}. */

@@ -1,0 +1,101 @@
+package org.uvm4j.uvm.amap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The chunked per-slot storage: reads as a zeroed array, allocates only the chunks written. */
+class ChunkedSlotsTest {
+  @ParameterizedTest
+  @ValueSource(ints = {3, 15, 16, 17, 1023, 1024, 1025, 65_536, 65_537, 1 << 24, Integer.MAX_VALUE})
+  void readsAsAnEmptyArrayAndAllocatesOnlyTheChunksWritten(int capacity) {
+    AnonSlots a = new AnonSlots(capacity);
+    IntSlots b = new IntSlots(capacity);
+    int last = capacity - 1;
+    assertThat(a.get(0)).isNull();
+    assertThat(a.get(last)).isNull();
+    assertThat(b.get(last)).isZero();
+    assertThat(a.leaves()).isZero();
+    Anon x = new Anon(1);
+    Anon y = new Anon(2);
+    a.set(last, x);
+    a.set(0, y);
+    b.set(last / 2, 7);
+    b.set(last, 0); // writing zero never allocates
+    a.set(last / 2, null); // nor does writing null
+    assertThat(a.get(last)).isSameAs(x);
+    assertThat(a.get(0)).isSameAs(y);
+    assertThat(b.get(last / 2)).isEqualTo(7);
+    assertThat(a.leaves()).isEqualTo(capacity > ChunkedSlots.CHUNK ? 2 : 1);
+    assertThat(b.leaves()).isEqualTo(1);
+    assertThat(a.nextLeaf(0)).isZero();
+    int lastBase = last & ~ChunkedSlots.CHUNK_MASK;
+    assertThat(a.nextLeaf(1)).as("the leaf holding slot 1").isZero();
+    if (capacity > ChunkedSlots.CHUNK) {
+      assertThat(a.nextLeaf(lastBase)).isEqualTo(lastBase);
+      assertThat(a.nextLeaf(ChunkedSlots.CHUNK)).isEqualTo(lastBase);
+    }
+    // the tree stays shallow: a fan-out of 64 over 16-slot leaves
+    assertThat(a.depth()).isLessThanOrEqualTo(5);
+    List<Object> nodes = new ArrayList<>();
+    a.forEachNode(nodes::add);
+    assertThat(nodes.size()).isLessThanOrEqualTo(1 + 2 * a.depth() + 2);
+  }
+
+  @Test
+  void nextLeafSkipsAbsentSubtreesAndStopsAtTheEnd() {
+    IntSlots s = new IntSlots(1 << 20);
+    int[] written = {5, 4096 + 3, 70_000, (1 << 20) - 1};
+    for (int w : written) {
+      s.set(w, w + 1);
+    }
+    List<Integer> bases = new ArrayList<>();
+    for (int b = s.nextLeaf(0); b >= 0; b = s.nextLeaf(b + ChunkedSlots.CHUNK)) {
+      bases.add(b);
+    }
+    assertThat(bases).containsExactly(0, 4096, 70_000 & ~15, (1 << 20) - 16);
+    assertThat(s.nextLeaf(1 << 20)).isEqualTo(-1);
+    assertThat(s.nextLeaf(-5)).isZero();
+  }
+
+  @Test
+  void copyMovesOnlyNonEmptyCellsToAnOffset() {
+    AnonSlots src = new AnonSlots(100);
+    Anon a = new Anon(1);
+    Anon b = new Anon(2);
+    src.set(3, a);
+    src.set(40, b);
+    AnonSlots dst = new AnonSlots(200);
+    AnonSlots.copy(src, 2, dst, 150, 40); // [2, 42) -> [150, 190)
+    assertThat(dst.get(151)).isSameAs(a);
+    assertThat(dst.get(188)).isSameAs(b);
+    assertThat(dst.leaves()).isEqualTo(2);
+    IntSlots is = new IntSlots(64);
+    is.set(10, -3);
+    is.set(11, 4);
+    IntSlots id = new IntSlots(64);
+    IntSlots.copy(is, 8, id, 0, 8);
+    assertThat(new int[] {id.get(2), id.get(3)}).containsExactly(-3, 4);
+  }
+
+  @Test
+  void getRangeReadsAcrossChunksAndHoles() {
+    AnonSlots s = new AnonSlots(1000);
+    Anon a = new Anon(1);
+    Anon b = new Anon(2);
+    s.set(15, a);
+    s.set(48, b);
+    Anon[] out = new Anon[40];
+    java.util.Arrays.fill(out, new Anon(9));
+    s.getRange(14, out, 35); // [14, 49): chunks 0, 1 (absent), 2, 3
+    assertThat(out[1]).isSameAs(a);
+    assertThat(out[34]).isSameAs(b);
+    assertThat(out[0]).isNull();
+    assertThat(out[20]).isNull();
+    assertThat(out[35]).isNotNull(); // untouched past n
+  }
+}
