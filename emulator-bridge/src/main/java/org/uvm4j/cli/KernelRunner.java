@@ -39,7 +39,8 @@ public final class KernelRunner implements GuestRunner {
             .stdout(out)
             .stderr(err)
             .env(env)
-            .backend(request.backend());
+            .backend(request.backend())
+            .fs(request.fs());
     if (request.swapFile() != null) {
       cfg.swap(request.swapFile(), request.swapBytes());
     }

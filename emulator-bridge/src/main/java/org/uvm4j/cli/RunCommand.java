@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
@@ -79,6 +80,9 @@ final class RunCommand implements Callable<Integer> {
               + " has it, else jna.")
   String backend = "auto";
 
+  /** --root, --bind (docs/fs.md). */
+  @Mixin FsOptions fs = new FsOptions();
+
   /** --trace, --trace-format, --trace-clock, --trace-filter, --log, --maps (docs/tracing.md). */
   @Mixin TraceOptions trace = new TraceOptions();
 
@@ -134,8 +138,16 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | MachineException e) {
       throw usage(e.getMessage());
     }
+    FsLayout layout;
+    try {
+      layout = fs.layout();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     Path prog = Path.of(program);
-    if (!Files.exists(prog)) {
+    if (layout.root() != null) {
+      // PROGRAM is a guest path inside --root: the kernel finds it (or says it is missing)
+    } else if (!Files.exists(prog)) {
       throw new GuestRunner.RunFailure(
           GuestRunner.RunFailure.NOT_FOUND, program + ": no such file", null);
     }
@@ -156,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
       throw usage(e.getMessage());
     }
     return new RunRequest(
-        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic, kind);
+        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic, kind, layout);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

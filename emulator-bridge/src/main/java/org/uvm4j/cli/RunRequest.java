@@ -3,6 +3,7 @@ package org.uvm4j.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.uvm.trace.Tracer;
 
@@ -21,6 +22,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param deterministic exact instruction-count time slices (--deterministic) instead of uncounted
  *     runs preempted by a CPU-time slice watchdog
  * @param backend the libunicorn binding to run on (--backend; AUTO: FFM when available)
+ * @param fs the guest's file system (--root, --bind)
  */
 public record RunRequest(
     long ramBytes,
@@ -32,9 +34,11 @@ public record RunRequest(
     Tracer tracer,
     boolean maps,
     boolean deterministic,
-    BackendKind backend) {
+    BackendKind backend,
+    FsLayout fs) {
   public RunRequest {
     argv = List.copyOf(argv);
     Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(fs, "fs");
   }
 }

@@ -13,14 +13,19 @@ import org.uvm4j.kernel.elf.ElfException;
 import org.uvm4j.kernel.elf.ElfFile;
 import org.uvm4j.kernel.elf.ElfLoader;
 import org.uvm4j.kernel.elf.StackImage;
-import org.uvm4j.kernel.fs.HostFs;
+import org.uvm4j.kernel.fs.FsContext;
+import org.uvm4j.kernel.fs.Location;
+import org.uvm4j.kernel.fs.OpenFile;
+import org.uvm4j.kernel.fs.OpenFlags;
 import org.uvm4j.kernel.fs.Stat;
+import org.uvm4j.kernel.fs.Vfs;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.fault.FaultHandler;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
@@ -42,7 +47,7 @@ public final class Exec {
   public static final int MAX_ARG_STRINGS = 0x7FFFFFFF;
 
   private final Cpu cpu;
-  private final HostFs hostFs;
+  private final Vfs vfs;
   private final Uvm uvm;
   private final ProcEvents events;
   private final FaultHandler faultHandler;
@@ -53,7 +58,7 @@ public final class Exec {
 
   Exec(
       Cpu cpu,
-      HostFs hostFs,
+      Vfs vfs,
       Uvm uvm,
       FaultHandler faultHandler,
       KernelCounters counters,
@@ -61,7 +66,7 @@ public final class Exec {
       ProcEvents events,
       long seed) {
     this.cpu = cpu;
-    this.hostFs = hostFs;
+    this.vfs = vfs;
     this.uvm = uvm;
     this.faultHandler = faultHandler;
     this.counters = counters;
@@ -77,94 +82,146 @@ public final class Exec {
 
   /**
    * execve's first step, before the arguments are copied (as Linux opens the file first): 0 when
-   * {@code path} (relative to the host working directory) names a runnable program, else the errno
-   * (ENOENT, EACCES, ENOEXEC…).
+   * {@code path} (resolved in {@code fs}: the caller's root and working directory) names a runnable
+   * program, else the errno (ENOENT, EACCES, ENOEXEC…).
    */
-  public int check(String path) {
-    Lookup l = lookup(hostFs.cwd(), path);
+  public int check(FsContext fs, String path) {
+    Lookup l = lookup(fs, path);
     if (l.image() == null) {
       log.info("execve {}: {}", path, l.message());
       return l.errno();
     }
+    l.done();
     return 0;
   }
 
   /**
-   * execve for the syscall layer: looks the program up relative to the host working directory and
+   * execve for the syscall layer: looks the program up in {@code p}'s file system context and
    * replaces {@code p}'s image ({@code p} loaded in the machine).
    *
    * @return 0 or a positive errno (the old image intact)
    */
   public int execve(Proc p, String path, List<byte[]> argv, List<byte[]> envp) {
-    Lookup l = lookup(hostFs.cwd(), path);
+    Lookup l = lookup(p.fs, path);
     if (l.image() == null) {
       log.info("execve {}: {}", path, l.message());
       return l.errno();
     }
-    return execve(p, path, l.image(), argv, envp);
+    try {
+      int e = execve(p, path, l.image(), argv, envp);
+      if (e == 0) {
+        p.exePath = l.guestPath();
+      }
+      return e;
+    } finally {
+      l.done();
+    }
   }
 
-  /** A program file found and checked, or why not (positive errno and a message). */
-  record Lookup(ExecCache.Image image, int errno, String message) {}
+  /**
+   * A program file found and checked (its guest path and image; {@link #done()} drops an uncached
+   * image's reference once it is mapped), or why not (positive errno and a message).
+   */
+  record Lookup(
+      ExecCache.Image image, String guestPath, boolean cached, int errno, String message) {
+    static Lookup failed(int errno, String message) {
+      return new Lookup(null, null, false, errno, message);
+    }
+
+    /** Drops the lookup's reference on an image the cache does not hold. */
+    void done() {
+      if (image != null && !cached) {
+        image.object().detach();
+      }
+    }
+  }
+
+  /** Largest program read from a file system other than the host's (tmpfs): 256 MiB. */
+  static final long MAX_UNCACHED_IMAGE = 256L << 20;
 
   /**
-   * namei + check_exec: resolves {@code path}, checks that it is an executable regular file and a
-   * runnable ELF, and returns its (cached) image.
+   * namei + check_exec: resolves {@code path} in {@code fs}, checks that it is an executable
+   * regular file and a runnable ELF, and returns its image (cached for host files).
    */
   // kern_exec.c: check_exec
-  Lookup lookup(Path base, String path) {
+  Lookup lookup(FsContext fs, String path) {
     if (path.isEmpty()) {
-      return new Lookup(null, Errno.ENOENT, "empty path");
+      return Lookup.failed(Errno.ENOENT, "empty path");
     }
-    Path p;
-    try {
-      p = HostFs.resolve(base, path);
-    } catch (java.nio.file.InvalidPathException e) {
-      return new Lookup(null, Errno.ENOENT, path + ": invalid path");
-    }
+    Location loc;
     Stat st;
     try {
-      st = hostFs.stat(p, true);
+      loc = vfs.lookup(fs.root(), fs.cwd(), path, true);
+      st = loc.vnode().stat();
     } catch (UvmException e) {
       String why =
           e.errno() == Errno.ENOENT ? "no such file" : "cannot access (errno " + e.errno() + ")";
-      return new Lookup(null, e.errno(), p + ": " + why);
+      return Lookup.failed(e.errno(), path + ": " + why);
     }
     int type = st.mode() & Stat.S_IFMT;
     if (type != Stat.S_IFREG) {
-      return new Lookup(
-          null,
+      return Lookup.failed(
           Errno.EACCES,
-          p + (type == Stat.S_IFDIR ? ": is a directory" : ": not a regular file"));
+          path + (type == Stat.S_IFDIR ? ": is a directory" : ": not a regular file"));
     }
-    if (!Files.isExecutable(p) || !Files.isReadable(p)) {
-      return new Lookup(null, Errno.EACCES, p + ": permission denied (not executable)");
+    if ((st.mode() & 0111) == 0) {
+      return Lookup.failed(Errno.EACCES, path + ": permission denied (not executable)");
     }
-    Path real;
+    long mtime = st.mtimeSec() * 1_000_000_000L + st.mtimeNsec();
+    Path real = loc.vnode().hostPath();
+    if (real != null) {
+      if (!Files.isExecutable(real) || !Files.isReadable(real)) {
+        return Lookup.failed(Errno.EACCES, path + ": permission denied (not executable)");
+      }
+      ExecCache.Image img = cache.lookup(real, st.size(), mtime);
+      if (img != null) {
+        return new Lookup(img, loc.path(), true, 0, null);
+      }
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(real);
+      } catch (IOException | OutOfMemoryError e) {
+        return Lookup.failed(Errno.EIO, path + ": cannot read: " + e.getMessage());
+      }
+      ElfFile elf;
+      try {
+        elf = ElfFile.parse(bytes);
+      } catch (ElfException e) {
+        return Lookup.failed(Errno.ENOEXEC, path + ": " + e.getMessage());
+      }
+      return new Lookup(
+          cache.insert(real, st.size(), mtime, elf, bytes), loc.path(), true, 0, null);
+    }
+    // another file system (tmpfs): read it through the VFS; not cached (it may be rewritten)
+    if (st.size() > MAX_UNCACHED_IMAGE) {
+      return Lookup.failed(Errno.ENOMEM, path + ": too large to load");
+    }
+    byte[] bytes = new byte[(int) st.size()];
     try {
-      real = p.toRealPath();
-    } catch (IOException e) {
-      return new Lookup(null, Errno.ENOENT, p + ": " + e.getMessage());
-    }
-    Stat s = st;
-    long mtime = s.mtimeSec() * 1_000_000_000L + s.mtimeNsec();
-    ExecCache.Image img = cache.lookup(real, s.size(), mtime);
-    if (img != null) {
-      return new Lookup(img, 0, null);
-    }
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(real);
-    } catch (IOException | OutOfMemoryError e) {
-      return new Lookup(null, Errno.EIO, p + ": cannot read: " + e.getMessage());
+      OpenFile f = loc.vnode().open(OpenFlags.O_RDONLY);
+      try {
+        int done = 0;
+        while (done < bytes.length) {
+          long n = f.pread(bytes, done, bytes.length - done, done);
+          if (n <= 0) {
+            break;
+          }
+          done += (int) n;
+        }
+      } finally {
+        f.release();
+      }
+    } catch (UvmException e) {
+      return Lookup.failed(e.errno(), path + ": cannot read (errno " + e.errno() + ")");
     }
     ElfFile elf;
     try {
       elf = ElfFile.parse(bytes);
     } catch (ElfException e) {
-      return new Lookup(null, Errno.ENOEXEC, p + ": " + e.getMessage());
+      return Lookup.failed(Errno.ENOEXEC, path + ": " + e.getMessage());
     }
-    return new Lookup(cache.insert(real, s.size(), mtime, elf, bytes), 0, null);
+    ExecCache.Image img = new ExecCache.Image(elf, new FileObject(uvm, loc.path(), bytes));
+    return new Lookup(img, loc.path(), false, 0, null);
   }
 
   /**

@@ -11,9 +11,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.kernel.fs.AobjTmpfs;
 import org.uvm4j.kernel.fs.Console;
 import org.uvm4j.kernel.fs.FileTable;
-import org.uvm4j.kernel.fs.HostFs;
+import org.uvm4j.kernel.fs.FsContext;
+import org.uvm4j.kernel.fs.FsLayout;
+import org.uvm4j.kernel.fs.Location;
+import org.uvm4j.kernel.fs.Vfs;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
@@ -70,7 +74,8 @@ public final class Kernel implements AutoCloseable {
   private final ProcLifecycle lifecycle;
   private final ExecCache execCache;
   private final Exec exec;
-  private final HostFs hostFs;
+  private final Vfs vfs;
+  private final FsContext initFs;
   private final SyscallLayer syscalls;
   private final PrintStream console;
   private final SwapPager pager;
@@ -110,16 +115,17 @@ public final class Kernel implements AutoCloseable {
     }
     this.pageDaemon = PageDaemon.attach(uvm, pager);
     this.execCache = new ExecCache(uvm);
-    this.hostFs = new HostFs(cfg.cwd());
+    this.vfs = buildVfs(cfg, clock, uvm);
+    this.initFs = initialFs(vfs, cfg.cwd().toString());
     this.lifecycle = new ProcLifecycle(sched, procs, cpu, counters, signals, exitMaps, events);
     signals.bind(lifecycle);
     this.exec =
-        new Exec(cpu, hostFs, uvm, faultHandler, counters, execCache, events, cfg.randomSeed());
+        new Exec(cpu, vfs, uvm, faultHandler, counters, execCache, events, cfg.randomSeed());
     exec.bind(lifecycle);
     this.syscalls =
         syscalls.create(
             new KernelServices(
-                cfg, uvm, sched, clock, procs, signals, lifecycle, exec, hostFs, cpu, counters));
+                cfg, uvm, sched, clock, procs, signals, lifecycle, exec, vfs, cpu, counters));
     sched.setAlarmHandler(p -> signals.post(p, Signals.SIGALRM, SigInfo.kernel(Signals.SIGALRM)));
     this.console = new PrintStream(cfg.stderr(), true, StandardCharsets.UTF_8);
   }
@@ -138,7 +144,7 @@ public final class Kernel implements AutoCloseable {
     }
     ran = true;
     try {
-      Exec.Lookup found = exec.lookup(hostFs.cwd(), program.toString());
+      Exec.Lookup found = exec.lookup(initFs, program.toString());
       if (found.image() == null) {
         ExecException.Kind kind =
             found.errno() == Errno.ENOENT || found.errno() == Errno.ENOTDIR
@@ -148,7 +154,13 @@ public final class Kernel implements AutoCloseable {
       }
       machine = CpuBackends.openMachine(uvm, cfg.backend());
       cpu.attach(machine);
-      Proc init = boot(program.toString(), found.image(), argv, env);
+      Proc init;
+      try {
+        init = boot(program.toString(), found.image(), argv, env);
+        init.exePath = found.guestPath();
+      } finally {
+        found.done();
+      }
       schedule();
       if (machineError != null) {
         throw new MachineException(machineError);
@@ -157,6 +169,52 @@ public final class Kernel implements AutoCloseable {
     } finally {
       shutdown();
     }
+  }
+
+  /**
+   * The size limit of each tmpfs: half of RAM plus the swap space (its pages are anonymous memory,
+   * paged to swap like any other), as Linux's default of half of RAM when there is no swap.
+   */
+  static long tmpfsBytes(KernelConfig cfg) {
+    return cfg.ramBytes() / 2 + cfg.swapBytes();
+  }
+
+  /**
+   * The guest's name space from the configuration's {@link FsLayout}: the mounts, a tmpfs of UVM
+   * anonymous objects ({@link AobjTmpfs}) at /tmp and /dev/shm, uvm4j's /dev.
+   *
+   * @throws IllegalArgumentException when the root or a bind cannot be mounted
+   */
+  static Vfs buildVfs(KernelConfig cfg, VirtualClock clock, Uvm uvm) {
+    try {
+      return new Vfs(
+          cfg.fs()
+              .mountTable(
+                  cfg.stdin(),
+                  cfg.stderr(),
+                  cfg.randomSeed(),
+                  null,
+                  AobjTmpfs.maker(uvm, tmpfsBytes(cfg), clock::realtime)));
+    } catch (UvmException e) {
+      throw new IllegalArgumentException(
+          "cannot set up the guest file system: " + e.getMessage() + " (errno " + e.errno() + ")",
+          e);
+    }
+  }
+
+  /** pid 1's root and working directory: {@code cwd} when it is a directory there, else /. */
+  static FsContext initialFs(Vfs vfs, String cwd) {
+    Location root = vfs.rootLocation();
+    Location dir = root;
+    try {
+      Location l = vfs.lookup(root, root, cwd, true);
+      if (l.vnode().isDirectory()) {
+        dir = l;
+      }
+    } catch (UvmException e) {
+      // not in the guest's tree (e.g. outside --root): start at /
+    }
+    return new FsContext(root, dir, 022);
   }
 
   /** {@link #run(Path, List, Map)} with the configuration's environment. */
@@ -170,6 +228,7 @@ public final class Kernel implements AutoCloseable {
     init.comm = Exec.basename(path);
     init.sig = new SignalState();
     init.files = new FileTable();
+    init.fs = initFs;
     try {
       init.files.install(Console.input("stdin", cfg.stdin()), false);
       init.files.install(Console.output("stdout", cfg.stdout()), false);

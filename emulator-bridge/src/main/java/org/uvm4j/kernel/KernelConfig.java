@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.uvm.page.PhysMem;
 
@@ -15,7 +16,8 @@ import org.uvm4j.uvm.page.PhysMem;
  * processes are preempted: by default a CPU-time slice ({@code timeSliceNanos}) ended by a
  * watchdog, with no instruction counting; with {@code deterministic}, exact slices of {@code
  * quantum} counted instructions (reproducible, but the emulator hooks every instruction), and the
- * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA).
+ * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA), and the guest's
+ * file system layout ({@link FsLayout}: root, binds; {@code cwd} is a guest path in it).
  */
 public record KernelConfig(
     long ramBytes,
@@ -30,7 +32,8 @@ public record KernelConfig(
     long randomSeed,
     boolean deterministic,
     long timeSliceNanos,
-    BackendKind backend) {
+    BackendKind backend,
+    FsLayout fs) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
 
@@ -43,6 +46,7 @@ public record KernelConfig(
     Objects.requireNonNull(stderr, "stderr");
     Objects.requireNonNull(cwd, "cwd");
     Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(fs, "fs");
     env = Map.copyOf(Objects.requireNonNull(env, "env"));
     if (ramBytes < (1L << 20) || ramBytes > PhysMem.MAX_BYTES) {
       throw new IllegalArgumentException(
@@ -86,6 +90,7 @@ public record KernelConfig(
     private boolean deterministic;
     private long timeSliceNanos = DEFAULT_TIME_SLICE_NANOS;
     private BackendKind backend = BackendKind.AUTO;
+    private FsLayout fs = FsLayout.hostReadOnly();
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -154,6 +159,12 @@ public record KernelConfig(
       return this;
     }
 
+    /** The guest's file system: its root and bind mounts (default: host / read-only). */
+    public Builder fs(FsLayout fs) {
+      this.fs = fs;
+      return this;
+    }
+
     public KernelConfig build() {
       return new KernelConfig(
           ramBytes,
@@ -168,7 +179,8 @@ public record KernelConfig(
           randomSeed,
           deterministic,
           timeSliceNanos,
-          backend);
+          backend,
+          fs);
     }
   }
 }

@@ -1,6 +1,6 @@
 package org.uvm4j.kernel;
 
-import org.uvm4j.kernel.fs.HostFs;
+import org.uvm4j.kernel.fs.Vfs;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
@@ -17,6 +17,6 @@ public record KernelServices(
     SignalDelivery signals,
     ProcLifecycle lifecycle,
     Exec exec,
-    HostFs hostFs,
+    Vfs vfs,
     Cpu cpu,
     KernelCounters counters) {}

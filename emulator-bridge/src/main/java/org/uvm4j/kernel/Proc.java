@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import org.uvm4j.kernel.fs.FileTable;
+import org.uvm4j.kernel.fs.FsContext;
 import org.uvm4j.kernel.fs.WaitChannel;
 import org.uvm4j.machine.CpuContext;
 import org.uvm4j.uvm.map.Vmspace;
@@ -27,6 +28,12 @@ public final class Proc {
   Vmspace vm;
   FileTable files;
   SignalState sig;
+
+  /** Root, working directory and umask (see {@link FsContext}). */
+  FsContext fs;
+
+  /** The guest path of the running program (/proc/PID/exe). */
+  String exePath;
 
   /** Wait status once a zombie. */
   int exitStatus;
@@ -132,6 +139,16 @@ public final class Proc {
 
   public FileTable files() {
     return files;
+  }
+
+  /** The process's root, working directory and umask. */
+  public FsContext fs() {
+    return fs;
+  }
+
+  /** The guest path of the program it runs (what /proc/PID/exe points at). */
+  public String exePath() {
+    return exePath;
   }
 
   public SignalState signals() {

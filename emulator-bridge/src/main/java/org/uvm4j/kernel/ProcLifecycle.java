@@ -101,6 +101,8 @@ public final class ProcLifecycle {
     c.comm = p.comm;
     c.vm = cvm;
     c.files = p.files.fork();
+    c.fs = p.fs.copy();
+    c.exePath = p.exePath;
     c.sig = p.sig.forkCopy();
     c.exitSignal = a.exitSignal();
     c.ctx = m.newContext();

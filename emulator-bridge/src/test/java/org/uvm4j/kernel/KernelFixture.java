@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.uvm4j.kernel.fs.Console;
 import org.uvm4j.kernel.fs.FileTable;
-import org.uvm4j.kernel.fs.HostFs;
+import org.uvm4j.kernel.fs.FsLayout;
+import org.uvm4j.kernel.fs.Vfs;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.audit.SystemAudit;
 import org.uvm4j.uvm.fault.FaultHandler;
@@ -33,25 +34,34 @@ public final class KernelFixture implements AutoCloseable {
   public final ProcLifecycle lifecycle =
       new ProcLifecycle(
           scheduler, procs, cpu, counters, signals, new ExitMaps(procs), new ProcEvents());
-  public final HostFs hostFs;
+  public final Vfs vfs;
+  private final Path cwd;
   private final Exec exec;
   private final KernelConfig config;
   private final List<Proc> made = new ArrayList<>();
 
-  /** A fixture whose host working directory is {@code cwd}. */
+  /** A fixture whose host working directory is {@code cwd} (host / read-only, tmpfs at /tmp). */
   public KernelFixture(Path cwd) {
-    this.config = KernelConfig.builder().cwd(cwd).build();
-    this.hostFs = new HostFs(cwd);
+    this(cwd, FsLayout.hostReadOnly());
+  }
+
+  /**
+   * A fixture with file system {@code layout}, processes starting in guest directory {@code cwd}.
+   */
+  public KernelFixture(Path cwd, FsLayout layout) {
+    this.config = KernelConfig.builder().cwd(cwd).fs(layout).build();
+    this.cwd = cwd;
+    this.vfs = Kernel.buildVfs(config, clock, uvm);
     signals.bind(lifecycle);
     this.exec =
-        new Exec(cpu, hostFs, uvm, faultHandler, counters, new ExecCache(uvm), new ProcEvents(), 1);
+        new Exec(cpu, vfs, uvm, faultHandler, counters, new ExecCache(uvm), new ProcEvents(), 1);
     exec.bind(lifecycle);
   }
 
   /** The services a syscall layer is built from. */
   public KernelServices services() {
     return new KernelServices(
-        config, uvm, scheduler, clock, procs, signals, lifecycle, exec, hostFs, cpu, counters);
+        config, uvm, scheduler, clock, procs, signals, lifecycle, exec, vfs, cpu, counters);
   }
 
   /** A new runnable process with an empty address space and stdin/stdout/stderr open. */
@@ -60,6 +70,7 @@ public final class KernelFixture implements AutoCloseable {
     p.comm = "p" + p.pid;
     p.sig = new SignalState();
     p.files = new FileTable();
+    p.fs = Kernel.initialFs(vfs, cwd.toString());
     try {
       p.files.install(Console.input("stdin", java.io.InputStream.nullInputStream()), false);
       p.files.install(Console.output("stdout", java.io.OutputStream.nullOutputStream()), false);
@@ -76,6 +87,7 @@ public final class KernelFixture implements AutoCloseable {
   /** A child of {@code parent} (as fork would make it, without copying memory: a fresh space). */
   public Proc child(Proc parent) {
     Proc c = newProc();
+    c.fs = parent.fs.copy();
     c.parent = parent;
     parent.children.add(c);
     return c;

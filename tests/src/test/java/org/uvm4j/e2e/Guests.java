@@ -40,7 +40,8 @@ public final class Guests {
           "spin_pingpong",
           "clone_fork",
           "clone_fork.glibc",
-          "memfd_share");
+          "memfd_share",
+          "shm_share");
 
   private static boolean built;
 

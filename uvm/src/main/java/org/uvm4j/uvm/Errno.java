@@ -11,6 +11,7 @@ public final class Errno {
   public static final int ESRCH = 3;
   public static final int EINTR = 4;
   public static final int EIO = 5;
+  public static final int ENXIO = 6;
   public static final int E2BIG = 7;
   public static final int ENOEXEC = 8;
   public static final int EBADF = 9;
@@ -21,6 +22,7 @@ public final class Errno {
   public static final int EFAULT = 14;
   public static final int EBUSY = 16;
   public static final int EEXIST = 17;
+  public static final int EXDEV = 18;
   public static final int ENOTDIR = 20;
   public static final int EISDIR = 21;
   public static final int EINVAL = 22;
@@ -30,9 +32,12 @@ public final class Errno {
   public static final int ENOSPC = 28;
   public static final int ESPIPE = 29;
   public static final int EROFS = 30;
+  public static final int EMLINK = 31;
   public static final int EPIPE = 32;
   public static final int ERANGE = 34;
+  public static final int EDEADLK = 35;
   public static final int ENAMETOOLONG = 36;
+  public static final int ENOLCK = 37;
   public static final int ENOSYS = 38;
   public static final int ENOTEMPTY = 39;
   public static final int ELOOP = 40;

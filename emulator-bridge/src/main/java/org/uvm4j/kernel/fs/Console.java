@@ -29,6 +29,18 @@ public final class Console extends OpenFile {
     return new Console(name, in, null, OpenFlags.O_RDONLY);
   }
 
+  /**
+   * {@code /dev/tty} opened with {@code flags}: reads {@code in}, writes {@code out} (whichever the
+   * access mode allows).
+   */
+  public static Console tty(InputStream in, OutputStream out, int flags) {
+    return new Console(
+        "/dev/tty",
+        OpenFlags.readable(flags) ? in : null,
+        OpenFlags.writable(flags) ? out : null,
+        flags);
+  }
+
   /** A write side of the console (O_WRONLY). */
   public static Console output(String name, OutputStream out) {
     return new Console(name, null, out, OpenFlags.O_WRONLY);

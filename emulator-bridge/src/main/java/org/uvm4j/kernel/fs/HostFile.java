@@ -8,18 +8,15 @@ import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 
 /**
- * A regular host file opened read-only: reads at the description's offset, pread, lseek. Writes
- * fail with EBADF (the descriptor is O_RDONLY; the host file system is read-only to guests).
+ * A regular host file opened through a {@link HostVnode}: reads and (on a writable mount, with a
+ * writable access mode) writes at the description's offset or at a position, ftruncate, fsync,
+ * fallocate. The channel was opened without following symbolic links, so it is exactly the file the
+ * guest's path walk found.
  */
-public final class HostFile extends OpenFile {
-  static final int SEEK_SET = 0;
-  static final int SEEK_CUR = 1;
-  static final int SEEK_END = 2;
-
+public final class HostFile extends SeekableFile {
   private final Path path;
   private final FileChannel channel;
   private final Stat stat;
-  private long offset;
 
   HostFile(Path path, FileChannel channel, Stat stat, int flags) {
     super(flags);
@@ -28,86 +25,92 @@ public final class HostFile extends OpenFile {
     this.stat = stat;
   }
 
-  /** The host path this file was opened from. */
+  /** The host path this file was opened from (file mappings read it). */
   public Path path() {
     return path;
   }
 
   @Override
-  public long read(byte[] buf, int off, int len) throws UvmException {
-    long n = pread(buf, off, len, offset);
-    if (n > 0) {
-      offset += n;
-    }
-    return n;
-  }
-
-  @Override
-  public long pread(byte[] buf, int off, int len, long at) throws UvmException {
-    if (at < 0) {
-      throw new UvmException(Errno.EINVAL);
-    }
-    if (len == 0) {
-      return 0;
-    }
+  protected int readAt(byte[] buf, int off, int len, long at) throws UvmException {
     try {
       int n = channel.read(ByteBuffer.wrap(buf, off, len), at);
       return n < 0 ? 0 : n;
+    } catch (IOException e) {
+      throw new UvmException(HostErrors.errnoOf(e));
+    }
+  }
+
+  @Override
+  protected void writeAt(byte[] buf, int off, int len, long at) throws UvmException {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(buf, off, len);
+      long pos = at;
+      while (b.hasRemaining()) {
+        pos += channel.write(b, pos);
+      }
+    } catch (IOException e) {
+      throw new UvmException(HostErrors.errnoOf(e));
+    }
+  }
+
+  @Override
+  protected long size() throws UvmException {
+    try {
+      return channel.size();
     } catch (IOException e) {
       throw new UvmException(Errno.EIO);
     }
   }
 
   @Override
-  public long write(byte[] buf, int off, int len, boolean atomic) throws UvmException {
-    throw new UvmException(Errno.EBADF);
+  public void truncate(long size) throws UvmException {
+    if (!writable()) {
+      throw new UvmException(Errno.EINVAL);
+    }
+    HostVnode.truncate(channel, size);
   }
 
   @Override
-  public long lseek(long off, int whence) throws UvmException {
-    long base;
-    switch (whence) {
-      case SEEK_SET -> base = 0;
-      case SEEK_CUR -> base = offset;
-      case SEEK_END -> {
-        try {
-          base = channel.size();
-        } catch (IOException e) {
-          throw new UvmException(Errno.EIO);
-        }
-      }
-      default -> {
-        throw new UvmException(Errno.EINVAL);
-      }
+  public void sync(boolean dataOnly) throws UvmException {
+    try {
+      channel.force(!dataOnly);
+    } catch (IOException e) {
+      throw new UvmException(Errno.EIO);
     }
-    long pos = base + off;
-    if ((off > 0 && pos < base) || pos < 0) {
-      throw new UvmException(off > 0 ? Errno.EOVERFLOW : Errno.EINVAL);
+  }
+
+  @Override
+  public void allocate(long offset, long len) throws UvmException {
+    if (!writable()) {
+      throw new UvmException(Errno.EBADF);
     }
-    offset = pos;
-    return pos;
+    long end = offset + len;
+    if (end < 0) {
+      throw new UvmException(Errno.EFBIG);
+    }
+    if (end > size()) {
+      HostVnode.truncate(channel, end);
+    }
   }
 
   @Override
   public Stat stat() {
+    Stat now;
     try {
-      long size = channel.size();
-      return new Stat(
-          stat.dev(),
-          stat.ino(),
-          stat.nlink(),
-          stat.mode(),
-          stat.uid(),
-          stat.gid(),
-          0,
-          size,
-          4096,
-          (size + 511) / 512,
-          stat.mtimeSec(),
-          stat.mtimeNsec());
-    } catch (IOException e) {
-      return stat;
+      now = HostVnode.statOf(path, false);
+    } catch (UvmException e) {
+      now = null; // unlinked or replaced: what was opened still answers
     }
+    if (now != null && now.ino() == stat.ino() && now.dev() == stat.dev()) {
+      return now;
+    }
+    long size;
+    try {
+      size = channel.size();
+    } catch (IOException e) {
+      size = stat.size();
+    }
+    return stat.withSize(size);
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.uvm4j.kernel.fs;
 
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.obj.UvmObject;
 
 /**
  * An open file description ({@code struct file}): what descriptors point to. {@code dup} and {@code
@@ -18,6 +19,7 @@ public abstract class OpenFile {
 
   private int refs = 1;
   private int statusFlags;
+  private Location location;
 
   protected OpenFile(int flags) {
     this.statusFlags =
@@ -90,9 +92,50 @@ public abstract class OpenFile {
     throw new UvmException(Errno.ESPIPE);
   }
 
+  /** pwrite64: writes at {@code offset} without moving the file offset; ESPIPE if not seekable. */
+  public long pwrite(byte[] buf, int off, int len, long offset) throws UvmException {
+    throw new UvmException(Errno.ESPIPE);
+  }
+
+  /** ftruncate: EINVAL unless this is a regular file open for writing. */
+  public void truncate(long size) throws UvmException {
+    throw new UvmException(Errno.EINVAL);
+  }
+
+  /** fsync/fdatasync: EINVAL for descriptors that cannot be synced (pipes, the console). */
+  public void sync(boolean dataOnly) throws UvmException {
+    throw new UvmException(Errno.EINVAL);
+  }
+
+  /** fallocate (mode 0 only: reserve, growing the size): ESPIPE on pipes, ENODEV on devices. */
+  public void allocate(long offset, long len) throws UvmException {
+    throw new UvmException(Errno.ESPIPE);
+  }
+
+  /**
+   * Where in the guest's tree this description was opened (directories, files opened by path), or
+   * null (pipes, the console).
+   */
+  public Location location() {
+    return location;
+  }
+
+  /** Records where the VFS opened it. */
+  void setLocation(Location loc) {
+    this.location = loc;
+  }
+
   /** lseek; ESPIPE if not seekable. */
   public long lseek(long offset, int whence) throws UvmException {
     throw new UvmException(Errno.ESPIPE);
+  }
+
+  /**
+   * The memory object mmap maps for this description (a tmpfs file's or a memfd's anonymous
+   * object), or null when it is mapped some other way or not at all.
+   */
+  public UvmObject mmapObject() {
+    return null;
   }
 
   /** What fstat reports. */

@@ -24,7 +24,27 @@ public record Stat(
   public static final int S_IFIFO = 0010000;
   public static final int S_IFCHR = 0020000;
   public static final int S_IFDIR = 0040000;
+  public static final int S_IFBLK = 0060000;
   public static final int S_IFREG = 0100000;
+  public static final int S_IFLNK = 0120000;
+  public static final int S_IFSOCK = 0140000;
+
+  /** The same attributes with {@code size} (and the blocks it takes). */
+  public Stat withSize(long newSize) {
+    return new Stat(
+        dev,
+        ino,
+        nlink,
+        mode,
+        uid,
+        gid,
+        rdev,
+        newSize,
+        blksize,
+        (newSize + 511) / 512,
+        mtimeSec,
+        mtimeNsec);
+  }
 
   /** {@code sizeof(struct stat)} on x86-64. */
   public static final int SIZE = 144;

@@ -1,20 +1,21 @@
 package org.uvm4j.kernel.syscall;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.kernel.Scheduler;
 import org.uvm4j.kernel.SigInfo;
 import org.uvm4j.kernel.SignalDelivery;
 import org.uvm4j.kernel.Signals;
+import org.uvm4j.kernel.VirtualClock;
+import org.uvm4j.kernel.fs.DirectoryFile;
 import org.uvm4j.kernel.fs.FileTable;
-import org.uvm4j.kernel.fs.HostDirectory;
-import org.uvm4j.kernel.fs.HostFs;
+import org.uvm4j.kernel.fs.Location;
 import org.uvm4j.kernel.fs.OpenFile;
 import org.uvm4j.kernel.fs.OpenFlags;
 import org.uvm4j.kernel.fs.Pipe;
 import org.uvm4j.kernel.fs.Stat;
+import org.uvm4j.kernel.fs.Vfs;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Vmspace;
@@ -39,7 +40,15 @@ final class FileSyscalls {
   /** Bytes moved between the guest and a file per step. */
   static final int CHUNK = 65536;
 
+  /** {@code AT_FDCWD}: an {@code int}, so compared with the low 32 bits of the register. */
+  static final int AT_FDCWD = -100;
+
   static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  static final int AT_REMOVEDIR = 0x200;
+  static final int AT_SYMLINK_FOLLOW = 0x400;
+  static final int RENAME_NOREPLACE = 1;
+  static final long UTIME_NOW = (1L << 30) - 1;
+  static final long UTIME_OMIT = (1L << 30) - 2;
   static final int AT_EACCESS = 0x200;
   static final int AT_EMPTY_PATH = 0x1000;
   static final int AT_NO_AUTOMOUNT = 0x800;
@@ -61,13 +70,15 @@ final class FileSyscalls {
 
   private final Scheduler sched;
   private final SignalDelivery signals;
-  private final HostFs hostFs;
+  private final Vfs vfs;
+  private final VirtualClock clock;
   private long nextPipeIno = 1;
 
-  FileSyscalls(Scheduler sched, SignalDelivery signals, HostFs hostFs) {
+  FileSyscalls(Scheduler sched, SignalDelivery signals, Vfs vfs, VirtualClock clock) {
     this.sched = sched;
     this.signals = signals;
-    this.hostFs = hostFs;
+    this.vfs = vfs;
+    this.clock = clock;
   }
 
   // ------------------------------------------------------------------ read and write
@@ -245,45 +256,74 @@ final class FileSyscalls {
     return c.mem().write(c.pointer(1), b, 0, (int) r) != 0 ? -Errno.EFAULT : r;
   }
 
-  long pwrite64(SyscallContext c) {
+  // sys_generic.c: sys_pwrite
+  long pwrite64(SyscallContext c) throws UvmException {
     OpenFile f = c.proc().files().get(c.fd(0));
     if (f == null || !f.writable()) {
       return -Errno.EBADF;
     }
-    return c.raw(3) < 0 ? -Errno.EINVAL : -Errno.ESPIPE;
+    long n = c.size(2);
+    long off = c.raw(3);
+    if (off < 0 || n < 0) {
+      return -Errno.EINVAL;
+    }
+    int len = (int) Math.min(n, 16L * CHUNK);
+    byte[] b = new byte[len];
+    if (c.vm().copyin(c.pointer(1), b, 0, len) != 0) {
+      return -Errno.EFAULT;
+    }
+    return f.pwrite(b, 0, len, off);
   }
 
   // ------------------------------------------------------------------ names
 
-  /** The directory relative paths start from for {@code dirfd}: EBADF, ENOTDIR. */
-  private Path base(Proc p, int dirfd, String path) throws UvmException {
-    if (path.startsWith("/") || dirfd == HostFs.AT_FDCWD) {
-      return hostFs.cwd();
+  /**
+   * The directory relative paths start from for {@code dirfd} (32-bit; AT_FDCWD is the caller's
+   * working directory): EBADF, ENOTDIR.
+   */
+  private static Location base(Proc p, int dirfd, String path) throws UvmException {
+    if (path.startsWith("/") || dirfd == AT_FDCWD) {
+      return p.fs().cwd();
     }
-    OpenFile d = p.files().get(dirfd);
+    return dirLocation(p, dirfd);
+  }
+
+  /** The directory an open descriptor refers to: EBADF, ENOTDIR. */
+  private static Location dirLocation(Proc p, int fd) throws UvmException {
+    OpenFile d = p.files().get(fd);
     if (d == null) {
       throw new UvmException(Errno.EBADF);
     }
-    if (!(d instanceof HostDirectory hd)) {
+    if (!(d instanceof DirectoryFile)) {
       throw new UvmException(Errno.ENOTDIR);
     }
-    return hd.path();
+    return d.location();
   }
 
   long open(SyscallContext c) throws UvmException {
-    return openat(c, HostFs.AT_FDCWD, c.pointer(0), c.flags(1));
+    return openat(c, AT_FDCWD, c.pointer(0), c.flags(1), c.int32(2));
   }
 
   long openat(SyscallContext c) throws UvmException {
-    return openat(c, c.fd(0), c.pointer(1), c.flags(2));
+    return openat(c, c.fd(0), c.pointer(1), c.flags(2), c.int32(3));
+  }
+
+  long creat(SyscallContext c) throws UvmException {
+    return openat(
+        c,
+        AT_FDCWD,
+        c.pointer(0),
+        OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC,
+        c.int32(1));
   }
 
   // vfs_syscalls.c: do_sys_openat
-  private long openat(SyscallContext c, int dirfd, long pathp, int flags) throws UvmException {
+  private long openat(SyscallContext c, int dirfd, long pathp, int flags, int mode)
+      throws UvmException {
     Proc p = c.proc();
     String path = c.mem().path(pathp);
-    Path base = base(p, dirfd, path);
-    OpenFile file = hostFs.open(base, path, flags);
+    Location base = base(p, dirfd, path);
+    OpenFile file = vfs.open(p.fs(), base, path, flags, mode);
     try {
       return p.files().install(file, (flags & OpenFlags.O_CLOEXEC) != 0);
     } catch (UvmException e) {
@@ -321,11 +361,11 @@ final class FileSyscalls {
   }
 
   long stat(SyscallContext c) throws UvmException {
-    return fstatat(c, HostFs.AT_FDCWD, c.pointer(0), c.pointer(1), 0);
+    return fstatat(c, AT_FDCWD, c.pointer(0), c.pointer(1), 0);
   }
 
   long lstat(SyscallContext c) throws UvmException {
-    return fstatat(c, HostFs.AT_FDCWD, c.pointer(0), c.pointer(1), AT_SYMLINK_NOFOLLOW);
+    return fstatat(c, AT_FDCWD, c.pointer(0), c.pointer(1), AT_SYMLINK_NOFOLLOW);
   }
 
   long newfstatat(SyscallContext c) throws UvmException {
@@ -339,31 +379,20 @@ final class FileSyscalls {
         != 0) {
       return -Errno.EINVAL;
     }
+    Proc p = c.proc();
     String path = c.mem().path(pathp);
     if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
-      if (dirfd == HostFs.AT_FDCWD) {
-        return stat(c, hostFs.cwd(), buf, true);
+      if (dirfd == AT_FDCWD) {
+        return -c.mem().write(buf, p.fs().cwd().vnode().stat().toBytes());
       }
       return fstat(c, dirfd, buf);
     }
-    if (path.isEmpty()) {
-      return -Errno.ENOENT;
-    }
-    Path base = base(c.proc(), dirfd, path);
-    try {
-      return stat(c, HostFs.resolve(base, path), buf, (flags & AT_SYMLINK_NOFOLLOW) == 0);
-    } catch (java.nio.file.InvalidPathException e) {
-      return -Errno.ENOENT;
-    }
-  }
-
-  private long stat(SyscallContext c, Path path, long buf, boolean follow) throws UvmException {
-    Stat st = hostFs.stat(path, follow);
+    Stat st = vfs.stat(p.fs(), base(p, dirfd, path), path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
     return -c.mem().write(buf, st.toBytes());
   }
 
   long access(SyscallContext c) throws UvmException {
-    return faccessat(c, HostFs.AT_FDCWD, c.pointer(0), c.int32(1), 0);
+    return faccessat(c, AT_FDCWD, c.pointer(0), c.int32(1), 0);
   }
 
   long faccessat(SyscallContext c) throws UvmException {
@@ -379,29 +408,386 @@ final class FileSyscalls {
     if ((mode & ~7) != 0 || (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) != 0) {
       return -Errno.EINVAL;
     }
+    Proc p = c.proc();
     String path = c.mem().path(pathp);
-    if (path.isEmpty()) {
-      return -Errno.ENOENT;
+    Location loc;
+    if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
+      loc = dirfd == AT_FDCWD ? p.fs().cwd() : located(p, dirfd);
+    } else {
+      loc =
+          vfs.lookup(p.fs().root(), base(p, dirfd, path), path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
     }
-    Path base = base(c.proc(), dirfd, path);
-    Path file;
-    try {
-      file = HostFs.resolve(base, path);
-    } catch (java.nio.file.InvalidPathException e) {
-      return -Errno.ENOENT;
+    return -Vfs.access(loc, mode, Kernel.UID);
+  }
+
+  /** The location an open descriptor was opened at: EBADF; ENOENT for pipes and the console. */
+  private static Location located(Proc p, int fd) throws UvmException {
+    OpenFile f = p.files().get(fd);
+    if (f == null) {
+      throw new UvmException(Errno.EBADF);
     }
-    hostFs.stat(
-        file, (flags & AT_SYMLINK_NOFOLLOW) == 0); // ENOENT, ENOTDIR… before the mode checks
-    if ((mode & 2) != 0) {
-      return -Errno.EROFS;
+    if (f.location() == null) {
+      throw new UvmException(Errno.ENOENT);
     }
-    if ((mode & 4) != 0 && !Files.isReadable(file)) {
-      return -Errno.EACCES;
+    return f.location();
+  }
+
+  // vfs_syscalls.c: sys_getdents (unsigned int fd, unsigned int count)
+  long getdents64(SyscallContext c) throws UvmException {
+    OpenFile f = c.proc().files().get(c.fd(0));
+    if (f == null) {
+      return -Errno.EBADF;
     }
-    if ((mode & 1) != 0 && !Files.isExecutable(file)) {
-      return -Errno.EACCES;
+    if (!(f instanceof DirectoryFile d)) {
+      return -Errno.ENOTDIR;
+    }
+    int cap = (int) Math.min(c.uint32(2), 16L * CHUNK);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(cap);
+    int n = d.getdents(b, cap);
+    if (n > 0 && c.mem().write(c.pointer(1), b.array(), 0, n) != 0) {
+      return -Errno.EFAULT;
+    }
+    return n;
+  }
+
+  long chdir(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    String path = c.mem().path(c.pointer(0));
+    Location loc = vfs.lookup(p.fs().root(), p.fs().cwd(), path, true);
+    return chdir(p, loc);
+  }
+
+  long fchdir(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    return chdir(p, located(p, c.fd(0)));
+  }
+
+  private static long chdir(Proc p, Location loc) throws UvmException {
+    if (!loc.vnode().isDirectory()) {
+      return -Errno.ENOTDIR;
+    }
+    int e = Vfs.access(loc, 1, Kernel.UID);
+    if (e != 0) {
+      return -e;
+    }
+    p.fs().setCwd(loc);
+    return 0;
+  }
+
+  long mkdir(SyscallContext c) throws UvmException {
+    return mkdirat(c, AT_FDCWD, c.pointer(0), c.int32(1));
+  }
+
+  long mkdirat(SyscallContext c) throws UvmException {
+    return mkdirat(c, c.fd(0), c.pointer(1), c.int32(2));
+  }
+
+  private long mkdirat(SyscallContext c, int dirfd, long pathp, int mode) throws UvmException {
+    Proc p = c.proc();
+    String path = c.mem().path(pathp);
+    vfs.mkdir(p.fs(), base(p, dirfd, path), path, mode);
+    return 0;
+  }
+
+  long unlink(SyscallContext c) throws UvmException {
+    return unlinkat(c, AT_FDCWD, c.pointer(0), 0);
+  }
+
+  long rmdir(SyscallContext c) throws UvmException {
+    return unlinkat(c, AT_FDCWD, c.pointer(0), AT_REMOVEDIR);
+  }
+
+  long unlinkat(SyscallContext c) throws UvmException {
+    return unlinkat(c, c.fd(0), c.pointer(1), c.flags(2));
+  }
+
+  private long unlinkat(SyscallContext c, int dirfd, long pathp, int flags) throws UvmException {
+    if ((flags & ~AT_REMOVEDIR) != 0) {
+      return -Errno.EINVAL;
+    }
+    Proc p = c.proc();
+    String path = c.mem().path(pathp);
+    Location base = base(p, dirfd, path);
+    if ((flags & AT_REMOVEDIR) != 0) {
+      vfs.rmdir(p.fs(), base, path);
+    } else {
+      vfs.unlink(p.fs(), base, path);
     }
     return 0;
+  }
+
+  long rename(SyscallContext c) throws UvmException {
+    return renameat2(c, AT_FDCWD, c.pointer(0), AT_FDCWD, c.pointer(1), 0);
+  }
+
+  long renameat(SyscallContext c) throws UvmException {
+    return renameat2(c, c.fd(0), c.pointer(1), c.fd(2), c.pointer(3), 0);
+  }
+
+  long renameat2(SyscallContext c) throws UvmException {
+    return renameat2(c, c.fd(0), c.pointer(1), c.fd(2), c.pointer(3), c.flags(4));
+  }
+
+  private long renameat2(SyscallContext c, int olddir, long oldp, int newdir, long newp, int flags)
+      throws UvmException {
+    if ((flags & ~RENAME_NOREPLACE) != 0) {
+      return -Errno.EINVAL; // RENAME_EXCHANGE and RENAME_WHITEOUT are not supported
+    }
+    Proc p = c.proc();
+    String from = c.mem().path(oldp);
+    String to = c.mem().path(newp);
+    Location fromBase = base(p, olddir, from);
+    Location toBase = base(p, newdir, to);
+    if ((flags & RENAME_NOREPLACE) != 0) {
+      Vfs.Parent pp = vfs.lookupParent(p.fs().root(), toBase, to, false);
+      if (pp.existing() != null) {
+        return -Errno.EEXIST;
+      }
+    }
+    vfs.rename(p.fs(), fromBase, from, toBase, to);
+    return 0;
+  }
+
+  long link(SyscallContext c) throws UvmException {
+    return linkat(c, AT_FDCWD, c.pointer(0), AT_FDCWD, c.pointer(1), 0);
+  }
+
+  long linkat(SyscallContext c) throws UvmException {
+    return linkat(c, c.fd(0), c.pointer(1), c.fd(2), c.pointer(3), c.flags(4));
+  }
+
+  private long linkat(SyscallContext c, int olddir, long oldp, int newdir, long newp, int flags)
+      throws UvmException {
+    if ((flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) != 0) {
+      return -Errno.EINVAL;
+    }
+    Proc p = c.proc();
+    String from = c.mem().path(oldp);
+    String to = c.mem().path(newp);
+    if (from.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
+      return -Errno.ENOENT; // linking an open file needs CAP_DAC_READ_SEARCH
+    }
+    vfs.link(
+        p.fs(),
+        base(p, olddir, from),
+        from,
+        base(p, newdir, to),
+        to,
+        (flags & AT_SYMLINK_FOLLOW) != 0);
+    return 0;
+  }
+
+  long symlink(SyscallContext c) throws UvmException {
+    return symlinkat(c, c.pointer(0), AT_FDCWD, c.pointer(1));
+  }
+
+  long symlinkat(SyscallContext c) throws UvmException {
+    return symlinkat(c, c.pointer(0), c.fd(1), c.pointer(2));
+  }
+
+  private long symlinkat(SyscallContext c, long targetp, int dirfd, long pathp)
+      throws UvmException {
+    Proc p = c.proc();
+    String target = c.mem().path(targetp);
+    String path = c.mem().path(pathp);
+    vfs.symlink(p.fs(), target, base(p, dirfd, path), path);
+    return 0;
+  }
+
+  long readlink(SyscallContext c) throws UvmException {
+    return readlinkat(c, AT_FDCWD, c.pointer(0), c.pointer(1), c.int32(2));
+  }
+
+  long readlinkat(SyscallContext c) throws UvmException {
+    return readlinkat(c, c.fd(0), c.pointer(1), c.pointer(2), c.int32(3));
+  }
+
+  // vfs_syscalls.c: do_sys_readlinkat (int bufsiz)
+  private long readlinkat(SyscallContext c, int dirfd, long pathp, long buf, int size)
+      throws UvmException {
+    if (size <= 0) {
+      return -Errno.EINVAL;
+    }
+    Proc p = c.proc();
+    String path = c.mem().path(pathp);
+    String target;
+    if (path.isEmpty()) {
+      if (dirfd == AT_FDCWD) {
+        return -Errno.ENOENT;
+      }
+      target = located(p, dirfd).vnode().readlink();
+    } else {
+      target = vfs.readlink(p.fs(), base(p, dirfd, path), path);
+    }
+    byte[] b = target.getBytes(StandardCharsets.UTF_8);
+    int n = Math.min(b.length, size);
+    return c.mem().write(buf, b, 0, n) != 0 ? -Errno.EFAULT : n;
+  }
+
+  long chmod(SyscallContext c) throws UvmException {
+    return fchmodat(c, AT_FDCWD, c.pointer(0), c.int32(1));
+  }
+
+  long fchmodat(SyscallContext c) throws UvmException {
+    return fchmodat(c, c.fd(0), c.pointer(1), c.int32(2));
+  }
+
+  private long fchmodat(SyscallContext c, int dirfd, long pathp, int mode) throws UvmException {
+    Proc p = c.proc();
+    String path = c.mem().path(pathp);
+    vfs.chmod(p.fs(), base(p, dirfd, path), path, mode);
+    return 0;
+  }
+
+  long fchmod(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    OpenFile f = p.files().get(c.fd(0));
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    Location loc = f.location();
+    if (loc == null) {
+      return 0; // a pipe or the console: nothing uvm4j keeps a mode for
+    }
+    Vfs.writable(loc);
+    loc.vnode().chmod(c.int32(1) & 07777);
+    return 0;
+  }
+
+  // vfs_syscalls.c: do_utimensat (int dfd, const char *filename, struct timespec *utimes, int
+  // flags)
+  long utimensat(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    int dirfd = c.fd(0);
+    long pathp = c.pointer(1);
+    long timesp = c.pointer(2);
+    int flags = c.flags(3);
+    if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) {
+      return -Errno.EINVAL;
+    }
+    long now = clock.realtime();
+    long atime = now;
+    long mtime = now;
+    if (timesp != 0) {
+      atime = timeArg(c.mem(), timesp, now);
+      mtime = timeArg(c.mem(), timesp + 16, now);
+      if (atime == Long.MIN_VALUE || mtime == Long.MIN_VALUE) {
+        return -Errno.EINVAL;
+      }
+      if (atime == -1 && mtime == -1) {
+        return 0; // both UTIME_OMIT: nothing to do (Linux still checks the descriptor)
+      }
+    }
+    Location loc;
+    String path = pathp == 0 ? "" : c.mem().path(pathp);
+    if (path.isEmpty()) {
+      if (pathp != 0 && (flags & AT_EMPTY_PATH) == 0) {
+        return -Errno.ENOENT;
+      }
+      if (dirfd == AT_FDCWD) {
+        loc = p.fs().cwd();
+      } else {
+        OpenFile f = p.files().get(dirfd);
+        if (f == null) {
+          return -Errno.EBADF;
+        }
+        if (f.location() == null) {
+          return 0; // pipes keep no times uvm4j reports
+        }
+        loc = f.location();
+      }
+    } else {
+      loc =
+          vfs.lookup(p.fs().root(), base(p, dirfd, path), path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
+    }
+    Vfs.writable(loc);
+    loc.vnode().setTimes(atime, mtime);
+    return 0;
+  }
+
+  /**
+   * One {@code struct timespec} of utimensat: ns since the epoch, -1 for UTIME_OMIT, or
+   * Long.MIN_VALUE when tv_nsec is out of range.
+   */
+  private static long timeArg(UserMemory mem, long va, long now) throws UvmException {
+    long sec = mem.readLong(va);
+    long nsec = mem.readLong(va + 8);
+    if (nsec == UTIME_NOW) {
+      return now;
+    }
+    if (nsec == UTIME_OMIT) {
+      return -1;
+    }
+    if (nsec < 0 || nsec >= 1_000_000_000L) {
+      return Long.MIN_VALUE;
+    }
+    return sec * 1_000_000_000L + nsec;
+  }
+
+  long truncate(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    String path = c.mem().path(c.pointer(0));
+    vfs.truncate(p.fs(), p.fs().cwd(), path, c.raw(1));
+    return 0;
+  }
+
+  long ftruncate(SyscallContext c) throws UvmException {
+    OpenFile f = c.proc().files().get(c.fd(0));
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    long size = c.raw(1);
+    if (size < 0) {
+      return -Errno.EINVAL;
+    }
+    if (!f.writable()) {
+      return -Errno.EINVAL; // Linux: not open for writing
+    }
+    f.truncate(size);
+    return 0;
+  }
+
+  long fsync(SyscallContext c) throws UvmException {
+    return sync(c, false);
+  }
+
+  long fdatasync(SyscallContext c) throws UvmException {
+    return sync(c, true);
+  }
+
+  private static long sync(SyscallContext c, boolean dataOnly) throws UvmException {
+    OpenFile f = c.proc().files().get(c.fd(0));
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    f.sync(dataOnly);
+    return 0;
+  }
+
+  // fs/open.c: vfs_fallocate (int fd, int mode, loff_t offset, loff_t len)
+  long fallocate(SyscallContext c) throws UvmException {
+    OpenFile f = c.proc().files().get(c.fd(0));
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    int mode = c.int32(1);
+    long off = c.raw(2);
+    long len = c.raw(3);
+    if (off < 0 || len <= 0) {
+      return -Errno.EINVAL;
+    }
+    if (mode != 0) {
+      return -Errno.EOPNOTSUPP; // KEEP_SIZE, PUNCH_HOLE, ZERO_RANGE… are not supported
+    }
+    if (!f.writable()) {
+      return -Errno.EBADF;
+    }
+    f.allocate(off, len);
+    return 0;
+  }
+
+  long umask(SyscallContext c) {
+    return c.proc().fs().setUmask(c.int32(0));
   }
 
   // ------------------------------------------------------------------ control
@@ -523,8 +909,9 @@ final class FileSyscalls {
   }
 
   long getcwd(SyscallContext c) {
-    byte[] s = hostFs.cwd().toString().getBytes(StandardCharsets.UTF_8);
-    if (c.size(1) >= 0 && c.size(1) < s.length + 1) {
+    byte[] s = c.proc().fs().cwd().path().getBytes(StandardCharsets.UTF_8);
+    long size = c.size(1);
+    if (size >= 0 && size < s.length + 1) {
       return -Errno.ERANGE;
     }
     byte[] z = new byte[s.length + 1];

@@ -30,7 +30,7 @@ public final class Linux64 {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
-      FileSyscalls file = new FileSyscalls(k.scheduler(), k.signals(), k.hostFs());
+      FileSyscalls file = new FileSyscalls(k.scheduler(), k.signals(), k.vfs(), k.clock());
       return new Handlers(
           file,
           new MemorySyscalls(k.uvm()),
@@ -43,7 +43,7 @@ public final class Linux64 {
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
     static Handlers unwired() {
-      FileSyscalls file = new FileSyscalls(null, null, null);
+      FileSyscalls file = new FileSyscalls(null, null, null, null);
       return new Handlers(
           file,
           new MemorySyscalls(null),
@@ -80,10 +80,10 @@ public final class Linux64 {
             "write",
             "any writable descriptor; pipes block when full, EPIPE + SIGPIPE",
             file::write),
-        partial(
+        supported(
             2,
             "open",
-            "read-only host files and directories: write access or O_CREAT → EROFS",
+            "guest VFS (docs/fs.md): O_CREAT/O_EXCL/O_TRUNC/O_APPEND/O_DIRECTORY/O_NOFOLLOW/O_CLOEXEC; EROFS on read-only mounts; O_TMPFILE → EOPNOTSUPP",
             file::open),
         supported(3, "close", "", file::close),
         supported(4, "stat", "x86-64 struct stat from the host's attributes", file::stat),
@@ -120,15 +120,19 @@ public final class Linux64 {
             "pread64",
             "host files; ESPIPE on pipes/console, EINVAL for a negative offset",
             file::pread64),
-        partial(
+        supported(
             18,
             "pwrite64",
-            "memfds; nothing else is writable at an offset: EBADF or ESPIPE",
-            memfd::pwrite64),
+            "regular files; ESPIPE on pipes/console; O_APPEND appends",
+            file::pwrite64),
         supported(
             19, "readv", "up to 1024 iovecs (EINVAL beyond or for a negative total)", file::readv),
         supported(20, "writev", "up to 1024 iovecs", file::writev),
-        supported(21, "access", "F_OK/R_OK/X_OK from the host, W_OK → EROFS", file::access),
+        supported(
+            21,
+            "access",
+            "host files checked by the host; W_OK → EROFS on read-only mounts",
+            file::access),
         supported(22, "pipe", "64 KiB buffer, PIPE_BUF 4096 atomic", file::pipe),
         unsupported(23, "select", "no poll/select/epoll"),
         supported(24, "sched_yield", "ends the time slice", proc::schedYield),
@@ -182,11 +186,24 @@ public final class Linux64 {
             "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_ADD_SEALS/F_GET_SEALS"
                 + " (memfd); others EINVAL",
             memfd::fcntl),
-        partial(
-            77, "ftruncate", "memfds (with their seals); EINVAL for other files", memfd::ftruncate),
-        supported(79, "getcwd", "the configured directory; ERANGE", file::getcwd),
-        unsupported(80, "chdir", "the working directory is fixed by the configuration"),
-        unsupported(89, "readlink", "no symbolic link reading"),
+        supported(74, "fsync", "regular files and directories; EINVAL on pipes", file::fsync),
+        supported(75, "fdatasync", "as fsync", file::fdatasync),
+        supported(76, "truncate", "grows with zeros; EROFS, EISDIR", file::truncate),
+        supported(
+            77, "ftruncate", "EINVAL unless a regular file open for writing", file::ftruncate),
+        supported(79, "getcwd", "the guest path of the working directory; ERANGE", file::getcwd),
+        supported(80, "chdir", "ENOTDIR, EACCES", file::chdir),
+        supported(81, "fchdir", "a directory descriptor", file::fchdir),
+        supported(82, "rename", "replaces the target; EXDEV across mounts", file::rename),
+        supported(83, "mkdir", "mode & ~umask", file::mkdir),
+        supported(84, "rmdir", "ENOTEMPTY, EBUSY for mount points", file::rmdir),
+        supported(85, "creat", "open(O_CREAT|O_WRONLY|O_TRUNC)", file::creat),
+        supported(86, "link", "same mount only (EXDEV)", file::link),
+        supported(87, "unlink", "EISDIR for directories", file::unlink),
+        supported(88, "symlink", "", file::symlink),
+        supported(89, "readlink", "truncates to the buffer, no NUL", file::readlink),
+        partial(90, "chmod", "host files: rwx bits only (setuid/setgid/sticky kept)", file::chmod),
+        partial(91, "fchmod", "as chmod; pipes: no-op", file::fchmod),
         supported(96, "gettimeofday", "virtual wall clock", time::gettimeofday),
         partial(
             97,
@@ -198,6 +215,7 @@ public final class Linux64 {
             "getrusage",
             "RUSAGE_SELF/THREAD user time; children's time is zero",
             proc::getrusage),
+        supported(95, "umask", "", file::umask),
         unsupported(101, "ptrace", "no debugging interface"),
         supported(102, "getuid", "1000", info::getuid),
         supported(104, "getgid", "1000", info::getgid),
@@ -227,7 +245,11 @@ public final class Linux64 {
         supported(200, "tkill", "", sig::tkill),
         supported(201, "time", "virtual wall clock", time::time),
         unsupported(202, "futex", "single-threaded processes only"),
-        unsupported(217, "getdents64", "directories cannot be listed"),
+        supported(
+            217,
+            "getdents64",
+            "., .., the entries and the mount points inside; d_off is the entry index",
+            file::getdents64),
         unsupported(222, "timer_create", "no POSIX timers"),
         partial(
             218,
@@ -250,15 +272,29 @@ public final class Linux64 {
         supported(234, "tgkill", "tgid must equal tid", sig::tgkill),
         partial(
             247, "waitid", "P_ALL, P_PID, P_PGID with WEXITED [WNOHANG, WNOWAIT]", proc::waitid),
-        partial(257, "openat", "as open; AT_FDCWD or a directory descriptor", file::openat),
+        supported(
+            257, "openat", "as open; AT_FDCWD (32-bit) or a directory descriptor", file::openat),
+        supported(258, "mkdirat", "", file::mkdirat),
         supported(
             262,
             "newfstatat",
             "AT_FDCWD, directory descriptors, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW",
             file::newfstatat),
+        supported(263, "unlinkat", "AT_REMOVEDIR", file::unlinkat),
+        supported(264, "renameat", "", file::renameat),
+        supported(265, "linkat", "AT_SYMLINK_FOLLOW; AT_EMPTY_PATH → ENOENT", file::linkat),
+        supported(266, "symlinkat", "", file::symlinkat),
+        supported(267, "readlinkat", "empty path reads the descriptor's link", file::readlinkat),
+        partial(268, "fchmodat", "as chmod", file::fchmodat),
         supported(269, "faccessat", "as access", file::faccessat),
         unsupported(273, "set_robust_list", "single-threaded processes only"),
         unsupported(291, "epoll_create1", "no poll/select/epoll"),
+        supported(
+            280,
+            "utimensat",
+            "UTIME_NOW/UTIME_OMIT, NULL path (futimens); st_atime reads as st_mtime",
+            file::utimensat),
+        partial(285, "fallocate", "mode 0 only (others EOPNOTSUPP)", file::fallocate),
         supported(292, "dup3", "same descriptor or flags other than O_CLOEXEC: EINVAL", file::dup3),
         supported(293, "pipe2", "O_CLOEXEC, O_NONBLOCK, O_DIRECT", file::pipe2),
         partial(
@@ -266,6 +302,7 @@ public final class Linux64 {
             "prlimit64",
             "as getrlimit; setting a different limit → EPERM (limits are fixed)",
             info::prlimit64),
+        partial(316, "renameat2", "RENAME_NOREPLACE; EXCHANGE/WHITEOUT → EINVAL", file::renameat2),
         supported(
             318,
             "getrandom",

@@ -124,7 +124,7 @@ final class ProcessSyscalls {
   // kern_exec.c: sys_execve
   long execve(SyscallContext c) throws UvmException {
     String path = c.mem().path(c.pointer(0));
-    int bad = exec.check(path);
+    int bad = exec.check(c.proc().fs(), path);
     if (bad != 0) {
       return -bad;
     }

@@ -25,6 +25,14 @@ final class HandlerFixture implements AutoCloseable {
     h = Linux64.Handlers.of(k.services());
   }
 
+  /**
+   * A fixture with file system {@code layout}, processes starting in guest directory {@code cwd}.
+   */
+  HandlerFixture(Path cwd, org.uvm4j.kernel.fs.FsLayout layout) {
+    k = new KernelFixture(cwd, layout);
+    h = Linux64.Handlers.of(k.services());
+  }
+
   /** Runs {@code handler} for {@code p} with up to six argument registers. */
   long call(Proc p, SyscallHandler handler, long... args) {
     long[] a = new long[6];

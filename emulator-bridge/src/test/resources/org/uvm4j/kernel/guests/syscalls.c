@@ -50,7 +50,12 @@ int main(int argc, char **argv) {
   CHECK(stat(argv[1], &st2) == 0 && st2.st_size == st.st_size && st2.st_ino == st.st_ino);
   CHECK(open(argv[1], O_WRONLY) == -1 && errno == EROFS);
   CHECK(open(argv[1], O_RDWR) == -1 && errno == EROFS);
-  CHECK(open("/tmp/uvm4j-no-such-file", O_CREAT | O_WRONLY, 0644) == -1 && errno == EROFS);
+  CHECK(open("/uvm4j-no-such-file", O_CREAT | O_WRONLY, 0644) == -1 && errno == EROFS);
+  /* /tmp is private writable scratch (a tmpfs over the host's /tmp) */
+  int t = open("/tmp/uvm4j-scratch-file", O_CREAT | O_EXCL | O_RDWR, 0644);
+  CHECK(t >= 0 && write(t, "scratch", 7) == 7 && pread(t, buf, 7, 0) == 7);
+  CHECK(memcmp(buf, "scratch", 7) == 0 && close(t) == 0);
+  CHECK(unlink("/tmp/uvm4j-scratch-file") == 0 && access("/tmp/uvm4j-scratch-file", F_OK) == -1);
   CHECK(open("/nonexistent/x", O_RDONLY) == -1 && errno == ENOENT);
   CHECK(access(argv[1], R_OK) == 0);
   CHECK(access(argv[1], W_OK) == -1 && errno == EROFS);
