@@ -151,7 +151,7 @@ public final class Exec {
     Location loc;
     Stat st;
     try {
-      loc = vfs.lookup(fs.root(), fs.cwd(), path, true);
+      loc = vfs.lookup(fs, fs.cwd(), path, true);
       st = loc.vnode().stat();
     } catch (UvmException e) {
       String why =
@@ -285,6 +285,8 @@ public final class Exec {
     p.files.closeOnExec();
     p.sig.execReset();
     p.comm = basename(path);
+    p.cmdline = GuestProcSource.joined(argv);
+    p.environ = GuestProcSource.joined(envp);
     cpu.resetContext(p);
     m.setReg(Reg.RIP, loaded.entry());
     m.setReg(Reg.RSP, loaded.sp());

@@ -115,8 +115,8 @@ public final class Kernel implements AutoCloseable {
     }
     this.pageDaemon = PageDaemon.attach(uvm, pager);
     this.execCache = new ExecCache(uvm);
-    this.vfs = buildVfs(cfg, clock, uvm);
-    this.initFs = initialFs(vfs, cfg.cwd().toString());
+    this.vfs = buildVfs(cfg, clock, procs, uvm);
+    this.initFs = initialFs(vfs, cfg.cwd().toString(), 1);
     this.lifecycle = new ProcLifecycle(sched, procs, cpu, counters, signals, exitMaps, events);
     signals.bind(lifecycle);
     this.exec =
@@ -185,7 +185,7 @@ public final class Kernel implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the root or a bind cannot be mounted
    */
-  static Vfs buildVfs(KernelConfig cfg, VirtualClock clock, Uvm uvm) {
+  static Vfs buildVfs(KernelConfig cfg, VirtualClock clock, ProcTable procs, Uvm uvm) {
     try {
       return new Vfs(
           cfg.fs()
@@ -193,7 +193,7 @@ public final class Kernel implements AutoCloseable {
                   cfg.stdin(),
                   cfg.stderr(),
                   cfg.randomSeed(),
-                  null,
+                  new GuestProcSource(procs, uvm, clock),
                   AobjTmpfs.maker(uvm, tmpfsBytes(cfg), clock::realtime)));
     } catch (UvmException e) {
       throw new IllegalArgumentException(
@@ -203,7 +203,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   /** pid 1's root and working directory: {@code cwd} when it is a directory there, else /. */
-  static FsContext initialFs(Vfs vfs, String cwd) {
+  static FsContext initialFs(Vfs vfs, String cwd, int pid) {
     Location root = vfs.rootLocation();
     Location dir = root;
     try {
@@ -214,7 +214,7 @@ public final class Kernel implements AutoCloseable {
     } catch (UvmException e) {
       // not in the guest's tree (e.g. outside --root): start at /
     }
-    return new FsContext(root, dir, 022);
+    return new FsContext(pid, root, dir, 022);
   }
 
   /** {@link #run(Path, List, Map)} with the configuration's environment. */

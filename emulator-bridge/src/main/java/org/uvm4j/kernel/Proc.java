@@ -35,6 +35,11 @@ public final class Proc {
   /** The guest path of the running program (/proc/PID/exe). */
   String exePath;
 
+  /** The argument and environment strings of the last exec, NUL-terminated (/proc/PID/cmdline). */
+  byte[] cmdline;
+
+  byte[] environ;
+
   /** Wait status once a zombie. */
   int exitStatus;
 

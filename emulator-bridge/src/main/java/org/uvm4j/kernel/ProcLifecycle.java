@@ -101,7 +101,7 @@ public final class ProcLifecycle {
     c.comm = p.comm;
     c.vm = cvm;
     c.files = p.files.fork();
-    c.fs = p.fs.copy();
+    c.fs = p.fs.copy(c.pid);
     c.exePath = p.exePath;
     c.sig = p.sig.forkCopy();
     c.exitSignal = a.exitSignal();

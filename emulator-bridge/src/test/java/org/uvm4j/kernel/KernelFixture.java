@@ -51,7 +51,7 @@ public final class KernelFixture implements AutoCloseable {
   public KernelFixture(Path cwd, FsLayout layout) {
     this.config = KernelConfig.builder().cwd(cwd).fs(layout).build();
     this.cwd = cwd;
-    this.vfs = Kernel.buildVfs(config, clock, uvm);
+    this.vfs = Kernel.buildVfs(config, clock, procs, uvm);
     signals.bind(lifecycle);
     this.exec =
         new Exec(cpu, vfs, uvm, faultHandler, counters, new ExecCache(uvm), new ProcEvents(), 1);
@@ -70,7 +70,7 @@ public final class KernelFixture implements AutoCloseable {
     p.comm = "p" + p.pid;
     p.sig = new SignalState();
     p.files = new FileTable();
-    p.fs = Kernel.initialFs(vfs, cwd.toString());
+    p.fs = Kernel.initialFs(vfs, cwd.toString(), p.pid);
     try {
       p.files.install(Console.input("stdin", java.io.InputStream.nullInputStream()), false);
       p.files.install(Console.output("stdout", java.io.OutputStream.nullOutputStream()), false);
@@ -87,7 +87,7 @@ public final class KernelFixture implements AutoCloseable {
   /** A child of {@code parent} (as fork would make it, without copying memory: a fresh space). */
   public Proc child(Proc parent) {
     Proc c = newProc();
-    c.fs = parent.fs.copy();
+    c.fs = parent.fs.copy(c.pid);
     c.parent = parent;
     parent.children.add(c);
     return c;

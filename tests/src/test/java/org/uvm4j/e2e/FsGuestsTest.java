@@ -31,7 +31,7 @@ class FsGuestsTest {
   @TempDir Path work;
 
   @ParameterizedTest
-  @ValueSource(strings = {"fs_ops"})
+  @ValueSource(strings = {"fs_ops", "fs_locks", "fs_proc"})
   void runsLikeNativelyInAWritableDirectory(String name) throws Exception {
     Path bin = Guests.binary(name);
     Path dir = Files.createDirectory(work.resolve("run"));

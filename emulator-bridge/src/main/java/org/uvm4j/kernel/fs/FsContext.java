@@ -8,19 +8,29 @@ package org.uvm4j.kernel.fs;
  * Location}s of one walk), and the umask has only the 0777 bits.
  */
 public final class FsContext {
+  private final int pid;
   private Location root;
   private Location cwd;
   private int umask;
 
-  public FsContext(Location root, Location cwd, int umask) {
+  /**
+   * @param pid the process it belongs to (what {@code /proc/self} names for it)
+   */
+  public FsContext(int pid, Location root, Location cwd, int umask) {
+    this.pid = pid;
     this.root = root;
     this.cwd = cwd;
     this.umask = umask & 0777;
   }
 
-  /** A copy for a forked child. */
-  public FsContext copy() {
-    return new FsContext(root, cwd, umask);
+  /** A copy for the forked child {@code childPid}. */
+  public FsContext copy(int childPid) {
+    return new FsContext(childPid, root, cwd, umask);
+  }
+
+  /** The process this context belongs to. */
+  public int pid() {
+    return pid;
   }
 
   public Location root() {

@@ -94,13 +94,13 @@ public record FsLayout(Path root, List<Bind> binds) {
   /**
    * Builds the mount table.
    *
-   * @param procfs the guest's /proc root, or null for an empty read-only /proc
+   * @param procs what the guest's /proc shows (its processes), or null for an empty /proc
    * @param tmpfs makes the tmpfs at a guest path (given its st_dev), e.g. a {@link MemFs}
    * @throws UvmException when the root or a bind's host directory is missing or is the host's
    *     procfs
    */
   public MountTable mountTable(
-      InputStream ttyIn, OutputStream ttyOut, long randomSeed, Vnode procfs, TmpfsMaker tmpfs)
+      InputStream ttyIn, OutputStream ttyOut, long randomSeed, ProcSource procs, TmpfsMaker tmpfs)
       throws UvmException {
     MountTable t = new MountTable();
     if (root == null) {
@@ -118,7 +118,10 @@ public record FsLayout(Path root, List<Bind> binds) {
     t.mount("/dev", DevFs.create(ttyIn, ttyOut, randomSeed), false, "devfs");
     t.mount("/dev/shm", tmpfs.make("/dev/shm", TMPFS_DEV + 1), false, "tmpfs");
     t.mount(
-        "/proc", procfs != null ? procfs : new SyntheticDir(ProcDev.DEV, 1, 0555), true, "proc");
+        "/proc",
+        procs != null ? ProcFs.create(procs, t) : new SyntheticDir(ProcFs.DEV, 1, 0555),
+        false, // writable as Linux's: its files refuse writes themselves (EACCES)
+        "proc");
     for (Bind b : binds) {
       t.mount(b.guest(), HostVnode.root(b.host()), b.readOnly(), "host:" + b.host());
     }
@@ -134,12 +137,5 @@ public record FsLayout(Path root, List<Bind> binds) {
   /** The heap-backed tmpfs maker: {@link MemFs} of {@code bytes} with {@link HeapFileData}. */
   public static TmpfsMaker heapTmpfs(long bytes, LongSupplier clockNs) {
     return (path, dev) -> new MemFs(dev, bytes, HeapFileData::new, clockNs).root();
-  }
-
-  /** st_dev values of uvm4j's procfs. */
-  static final class ProcDev {
-    static final long DEV = 4;
-
-    private ProcDev() {}
   }
 }

@@ -24,6 +24,20 @@ public final class Vfs {
 
   private final MountTable mounts;
 
+  /** The process whose call is walking a path on this thread ({@code /proc/self}). */
+  private static final ThreadLocal<FsContext> CALLER = new ThreadLocal<>();
+
+  /** The pid of the process whose call runs on this thread (1 when none has yet). */
+  public static int callerPid() {
+    FsContext c = CALLER.get();
+    return c == null ? 1 : c.pid();
+  }
+
+  /** Records {@code fs}'s process as the caller of what this thread does next. */
+  private static void enter(FsContext fs) {
+    CALLER.set(fs);
+  }
+
   /** Symbolic links followed so far in one walk (ELOOP past {@link #MAXSYMLINKS}). */
   private static final class LinkCount {
     private int n;
@@ -60,6 +74,13 @@ public final class Vfs {
   public Location lookup(Location root, Location base, String path, boolean followLast)
       throws UvmException {
     return lookup(root, base, path, followLast, new LinkCount());
+  }
+
+  /** namei for the process of {@code fs}: from its root, relative paths from {@code base}. */
+  public Location lookup(FsContext fs, Location base, String path, boolean followLast)
+      throws UvmException {
+    enter(fs);
+    return lookup(fs.root(), base, path, followLast, new LinkCount());
   }
 
   private Location lookup(
@@ -206,6 +227,7 @@ public final class Vfs {
    */
   public OpenFile open(FsContext fs, Location base, String path, int flags, int mode)
       throws UvmException {
+    enter(fs);
     boolean nofollow = (flags & OpenFlags.O_NOFOLLOW) != 0;
     if ((flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE) {
       Location d = lookup(fs.root(), base, path, true);
@@ -277,16 +299,19 @@ public final class Vfs {
 
   /** stat/lstat by name. */
   public Stat stat(FsContext fs, Location base, String path, boolean follow) throws UvmException {
+    enter(fs);
     return lookup(fs.root(), base, path, follow).vnode().stat();
   }
 
   /** readlink: EINVAL for a non-link. */
   public String readlink(FsContext fs, Location base, String path) throws UvmException {
+    enter(fs);
     return lookup(fs.root(), base, path, false).vnode().readlink();
   }
 
   /** mkdir: EEXIST (also for a dangling link), EROFS. */
   public void mkdir(FsContext fs, Location base, String path, int mode) throws UvmException {
+    enter(fs);
     Parent pp = lookupParent(fs.root(), base, path, false);
     if (pp.existing() != null) {
       throw new UvmException(Errno.EEXIST);
@@ -297,6 +322,7 @@ public final class Vfs {
 
   /** unlink: EISDIR for a directory, EROFS. */
   public void unlink(FsContext fs, Location base, String path) throws UvmException {
+    enter(fs);
     Parent pp = lookupParent(fs.root(), base, path, false);
     if (pp.existing() == null) {
       throw new UvmException(Errno.ENOENT);
@@ -313,6 +339,7 @@ public final class Vfs {
 
   /** rmdir: ENOTDIR, ENOTEMPTY, EINVAL for ".", EBUSY for a mount point or the root. */
   public void rmdir(FsContext fs, Location base, String path) throws UvmException {
+    enter(fs);
     Parent pp = lookupParent(fs.root(), base, path, false);
     if (pp.existing() == null) {
       throw new UvmException(Errno.ENOENT);
@@ -338,6 +365,7 @@ public final class Vfs {
 
   /** symlink: EEXIST, EROFS, ENOENT for an empty target. */
   public void symlink(FsContext fs, String target, Location base, String path) throws UvmException {
+    enter(fs);
     if (target.isEmpty()) {
       throw new UvmException(Errno.ENOENT);
     }
@@ -361,6 +389,7 @@ public final class Vfs {
       String newPath,
       boolean follow)
       throws UvmException {
+    enter(fs);
     Location src = lookup(fs.root(), oldBase, oldPath, follow);
     Parent pp = lookupParent(fs.root(), newBase, newPath, false);
     if (pp.existing() != null) {
@@ -380,6 +409,7 @@ public final class Vfs {
   public void rename(
       FsContext fs, Location oldBase, String oldPath, Location newBase, String newPath)
       throws UvmException {
+    enter(fs);
     Parent from = lookupParent(fs.root(), oldBase, oldPath, false);
     Parent to = lookupParent(fs.root(), newBase, newPath, false);
     if (from.existing() == null) {
@@ -411,6 +441,7 @@ public final class Vfs {
 
   /** truncate by name: EISDIR, EROFS, EINVAL for a negative size. */
   public void truncate(FsContext fs, Location base, String path, long size) throws UvmException {
+    enter(fs);
     if (size < 0) {
       throw new UvmException(Errno.EINVAL);
     }
@@ -424,6 +455,7 @@ public final class Vfs {
 
   /** chmod by name (follows links, as Linux's fchmodat). */
   public void chmod(FsContext fs, Location base, String path, int mode) throws UvmException {
+    enter(fs);
     Location loc = lookup(fs.root(), base, path, true);
     writable(loc);
     loc.vnode().chmod(mode & 07777);
@@ -433,6 +465,7 @@ public final class Vfs {
   public void setTimes(
       FsContext fs, Location base, String path, boolean follow, long atimeNs, long mtimeNs)
       throws UvmException {
+    enter(fs);
     Location loc = lookup(fs.root(), base, path, follow);
     writable(loc);
     loc.vnode().setTimes(atimeNs, mtimeNs);

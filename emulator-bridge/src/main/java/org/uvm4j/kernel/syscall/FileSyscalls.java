@@ -3,12 +3,14 @@ package org.uvm4j.kernel.syscall;
 import java.nio.charset.StandardCharsets;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
+import org.uvm4j.kernel.ProcTable;
 import org.uvm4j.kernel.Scheduler;
 import org.uvm4j.kernel.SigInfo;
 import org.uvm4j.kernel.SignalDelivery;
 import org.uvm4j.kernel.Signals;
 import org.uvm4j.kernel.VirtualClock;
 import org.uvm4j.kernel.fs.DirectoryFile;
+import org.uvm4j.kernel.fs.FileLocks;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.Location;
 import org.uvm4j.kernel.fs.OpenFile;
@@ -67,18 +69,43 @@ final class FileSyscalls {
   static final int F_GETFL = 3;
   static final int F_SETFL = 4;
   static final int F_DUPFD_CLOEXEC = 1030;
+  static final int F_GETLK = 5;
+  static final int F_SETLK = 6;
+  static final int F_SETLKW = 7;
+  static final int F_OFD_GETLK = 36;
+  static final int F_OFD_SETLK = 37;
+  static final int F_OFD_SETLKW = 38;
+
+  /** {@code sizeof(struct flock)} on x86-64. */
+  static final int FLOCK_SIZE = 32;
+
+  /** How often (virtual time) an F_SETLKW sleeper re-checks for holders that exited: 10 ms. */
+  static final long LOCK_RECHECK_NS = 10_000_000L;
 
   private final Scheduler sched;
   private final SignalDelivery signals;
   private final Vfs vfs;
   private final VirtualClock clock;
+  private final FileLocks locks;
   private long nextPipeIno = 1;
 
-  FileSyscalls(Scheduler sched, SignalDelivery signals, Vfs vfs, VirtualClock clock) {
+  FileSyscalls(
+      Scheduler sched, SignalDelivery signals, Vfs vfs, VirtualClock clock, ProcTable procs) {
     this.sched = sched;
     this.signals = signals;
     this.vfs = vfs;
     this.clock = clock;
+    this.locks =
+        new FileLocks(
+            pid -> {
+              Proc q = procs == null ? null : procs.find(pid);
+              return q != null && q.isAlive();
+            });
+  }
+
+  /** The advisory record locks of this kernel's guests. */
+  FileLocks locks() {
+    return locks;
   }
 
   // ------------------------------------------------------------------ read and write
@@ -332,8 +359,17 @@ final class FileSyscalls {
     }
   }
 
+  // kern_descrip.c: fd_close (POSIX record locks go with any close of the file)
   long close(SyscallContext c) {
-    return -c.proc().files().close(c.fd(0));
+    Proc p = c.proc();
+    OpenFile f = p.files().get(c.fd(0));
+    if (f != null && f.location() != null) {
+      Stat st = f.stat();
+      if (locks.closed(new FileLocks.FileKey(st.dev(), st.ino()), p.pid())) {
+        sched.wakeup(locks.channel());
+      }
+    }
+    return -p.files().close(c.fd(0));
   }
 
   long lseek(SyscallContext c) throws UvmException {
@@ -414,8 +450,7 @@ final class FileSyscalls {
     if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
       loc = dirfd == AT_FDCWD ? p.fs().cwd() : located(p, dirfd);
     } else {
-      loc =
-          vfs.lookup(p.fs().root(), base(p, dirfd, path), path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
+      loc = vfs.lookup(p.fs(), base(p, dirfd, path), path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
     }
     return -Vfs.access(loc, mode, Kernel.UID);
   }
@@ -453,7 +488,7 @@ final class FileSyscalls {
   long chdir(SyscallContext c) throws UvmException {
     Proc p = c.proc();
     String path = c.mem().path(c.pointer(0));
-    Location loc = vfs.lookup(p.fs().root(), p.fs().cwd(), path, true);
+    Location loc = vfs.lookup(p.fs(), p.fs().cwd(), path, true);
     return chdir(p, loc);
   }
 
@@ -697,8 +732,7 @@ final class FileSyscalls {
         loc = f.location();
       }
     } else {
-      loc =
-          vfs.lookup(p.fs().root(), base(p, dirfd, path), path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
+      loc = vfs.lookup(p.fs(), base(p, dirfd, path), path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
     }
     Vfs.writable(loc);
     loc.vnode().setTimes(atime, mtime);
@@ -903,9 +937,103 @@ final class FileSyscalls {
       case F_SETFL:
         f.setStatusFlags((int) arg);
         return 0;
+      case F_GETLK:
+      case F_SETLK:
+      case F_SETLKW:
+      case F_OFD_GETLK:
+      case F_OFD_SETLK:
+      case F_OFD_SETLKW:
+        return lock(c, p, f, cmd, c.pointer(2));
       default:
         return -Errno.EINVAL;
     }
+  }
+
+  // fs/locks.c: fcntl_getlk, fcntl_setlk (struct flock: short l_type, short l_whence, off_t
+  // l_start, off_t l_len, pid_t l_pid)
+  private long lock(SyscallContext c, Proc p, OpenFile f, int cmd, long flp) throws UvmException {
+    java.nio.ByteBuffer b = c.mem().in(flp, FLOCK_SIZE);
+    int type = b.getShort(0);
+    int whence = b.getShort(2);
+    long start = b.getLong(8);
+    long len = b.getLong(16);
+    int lpid = b.getInt(24);
+    boolean ofd = cmd >= F_OFD_GETLK;
+    if (ofd && lpid != 0) {
+      return -Errno.EINVAL;
+    }
+    if (type != FileLocks.F_RDLCK && type != FileLocks.F_WRLCK && type != FileLocks.F_UNLCK) {
+      return -Errno.EINVAL;
+    }
+    if (f.location() == null || (f.stat().mode() & Stat.S_IFMT) == Stat.S_IFDIR) {
+      // pipes and the console: Linux locks their inodes too; uvm4j keeps no inode for them
+      return f.location() == null ? -Errno.EINVAL : -Errno.EBADF;
+    }
+    long base =
+        switch (whence) {
+          case 0 -> 0;
+          case 1 -> f.lseek(0, 1);
+          case 2 -> f.stat().size();
+          default -> -1;
+        };
+    if (base < 0) {
+      return -Errno.EINVAL;
+    }
+    long s = base + start;
+    long e;
+    if (len > 0) {
+      e = s + len - 1;
+      if (e < s) {
+        return -Errno.EOVERFLOW;
+      }
+    } else if (len < 0) {
+      e = s - 1;
+      s = s + len;
+    } else {
+      e = Long.MAX_VALUE;
+    }
+    if (s < 0) {
+      return -Errno.EINVAL;
+    }
+    Stat st = f.stat();
+    FileLocks.FileKey key = new FileLocks.FileKey(st.dev(), st.ino());
+    OpenFile owner = ofd ? f : null;
+    if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+      if (type == FileLocks.F_UNLCK) {
+        return -Errno.EINVAL;
+      }
+      FileLocks.Lock x = locks.conflict(key, type, s, e, p.pid(), owner);
+      java.nio.ByteBuffer out = c.mem().buffer(FLOCK_SIZE);
+      if (x == null) {
+        out.putShort(0, FileLocks.F_UNLCK)
+            .putShort(2, (short) whence)
+            .putLong(8, start)
+            .putLong(16, len)
+            .putInt(24, lpid);
+      } else {
+        out.putShort(0, (short) x.type())
+            .putShort(2, (short) 0)
+            .putLong(8, x.start())
+            .putLong(16, x.end() == Long.MAX_VALUE ? 0 : x.end() - x.start() + 1)
+            .putInt(24, x.ofd() != null ? -1 : x.pid());
+      }
+      return -c.mem().out(flp, FLOCK_SIZE);
+    }
+    if ((type == FileLocks.F_RDLCK && !f.readable())
+        || (type == FileLocks.F_WRLCK && !f.writable())) {
+      return -Errno.EBADF;
+    }
+    boolean wait = cmd == F_SETLKW || cmd == F_OFD_SETLKW;
+    FileLocks.Lock x = locks.set(key, type, s, e, p.pid(), owner, wait);
+    if (x == null) {
+      sched.wakeup(locks.channel()); // a changed range may let a sleeper in
+      return 0;
+    }
+    if (!wait) {
+      return -Errno.EAGAIN;
+    }
+    sched.sleep(p, locks.channel(), clock.now() + LOCK_RECHECK_NS);
+    return Syscall.ERESTART;
   }
 
   long getcwd(SyscallContext c) {

@@ -30,7 +30,8 @@ public final class Linux64 {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
-      FileSyscalls file = new FileSyscalls(k.scheduler(), k.signals(), k.vfs(), k.clock());
+      FileSyscalls file =
+          new FileSyscalls(k.scheduler(), k.signals(), k.vfs(), k.clock(), k.procs());
       return new Handlers(
           file,
           new MemorySyscalls(k.uvm()),
@@ -43,7 +44,7 @@ public final class Linux64 {
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
     static Handlers unwired() {
-      FileSyscalls file = new FileSyscalls(null, null, null, null);
+      FileSyscalls file = new FileSyscalls(null, null, null, null, null);
       return new Handlers(
           file,
           new MemorySyscalls(null),
@@ -123,7 +124,7 @@ public final class Linux64 {
         supported(
             18,
             "pwrite64",
-            "regular files; ESPIPE on pipes/console; O_APPEND appends",
+            "regular files and memfds; ESPIPE on pipes/console; O_APPEND appends",
             file::pwrite64),
         supported(
             19, "readv", "up to 1024 iovecs (EINVAL beyond or for a negative total)", file::readv),
@@ -183,14 +184,16 @@ public final class Linux64 {
         partial(
             72,
             "fcntl",
-            "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_ADD_SEALS/F_GET_SEALS"
-                + " (memfd); others EINVAL",
+            "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL, record locks F_GETLK/F_SETLK/F_SETLKW and F_OFD_* among guests (EDEADLK for wait cycles), F_ADD_SEALS/F_GET_SEALS (memfd); others EINVAL",
             memfd::fcntl),
         supported(74, "fsync", "regular files and directories; EINVAL on pipes", file::fsync),
         supported(75, "fdatasync", "as fsync", file::fdatasync),
         supported(76, "truncate", "grows with zeros; EROFS, EISDIR", file::truncate),
         supported(
-            77, "ftruncate", "EINVAL unless a regular file open for writing", file::ftruncate),
+            77,
+            "ftruncate",
+            "regular files and memfds (with their seals) open for writing, else EINVAL",
+            file::ftruncate),
         supported(79, "getcwd", "the guest path of the working directory; ERANGE", file::getcwd),
         supported(80, "chdir", "ENOTDIR, EACCES", file::chdir),
         supported(81, "fchdir", "a directory descriptor", file::fchdir),

@@ -31,7 +31,7 @@ class FsLayoutTest {
                 FsLayout.heapTmpfs(1 << 20, () -> 0)));
     this.vfs = vfs;
     Location root = vfs.rootLocation();
-    return new FsContext(root, root, 022);
+    return new FsContext(1, root, root, 022);
   }
 
   private Vfs vfs;

@@ -32,7 +32,7 @@ class VfsTest {
     t.mount("/tmp", new MemFs(42, 1 << 20, HeapFileData::new, () -> 0).root(), false, "tmpfs");
     vfs = new Vfs(t);
     Location root = vfs.rootLocation();
-    fs = new FsContext(root, root, 022);
+    fs = new FsContext(1, root, root, 022);
   }
 
   @BeforeEach

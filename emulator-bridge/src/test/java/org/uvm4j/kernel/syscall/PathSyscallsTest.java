@@ -363,12 +363,109 @@ class PathSyscallsTest {
     assertThat(at(fs::newfstatat, "f", st, 0)).isZero();
     assertThat(f.readLong(p, st + 48)).isEqualTo(5);
     assertThat(at(fs::faccessat, "f", 2)).isZero(); // W_OK on a writable root
-    assertThat(at(fs::faccessat, "/proc", 2)).isEqualTo(-Errno.EROFS);
+    assertThat(at(fs::faccessat, "/proc", 2)).isEqualTo(-Errno.EACCES);
+    assertThat(at(fs::faccessat, "/dev/null", 2)).isZero();
     assertThat(at(fs::faccessat, "nope", 0)).isEqualTo(-Errno.ENOENT);
     // the 64-bit -100 is not AT_FDCWD for an int argument: 0xffffffffffffff9c truncates to it too
     f.putString(p, path, "f");
     assertThat(f.call(p, fs::newfstatat, -100L, path, st, 0)).isZero();
     assertThat(f.call(p, fs::newfstatat, 0x7_ffff_ff9cL, path, st, 0)).isZero();
     assertThat(Stat.SIZE).isEqualTo(144);
+  }
+
+  private long flock(long fd, int cmd, int type, long start, long len) {
+    long fl = buf + 12288;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+    b.putShort(0, (short) type).putShort(2, (short) 0).putLong(8, start).putLong(16, len);
+    assertThat(f.mem(p).write(fl, b.array())).isZero();
+    return f.call(p, fs::fcntl, fd, cmd, fl);
+  }
+
+  private long flockAs(Proc who, long fd, int cmd, int type, long start, long len) {
+    long fl = buf + 12288;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+    b.putShort(0, (short) type).putShort(2, (short) 0).putLong(8, start).putLong(16, len);
+    assertThat(f.mem(who).write(fl, b.array())).isZero();
+    return f.call(who, fs::fcntl, fd, cmd, fl);
+  }
+
+  @Test
+  void fcntlRecordLocksAmongProcesses() throws Exception {
+    Files.writeString(dir.resolve("db"), "0123456789");
+    long fd = at(fs::openat, "db", O_RDWR);
+    assertThat(flock(fd, 6, 1, 0, 4)).isZero(); // F_SETLK F_WRLCK 0-3
+    Proc c = f.k.child(p);
+    org.uvm4j.kernel.fs.OpenFile shared = p.files().get((int) fd);
+    shared.reference(); // the child shares the description, as fork would
+    assertThat(c.files().install(shared, false)).isEqualTo((int) fd);
+    long cbuf = f.userMemory(c, 8 * 4096);
+    assertThat(cbuf).isEqualTo(buf); // the same layout in the child's fresh space
+    assertThat(flockAs(c, fd, 6, 1, 2, 1)).isEqualTo(-Errno.EAGAIN);
+    assertThat(flockAs(c, fd, 6, 0, 4, 1)).isZero(); // read lock beside it
+    // F_GETLK reports the holder
+    assertThat(flockAs(c, fd, 5, 1, 0, 0)).isZero();
+    long fl = buf + 12288;
+    assertThat(f.mem(c).readInt(fl + 24)).isEqualTo(p.pid());
+    assertThat(f.readLong(c, fl + 8)).isZero();
+    assertThat(f.readLong(c, fl + 16)).isEqualTo(4);
+    // F_SETLKW sleeps and restarts; the holder's unlock lets it in
+    assertThat(flockAs(c, fd, 7, 1, 0, 1)).isEqualTo(Syscall.ERESTART);
+    assertThat(c.state()).isEqualTo(org.uvm4j.kernel.ProcState.SLEEPING);
+    assertThat(flock(fd, 6, 2, 0, 0)).isZero(); // F_UNLCK everything
+    assertThat(c.state()).isEqualTo(org.uvm4j.kernel.ProcState.RUNNABLE);
+    assertThat(flockAs(c, fd, 7, 1, 0, 1)).isZero();
+    // a wait cycle: p waits for c's 0; c would wait for p's 9
+    assertThat(flock(fd, 6, 1, 9, 1)).isZero();
+    assertThat(flock(fd, 7, 1, 0, 1)).isEqualTo(Syscall.ERESTART);
+    assertThat(flockAs(c, fd, 7, 1, 9, 1)).isEqualTo(-Errno.EDEADLK);
+    // close() of any descriptor of the file drops the closer's POSIX locks and wakes waiters
+    assertThat(f.call(c, fs::close, fd)).isZero();
+    assertThat(p.state()).isEqualTo(org.uvm4j.kernel.ProcState.RUNNABLE);
+    assertThat(flock(fd, 7, 1, 0, 1)).isZero();
+    // bad requests
+    assertThat(flock(fd, 6, 9, 0, 1)).isEqualTo(-Errno.EINVAL);
+    long ro = at(fs::openat, "db", 0);
+    assertThat(flock(ro, 6, 1, 0, 1)).isEqualTo(-Errno.EBADF);
+    // an OFD lock conflicts even with its own process's POSIX lock (different owners)
+    assertThat(flock(fd, 37, 1, 0, 1)).isEqualTo(-Errno.EAGAIN);
+    assertThat(flock(fd, 6, 2, 0, 0)).isZero();
+    assertThat(flock(fd, 37, 1, 0, 1)).isZero(); // F_OFD_SETLK on our own description
+    assertThat(flock(ro, 37, 0, 0, 1)).isEqualTo(-Errno.EAGAIN); // another description
+    assertThat(f.call(p, fs::fcntl, fd, 6, 0x10)).isEqualTo(-Errno.EFAULT);
+  }
+
+  private String readAll(String path) throws Exception {
+    long fd = at(fs::openat, path, 0);
+    assertThat(fd).as(path).isPositive();
+    StringBuilder b = new StringBuilder();
+    String s;
+    while (!(s = read(fd, 4096)).isEmpty()) {
+      b.append(s);
+    }
+    f.call(p, fs::close, fd);
+    return b.toString();
+  }
+
+  @Test
+  void procShowsTheGuestNotTheJvm() throws Exception {
+    String pid = Integer.toString(p.pid());
+    assertThat(at(fs::readlinkat, "/proc/self", buf, 100)).isEqualTo(pid.length());
+    assertThat(readAll("/proc/self/status")).contains("Pid:\t" + pid + "\n");
+    assertThat(readAll("/proc/self/stat")).startsWith(pid + " (");
+    f.userMemory(p, 3 * 4096);
+    assertThat(readAll("/proc/self/maps").lines().count()).isPositive();
+    assertThat(readAll("/proc/meminfo")).startsWith("MemTotal:");
+    assertThat(readAll("/proc/cpuinfo")).startsWith("processor");
+    assertThat(at(fs::openat, "/proc/self/mem", 0)).isEqualTo(-Errno.ENOENT);
+    assertThat(at(fs::openat, "/proc/self/status", O_WRONLY)).isEqualTo(-Errno.EACCES);
+    assertThat(at(fs::openat, "/proc/99999/status", 0)).isEqualTo(-Errno.ENOENT);
+    assertThat(at(fs::readlinkat, "/proc/self/fd/1", buf, 100)).isPositive();
+    assertThat(at(fs::readlinkat, "/proc/self/fd/77", buf, 100)).isEqualTo(-Errno.ENOENT);
+    assertThat(at(fs::readlinkat, "/proc/self/cwd", buf, 100)).isEqualTo(1); // "/"
+    // another process's directory, and the listing of /proc
+    Proc c = f.k.child(p);
+    assertThat(readAll("/proc/" + c.pid() + "/stat")).contains(" " + p.pid() + " ");
+    long d = at(fs::openat, "/proc", O_DIRECTORY);
+    assertThat(f.call(p, fs::getdents64, d, buf, 4096)).isPositive();
   }
 }

@@ -1,0 +1,306 @@
+package org.uvm4j.kernel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.uvm4j.kernel.elf.ElfLoader;
+import org.uvm4j.kernel.fs.OpenFile;
+import org.uvm4j.kernel.fs.Pipe;
+import org.uvm4j.kernel.fs.ProcSource;
+import org.uvm4j.uvm.Prot;
+import org.uvm4j.uvm.map.VmMap;
+import org.uvm4j.uvm.map.VmMapEntry;
+import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.system.Uvm;
+
+/**
+ * The guest's {@code /proc} contents from this kernel's processes (the {@link ProcSource} of {@link
+ * org.uvm4j.kernel.fs.ProcFs}): maps from the vmspaces, argument and environment strings saved at
+ * exec, descriptor targets from the file tables, memory totals from the UVM. Never the JVM's.
+ */
+final class GuestProcSource implements ProcSource {
+  private static final long PAGE = 4096;
+
+  private final ProcTable procs;
+  private final Uvm uvm;
+  private final VirtualClock clock;
+
+  GuestProcSource(ProcTable procs, Uvm uvm, VirtualClock clock) {
+    this.procs = procs;
+    this.uvm = uvm;
+    this.clock = clock;
+  }
+
+  private Proc proc(int pid) {
+    return procs.find(pid);
+  }
+
+  @Override
+  public List<Integer> pids() {
+    List<Integer> l = new ArrayList<>();
+    for (Proc p : procs.all()) {
+      l.add(p.pid);
+    }
+    l.sort(null);
+    return l;
+  }
+
+  @Override
+  public boolean exists(int pid) {
+    return proc(pid) != null;
+  }
+
+  @Override
+  public String maps(int pid) {
+    Proc p = proc(pid);
+    if (p == null) {
+      return null;
+    }
+    Vmspace vm = p.vm;
+    if (vm == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    VmMap map = vm.map();
+    map.lock();
+    try {
+      long brk = vm.brkCurrent();
+      for (VmMapEntry e : map.entries()) {
+        String head =
+            String.format(
+                "%08x-%08x %c%c%c%c %08x 00:00 0",
+                e.start,
+                e.end,
+                (e.protection & Prot.READ) != 0 ? 'r' : '-',
+                (e.protection & Prot.WRITE) != 0 ? 'w' : '-',
+                (e.protection & Prot.EXEC) != 0 ? 'x' : '-',
+                e.isSharedMapping() ? 's' : 'p',
+                e.object == null ? 0 : e.offset);
+        String name = "";
+        if (e.end == ElfLoader.STACK_TOP) {
+          name = "[stack]";
+        } else if (e.object == null && brk > e.start && brk <= e.end) {
+          name = "[heap]";
+        } else if (e.object != null && e.start < brk && p.exePath != null) {
+          name = p.exePath; // the program's own segments (below the break)
+        }
+        b.append(head);
+        if (!name.isEmpty()) {
+          b.append(" ".repeat(Math.max(1, 73 - head.length()))).append(name);
+        }
+        b.append('\n');
+      }
+    } finally {
+      map.unlock();
+    }
+    return b.toString();
+  }
+
+  @Override
+  public String exe(int pid) {
+    Proc p = proc(pid);
+    return p == null ? null : p.exePath;
+  }
+
+  @Override
+  public byte[] cmdline(int pid) {
+    Proc p = proc(pid);
+    return p == null ? null : p.cmdline == null ? new byte[0] : p.cmdline.clone();
+  }
+
+  @Override
+  public byte[] environ(int pid) {
+    Proc p = proc(pid);
+    return p == null ? null : p.environ == null ? new byte[0] : p.environ.clone();
+  }
+
+  private static char state(Proc p) {
+    return switch (p.state) {
+      case RUNNABLE -> 'R';
+      case SLEEPING, VFORK_WAIT -> 'S';
+      case ZOMBIE -> 'Z';
+      default -> 'X';
+    };
+  }
+
+  private static long vmPages(Proc p) {
+    if (p.vm == null) {
+      return 0;
+    }
+    long pages = 0;
+    VmMap map = p.vm.map();
+    map.lock();
+    try {
+      for (VmMapEntry e : map.entries()) {
+        pages += e.pages();
+      }
+    } finally {
+      map.unlock();
+    }
+    return pages;
+  }
+
+  @Override
+  public String status(int pid) {
+    Proc p = proc(pid);
+    if (p == null) {
+      return null;
+    }
+    long kb = vmPages(p) * PAGE / 1024;
+    int umask = p.fs == null ? 022 : p.fs.umask();
+    return "Name:\t"
+        + p.comm
+        + "\nUmask:\t"
+        + String.format("%04o", umask)
+        + "\nState:\t"
+        + state(p)
+        + (p.isZombie()
+            ? " (zombie)"
+            : p.state == ProcState.RUNNABLE ? " (running)" : " (sleeping)")
+        + "\nTgid:\t"
+        + p.pid
+        + "\nPid:\t"
+        + p.pid
+        + "\nPPid:\t"
+        + p.ppid()
+        + "\nUid:\t"
+        + Kernel.UID
+        + "\t"
+        + Kernel.UID
+        + "\t"
+        + Kernel.UID
+        + "\t"
+        + Kernel.UID
+        + "\nGid:\t"
+        + Kernel.GID
+        + "\t"
+        + Kernel.GID
+        + "\t"
+        + Kernel.GID
+        + "\t"
+        + Kernel.GID
+        + "\nFDSize:\t"
+        + org.uvm4j.kernel.fs.FileTable.MAX_FDS
+        + "\nVmSize:\t"
+        + String.format("%8d kB", kb)
+        + "\nThreads:\t1\n";
+  }
+
+  @Override
+  public String stat(int pid) {
+    Proc p = proc(pid);
+    if (p == null) {
+      return null;
+    }
+    long ticks = p.instructions / 10_000_000L; // 1 ns per instruction, 100 ticks per second
+    long vsize = vmPages(p) * PAGE;
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+    // stime cutime cstime priority nice threads itrealvalue starttime vsize rss rsslim ...
+    return p.pid
+        + " ("
+        + p.comm
+        + ") "
+        + state(p)
+        + " "
+        + p.ppid()
+        + " 1 1 0 -1 0 0 0 0 0 "
+        + ticks
+        + " 0 0 0 20 0 1 0 0 "
+        + vsize
+        + " 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+  }
+
+  @Override
+  public String statm(int pid) {
+    Proc p = proc(pid);
+    return p == null ? null : vmPages(p) + " 0 0 0 0 0 0\n";
+  }
+
+  @Override
+  public String comm(int pid) {
+    Proc p = proc(pid);
+    return p == null ? null : p.comm;
+  }
+
+  @Override
+  public List<Integer> fds(int pid) {
+    Proc p = proc(pid);
+    List<Integer> l = new ArrayList<>();
+    if (p != null && p.files != null) {
+      for (int fd = 0; fd < org.uvm4j.kernel.fs.FileTable.MAX_FDS; fd++) {
+        if (p.files.get(fd) != null) {
+          l.add(fd);
+        }
+      }
+    }
+    return l;
+  }
+
+  @Override
+  public String fdTarget(int pid, int fd) {
+    Proc p = proc(pid);
+    if (p == null || p.files == null) {
+      return null;
+    }
+    OpenFile f = p.files.get(fd);
+    if (f == null) {
+      return null;
+    }
+    if (f.location() != null) {
+      return f.location().path();
+    }
+    if (f instanceof Pipe.End e) {
+      return "pipe:[" + e.stat().ino() + "]";
+    }
+    return "/dev/tty"; // the console
+  }
+
+  @Override
+  public String cwd(int pid) {
+    Proc p = proc(pid);
+    return p == null || p.fs == null ? null : p.fs.cwd().path();
+  }
+
+  @Override
+  public String meminfo() {
+    long total = (long) uvm.physMem().frameCount() * PAGE / 1024;
+    long free = (long) uvm.physMem().freeCount() * PAGE / 1024;
+    return String.format(
+        "MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n"
+            + "Buffers:               0 kB%nCached:                0 kB%n"
+            + "SwapTotal:             0 kB%nSwapFree:              0 kB%n",
+        total, free, free);
+  }
+
+  @Override
+  public String cpuinfo() {
+    return "processor\t: 0\nvendor_id\t: uvm4j\ncpu family\t: 6\nmodel\t\t: 0\n"
+        + "model name\t: uvm4j x86-64 (Unicorn)\ncpu MHz\t\t: 1000.000\ncpu cores\t: 1\n"
+        + "flags\t\t: fpu tsc cx8 cmov mmx fxsr sse sse2 syscall lm\n\n";
+  }
+
+  @Override
+  public String uptime() {
+    long ns = clock.now();
+    return String.format("%d.%02d 0.00%n", ns / 1_000_000_000L, (ns / 10_000_000L) % 100);
+  }
+
+  /** NUL-terminated strings, as /proc/PID/cmdline and environ read. */
+  static byte[] joined(List<byte[]> strings) {
+    int n = 0;
+    for (byte[] s : strings) {
+      n += s.length + 1;
+    }
+    byte[] out = new byte[n];
+    int at = 0;
+    for (byte[] s : strings) {
+      System.arraycopy(s, 0, out, at, s.length);
+      at += s.length + 1;
+    }
+    return out;
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

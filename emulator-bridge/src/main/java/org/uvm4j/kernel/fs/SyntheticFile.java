@@ -1,0 +1,81 @@
+package org.uvm4j.kernel.fs;
+
+import java.util.function.Supplier;
+import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.UvmException;
+
+/**
+ * A read-only file made by uvm4j ({@code /proc/meminfo}, {@code /proc/PID/maps}): its contents are
+ * computed when it is opened, and that snapshot is what the description reads (size 0 in stat, as
+ * Linux's procfs). Writing is EACCES at open.
+ */
+public final class SyntheticFile implements Vnode {
+  private final long dev;
+  private final long ino;
+  private final int perms;
+  private final Supplier<byte[]> contents;
+
+  public SyntheticFile(long dev, long ino, int perms, Supplier<byte[]> contents) {
+    this.dev = dev;
+    this.ino = ino;
+    this.perms = perms;
+    this.contents = contents;
+  }
+
+  @Override
+  public Stat stat() {
+    return new Stat(dev, ino, 1, Stat.S_IFREG | perms, 0, 0, 0, 0, 1024, 0, 0, 0);
+  }
+
+  @Override
+  public OpenFile open(int flags) throws UvmException {
+    if (OpenFlags.writable(flags) || (flags & OpenFlags.O_TRUNC) != 0) {
+      throw new UvmException(Errno.EACCES);
+    }
+    byte[] b = contents.get();
+    if (b == null) {
+      throw new UvmException(Errno.ESRCH); // the process is gone
+    }
+    return new Snapshot(b, flags);
+  }
+
+  /** An open description reading one snapshot of the contents. */
+  private final class Snapshot extends SeekableFile {
+    private final byte[] bytes;
+
+    Snapshot(byte[] bytes, int flags) {
+      super(flags);
+      this.bytes = bytes;
+    }
+
+    @Override
+    protected int readAt(byte[] buf, int off, int len, long at) {
+      if (at >= bytes.length) {
+        return 0;
+      }
+      int n = (int) Math.min(len, bytes.length - at);
+      System.arraycopy(bytes, (int) at, buf, off, n);
+      return n;
+    }
+
+    @Override
+    protected void writeAt(byte[] buf, int off, int len, long at) throws UvmException {
+      throw new UvmException(Errno.EBADF);
+    }
+
+    @Override
+    protected long size() {
+      return bytes.length;
+    }
+
+    @Override
+    public Stat stat() {
+      return SyntheticFile.this.stat();
+    }
+
+    @Override
+    protected void closed() {
+      // a snapshot holds nothing but its bytes
+    }
+  }
+}
