@@ -22,6 +22,9 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param deterministic exact instruction-count time slices (--deterministic) instead of uncounted
  *     runs preempted by a CPU-time slice watchdog
  * @param backend the libunicorn binding to run on (--backend; AUTO: FFM when available)
+ * @param swapForce use an existing swap file holding data, overwriting it (--swap-force)
+ * @param timeout wall-clock limit of the run (--timeout), or null for none
+ * @param maxInstructions virtual instruction limit of the run (--max-instructions), 0 for none
  * @param fs the guest's file system (--root, --bind)
  */
 public record RunRequest(
@@ -35,6 +38,9 @@ public record RunRequest(
     boolean maps,
     boolean deterministic,
     BackendKind backend,
+    boolean swapForce,
+    java.time.Duration timeout,
+    long maxInstructions,
     FsLayout fs) {
   public RunRequest {
     argv = List.copyOf(argv);

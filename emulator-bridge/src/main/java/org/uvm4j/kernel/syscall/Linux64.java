@@ -208,10 +208,10 @@ public final class Linux64 {
         partial(90, "chmod", "host files: rwx bits only (setuid/setgid/sticky kept)", file::chmod),
         partial(91, "fchmod", "as chmod; pipes: no-op", file::fchmod),
         supported(96, "gettimeofday", "virtual wall clock", time::gettimeofday),
-        partial(
+        supported(
             97,
             "getrlimit",
-            "STACK 8 MiB, NOFILE 1024, NPROC 32768, others infinity",
+            "per process; defaults STACK 8 MiB, NOFILE 1024, NPROC 32768, MEMLOCK 8 MiB",
             info::getrlimit),
         partial(
             98,
@@ -239,6 +239,11 @@ public final class Linux64 {
         partial(
             151, "mlockall", "MCL_CURRENT, MCL_FUTURE; MCL_ONFAULT alone EINVAL", mem::mlockall),
         supported(152, "munlockall", "", mem::munlockall),
+        supported(
+            160,
+            "setrlimit",
+            "CPU, AS, NOFILE, NPROC enforced; hard limits only lowered (EPERM)",
+            info::setrlimit),
         partial(
             158,
             "arch_prctl",
@@ -300,10 +305,10 @@ public final class Linux64 {
         partial(285, "fallocate", "mode 0 only (others EOPNOTSUPP)", file::fallocate),
         supported(292, "dup3", "same descriptor or flags other than O_CLOEXEC: EINVAL", file::dup3),
         supported(293, "pipe2", "O_CLOEXEC, O_NONBLOCK, O_DIRECT", file::pipe2),
-        partial(
+        supported(
             302,
             "prlimit64",
-            "as getrlimit; setting a different limit → EPERM (limits are fixed)",
+            "as getrlimit/setrlimit, for this or another process (ESRCH)",
             info::prlimit64),
         partial(316, "renameat2", "RENAME_NOREPLACE; EXCHANGE/WHITEOUT → EINVAL", file::renameat2),
         supported(
