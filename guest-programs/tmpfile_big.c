@@ -1,7 +1,7 @@
 /*
  * tmpfile_big - writes a file several times larger than uvm4j's RAM into anonymous memory (a memfd,
  * or the tmpfs file named by argv[1]), reads it back with read() and through a MAP_SHARED mapping,
- * and checks every byte: under uvm4j with a small --ram and --swap the file's pages go through
+ * (with the process id appended) and checks every byte: under uvm4j with a small --ram and --swap the file's pages go through
  * the swap file and come back intact.
  */
 #define _GNU_SOURCE
@@ -19,8 +19,11 @@ static uint8_t byte_at(uint64_t off) { return (uint8_t)((off * 2654435761u) >> 1
 int main(int argc, char **argv) {
   long mib = 48;
   int fd;
+  char path[256];
   if (argc > 1) {
-    fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0600);
+    /* unique per process: native runs of this test may overlap on the host */
+    snprintf(path, sizeof path, "%s.%d", argv[1], (int)getpid());
+    fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
   } else {
     fd = memfd_create("big", 0);
   }
@@ -64,7 +67,7 @@ int main(int argc, char **argv) {
          (unsigned long long)rbad);
   CHECK(close(fd) == 0);
   if (argc > 1) {
-    CHECK(unlink(argv[1]) == 0);
+    CHECK(unlink(path) == 0);
   }
   printf("tmpfile_big done\n");
   return 0;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.kernel.fs.AobjTmpfs;
 import org.uvm4j.kernel.fs.Console;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.FsContext;
@@ -205,8 +206,16 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
-   * The guest's name space from the configuration's {@link FsLayout}: the mounts, a heap tmpfs of
-   * half the guest's RAM at /tmp and /dev/shm, uvm4j's /dev.
+   * The size limit of each tmpfs: half of RAM plus the swap space (its pages are anonymous memory,
+   * paged to swap like any other), as Linux's default of half of RAM when there is no swap.
+   */
+  static long tmpfsBytes(KernelConfig cfg) {
+    return cfg.ramBytes() / 2 + cfg.swapBytes();
+  }
+
+  /**
+   * The guest's name space from the configuration's {@link FsLayout}: the mounts, a tmpfs of UVM
+   * anonymous objects ({@link AobjTmpfs}) at /tmp and /dev/shm, uvm4j's /dev.
    *
    * @throws IllegalArgumentException when the root or a bind cannot be mounted
    */
@@ -219,7 +228,7 @@ public final class Kernel implements AutoCloseable {
                   cfg.stderr(),
                   cfg.randomSeed(),
                   new GuestProcSource(procs, uvm, clock),
-                  FsLayout.heapTmpfs(cfg.ramBytes() / 2, clock::realtime)));
+                  AobjTmpfs.maker(uvm, tmpfsBytes(cfg), clock::realtime)));
     } catch (UvmException e) {
       throw new IllegalArgumentException(
           "cannot set up the guest file system: " + e.getMessage() + " (errno " + e.errno() + ")",

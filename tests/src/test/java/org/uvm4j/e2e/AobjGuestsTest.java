@@ -17,9 +17,9 @@ import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.audit.SystemAudit;
 
 /**
- * Files of anonymous memory (memfd, tmpfs: UVM anonymous objects) larger than the guest's RAM: the
- * file's pages go to the swap file and come back intact, through read() and through a shared
- * mapping, and nothing is left behind.
+ * Files of anonymous memory (a memfd, a file in the tmpfs at /tmp: UVM anonymous objects) three
+ * times larger than the guest's RAM: the file's pages go to the swap file and come back intact,
+ * through read() and through a shared mapping, and nothing is left behind.
  */
 class AobjGuestsTest {
   private static final long MIB = 1L << 20;
@@ -51,10 +51,20 @@ class AobjGuestsTest {
 
   @Test
   void aMemfdThreeTimesRamRoundTripsThroughSwap() throws Exception {
-    GuestRun expected = Guests.runNatively(Guests.binary("tmpfile_big"), List.of());
+    roundTrip(List.of());
+  }
+
+  @Test
+  void aTmpfsFileThreeTimesRamRoundTripsThroughSwap() throws Exception {
+    Run got = roundTrip(List.of("/tmp/uvm4j-tmpfile-big"));
+    assertThat(got.kernel().stats().aobjs).as("the unlinked file is gone").isZero();
+  }
+
+  private Run roundTrip(List<String> args) throws Exception {
+    GuestRun expected = Guests.runNatively(Guests.binary("tmpfile_big"), args);
     Path swap = dir.resolve("swap");
 
-    Run got = inKernel("tmpfile_big", List.of(), 16 * MIB, swap, 128 * MIB);
+    Run got = inKernel("tmpfile_big", args, 16 * MIB, swap, 128 * MIB);
 
     assertThat(got.run().stdout()).as(got.run().toString()).isEqualTo(expected.stdout());
     assertThat(got.run().stdout()).contains("read back: 0 bad bytes");
@@ -67,5 +77,6 @@ class AobjGuestsTest {
     assertThat(exp.aobjs).isZero();
     assertThat(exp.swpginuse).as("its slots are freed").isZero();
     assertThat(got.audit()).as("system audit after exit").isEmpty();
+    return got;
   }
 }

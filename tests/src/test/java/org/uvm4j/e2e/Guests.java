@@ -46,7 +46,8 @@ public final class Guests {
           "threads.glibc",
           "thread_fork",
           "thread_fork.glibc",
-          "memfd_share");
+          "memfd_share",
+          "shm_share");
 
   private static boolean built;
 

@@ -14,7 +14,7 @@ import org.uvm4j.uvm.system.Uvm;
  * <p>Invariant: holds one reference on its object from creation until {@link #free()}; reads past
  * the size return 0 bytes; a write past the end grows the file and the gap reads as zeros.
  */
-public final class AobjFileData {
+public final class AobjFileData implements FileData {
   private final Aobj aobj;
   private boolean freed;
 
@@ -24,15 +24,18 @@ public final class AobjFileData {
   }
 
   /** The object holding the pages (what mmap maps). */
+  @Override
   public Aobj object() {
     return aobj;
   }
 
+  @Override
   public long size() {
     return aobj.size();
   }
 
   /** Copies up to {@code len} bytes at {@code pos} into {@code buf}: the count (0 at the end). */
+  @Override
   public int read(long pos, byte[] buf, int off, int len) throws UvmException {
     long size = aobj.size();
     if (pos >= size || len <= 0) {
@@ -46,6 +49,7 @@ public final class AobjFileData {
   /**
    * Writes {@code len} bytes at {@code pos}: EFBIG past the largest object, ENOSPC out of memory.
    */
+  @Override
   public void write(long pos, byte[] buf, int off, int len) throws UvmException {
     if (pos < 0 || pos + len < 0 || pos + len > Aobj.MAX_SIZE) {
       throw new UvmException(Errno.EFBIG);
@@ -54,11 +58,13 @@ public final class AobjFileData {
   }
 
   /** Sets the size (zeros when growing). */
+  @Override
   public void truncate(long size) throws UvmException {
     check(aobj.truncate(size));
   }
 
   /** The file is gone: drops the data's reference (mappings may keep the object a while). */
+  @Override
   public void free() {
     if (!freed) {
       freed = true;

@@ -1,6 +1,7 @@
 package org.uvm4j.kernel.fs;
 
 import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.obj.UvmObject;
 
 /**
  * The bytes of one in-memory file ({@link MemFs}): where a tmpfs keeps file contents. {@link
@@ -30,4 +31,12 @@ public interface FileData {
 
   /** The file is gone (no name, no open description): frees the storage. Called once. */
   void free();
+
+  /**
+   * The UVM object whose pages are the file's bytes, which mmap maps (shared: those very frames),
+   * or null when the bytes are not pages of the VM system (heap data: mmap is ENODEV).
+   */
+  default UvmObject object() {
+    return null;
+  }
 }

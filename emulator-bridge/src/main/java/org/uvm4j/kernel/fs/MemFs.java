@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.obj.UvmObject;
 
 /**
  * An in-memory file system (tmpfs): directories, regular files, symbolic links and hard links,
@@ -404,6 +405,11 @@ public final class MemFs {
     @Override
     public Stat stat() {
       return file.stat();
+    }
+
+    @Override
+    public UvmObject mmapObject() {
+      return file.data.object();
     }
 
     @Override

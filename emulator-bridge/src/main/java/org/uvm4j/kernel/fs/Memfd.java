@@ -1,8 +1,8 @@
 package org.uvm4j.kernel.fs;
 
-import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.obj.Aobj;
+import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
@@ -13,18 +13,13 @@ import org.uvm4j.uvm.system.Uvm;
  * <p>Invariant: the data lives while a descriptor or a mapping holds it: the last close drops the
  * file's reference, mappings hold their own on the object.
  */
-public final class Memfd extends OpenFile {
-  static final int SEEK_SET = 0;
-  static final int SEEK_CUR = 1;
-  static final int SEEK_END = 2;
-
+public final class Memfd extends SeekableFile {
   private static long nextIno = 1;
 
   private final String name;
   private final AobjFileData data;
   private final Seals seals;
   private final long ino;
-  private long offset;
 
   /**
    * A new empty memfd named {@code name} (as in {@code /memfd:NAME}), open read-write.
@@ -51,46 +46,31 @@ public final class Memfd extends OpenFile {
     return data.object();
   }
 
+  @Override
+  public UvmObject mmapObject() {
+    return data.object();
+  }
+
   /** The file's seals. */
   public Seals seals() {
     return seals;
   }
 
-  /** The current size. */
+  @Override
   public long size() {
     return data.size();
   }
 
   @Override
-  public long read(byte[] buf, int off, int len) throws UvmException {
-    long n = pread(buf, off, len, offset);
-    offset += n;
-    return n;
-  }
-
-  @Override
-  public long pread(byte[] buf, int off, int len, long at) throws UvmException {
-    if (at < 0) {
-      throw new UvmException(Errno.EINVAL);
-    }
+  protected int readAt(byte[] buf, int off, int len, long at) throws UvmException {
     return data.read(at, buf, off, len);
   }
 
+  /** Writes under the seals: EPERM under F_SEAL_WRITE/FUTURE_WRITE, or past the end under GROW. */
   @Override
-  public long write(byte[] buf, int off, int len, boolean atomic) throws UvmException {
-    long at = (statusFlags() & OpenFlags.O_APPEND) != 0 ? data.size() : offset;
-    pwrite(buf, off, len, at);
-    offset = at + len;
-    return len;
-  }
-
-  /** pwrite64: writes at {@code at} without moving the offset. */
-  public long pwrite(byte[] buf, int off, int len, long at) throws UvmException {
-    if (at < 0) {
-      throw new UvmException(Errno.EINVAL);
-    }
+  protected void writeAt(byte[] buf, int off, int len, long at) throws UvmException {
     if (len == 0) {
-      return 0;
+      return;
     }
     seals.checkWrite();
     long size = data.size();
@@ -98,33 +78,32 @@ public final class Memfd extends OpenFile {
       seals.checkResize(size, at + len);
     }
     data.write(at, buf, off, len);
-    return len;
   }
 
   /** ftruncate: EPERM under a seal forbidding the change, EINVAL for a negative size. */
+  @Override
   public void truncate(long size) throws UvmException {
-    if (size < 0) {
-      throw new UvmException(Errno.EINVAL);
+    if (!writable() || size < 0) {
+      throw new UvmException(org.uvm4j.uvm.Errno.EINVAL);
     }
     seals.checkResize(data.size(), size);
     data.truncate(size);
   }
 
   @Override
-  public long lseek(long off, int whence) throws UvmException {
-    long base =
-        switch (whence) {
-          case SEEK_SET -> 0;
-          case SEEK_CUR -> offset;
-          case SEEK_END -> data.size();
-          default -> throw new UvmException(Errno.EINVAL);
-        };
-    long pos = base + off;
-    if (pos < 0) {
-      throw new UvmException(off > 0 ? Errno.EOVERFLOW : Errno.EINVAL);
+  public void sync(boolean dataOnly) {
+    // memory is as synced as it gets
+  }
+
+  @Override
+  public void allocate(long offset, long len) throws UvmException {
+    if (!writable()) {
+      throw new UvmException(org.uvm4j.uvm.Errno.EBADF);
     }
-    offset = pos;
-    return pos;
+    long end = offset + len;
+    if (end > data.size()) {
+      truncate(end);
+    }
   }
 
   @Override

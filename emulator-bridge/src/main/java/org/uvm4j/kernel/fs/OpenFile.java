@@ -2,6 +2,7 @@ package org.uvm4j.kernel.fs;
 
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.obj.UvmObject;
 
 /**
  * An open file description ({@code struct file}): what descriptors point to. {@code dup} and {@code
@@ -127,6 +128,14 @@ public abstract class OpenFile {
   /** lseek; ESPIPE if not seekable. */
   public long lseek(long offset, int whence) throws UvmException {
     throw new UvmException(Errno.ESPIPE);
+  }
+
+  /**
+   * The memory object mmap maps for this description (a tmpfs file's or a memfd's anonymous
+   * object), or null when it is mapped some other way or not at all.
+   */
+  public UvmObject mmapObject() {
+    return null;
   }
 
   /** What fstat reports. */

@@ -137,7 +137,7 @@ public final class Linux64 {
             18,
             "pwrite64",
             "regular files and memfds; ESPIPE on pipes/console; O_APPEND appends",
-            memfd::pwrite64),
+            file::pwrite64),
         supported(
             19, "readv", "up to 1024 iovecs (EINVAL beyond or for a negative total)", file::readv),
         supported(20, "writev", "up to 1024 iovecs", file::writev),
@@ -209,7 +209,7 @@ public final class Linux64 {
             77,
             "ftruncate",
             "regular files and memfds (with their seals) open for writing, else EINVAL",
-            memfd::ftruncate),
+            file::ftruncate),
         supported(79, "getcwd", "the guest path of the working directory; ERANGE", file::getcwd),
         supported(80, "chdir", "ENOTDIR, EACCES", file::chdir),
         supported(81, "fchdir", "a directory descriptor", file::fchdir),

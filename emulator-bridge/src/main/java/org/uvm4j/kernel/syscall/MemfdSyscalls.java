@@ -15,8 +15,9 @@ import org.uvm4j.uvm.system.Uvm;
 
 /**
  * {@code memfd_create} and the calls that act on a memfd's own state: seals through {@code fcntl}
- * ({@code F_ADD_SEALS}/{@code F_GET_SEALS}; every other command goes to {@link FileSyscalls}),
- * {@code ftruncate} and {@code pwrite64} of a memfd (other descriptors go to {@link FileSyscalls}).
+ * ({@code F_ADD_SEALS}/{@code F_GET_SEALS}; every other command goes to {@link FileSyscalls}). A
+ * memfd is a regular file otherwise: read/write/pread/pwrite/ftruncate/fallocate reach it through
+ * {@link FileSyscalls} ({@code Memfd} enforces the seals).
  */
 final class MemfdSyscalls {
   static final int MFD_CLOEXEC = 0x0001;
@@ -107,41 +108,5 @@ final class MemfdSyscalls {
       }
     }
     return false;
-  }
-
-  // sys_generic.c: sys_ftruncate (fd, off_t length)
-  long ftruncate(SyscallContext c) throws UvmException {
-    OpenFile f = c.proc().files().get(c.fd(0));
-    if (f == null) {
-      return -Errno.EBADF;
-    }
-    if (!(f instanceof Memfd m)) {
-      return file.ftruncate(c); // regular files of the VFS
-    }
-    if (!f.writable()) {
-      return -Errno.EINVAL;
-    }
-    m.truncate(c.raw(1));
-    return 0;
-  }
-
-  // sys_generic.c: sys_pwrite (fd, buf, count, off_t pos)
-  long pwrite64(SyscallContext c) throws UvmException {
-    OpenFile f = c.proc().files().get(c.fd(0));
-    if (!(f instanceof Memfd m)) {
-      return file.pwrite64(c);
-    }
-    if (!f.writable()) {
-      return -Errno.EBADF;
-    }
-    long n = c.size(2);
-    long off = c.raw(3);
-    if (off < 0 || n < 0) {
-      return -Errno.EINVAL;
-    }
-    int len = (int) Math.min(n, 1L << 20);
-    byte[] b = new byte[len];
-    c.mem().read(c.pointer(1), b, 0, len);
-    return m.pwrite(b, 0, len, off);
   }
 }

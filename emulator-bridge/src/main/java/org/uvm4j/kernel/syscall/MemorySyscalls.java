@@ -12,7 +12,6 @@ import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.RemapMode;
 import org.uvm4j.uvm.map.Vmspace;
-import org.uvm4j.uvm.obj.Aobj;
 import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.system.Uvm;
@@ -121,8 +120,9 @@ final class MemorySyscalls {
       if (f == null) {
         return -Errno.EBADF;
       }
-      if (f instanceof Memfd m) {
-        return mmapMemfd(vm, m, addr, len, prot, flags, off);
+      UvmObject uobj = f.mmapObject();
+      if (uobj != null) {
+        return mmapObject(vm, f, uobj, addr, len, prot, flags, off);
       }
       if (f.mapsAsAnonymous()) {
         // /dev/zero: a mapping of it is anonymous memory (shmem_zero_setup / private zero fill)
@@ -152,25 +152,25 @@ final class MemorySyscalls {
   }
 
   /**
-   * mmap of a memfd: its anonymous object, shared (the object's own frames, written by every sharer
-   * and by write()) or private (copy-on-write). A shared mapping may write only through a writable
-   * descriptor and without F_SEAL_WRITE/FUTURE_WRITE: asking for PROT_WRITE is EACCES / EPERM, and
-   * without it the mapping's maximum protection loses WRITE (mprotect cannot add it).
+   * mmap of a file of anonymous memory (a tmpfs file, a memfd): its object, shared (the object's
+   * own frames, written by every sharer and by write()) or private (copy-on-write). A shared
+   * mapping may write only through a writable descriptor and, for a memfd, without
+   * F_SEAL_WRITE/FUTURE_WRITE: asking for PROT_WRITE is EACCES / EPERM, and without it the
+   * mapping's maximum protection loses WRITE (mprotect cannot add it).
    */
   // uvm_mmap.c: sys_mmap (shmem file)
-  private static long mmapMemfd(
-      Vmspace vm, Memfd m, long addr, long len, int prot, int flags, long off) {
-    if (!m.readable()) {
+  private static long mmapObject(
+      Vmspace vm, OpenFile f, UvmObject obj, long addr, long len, int prot, int flags, long off) {
+    if (!f.readable()) {
       return -Errno.EACCES;
     }
-    Aobj obj = m.object();
     try {
       MapRequest req = MmapFlags.decode(addr, len, prot, flags, obj, off);
       if (req.shared()) {
-        boolean mayWrite = m.writable() && m.seals().sharedWriteAllowed();
-        if (!mayWrite) {
+        boolean sealed = f instanceof Memfd m && !m.seals().sharedWriteAllowed();
+        if (!f.writable() || sealed) {
           if ((req.prot() & Prot.WRITE) != 0) {
-            return -(m.writable() ? Errno.EPERM : Errno.EACCES);
+            return -(f.writable() ? Errno.EPERM : Errno.EACCES);
           }
           req = req.withMaxProt(req.maxProt() & ~Prot.WRITE);
         }
