@@ -37,7 +37,8 @@ public final class Guests {
           "segv",
           "bench_faults",
           "trace_cow",
-          "spin_pingpong");
+          "spin_pingpong",
+          "map_storm");
 
   private static boolean built;
 

@@ -88,7 +88,7 @@ public final class Linux64 {
         partial(
             9,
             "mmap",
-            "anonymous private/shared, MAP_FIXED(_NOREPLACE), private mappings of host files; ENODEV for pipes/console; MAP_LOCKED and MCL_FUTURE wire the range",
+            "anonymous private/shared, MAP_FIXED(_NOREPLACE), private mappings of host files; ENODEV for pipes/console; MAP_LOCKED and MCL_FUTURE wire the range; ENOMEM beyond vm.max_map_count (65,530 entries)",
             mem::mmap),
         supported(10, "mprotect", "", mem::mprotect),
         supported(11, "munmap", "", mem::munmap),

@@ -42,6 +42,14 @@ public final class Vmspace {
    */
   public static final long MMAP_BASE = 0x7f00_0000_0000L;
 
+  /**
+   * Linux's default {@code vm.max_map_count}: an address space holds at most about this many
+   * entries. As in Linux, {@code mmap} and {@code brk} fail with ENOMEM once the map holds more,
+   * and an operation that would split entries beyond it (munmap in the middle of an entry,
+   * mprotect, madvise, minherit, mlock of part of one) fails with ENOMEM, changing nothing.
+   */
+  public static final int MAX_MAP_COUNT = 65_530;
+
   static final long PAGE_MASK = VmMap.PAGE_SIZE - 1;
 
   private final Uvm uvm;
@@ -184,9 +192,16 @@ public final class Vmspace {
     long start;
     map.lock();
     try {
+      if (map.entryCount() > MAX_MAP_COUNT) {
+        throw new UvmException(Errno.ENOMEM, "mmap: more than vm.max_map_count entries");
+      }
       if (fixed) {
         start = addr;
         if (!map.isFree(start, start + size)) {
+          if (req.placement() != Placement.FIXED_NOREPLACE
+              && map.entryCount() + map.clipsNeeded(start, start + size) - 1 > MAX_MAP_COUNT) {
+            throw new UvmException(Errno.ENOMEM, "mmap: replacing would split beyond the limit");
+          }
           if (req.placement() == Placement.FIXED_NOREPLACE) {
             throw new UvmException(Errno.EEXIST, "mmap: fixed-noreplace range in use");
           }
@@ -292,6 +307,11 @@ public final class Vmspace {
     List<VmMapEntry> dead;
     map.lock();
     try {
+      if (map.clipsNeeded(addr, addr + size) == 2
+          && map.lookup(addr) == map.lookup(addr + size - 1)
+          && map.entryCount() >= MAX_MAP_COUNT) {
+        return Errno.ENOMEM; // the hole would split one entry into two beyond the limit
+      }
       Wiring.unwireRange(this, addr, addr + size);
       dead = map.unmapRemove(addr, addr + size);
     } finally {
@@ -334,7 +354,7 @@ public final class Vmspace {
     long end = addr + size;
     map.lock();
     try {
-      if (!map.isFullyMapped(addr, end)) {
+      if (!map.isFullyMapped(addr, end) || tooManyAfterClips(addr, end)) {
         return Errno.ENOMEM;
       }
       VmObserver o = uvm.observer();
@@ -375,7 +395,7 @@ public final class Vmspace {
     }
     map.lock();
     try {
-      if (!map.isFullyMapped(addr, addr + size)) {
+      if (!map.isFullyMapped(addr, addr + size) || tooManyAfterClips(addr, addr + size)) {
         return Errno.ENOMEM;
       }
       map.inherit(addr, addr + size, inh);
@@ -535,7 +555,7 @@ public final class Vmspace {
     long end = addr + size;
     map.lock();
     try {
-      if (!map.isFullyMapped(addr, end)) {
+      if (!map.isFullyMapped(addr, end) || tooManyAfterClips(addr, end)) {
         return Errno.ENOMEM;
       }
       return op.apply(addr, end);
@@ -602,7 +622,10 @@ public final class Vmspace {
     }
     map.lock();
     try {
-      if (start < USER_MIN || end > USER_MAX || !map.isFullyMapped(start, end)) {
+      if (start < USER_MIN
+          || end > USER_MAX
+          || !map.isFullyMapped(start, end)
+          || tooManyAfterClips(start, end)) {
         return Errno.ENOMEM;
       }
       return Wiring.wireRange(this, start, end);
@@ -629,7 +652,10 @@ public final class Vmspace {
     }
     map.lock();
     try {
-      if (start < USER_MIN || end > USER_MAX || !map.isFullyMapped(start, end)) {
+      if (start < USER_MIN
+          || end > USER_MAX
+          || !map.isFullyMapped(start, end)
+          || tooManyAfterClips(start, end)) {
         return Errno.ENOMEM;
       }
       Wiring.unwireRange(this, start, end);
@@ -840,7 +866,7 @@ public final class Vmspace {
       List<VmMapEntry> dead = List.of();
       map.lock();
       try {
-        if (!map.isFree(oldTop, newTop)) {
+        if (!map.isFree(oldTop, newTop) || map.entryCount() > MAX_MAP_COUNT) {
           return brkCur;
         }
         int err =
@@ -989,6 +1015,15 @@ public final class Vmspace {
 
   private void checkLive() {
     UvmPanic.check(refs > 0, "vmspace used after free");
+  }
+
+  /**
+   * Whether clipping the (fully mapped) range {@code [start, end)} would leave the map with more
+   * than {@link #MAX_MAP_COUNT} entries (Linux's split_vma: ENOMEM).
+   */
+  private boolean tooManyAfterClips(long start, long end) {
+    int clips = map.clipsNeeded(start, end);
+    return clips > 0 && map.entryCount() + clips > MAX_MAP_COUNT;
   }
 
   /** Rounds up to a page; a negative result means overflow. */
