@@ -13,6 +13,10 @@ GUEST_SRC   := $(wildcard guest-programs/*.c)
 GUEST_BIN   := $(patsubst guest-programs/%.c,guest-programs/build/%,$(GUEST_SRC))
 MUSL_GCC    ?= musl-gcc
 GUEST_CFLAGS ?= -static -O1 -g0 -Wall -Wextra -Werror -fno-stack-protector
+# Guests also built with glibc (gcc -static -pthread) as build/NAME.glibc: glibc's fork, threads
+GLIBC_GUESTS := clone_fork
+GLIBC_BIN   := $(patsubst %,guest-programs/build/%.glibc,$(GLIBC_GUESTS))
+GLIBC_GCC   ?= gcc
 DEMO        ?= guest-programs/build/fork_cow
 
 # The JDK Maven runs on (scripts/java-home.sh): JAVA_HOME or UVM4J_JAVA_HOME when set, else the
@@ -49,7 +53,11 @@ musl:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq musl-tools >/dev/null; }
 
-guests: musl $(GUEST_BIN)
+guests: musl $(GUEST_BIN) $(GLIBC_BIN)
+
+guest-programs/build/%.glibc: guest-programs/%.c guest-programs/guest.h
+	@mkdir -p guest-programs/build
+	$(GLIBC_GCC) $(GUEST_CFLAGS) -pthread -o $@ $<
 
 guest-programs/build/%: guest-programs/%.c guest-programs/guest.h
 	@mkdir -p guest-programs/build

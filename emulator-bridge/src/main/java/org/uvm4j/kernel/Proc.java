@@ -46,8 +46,11 @@ public final class Proc {
   /** A vfork child's parent, while it still borrows the parent's address space. */
   Proc vforkParent;
 
-  /** set_tid_address: cleared (and futex-woken) at exit. */
+  /** set_tid_address / CLONE_CHILD_CLEARTID: cleared (and futex-woken) at exit. */
   long clearChildTid;
+
+  /** The signal the parent gets when this process ends (clone's CSIGNAL; 0: none). */
+  int exitSignal = Signals.SIGCHLD;
 
   /** FPU/SSE snapshots of the signal frames on the stack, by frame address (see SignalDelivery). */
   final TreeMap<Long, CpuContext> sigContexts = new TreeMap<>();

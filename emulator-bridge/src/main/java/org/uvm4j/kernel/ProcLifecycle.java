@@ -58,21 +58,35 @@ public final class ProcLifecycle {
   }
 
   /**
+   * fork1 for fork(2) and vfork(2): {@link #clone} with {@link CloneArgs#fork()} or {@link
+   * CloneArgs#vfork()} and the child's stack pointer {@code stack} (0: the parent's).
+   */
+  public int fork(Proc p, boolean vfork, long stack) throws UvmException {
+    CloneArgs a = vfork ? CloneArgs.vfork() : CloneArgs.fork();
+    return clone(p, new CloneArgs(a.flags(), a.exitSignal(), stack, 0, 0, 0));
+  }
+
+  /**
    * fork1: a child of {@code p} (which is loaded in the machine, inside its fork/vfork/clone
-   * syscall). The child's registers are the parent's with RAX = 0; with {@code vfork} it borrows
-   * the parent's address space and the parent waits until the child execs or exits.
+   * syscall). The child's registers are the parent's with RAX = 0, RSP = {@code a.stack()} when
+   * given and FS base = {@code a.tls()} with {@code CLONE_SETTLS}. With {@code CLONE_VM} it shares
+   * the parent's address space ({@code uvmspace_share}), otherwise it gets a copy by inheritance
+   * ({@code uvmspace_fork}); with {@code CLONE_VFORK} the parent waits until the child execs or
+   * exits. {@code CLONE_PARENT_SETTID} writes the child's pid into the parent's memory, {@code
+   * CLONE_CHILD_SETTID} into the child's; {@code CLONE_CHILD_CLEARTID} makes that word the one
+   * cleared at the child's exit. The flags were checked by the syscall edge.
    *
-   * @param stack the child's stack pointer (clone), or 0 to keep the parent's
    * @return the child's pid
    * @throws UvmException ENOMEM when the address space could not be copied, EAGAIN when pids ran
    *     out
    */
-  // kern_fork.c: fork1
-  public int fork(Proc p, boolean vfork, long stack) throws UvmException {
+  // kern_fork.c: fork1 (Linux kernel/fork.c: kernel_clone, copy_process)
+  public int clone(Proc p, CloneArgs a) throws UvmException {
     Machine m = cpu.machine();
+    boolean vfork = a.has(CloneArgs.CLONE_VFORK);
     Vmspace cvm;
-    if (vfork) {
-      cvm = p.vm;
+    if (a.has(CloneArgs.CLONE_VM)) {
+      cvm = p.vm; // uvm_map.c: uvmspace_share
       cvm.reference();
     } else {
       cvm = p.vm.fork(); // the child's map inherits mlockall(MCL_FUTURE)
@@ -88,11 +102,25 @@ public final class ProcLifecycle {
     c.vm = cvm;
     c.files = p.files.fork();
     c.sig = p.sig.forkCopy();
+    c.exitSignal = a.exitSignal();
     c.ctx = m.newContext();
     m.save(c.ctx);
     c.ctx.setReg(Reg.RAX, 0);
-    if (stack != 0) {
-      c.ctx.setReg(Reg.RSP, stack);
+    if (a.stack() != 0) {
+      c.ctx.setReg(Reg.RSP, a.stack());
+    }
+    if (a.has(CloneArgs.CLONE_SETTLS)) {
+      c.ctx.setReg(Reg.FS_BASE, a.tls());
+    }
+    if (a.has(CloneArgs.CLONE_CHILD_CLEARTID)) {
+      c.clearChildTid = a.childTid();
+    }
+    // as Linux, a word that cannot be written is ignored (the child runs anyway)
+    if (a.has(CloneArgs.CLONE_CHILD_SETTID)) {
+      putTid(cvm, a.childTid(), c.pid);
+    }
+    if (a.has(CloneArgs.CLONE_PARENT_SETTID)) {
+      putTid(p.vm, a.parentTid(), c.pid);
     }
     KernelCounters k = counters;
     if (vfork) {
@@ -108,6 +136,26 @@ public final class ProcLifecycle {
       log.debug("{} {} {}", p, vfork ? "vforked" : "forked", c);
     }
     return c.pid;
+  }
+
+  /** Stores a 32-bit tid at {@code va} in {@code vm}; false when it cannot be written. */
+  static boolean putTid(Vmspace vm, long va, int tid) {
+    byte[] b = {(byte) tid, (byte) (tid >>> 8), (byte) (tid >>> 16), (byte) (tid >>> 24)};
+    return vm.copyout(va, b, 0, b.length) == 0;
+  }
+
+  /**
+   * mm_release: the exiting {@code p} gives up its address space; when another holder remains (a
+   * thread, a vfork parent), its {@code clear_child_tid} word is set to 0 so that a joiner sees it
+   * (Linux clears it only then: a process alone in its memory leaves it as it was).
+   */
+  // Linux kernel/fork.c: mm_release
+  private void releaseTidWord(Proc p) {
+    long addr = p.clearChildTid;
+    p.clearChildTid = 0;
+    if (addr != 0 && p.vm.isShared()) {
+      putTid(p.vm, addr, 0);
+    }
   }
 
   /** A vfork child stopped borrowing its parent's space (exec or exit): the parent runs again. */
@@ -145,6 +193,7 @@ public final class ProcLifecycle {
     p.files = null;
     maps.report(p);
     events.exit(p.pid, status);
+    releaseTidWord(p);
     p.vm.free();
     p.vm = null;
     cpu.contextGone(p);
@@ -174,22 +223,27 @@ public final class ProcLifecycle {
       }
       return;
     }
+    int exitSig = p.exitSignal;
     SigAction chld = parent.sig.action(Signals.SIGCHLD);
-    if (chld.isIgnore() || chld.has(Signals.SA_NOCLDWAIT)) {
+    if (exitSig == Signals.SIGCHLD && (chld.isIgnore() || chld.has(Signals.SA_NOCLDWAIT))) {
       reap(p); // SIGCHLD ignored: no zombie (POSIX.1-2001)
       sched.wakeup(parent.childChannel);
+      return;
+    }
+    if (exitSig == 0) {
+      sched.wakeup(parent.childChannel); // clone with exit signal 0: the parent is only woken
       return;
     }
     boolean killed = !WaitStatus.isExited(status);
     SigInfo info =
         new SigInfo(
-            Signals.SIGCHLD,
+            exitSig,
             killed ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
             p.pid,
             0,
             killed ? WaitStatus.termSig(status) : WaitStatus.exitCode(status),
             0);
-    signals.post(parent, Signals.SIGCHLD, info);
+    signals.post(parent, exitSig, info);
     sched.wakeup(parent.childChannel);
   }
 
@@ -204,9 +258,14 @@ public final class ProcLifecycle {
   }
 
   /** The children of {@code p} a wait for {@code idtype}/{@code id} may collect. */
-  private static List<Proc> matching(Proc p, int idtype, long id) {
+  private static List<Proc> matching(Proc p, int idtype, long id, int options) {
     List<Proc> out = new ArrayList<>();
     for (Proc c : p.children) {
+      // eligible_child: a "clone" child (exit signal other than SIGCHLD) only with __WCLONE, the
+      // others only without it; __WALL takes both
+      if ((options & WALL) == 0 && (c.exitSignal != Signals.SIGCHLD) != ((options & WCLONE) != 0)) {
+        continue;
+      }
       boolean match =
           switch (idtype) {
             case P_ALL -> true;
@@ -230,14 +289,15 @@ public final class ProcLifecycle {
   public record Waited(Proc child, int status) {}
 
   /**
-   * do_sys_wait: looks for a zombie child matching (idtype, id).
+   * do_sys_wait: looks for a zombie child matching (idtype, id) and the {@code __WCLONE}/{@code
+   * __WALL} bits of {@code options}.
    *
    * @return the child (still in the table), or null when matching children exist but none has
    *     exited yet
    * @throws UvmException ECHILD when there is no matching child at all
    */
-  public Proc findZombie(Proc p, int idtype, long id) throws UvmException {
-    List<Proc> kids = matching(p, idtype, id);
+  public Proc findZombie(Proc p, int idtype, long id, int options) throws UvmException {
+    List<Proc> kids = matching(p, idtype, id, options);
     if (kids.isEmpty()) {
       throw new UvmException(Errno.ECHILD);
     }

@@ -38,6 +38,8 @@ public final class Guests {
           "bench_faults",
           "trace_cow",
           "spin_pingpong",
+          "clone_fork",
+          "clone_fork.glibc",
           "map_storm");
 
   private static boolean built;

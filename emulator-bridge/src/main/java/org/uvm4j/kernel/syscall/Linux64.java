@@ -153,7 +153,7 @@ public final class Linux64 {
         partial(
             56,
             "clone",
-            "exactly SIGCHLD (fork) or CLONE_VM|CLONE_VFORK|SIGCHLD (vfork), optional stack; threads and other flags → ENOSYS",
+            "processes: CLONE_VM (shared space), CLONE_VFORK, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID, any exit signal (__WCLONE); CLONE_THREAD/SIGHAND/FILES/FS, CLONE_PARENT, CLONE_PIDFD → ENOSYS; namespaces → EPERM",
             proc::clone),
         supported(57, "fork", "copy-on-write address space copy", proc::fork),
         supported(

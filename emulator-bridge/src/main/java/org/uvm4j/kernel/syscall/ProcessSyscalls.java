@@ -2,6 +2,7 @@ package org.uvm4j.kernel.syscall;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.uvm4j.kernel.CloneArgs;
 import org.uvm4j.kernel.Cpu;
 import org.uvm4j.kernel.Exec;
 import org.uvm4j.kernel.Kernel;
@@ -22,9 +23,6 @@ import org.uvm4j.uvm.UvmException;
  * waitid, the id queries, set_tid_address, arch_prctl, sched_yield, getrusage.
  */
 final class ProcessSyscalls {
-  static final long CLONE_VM = 0x00000100L;
-  static final long CLONE_VFORK = 0x00004000L;
-  static final long CSIGNAL = 0xffL;
   static final int ARCH_SET_GS = 0x1001;
   static final int ARCH_SET_FS = 0x1002;
   static final int ARCH_GET_FS = 0x1003;
@@ -55,24 +53,47 @@ final class ProcessSyscalls {
     return lifecycle.fork(c.proc(), true, 0);
   }
 
-  // kern_fork.c: sys___clone (unsigned long flags, void *stack)
+  /**
+   * Flags that need state shared between tasks (threads): refused with ENOSYS until the thread
+   * group exists.
+   */
+  static final long NEEDS_THREADS =
+      CloneArgs.CLONE_FS | CloneArgs.CLONE_FILES | CloneArgs.CLONE_SIGHAND | CloneArgs.CLONE_THREAD;
+
+  // kern_fork.c: sys___clone; Linux: SYSCALL_DEFINE5(clone, unsigned long flags, unsigned long
+  // newsp, int *parent_tidptr, int *child_tidptr, unsigned long tls) and copy_process's checks
   long clone(SyscallContext c) throws UvmException {
-    long flags = c.raw(0);
-    long stack = c.pointer(1);
-    long sig = flags & CSIGNAL;
-    long rest = flags & ~CSIGNAL;
-    if (sig != Signals.SIGCHLD) {
-      // another exit signal (or none) is valid Linux but not supported; a bad number is EINVAL
-      return sig == 0 || Signals.valid(sig) ? -Errno.ENOSYS : -Errno.EINVAL;
+    long flags = c.uint32(0); // lower_32_bits(clone_flags), as Linux
+    long sig = flags & CloneArgs.CSIGNAL;
+    flags &= ~CloneArgs.CSIGNAL;
+    if (sig != 0 && !Signals.valid(sig)) {
+      return -Errno.EINVAL;
     }
-    if (rest == 0) {
-      return lifecycle.fork(c.proc(), false, stack);
+    if ((flags & CloneArgs.CLONE_THREAD) != 0 && (flags & CloneArgs.CLONE_SIGHAND) == 0) {
+      return -Errno.EINVAL;
     }
-    if (rest == (CLONE_VM | CLONE_VFORK)) {
-      return lifecycle.fork(c.proc(), true, stack);
+    if ((flags & CloneArgs.CLONE_SIGHAND) != 0 && (flags & CloneArgs.CLONE_VM) == 0) {
+      return -Errno.EINVAL;
     }
-    return -Errno
-        .ENOSYS; // threads and other sharing (CLONE_THREAD, CLONE_FILES…) are not supported
+    if ((flags & CloneArgs.CLONE_FS) != 0
+        && (flags & (CloneArgs.CLONE_NEWNS | CloneArgs.CLONE_NEWUSER)) != 0) {
+      return -Errno.EINVAL;
+    }
+    if ((flags & CloneArgs.CLONE_PIDFD) != 0
+        && (flags & (CloneArgs.CLONE_DETACHED | CloneArgs.CLONE_PARENT_SETTID)) != 0) {
+      return -Errno.EINVAL; // legacy clone: the pidfd goes where parent_tid would
+    }
+    if ((flags & CloneArgs.NAMESPACES) != 0) {
+      return -Errno.EPERM; // no namespaces: what an unprivileged user is told
+    }
+    if ((flags & (CloneArgs.CLONE_PIDFD | CloneArgs.CLONE_PARENT | NEEDS_THREADS)) != 0) {
+      return -Errno.ENOSYS;
+    }
+    // CLONE_PTRACE/UNTRACED (no tracer), CLONE_SYSVSEM (no System V semaphores), CLONE_IO and
+    // CLONE_DETACHED (ignored by Linux) change nothing here
+    return lifecycle.clone(
+        c.proc(),
+        new CloneArgs(flags, (int) sig, c.pointer(1), c.pointer(2), c.pointer(3), c.raw(4)));
   }
 
   /** Copies a NULL-terminated vector of strings (argv or envp): EFAULT, E2BIG. */
@@ -137,7 +158,7 @@ final class ProcessSyscalls {
       return -Errno.EINVAL;
     }
     long[] target = ProcLifecycle.waitTarget(c.pid(0));
-    Proc z = lifecycle.findZombie(p, (int) target[0], target[1]);
+    Proc z = lifecycle.findZombie(p, (int) target[0], target[1], options);
     if (z == null) {
       if ((options & ProcLifecycle.WNOHANG) != 0) {
         return 0;
@@ -182,7 +203,10 @@ final class ProcessSyscalls {
             == 0) {
       return -Errno.EINVAL;
     }
-    Proc z = (options & ProcLifecycle.WEXITED) != 0 ? lifecycle.findZombie(p, idtype, id) : null;
+    Proc z =
+        (options & ProcLifecycle.WEXITED) != 0
+            ? lifecycle.findZombie(p, idtype, id, options)
+            : null;
     if (z == null) {
       if ((options & ProcLifecycle.WEXITED) == 0 && p.children().isEmpty()) {
         return -Errno.ECHILD;

@@ -103,8 +103,18 @@ class ProcessSyscallsTest {
   }
 
   @Test
-  void cloneRefusesThreadsAndBadExitSignals() {
-    assertThat(f.call(parent, ps::clone, 0x10000 | 0x100 | 17, 0)).isEqualTo(-Errno.ENOSYS);
+  void cloneChecksItsFlagsAsLinuxDoes() {
+    // CLONE_THREAD without CLONE_SIGHAND, CLONE_SIGHAND without CLONE_VM (copy_process)
+    assertThat(f.call(parent, ps::clone, 0x10000 | 0x100 | 17, 0)).isEqualTo(-Errno.EINVAL);
+    assertThat(f.call(parent, ps::clone, 0x800 | 17, 0)).isEqualTo(-Errno.EINVAL);
+    // CLONE_FS with CLONE_NEWNS; CLONE_PIDFD with CLONE_PARENT_SETTID (they share an argument)
+    assertThat(f.call(parent, ps::clone, 0x200 | 0x20000 | 17, 0)).isEqualTo(-Errno.EINVAL);
+    assertThat(f.call(parent, ps::clone, 0x1000 | 0x100000 | 17, 0)).isEqualTo(-Errno.EINVAL);
+    // an exit signal that is no signal
     assertThat(f.call(parent, ps::clone, 99, 0)).isEqualTo(-Errno.EINVAL);
+    // namespaces: refused as for an unprivileged user
+    assertThat(f.call(parent, ps::clone, 0x20000000 | 17, 0)).isEqualTo(-Errno.EPERM);
+    // only the low 32 bits are the flags: a high bit does not make it a namespace request
+    assertThat(f.call(parent, ps::clone, 0x1_0000_0000L | 99, 0)).isEqualTo(-Errno.EINVAL);
   }
 }

@@ -938,6 +938,14 @@ public final class Vmspace {
   }
 
   /**
+   * Whether more than one holder shares this space ({@code vm_refcnt > 1}: threads, a vfork child
+   * borrowing it).
+   */
+  public boolean isShared() {
+    return refs > 1;
+  }
+
+  /**
    * uvm_map.c: uvmspace_free — drops one reference; the last one unwires and unmaps everything,
    * removing every translation and releasing every amap and object reference.
    */
