@@ -63,6 +63,12 @@ public final class Amap {
   /** Slots per chunk when amap_copy clips a large fresh entry. */
   public static final int UVM_AMAP_CHUNK = 16;
 
+  /**
+   * amap_cow_now gives up with ENOMEM after this many waits for memory in a row without a copy in
+   * between.
+   */
+  public static final int COW_NOW_MAX_MEMORY_WAITS = 4;
+
   /** Entries of this many slots or more are chunked by amap_copy and never grown by extend. */
   public static final int UVM_AMAP_LARGE = 256;
 
@@ -403,6 +409,16 @@ public final class Amap {
       slotspace = amap.maxslot - slotmapped;
     }
 
+    // With per-page counts switched off (a clip whose NOWAIT ppref allocation failed) nothing
+    // wiped the slots that a partial unmap gave up: with one reference, every anon outside the
+    // entry's window is unreachable, and growing over it would resurrect old data (cases 1 and 2f)
+    // or break the slot renumbering of a backwards slide (2b, 3b). Drop them first. (Without
+    // ppref ever established, a one-reference amap has no anon outside its window: the VM never
+    // makes one, and shiftSlots still panics on it.)
+    if (amap.isPprefDisabled()) {
+      amap.wipeOutsideWindow(slotoff, slotmapped);
+    }
+
     // case 1: the slots already exist; only bump the per-page counts of the new part
     if (forwards) {
       if (amap.nslot >= slotneedL) {
@@ -569,6 +585,21 @@ public final class Amap {
     }
     traceCase("3", amap, slotneedL);
     return 0;
+  }
+
+  /**
+   * Wipes every anon outside {@code [slotoff, slotoff + slotmapped)}: with one reference and no
+   * per-page counts they are left over from a partial unmap that could not count pages.
+   */
+  private void wipeOutsideWindow(int slotoff, int slotmapped) {
+    if (nused == 0) {
+      return;
+    }
+    wiperange(0, slotoff);
+    int end = slotoff + slotmapped;
+    if (end < nslot) {
+      wiperange(end, nslot - end);
+    }
   }
 
   /**
@@ -810,13 +841,17 @@ public final class Amap {
    * locked; the parent's pages all resident and wired; page queues unlocked. <br>
    * => if a page is busy or memory runs out it unlocks the amap, waits ({@link
    * UvmServices#pageWait} / {@link UvmServices#waitForMemory}) with both maps still locked, and
-   * restarts from the first slot (the slot order may have changed). It cannot fail. <br>
-   * => post: no anon of the amap is shared, except loaned pages (already read-only everywhere).
+   * restarts from the first slot (the slot order may have changed). <br>
+   * => returns 0, or {@link Errno#ENOMEM} after {@link #COW_NOW_MAX_MEMORY_WAITS} waits for memory
+   * in a row that freed nothing usable (the seed waits forever: with every page wired and no page
+   * daemon that is a hang; fork fails instead). Anons copied so far stay in the amap. <br>
+   * => post (on 0): no anon of the amap is shared, except loaned pages (read-only everywhere).
    */
   // uvm_amap.c: amap_cow_now
-  public static void cowNow(AmapEntry entry) {
+  public static int cowNow(AmapEntry entry) {
     Amap amap = entry.aref().amap;
     UvmServices svc = amap.svc;
+    int memoryWaits = 0; // waits for memory since the last successful copy
     restart:
     for (; ; ) {
       amap.lock();
@@ -859,7 +894,7 @@ public final class Amap {
         Anon nanon = Anon.alloc(svc);
         VmPage npg = nanon != null ? svc.pageAlloc(nanon) : null;
         if (nanon == null || npg == null) {
-          // (fork should fail here, but cannot: wait for memory)
+          // wait for memory a few times; if that frees nothing, fail (fork returns ENOMEM)
           if (nanon != null) {
             nanon.ref--;
             nanon.unlock();
@@ -867,9 +902,17 @@ public final class Amap {
           }
           an.unlock();
           amap.unlock();
+          if (memoryWaits == COW_NOW_MAX_MEMORY_WAITS) {
+            if (log.isDebugEnabled()) {
+              log.debug("amap_cow_now: amap#{} out of memory, giving up", amap.id);
+            }
+            return Errno.ENOMEM;
+          }
+          memoryWaits++;
           svc.waitForMemory("cownowpage");
           continue restart;
         }
+        memoryWaits = 0;
         svc.pageCopy(pg, npg); // old -> new
         an.ref--; // cannot drop to zero
         UvmPanic.check(an.ref > 0, "amap_cow_now: old anon lost its last reference");
@@ -882,7 +925,7 @@ public final class Amap {
         an.unlock();
       }
       amap.unlock();
-      return;
+      return 0;
     }
   }
 

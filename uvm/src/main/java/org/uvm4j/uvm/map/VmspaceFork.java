@@ -121,7 +121,7 @@ final class VmspaceFork {
       }
     }
     if (old.isWired()) {
-      Amap.cowNow(ne);
+      return Amap.cowNow(ne) == 0; // ENOMEM: fork fails, the caller frees the child
     } else if (sharedWithOthers) {
       return copyNow(child, ne);
     } else if (!old.needsCopy()) {

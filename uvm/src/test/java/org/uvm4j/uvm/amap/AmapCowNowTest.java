@@ -40,7 +40,7 @@ class AmapCowNowTest {
   void everySharedAnonIsCopiedIntoTheSameSlot() {
     VmMapEntry child = forkWired(3);
     Amap c = child.aref.amap;
-    Amap.cowNow(child);
+    assertThat(Amap.cowNow(child)).isZero();
     for (int s = 0; s < 3; s++) {
       Anon mine = at(c, s);
       assertThat(mine).isNotSameAs(parentAnons[s]);
@@ -106,13 +106,53 @@ class AmapCowNowTest {
   void noFrameMeansWaitForMemoryAndRestart() {
     VmMapEntry child = forkWired(2);
     svc.freeFrames = 1; // the second copy finds no frame
-    Amap.cowNow(child);
+    assertThat(Amap.cowNow(child)).isZero();
     assertThat(svc.memoryWaits).containsExactly("cownowpage");
     assertThat(parentAnons[0].ref).isEqualTo(1);
     assertThat(parentAnons[1].ref).isEqualTo(1);
     // the anon allocated for the failed attempt went back to the pool
     assertThat(svc.allocator.live(Kind.ANON)).isEqualTo(4);
     AmapAudit.checkAll(svc.list.amaps());
+  }
+
+  @Test
+  void memoryThatNeverComesBackFailsWithEnomemInsteadOfSpinning() {
+    VmMapEntry child = forkWired(3);
+    svc.freeFrames = 1; // the first copy succeeds, then no frame is ever freed
+    svc.onWaitForMemory =
+        () -> {
+          if (svc.memoryWaits.size() > 100) {
+            throw new AssertionError("amap_cow_now spins waiting for memory that never comes");
+          }
+        };
+    assertThat(Amap.cowNow(child)).isEqualTo(org.uvm4j.uvm.Errno.ENOMEM);
+    assertThat(svc.memoryWaits).hasSize(Amap.COW_NOW_MAX_MEMORY_WAITS);
+    Amap c = child.aref.amap;
+    assertThat(c.isLocked()).isFalse();
+    // slot 0 was copied, slots 1 and 2 still share the parent's anons
+    assertThat(at(c, 0)).isNotSameAs(parentAnons[0]);
+    assertThat(parentAnons[0].ref).isEqualTo(1);
+    assertThat(at(c, 1)).isSameAs(parentAnons[1]);
+    assertThat(parentAnons[1].ref).isEqualTo(2);
+    for (Anon an : parentAnons) {
+      assertThat(an.isLocked()).isFalse();
+    }
+    // only the anons actually in use remain: 3 parent + 1 copy (the failed attempts went back)
+    assertThat(svc.allocator.live(Kind.ANON)).isEqualTo(4);
+    AmapAudit.checkAll(svc.list.amaps());
+  }
+
+  @Test
+  void aCopyBetweenWaitsResetsTheBudget() {
+    VmMapEntry child = forkWired(3);
+    // every copy fails once, then succeeds after the wait: 3 waits, never 4 in a row
+    svc.freeFrames = 0;
+    svc.onWaitForMemory = () -> svc.freeFrames = 1;
+    assertThat(Amap.cowNow(child)).isZero();
+    assertThat(svc.memoryWaits).hasSize(3);
+    for (Anon an : parentAnons) {
+      assertThat(an.ref).isEqualTo(1);
+    }
   }
 
   @Test

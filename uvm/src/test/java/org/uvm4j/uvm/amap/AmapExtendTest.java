@@ -69,6 +69,86 @@ class AmapExtendTest {
     }
   }
 
+  // ---- issue 13: a clip without per-page counts, then a partial unmap ------------------------
+
+  /**
+   * An 8-slot amap full of anons, clipped at page 4 while the NOWAIT ppref allocation fails
+   * (PPREF_NONE), then one half unmapped: the anons of that half stay in the amap, unreachable.
+   * Returns the remaining entry ({@code keepLeft}: pages [0, 4), else [4, 8)); {@code anons} gets
+   * the 8 anons.
+   */
+  private VmMapEntry clipWithoutPprefAndUnmapHalf(boolean keepLeft, Anon[] anons) {
+    Amap a = svc.amap(8, 0);
+    VmMapEntry e = entry(BASE, 8, a, 0);
+    System.arraycopy(fill(e), 0, anons, 0, 8);
+    Aref right = new Aref();
+    right.copyFrom(e.aref);
+    svc.allocator.failKind(Kind.PPREF, true);
+    Amap.splitref(e.aref, right, 4L << 12);
+    svc.allocator.failKind(Kind.PPREF, false);
+    assertThat(a.isPprefDisabled()).isTrue();
+    VmMapEntry kept;
+    if (keepLeft) {
+      e.end = BASE + (4L << 12);
+      a.unref(right.pageOffset, 4, false);
+      kept = e;
+    } else {
+      kept = entry(BASE + (4L << 12), 4, a, right.pageOffset);
+      a.unref(e.aref.pageOffset, 4, false);
+    }
+    assertThat(a.ref()).isEqualTo(1);
+    return kept;
+  }
+
+  private void assertUnmappedHalfIsGone(VmMapEntry e, Anon[] anons, int from, int grown) {
+    assertThat(pages(e, from, grown)).containsOnlyNulls();
+    for (int i = 0; i < 8; i++) {
+      boolean kept = e.aref.pageOffset <= 4 ? i < 4 : i >= 4;
+      assertThat(anons[i].isFreed()).as("anon of old page %d freed", i).isEqualTo(!kept);
+    }
+    e.aref.amap.audit();
+  }
+
+  @Test
+  void forwardExtendOverPagesUnmappedWithoutPprefFindsThemEmpty() {
+    Anon[] anons = new Anon[8];
+    VmMapEntry e = clipWithoutPprefAndUnmapHalf(true, anons);
+    assertThat(Amap.extend(e, 4 << 12, AMAP_EXTEND_FORWARDS)).isZero(); // case 1f
+    grow(e, 4, true);
+    assertUnmappedHalfIsGone(e, anons, 4, 4);
+    assertThat(pages(e, 0, 4)).containsExactly(anons[0], anons[1], anons[2], anons[3]);
+  }
+
+  @Test
+  void backwardExtendOverPagesUnmappedWithoutPprefFindsThemEmpty() {
+    Anon[] anons = new Anon[8];
+    VmMapEntry e = clipWithoutPprefAndUnmapHalf(false, anons);
+    assertThat(Amap.extend(e, 4 << 12, AMAP_EXTEND_BACKWARDS)).isZero(); // case 1b
+    grow(e, 4, false);
+    assertThat(e.aref.pageOffset).isZero();
+    assertThat(pages(e, 0, 4)).containsOnlyNulls();
+    assertThat(pages(e, 4, 4)).containsExactly(anons[4], anons[5], anons[6], anons[7]);
+    for (int i = 0; i < 4; i++) {
+      assertThat(anons[i].isFreed()).isTrue();
+    }
+    e.aref.amap.audit();
+  }
+
+  @Test
+  void backwardReallocationWithStaleAnonsOutsideTheWindowDoesNotPanic() {
+    Anon[] anons = new Anon[8];
+    VmMapEntry e = clipWithoutPprefAndUnmapHalf(false, anons);
+    // 8 pages in front: slotneed 12 > maxslot 8, case 3b slides the window (panicked before)
+    assertThat(Amap.extend(e, 8 << 12, AMAP_EXTEND_BACKWARDS)).isZero();
+    grow(e, 8, false);
+    assertThat(pages(e, 0, 8)).containsOnlyNulls();
+    assertThat(pages(e, 8, 4)).containsExactly(anons[4], anons[5], anons[6], anons[7]);
+    for (int i = 0; i < 4; i++) {
+      assertThat(anons[i].isFreed()).isTrue();
+    }
+    e.aref.amap.audit();
+  }
+
   // ---- case 1 ----------------------------------------------------------------------------------
 
   @Test

@@ -153,6 +153,33 @@ class ForkTest {
     assertThat(parent.munlock(a, 4 * PAGE)).isZero();
   }
 
+  /**
+   * Issue 13: a wired parent larger than the free memory, no page daemon. amap_cow_now used to wait
+   * for memory forever; fork now fails with ENOMEM and leaves the parent intact. (The timeout only
+   * keeps a regression from hanging the build; the work takes milliseconds.)
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+  void forkOfAWiredRangeLargerThanFreeMemoryFailsWithEnomem() {
+    int pages = (int) (m.uvm.physMem().freeCount() * 2 / 3);
+    long a = privateRegion(pages);
+    assertThat(parent.mlock(a, pages * PAGE)).isZero();
+    long free = m.uvm.physMem().freeCount();
+    assertThat(free).as("not enough memory to copy the wired range").isLessThan(pages);
+    assertThatThrownBy(() -> parent.fork())
+        .isInstanceOfSatisfying(
+            UvmException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOMEM));
+    m.audit();
+    assertThat(m.uvm.physMem().freeCount())
+        .as("the partial child's copies are freed")
+        .isEqualTo(free);
+    for (int i = 0; i < pages; i += 97) {
+      assertPeek(parent, a + i * PAGE, (0x10 + i) & 0xff);
+    }
+    assertThat(parent.pmap().protection(a)).as("wired parent stays writable").isEqualTo(Prot.RW);
+    assertThat(parent.munlock(a, pages * PAGE)).isZero();
+  }
+
   @Test
   void wiringAReadOnlyPageSharedWithAChildCopiesItSoNobodyReplacesItLater() {
     long a = privateRegion(1);
