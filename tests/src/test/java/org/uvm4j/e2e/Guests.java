@@ -40,7 +40,8 @@ public final class Guests {
           "spin_pingpong",
           "clone_fork",
           "clone_fork.glibc",
-          "map_storm");
+          "map_storm",
+          "mremap_move");
 
   private static boolean built;
 

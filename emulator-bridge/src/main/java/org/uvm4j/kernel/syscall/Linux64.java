@@ -126,7 +126,7 @@ public final class Linux64 {
         partial(
             25,
             "mremap",
-            "shrink in place; grow in place when the following range is free; else with MREMAP_MAYMOVE a private mapping moves (copied); a shared or wired mapping that cannot grow → ENOMEM; MREMAP_DONTUNMAP → EINVAL",
+            "a map operation: shrink in place; grow in place (the tail keeps the mapping's attributes); MREMAP_MAYMOVE/MREMAP_FIXED move the map entries and translations (shared and wired mappings too, inheritance kept, nothing copied); MREMAP_DONTUNMAP leaves the old range mapped afresh (shared: the same memory)",
             mem::mremap),
         partial(
             28,

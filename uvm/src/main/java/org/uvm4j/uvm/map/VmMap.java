@@ -548,6 +548,41 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   }
 
   /**
+   * uvm_map.c: uvm_map_extract (UVM_EXTRACT_REMOVE) as uvm_mremap uses it — moves the mapping of
+   * {@code [start, end)} to {@code dst}: the map is clipped at both ends and the entries themselves
+   * move, with their amap references (the window stays the entry's), object references and offsets,
+   * protections, inheritance, advice and wiring; their pmap translations move with them. Nothing is
+   * copied, nothing is allocated, no reference count changes.
+   *
+   * <p>=> map locked; {@code [start, end)} fully mapped; {@code [dst, dst + (end - start))} free.
+   *
+   * @return the moved entries, in address order, at their new place
+   */
+  // uvm_map.c: uvm_map_extract
+  public List<VmMapEntry> moveRange(long start, long end, long dst) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map_extract: map locked");
+    UvmPanic.check(isFullyMapped(start, end), "map_extract: source fully mapped");
+    UvmPanic.check(isFree(dst, dst + (end - start)), "map_extract: destination free");
+    List<VmMapEntry> moved = entriesIn(start, end);
+    clipStart(moved.get(0), start);
+    clipEnd(moved.get(moved.size() - 1), end);
+    long delta = dst - start;
+    for (VmMapEntry e : moved) {
+      unlink(e);
+    }
+    for (VmMapEntry e : moved) {
+      pmap.move(e.start, e.end, e.start + delta);
+      e.start += delta;
+      e.end += delta;
+      insert(e);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("map_extract: {}..{} moved to {}", hex(start), hex(end), hex(dst));
+    }
+    return moved;
+  }
+
+  /**
    * uvm_map.c: uvm_unmap_detach — drops the amap and object references of entries removed by {@link
    * #unmapRemove}. Called with the map unlocked (amap_unref may free pages).
    */
