@@ -40,6 +40,7 @@ public final class Guests {
           "spin_pingpong",
           "clone_fork",
           "clone_fork.glibc",
+          "memfd_share",
           "map_storm",
           "mremap_move");
 

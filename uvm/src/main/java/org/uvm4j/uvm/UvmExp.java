@@ -33,6 +33,15 @@ public final class UvmExp {
   /** gauge: resident pages owned by file objects. */
   public long filepages;
 
+  /**
+   * gauge: resident pages owned by anonymous objects ({@code uvm_aobj}: tmpfs, memfd, shm). NetBSD
+   * counts them in {@code anonpages}; they are kept apart here so each gauge has one owner kind.
+   */
+  public long aobjpages;
+
+  /** gauge: live anonymous objects ({@code uao_list}'s length). */
+  public long aobjs;
+
   /** tunable: the page daemon keeps at least this many frames free (uvmpd_tune). */
   public long freemin;
 
@@ -175,6 +184,8 @@ public final class UvmExp {
     m.put("wired", wired);
     m.put("anonpages", anonpages);
     m.put("filepages", filepages);
+    m.put("aobjpages", aobjpages);
+    m.put("aobjs", aobjs);
     m.put("freemin", freemin);
     m.put("freetarg", freetarg);
     m.put("faults", faults);

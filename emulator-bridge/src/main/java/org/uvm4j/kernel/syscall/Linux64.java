@@ -25,28 +25,33 @@ public final class Linux64 {
       ProcessSyscalls process,
       SignalSyscalls signal,
       TimeSyscalls time,
-      InfoSyscalls info) {
+      InfoSyscalls info,
+      MemfdSyscalls memfd) {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
+      FileSyscalls file = new FileSyscalls(k.scheduler(), k.signals(), k.hostFs());
       return new Handlers(
-          new FileSyscalls(k.scheduler(), k.signals(), k.hostFs()),
+          file,
           new MemorySyscalls(k.uvm()),
           new ProcessSyscalls(k.lifecycle(), k.procs(), k.exec(), k.scheduler(), k.cpu()),
           new SignalSyscalls(k.signals(), k.procs(), k.scheduler()),
           new TimeSyscalls(k.clock(), k.scheduler()),
-          new InfoSyscalls(k.procs(), k.config().randomSeed()));
+          new InfoSyscalls(k.procs(), k.config().randomSeed()),
+          new MemfdSyscalls(file, k.uvm(), k.procs()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
     static Handlers unwired() {
+      FileSyscalls file = new FileSyscalls(null, null, null);
       return new Handlers(
-          new FileSyscalls(null, null, null),
+          file,
           new MemorySyscalls(null),
           new ProcessSyscalls(null, null, null, null, null),
           new SignalSyscalls(null, null, null),
           new TimeSyscalls(null, null),
-          new InfoSyscalls(null, 0));
+          new InfoSyscalls(null, 0),
+          new MemfdSyscalls(file, null, null));
     }
   }
 
@@ -67,6 +72,7 @@ public final class Linux64 {
     SignalSyscalls sig = h.signal();
     TimeSyscalls time = h.time();
     InfoSyscalls info = h.info();
+    MemfdSyscalls memfd = h.memfd();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
         supported(
@@ -115,7 +121,10 @@ public final class Linux64 {
             "host files; ESPIPE on pipes/console, EINVAL for a negative offset",
             file::pread64),
         partial(
-            18, "pwrite64", "nothing is writable at an offset: EBADF or ESPIPE", file::pwrite64),
+            18,
+            "pwrite64",
+            "memfds; nothing else is writable at an offset: EBADF or ESPIPE",
+            memfd::pwrite64),
         supported(
             19, "readv", "up to 1024 iovecs (EINVAL beyond or for a negative total)", file::readv),
         supported(20, "writev", "up to 1024 iovecs", file::writev),
@@ -170,8 +179,11 @@ public final class Linux64 {
         partial(
             72,
             "fcntl",
-            "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL; others EINVAL",
-            file::fcntl),
+            "F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_ADD_SEALS/F_GET_SEALS"
+                + " (memfd); others EINVAL",
+            memfd::fcntl),
+        partial(
+            77, "ftruncate", "memfds (with their seals); EINVAL for other files", memfd::ftruncate),
         supported(79, "getcwd", "the configured directory; ERANGE", file::getcwd),
         unsupported(80, "chdir", "the working directory is fixed by the configuration"),
         unsupported(89, "readlink", "no symbolic link reading"),
@@ -259,6 +271,12 @@ public final class Linux64 {
             "getrandom",
             "deterministic (seeded) bytes; at most 32 MiB − 1 per call",
             info::getrandom),
+        supported(
+            319,
+            "memfd_create",
+            "a file of UVM anonymous memory (uvm_aobj); MFD_CLOEXEC, MFD_ALLOW_SEALING,"
+                + " MFD_NOEXEC_SEAL; MFD_HUGETLB → EINVAL",
+            memfd::memfdCreate),
         unsupported(334, "rseq", "single-threaded processes only"),
         unsupported(425, "io_uring_setup", "no io_uring"),
         supported(

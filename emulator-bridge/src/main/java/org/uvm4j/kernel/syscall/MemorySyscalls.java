@@ -3,12 +3,17 @@ package org.uvm4j.kernel.syscall;
 import java.io.IOException;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.kernel.fs.HostFile;
+import org.uvm4j.kernel.fs.Memfd;
 import org.uvm4j.kernel.fs.OpenFile;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.RemapMode;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.obj.Aobj;
 import org.uvm4j.uvm.obj.FileObject;
+import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
@@ -84,11 +89,14 @@ final class MemorySyscalls {
 
   private long mmap(Proc p, long addr, long len, int prot, int flags, int fd, long off) {
     Vmspace vm = p.vm();
-    FileObject obj = null;
+    UvmObject obj = null;
     if ((flags & Mman.MAP_ANONYMOUS) == 0) {
       OpenFile f = p.files().get(fd);
       if (f == null) {
         return -Errno.EBADF;
+      }
+      if (f instanceof Memfd m) {
+        return mmapMemfd(vm, m, addr, len, prot, flags, off);
       }
       if (!(f instanceof HostFile hf)) {
         return -ENODEV;
@@ -110,6 +118,36 @@ final class MemorySyscalls {
       if (obj != null) {
         obj.detach(); // the map holds its own reference now (or none, on failure)
       }
+    }
+  }
+
+  /**
+   * mmap of a memfd: its anonymous object, shared (the object's own frames, written by every sharer
+   * and by write()) or private (copy-on-write). A shared mapping may write only through a writable
+   * descriptor and without F_SEAL_WRITE/FUTURE_WRITE: asking for PROT_WRITE is EACCES / EPERM, and
+   * without it the mapping's maximum protection loses WRITE (mprotect cannot add it).
+   */
+  // uvm_mmap.c: sys_mmap (shmem file)
+  private static long mmapMemfd(
+      Vmspace vm, Memfd m, long addr, long len, int prot, int flags, long off) {
+    if (!m.readable()) {
+      return -Errno.EACCES;
+    }
+    Aobj obj = m.object();
+    try {
+      MapRequest req = MmapFlags.decode(addr, len, prot, flags, obj, off);
+      if (req.shared()) {
+        boolean mayWrite = m.writable() && m.seals().sharedWriteAllowed();
+        if (!mayWrite) {
+          if ((req.prot() & Prot.WRITE) != 0) {
+            return -(m.writable() ? Errno.EPERM : Errno.EACCES);
+          }
+          req = req.withMaxProt(req.maxProt() & ~Prot.WRITE);
+        }
+      }
+      return vm.mmap(req);
+    } catch (UvmException e) {
+      return -e.errno();
     }
   }
 

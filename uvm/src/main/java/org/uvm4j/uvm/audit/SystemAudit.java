@@ -14,9 +14,11 @@ import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.obj.Aobj;
 import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.system.SwapObject;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
@@ -38,6 +40,8 @@ import org.uvm4j.uvm.system.Uvm;
  *       object) holds for that address, never a free frame, with no permission beyond the entry's
  *       protection, and WRITE only where the anon is unshared ({@code ref == 1}), the entry is not
  *       NEEDSCOPY, and it is not an object page of a copy-on-write entry;
+ *   <li>the anonymous objects ({@code uao_list}): each alive and consistent ({@link
+ *       Aobj#problems}), every {@code PQ_AOBJ} frame owned by a listed one;
  *   <li>the page layer's own counters and queues ({@link Uvm#check}).
  * </ul>
  *
@@ -118,6 +122,7 @@ public final class SystemAudit {
     checkAmapList(Vmspace.services(uvm).amapList(), amaps, out);
     Map<Anon, Boolean> anons = reachableAnons(amaps, out);
     checkFrames(uvm, anons, wiredHolders, out);
+    checkAobjs(uvm, out);
     for (Vmspace vm : live) {
       if (!vm.isFreed()) {
         checkPmap(vm, out);
@@ -202,7 +207,7 @@ public final class SystemAudit {
         }
       } else if (pg.object != null) {
         UvmObject obj = (UvmObject) pg.object;
-        if (obj.getPage(pg.offset) != pg) {
+        if (obj.residentPage(pg.offset) != pg) {
           out.add("frame " + f + " claims object offset 0x" + Long.toHexString(pg.offset));
         }
       } else {
@@ -220,6 +225,32 @@ public final class SystemAudit {
               + " frames but "
               + free
               + " are marked free or above the frontier");
+    }
+  }
+
+  /**
+   * Every anonymous object on {@code uao_list} is alive and consistent ({@link Aobj#problems}), and
+   * the list holds exactly the owners of the {@code PQ_AOBJ} frames.
+   */
+  private static void checkAobjs(Uvm uvm, List<String> out) {
+    Map<Object, Boolean> listed = new IdentityHashMap<>();
+    for (SwapObject so : uvm.swapObjects().objects()) {
+      listed.put(so, Boolean.TRUE);
+      if (so instanceof Aobj a) {
+        out.addAll(a.problems());
+      } else {
+        out.add(so + " on uao_list is not an aobj");
+      }
+    }
+    if (listed.size() != uvm.exp().aobjs) {
+      out.add("uvmexp.aobjs " + uvm.exp().aobjs + " != uao_list length " + listed.size());
+    }
+    PhysMem phys = uvm.physMem();
+    for (int f = phys.firstFrame(), end = phys.frontier(); f < end; f++) {
+      VmPage pg = phys.page(f);
+      if (!pg.isFree() && (pg.pqflags & VmPage.PQ_AOBJ) != 0 && !listed.containsKey(pg.object)) {
+        out.add("frame " + f + " belongs to " + pg.object + ", which is not on uao_list (leak)");
+      }
     }
   }
 

@@ -416,8 +416,12 @@ public final class FaultHandler implements FaultService {
     final VmMapEntry e = ctx.entry;
     final boolean promote = ctx.uobj == null || (ctx.cowNow && e.copyOnWrite());
     if (ctx.uobj != null) {
-      ctx.uobjpage = ctx.uobj.getPage(e.offset + (ctx.va - e.start));
+      long uoff = e.offset + (ctx.va - e.start);
+      ctx.uobjpage = ctx.uobj.getPage(uoff);
       if (ctx.uobjpage == null) {
+        if (ctx.uobj.isBadPage(uoff)) {
+          return FaultStep.BUS; // past the object's end, or its data lost to a swap read error
+        }
         exp.fltnoram++;
         return FaultStep.WAIT_NORAM_OBJECT;
       }

@@ -159,8 +159,9 @@ public final class Vmspace {
     if (obj != null && (off < 0 || off + size < off)) {
       throw new UvmException(Errno.EOVERFLOW, "mmap: offset + size overflows");
     }
-    if (obj != null && req.shared()) {
-      maxProt &= ~Prot.WRITE; // objects have no pager output: a shared object mapping is read-only
+    if (obj != null && req.shared() && !obj.isWritable()) {
+      // a file image has no pager output: a shared mapping of it is read-only (an aobj is writable)
+      maxProt &= ~Prot.WRITE;
     }
     if ((prot & ~maxProt) != 0) {
       throw new UvmException(Errno.EACCES, "mmap: prot exceeds maxprot");

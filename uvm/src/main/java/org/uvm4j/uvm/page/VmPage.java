@@ -49,6 +49,12 @@ public final class VmPage {
   /** PQ_ANON: an anon owns the page. */
   public static final int PQ_ANON = 0x0002;
 
+  /**
+   * PQ_AOBJ: an anonymous object ({@code uvm_aobj}) owns the page; it is swap-backed like an anon
+   * page (NetBSD's {@code PQ_SWAPBACKED = PQ_ANON | PQ_AOBJ}).
+   */
+  public static final int PQ_AOBJ = 0x0004;
+
   /** PQ_ACTIVE: on the active queue (clock policy). */
   public static final int PQ_ACTIVE = 0x0100;
 

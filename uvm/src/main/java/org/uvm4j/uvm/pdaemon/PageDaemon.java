@@ -11,7 +11,9 @@ import org.uvm4j.uvm.page.PageQueues;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
+import org.uvm4j.uvm.swap.ObjectPager;
 import org.uvm4j.uvm.swap.SwapPager;
+import org.uvm4j.uvm.system.SwapObject;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
@@ -24,8 +26,10 @@ import org.uvm4j.uvm.system.Uvm;
  * <p>A victim is unmapped everywhere ({@code pmap_page_protect(NONE)}) and its pmap modified bit
  * folded into {@code PG_CLEAN}; then a clean anon page whose swap slot holds a current copy is
  * freed without I/O, and a dirty one is written to swap in clusters and freed when the write
- * completes. Wired, busy and loaned pages are never taken; object pages (read-only file pages) stay
- * resident, as {@code FileObject} keeps them until its last detach.
+ * completes. Wired, busy and loaned pages are never taken; file pages (read-only) stay resident, as
+ * {@code FileObject} keeps them until its last detach; pages of anonymous objects ({@code PQ_AOBJ}:
+ * tmpfs, memfd) are paged out like anon pages, one at a time through the {@link ObjectPager}, their
+ * slot kept by the object.
  *
  * <p>It runs on the caller's thread: between time slices ({@link #runIfNeeded}) and when an
  * allocation finds no free frame ({@code uvm_wait}, {@link #run}). It takes the page-queue lock
@@ -123,7 +127,7 @@ public final class PageDaemon implements Runnable {
     long t0 = o == null ? 0 : System.nanoTime();
     long scans0 = exp.pdscans;
     long out0 = exp.pgswapout;
-    runWriteErrors = pager == null ? 0 : pager.writeErrors();
+    runWriteErrors = writeErrors();
     try {
       for (int pass = 0; pass < 4 && shortage() > 0; pass++) {
         // uvmpdpol_balancequeue: keep the inactive queue fed
@@ -168,7 +172,16 @@ public final class PageDaemon implements Runnable {
   }
 
   private boolean writeFailed() {
-    return pager != null && pager.writeErrors() != runWriteErrors;
+    return pager != null && writeErrors() != runWriteErrors;
+  }
+
+  /** Failed writes so far, of anon clusters and of object pages. */
+  private long writeErrors() {
+    if (pager == null) {
+      return 0;
+    }
+    ObjectPager op = pager.objectPager();
+    return pager.writeErrors() + (op == null ? 0 : op.writeErrors());
   }
 
   /** Frames still to free to reach the target, counting pages waiting in the open cluster. */
@@ -267,9 +280,12 @@ public final class PageDaemon implements Runnable {
    * @return true if the page was freed or queued for page-out
    */
   private boolean tryPageout(VmPage pg) {
+    if ((pg.pqflags & VmPage.PQ_AOBJ) != 0 && pg.object instanceof SwapObject obj) {
+      return tryPageoutObject(pg, obj);
+    }
     Anon anon = Anon.owner(pg);
     if (anon == null || (pg.pqflags & VmPage.PQ_ANON) == 0) {
-      return false; // object pages stay until their object's last detach
+      return false; // file pages stay until their object's last detach
     }
     // uvmpd_trylockowner: only try (the lock order in docs/design.md, "Locking")
     if (!anon.tryLock()) {
@@ -323,6 +339,60 @@ public final class PageDaemon implements Runnable {
       return true;
     } finally {
       anon.unlock();
+    }
+  }
+
+  /**
+   * tryPageout for a page of an anonymous object ({@code PQ_AOBJ}): the same steps under the
+   * object's lock, the slot kept by the object ({@code uao_find_swslot}/{@code uao_dropswap}), the
+   * write done at once by the {@link ObjectPager}.
+   */
+  // uvm_pdaemon.c: uvmpd_scan_queue (swap-backed object page)
+  private boolean tryPageoutObject(VmPage pg, SwapObject obj) {
+    ObjectPager op = pager == null ? null : pager.objectPager();
+    if (!obj.lock().tryLock()) {
+      return false;
+    }
+    try {
+      if (pg.object != obj || (pg.pqflags & VmPage.PQ_INACTIVE) == 0) {
+        return false; // freed, or reactivated meanwhile
+      }
+      if (pg.isBusy()) {
+        exp.pdbusy++;
+        return false;
+      }
+      if (pg.wireCount != 0 || pg.loanCount != 0) {
+        return false;
+      }
+      if (Pmap.isReferenced(pg)) {
+        uvm.pageActivate(pg);
+        exp.pdreact++;
+        return false;
+      }
+      int idx = (int) (pg.offset >>> PhysMem.PAGE_SHIFT);
+      boolean canSwap = op != null && pager.swap().hasSwap() && !pager.swap().isFull();
+      if (!canSwap && ((pg.flags & VmPage.PG_CLEAN) == 0 || obj.findSwslot(idx) <= 0)) {
+        uvm.pageActivate(pg);
+        return false;
+      }
+      uvm.pageProtect(pg, Prot.NONE);
+      if (Pmap.clearModified(pg)) {
+        pg.flags &= ~VmPage.PG_CLEAN;
+      }
+      if ((pg.flags & VmPage.PG_CLEAN) != 0 && obj.findSwslot(idx) > 0) {
+        op.reclaimClean(pg, obj);
+        return true;
+      }
+      if (!canSwap) {
+        uvm.pageActivate(pg);
+        return false;
+      }
+      // uvmpd_dropswap: the data changed, the old copy is stale
+      pg.flags &= ~VmPage.PG_CLEAN;
+      obj.dropSwap(idx);
+      return op.pageout(pg, obj);
+    } finally {
+      obj.lock().unlock();
     }
   }
 

@@ -11,11 +11,12 @@ import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.AmapList;
 import org.uvm4j.uvm.amap.Anon;
+import org.uvm4j.uvm.system.SwapObject;
 
 /**
  * The swap side of the system audit: every allocated slot that is not bad belongs to exactly one
- * live anon, every anon slot is allocated and good, an anon's data is "swap-only" exactly when it
- * has a slot and no page, and the counters agree with the slots.
+ * live anon or anonymous-object page, every anon slot is allocated and good, an anon's data is
+ * "swap-only" exactly when it has a slot and no page, and the counters agree with the slots.
  *
  * <p>Call it between operations (no page-in, page-out or fault in progress).
  */
@@ -38,8 +39,18 @@ public final class SwapAudit {
 
   /** Every violation found for {@code swap} against the live {@code anons} (empty: consistent). */
   public static List<String> problems(SwapManager swap, UvmExp exp, Set<Anon> anons) {
+    return problems(swap, exp, anons, List.of());
+  }
+
+  /**
+   * Every violation found for {@code swap} against the live {@code anons} and anonymous objects
+   * {@code objects} (whose slots count as owned too: a slot of an object page with no resident page
+   * is swap-only).
+   */
+  public static List<String> problems(
+      SwapManager swap, UvmExp exp, Set<Anon> anons, List<SwapObject> objects) {
     List<String> out = new ArrayList<>();
-    Map<Integer, Anon> owner = new java.util.HashMap<>();
+    Map<Integer, Object> owner = new java.util.HashMap<>();
     long swapOnly = 0;
     for (Anon an : anons) {
       int slot = an.swslot;
@@ -53,7 +64,7 @@ public final class SwapAudit {
         out.add(an + " has a negative slot");
         continue;
       }
-      Anon other = owner.put(slot, an);
+      Object other = owner.put(slot, an);
       if (other != null) {
         out.add("slot " + slot + " belongs to " + other + " and " + an);
       }
@@ -71,12 +82,39 @@ public final class SwapAudit {
             an + ": slot " + slot + (only ? " not counted as swap-only" : " counted as swap-only"));
       }
     }
+    long[] objOnly = new long[1];
+    for (SwapObject o : objects) {
+      o.forEachSwslot(
+          (idx, slot, resident) -> {
+            if (slot == SwapManager.SWSLOT_BAD) {
+              return;
+            }
+            String who = o + " page " + idx;
+            Object other = owner.put(slot, who);
+            if (other != null) {
+              out.add("slot " + slot + " belongs to " + other + " and " + who);
+            }
+            if (!swap.isAllocated(slot)) {
+              out.add(who + " holds slot " + slot + ", which is not allocated");
+            } else if (swap.isBad(slot)) {
+              out.add(who + " holds slot " + slot + ", which is marked bad");
+            }
+            if (!resident) {
+              objOnly[0]++;
+            }
+            if (swap.isSwapOnly(slot) == resident) {
+              out.add(
+                  who + ": slot " + slot + (resident ? " counted" : " not counted") + " swap-only");
+            }
+          });
+    }
+    swapOnly += objOnly[0];
     long[] good = new long[1];
     swap.forEachGoodSlot(
         s -> {
           good[0]++;
           if (!owner.containsKey(s)) {
-            out.add("slot " + s + " is allocated but belongs to no live anon (leak)");
+            out.add("slot " + s + " is allocated but belongs to no live anon or object (leak)");
           }
         });
     if (exp.swpgonly != swapOnly) {
@@ -94,7 +132,17 @@ public final class SwapAudit {
    * @throws UvmPanic listing every violation
    */
   public static void check(SwapManager swap, UvmExp exp, AmapList list) {
-    List<String> problems = problems(swap, exp, liveAnons(list));
+    check(swap, exp, list, List.of());
+  }
+
+  /**
+   * Audits {@code swap} against every anon of {@code list} and every anonymous object of {@code
+   * objects} (e.g. {@code uvm.swapObjects().objects()}).
+   *
+   * @throws UvmPanic listing every violation
+   */
+  public static void check(SwapManager swap, UvmExp exp, AmapList list, List<SwapObject> objects) {
+    List<String> problems = problems(swap, exp, liveAnons(list), objects);
     if (!problems.isEmpty()) {
       throw new UvmPanic(
           "swap audit: " + problems.size() + " problem(s):\n  " + String.join("\n  ", problems));

@@ -42,6 +42,8 @@ public final class SwapPager implements SwapService {
       ByteBuffer.allocateDirect(MAXCLUSTER * PhysMem.PAGE_SIZE + PhysMem.PAGE_SIZE)
           .alignedSlice(PhysMem.PAGE_SIZE);
 
+  private ObjectPager objectPager;
+
   /** Clusters whose write failed (their pages were kept). */
   private long writeErrors;
 
@@ -72,10 +74,20 @@ public final class SwapPager implements SwapService {
    */
   public static SwapPager attach(Uvm uvm) {
     SwapManager swap = new SwapManager(uvm.exp(), null);
-    swap.setSwapOffWalker((start, end) -> Amap.swapOff(uvm.amapList(), start, end));
+    // uvm_swap_off: amap_swap_off, then uao_swap_off
+    swap.setSwapOffWalker(
+        (start, end) ->
+            Amap.swapOff(uvm.amapList(), start, end) || uvm.swapObjects().swapOff(start, end));
     SwapPager pager = new SwapPager(uvm, swap);
+    pager.objectPager = new ObjectPager(uvm, swap);
     uvm.setSwapService(pager);
+    uvm.setObjectSwap(pager.objectPager);
     return pager;
+  }
+
+  /** The page-out of anonymous-object pages (set by {@link #attach}; null otherwise). */
+  public ObjectPager objectPager() {
+    return objectPager;
   }
 
   /** The swap layer. */

@@ -41,6 +41,8 @@ public final class Uvm implements UvmServices {
   private final AmapAllocator allocator = new AmapAllocator(this::waitForMemory);
   private volatile Runnable pageDaemon;
   private volatile SwapService swap;
+  private volatile ObjectSwap objectSwap;
+  private final SwapObjectList swapObjects = new SwapObjectList(exp);
   private VmObserver observer;
 
   /** A VM system with {@code config.ramBytes()} of physical memory in direct buffers. */
@@ -119,6 +121,21 @@ public final class Uvm implements UvmServices {
     this.swap = swap;
   }
 
+  /** This machine's list of anonymous objects ({@code uao_list}). */
+  public SwapObjectList swapObjects() {
+    return swapObjects;
+  }
+
+  /** Registers what anonymous objects page in and free slots through (null: no swap). */
+  public void setObjectSwap(ObjectSwap objectSwap) {
+    this.objectSwap = objectSwap;
+  }
+
+  /** The swap layer's object side, or null when no swap layer is attached. */
+  public ObjectSwap objectSwap() {
+    return objectSwap;
+  }
+
   /** The registered swap layer, or null. */
   public SwapService swapService() {
     return swap;
@@ -177,10 +194,11 @@ public final class Uvm implements UvmServices {
 
   /**
    * uvm_pagealloc(obj, off, NULL, 0): a page owned by {@code obj} at byte offset {@code off},
-   * returned {@code PG_BUSY|PG_FAKE|PG_CLEAN}, contents undefined. The object records the page in
-   * its own table ({@code uvm_pageinsert}). The object is an {@code org.uvm4j.uvm.obj.UvmObject};
-   * the VM system, beneath the object layer, keeps it as the page's opaque owner ({@link
-   * VmPage#object}).
+   * returned {@code PG_BUSY|PG_FAKE|PG_CLEAN}, contents undefined. A page of an anonymous object
+   * ({@link SwapObject}) is {@code PQ_AOBJ} and counted in {@code aobjpages}, any other object's in
+   * {@code filepages}. The object records the page in its own table ({@code uvm_pageinsert}). The
+   * object is an {@code org.uvm4j.uvm.obj.UvmObject}; the VM system, beneath the object layer,
+   * keeps it as the page's opaque owner ({@link VmPage#object}).
    *
    * <p>=> object locked. <br>
    * => returns null when no frame is free.
@@ -197,8 +215,13 @@ public final class Uvm implements UvmServices {
     pg.object = obj;
     pg.offset = off;
     pg.flags = VmPage.PG_BUSY | VmPage.PG_CLEAN | VmPage.PG_FAKE;
-    pg.pqflags = 0;
-    exp.filepages++;
+    if (obj instanceof SwapObject) {
+      pg.pqflags = VmPage.PQ_AOBJ;
+      exp.aobjpages++;
+    } else {
+      pg.pqflags = 0;
+      exp.filepages++;
+    }
     return pg;
   }
 
@@ -217,7 +240,12 @@ public final class Uvm implements UvmServices {
     UvmPanic.check(pg.loanCount == 0, "uvm_pagefree: loaned pages are not supported");
     if (pg.object != null) {
       pg.object = null;
-      exp.filepages--;
+      if ((pg.pqflags & VmPage.PQ_AOBJ) != 0) {
+        pg.pqflags &= ~VmPage.PQ_AOBJ;
+        exp.aobjpages--;
+      } else {
+        exp.filepages--;
+      }
     } else if (pg.anon != null) {
       Anon anon = Anon.owner(pg);
       UvmPanic.check(anon.isLocked(), "uvm_pagefree: anon not locked");
@@ -424,6 +452,7 @@ public final class Uvm implements UvmServices {
     pageQueues.check();
     long anon = 0;
     long file = 0;
+    long aobj = 0;
     long wired = 0;
     for (int f = physMem.firstFrame(), end = physMem.frontier(); f < end; f++) {
       VmPage pg = physMem.page(f);
@@ -439,7 +468,15 @@ public final class Uvm implements UvmServices {
         UvmPanic.check(
             (pg.pqflags & VmPage.PQ_ANON) != 0, "Uvm.check: anon frame " + f + " lacks PQ_ANON");
       } else if (pg.object != null) {
-        file++;
+        boolean swapBacked = pg.object instanceof SwapObject;
+        UvmPanic.check(
+            swapBacked == ((pg.pqflags & VmPage.PQ_AOBJ) != 0),
+            "Uvm.check: PQ_AOBJ of frame " + f + " disagrees with its owner");
+        if (swapBacked) {
+          aobj++;
+        } else {
+          file++;
+        }
       }
       if (pg.wireCount > 0) {
         wired++;
@@ -448,6 +485,7 @@ public final class Uvm implements UvmServices {
     }
     UvmPanic.check(anon == exp.anonpages, "Uvm.check: anonpages " + exp.anonpages + " != " + anon);
     UvmPanic.check(file == exp.filepages, "Uvm.check: filepages " + exp.filepages + " != " + file);
+    UvmPanic.check(aobj == exp.aobjpages, "Uvm.check: aobjpages " + exp.aobjpages + " != " + aobj);
     UvmPanic.check(wired == exp.wired, "Uvm.check: wired " + exp.wired + " != " + wired);
   }
 }
