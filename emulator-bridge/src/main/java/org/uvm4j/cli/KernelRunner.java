@@ -3,10 +3,12 @@ package org.uvm4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.RunLimitException;
 import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.machine.MachineException;
 
@@ -39,14 +41,20 @@ public final class KernelRunner implements GuestRunner {
             .stdout(out)
             .stderr(err)
             .env(env)
-            .backend(request.backend());
+            .backend(request.backend())
+            .swapForce(request.swapForce())
+            .maxInstructions(request.maxInstructions());
+    if (request.timeout() != null) {
+      cfg.timeout(request.timeout());
+    }
     if (request.swapFile() != null) {
       cfg.swap(request.swapFile(), request.swapBytes());
     }
     Kernel kernel;
     try {
       kernel = new Kernel(cfg.build(), Linux64::create);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      // a bad configuration or an unusable swap file: one line, no stack trace
       closeTrace(request, statsOut);
       throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
     }
@@ -56,13 +64,19 @@ public final class KernelRunner implements GuestRunner {
     if (request.maps()) {
       kernel.setMapsOutput(statsOut);
     }
+    Thread lastResort = request.timeout() != null ? lastResort(request.timeout()) : null;
     try {
       return kernel.run(request.program(), request.argv(), env);
+    } catch (RunLimitException e) {
+      throw new RunFailure(RunLimitException.EXIT_CODE, e.getMessage(), e);
     } catch (ExecException e) {
       throw new RunFailure(e.kind().shellCode(), e.getMessage(), e);
     } catch (MachineException e) {
       throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
     } finally {
+      if (lastResort != null) {
+        lastResort.interrupt();
+      }
       out.flush();
       closeTrace(request, statsOut);
       if (request.stats()) {
@@ -74,6 +88,36 @@ public final class KernelRunner implements GuestRunner {
             .forEach((name, value) -> statsOut.println("kern_" + name + " " + value));
       }
     }
+  }
+
+  /** Grace after --timeout before the CLI stops waiting for the kernel to end the run. */
+  static final long LAST_RESORT_GRACE_MS = 5_000;
+
+  /**
+   * --timeout when the kernel cannot end the run itself (its thread blocked in host I/O, e.g. a
+   * read of a terminal that never comes): after the grace period, one line and exit 124 (the swap
+   * file's shutdown hook still runs).
+   */
+  private Thread lastResort(java.time.Duration timeout) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(timeout.toMillis() + LAST_RESORT_GRACE_MS);
+              } catch (InterruptedException e) {
+                return;
+              }
+              err.println(
+                  "uvm4j: timed out after "
+                      + timeout.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                      + " (--timeout); the guest was blocked in host I/O");
+              err.flush();
+              System.exit(RunLimitException.EXIT_CODE);
+            },
+            "uvm4j-timeout");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   /** Ends the trace file; says so if writing it failed (the run itself is not affected). */

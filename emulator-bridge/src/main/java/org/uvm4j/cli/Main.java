@@ -36,8 +36,28 @@ public final class Main implements Callable<Integer> {
    */
   public static void main(String[] args) {
     LogStartup.choose(args);
-    System.exit(
-        execute(args, System.out, System.err, new KernelRunner(System.in, System.out, System.err)));
+    int status;
+    try {
+      status =
+          execute(
+              args, System.out, System.err, new KernelRunner(System.in, System.out, System.err));
+    } catch (OutOfMemoryError e) {
+      status = outOfMemory(System.err, e);
+    }
+    System.exit(status);
+  }
+
+  /**
+   * An {@link OutOfMemoryError} that escaped everything (the run could not be bounded): one line
+   * and exit 125, never a stack trace. Shutdown hooks (the swap file's) still run.
+   */
+  static int outOfMemory(PrintStream err, OutOfMemoryError e) {
+    err.println(
+        "uvm4j: the JVM ran out of memory ("
+            + e.getMessage()
+            + "); give it more with UVM4J_JAVA_OPTS=-Xmx..., or give the guest less");
+    err.flush();
+    return GuestRunner.RunFailure.MACHINE_ERROR;
   }
 
   /**

@@ -50,8 +50,18 @@ final class RunCommand implements Callable<Integer> {
       description = "Emulated RAM, 1M to 1T (K/M/G/T suffixes; default 128M).")
   long ram = DEFAULT_RAM;
 
-  @Option(names = "--swap", paramLabel = "FILE", description = "Swap file (created if missing).")
+  @Option(
+      names = "--swap",
+      paramLabel = "FILE",
+      description =
+          "Swap file: created (mode 0600) and removed at exit; an existing empty file is used and"
+              + " emptied at exit; a file holding data is refused (see --swap-force).")
   Path swap;
+
+  @Option(
+      names = "--swap-force",
+      description = "Use the --swap file even if it holds data (overwrites it; emptied at exit).")
+  boolean swapForce;
 
   @Option(
       names = "--swap-size",
@@ -70,6 +80,23 @@ final class RunCommand implements Callable<Integer> {
               + " multi-process runs become reproducible (output, counters, trace), at the cost of"
               + " about 12x slower CPU-bound code.")
   boolean deterministic;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "End the run after DURATION of wall-clock time (10, 2.5s, 500ms, 1m): every process is"
+              + " killed, one line is printed and uvm4j exits with 124, as timeout(1) does.")
+  java.time.Duration timeout;
+
+  @Option(
+      names = "--max-instructions",
+      paramLabel = "N",
+      description =
+          "End the run once the guests have retired N virtual instructions (exit 124, one line);"
+              + " instructions are counted, as with --deterministic.")
+  Long maxInstructions;
 
   @Option(
       names = "--backend",
@@ -106,6 +133,8 @@ final class RunCommand implements Callable<Integer> {
     } catch (GuestRunner.RunFailure f) {
       err.println("uvm4j: " + f.getMessage());
       return f.exitCode();
+    } catch (OutOfMemoryError e) {
+      return Main.outOfMemory(err, e);
     }
   }
 
@@ -116,6 +145,12 @@ final class RunCommand implements Callable<Integer> {
     }
     if ((ram & 4095) != 0) {
       throw usage("--ram " + ram + " bytes is not a whole number of 4 KiB pages");
+    }
+    if (maxInstructions != null && maxInstructions < 1) {
+      throw usage("--max-instructions " + maxInstructions + " must be at least 1");
+    }
+    if (swapForce && swap == null) {
+      throw usage("--swap-force needs --swap FILE");
     }
     if (swapSize != null && swap == null) {
       throw usage("--swap-size needs --swap FILE");
@@ -133,6 +168,11 @@ final class RunCommand implements Callable<Integer> {
       CpuBackends.resolve(kind);
     } catch (IllegalArgumentException | MachineException e) {
       throw usage(e.getMessage());
+    }
+    if (program.isEmpty()) {
+      // as a shell: an empty command name is not found (bash: ": command not found", 127)
+      throw new GuestRunner.RunFailure(
+          GuestRunner.RunFailure.NOT_FOUND, "'': command not found", null);
     }
     Path prog = Path.of(program);
     if (!Files.exists(prog)) {
@@ -156,7 +196,19 @@ final class RunCommand implements Callable<Integer> {
       throw usage(e.getMessage());
     }
     return new RunRequest(
-        ram, swap, swapBytes, stats, prog, argv, tracer, trace.maps(), deterministic, kind);
+        ram,
+        swap,
+        swapBytes,
+        stats,
+        prog,
+        argv,
+        tracer,
+        trace.maps(),
+        deterministic,
+        kind,
+        swapForce,
+        timeout,
+        maxInstructions == null ? 0 : maxInstructions);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

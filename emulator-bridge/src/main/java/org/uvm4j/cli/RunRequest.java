@@ -21,6 +21,9 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param deterministic exact instruction-count time slices (--deterministic) instead of uncounted
  *     runs preempted by a CPU-time slice watchdog
  * @param backend the libunicorn binding to run on (--backend; AUTO: FFM when available)
+ * @param swapForce use an existing swap file holding data, overwriting it (--swap-force)
+ * @param timeout wall-clock limit of the run (--timeout), or null for none
+ * @param maxInstructions virtual instruction limit of the run (--max-instructions), 0 for none
  */
 public record RunRequest(
     long ramBytes,
@@ -32,7 +35,10 @@ public record RunRequest(
     Tracer tracer,
     boolean maps,
     boolean deterministic,
-    BackendKind backend) {
+    BackendKind backend,
+    boolean swapForce,
+    java.time.Duration timeout,
+    long maxInstructions) {
   public RunRequest {
     argv = List.copyOf(argv);
     Objects.requireNonNull(backend, "backend");

@@ -78,6 +78,13 @@ public final class Kernel implements AutoCloseable {
   private final FaultHandler faultHandler;
   private Machine machine;
   private String machineError;
+
+  /** Why a run limit ended the run, or null. */
+  private String limitHit;
+
+  /** System.nanoTime() at which --timeout ends the run, or 0. */
+  private long deadline;
+
   private boolean ran;
   private boolean closed;
 
@@ -101,11 +108,13 @@ public final class Kernel implements AutoCloseable {
     this.pager = cfg.swapPath() != null ? SwapPager.attach(uvm) : null;
     if (pager != null) {
       try {
-        pager.swap().swapOn(FileSwapDevice.open(cfg.swapPath(), cfg.swapBytes(), false), 0);
+        pager
+            .swap()
+            .swapOn(
+                FileSwapDevice.open(cfg.swapPath(), cfg.swapBytes(), false, cfg.swapForce()), 0);
       } catch (IOException e) {
         pager.swap().close();
-        throw new UncheckedIOException(
-            "cannot use swap file " + cfg.swapPath() + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(e.getMessage(), e);
       }
     }
     this.pageDaemon = PageDaemon.attach(uvm, pager);
@@ -149,9 +158,13 @@ public final class Kernel implements AutoCloseable {
       machine = CpuBackends.openMachine(uvm, cfg.backend());
       cpu.attach(machine);
       Proc init = boot(program.toString(), found.image(), argv, env);
+      deadline = cfg.timeoutNanos() > 0 ? System.nanoTime() + cfg.timeoutNanos() : 0;
       schedule();
       if (machineError != null) {
         throw new MachineException(machineError);
+      }
+      if (limitHit != null) {
+        throw new RunLimitException(limitHit);
       }
       return WaitStatus.shellCode(init.exitStatus);
     } finally {
@@ -208,6 +221,9 @@ public final class Kernel implements AutoCloseable {
   /** The scheduling loop: until no process is alive. */
   private void schedule() {
     while (procs.anyAlive()) {
+      if (limitReached()) {
+        return;
+      }
       Proc p = sched.next();
       if (p == null) {
         if (!sched.idle()) {
@@ -222,6 +238,68 @@ public final class Kernel implements AutoCloseable {
       sched.requeue(p);
       pageDaemonBetweenSlices();
     }
+  }
+
+  /**
+   * --timeout (wall clock) and --max-instructions (virtual): when one is reached, every process is
+   * killed with SIGKILL, the reason is kept for {@link RunLimitException}, and true is returned.
+   */
+  private boolean limitReached() {
+    if (limitHit != null) {
+      return true;
+    }
+    String why = null;
+    if (deadline != 0 && System.nanoTime() - deadline >= 0) {
+      why =
+          "timed out after "
+              + java.time.Duration.ofNanos(cfg.timeoutNanos()).toString().substring(2).toLowerCase()
+              + " (--timeout): every process killed";
+    } else if (cfg.maxInstructions() > 0 && counters.instructions >= cfg.maxInstructions()) {
+      why =
+          "instruction limit of "
+              + cfg.maxInstructions()
+              + " reached (--max-instructions): every process killed";
+    }
+    if (why == null) {
+      return false;
+    }
+    limitHit = why;
+    log.info(why);
+    for (Proc q : procs.all()) {
+      if (q.isAlive()) {
+        lifecycle.exit(q, WaitStatus.signaled(Signals.SIGKILL));
+      }
+    }
+    return true;
+  }
+
+  /**
+   * RLIMIT_CPU on the virtual clock (1 ns per instruction): SIGKILL at the hard limit; SIGXCPU at
+   * the soft limit and once more every further CPU second, as Linux's check_process_timers does.
+   */
+  // kernel/time/posix-cpu-timers.c: check_rlimit
+  private void cpuLimit(Proc p) {
+    ResourceLimits l = p.rlimits;
+    long secs = p.instructions / 1_000_000_000L;
+    long hard = l.max(ResourceLimits.RLIMIT_CPU);
+    if (hard != ResourceLimits.INFINITY && Long.compareUnsigned(secs, hard) >= 0) {
+      signals.post(p, Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));
+      return;
+    }
+    long soft = l.cur(ResourceLimits.RLIMIT_CPU);
+    if (soft != ResourceLimits.INFINITY
+        && Long.compareUnsigned(secs, soft) >= 0
+        && secs >= p.nextXcpuSecond) {
+      p.nextXcpuSecond = secs + 1;
+      signals.post(p, Signals.SIGXCPU, SigInfo.kernel(Signals.SIGXCPU));
+    }
+  }
+
+  /** Instructions the run may still retire (--max-instructions), or Long.MAX_VALUE. */
+  private long instructionsLeft() {
+    return cfg.maxInstructions() > 0
+        ? Math.max(1, cfg.maxInstructions() - counters.instructions)
+        : Long.MAX_VALUE;
   }
 
   /**
@@ -255,8 +333,12 @@ public final class Kernel implements AutoCloseable {
    * no timer pending is never interrupted.
    */
   private void runSlice(Proc p) {
-    long budget = cfg.quantum();
+    long budget = Math.min(cfg.quantum(), instructionsLeft());
+    boolean counted = cfg.deterministic() || cfg.maxInstructions() > 0;
     while (budget > 0 && p.state == ProcState.RUNNABLE && cpu.loaded() == p) {
+      if (limitReached()) {
+        return;
+      }
       if (p.restart.pending() && p.sig.deliverable() != 0) {
         retrySyscall(p);
         if (cpu.loaded() != p || !p.isAlive()) {
@@ -273,20 +355,23 @@ public final class Kernel implements AutoCloseable {
       long fills0 = uvm.exp().tlbfills;
       long flushes0 = machine.tlbFlushes();
       long before = machine.instructionsRetired();
+      // a lone process is not interrupted unless a limit needs the loop to look at the clock
+      boolean sliced = sched.contended() || deadline != 0 || p.cpuLimited();
       StopReason why =
-          cfg.deterministic()
-              ? machine.run(budget)
-              : machine.runUncounted(sched.contended() ? cfg.timeSliceNanos() : 0);
+          counted ? machine.run(budget) : machine.runUncounted(sliced ? cfg.timeSliceNanos() : 0);
       long ran = machine.instructionsRetired() - before;
       countTlb(resumedFrom, uvm.exp().tlbfills - fills0, machine.tlbFlushes() - flushes0);
       budget -= ran;
       p.instructions += ran;
       counters.instructions += ran;
       clock.advance(ran);
+      if (p.cpuLimited()) {
+        cpuLimit(p);
+      }
       switch (why) {
         case QUANTUM -> {
           budget = 0;
-          if (!cfg.deterministic() && machine.lastRunPreempted()) {
+          if (!counted && machine.lastRunPreempted()) {
             counters.preemptions++;
           }
         }

@@ -15,7 +15,9 @@ import org.uvm4j.uvm.page.PhysMem;
  * processes are preempted: by default a CPU-time slice ({@code timeSliceNanos}) ended by a
  * watchdog, with no instruction counting; with {@code deterministic}, exact slices of {@code
  * quantum} counted instructions (reproducible, but the emulator hooks every instruction), and the
- * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA).
+ * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA); {@code swapForce}
+ * lets the swap file be an existing file holding data (it is overwritten); {@code timeoutNanos}
+ * (wall clock) and {@code maxInstructions} (virtual) end the whole run when reached (0: no limit).
  */
 public record KernelConfig(
     long ramBytes,
@@ -30,7 +32,10 @@ public record KernelConfig(
     long randomSeed,
     boolean deterministic,
     long timeSliceNanos,
-    BackendKind backend) {
+    BackendKind backend,
+    boolean swapForce,
+    long timeoutNanos,
+    long maxInstructions) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
 
@@ -57,6 +62,13 @@ public record KernelConfig(
     if (timeSliceNanos < 1_000) {
       throw new IllegalArgumentException(
           "time slice must be at least 1 µs, got " + timeSliceNanos + " ns");
+    }
+    if (timeoutNanos < 0) {
+      throw new IllegalArgumentException("timeout must not be negative, got " + timeoutNanos);
+    }
+    if (maxInstructions < 0) {
+      throw new IllegalArgumentException(
+          "instruction limit must not be negative, got " + maxInstructions);
     }
     if (swapBytes < 0 || (swapPath == null && swapBytes != 0)) {
       throw new IllegalArgumentException("swap size needs a swap path and must not be negative");
@@ -86,6 +98,9 @@ public record KernelConfig(
     private boolean deterministic;
     private long timeSliceNanos = DEFAULT_TIME_SLICE_NANOS;
     private BackendKind backend = BackendKind.AUTO;
+    private boolean swapForce;
+    private long timeoutNanos;
+    private long maxInstructions;
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -95,6 +110,27 @@ public record KernelConfig(
     public Builder swap(Path path, long bytes) {
       this.swapPath = path;
       this.swapBytes = bytes;
+      return this;
+    }
+
+    /** Use an existing swap file that holds data, overwriting it (--swap-force). */
+    public Builder swapForce(boolean force) {
+      this.swapForce = force;
+      return this;
+    }
+
+    /** Ends the run after {@code timeout} of wall-clock time (--timeout); zero: no limit. */
+    public Builder timeout(java.time.Duration timeout) {
+      this.timeoutNanos = timeout.toNanos();
+      return this;
+    }
+
+    /**
+     * Ends the run once guests have retired {@code n} virtual instructions (--max-instructions;
+     * counted runs, as with {@code deterministic}); zero: no limit.
+     */
+    public Builder maxInstructions(long n) {
+      this.maxInstructions = n;
       return this;
     }
 
@@ -168,7 +204,10 @@ public record KernelConfig(
           randomSeed,
           deterministic,
           timeSliceNanos,
-          backend);
+          backend,
+          swapForce,
+          timeoutNanos,
+          maxInstructions);
     }
   }
 }

@@ -63,6 +63,14 @@ public final class Proc {
   /** Instructions this process retired (its CPU time at 1 ns per instruction). */
   long instructions;
 
+  /** getrlimit/setrlimit: inherited across fork and exec. */
+  ResourceLimits rlimits = ResourceLimits.defaults();
+
+  /**
+   * CPU seconds at which the next SIGXCPU is due (RLIMIT_CPU soft limit), or -1 before the first.
+   */
+  long nextXcpuSecond = -1;
+
   /** Channel the parent sleeps on in wait4/waitid. */
   final WaitChannel childChannel;
 
@@ -77,6 +85,16 @@ public final class Proc {
       c.close();
     }
     sigContexts.clear();
+  }
+
+  /** The process's resource limits (getrlimit/setrlimit/prlimit64). */
+  public ResourceLimits rlimits() {
+    return rlimits;
+  }
+
+  /** True if RLIMIT_CPU is finite: its runs are cut into slices so that its clock is looked at. */
+  boolean cpuLimited() {
+    return rlimits.cpuLimited();
   }
 
   /** The state of the restartable syscall the process is in. */

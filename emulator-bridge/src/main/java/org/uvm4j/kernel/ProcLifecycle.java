@@ -91,11 +91,16 @@ public final class ProcLifecycle {
     } else {
       cvm = p.vm.fork(); // the child's map inherits mlockall(MCL_FUTURE)
     }
+    if (!p.rlimits.allows(ResourceLimits.RLIMIT_NPROC, procs.liveCount() + 1L)) {
+      cvm.free(); // RLIMIT_NPROC: that many processes already live (one user: all of them)
+      throw new UvmException(Errno.EAGAIN);
+    }
     Proc c = procs.allocate();
     if (c == null) {
       cvm.free();
       throw new UvmException(Errno.EAGAIN);
     }
+    c.rlimits = p.rlimits.copy();
     c.parent = p;
     p.children.add(c);
     c.comm = p.comm;

@@ -55,6 +55,17 @@ public final class ProcTable {
     return false;
   }
 
+  /** Number of processes that have not exited (RLIMIT_NPROC counts these). */
+  public int liveCount() {
+    int n = 0;
+    for (Proc p : byPid.values()) {
+      if (p.isAlive()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Number of processes in the table. */
   public int size() {
     return byPid.size();

@@ -60,6 +60,11 @@ public final class Uvm4jRuns {
    * class path with the same JVM options.
    */
   public static GuestRun cli(List<String> uvm4jArgs) throws IOException {
+    return Guests.run(cliCommand(uvm4jArgs), 300);
+  }
+
+  /** The command line {@link #cli} runs, for a test that starts and signals the process itself. */
+  public static List<String> cliCommand(List<String> uvm4jArgs) {
     Path root = Guests.root();
     List<String> cmd = new ArrayList<>();
     if (launcherReady()) {
@@ -74,7 +79,7 @@ public final class Uvm4jRuns {
       cmd.add("org.uvm4j.cli.Main");
     }
     cmd.addAll(uvm4jArgs);
-    return Guests.run(cmd, 300);
+    return cmd;
   }
 
   /**

@@ -156,6 +156,12 @@ public final class UvmExp {
   /** gauge: swap slots marked bad after an I/O error. */
   public long swpgbad;
 
+  /**
+   * Swap reads whose page did not match the CRC32C recorded when it was written (the file changed
+   * behind uvm4j's back); each is also an I/O error, so its slot is counted in {@link #swpgbad}.
+   */
+  public long swpgcorrupt;
+
   /** uvmspace_fork calls. */
   public long forks;
 
@@ -224,6 +230,7 @@ public final class UvmExp {
     m.put("swpginuse", swpginuse);
     m.put("swpgonly", swpgonly);
     m.put("swpgbad", swpgbad);
+    m.put("swpgcorrupt", swpgcorrupt);
     m.put("forks", forks);
     m.put("forks_sharevm", forks_sharevm);
     m.put("tlbfills", tlbfills);

@@ -16,6 +16,14 @@ public final class FileTable {
   private final OpenFile[] files = new OpenFile[MAX_FDS];
   private final boolean[] cloexec = new boolean[MAX_FDS];
 
+  /** RLIMIT_NOFILE: new descriptors are below it (existing ones above it stay open). */
+  private int limit = MAX_FDS;
+
+  /** Sets RLIMIT_NOFILE's soft value (clamped to {@link #MAX_FDS}). */
+  public void setLimit(long nofile) {
+    limit = (int) Math.min(Math.max(nofile, 0), MAX_FDS);
+  }
+
   /** The description at {@code fd}, or null when {@code fd} is not open. */
   public OpenFile get(int fd) {
     return fd >= 0 && fd < MAX_FDS ? files[fd] : null;
@@ -43,7 +51,7 @@ public final class FileTable {
    * @throws UvmException EMFILE when no descriptor is free (the caller keeps its reference then)
    */
   public int install(OpenFile f, boolean closeOnExec, int min) throws UvmException {
-    for (int fd = Math.max(0, min); fd < MAX_FDS; fd++) {
+    for (int fd = Math.max(0, min); fd < limit; fd++) {
       if (files[fd] == null) {
         files[fd] = f;
         cloexec[fd] = closeOnExec;
@@ -76,7 +84,7 @@ public final class FileTable {
     if (f == null) {
       throw new UvmException(Errno.EBADF);
     }
-    if (min < 0 || min >= MAX_FDS) {
+    if (min < 0 || min >= limit) {
       throw new UvmException(Errno.EINVAL);
     }
     f.reference();
@@ -116,7 +124,7 @@ public final class FileTable {
   }
 
   private int replace(OpenFile f, int newfd, boolean closeOnExec) throws UvmException {
-    if (newfd < 0 || newfd >= MAX_FDS) {
+    if (newfd < 0 || newfd >= limit) {
       throw new UvmException(Errno.EBADF);
     }
     int nfd = newfd;
@@ -133,6 +141,7 @@ public final class FileTable {
   /** fork: a copy sharing every description (close-on-exec flags copied). */
   public FileTable fork() {
     FileTable t = new FileTable();
+    t.limit = limit;
     for (int fd = 0; fd < MAX_FDS; fd++) {
       if (files[fd] != null) {
         files[fd].reference();

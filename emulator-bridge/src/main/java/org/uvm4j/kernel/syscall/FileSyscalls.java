@@ -72,12 +72,43 @@ final class FileSyscalls {
 
   // ------------------------------------------------------------------ read and write
 
+  // read_write.c: ksys_read (vfs_read's access_ok before anything is consumed)
   long read(SyscallContext c) {
     return readv(c.proc(), c.fd(0), new long[] {c.pointer(1), c.size(2)});
   }
 
+  // read_write.c: ksys_write
   long write(SyscallContext c) {
     return writev(c.proc(), c.fd(0), new long[] {c.pointer(1), c.size(2)});
+  }
+
+  /** x86-64's TASK_SIZE_MAX: the end of the user half that access_ok checks against. */
+  static final long TASK_SIZE_MAX = 0x7fff_ffff_f000L;
+
+  /**
+   * access_ok(addr, size): the range lies below {@link #TASK_SIZE_MAX} (both taken as unsigned, as
+   * the kernel does: a "negative" size such as {@code (size_t) -1} fails).
+   */
+  static boolean accessOk(long addr, long size) {
+    return Long.compareUnsigned(size, TASK_SIZE_MAX) <= 0
+        && Long.compareUnsigned(addr, TASK_SIZE_MAX - size) <= 0;
+  }
+
+  /**
+   * How many bytes of the segments, at most {@code len}, a copyout can reach: the writable prefix
+   * across the segments in order, found without faulting or consuming anything.
+   */
+  private static long writablePrefix(Vmspace vm, long[] segs, long len) {
+    long reach = 0;
+    for (int i = 0; i < segs.length && reach < len; i += 2) {
+      long want = Math.min(segs[i + 1], len - reach);
+      long n = vm.writableBytes(segs[i], want);
+      reach += n;
+      if (n < want) {
+        break;
+      }
+    }
+    return reach;
   }
 
   long readv(SyscallContext c) throws UvmException {
@@ -162,11 +193,19 @@ final class FileSyscalls {
     if (f == null || !f.readable()) {
       return -Errno.EBADF;
     }
-    if (segs.length == 2 && segs[1] < 0) {
-      return -Errno.EINVAL;
+    if (segs.length == 2 && !accessOk(segs[0], segs[1])) {
+      return -Errno.EFAULT;
     }
     long total = total(segs);
     int len = (int) Math.min(total, 16L * CHUNK);
+    // Size the read to what the buffer can take before consuming anything: as on Linux, a pipe or
+    // the console keeps the bytes a bad buffer could not take, a file's offset moves by what was
+    // copied, and nothing copied at all is EFAULT.
+    long reach = writablePrefix(p.vm(), segs, len);
+    if (reach == 0 && len > 0) {
+      return -Errno.EFAULT;
+    }
+    len = (int) reach;
     byte[] buf = new byte[len];
     long n;
     try {
@@ -193,8 +232,8 @@ final class FileSyscalls {
     if (f == null || !f.writable()) {
       return -Errno.EBADF;
     }
-    if (segs.length == 2 && segs[1] < 0) {
-      return -Errno.EINVAL;
+    if (segs.length == 2 && !accessOk(segs[0], segs[1])) {
+      return -Errno.EFAULT;
     }
     long total = total(segs);
     boolean atomic = total <= Pipe.PIPE_BUF;
@@ -236,7 +275,10 @@ final class FileSyscalls {
     if (off < 0 || n < 0) {
       return -Errno.EINVAL;
     }
-    int len = (int) Math.min(n, 16L * CHUNK);
+    int len = (int) c.proc().vm().writableBytes(c.pointer(1), Math.min(n, 16L * CHUNK));
+    if (len == 0 && n > 0) {
+      return -Errno.EFAULT;
+    }
     byte[] b = new byte[len];
     long r = f.pread(b, 0, len, off);
     if (r <= 0) {

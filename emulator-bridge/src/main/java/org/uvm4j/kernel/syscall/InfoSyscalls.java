@@ -4,15 +4,14 @@ import java.util.SplittableRandom;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.kernel.ProcTable;
-import org.uvm4j.kernel.elf.ElfLoader;
-import org.uvm4j.kernel.fs.FileTable;
+import org.uvm4j.kernel.ResourceLimits;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 
 /**
  * System information calls: uname, the user and group ids, getrandom (a deterministic generator
- * seeded from the configuration), prlimit64/getrlimit (the fixed limits uvm4j enforces or implies;
- * changing them is refused with EPERM).
+ * seeded from the configuration), prlimit64/getrlimit/setrlimit (each process's {@link
+ * ResourceLimits}).
  */
 final class InfoSyscalls {
   static final int GRND_NONBLOCK = 1;
@@ -61,10 +60,19 @@ final class InfoSyscalls {
         || (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
       return -Errno.EINVAL;
     }
-    if (len < 0) {
-      return -Errno.EINVAL;
+    // import_single_range: the length is clamped to MAX_RW_COUNT (as unsigned), then access_ok
+    if (len < 0 || len > FileSyscalls.MAX_RW_COUNT) {
+      len = FileSyscalls.MAX_RW_COUNT;
     }
-    int n = (int) Math.min(len, GETRANDOM_MAX);
+    if (!FileSyscalls.accessOk(buf, len)) {
+      return -Errno.EFAULT;
+    }
+    // a buffer that straddles into an unmapped or read-only page gets the bytes that fit, as
+    // copy_to_iter stops at the first fault and getrandom returns what it copied
+    int n = (int) c.proc().vm().writableBytes(buf, Math.min(len, GETRANDOM_MAX));
+    if (n == 0 && len > 0) {
+      return -Errno.EFAULT;
+    }
     byte[] chunk = new byte[Math.min(n, 65536)];
     int done = 0;
     while (done < n) {
@@ -78,16 +86,6 @@ final class InfoSyscalls {
     return done;
   }
 
-  /** The (soft, hard) limit uvm4j has for {@code resource}. */
-  static long limit(int resource) {
-    return switch (resource) {
-      case RLIMIT_STACK -> ElfLoader.STACK_SIZE;
-      case RLIMIT_NOFILE -> FileTable.MAX_FDS;
-      case RLIMIT_NPROC -> ProcTable.PID_MAX;
-      default -> RLIM_INFINITY;
-    };
-  }
-
   /** prlimit64 (pid_t pid, unsigned int resource, new, old). */
   long prlimit64(SyscallContext c) throws UvmException {
     return prlimit(c, c.pid(0), c.uint32(1), c.pointer(2), c.pointer(3));
@@ -98,27 +96,39 @@ final class InfoSyscalls {
     return prlimit(c, 0, c.uint32(0), 0, c.pointer(1));
   }
 
+  /** setrlimit (unsigned int resource, struct rlimit *rlim). */
+  long setrlimit(SyscallContext c) throws UvmException {
+    if (c.pointer(1) == 0) {
+      return -Errno.EFAULT;
+    }
+    return prlimit(c, 0, c.uint32(0), c.pointer(1), 0);
+  }
+
   // kern_resource.c: sys_prlimit64
   private long prlimit(SyscallContext c, int pid, long resource, long newp, long oldp)
       throws UvmException {
     Proc p = c.proc();
-    if (resource >= RLIM_NLIMITS) {
+    if (resource >= ResourceLimits.NLIMITS) {
       return -Errno.EINVAL;
     }
-    if (pid != 0 && pid != p.pid() && procs.find(pid) == null) {
+    Proc target = pid == 0 || pid == p.pid() ? p : procs.find(pid);
+    if (target == null || !target.isAlive()) {
       return -Errno.ESRCH;
     }
-    long lim = limit((int) resource);
+    ResourceLimits lim = target.rlimits();
+    int r = (int) resource;
+    RLimit old = new RLimit(lim.cur(r), lim.max(r));
     if (newp != 0) {
       RLimit nl = RLimit.read(c.mem(), newp);
-      if (Long.compareUnsigned(nl.cur(), nl.max()) > 0) {
-        return -Errno.EINVAL;
+      int e = lim.set(r, nl.cur(), nl.max());
+      if (e != 0) {
+        return -e;
       }
-      if (nl.cur() != lim || nl.max() != lim) {
-        return -Errno.EPERM; // limits are fixed in uvm4j
+      if (r == ResourceLimits.RLIMIT_NOFILE) {
+        target.files().setLimit(nl.cur() < 0 ? Long.MAX_VALUE : nl.cur());
       }
     }
-    if (oldp != 0 && new RLimit(lim, lim).write(c.mem(), oldp) != 0) {
+    if (oldp != 0 && old.write(c.mem(), oldp) != 0) {
       return -Errno.EFAULT;
     }
     return 0;

@@ -188,10 +188,10 @@ public final class Linux64 {
         unsupported(80, "chdir", "the working directory is fixed by the configuration"),
         unsupported(89, "readlink", "no symbolic link reading"),
         supported(96, "gettimeofday", "virtual wall clock", time::gettimeofday),
-        partial(
+        supported(
             97,
             "getrlimit",
-            "STACK 8 MiB, NOFILE 1024, NPROC 32768, others infinity",
+            "per process; defaults STACK 8 MiB, NOFILE 1024, NPROC 32768, MEMLOCK 8 MiB",
             info::getrlimit),
         partial(
             98,
@@ -218,6 +218,11 @@ public final class Linux64 {
         partial(
             151, "mlockall", "MCL_CURRENT, MCL_FUTURE; MCL_ONFAULT alone EINVAL", mem::mlockall),
         supported(152, "munlockall", "", mem::munlockall),
+        supported(
+            160,
+            "setrlimit",
+            "CPU, AS, NOFILE, NPROC enforced; hard limits only lowered (EPERM)",
+            info::setrlimit),
         partial(
             158,
             "arch_prctl",
@@ -261,10 +266,10 @@ public final class Linux64 {
         unsupported(291, "epoll_create1", "no poll/select/epoll"),
         supported(292, "dup3", "same descriptor or flags other than O_CLOEXEC: EINVAL", file::dup3),
         supported(293, "pipe2", "O_CLOEXEC, O_NONBLOCK, O_DIRECT", file::pipe2),
-        partial(
+        supported(
             302,
             "prlimit64",
-            "as getrlimit; setting a different limit → EPERM (limits are fixed)",
+            "as getrlimit/setrlimit, for this or another process (ESRCH)",
             info::prlimit64),
         supported(
             318,

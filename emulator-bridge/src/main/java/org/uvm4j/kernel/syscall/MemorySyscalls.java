@@ -2,6 +2,7 @@ package org.uvm4j.kernel.syscall;
 
 import java.io.IOException;
 import org.uvm4j.kernel.Proc;
+import org.uvm4j.kernel.ResourceLimits;
 import org.uvm4j.kernel.fs.HostFile;
 import org.uvm4j.kernel.fs.Memfd;
 import org.uvm4j.kernel.fs.OpenFile;
@@ -84,11 +85,31 @@ final class MemorySyscalls {
 
   // uvm_unix.c: sys_obreak
   private long brk(Proc p, long addr) {
+    long cur = p.vm().brkCurrent();
+    if (addr > cur && !mayExpand(p, addr - cur)) {
+      return cur; // brk failure: the old break
+    }
     return p.vm().brk(addr); // wires the growth itself under mlockall(MCL_FUTURE)
+  }
+
+  /**
+   * may_expand_vm: RLIMIT_AS allows the address space to grow by {@code bytes} (rounded to pages).
+   */
+  // mm/mmap.c: may_expand_vm
+  static boolean mayExpand(Proc p, long bytes) {
+    if (p.rlimits().cur(ResourceLimits.RLIMIT_AS) == ResourceLimits.INFINITY) {
+      return true;
+    }
+    long pages = (bytes + 4095) >>> 12;
+    return bytes >= 0
+        && p.rlimits().allows(ResourceLimits.RLIMIT_AS, p.vm().map().size() + (pages << 12));
   }
 
   private long mmap(Proc p, long addr, long len, int prot, int flags, int fd, long off) {
     Vmspace vm = p.vm();
+    if (len > 0 && !mayExpand(p, len)) {
+      return -Errno.ENOMEM;
+    }
     UvmObject obj = null;
     if ((flags & Mman.MAP_ANONYMOUS) == 0) {
       OpenFile f = p.files().get(fd);
@@ -195,6 +216,9 @@ final class MemorySyscalls {
       mode = RemapMode.MAY_MOVE;
     } else {
       mode = RemapMode.IN_PLACE;
+    }
+    if (newSize > oldSize && !mayExpand(p, newSize - oldSize)) {
+      return -Errno.ENOMEM;
     }
     try {
       return p.vm().remap(old, oldSize, newSize, mode, newAddr, (flags & MREMAP_DONTUNMAP) != 0);

@@ -124,13 +124,18 @@ final class ProcessSyscalls {
   // kern_exec.c: sys_execve
   long execve(SyscallContext c) throws UvmException {
     String path = c.mem().path(c.pointer(0));
+    // Linux opens the file first (alloc_bprm: ENOENT, EACCES...), then copies the vectors
+    // (EFAULT, E2BIG), and only then looks at the contents (ENOEXEC from the binary handlers)
     int bad = exec.check(path);
-    if (bad != 0) {
+    if (bad != 0 && bad != Errno.ENOEXEC) {
       return -bad;
     }
     long[] budget = {Exec.ARG_MAX};
     List<byte[]> argv = vector(c.mem(), c.pointer(1), budget);
     List<byte[]> envp = vector(c.mem(), c.pointer(2), budget);
+    if (bad != 0) {
+      return -bad;
+    }
     int e = exec.execve(c.proc(), path, argv, envp);
     return e == 0 ? Syscall.EJUSTRETURN : -e;
   }

@@ -69,6 +69,8 @@ public final class SyscallTable implements SyscallLayer {
   @Override
   public long dispatch(Proc p, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
     counters.syscalls++;
+    // the number is an int (do_syscall_64's int nr): RAX's upper half is ignored
+    nr = (int) nr;
     SyscallEntry e = row(nr);
     if (e == null || e.handler() == null) {
       if (nr < 0 || nr >= Integer.MAX_VALUE || !warned.get((int) nr)) {
@@ -98,12 +100,25 @@ public final class SyscallTable implements SyscallLayer {
     return r;
   }
 
-  /** Runs one handler: its Linux value, or {@code -errno} of the exception it threw. */
+  /**
+   * Runs one handler: its Linux value, or {@code -errno} of the exception it threw. A host
+   * allocation the guest drove past the JVM's heap ({@link OutOfMemoryError}) fails that one call
+   * with ENOMEM, as an overcommitting kernel fails an allocation it cannot back; the heap is free
+   * again once the failed allocation is gone.
+   */
   static long call(SyscallHandler h, SyscallContext c) {
     try {
       return h.call(c);
     } catch (UvmException e) {
       return -e.errno();
+    } catch (OutOfMemoryError e) {
+      hostOom(e);
+      return -Errno.ENOMEM;
     }
+  }
+
+  private static void hostOom(OutOfMemoryError e) {
+    org.apache.logging.log4j.LogManager.getLogger("kern.syscall")
+        .warn("a system call ran out of host memory ({}): ENOMEM", e.getMessage());
   }
 }

@@ -81,6 +81,35 @@ final class GuestAccess {
     return 0;
   }
 
+  /**
+   * How many bytes from {@code va} (at most {@code len}) lie in map entries that allow writing: the
+   * prefix a copyout can reach (uvm_map_checkprot, page by page). Nothing is faulted in, so a
+   * caller can size a transfer before it consumes its source (read() from a pipe keeps the bytes a
+   * bad buffer could not take).
+   */
+  // uvm_map.c: uvm_map_checkprot
+  long writableBytes(long va, long len) {
+    if (len <= 0 || va < Vmspace.USER_MIN || va >= Vmspace.USER_MAX) {
+      return 0;
+    }
+    long end = va + Math.min(len, Vmspace.USER_MAX - va);
+    VmMap map = vm.map();
+    map.lock();
+    try {
+      long at = va;
+      while (at < end) {
+        VmMapEntry e = map.lookup(at);
+        if (e == null || (e.protection & Prot.WRITE) == 0) {
+          break;
+        }
+        at = e.end;
+      }
+      return Math.min(at, end) - va;
+    } finally {
+      map.unlock();
+    }
+  }
+
   // amd64/copy.S: copyinstr
   int copyinstr(long va, byte[] dst, int max) throws UvmException {
     if (max < 0 || max > dst.length) {

@@ -916,6 +916,14 @@ public final class Vmspace {
   }
 
   /**
+   * How many bytes from {@code va}, at most {@code len}, lie in mappings that allow writing (the
+   * prefix a {@link #copyout} can reach), without faulting anything in.
+   */
+  public long writableBytes(long va, long len) {
+    return guestAccess.writableBytes(va, len);
+  }
+
+  /**
    * copyinstr: copies a NUL-terminated guest string at {@code va} into {@code dst} (NUL included
    * when it fits).
    *

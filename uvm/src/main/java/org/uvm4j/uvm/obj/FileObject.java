@@ -1,10 +1,15 @@
 package org.uvm4j.uvm.obj;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -16,14 +21,22 @@ import org.uvm4j.uvm.pmap.Pmap;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
- * A read-only file-backed memory object (the role of {@code uvm_vnode.c} for an executable's
- * image): its pages are read in on demand from the file's bytes, a page that runs past the end of
- * the file is zero-filled past it, and pages wholly past the end are zero.
+ * A read-only file-backed memory object (the role of {@code uvm_vnode.c}): its pages are read in on
+ * demand, a page that runs past the end of the object is zero-filled past it, and pages wholly past
+ * the end are zero.
  *
- * <p>The bytes are taken at creation (a copy of the array, or the whole file read then), so a page
- * read never fails for I/O reasons and the object sees one consistent version of the file. Pages
- * stay resident until the last {@link #detach()}: they are clean and the page daemon reclaims only
- * anonymous memory.
+ * <p>Two sources: a byte array (an executable image the loader has already read; copied at
+ * creation), or a host file opened by {@link #open}, which is read <em>lazily</em>, one page per
+ * {@code pgo_get}, with positional reads on one channel shared by every mapping of the object —
+ * mapping a large file costs nothing until its pages are touched, and only the touched pages cost
+ * frames. A file that is not a regular file (e.g. {@code /dev/zero}) has size 0: every page reads
+ * as zeroes and nothing is read from the host. A page whose read fails is remembered as bad ({@link
+ * #isBadPage}): {@code getPage} returns null for it and a fault there must not wait for memory.
+ * Pages of a file changed by someone else after the mapping are read as they are when first touched
+ * (as a private mapping of a file changed underneath on Linux).
+ *
+ * <p>Pages stay resident until the last {@link #detach()}: they are clean and the page daemon
+ * reclaims only anonymous memory. The channel is closed at the last detach.
  *
  * <p>Invariants: {@link #ref} is the number of users (creator and map entries); each resident page
  * is owned by this object ({@code pg.object == this}, {@code pg.offset} its offset), unbusy and
@@ -32,19 +45,38 @@ import org.uvm4j.uvm.system.Uvm;
 public final class FileObject implements UvmObject {
   private static final Logger log = LogManager.getLogger("uvm.page");
 
+  /** Pages indexed by an array up to this many (256 MiB); beyond it a map holds the rare rest. */
+  static final int DENSE_PAGES = 1 << 16;
+
   private final Uvm uvm;
   private final String name;
+  private final long size;
   private final byte[] contents;
+  private final Path path;
+  private FileChannel channel;
   private final ReentrantLock lock = new ReentrantLock();
 
-  /** Resident pages within the file, by page index. */
+  /** Resident pages with an index below {@link #DENSE_PAGES} (and within the object). */
   private final VmPage[] pages;
 
-  /** Resident zero pages wholly past the end of the file, by page index (rare). */
-  private final Map<Long, VmPage> pastEnd = new HashMap<>();
+  /** Resident pages beyond the dense array: large files, and zero pages past the end. */
+  private final Map<Long, VmPage> sparse = new HashMap<>();
+
+  /** Page indexes whose read failed (SIGBUS). */
+  private final Set<Long> bad = new HashSet<>();
 
   private int ref = 1;
   private int resident;
+
+  private FileObject(Uvm uvm, String name, long size, byte[] contents, Path path) {
+    this.uvm = uvm;
+    this.name = name;
+    this.size = size;
+    this.contents = contents;
+    this.path = path;
+    long npages = (size + PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
+    this.pages = new VmPage[(int) Math.min(npages, DENSE_PAGES)];
+  }
 
   /**
    * An object over a copy of {@code contents}, with one reference (the creator's).
@@ -52,11 +84,7 @@ public final class FileObject implements UvmObject {
    * @param name what to call it in logs and errors (e.g. the file's path)
    */
   public FileObject(Uvm uvm, String name, byte[] contents) {
-    this.uvm = uvm;
-    this.name = name;
-    this.contents = contents.clone();
-    long npages = (contents.length + (long) PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
-    this.pages = new VmPage[(int) npages];
+    this(uvm, name, contents.length, contents.clone(), null);
   }
 
   /** An object over {@code contents} (see {@link #FileObject(Uvm, String, byte[])}). */
@@ -65,17 +93,46 @@ public final class FileObject implements UvmObject {
   }
 
   /**
-   * An object over the file at {@code path}, read now.
+   * An object over the file at {@code path}, read lazily page by page (nothing is read now). A path
+   * that is not a regular file gives an object of size 0 (all zero pages).
    *
-   * @throws IOException if the file cannot be read (the message names the path)
+   * @throws IOException if the file cannot be opened for reading (the message names the path)
    */
   public static FileObject open(Uvm uvm, Path path) throws IOException {
-    return new FileObject(uvm, path.toString(), Files.readAllBytes(path));
+    if (!Files.isRegularFile(path)) {
+      if (!Files.exists(path)) {
+        throw new java.nio.file.NoSuchFileException(path.toString());
+      }
+      return new FileObject(uvm, path.toString(), 0, null, null);
+    }
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    FileObject o;
+    try {
+      o = new FileObject(uvm, path.toString(), ch.size(), null, path);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    o.channel = ch;
+    return o;
   }
 
   @Override
   public long size() {
-    return contents.length;
+    return size;
+  }
+
+  /**
+   * Whether {@link #getPage} returns null at {@code offset} because the page's read failed (its
+   * data cannot be had: SIGBUS) rather than for lack of memory.
+   */
+  public boolean isBadPage(long offset) {
+    lock.lock();
+    try {
+      return bad.contains(offset >>> PhysMem.PAGE_SHIFT);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Pages of the object currently resident. */
@@ -113,21 +170,30 @@ public final class FileObject implements UvmObject {
     try {
       UvmPanic.check(ref > 0, "uvn_get: object has no references");
       long index = offset >>> PhysMem.PAGE_SHIFT;
-      VmPage pg = index < pages.length ? pages[(int) index] : pastEnd.get(index);
+      VmPage pg = index < pages.length ? pages[(int) index] : sparse.get(index);
       if (pg != null) {
         uvm.exp().fltlget++;
         return pg;
+      }
+      if (!bad.isEmpty() && bad.contains(index)) {
+        return null;
       }
       pg = uvm.pageAllocObject(this, offset);
       if (pg == null) {
         return null;
       }
-      readIn(pg, offset);
+      if (!readIn(pg, offset)) {
+        // the data cannot be had: the page is bad for good (a fault there gets SIGBUS)
+        pg.flags &= ~(VmPage.PG_BUSY | VmPage.PG_FAKE);
+        uvm.pageFree(pg);
+        bad.add(index);
+        return null;
+      }
       pg.flags &= ~(VmPage.PG_BUSY | VmPage.PG_FAKE);
       if (index < pages.length) {
         pages[(int) index] = pg;
       } else {
-        pastEnd.put(index, pg);
+        sparse.put(index, pg);
       }
       resident++;
       uvm.exp().fltget++;
@@ -141,18 +207,39 @@ public final class FileObject implements UvmObject {
   }
 
   /**
-   * Fills the new frame of {@code pg} with the file's bytes at {@code offset}, zero past the end.
+   * Fills the new frame of {@code pg} with the object's bytes at {@code offset}, zero past the end:
+   * false when the host read failed.
    */
-  private void readIn(VmPage pg, long offset) {
+  private boolean readIn(VmPage pg, long offset) {
     PhysMem phys = uvm.physMem();
-    long avail = contents.length - offset;
-    if (avail >= PhysMem.PAGE_SIZE) {
-      phys.write(pg, 0, contents, (int) offset, PhysMem.PAGE_SIZE);
-      return;
+    long avail = size - offset;
+    if (contents != null) {
+      if (avail >= PhysMem.PAGE_SIZE) {
+        phys.write(pg, 0, contents, (int) offset, PhysMem.PAGE_SIZE);
+        return true;
+      }
+      phys.zero(pg);
+      if (avail > 0) {
+        phys.write(pg, 0, contents, (int) offset, (int) avail);
+      }
+      return true;
     }
     phys.zero(pg);
-    if (avail > 0) {
-      phys.write(pg, 0, contents, (int) offset, (int) avail);
+    if (avail <= 0) {
+      return true;
+    }
+    ByteBuffer frame = phys.frameBuffer(pg).limit((int) Math.min(avail, PhysMem.PAGE_SIZE));
+    try {
+      while (frame.hasRemaining()) {
+        int n = channel.read(frame, offset + frame.position());
+        if (n < 0) {
+          break; // the file shrank: the rest stays zero
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      log.warn("reading page at offset {} of {} failed: {}", offset, path, e.toString());
+      return false;
     }
   }
 
@@ -188,15 +275,27 @@ public final class FileObject implements UvmObject {
           pages[i] = null;
         }
       }
-      for (VmPage pg : pastEnd.values()) {
+      for (VmPage pg : sparse.values()) {
         release(pg);
       }
-      pastEnd.clear();
+      sparse.clear();
+      closeChannel();
       if (log.isDebugEnabled()) {
         log.debug("uvn_detach {}: last reference gone, pages freed", name);
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void closeChannel() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.warn("closing {}: {}", path, e.toString());
+      }
+      channel = null;
     }
   }
 
@@ -210,6 +309,6 @@ public final class FileObject implements UvmObject {
 
   @Override
   public String toString() {
-    return "FileObject[" + name + ", " + contents.length + " bytes]";
+    return "FileObject[" + name + ", " + size + " bytes]";
   }
 }

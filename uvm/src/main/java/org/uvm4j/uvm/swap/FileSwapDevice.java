@@ -6,23 +6,28 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
  * A swap device backed by a host file, accessed with positional {@link FileChannel} I/O.
  *
- * <p>The file is created (sparse) when absent and removed again at {@link #close()} unless the
- * caller asked to keep it; an existing file is used as is, provided it is a regular file at least
- * as large as the configured size. The file is locked while open, so two machines never share it.
- * Each write is issued until every byte of the cluster is written, so a device closed normally
- * never holds a partially written page.
+ * <p>The file is created (sparse, mode 0600) when absent and removed again at {@link #close()} and
+ * at JVM exit (a shutdown hook: SIGINT and SIGTERM included) unless the caller asked to keep it; an
+ * existing empty file is taken over and emptied again at the end; an existing file holding data is
+ * refused unless forced (then it must be at least as large as the configured size). The file is
+ * locked while open, so two machines never share it. Each write is issued until every byte of the
+ * cluster is written, so a device closed normally never holds a partially written page.
  */
 public final class FileSwapDevice implements SwapDevice {
   private static final Logger log = LogManager.getLogger("uvm.swap");
@@ -33,6 +38,7 @@ public final class FileSwapDevice implements SwapDevice {
   private final FileLock lock;
   private final boolean created;
   private final boolean keep;
+  private final Thread exitCleanup;
   private boolean closed;
 
   private FileSwapDevice(
@@ -43,17 +49,50 @@ public final class FileSwapDevice implements SwapDevice {
     this.lock = lock;
     this.created = created;
     this.keep = keep;
+    this.exitCleanup = keep ? null : new Thread(this::cleanUpAtExit, "uvm4j-swap-cleanup");
+    if (exitCleanup != null) {
+      Runtime.getRuntime().addShutdownHook(exitCleanup);
+    }
+  }
+
+  /**
+   * The shutdown hook (SIGINT, SIGTERM, System.exit, end of main): the guests' memory never
+   * outlives the run in a file — a file uvm4j created is removed, one it took over is emptied. No
+   * logging: Log4j may already be stopped.
+   */
+  private void cleanUpAtExit() {
+    try {
+      if (created) {
+        Files.deleteIfExists(path);
+      } else {
+        channel.truncate(0);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the JVM is exiting; nothing more can be done
+    }
+  }
+
+  /** As {@link #open(Path, long, boolean, boolean)} without {@code force}. */
+  public static FileSwapDevice open(Path path, long sizeBytes, boolean keep) throws IOException {
+    return open(path, sizeBytes, keep, false);
   }
 
   /**
    * Opens (creating it when absent) the swap file {@code path} with {@code sizeBytes} bytes of
    * slots (rounded down to whole pages).
    *
-   * @param keep keep a file that this call created when the device is closed
+   * <p>An absent file is created with mode 0600 (when the file system has POSIX permissions). An
+   * existing empty regular file is taken over (mode 0600, grown to the size). An existing file
+   * holding data is refused unless {@code force}: uvm4j never overwrites data it did not write. A
+   * symbolic link is always refused.
+   *
+   * @param keep keep the file (and its contents) when the device is closed
+   * @param force use an existing non-empty file, overwriting its contents
    * @throws IllegalArgumentException if the size is below one page or above the slot range
    * @throws IOException naming the path and the reason when the file cannot be used
    */
-  public static FileSwapDevice open(Path path, long sizeBytes, boolean keep) throws IOException {
+  public static FileSwapDevice open(Path path, long sizeBytes, boolean keep, boolean force)
+      throws IOException {
     long npages = sizeBytes / PAGE_SIZE;
     if (npages < 1) {
       throw new IllegalArgumentException(
@@ -69,23 +108,18 @@ public final class FileSwapDevice implements SwapDevice {
     }
     long bytes = npages * PAGE_SIZE;
     if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(path)) {
-      return openExisting(path, bytes, (int) npages, keep);
+      return openExisting(path, bytes, (int) npages, keep, force);
     }
     FileChannel ch;
     try {
-      ch =
-          FileChannel.open(
-              path,
-              StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
+      ch = createPrivate(path);
     } catch (FileAlreadyExistsException e) {
-      return openExisting(path, bytes, (int) npages, keep);
+      return openExisting(path, bytes, (int) npages, keep, force);
     } catch (NoSuchFileException e) {
       throw new IOException(
           "cannot create swap file " + path + ": its directory does not exist", e);
     } catch (IOException e) {
-      throw new IOException("cannot create swap file " + path + ": " + e, e);
+      throw new IOException("cannot create swap file " + path + ": " + reason(e), e);
     }
     try {
       FileLock lk = lockOrFail(path, ch);
@@ -104,30 +138,77 @@ public final class FileSwapDevice implements SwapDevice {
     }
   }
 
-  private static FileSwapDevice openExisting(Path path, long bytes, int npages, boolean keep)
-      throws IOException {
-    if (!Files.isRegularFile(path)) {
-      throw new IOException("swap file " + path + " exists but is not a regular file");
+  /** Creates {@code path} (it must not exist), readable and writable by its owner only. */
+  private static FileChannel createPrivate(Path path) throws IOException {
+    Set<StandardOpenOption> opts =
+        EnumSet.of(
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    if (posix(path)) {
+      return FileChannel.open(
+          path,
+          opts,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
-    long size = Files.size(path);
-    if (size < bytes) {
-      throw new IOException(
-          "swap file "
-              + path
-              + " is "
-              + size
-              + " bytes, smaller than the swap size of "
-              + bytes
-              + " bytes");
+    return FileChannel.open(path, opts);
+  }
+
+  private static boolean posix(Path path) {
+    Path dir = path.toAbsolutePath().getParent();
+    return dir != null && dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+
+  private static FileSwapDevice openExisting(
+      Path path, long bytes, int npages, boolean keep, boolean force) throws IOException {
+    if (Files.isSymbolicLink(path)) {
+      throw new IOException("swap file " + path + " is a symbolic link; give the file itself");
+    }
+    if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("swap file " + path + " exists but is not a regular file");
     }
     FileChannel ch;
     try {
-      ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch =
+          FileChannel.open(
+              path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
-      throw new IOException("cannot open swap file " + path + " for reading and writing: " + e, e);
+      throw new IOException(
+          "cannot open swap file " + path + " for reading and writing: " + reason(e), e);
     }
     try {
       FileLock lk = lockOrFail(path, ch);
+      long size = ch.size();
+      if (size > 0 && !force) {
+        throw new IOException(
+            "swap file "
+                + path
+                + " already exists and holds "
+                + size
+                + " bytes that uvm4j did not write; remove it, give a new path, or use"
+                + " --swap-force to overwrite it");
+      }
+      if (size > 0 && size < bytes) {
+        throw new IOException(
+            "swap file "
+                + path
+                + " is "
+                + size
+                + " bytes, smaller than the swap size of "
+                + bytes
+                + " bytes");
+      }
+      if (posix(path)) {
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+      }
+      if (size == 0) {
+        writeFully(ch, ByteBuffer.wrap(new byte[1]), bytes - 1);
+      }
       log.info("using existing swap file {} ({} pages)", path, npages);
       return new FileSwapDevice(path, npages, ch, lk, false, keep);
     } catch (IOException | RuntimeException e) {
@@ -223,9 +304,19 @@ public final class FileSwapDevice implements SwapDevice {
       return;
     }
     closed = true;
+    if (exitCleanup != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(exitCleanup);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook runs (or ran) anyway
+      }
+    }
     try {
       if (keep) {
         channel.force(false);
+      } else if (!created) {
+        channel.truncate(0);
+        log.info("emptied swap file {}", path);
       }
       if (lock.isValid()) {
         lock.release();

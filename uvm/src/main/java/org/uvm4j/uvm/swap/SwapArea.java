@@ -27,6 +27,9 @@ public final class SwapArea {
   /** Slots holding the only copy of their data (counted in swpgonly). */
   final BitSet only;
 
+  /** CRC32C of every page written and not freed since (verified on read). */
+  final SlotChecksums sums;
+
   /** Next-fit rotor for cluster allocation. */
   int rotor;
 
@@ -43,6 +46,7 @@ public final class SwapArea {
     this.inUse = new BitSet(npages);
     this.bad = new BitSet(npages);
     this.only = new BitSet(npages);
+    this.sums = new SlotChecksums(npages);
   }
 
   /** The I/O device. */

@@ -304,6 +304,7 @@ public final class SwapManager {
         }
       }
       sdp.inUse.clear(off, off + n);
+      sdp.sums.forget(off, n);
       sdp.npginuse -= n;
       exp.swpginuse -= n;
     } finally {
@@ -421,10 +422,26 @@ public final class SwapManager {
     UvmPanic.check(slot > 0, "uvm_swap_get: slot > 0");
     SwapArea sdp = lookup(slot, 1);
     int off = slot - sdp.drumOffset;
+    int pos = dst.position();
     try {
       sdp.device.readPage(off, dst);
     } catch (IOException e) {
       log.warn("swap read of slot {} on {} failed: {}", slot, sdp.device.name(), e.toString());
+      return Errno.EIO;
+    }
+    String corrupt = sdp.sums.verify(off, dst, pos);
+    if (corrupt != null) {
+      dataLock.lock();
+      try {
+        exp.swpgcorrupt++;
+      } finally {
+        dataLock.unlock();
+      }
+      log.error(
+          "swap slot {} on {} does not hold what was written ({}): the page is lost",
+          slot,
+          sdp.device.name(),
+          corrupt);
       return Errno.EIO;
     }
     clearSwapOnly(sdp, off);
@@ -442,9 +459,13 @@ public final class SwapManager {
     UvmPanic.check(slot > 0, "uvm_swap_put: slot > 0");
     int n = src.remaining() / SwapDevice.PAGE_SIZE;
     SwapArea sdp = lookup(slot, n);
+    int off = slot - sdp.drumOffset;
+    int pos = src.position();
     try {
-      sdp.device.writePages(slot - sdp.drumOffset, src);
+      sdp.device.writePages(off, src);
+      sdp.sums.record(off, n, src, pos);
     } catch (IOException e) {
+      sdp.sums.forget(off, n);
       log.warn(
           "swap write of slots [{}, {}) on {} failed: {}",
           slot,

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ class FileSwapDeviceTest {
       d.writePages(2, page(7), 0, 1);
     }
     assertThat(p).exists();
-    try (FileSwapDevice d = FileSwapDevice.open(p, 4 * PG, false)) {
+    try (FileSwapDevice d = FileSwapDevice.open(p, 4 * PG, false, true)) {
       assertThat(d.createdFile()).isFalse();
       byte[] back = new byte[PG];
       d.readPage(2, back, 0);
@@ -78,7 +79,7 @@ class FileSwapDeviceTest {
   void refusesAnExistingFileSmallerThanTheSize() throws IOException {
     Path p = dir.resolve("small");
     Files.write(p, new byte[PG]);
-    assertThatThrownBy(() -> FileSwapDevice.open(p, 2 * PG, false))
+    assertThatThrownBy(() -> FileSwapDevice.open(p, 2 * PG, false, true))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("smaller than the swap size");
     assertThat(Files.size(p)).isEqualTo(PG);
@@ -155,5 +156,64 @@ class FileSwapDeviceTest {
       assertThat(d.pagesWritten()).isEqualTo(2);
       assertThat(d.reads()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void refusesAnExistingFileWithDataUnlessForcedAndLeavesItIntact() throws IOException {
+    Path p = dir.resolve("precious");
+    byte[] data = new byte[3 * PG];
+    Arrays.fill(data, (byte) 0x5a);
+    Files.write(p, data);
+    assertThatThrownBy(() -> FileSwapDevice.open(p, 2 * PG, false))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("already exists and holds " + 3 * PG + " bytes")
+        .hasMessageContaining("--swap-force");
+    assertThat(Files.readAllBytes(p)).isEqualTo(data);
+    try (FileSwapDevice d = FileSwapDevice.open(p, 2 * PG, false, true)) {
+      d.writePages(0, page(1), 0, 1);
+      assertThat(Files.getPosixFilePermissions(p))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+    assertThat(p).as("a forced file is not removed").exists();
+    assertThat(Files.size(p)).as("but the guests' pages do not outlive the run").isZero();
+  }
+
+  @Test
+  void createsThePrivateFileModeSixHundred() throws IOException {
+    Path p = dir.resolve("fresh");
+    try (FileSwapDevice d = FileSwapDevice.open(p, 2 * PG, false)) {
+      assertThat(Files.getPosixFilePermissions(p))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+  }
+
+  @Test
+  void takesOverAnEmptyFileAndEmptiesItAgain() throws IOException {
+    Path p = Files.createFile(dir.resolve("mktemp"));
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+    try (FileSwapDevice d = FileSwapDevice.open(p, 4 * PG, false)) {
+      assertThat(d.createdFile()).isFalse();
+      assertThat(Files.size(p)).isEqualTo(4 * PG);
+      assertThat(Files.getPosixFilePermissions(p))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      d.writePages(3, page(9), 0, 1);
+    }
+    assertThat(p).exists();
+    assertThat(Files.size(p)).isZero();
+  }
+
+  @Test
+  void refusesASymbolicLink() throws IOException {
+    Path target = Files.createFile(dir.resolve("target"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+    assertThatThrownBy(() -> FileSwapDevice.open(link, 2 * PG, false, true))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("symbolic link");
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+    assertThatThrownBy(() -> FileSwapDevice.open(dangling, 2 * PG, false))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("symbolic link");
+    assertThat(dir.resolve("nowhere")).doesNotExist();
+    assertThat(Files.size(target)).isZero();
   }
 }
