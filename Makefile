@@ -32,13 +32,16 @@ export MAVEN_OPTS := $(strip $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow
 endif
 endif
 
-.PHONY: help deps unicorn musl guests build test run bench fmt clean
+.PHONY: help deps unicorn musl guests build test run bench fmt clean fuzz realworld realworld-deps
 
 help:
 	@echo "Java: $${JAVA_HOME:-the default java} (scripts/java-home.sh; set JAVA_HOME to choose)"
 	@echo "make run    fetch what is missing, build, run the fork/COW demo guest with --stats"
 	@echo "make test   fetch what is missing, build, run every test"
 	@echo "make bench  run the JMH and guest benchmarks (see docs/benchmarks.md)"
+	@echo "make realworld  fetch and build Debian's busybox, lua, sqlite, zlib, xz, bc, jq (cached"
+	@echo "            in .cache/realworld) and compare each case with its native run"
+	@echo "make fuzz   fuzz the ELF parser for FUZZ_TIME seconds (default 600) with Jazzer"
 	@echo "make fmt    format the Java tree (google-java-format through Spotless)"
 
 deps: unicorn musl
@@ -74,8 +77,33 @@ build: deps guests
 test: deps guests
 	$(MVN) $(MVN_FLAGS) verify
 
+# Longer fuzzing than make test's fixed 10 s per fuzz test: FUZZ_TIME per test (libFuzzer's
+# -max_total_time through Jazzer), crashes are kept as reproducers under src/test/resources.
+FUZZ_TIME ?= 600
+fuzz: deps
+	JAZZER_FUZZ=1 $(MVN) $(MVN_FLAGS) test -pl emulator-bridge -am -Djacoco.skip=true \
+	  -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Djazzer.max_duration=$(FUZZ_TIME)s
+
 run: build
 	./uvm4j run --stats $(DEMO)
+
+# The real-program suite (tests/.../realworld/RealWorldSuite): the packages' builds are cached in
+# .cache/realworld (the first build takes long: see docs/realworld.md); jq's configure is generated
+# by autoreconf, so autoconf, automake and libtool are installed like musl-tools.
+REALWORLD_DIR ?= $(ROOT)/.cache/realworld
+
+realworld-deps: musl
+	@command -v autoreconf >/dev/null 2>&1 && command -v libtoolize >/dev/null 2>&1 || { \
+	  echo "autoreconf/libtoolize not found: installing Debian's autoconf automake libtool"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq autoconf automake libtool >/dev/null; }
+
+realworld: deps guests realworld-deps
+	-scripts/fetch-realworld.sh "$(REALWORLD_DIR)"
+	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
+	$(MVN) $(MVN_FLAGS) test -pl tests -am -Dtest=RealWorldSuite -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Djacoco.skip=true -Dspotless.check.skip=true -Duvm4j.realworld.dir="$(REALWORLD_DIR)"
 
 bench: build
 	scripts/bench.sh

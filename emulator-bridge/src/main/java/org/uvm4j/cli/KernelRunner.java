@@ -86,6 +86,11 @@ public final class KernelRunner implements GuestRunner {
             .counters()
             .snapshot()
             .forEach((name, value) -> statsOut.println("kern_" + name + " " + value));
+        // the system calls the guest made that uvm4j answered ENOSYS (not on stderr otherwise)
+        kernel
+            .counters()
+            .enosys()
+            .forEach((name, count) -> statsOut.println("enosys " + name + " " + count));
       }
     }
   }

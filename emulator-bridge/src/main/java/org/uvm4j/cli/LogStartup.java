@@ -11,9 +11,9 @@ import java.util.function.UnaryOperator;
  * about a third of the CPU time of a short run such as {@code hello}, and a run that asks for no
  * logging only ever prints warnings and errors. So unless the run asks for logging, it uses the
  * Log4j API's own simple logger ({@code SimpleProvider}): WARN and above to stderr as {@code LEVEL
- * logger message}, with no configuration work. Logging is asked for by {@code --log} among the
- * arguments, by a configuration file ({@code log4j2.configurationFile} or {@code
- * log4j.configurationFile} as a system property, {@code LOG4J_CONFIGURATION_FILE} in the
+ * logger message}, with no configuration work. Logging is asked for by {@code --log} or {@code
+ * --log-file} among the arguments, by a configuration file ({@code log4j2.configurationFile} or
+ * {@code log4j.configurationFile} as a system property, {@code LOG4J_CONFIGURATION_FILE} in the
  * environment), or by a provider chosen explicitly ({@code log4j.provider}, {@code
  * log4j2.provider}, {@code log4j2.loggerContextFactory}); then Log4j core starts with {@code
  * log4j2.xml} as before.
@@ -43,7 +43,10 @@ final class LogStartup {
   static boolean loggingAsked(
       List<String> args, UnaryOperator<String> systemProperty, UnaryOperator<String> env) {
     for (String a : args) {
-      if (a.equals("--log") || a.startsWith("--log=")) {
+      if (a.equals("--log")
+          || a.startsWith("--log=")
+          || a.equals("--log-file")
+          || a.startsWith("--log-file=")) {
         return true;
       }
     }

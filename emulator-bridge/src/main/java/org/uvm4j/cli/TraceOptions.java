@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * The observability options of {@code uvm4j run} (a picocli mixin): {@code --trace FILE}, {@code
  * --trace-format jsonl|chrome}, {@code --trace-clock wall|virtual}, {@code --trace-filter}, {@code
- * --log}, {@code --maps}. See docs/tracing.md.
+ * --log}, {@code --log-file}, {@code --maps}. See docs/tracing.md.
  *
  * <p>{@link #applyLogLevels()} first (so that the log sink sees the levels), then {@link
  * #openTracer()}: a tracer when a trace file is asked for or a trace logger is enabled, else null
@@ -72,6 +72,14 @@ public final class TraceOptions {
   String log;
 
   @Option(
+      names = "--log-file",
+      paramLabel = "FILE",
+      description =
+          "Write uvm4j's log to FILE instead of stderr, with each system call the guest made that"
+              + " uvm4j answered ENOSYS (kern.syscall at INFO).")
+  Path logFile;
+
+  @Option(
       names = "--maps",
       description =
           "Print each process's map at exit, like /proc/PID/maps plus amap, ppref, resident,"
@@ -88,14 +96,17 @@ public final class TraceOptions {
     return traceFile;
   }
 
-  /** Applies {@code --log}, if given. */
+  /** Applies {@code --log} and {@code --log-file}, if given. */
   public void applyLogLevels() {
-    if (log == null) {
-      return;
-    }
     try {
-      LogLevels.parse(log).apply();
-    } catch (IllegalArgumentException e) {
+      LogLevels levels = log == null ? null : LogLevels.parse(log);
+      if (levels != null) {
+        levels.apply();
+      }
+      if (logFile != null) {
+        LogFile.redirect(logFile, levels);
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }

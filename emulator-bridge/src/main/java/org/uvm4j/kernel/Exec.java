@@ -228,6 +228,8 @@ public final class Exec {
     p.files.closeOnExec();
     p.sig.execReset();
     p.comm = basename(path);
+    p.robustListHead = 0; // exec_mm_release: the old image's robust list is gone
+    p.robustListLen = 0;
     cpu.resetContext(p);
     m.setReg(Reg.RIP, loaded.entry());
     m.setReg(Reg.RSP, loaded.sp());

@@ -184,7 +184,9 @@ public final class Kernel implements AutoCloseable {
     init.sig = new SignalState();
     init.files = new FileTable();
     try {
-      init.files.install(Console.input("stdin", cfg.stdin()), false);
+      Console stdin = Console.input("stdin", cfg.stdin(), sched.hostEvents());
+      sched.registerHostChannel(stdin.readChannel());
+      init.files.install(stdin, false);
       init.files.install(Console.output("stdout", cfg.stdout()), false);
       init.files.install(Console.output("stderr", cfg.stderr()), false);
     } catch (UvmException e) {
@@ -226,6 +228,14 @@ public final class Kernel implements AutoCloseable {
       }
       Proc p = sched.next();
       if (p == null) {
+        if (sched.hostWaiters()) {
+          // every runnable process waits for the host (console input): only a timer may come
+          // first; without one, wait for the host thread's wakeup instead of advancing time
+          if (!sched.hostEvents().hasPending() && !sched.idle()) {
+            awaitHost();
+          }
+          continue;
+        }
         if (!sched.idle()) {
           deadlock();
         }
@@ -566,6 +576,16 @@ public final class Kernel implements AutoCloseable {
       signals.post(p, Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));
     } else {
       lifecycle.exit(victim, WaitStatus.signaled(Signals.SIGKILL));
+    }
+  }
+
+  /** Blocks the kernel thread until a host thread posts a wakeup (console input arrived). */
+  private void awaitHost() {
+    try {
+      sched.hostEvents().await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the guests waited for host input", e);
     }
   }
 

@@ -45,6 +45,18 @@ public final class KernelCounters {
   /** Page-daemon runs between time slices (free frames were below freemin). */
   public long pagedaemonRuns;
 
+  private final Map<String, Long> enosys = new java.util.TreeMap<>();
+
+  /** One call of an unsupported or unknown system call {@code name} answered ENOSYS. */
+  public void countEnosys(String name) {
+    enosys.merge(name, 1L, Long::sum);
+  }
+
+  /** The calls answered ENOSYS, by system call name (sorted), with their counts. */
+  public Map<String, Long> enosys() {
+    return java.util.Collections.unmodifiableMap(enosys);
+  }
+
   /** The counters by name, in a fixed order. */
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new LinkedHashMap<>();

@@ -63,6 +63,23 @@ public final class Proc {
   /** Instructions this process retired (its CPU time at 1 ns per instruction). */
   long instructions;
 
+  /** set_robust_list: the head the guest registered and its length (0: none). */
+  long robustListHead;
+
+  long robustListLen;
+
+  /** prctl(PR_SET_PDEATHSIG): the signal sent when the parent exits (0: none). */
+  int pdeathSignal;
+
+  /** prctl(PR_SET_DUMPABLE): 1 (default) or 0. */
+  int dumpable = 1;
+
+  /** prctl(PR_SET_NO_NEW_PRIVS): sticky once set, inherited. */
+  boolean noNewPrivs;
+
+  /** Instructions retired by the children this process reaped (and by theirs): times, getrusage. */
+  long childInstructions;
+
   /** getrlimit/setrlimit: inherited across fork and exec. */
   ResourceLimits rlimits = ResourceLimits.defaults();
 
@@ -166,6 +183,54 @@ public final class Proc {
 
   public String comm() {
     return comm;
+  }
+
+  /** prctl(PR_SET_NAME): the thread name, at most 15 bytes (TASK_COMM_LEN - 1) in Linux. */
+  public void setComm(String name) {
+    this.comm = name;
+  }
+
+  /** set_robust_list: records the list head (cleared by execve, released at exit). */
+  public void setRobustList(long head, long len) {
+    this.robustListHead = head;
+    this.robustListLen = len;
+  }
+
+  public long robustListHead() {
+    return robustListHead;
+  }
+
+  public long robustListLen() {
+    return robustListLen;
+  }
+
+  public int pdeathSignal() {
+    return pdeathSignal;
+  }
+
+  public void setPdeathSignal(int sig) {
+    this.pdeathSignal = sig;
+  }
+
+  public int dumpable() {
+    return dumpable;
+  }
+
+  public void setDumpable(int d) {
+    this.dumpable = d;
+  }
+
+  public boolean noNewPrivs() {
+    return noNewPrivs;
+  }
+
+  public void setNoNewPrivs() {
+    this.noNewPrivs = true;
+  }
+
+  /** Instructions of reaped children (their CPU time for times() and RUSAGE_CHILDREN). */
+  public long childInstructions() {
+    return childInstructions;
   }
 
   public List<Proc> children() {

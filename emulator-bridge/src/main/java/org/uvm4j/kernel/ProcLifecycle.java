@@ -104,6 +104,8 @@ public final class ProcLifecycle {
     c.parent = p;
     p.children.add(c);
     c.comm = p.comm;
+    c.dumpable = p.dumpable;
+    c.noNewPrivs = p.noNewPrivs; // PR_SET_PDEATHSIG is not inherited (copy_process clears it)
     c.vm = cvm;
     c.files = p.files.fork();
     c.sig = p.sig.forkCopy();
@@ -211,6 +213,10 @@ public final class ProcLifecycle {
     for (Proc c : new ArrayList<>(p.children)) {
       p.children.remove(c);
       c.parent = heir;
+      if (c.isAlive() && c.pdeathSignal != 0) {
+        // forget_original_parent: PR_SET_PDEATHSIG
+        signals.post(c, c.pdeathSignal, SigInfo.kernel(c.pdeathSignal));
+      }
       if (heir != null) {
         heir.children.add(c);
         if (c.isZombie()) {
@@ -330,6 +336,10 @@ public final class ProcLifecycle {
 
   /** Collects a zombie found by {@link #findZombie}. */
   public void collect(Proc c) {
+    if (c.parent != null) {
+      // wait_task_zombie: the child's CPU time (and its reaped children's) becomes the parent's
+      c.parent.childInstructions += c.instructions + c.childInstructions;
+    }
     reap(c);
   }
 }

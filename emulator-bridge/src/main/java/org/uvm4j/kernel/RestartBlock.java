@@ -102,6 +102,14 @@ public final class RestartBlock {
   }
 
   /**
+   * ppoll/pselect6 finished without a handler: the mask saved by {@link #saveSuspendMask} is put
+   * back by the caller (returned and forgotten); {@code blocked} when none was saved.
+   */
+  public long restoreSuspendMask(long blocked) {
+    return takeFrameMask(blocked);
+  }
+
+  /**
    * The mask a handler frame saves: the suspend mask if one is kept (then forgotten), else {@code
    * blocked}.
    */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.kernel.fs.HostEvents;
 import org.uvm4j.kernel.fs.WaitChannel;
 import org.uvm4j.kernel.fs.Wakeup;
 
@@ -27,6 +28,18 @@ public final class Scheduler implements Wakeup {
   private final Set<Proc> alarms = new LinkedHashSet<>();
   private java.util.function.Consumer<Proc> alarmHandler = p -> {};
   private final VirtualClock clock;
+  private final HostEvents hostEvents = new HostEvents();
+
+  /**
+   * What poll and select sleep on ({@code selwait} of the old BSD select): every {@link #wakeup}
+   * also wakes its sleepers, which look at their descriptors again and sleep again if none is
+   * ready.
+   */
+  public static final WaitChannel SELECT = new WaitChannel("select");
+
+  /** Channels of host I/O (the console's reader): sleepers on them wait for the host. */
+  private final Set<WaitChannel> hostChannels = new LinkedHashSet<>();
+
   private long switches;
   private boolean yieldRequested;
 
@@ -86,7 +99,7 @@ public final class Scheduler implements Wakeup {
     }
     List<Proc> woken = null;
     for (Proc p : sleepers) {
-      if (p.wchan == chan) {
+      if (p.wchan == chan || p.wchan == SELECT) {
         if (woken == null) {
           woken = new ArrayList<>();
         }
@@ -185,8 +198,35 @@ public final class Scheduler implements Wakeup {
     }
   }
 
+  /** Where host threads post wakeups (see {@link HostEvents}). */
+  public HostEvents hostEvents() {
+    return hostEvents;
+  }
+
+  /** {@code chan} is fed by host I/O: its sleepers are not deadlocked, they wait for the host. */
+  public void registerHostChannel(WaitChannel chan) {
+    hostChannels.add(chan);
+  }
+
+  /**
+   * True when a sleeper waits for host I/O: on a host channel, or in poll/select (which may watch
+   * the console) while a host channel exists.
+   */
+  public boolean hostWaiters() {
+    if (hostChannels.isEmpty()) {
+      return false;
+    }
+    for (Proc p : sleepers) {
+      if (p.wchan == SELECT || (p.wchan != null && hostChannels.contains(p.wchan))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The next process to run (taken off the queue), or null when none is runnable. */
   public Proc next() {
+    hostEvents.drain(this);
     expireTimers();
     Proc p;
     while ((p = runQueue.pollFirst()) != null) {
@@ -203,8 +243,11 @@ public final class Scheduler implements Wakeup {
    * deadline, an alarm) waits for virtual time to pass: then a CPU-bound process must be preempted.
    */
   public boolean contended() {
-    if (!runQueue.isEmpty() || !alarms.isEmpty()) {
+    if (!runQueue.isEmpty() || !alarms.isEmpty() || hostEvents.hasPending()) {
       return true;
+    }
+    if (hostWaiters()) {
+      return true; // a slice boundary is where host wakeups are delivered
     }
     for (Proc p : sleepers) {
       if (p.wakeAt >= 0) {

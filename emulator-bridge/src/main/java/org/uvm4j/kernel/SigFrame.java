@@ -72,6 +72,32 @@ public final class SigFrame {
 
   private SigFrame() {}
 
+  /** Offset of uc_stack (stack_t: ss_sp, ss_flags, ss_size) in the ucontext. */
+  public static final int UC_STACK = 16;
+
+  /** Writes the frame's uc_stack (the alternate stack as it was when the signal came). */
+  public static void putStack(byte[] frame, long ssSp, int ssFlags, long ssSize) {
+    ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(UC + UC_STACK, ssSp);
+    b.putInt(UC + UC_STACK + 8, ssFlags);
+    b.putLong(UC + UC_STACK + 16, ssSize);
+  }
+
+  /** uc_stack.ss_sp of a ucontext's bytes. */
+  public static long stackSp(byte[] ucontext) {
+    return ByteBuffer.wrap(ucontext).order(ByteOrder.LITTLE_ENDIAN).getLong(UC_STACK);
+  }
+
+  /** uc_stack.ss_flags of a ucontext's bytes. */
+  public static int stackFlags(byte[] ucontext) {
+    return ByteBuffer.wrap(ucontext).order(ByteOrder.LITTLE_ENDIAN).getInt(UC_STACK + 8);
+  }
+
+  /** uc_stack.ss_size of a ucontext's bytes. */
+  public static long stackSize(byte[] ucontext) {
+    return ByteBuffer.wrap(ucontext).order(ByteOrder.LITTLE_ENDIAN).getLong(UC_STACK + 16);
+  }
+
   /** Where the frame goes for a thread whose stack pointer is {@code rsp}. */
   public static long frameAddress(long rsp) {
     return ((rsp - RED_ZONE - SIZE) & ~15L) - 8;

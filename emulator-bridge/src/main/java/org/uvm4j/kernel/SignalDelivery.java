@@ -153,8 +153,22 @@ public final class SignalDelivery {
       gregs[SigFrame.REG_CR2] = info.addr();
       gregs[SigFrame.REG_TRAPNO] = 14;
     }
-    long frame = SigFrame.frameAddress(m.reg(Reg.RSP));
+    long sp = m.reg(Reg.RSP);
+    // get_sigframe: SA_ONSTACK moves to the top of the alternate stack unless already on it
+    long ssSp = p.sig.altStackSp();
+    long ssSize = p.sig.altStackSize();
+    int ssFlags = p.sig.altStackFlags(sp);
+    if (act.has(Signals.SA_ONSTACK) && (ssFlags & ~SignalState.SS_AUTODISARM) == 0) {
+      sp = ssSp + ssSize + SigFrame.RED_ZONE; // frameAddress leaves no red zone on a fresh stack
+    }
+    long frame = SigFrame.frameAddress(sp);
     byte[] bytes = SigFrame.build(gregs, act.restorer(), savedMask, info);
+    // __save_altstack: the thread's alternate stack as it was set
+    SigFrame.putStack(
+        bytes,
+        ssSp,
+        ssSize == 0 ? SignalState.SS_DISABLE : ssFlags & SignalState.SS_AUTODISARM,
+        ssSize);
     if (p.vm.copyout(frame, bytes, 0, bytes.length) != 0) {
       log.debug(
           "{}: no room for the {} frame at 0x{}: SIGSEGV",
@@ -172,6 +186,9 @@ public final class SignalDelivery {
     p.sig.setBlocked(mask);
     if (act.has(Signals.SA_RESETHAND)) {
       p.sig.setAction(sig, SigAction.DEFAULT);
+    }
+    if (sp != m.reg(Reg.RSP) && (ssFlags & SignalState.SS_AUTODISARM) != 0) {
+      p.sig.disarmAltStack();
     }
     m.setReg(Reg.RSP, frame);
     m.setReg(Reg.RIP, act.handler());
@@ -269,5 +286,16 @@ public final class SignalDelivery {
       }
     }
     p.sig.setBlocked(SigFrame.mask(ucBytes));
+    // restore_altstack: the frame's uc_stack becomes the alternate stack again (errors ignored)
+    long newSp = m.reg(Reg.RSP);
+    if (!p.sig.onAltStack(newSp)) {
+      p.sig.setAltStack(
+          SigFrame.stackSp(ucBytes), SigFrame.stackFlags(ucBytes), SigFrame.stackSize(ucBytes));
+    }
+  }
+
+  /** The user stack pointer of {@code p} as its current system call sees it (sigaltstack). */
+  public long stackPointer(Proc p) {
+    return cpu.loaded() == p ? cpu.machine().reg(Reg.RSP) : p.ctx.reg(Reg.RSP);
   }
 }

@@ -12,6 +12,19 @@ public final class SignalState {
   private long pending;
   private long blocked;
 
+  /** sigaltstack: the alternate signal stack (size 0: none) and its SS_AUTODISARM flag. */
+  private long altSp;
+
+  private long altSize;
+  private int altFlags;
+
+  public static final int SS_ONSTACK = 1;
+  public static final int SS_DISABLE = 2;
+  public static final int SS_AUTODISARM = 1 << 31;
+
+  /** MINSIGSTKSZ of x86-64 Linux: a smaller alternate stack is refused with ENOMEM. */
+  public static final long MINSIGSTKSZ = 2048;
+
   public SignalState() {
     java.util.Arrays.fill(actions, SigAction.DEFAULT);
   }
@@ -21,11 +34,69 @@ public final class SignalState {
     SignalState s = new SignalState();
     System.arraycopy(actions, 0, s.actions, 0, actions.length);
     s.blocked = blocked;
+    s.altSp = altSp; // copy_process: the alternate stack is inherited (cleared by execve)
+    s.altSize = altSize;
+    s.altFlags = altFlags;
     return s;
+  }
+
+  /** on_sig_stack: {@code sp} is inside the alternate stack. */
+  public boolean onAltStack(long sp) {
+    return altSize != 0 && Long.compareUnsigned(sp, altSp) > 0 && sp - altSp <= altSize;
+  }
+
+  /** sas_ss_flags: what sigaltstack reports as ss_flags for a thread at {@code sp}. */
+  public int altStackFlags(long sp) {
+    if (altSize == 0) {
+      return SS_DISABLE;
+    }
+    return (onAltStack(sp) ? SS_ONSTACK : 0) | altFlags;
+  }
+
+  public long altStackSp() {
+    return altSp;
+  }
+
+  public long altStackSize() {
+    return altSize;
+  }
+
+  /**
+   * do_sigaltstack's change (the caller checked the thread is not on the current stack): {@code
+   * flags} SS_DISABLE removes it, 0 or SS_ONSTACK (optionally with SS_AUTODISARM) sets it.
+   *
+   * @return 0, EINVAL for other flags, ENOMEM for a stack smaller than {@link #MINSIGSTKSZ}
+   */
+  public int setAltStack(long sp, int flags, long size) {
+    int mode = flags & ~SS_AUTODISARM;
+    if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
+      return org.uvm4j.uvm.Errno.EINVAL;
+    }
+    if (mode == SS_DISABLE) {
+      altSp = 0;
+      altSize = 0;
+      altFlags = 0;
+      return 0;
+    }
+    if (Long.compareUnsigned(size, MINSIGSTKSZ) < 0) {
+      return org.uvm4j.uvm.Errno.ENOMEM;
+    }
+    altSp = sp;
+    altSize = size;
+    altFlags = flags & SS_AUTODISARM;
+    return 0;
+  }
+
+  /** SS_AUTODISARM: the alternate stack is forgotten while a handler runs on it. */
+  public void disarmAltStack() {
+    altSp = 0;
+    altSize = 0;
+    altFlags = 0;
   }
 
   /** execve: caught signals revert to the default; ignored ones stay ignored (execsigs). */
   public void execReset() {
+    disarmAltStack();
     for (int sig = 1; sig <= Signals.NSIG; sig++) {
       SigAction a = actions[sig];
       if (a.isIgnore()) {

@@ -38,6 +38,8 @@ public final class Guests {
           "bench_faults",
           "trace_cow",
           "spin_pingpong",
+          "int_args",
+          "poll_select",
           "clone_fork",
           "clone_fork.glibc",
           "memfd_share",

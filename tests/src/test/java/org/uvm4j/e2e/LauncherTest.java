@@ -24,7 +24,7 @@ class LauncherTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"hello", "fork_cow", "pipes", "vfork_exec", "segv"})
+  @ValueSource(strings = {"hello", "fork_cow", "pipes", "vfork_exec", "segv", "int_args"})
   void runsGuestsLikeNatively(String name) throws Exception {
     GuestRun expected = Guests.runNatively(Guests.binary(name), Guests.args(name));
     GuestRun got = Uvm4jRuns.cli(run(name));
@@ -41,6 +41,24 @@ class LauncherTest {
     assertThat(lines).isNotEmpty().allMatch(l -> l.matches("[a-z_]+ -?\\d+"), "NAME VALUE");
     assertThat(lines).anyMatch(l -> l.startsWith("faults ") && !l.equals("faults 0"));
     assertThat(lines).anyMatch(l -> l.startsWith("forks "));
+  }
+
+  @Test
+  void unsupportedCallsAreCountedInStatsAndLoggedOnlyToTheLogFile() throws Exception {
+    // int_args calls rseq, which uvm4j answers ENOSYS as a Linux without rseq does
+    Path log = dir.resolve("uvm4j.log");
+    GuestRun quiet = Uvm4jRuns.cli(run("int_args"));
+    assertThat(quiet.status()).as(quiet.toString()).isZero();
+    assertThat(quiet.stderr()).as("no diagnostics on the guest's stderr").isEmpty();
+
+    GuestRun got = Uvm4jRuns.cli(run("int_args", "--stats", "--log-file", log.toString()));
+    assertThat(got.status()).as(got.toString()).isZero();
+    assertThat(got.stdout()).isEqualTo(quiet.stdout());
+    List<String> lines = got.stderr().lines().toList();
+    assertThat(lines).contains("enosys rseq 1");
+    assertThat(lines)
+        .allMatch(l -> l.matches("[a-z_]+ -?\\d+") || l.matches("enosys [a-z_0-9]+ \\d+"));
+    assertThat(Files.readString(log)).contains("kern.syscall").contains("rseq").contains("ENOSYS");
   }
 
   @Test

@@ -21,11 +21,14 @@ public final class HostFile extends OpenFile {
   private final Stat stat;
   private long offset;
 
-  HostFile(Path path, FileChannel channel, Stat stat, int flags) {
+  private final SharedChannels channels;
+
+  HostFile(Path path, FileChannel channel, Stat stat, int flags, SharedChannels channels) {
     super(flags);
     this.path = path;
     this.channel = channel;
     this.stat = stat;
+    this.channels = channels;
   }
 
   /** The host path this file was opened from. */
@@ -112,11 +115,7 @@ public final class HostFile extends OpenFile {
 
   @Override
   protected void closed() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // Nothing the guest could do about it: its close already succeeded.
-    }
+    channels.release(stat); // the shared host channel closes with its last holder
   }
 
   @Override

@@ -11,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
@@ -28,6 +27,9 @@ public final class HostFs {
   public static final int AT_FDCWD = -100;
 
   private final Path cwd;
+
+  /** One host descriptor per open host file, shared by every guest descriptor of it. */
+  private final SharedChannels channels = new SharedChannels();
 
   public HostFs(Path cwd) {
     this.cwd = cwd.toAbsolutePath().normalize();
@@ -94,11 +96,16 @@ public final class HostFs {
       return new HostDirectory(p, st, flags);
     }
     try {
-      FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
-      return new HostFile(p, ch, st, flags);
+      FileChannel ch = channels.acquire(p, st);
+      return new HostFile(p, ch, st, flags, channels);
     } catch (IOException | SecurityException e) {
       throw new UvmException(errnoOf(e), "open " + path);
     }
+  }
+
+  /** Host descriptors this file system holds now (one per distinct open host file). */
+  public int hostChannels() {
+    return channels.openCount();
   }
 
   /**

@@ -98,6 +98,28 @@ public abstract class OpenFile {
   /** What fstat reports. */
   public abstract Stat stat();
 
+  /** poll(2) event bits (asm-generic/poll.h). */
+  public static final int POLLIN = 0x1;
+
+  public static final int POLLPRI = 0x2;
+  public static final int POLLOUT = 0x4;
+  public static final int POLLERR = 0x8;
+  public static final int POLLHUP = 0x10;
+  public static final int POLLNVAL = 0x20;
+  public static final int POLLRDNORM = 0x40;
+  public static final int POLLRDBAND = 0x80;
+  public static final int POLLWRNORM = 0x100;
+  public static final int POLLWRBAND = 0x200;
+
+  /**
+   * What poll/select report for this description now (its {@code f_op->poll}): by default, as for a
+   * regular file or directory, always readable and writable (DEFAULT_POLLMASK). A description whose
+   * state can change wakes its {@link #readChannel()}/{@link #writeChannel()} when it does.
+   */
+  public int poll() {
+    return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+  }
+
   /** True when this is a terminal (ioctl TCGETS would succeed on Linux). */
   public boolean isTerminal() {
     return false;

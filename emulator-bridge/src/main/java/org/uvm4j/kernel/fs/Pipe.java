@@ -154,6 +154,28 @@ public final class Pipe {
       return new Stat(12, ino, 1, Stat.S_IFIFO | 0600, 0, 0, 0, 0, 4096, 0, 0, 0);
     }
 
+    /** pipe_poll: readable with data or no writer left (POLLHUP); writable with room. */
+    @Override
+    public int poll() {
+      int mask = 0;
+      if (reader) {
+        if (count > 0) {
+          mask |= POLLIN | POLLRDNORM;
+        }
+        if (writeEnds == 0) {
+          mask |= POLLHUP;
+        }
+      } else {
+        if (count < CAPACITY) {
+          mask |= POLLOUT | POLLWRNORM;
+        }
+        if (readEnds == 0) {
+          mask |= POLLERR;
+        }
+      }
+      return mask;
+    }
+
     @Override
     public WaitChannel readChannel() {
       return readers;

@@ -46,6 +46,9 @@ final class FileSyscalls {
   static final int AT_STATX_SYNC_TYPE = 0x6000;
 
   static final int TCGETS = 0x5401;
+  static final int TCSETS = 0x5402;
+  static final int TCSETSW = 0x5403;
+  static final int TCSETSF = 0x5404;
   static final int TIOCGWINSZ = 0x5413;
   static final int FIONREAD = 0x541B;
   static final int FIONBIO = 0x5421;
@@ -474,8 +477,9 @@ final class FileSyscalls {
           return -c.mem().writeInt(arg, e.pipe().count());
         }
         return -Errno.ENOTTY;
+      case TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ:
+        return Tty.ioctl(c, f, c.int32(1), arg);
       default:
-        // TIOCGWINSZ, TCGETS…: no descriptor is a terminal
         return -Errno.ENOTTY;
     }
   }
@@ -546,14 +550,15 @@ final class FileSyscalls {
     switch (cmd) {
       case F_DUPFD:
       case F_DUPFD_CLOEXEC:
-        if (arg < 0 || arg >= FileTable.MAX_FDS) {
+        // fcntl.c: do_fcntl passes (int) arg to f_dupfd, setfl and set_close_on_exec
+        if ((int) arg < 0 || (int) arg >= FileTable.MAX_FDS) {
           return -Errno.EINVAL;
         }
         return p.files().dup(fd, (int) arg, cmd == F_DUPFD_CLOEXEC);
       case F_GETFD:
         return p.files().closeOnExec(fd) ? OpenFlags.FD_CLOEXEC : 0;
       case F_SETFD:
-        return -p.files().setCloseOnExec(fd, (arg & OpenFlags.FD_CLOEXEC) != 0);
+        return -p.files().setCloseOnExec(fd, ((int) arg & OpenFlags.FD_CLOEXEC) != 0);
       case F_GETFL:
         return f.statusFlags();
       case F_SETFL:

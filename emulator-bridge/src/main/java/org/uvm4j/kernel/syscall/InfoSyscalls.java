@@ -1,17 +1,27 @@
 package org.uvm4j.kernel.syscall;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.kernel.ProcTable;
 import org.uvm4j.kernel.ResourceLimits;
+import org.uvm4j.kernel.Signals;
+import org.uvm4j.kernel.VirtualClock;
+import org.uvm4j.kernel.fs.OpenFile;
+import org.uvm4j.kernel.fs.Stat;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.system.Uvm;
 
 /**
- * System information calls: uname, the user and group ids, getrandom (a deterministic generator
- * seeded from the configuration), prlimit64/getrlimit/setrlimit (each process's {@link
- * ResourceLimits}).
+ * System information and process attribute calls: uname, the user and group ids, getrandom (a
+ * deterministic generator seeded from the configuration), prlimit64/getrlimit/setrlimit (each
+ * process's {@link ResourceLimits}), sysinfo (the emulated RAM and swap, virtual uptime), times
+ * (virtual CPU time at 1 ns per instruction), prctl's basic options, set_robust_list/
+ * get_robust_list (the head is recorded), and fadvise64 (checked, then advice only, as for files
+ * without a page cache of their own).
  */
 final class InfoSyscalls {
   static final int GRND_NONBLOCK = 1;
@@ -30,12 +40,57 @@ final class InfoSyscalls {
   static final Utsname UTSNAME =
       new Utsname("Linux", "uvm4j", "6.1.0-uvm4j", "#1 SMP uvm4j", "x86_64", "(none)");
 
+  /** sizeof(struct robust_list_head) on x86-64. */
+  static final long ROBUST_LIST_HEAD_SIZE = 24;
+
+  /** sizeof(struct sysinfo) on x86-64. */
+  static final int SYSINFO_SIZE = 112;
+
+  /** sizeof(struct tms): four clock_t. */
+  static final int TMS_SIZE = 32;
+
+  /** USER_HZ: the unit of clock_t in times(). */
+  static final long USER_HZ = 100;
+
+  /** TASK_COMM_LEN: a thread name is at most 15 bytes plus the NUL. */
+  static final int TASK_COMM_LEN = 16;
+
+  static final int PR_SET_PDEATHSIG = 1;
+  static final int PR_GET_PDEATHSIG = 2;
+  static final int PR_GET_DUMPABLE = 3;
+  static final int PR_SET_DUMPABLE = 4;
+  static final int PR_GET_KEEPCAPS = 7;
+  static final int PR_SET_KEEPCAPS = 8;
+  static final int PR_SET_NAME = 15;
+  static final int PR_GET_NAME = 16;
+  static final int PR_GET_SECCOMP = 21;
+  static final int PR_CAPBSET_READ = 23;
+  static final int PR_GET_TIMERSLACK = 30;
+  static final int PR_SET_NO_NEW_PRIVS = 38;
+  static final int PR_GET_NO_NEW_PRIVS = 39;
+
+  /** The timer slack Linux reports by default (50 us). */
+  static final long DEFAULT_TIMERSLACK_NS = 50_000;
+
+  /** CAP_LAST_CAP of Linux 6.1 (CAP_CHECKPOINT_RESTORE). */
+  static final int CAP_LAST_CAP = 40;
+
+  static final int POSIX_FADV_NORMAL = 0;
+  static final int POSIX_FADV_NOREUSE = 5;
+
   private final ProcTable procs;
+  private final VirtualClock clock;
+  private final Uvm uvm;
   private final SplittableRandom random;
 
-  /** {@code seed}: the configuration's random seed (getrandom's bytes follow from it). */
-  InfoSyscalls(ProcTable procs, long seed) {
+  /**
+   * {@code seed}: the configuration's random seed (getrandom's bytes follow from it); {@code clock}
+   * and {@code uvm} for sysinfo and times.
+   */
+  InfoSyscalls(ProcTable procs, VirtualClock clock, Uvm uvm, long seed) {
     this.procs = procs;
+    this.clock = clock;
+    this.uvm = uvm;
     this.random = new SplittableRandom(seed ^ 0x6765_7472_616e_646fL);
   }
 
@@ -132,5 +187,167 @@ final class InfoSyscalls {
       return -Errno.EFAULT;
     }
     return 0;
+  }
+
+  // kernel/sys.c: sys_sysinfo (struct sysinfo *info)
+  long sysinfo(SyscallContext c) {
+    long pageSize = 4096;
+    var exp = uvm.exp();
+    ByteBuffer b = c.mem().buffer(SYSINFO_SIZE);
+    for (int i = 0; i < SYSINFO_SIZE; i += 8) {
+      b.putLong(i, 0);
+    }
+    long ns = clock.now();
+    b.putLong(0, ns / 1_000_000_000L + (ns % 1_000_000_000L != 0 ? 1 : 0)); // uptime, rounded up
+    // loads[3] stay 0: the machine has no load average
+    b.putLong(32, exp.npages * pageSize); // totalram
+    b.putLong(40, exp.free * pageSize); // freeram
+    b.putLong(48, 0); // sharedram
+    b.putLong(56, 0); // bufferram
+    b.putLong(64, exp.swpages * pageSize); // totalswap
+    b.putLong(72, (exp.swpages - exp.swpginuse) * pageSize); // freeswap
+    b.putShort(80, (short) Math.min(procs.size(), 0xffff)); // procs
+    b.putInt(104, 1); // mem_unit: byte counts
+    return c.mem().out(c.pointer(0), SYSINFO_SIZE) != 0 ? -Errno.EFAULT : 0;
+  }
+
+  // kernel/sys.c: sys_times (struct tms *tbuf): clock ticks since boot
+  long times(SyscallContext c) {
+    long buf = c.pointer(0);
+    Proc p = c.proc();
+    if (buf != 0) {
+      ByteBuffer b = c.mem().buffer(TMS_SIZE);
+      b.putLong(0, ticks(p.instructions())); // tms_utime
+      b.putLong(8, 0); // tms_stime: system calls cost no virtual time
+      b.putLong(16, ticks(p.childInstructions())); // tms_cutime
+      b.putLong(24, 0); // tms_cstime
+      if (c.mem().out(buf, TMS_SIZE) != 0) {
+        return -Errno.EFAULT;
+      }
+    }
+    return ticks(clock.now());
+  }
+
+  /** Nanoseconds as USER_HZ clock ticks. */
+  static long ticks(long ns) {
+    return ns / (1_000_000_000L / USER_HZ);
+  }
+
+  // kernel/sys.c: sys_prctl (int option, unsigned long arg2, ...)
+  long prctl(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    int option = c.int32(0);
+    long arg2 = c.raw(1);
+    switch (option) {
+      case PR_SET_NAME -> {
+        // strncpy_from_user of at most 15 bytes: a longer name is cut, not refused
+        byte[] name = new byte[TASK_COMM_LEN - 1];
+        byte[] one = new byte[1];
+        int n = 0;
+        while (n < name.length) {
+          c.mem().read(arg2 + n, one, 0, 1);
+          if (one[0] == 0) {
+            break;
+          }
+          name[n++] = one[0];
+        }
+        p.setComm(new String(name, 0, n, StandardCharsets.UTF_8));
+        return 0;
+      }
+      case PR_GET_NAME -> {
+        byte[] out = new byte[TASK_COMM_LEN];
+        byte[] name = p.comm().getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(name, 0, out, 0, Math.min(name.length, TASK_COMM_LEN - 1));
+        return c.mem().write(arg2, out) != 0 ? -Errno.EFAULT : 0;
+      }
+      case PR_SET_PDEATHSIG -> {
+        if (arg2 < 0 || arg2 > Signals.NSIG) {
+          return -Errno.EINVAL;
+        }
+        p.setPdeathSignal((int) arg2);
+        return 0;
+      }
+      case PR_GET_PDEATHSIG -> {
+        return c.mem().writeInt(arg2, p.pdeathSignal()) != 0 ? -Errno.EFAULT : 0;
+      }
+      case PR_GET_DUMPABLE -> {
+        return p.dumpable();
+      }
+      case PR_SET_DUMPABLE -> {
+        if (arg2 != 0 && arg2 != 1) {
+          return -Errno.EINVAL;
+        }
+        p.setDumpable((int) arg2);
+        return 0;
+      }
+      case PR_GET_KEEPCAPS, PR_GET_SECCOMP -> {
+        return 0;
+      }
+      case PR_SET_KEEPCAPS -> {
+        return arg2 == 0 || arg2 == 1 ? 0 : -Errno.EINVAL;
+      }
+      case PR_CAPBSET_READ -> {
+        // an unprivileged user's bounding set is still full
+        return arg2 >= 0 && arg2 <= CAP_LAST_CAP ? 1 : -Errno.EINVAL;
+      }
+      case PR_GET_TIMERSLACK -> {
+        return DEFAULT_TIMERSLACK_NS;
+      }
+      case PR_SET_NO_NEW_PRIVS -> {
+        if (arg2 != 1 || c.raw(2) != 0 || c.raw(3) != 0 || c.raw(4) != 0) {
+          return -Errno.EINVAL;
+        }
+        p.setNoNewPrivs();
+        return 0;
+      }
+      case PR_GET_NO_NEW_PRIVS -> {
+        if (arg2 != 0 || c.raw(2) != 0 || c.raw(3) != 0 || c.raw(4) != 0) {
+          return -Errno.EINVAL;
+        }
+        return p.noNewPrivs() ? 1 : 0;
+      }
+      default -> {
+        return -Errno.EINVAL;
+      }
+    }
+  }
+
+  // kernel/futex/syscalls.c: sys_set_robust_list (struct robust_list_head *head, size_t len)
+  long setRobustList(SyscallContext c) {
+    if (c.size(1) != ROBUST_LIST_HEAD_SIZE) {
+      return -Errno.EINVAL;
+    }
+    c.proc().setRobustList(c.pointer(0), c.size(1));
+    return 0;
+  }
+
+  // kernel/futex/syscalls.c: sys_get_robust_list (int pid, head_ptr *, size_t *len_ptr)
+  long getRobustList(SyscallContext c) {
+    int pid = c.pid(0);
+    Proc t = pid == 0 ? c.proc() : procs.find(pid);
+    if (t == null || !t.isAlive()) {
+      return -Errno.ESRCH;
+    }
+    if (c.mem().writeLong(c.pointer(2), ROBUST_LIST_HEAD_SIZE) != 0) {
+      return -Errno.EFAULT;
+    }
+    return c.mem().writeLong(c.pointer(1), t.robustListHead()) != 0 ? -Errno.EFAULT : 0;
+  }
+
+  // mm/fadvise.c: ksys_fadvise64_64 (int fd, loff_t offset, loff_t len, int advice)
+  long fadvise64(SyscallContext c) {
+    OpenFile f = c.proc().files().get(c.fd(0));
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    int type = f.stat().mode() & Stat.S_IFMT;
+    if (type == Stat.S_IFIFO) {
+      return -Errno.ESPIPE;
+    }
+    int advice = c.int32(3);
+    if (c.raw(2) < 0 || advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE) {
+      return -Errno.EINVAL;
+    }
+    return 0; // advice: uvm4j reads host files through the host's own cache
   }
 }

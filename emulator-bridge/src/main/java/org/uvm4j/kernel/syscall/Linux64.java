@@ -26,6 +26,7 @@ public final class Linux64 {
       SignalSyscalls signal,
       TimeSyscalls time,
       InfoSyscalls info,
+      PollSyscalls poll,
       MemfdSyscalls memfd) {
 
     /** Handlers wired to the kernel parts each needs. */
@@ -37,7 +38,8 @@ public final class Linux64 {
           new ProcessSyscalls(k.lifecycle(), k.procs(), k.exec(), k.scheduler(), k.cpu()),
           new SignalSyscalls(k.signals(), k.procs(), k.scheduler()),
           new TimeSyscalls(k.clock(), k.scheduler()),
-          new InfoSyscalls(k.procs(), k.config().randomSeed()),
+          new InfoSyscalls(k.procs(), k.clock(), k.uvm(), k.config().randomSeed()),
+          new PollSyscalls(k.scheduler(), k.clock()),
           new MemfdSyscalls(file, k.uvm(), k.procs()));
     }
 
@@ -50,7 +52,8 @@ public final class Linux64 {
           new ProcessSyscalls(null, null, null, null, null),
           new SignalSyscalls(null, null, null),
           new TimeSyscalls(null, null),
-          new InfoSyscalls(null, 0),
+          new InfoSyscalls(null, null, null, 0),
+          new PollSyscalls(null, null),
           new MemfdSyscalls(file, null, null));
     }
   }
@@ -72,6 +75,7 @@ public final class Linux64 {
     SignalSyscalls sig = h.signal();
     TimeSyscalls time = h.time();
     InfoSyscalls info = h.info();
+    PollSyscalls poll = h.poll();
     MemfdSyscalls memfd = h.memfd();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
@@ -89,7 +93,11 @@ public final class Linux64 {
         supported(4, "stat", "x86-64 struct stat from the host's attributes", file::stat),
         supported(5, "fstat", "console: character device; pipes: FIFOs", file::fstat),
         supported(6, "lstat", "", file::lstat),
-        unsupported(7, "poll", "no poll/select/epoll"),
+        supported(
+            7,
+            "poll",
+            "pipes, the console (host input read ahead by a thread), files; virtual-time timeout; EINTR after a handler",
+            poll::poll),
         supported(8, "lseek", "host files; ESPIPE on pipes and the console", file::lseek),
         partial(
             9,
@@ -113,7 +121,7 @@ public final class Linux64 {
         partial(
             16,
             "ioctl",
-            "FIONREAD (pipes), FIONBIO, FIOCLEX, FIONCLEX; everything else (TIOCGWINSZ, TCGETS…) ENOTTY",
+            "FIONREAD (pipes), FIONBIO, FIOCLEX, FIONCLEX; TCGETS/TCSETS*/TIOCGWINSZ on a console that is a host terminal; everything else ENOTTY",
             file::ioctl),
         supported(
             17,
@@ -130,7 +138,11 @@ public final class Linux64 {
         supported(20, "writev", "up to 1024 iovecs", file::writev),
         supported(21, "access", "F_OK/R_OK/X_OK from the host, W_OK → EROFS", file::access),
         supported(22, "pipe", "64 KiB buffer, PIPE_BUF 4096 atomic", file::pipe),
-        unsupported(23, "select", "no poll/select/epoll"),
+        supported(
+            23,
+            "select",
+            "as poll; writes the time left back; EBADF for a closed fd",
+            poll::select),
         supported(24, "sched_yield", "ends the time slice", proc::schedYield),
         partial(
             25,
@@ -196,8 +208,18 @@ public final class Linux64 {
         partial(
             98,
             "getrusage",
-            "RUSAGE_SELF/THREAD user time; children's time is zero",
+            "RUSAGE_SELF/THREAD/CHILDREN user time (1 ns per instruction); other fields zero",
             proc::getrusage),
+        supported(
+            99,
+            "sysinfo",
+            "emulated RAM and swap, virtual uptime, process count; load averages zero",
+            info::sysinfo),
+        supported(
+            100,
+            "times",
+            "virtual user time of the process and its waited-for children; system time zero",
+            info::times),
         unsupported(101, "ptrace", "no debugging interface"),
         supported(102, "getuid", "1000", info::getuid),
         supported(104, "getgid", "1000", info::getgid),
@@ -212,7 +234,11 @@ public final class Linux64 {
         supported(127, "rt_sigpending", "", sig::sigpending),
         unsupported(128, "rt_sigtimedwait", "signals are only delivered to handlers"),
         supported(130, "rt_sigsuspend", "the handler's frame saves the old mask", sig::sigsuspend),
-        unsupported(131, "sigaltstack", "no alternate signal stacks"),
+        supported(
+            131,
+            "sigaltstack",
+            "SA_ONSTACK handlers run on it; SS_AUTODISARM; EPERM while on it; restored by rt_sigreturn",
+            sig::sigaltstack),
         supported(149, "mlock", "", mem::mlock),
         supported(150, "munlock", "", mem::munlock),
         partial(
@@ -224,6 +250,11 @@ public final class Linux64 {
             "CPU, AS, NOFILE, NPROC enforced; hard limits only lowered (EPERM)",
             info::setrlimit),
         partial(
+            157,
+            "prctl",
+            "SET/GET_NAME, SET/GET_PDEATHSIG, SET/GET_DUMPABLE, SET/GET_NO_NEW_PRIVS, GET/SET_KEEPCAPS, CAPBSET_READ, GET_TIMERSLACK, GET_SECCOMP; others EINVAL",
+            info::prctl),
+        partial(
             158,
             "arch_prctl",
             "ARCH_SET_FS/GS (canonical user address, else EPERM), ARCH_GET_FS/GS; others EINVAL",
@@ -233,6 +264,11 @@ public final class Linux64 {
         supported(201, "time", "virtual wall clock", time::time),
         unsupported(202, "futex", "single-threaded processes only"),
         unsupported(217, "getdents64", "directories cannot be listed"),
+        supported(
+            221,
+            "fadvise64",
+            "EBADF, ESPIPE on pipes, EINVAL for a bad advice or negative length; else advice only",
+            info::fadvise64),
         unsupported(222, "timer_create", "no POSIX timers"),
         partial(
             218,
@@ -262,7 +298,22 @@ public final class Linux64 {
             "AT_FDCWD, directory descriptors, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW",
             file::newfstatat),
         supported(269, "faccessat", "as access", file::faccessat),
-        unsupported(273, "set_robust_list", "single-threaded processes only"),
+        supported(
+            270,
+            "pselect6",
+            "as select, with the caller's signal mask for the call (sigsetsize 8)",
+            poll::pselect6),
+        supported(
+            271,
+            "ppoll",
+            "as poll, timespec timeout written back, the caller's signal mask for the call",
+            poll::ppoll),
+        supported(
+            273,
+            "set_robust_list",
+            "records the head (len must be 24); one thread per process",
+            info::setRobustList),
+        supported(274, "get_robust_list", "pid 0 or any live process", info::getRobustList),
         unsupported(291, "epoll_create1", "no poll/select/epoll"),
         supported(292, "dup3", "same descriptor or flags other than O_CLOEXEC: EINVAL", file::dup3),
         supported(293, "pipe2", "O_CLOEXEC, O_NONBLOCK, O_DIRECT", file::pipe2),
@@ -282,7 +333,10 @@ public final class Linux64 {
             "a file of UVM anonymous memory (uvm_aobj); MFD_CLOEXEC, MFD_ALLOW_SEALING,"
                 + " MFD_NOEXEC_SEAL; MFD_HUGETLB → EINVAL",
             memfd::memfdCreate),
-        unsupported(334, "rseq", "single-threaded processes only"),
+        unsupported(
+            334,
+            "rseq",
+            "ENOSYS as from a Linux built without CONFIG_RSEQ: glibc and musl carry on without it"),
         unsupported(425, "io_uring_setup", "no io_uring"),
         supported(
             439,

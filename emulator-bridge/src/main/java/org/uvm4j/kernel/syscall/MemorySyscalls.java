@@ -55,7 +55,12 @@ final class MemorySyscalls {
   }
 
   long mprotect(SyscallContext c) {
-    return -c.vm().mprotect(c.pointer(0), c.size(1), c.int32(2));
+    // mprotect's prot is an unsigned long: bits above the low 32 are unknown flags, EINVAL
+    long prot = c.raw(2);
+    if ((prot >>> 32) != 0) {
+      return -Errno.EINVAL;
+    }
+    return -c.vm().mprotect(c.pointer(0), c.size(1), (int) prot);
   }
 
   long madvise(SyscallContext c) {

@@ -253,7 +253,7 @@ final class ProcessSyscalls {
     if (who != 0 && who != -1 && who != 1) {
       return -Errno.EINVAL;
     }
-    long ins = who == -1 ? 0 : c.proc().instructions();
+    long ins = who == -1 ? c.proc().childInstructions() : c.proc().instructions();
     return -Rusage.ofInstructions(ins).write(c.mem(), c.pointer(1));
   }
 

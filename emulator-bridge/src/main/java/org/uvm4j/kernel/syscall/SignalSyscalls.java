@@ -6,6 +6,7 @@ import org.uvm4j.kernel.Scheduler;
 import org.uvm4j.kernel.SigAction;
 import org.uvm4j.kernel.SigInfo;
 import org.uvm4j.kernel.SignalDelivery;
+import org.uvm4j.kernel.SignalState;
 import org.uvm4j.kernel.Signals;
 import org.uvm4j.kernel.fs.WaitChannel;
 import org.uvm4j.uvm.Errno;
@@ -194,5 +195,43 @@ final class SignalSyscalls {
     p.restart().setInterruptAction(() -> -Errno.EINTR, true);
     sched.sleep(p, pauseChannel, -1);
     return Syscall.ERESTART;
+  }
+
+  /** sizeof(stack_t): ss_sp, ss_flags (int, padded), ss_size. */
+  static final int STACK_T_SIZE = 24;
+
+  // kernel/signal.c: do_sigaltstack (const stack_t *ss, stack_t *oss)
+  long sigaltstack(SyscallContext c) throws UvmException {
+    Proc p = c.proc();
+    SignalState st = p.signals();
+    long sp = signals.stackPointer(p);
+    long uss = c.pointer(0);
+    long uoss = c.pointer(1);
+    long oldSp = st.altStackSp();
+    long oldSize = st.altStackSize();
+    int oldFlags = st.altStackFlags(sp);
+    if (uss != 0) {
+      var in = c.mem().in(uss, STACK_T_SIZE);
+      long ssSp = in.getLong(0);
+      int ssFlags = in.getInt(8);
+      long ssSize = in.getLong(16);
+      if (st.onAltStack(sp)) {
+        return -Errno.EPERM;
+      }
+      int err = st.setAltStack(ssSp, ssFlags, ssSize);
+      if (err != 0) {
+        return -err;
+      }
+    }
+    if (uoss != 0) {
+      var out = c.mem().buffer(STACK_T_SIZE);
+      out.putLong(0, oldSp);
+      out.putLong(8, oldFlags & 0xffff_ffffL);
+      out.putLong(16, oldSize);
+      if (c.mem().out(uoss, STACK_T_SIZE) != 0) {
+        return -Errno.EFAULT;
+      }
+    }
+    return 0;
   }
 }

@@ -15,9 +15,12 @@ import org.uvm4j.uvm.UvmException;
 /**
  * The system call table ({@code sysent}) and the syscall edge: rows indexed by Linux x86-64 number
  * (declared in {@link Linux64}), dispatch through one reused {@link SyscallContext}. An unsupported
- * or unknown number answers ENOSYS and is logged once (WARN on {@code kern.syscall}, with the
- * reason for a declared-unsupported call). A {@link UvmException} out of a handler becomes its
- * {@code -errno}: this is where the kernel's positive errnos turn into Linux return values.
+ * or unknown number answers ENOSYS, as a Linux kernel without that call does: it is counted by name
+ * ({@link KernelCounters#enosys}, printed by {@code --stats} as {@code enosys NAME COUNT}) and
+ * logged once at INFO on {@code kern.syscall} (with the reason for a declared-unsupported call), so
+ * that nothing of uvm4j's own appears on the guest's stderr; {@code --log-file} collects it. A
+ * {@link UvmException} out of a handler becomes its {@code -errno}: this is where the kernel's
+ * positive errnos turn into Linux return values.
  *
  * <p>Invariant: at most one row per number; the context belongs to the kernel's one CPU thread.
  */
@@ -78,11 +81,13 @@ public final class SyscallTable implements SyscallLayer {
           warned.set((int) nr);
         }
         if (e == null) {
-          log.warn("unimplemented syscall {} called by {}: ENOSYS", nr, p);
+          log.info("unimplemented syscall {} called by {}: ENOSYS", nr, p);
         } else {
-          log.warn("unsupported syscall {} ({}) called by {}: ENOSYS", nr, e.name(), p);
+          log.info(
+              "unsupported syscall {} ({}: {}) called by {}: ENOSYS", nr, e.name(), e.note(), p);
         }
       }
+      counters.countEnosys(name(nr));
       return -Errno.ENOSYS;
     }
     long r = call(e.handler(), ctx.set(p, (int) nr, a0, a1, a2, a3, a4, a5));
