@@ -47,7 +47,9 @@ public final class Guests {
           "thread_fork",
           "thread_fork.glibc",
           "memfd_share",
-          "shm_share");
+          "shm_share",
+          "map_storm",
+          "mremap_move");
 
   private static boolean built;
 

@@ -107,7 +107,7 @@ public final class Linux64 {
         partial(
             9,
             "mmap",
-            "anonymous private/shared, MAP_FIXED(_NOREPLACE), private mappings of host files; ENODEV for pipes/console; MAP_LOCKED and MCL_FUTURE wire the range",
+            "anonymous private/shared, MAP_FIXED(_NOREPLACE), private mappings of host files; ENODEV for pipes/console; MAP_LOCKED and MCL_FUTURE wire the range; ENOMEM beyond vm.max_map_count (65,530 entries)",
             mem::mmap),
         supported(10, "mprotect", "", mem::mprotect),
         supported(11, "munmap", "", mem::munmap),
@@ -156,7 +156,7 @@ public final class Linux64 {
         partial(
             25,
             "mremap",
-            "shrink in place; grow in place when the following range is free; else with MREMAP_MAYMOVE a private mapping moves (copied); a shared or wired mapping that cannot grow → ENOMEM; MREMAP_DONTUNMAP → EINVAL",
+            "a map operation: shrink in place; grow in place (the tail keeps the mapping's attributes); MREMAP_MAYMOVE/MREMAP_FIXED move the map entries and translations (shared and wired mappings too, inheritance kept, nothing copied); MREMAP_DONTUNMAP leaves the old range mapped afresh (shared: the same memory)",
             mem::mremap),
         partial(
             28,

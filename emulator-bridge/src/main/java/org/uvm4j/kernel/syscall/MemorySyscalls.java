@@ -208,14 +208,14 @@ final class MemorySyscalls {
   }
 
   /**
-   * mremap: the MREMAP_* flags become a {@link RemapMode}; shrinking, growing in place and moving
-   * by copying are {@link Vmspace#remap}'s.
+   * mremap: the MREMAP_* flags become a {@link RemapMode} and the dontUnmap flag (FIXED and
+   * DONTUNMAP need MAYMOVE: EINVAL otherwise); shrinking, growing and moving the entries are {@link
+   * Vmspace#remap}'s.
    */
   private static long mremap(
       Proc p, long old, long oldSize, long newSize, long flags, long newAddr) {
     if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0
-        || ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0)
-        || (flags & MREMAP_DONTUNMAP) != 0) {
+        || ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0 && (flags & MREMAP_MAYMOVE) == 0)) {
       return -Errno.EINVAL;
     }
     RemapMode mode;
@@ -230,7 +230,7 @@ final class MemorySyscalls {
       return -Errno.ENOMEM;
     }
     try {
-      return p.vm().remap(old, oldSize, newSize, mode, newAddr);
+      return p.vm().remap(old, oldSize, newSize, mode, newAddr, (flags & MREMAP_DONTUNMAP) != 0);
     } catch (UvmException e) {
       return -e.errno();
     }

@@ -91,4 +91,24 @@ class MemorySyscallsTest {
     assertThat(f.mem(p).writeInt(va + 4096, 1)).isEqualTo(Errno.EFAULT);
     assertThat(f.call(p, m::mremap, va, 4096, 4096, 8, 0)).isEqualTo(-Errno.EINVAL);
   }
+
+  @Test
+  void mremapDecodesDontUnmapAndFixed() throws Exception {
+    long va = f.userMemory(p, 2 * 4096);
+    assertThat(f.mem(p).writeInt(va, 77)).isZero();
+    // MREMAP_DONTUNMAP (4) and MREMAP_FIXED (2) need MREMAP_MAYMOVE (1)
+    assertThat(f.call(p, m::mremap, va, 2 * 4096, 2 * 4096, 4, 0)).isEqualTo(-Errno.EINVAL);
+    assertThat(f.call(p, m::mremap, va, 2 * 4096, 2 * 4096, 2, 0x5000_0000L))
+        .isEqualTo(-Errno.EINVAL);
+    // DONTUNMAP needs equal sizes
+    assertThat(f.call(p, m::mremap, va, 2 * 4096, 3 * 4096, 5, 0)).isEqualTo(-Errno.EINVAL);
+    long moved = f.call(p, m::mremap, va, 2 * 4096, 2 * 4096, 5, 0);
+    assertThat(moved).isPositive().isNotEqualTo(va);
+    assertThat(f.mem(p).readInt(moved)).isEqualTo(77);
+    assertThat(f.mem(p).readInt(va)).isZero(); // the old range stays mapped, afresh
+    long fixed = f.call(p, m::mremap, moved, 2 * 4096, 4096, 3, 0x5000_0000L);
+    assertThat(fixed).isEqualTo(0x5000_0000L);
+    assertThat(f.mem(p).readInt(fixed)).isEqualTo(77);
+    assertThat(f.mem(p).writeInt(moved, 1)).isEqualTo(Errno.EFAULT);
+  }
 }

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -19,14 +16,15 @@ import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.pmap.Pmap;
 
 /**
- * An address map ({@code struct vm_map}): the ordered, non-overlapping entries of one address
- * space, with O(log n) lookup (a {@link TreeMap} keyed by entry start plus NetBSD's one-entry
- * lookup hint), clipping, merging, free-space search and the unmap/protect/inherit/advice
- * operations.
+ * An address map ({@code struct vm_map}): the ordered, non-overlapping entries of one address space
+ * in an {@link EntryTree} (NetBSD's entry tree augmented with free space, threaded by the entry
+ * list), plus NetBSD's one-entry lookup hint. Lookup, insertion, removal, clipping, merging and the
+ * free-space search are O(log n); the range operations (unmap, protect, inherit, advice) are O(log
+ * n + entries in the range).
  *
  * <p>Invariants (checked by {@link #check()}): entries are page aligned, non-empty, disjoint and
- * inside {@code [minOffset, maxOffset)}; each is keyed by its start; {@link #size()} is the sum of
- * their lengths; NEEDSCOPY implies COPYONWRITE.
+ * inside {@code [minOffset, maxOffset)}; the tree's own invariants hold ({@link EntryTree}); {@link
+ * #size()} is the sum of their lengths; NEEDSCOPY implies COPYONWRITE.
  *
  * <p>Locking: the map lock ({@link #lock()}) is the first lock of UVM's order (docs/design.md,
  * "Locking"). Every write unlock bumps the {@link #timestamp()} (NetBSD's map version).
@@ -49,7 +47,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   /** UVM_FLAG_NOMERGE: never merge the new entry with a neighbour. */
   public static final int FLAG_NOMERGE = 0x08;
 
-  private final NavigableMap<Long, VmMapEntry> entries = new TreeMap<>();
+  private final EntryTree entries;
   private final ReentrantLock lock = new ReentrantLock();
   private final Pmap pmap;
   private final UvmServices services;
@@ -59,17 +57,6 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   private int timestamp;
   private VmMapEntry hint;
   private volatile boolean wireFuture;
-
-  /**
-   * Allocation-free lookup index for the fault path: the entries' starts and the entries, sorted,
-   * rebuilt (in place, growing only when needed) on the first lookup after a change. {@link
-   * TreeMap#floorEntry} would allocate a map entry per call.
-   */
-  private long[] indexStart = new long[16];
-
-  private VmMapEntry[] indexEntry = new VmMapEntry[16];
-  private int indexCount;
-  private boolean indexStale;
 
   /**
    * Creates an empty map of the user range {@code [minOffset, maxOffset)}.
@@ -84,6 +71,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     this.services = services;
     this.minOffset = minOffset;
     this.maxOffset = maxOffset;
+    this.entries = new EntryTree(minOffset, maxOffset);
   }
 
   public Pmap pmap() {
@@ -150,15 +138,17 @@ public final class VmMap implements AmapMap<VmMapEntry> {
    * The entries in address order (a read-only live view; do not modify the map while iterating).
    */
   public Collection<VmMapEntry> entries() {
-    return Collections.unmodifiableCollection(entries.values());
+    return Collections.unmodifiableCollection(entries);
   }
 
   /** A snapshot of the entries overlapping {@code [start, end)}, in address order. */
   public List<VmMapEntry> entriesIn(long start, long end) {
     List<VmMapEntry> out = new ArrayList<>();
-    Map.Entry<Long, VmMapEntry> first = entries.floorEntry(start);
-    long from = first != null && first.getValue().end > start ? first.getKey() : start;
-    for (VmMapEntry e : entries.subMap(from, true, end, false).values()) {
+    VmMapEntry e = entries.floor(start);
+    if (e == null || e.end <= start) {
+      e = e == null ? entries.first() : e.nextEntry;
+    }
+    for (; e != null && e.start < end; e = e.nextEntry) {
       out.add(e);
     }
     return out;
@@ -174,72 +164,21 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     if (h != null && va >= h.start && va < h.end) {
       return h;
     }
-    if (indexStale) {
-      rebuildIndex();
-    }
-    int lo = 0;
-    int hi = indexCount - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (indexStart[mid] <= va) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    if (found < 0) {
-      return null;
-    }
-    VmMapEntry e = indexEntry[found];
-    if (va < e.end) {
+    VmMapEntry e = entries.containing(va);
+    if (e != null) {
       hint = e;
-      return e;
     }
-    return null;
-  }
-
-  private void rebuildIndex() {
-    int n = entries.size();
-    if (indexStart.length < n) {
-      int cap = Math.max(n, indexStart.length * 2);
-      indexStart = new long[cap];
-      indexEntry = new VmMapEntry[cap];
-    }
-    int i = 0;
-    for (VmMapEntry e : entries.values()) {
-      indexStart[i] = e.start;
-      indexEntry[i] = e;
-      i++;
-    }
-    for (int k = i; k < indexCount; k++) {
-      indexEntry[k] = null;
-    }
-    indexCount = i;
-    indexStale = false;
-  }
-
-  private void link(long start, VmMapEntry e) {
-    entries.put(start, e);
-    indexStale = true;
-  }
-
-  private VmMapEntry unlinkKey(long start) {
-    indexStale = true;
-    return entries.remove(start);
+    return e;
   }
 
   /** The entry after {@code e} in address order, or null. */
   public VmMapEntry next(VmMapEntry e) {
-    Map.Entry<Long, VmMapEntry> n = entries.higherEntry(e.start);
-    return n == null ? null : n.getValue();
+    return e.nextEntry;
   }
 
   /** The entry before {@code e} in address order, or null. */
   public VmMapEntry prev(VmMapEntry e) {
-    Map.Entry<Long, VmMapEntry> p = entries.lowerEntry(e.start);
-    return p == null ? null : p.getValue();
+    return e.prevEntry;
   }
 
   /** True if no entry overlaps {@code [start, end)}. */
@@ -247,8 +186,25 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     if (start < minOffset || end > maxOffset || start >= end) {
       return false;
     }
-    Map.Entry<Long, VmMapEntry> fe = entries.lowerEntry(end);
-    return fe == null || fe.getValue().end <= start;
+    VmMapEntry fe = entries.floor(end - 1);
+    return fe == null || fe.end <= start;
+  }
+
+  /**
+   * How many entries clipping the map at {@code start} and {@code end} would add: one for each end
+   * that falls strictly inside an entry (a range inside one entry splits it into three).
+   */
+  public int clipsNeeded(long start, long end) {
+    int n = 0;
+    VmMapEntry s = lookup(start);
+    if (s != null && s.start < start) {
+      n++;
+    }
+    VmMapEntry e = lookup(end - 1);
+    if (e != null && e.end > end) {
+      n++;
+    }
+    return n;
   }
 
   /** True if every page of {@code [start, end)} lies in some entry. */
@@ -272,8 +228,8 @@ public final class VmMap implements AmapMap<VmMapEntry> {
    * uvm_map.c: uvm_map_findspace — a free range of {@code length} bytes.
    *
    * <p>Top-down: the highest free range that ends at or below {@code limit}; bottom-up: the lowest
-   * that starts at or above {@code limit}. The walk visits the entries on the way (an address space
-   * has few).
+   * that starts at or above {@code limit}. O(log n): the tree's gap augmentation skips subtrees
+   * without room.
    *
    * @return the start address, or -1 if there is no such space
    */
@@ -282,32 +238,9 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     if (length <= 0 || length > maxOffset - minOffset) {
       return -1;
     }
-    if (topDown) {
-      long hi = Math.min(limit, maxOffset);
-      VmMapEntry e = lookup(hi - 1);
-      if (e != null) {
-        hi = e.start;
-      }
-      for (VmMapEntry cur : entries.headMap(hi, false).descendingMap().values()) {
-        if (hi - cur.end >= length) {
-          return hi - length;
-        }
-        hi = cur.start;
-      }
-      return hi - minOffset >= length ? hi - length : -1;
-    }
-    long lo = Math.max(limit, minOffset);
-    VmMapEntry e = lookup(lo);
-    if (e != null) {
-      lo = e.end;
-    }
-    for (VmMapEntry cur : entries.tailMap(lo, true).values()) {
-      if (cur.start - lo >= length) {
-        return lo;
-      }
-      lo = cur.end;
-    }
-    return maxOffset - lo >= length ? lo : -1;
+    return topDown
+        ? entries.findSpaceTopDown(limit, length)
+        : entries.findSpaceBottomUp(limit, length);
   }
 
   /**
@@ -360,8 +293,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     boolean merged = false;
     VmMapEntry prev = null;
     if ((uvmFlags & FLAG_NOMERGE) == 0) {
-      Map.Entry<Long, VmMapEntry> pe = entries.lowerEntry(start);
-      prev = pe == null ? null : pe.getValue();
+      prev = entries.floor(start - 1);
       if (prev != null
           && prev.end == start
           && prev.isCompatible(proto)
@@ -370,7 +302,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
           && (prev.aref.amap == null || prev.aref.amap.ref() == 1)) {
         if (prev.aref.amap == null
             || Amap.extend(prev, size, Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT) == 0) {
-          prev.end = end;
+          entries.setEnd(prev, end);
           this.size += size;
           if (obj != null) {
             obj.detach(); // prev already holds a reference
@@ -381,7 +313,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
           }
         }
       }
-      VmMapEntry next = entries.get(end);
+      VmMapEntry next = entries.at(end);
       if (next != null
           && next.isCompatible(proto)
           && (obj == null || off + size == next.offset)
@@ -428,7 +360,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
         prev.aref.copyFrom(next.aref);
       }
       unlink(next);
-      prev.end = next.end;
+      entries.setEnd(prev, next.end);
       this.size += next.end - next.start;
       if (next.object != null) {
         next.object.detach(); // prev holds the object reference for the whole range
@@ -442,13 +374,11 @@ public final class VmMap implements AmapMap<VmMapEntry> {
         && Amap.extend(next, size, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT) != 0) {
       return false;
     }
-    unlinkKey(next.start);
-    next.start = start;
+    entries.setStart(next, start);
     if (obj != null) {
       next.offset -= size;
       obj.detach(); // next already holds a reference
     }
-    link(next.start, next);
     this.size += size;
     if (log.isDebugEnabled()) {
       log.debug(
@@ -461,7 +391,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   public void insert(VmMapEntry e) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "map insert: map locked");
     UvmPanic.check(isFree(e.start, e.end), "map insert: range free");
-    link(e.start, e);
+    entries.insert(e);
     size += e.end - e.start;
   }
 
@@ -469,8 +399,8 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   // uvm_map.c: uvm_map_entry_unlink
   public void unlink(VmMapEntry e) {
     UvmPanic.check(lock.isHeldByCurrentThread(), "map unlink: map locked");
-    VmMapEntry removed = unlinkKey(e.start);
-    UvmPanic.check(removed == e, "map unlink: entry on map");
+    UvmPanic.check(entries.at(e.start) == e, "map unlink: entry on map");
+    entries.remove(e);
     size -= e.end - e.start;
     if (hint == e) {
       hint = null;
@@ -491,10 +421,10 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     UvmPanic.check(lock.isHeldByCurrentThread(), "clip: map locked");
     UvmPanic.check(pageAligned(va) && va < entry.end, "clip_start: va inside entry");
     VmMapEntry left = entry.duplicate();
-    unlinkKey(entry.start);
+    // entry keeps its place in the tree (its new start keeps the order); inserting left refreshes
+    // the gap of the entry before it
     splitAdjust(left, entry, va);
-    link(left.start, left);
-    link(entry.start, entry);
+    entries.insert(left);
   }
 
   /**
@@ -510,8 +440,9 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     UvmPanic.check(lock.isHeldByCurrentThread(), "clip: map locked");
     UvmPanic.check(pageAligned(va) && va > entry.start, "clip_end: va inside entry");
     VmMapEntry right = entry.duplicate();
+    // inserting right refreshes entry's gap (now 0)
     splitAdjust(entry, right, va);
-    link(right.start, right);
+    entries.insert(right);
   }
 
   /**
@@ -554,7 +485,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     VmMapEntry as = entry.duplicate();
     as.etype &= ~VmMapEntry.NEEDSCOPY;
     long size = entry.end - entry.start;
-    VmMapEntry next = entries.get(entry.end);
+    VmMapEntry next = entries.at(entry.end);
     if (next != null
         && next.isCompatible(as)
         && next.aref.amap != null
@@ -562,10 +493,8 @@ public final class VmMap implements AmapMap<VmMapEntry> {
         && (entry.object == null || entry.offset + size == next.offset)) {
       if (Amap.extend(next, size, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT) == 0) {
         unlink(entry);
-        unlinkKey(next.start);
-        next.start = entry.start;
+        entries.setStart(next, entry.start);
         next.offset = entry.offset;
-        link(next.start, next);
         this.size += size;
         if (entry.object != null) {
           entry.object.detach();
@@ -582,7 +511,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
         && (entry.object == null || prev.offset + (prev.end - prev.start) == entry.offset)) {
       if (Amap.extend(prev, size, Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT) == 0) {
         unlink(entry);
-        prev.end = entry.end;
+        entries.setEnd(prev, entry.end);
         this.size += size;
         if (entry.object != null) {
           entry.object.detach();
@@ -616,6 +545,41 @@ public final class VmMap implements AmapMap<VmMapEntry> {
       dead.add(e);
     }
     return dead;
+  }
+
+  /**
+   * uvm_map.c: uvm_map_extract (UVM_EXTRACT_REMOVE) as uvm_mremap uses it — moves the mapping of
+   * {@code [start, end)} to {@code dst}: the map is clipped at both ends and the entries themselves
+   * move, with their amap references (the window stays the entry's), object references and offsets,
+   * protections, inheritance, advice and wiring; their pmap translations move with them. Nothing is
+   * copied, nothing is allocated, no reference count changes.
+   *
+   * <p>=> map locked; {@code [start, end)} fully mapped; {@code [dst, dst + (end - start))} free.
+   *
+   * @return the moved entries, in address order, at their new place
+   */
+  // uvm_map.c: uvm_map_extract
+  public List<VmMapEntry> moveRange(long start, long end, long dst) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map_extract: map locked");
+    UvmPanic.check(isFullyMapped(start, end), "map_extract: source fully mapped");
+    UvmPanic.check(isFree(dst, dst + (end - start)), "map_extract: destination free");
+    List<VmMapEntry> moved = entriesIn(start, end);
+    clipStart(moved.get(0), start);
+    clipEnd(moved.get(moved.size() - 1), end);
+    long delta = dst - start;
+    for (VmMapEntry e : moved) {
+      unlink(e);
+    }
+    for (VmMapEntry e : moved) {
+      pmap.move(e.start, e.end, e.start + delta);
+      e.start += delta;
+      e.end += delta;
+      insert(e);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("map_extract: {}..{} moved to {}", hex(start), hex(end), hex(dst));
+    }
+    return moved;
   }
 
   /**
@@ -699,13 +663,10 @@ public final class VmMap implements AmapMap<VmMapEntry> {
    * @throws UvmPanic naming the first violation
    */
   public void check() {
+    entries.check();
     long prevEnd = minOffset;
     long total = 0;
-    for (Map.Entry<Long, VmMapEntry> me : entries.entrySet()) {
-      VmMapEntry e = me.getValue();
-      if (me.getKey() != e.start) {
-        throw new UvmPanic("map entry keyed at " + hex(me.getKey()) + " but starts " + e);
-      }
+    for (VmMapEntry e : entries) {
       if (!pageAligned(e.start) || !pageAligned(e.end) || e.start >= e.end) {
         throw new UvmPanic("map entry not page aligned or empty: " + e);
       }
@@ -735,7 +696,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("VmMap[");
-    for (VmMapEntry e : entries.values()) {
+    for (VmMapEntry e : entries) {
       sb.append("\n  ").append(e);
     }
     return sb.append("\n]").toString();

@@ -44,6 +44,19 @@ public final class VmMapEntry implements AmapEntry {
   /** UVM_MAP_* flags ({@link #NOMERGE}). */
   public int flags;
 
+  // The map's tree and list links (EntryTree's; never copied by duplicate()).
+  VmMapEntry left;
+  VmMapEntry right;
+  VmMapEntry prevEntry;
+  VmMapEntry nextEntry;
+  int height;
+
+  /** uvm_rb_gap: free bytes after this entry (to the next entry or the map's end). */
+  long gap;
+
+  /** uvm_rb_maxgap: the largest {@link #gap} in this entry's subtree. */
+  long maxGap;
+
   @Override
   public long start() {
     return start;

@@ -42,6 +42,14 @@ public final class Vmspace {
    */
   public static final long MMAP_BASE = 0x7f00_0000_0000L;
 
+  /**
+   * Linux's default {@code vm.max_map_count}: an address space holds at most about this many
+   * entries. As in Linux, {@code mmap} and {@code brk} fail with ENOMEM once the map holds more,
+   * and an operation that would split entries beyond it (munmap in the middle of an entry,
+   * mprotect, madvise, minherit, mlock of part of one) fails with ENOMEM, changing nothing.
+   */
+  public static final int MAX_MAP_COUNT = 65_530;
+
   static final long PAGE_MASK = VmMap.PAGE_SIZE - 1;
 
   private final Uvm uvm;
@@ -190,9 +198,16 @@ public final class Vmspace {
     long start;
     map.lock();
     try {
+      if (map.entryCount() > MAX_MAP_COUNT) {
+        throw new UvmException(Errno.ENOMEM, "mmap: more than vm.max_map_count entries");
+      }
       if (fixed) {
         start = addr;
         if (!map.isFree(start, start + size)) {
+          if (req.placement() != Placement.FIXED_NOREPLACE
+              && map.entryCount() + map.clipsNeeded(start, start + size) - 1 > MAX_MAP_COUNT) {
+            throw new UvmException(Errno.ENOMEM, "mmap: replacing would split beyond the limit");
+          }
           if (req.placement() == Placement.FIXED_NOREPLACE) {
             throw new UvmException(Errno.EEXIST, "mmap: fixed-noreplace range in use");
           }
@@ -242,7 +257,11 @@ public final class Vmspace {
     return start;
   }
 
-  private long chooseAddress(long hint, long size) {
+  /**
+   * Where a new mapping of {@code size} bytes goes: the hint if free, else top-down from MMAP_BASE,
+   * else anywhere; -1 if nowhere.
+   */
+  long chooseAddress(long hint, long size) {
     if (hint != 0) {
       long h = hint & ~PAGE_MASK;
       if (h >= USER_MIN && h <= USER_MAX - size && map.isFree(h, h + size)) {
@@ -298,6 +317,11 @@ public final class Vmspace {
     List<VmMapEntry> dead;
     map.lock();
     try {
+      if (map.clipsNeeded(addr, addr + size) == 2
+          && map.lookup(addr) == map.lookup(addr + size - 1)
+          && map.entryCount() >= MAX_MAP_COUNT) {
+        return Errno.ENOMEM; // the hole would split one entry into two beyond the limit
+      }
       Wiring.unwireRange(this, addr, addr + size);
       dead = map.unmapRemove(addr, addr + size);
     } finally {
@@ -340,7 +364,7 @@ public final class Vmspace {
     long end = addr + size;
     map.lock();
     try {
-      if (!map.isFullyMapped(addr, end)) {
+      if (!map.isFullyMapped(addr, end) || tooManyAfterClips(addr, end)) {
         return Errno.ENOMEM;
       }
       VmObserver o = uvm.observer();
@@ -381,7 +405,7 @@ public final class Vmspace {
     }
     map.lock();
     try {
-      if (!map.isFullyMapped(addr, addr + size)) {
+      if (!map.isFullyMapped(addr, addr + size) || tooManyAfterClips(addr, addr + size)) {
         return Errno.ENOMEM;
       }
       map.inherit(addr, addr + size, inh);
@@ -541,7 +565,7 @@ public final class Vmspace {
     long end = addr + size;
     map.lock();
     try {
-      if (!map.isFullyMapped(addr, end)) {
+      if (!map.isFullyMapped(addr, end) || tooManyAfterClips(addr, end)) {
         return Errno.ENOMEM;
       }
       return op.apply(addr, end);
@@ -608,7 +632,10 @@ public final class Vmspace {
     }
     map.lock();
     try {
-      if (start < USER_MIN || end > USER_MAX || !map.isFullyMapped(start, end)) {
+      if (start < USER_MIN
+          || end > USER_MAX
+          || !map.isFullyMapped(start, end)
+          || tooManyAfterClips(start, end)) {
         return Errno.ENOMEM;
       }
       return Wiring.wireRange(this, start, end);
@@ -635,7 +662,10 @@ public final class Vmspace {
     }
     map.lock();
     try {
-      if (start < USER_MIN || end > USER_MAX || !map.isFullyMapped(start, end)) {
+      if (start < USER_MIN
+          || end > USER_MAX
+          || !map.isFullyMapped(start, end)
+          || tooManyAfterClips(start, end)) {
         return Errno.ENOMEM;
       }
       Wiring.unwireRange(this, start, end);
@@ -696,124 +726,44 @@ public final class Vmspace {
   }
 
   /**
-   * uvm_mremap.c: uvm_mremap — resizes the mapping {@code [oldVa, oldVa + oldSize)} to {@code
-   * newSize} bytes (both rounded up to pages). The range must be one kind of mapping (same
-   * protection, shared or private, same object).
-   *
-   * <p>Shrinking unmaps the tail in place. Growing maps more of the same kind (anonymous private or
-   * shared, or the same object at the following offset, wired if the old range was) right after the
-   * old range when that space is free. Otherwise ({@link RemapMode#MAY_MOVE}), or always with
-   * {@link RemapMode#FIXED}, a private unwired mapping moves by copying its contents to a new
-   * anonymous private mapping (at {@code newVa} when fixed), and the old range is unmapped.
-   *
-   * @param newVa the new address for {@link RemapMode#FIXED}; ignored otherwise
-   * @return the (possibly new) start of the mapping
-   * @throws UvmException EINVAL (misaligned address, a size of 0, the range wraps, a fixed target
-   *     misaligned or overlapping the old range), EFAULT (part of the old range unmapped, or it
-   *     spans different mappings), ENOMEM (cannot grow in place, or a shared or wired mapping would
-   *     have to move, or no memory), EAGAIN (the grown part of a wired mapping could not be wired)
+   * uvm_mremap.c: uvm_mremap — {@link #remap(long, long, long, RemapMode, long, boolean)} without
+   * keeping the old range.
    */
   // uvm_mremap.c: uvm_mremap
   public long remap(long oldVa, long oldSize, long newSize, RemapMode mode, long newVa)
       throws UvmException {
-    checkLive();
-    if (mode == null || (oldVa & PAGE_MASK) != 0) {
-      throw new UvmException(Errno.EINVAL, "remap: bad mode or misaligned address");
-    }
-    long oldLen = roundPage(oldSize);
-    long newLen = roundPage(newSize);
-    if (newLen <= 0 || oldLen <= 0 || oldVa + oldLen < oldVa) {
-      throw new UvmException(Errno.EINVAL, "remap: bad sizes");
-    }
-    boolean fixed = mode == RemapMode.FIXED;
-    if (fixed && ((newVa & PAGE_MASK) != 0 || (newVa < oldVa + oldLen && oldVa < newVa + newLen))) {
-      throw new UvmException(Errno.EINVAL, "remap: fixed target misaligned or overlapping");
-    }
-    int prot;
-    boolean shared;
-    boolean wired;
-    UvmObject obj;
-    long objOff;
-    map.lock();
-    try {
-      if (oldVa + oldLen > USER_MAX || !map.isFullyMapped(oldVa, oldVa + oldLen)) {
-        throw new UvmException(Errno.EFAULT, "remap: old range not mapped");
-      }
-      List<VmMapEntry> es = map.entriesIn(oldVa, oldVa + oldLen);
-      VmMapEntry first = es.get(0);
-      prot = first.protection;
-      shared = first.isSharedMapping();
-      obj = first.object;
-      objOff = obj != null ? first.offset + first.offsetOf(oldVa) : 0;
-      wired = false;
-      for (VmMapEntry e : es) {
-        if (e.protection != prot || e.isSharedMapping() != shared || e.object != obj) {
-          throw new UvmException(Errno.EFAULT, "remap: range spans different mappings");
-        }
-        wired |= e.isWired();
-      }
-    } finally {
-      map.unlock();
-    }
-    if (!fixed && newLen <= oldLen) {
-      if (newLen < oldLen) {
-        int e = munmap(oldVa + newLen, oldLen - newLen);
-        if (e != 0) {
-          throw new UvmException(e, "remap: shrinking failed");
-        }
-      }
-      return oldVa;
-    }
-    if (!fixed) {
-      MapRequest grow =
-          MapRequest.anon(newLen - oldLen, prot)
-              .withShared(shared)
-              .withObject(obj, obj == null ? 0 : objOff + oldLen)
-              .withWired(wired)
-              .fixedNoReplace(oldVa + oldLen);
-      try {
-        mmap(grow, false);
-        return oldVa;
-      } catch (UvmException e) {
-        if (e.errno() == Errno.EAGAIN || mode == RemapMode.IN_PLACE) {
-          throw e.errno() == Errno.EAGAIN
-              ? e
-              : new UvmException(Errno.ENOMEM, "remap: cannot grow in place");
-        }
-      }
-    }
-    if (shared || wired) {
-      // moving would break the sharing (or the wiring): not supported
-      throw new UvmException(Errno.ENOMEM, "remap: cannot move a shared or wired mapping");
-    }
-    return move(oldVa, oldLen, newLen, prot, fixed ? newVa : 0);
+    return remap(oldVa, oldSize, newSize, mode, newVa, false);
   }
 
-  /** Moves a private mapping by copying: new mapping, copy, unmap the old one. */
-  private long move(long old, long oldLen, long newLen, int prot, long fixedVa)
+  /**
+   * uvm_mremap.c: uvm_mremap — resizes the mapping {@code [oldVa, oldVa + oldSize)} to {@code
+   * newSize} bytes (both rounded up to pages), as a map operation ({@link Remap}): the range must
+   * be one mapping as Linux sees it (entries with the same protections, sharing, object at
+   * contiguous offsets, inheritance, advice and wiring).
+   *
+   * <p>Shrinking unmaps the tail in place. Growing maps a tail with the last entry's attributes
+   * (wired if the mapping is) right after the range when that space is free. Otherwise ({@link
+   * RemapMode#MAY_MOVE}), or always with {@link RemapMode#FIXED} (whatever is mapped at {@code
+   * newVa} is replaced), the entries themselves move — amap and object references, attributes,
+   * wiring and translations — and nothing is copied or allocated; shared mappings move too.
+   *
+   * @param newVa the new address for {@link RemapMode#FIXED}; ignored otherwise
+   * @param dontUnmap MREMAP_DONTUNMAP: move (sizes must be equal, mode not {@link
+   *     RemapMode#IN_PLACE}) and leave the old range mapped, unwired: a private range afresh
+   *     (zeros, or the object's pages), a shared one showing the same memory
+   * @return the (possibly new) start of the mapping
+   * @throws UvmException EINVAL (misaligned address, a size of 0, the range wraps, a fixed target
+   *     misaligned, outside the user range or overlapping the old range, dontUnmap with different
+   *     sizes or in place), EFAULT (part of the old range unmapped, or it spans different
+   *     mappings), ENOMEM (cannot grow in place, no free range to move to, too many entries, no
+   *     memory for an amap), EAGAIN (the grown part of a wired mapping could not be wired)
+   */
+  // uvm_mremap.c: uvm_mremap
+  public long remap(
+      long oldVa, long oldSize, long newSize, RemapMode mode, long newVa, boolean dontUnmap)
       throws UvmException {
-    MapRequest req = MapRequest.anon(newLen, Prot.RW);
-    long to = mmap(fixedVa != 0 ? req.fixed(fixedVa) : req, false);
-    boolean lend = (prot & Prot.READ) == 0;
-    if (lend && mprotect(old, oldLen, prot | Prot.READ) != 0) {
-      munmap(to, newLen);
-      throw new UvmException(Errno.ENOMEM, "remap: old range not readable");
-    }
-    byte[] buf = new byte[65536];
-    long copyLen = Math.min(oldLen, newLen);
-    for (long done = 0; done < copyLen; done += buf.length) {
-      int n = (int) Math.min(buf.length, copyLen - done);
-      if (copyin(old + done, buf, 0, n) != 0 || copyout(to + done, buf, 0, n) != 0) {
-        munmap(to, newLen);
-        if (lend) {
-          mprotect(old, oldLen, prot);
-        }
-        throw new UvmException(Errno.ENOMEM, "remap: copying failed");
-      }
-    }
-    mprotect(to, newLen, prot);
-    munmap(old, oldLen);
-    return to;
+    checkLive();
+    return Remap.remap(this, oldVa, oldSize, newSize, mode, newVa, dontUnmap);
   }
 
   /** Set by exec: the program break starts at {@code base} (the end of the loaded image). */
@@ -846,7 +796,7 @@ public final class Vmspace {
       List<VmMapEntry> dead = List.of();
       map.lock();
       try {
-        if (!map.isFree(oldTop, newTop)) {
+        if (!map.isFree(oldTop, newTop) || map.entryCount() > MAX_MAP_COUNT) {
           return brkCur;
         }
         int err =
@@ -1011,6 +961,15 @@ public final class Vmspace {
 
   private void checkLive() {
     UvmPanic.check(refs > 0, "vmspace used after free");
+  }
+
+  /**
+   * Whether clipping the (fully mapped) range {@code [start, end)} would leave the map with more
+   * than {@link #MAX_MAP_COUNT} entries (Linux's split_vma: ENOMEM).
+   */
+  private boolean tooManyAfterClips(long start, long end) {
+    int clips = map.clipsNeeded(start, end);
+    return clips > 0 && map.entryCount() + clips > MAX_MAP_COUNT;
   }
 
   /** Rounds up to a page; a negative result means overflow. */

@@ -215,6 +215,52 @@ public final class Pmap {
   }
 
   /**
+   * Moves every translation of {@code [sva, eva)} to the same offset from {@code dva}: the same
+   * page, protection and wiring, the old translation removed (and invalidated). Used by mremap,
+   * which moves map entries and their translations rather than copying pages. The page's referenced
+   * and modified attributes are the page's and stay as they are.
+   *
+   * <p>=> all page aligned; the two ranges do not overlap; nothing is mapped at the destination.
+   */
+  public void move(long sva, long eva, long dva) {
+    checkLive();
+    checkRange(sva, eva, "pmap_move");
+    checkRange(dva, dva + (eva - sva), "pmap_move");
+    UvmPanic.check(dva >= eva || dva + (eva - sva) <= sva, "pmap_move: ranges overlap");
+    long va = sva;
+    while (va < eva) {
+      long[][][] l3 = l4[(int) (va >>> L4_SHIFT) & MASK];
+      if (l3 == null) {
+        va = nextBoundary(va, L4_SHIFT);
+        continue;
+      }
+      long[][] l2 = l3[(int) (va >>> L3_SHIFT) & MASK];
+      if (l2 == null) {
+        va = nextBoundary(va, L3_SHIFT);
+        continue;
+      }
+      long[] leaf = l2[(int) (va >>> L2_SHIFT) & MASK];
+      long leafEnd = nextBoundary(va, L2_SHIFT);
+      if (leaf != null && leaf[COUNT] != 0) {
+        long end = Math.min(eva, leafEnd);
+        for (long a = va; a < end; a += PhysMem.PAGE_SIZE) {
+          int idx = (int) (a >>> L1_SHIFT) & MASK;
+          long pte = leaf[idx];
+          if (pte == 0) {
+            continue;
+          }
+          UvmPanic.check(pte(dva + (a - sva)) == 0, "pmap_move: destination already mapped");
+          VmPage pg = phys.pageAt(pte & PTE_FRAME);
+          removePte(leaf, idx, a, pte);
+          enter(dva + (a - sva), pg, (int) (pte & PTE_PROT), (pte & PTE_WIRED) != 0);
+        }
+      }
+      va = leafEnd;
+    }
+    flushInvalidations();
+  }
+
+  /**
    * pmap_unwire: clears the wired attribute of the translation at {@code va}.
    *
    * <p>=> {@code va} mapped and wired.

@@ -45,6 +45,7 @@ public final class ModelSteps {
   public static final Op MPROTECT = (m, s) -> m.mprotect(s.a(), s.b(), s.c(), s.d());
   public static final Op MINHERIT = (m, s) -> m.minherit(s.a(), s.b(), s.c(), s.d());
   public static final Op WIRE = (m, s) -> m.wire(s.a(), s.b(), s.c(), s.d());
+  public static final Op REMAP = (m, s) -> m.remap(s.a(), s.b(), s.c(), s.d());
 
   /** Starts a mix; add operations in dispatch order with {@link Mix#then}. */
   public static Mix mix() {

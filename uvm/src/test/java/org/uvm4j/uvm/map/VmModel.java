@@ -49,14 +49,35 @@ public final class VmModel {
     int prot;
     final int maxProt;
     Inheritance inh;
+    final boolean shared;
 
-    MPage(Cell cell, int prot, int maxProt, Inheritance inh) {
+    /** The file page this page maps (its contents until written privately), or -1: anonymous. */
+    final int filePage;
+
+    boolean wired;
+
+    MPage(Cell cell, int prot, int maxProt, Inheritance inh, boolean shared, int filePage) {
       this.cell = cell;
       this.prot = prot;
       this.maxProt = maxProt;
       this.inh = inh;
+      this.shared = shared;
+      this.filePage = filePage;
+    }
+
+    /** The same mapping as {@code o} would be in Linux's eyes (one vm_area if adjacent). */
+    boolean sameMapping(MPage o) {
+      return prot == o.prot
+          && maxProt == o.maxProt
+          && inh == o.inh
+          && shared == o.shared
+          && wired == o.wired
+          && (filePage < 0) == (o.filePage < 0);
     }
   }
+
+  /** Where the remap step puts fixed targets that are not on a mapped page. */
+  private static final long FIXED_BASE = 0x5000_0000L;
 
   private static final class Proc {
     final Vmspace vm;
@@ -144,7 +165,13 @@ public final class VmModel {
       }
       p.pages.put(
           va,
-          new MPage(new Cell(data), prot, maxProt, shared ? Inheritance.SHARE : Inheritance.COPY));
+          new MPage(
+              new Cell(data),
+              prot,
+              maxProt,
+              shared ? Inheritance.SHARE : Inheritance.COPY,
+              shared,
+              fromFile ? fileOff + i : -1));
     }
     return "mmap "
         + pages
@@ -222,7 +249,8 @@ public final class VmModel {
             case ZERO -> new Cell(new byte[(int) PAGE]);
           };
       if (cell != null) {
-        c.pages.put(e.getKey(), new MPage(cell, mp.prot, mp.maxProt, mp.inh));
+        c.pages.put(
+            e.getKey(), new MPage(cell, mp.prot, mp.maxProt, mp.inh, mp.shared, mp.filePage));
       }
     }
     procs.add(c);
@@ -344,8 +372,149 @@ public final class VmModel {
       assertThat(r).isEqualTo(Errno.ENOMEM);
     } else {
       assertThat(r).isZero();
+      for (int i = 0; i < pages; i++) {
+        p.pages.get(va + i * PAGE).wired = lock;
+      }
     }
     return (lock ? "mlock " : "munlock ") + Long.toHexString(va) + "+" + pages;
+  }
+
+  /**
+   * mremap of 1–3 pages to 1–5 pages: in place, may move, fixed (onto a mapped page of the process
+   * or a free area) or may move keeping the old range (DONTUNMAP). EINVAL for a fixed target
+   * overlapping the old range, EFAULT unless the old range is one mapping, ENOMEM when it cannot
+   * grow in place; a moved page keeps its data cell (shared pages stay shared), every attribute and
+   * its wiring; a grown tail has the last page's attributes and zeros (or the file's bytes).
+   */
+  public String remap(int a, int b, int c, int d) {
+    Proc p = pick(a);
+    long va = pickVa(p, b);
+    int oldPages = 1 + c % 3;
+    int newPages = 1 + (c >> 2) % 5;
+    int kind = d % 4;
+    boolean dontUnmap = kind == 3;
+    if (dontUnmap) {
+      newPages = oldPages;
+    }
+    RemapMode mode =
+        kind == 0 ? RemapMode.IN_PLACE : kind == 2 ? RemapMode.FIXED : RemapMode.MAY_MOVE;
+    long target = 0;
+    if (kind == 2) {
+      target = (d >> 2) % 2 == 0 ? pickVa(p, c >> 8) : FIXED_BASE + (b % 16) * 8 * PAGE;
+    }
+    if (p.pages.size() + newPages + (dontUnmap ? oldPages : 0) > cfg.maxPagesPerProc()) {
+      return "remap skipped";
+    }
+    long oldLen = oldPages * PAGE;
+    long newLen = newPages * PAGE;
+    String what =
+        "mremap "
+            + Long.toHexString(va)
+            + "+"
+            + oldPages
+            + " -> "
+            + newPages
+            + " "
+            + mode
+            + (kind == 2 ? " " + Long.toHexString(target) : "")
+            + (dontUnmap ? " dontunmap" : "");
+    long result;
+    int errno = 0;
+    try {
+      result = p.vm.remap(va, oldLen, newLen, mode, target, dontUnmap);
+    } catch (UvmException e) {
+      result = -1;
+      errno = e.errno();
+    }
+    if (kind == 2 && target < va + oldLen && va < target + newLen) {
+      assertThat(errno).as(what).isEqualTo(Errno.EINVAL);
+      return what + ": EINVAL";
+    }
+    if (kind < 2 && newPages <= oldPages) {
+      // Linux: a shrink in place needs only a mapping at the old address; the tail is unmapped
+      if (!p.pages.containsKey(va)) {
+        assertThat(errno).as(what).isEqualTo(Errno.EFAULT);
+        return what + ": EFAULT";
+      }
+      assertThat(errno).as(what).isZero();
+      assertThat(result).as(what).isEqualTo(va);
+      p.pages.subMap(va + newLen, va + oldLen).clear();
+      return what + ": shrunk";
+    }
+    if (!fullyMapped(p, va, oldPages) || !oneMapping(p, va, oldPages)) {
+      assertThat(errno).as(what).isEqualTo(Errno.EFAULT);
+      return what + ": EFAULT";
+    }
+    MPage last = p.pages.get(va + oldLen - PAGE);
+    if (kind < 2 && p.pages.subMap(va + oldLen, va + newLen).isEmpty()) {
+      assertThat(errno).as(what).isZero();
+      assertThat(result).as(what).isEqualTo(va);
+      addTail(p, last, va + oldLen, newPages - oldPages);
+      return what + ": grown in place";
+    }
+    if (kind == 0) {
+      assertThat(errno).as(what).isEqualTo(Errno.ENOMEM);
+      return what + ": ENOMEM";
+    }
+    assertThat(errno).as(what).isZero();
+    if (kind == 2) {
+      assertThat(result).as(what).isEqualTo(target);
+      p.pages.subMap(target, target + newLen).clear();
+      if (newPages < oldPages) {
+        p.pages.subMap(va + newLen, va + oldLen).clear();
+      }
+    } else {
+      assertThat(p.pages.subMap(result, result + newLen)).as(what + ": moved onto pages").isEmpty();
+    }
+    int movePages = Math.min(oldPages, newPages);
+    for (int i = 0; i < movePages; i++) {
+      MPage mp = p.pages.remove(va + i * PAGE);
+      p.pages.put(result + i * PAGE, mp);
+      if (dontUnmap) {
+        Cell cell = mp.shared ? mp.cell : new Cell(freshData(mp.filePage));
+        p.pages.put(
+            va + i * PAGE, new MPage(cell, mp.prot, mp.maxProt, mp.inh, mp.shared, mp.filePage));
+      }
+    }
+    addTail(p, last, result + movePages * PAGE, newPages - movePages);
+    return what + ": moved to " + Long.toHexString(result);
+  }
+
+  private boolean oneMapping(Proc p, long va, int pages) {
+    MPage first = p.pages.get(va);
+    for (int i = 1; i < pages; i++) {
+      MPage mp = p.pages.get(va + i * PAGE);
+      if (!mp.sameMapping(first) || (first.filePage >= 0 && mp.filePage != first.filePage + i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What a page that was never written holds: zeros, or the file's bytes at {@code filePage}. */
+  private byte[] freshData(int filePage) {
+    byte[] data = new byte[(int) PAGE];
+    if (filePage >= 0 && filePage < FILE_PAGES) {
+      System.arraycopy(fileBytes, filePage * (int) PAGE, data, 0, (int) PAGE);
+    }
+    return data;
+  }
+
+  /** A grown tail of {@code pages} pages at {@code at}, with the attributes of {@code last}. */
+  private void addTail(Proc p, MPage last, long at, int pages) {
+    for (int i = 0; i < pages; i++) {
+      int filePage = last.filePage < 0 ? -1 : last.filePage + 1 + i;
+      MPage mp =
+          new MPage(
+              new Cell(freshData(filePage)),
+              last.prot,
+              last.maxProt,
+              last.inh,
+              last.shared,
+              filePage);
+      mp.wired = last.wired;
+      p.pages.put(at + i * PAGE, mp);
+    }
   }
 
   /** Every mapped page of every process, read whole, equals the model's bytes. */

@@ -15,10 +15,10 @@ import org.uvm4j.uvm.map.ModelSteps.Step;
  * Model-based property test of the whole VM system: random programs over several processes (map
  * private/shared anonymous memory, read, write, fork, threads sharing a process's vmspace (a
  * reference, as uvmspace_share; a step by one thread changes what all see), exit of a thread or a
- * process, munmap of arbitrary sub-ranges, mprotect, minherit, mlock/munlock; private and shared
- * mappings of a file too) run against the naive {@link VmModel}. Every read must return the model's
- * bytes, every forbidden access must fault, the system audit must pass after every step, and every
- * frame must be free once all processes exit.
+ * process, munmap of arbitrary sub-ranges, mprotect, minherit, mlock/munlock, mremap in every mode;
+ * private and shared mappings of a file too) run against the naive {@link VmModel}. Every read must
+ * return the model's bytes, every forbidden access must fault, the system audit must pass after
+ * every step, and every frame must be free once all processes exit.
  */
 class VmModelProperties {
   private static final VmModel.Config CONFIG =
@@ -29,15 +29,16 @@ class VmModelProperties {
   private static final ModelSteps.Mix MIX =
       ModelSteps.mix()
           .then(14, ModelSteps.MAP)
-          .then(26, ModelSteps.WRITE)
-          .then(20, ModelSteps.READ)
-          .then(5, ModelSteps.FORK)
+          .then(22, ModelSteps.WRITE)
+          .then(17, ModelSteps.READ)
+          .then(6, ModelSteps.FORK)
           .then(3, ModelSteps.THREAD)
           .then(4, ModelSteps.EXIT)
           .then(8, ModelSteps.MUNMAP)
           .then(7, ModelSteps.MPROTECT)
           .then(6, ModelSteps.MINHERIT)
-          .then(7, ModelSteps.WIRE);
+          .then(7, ModelSteps.WIRE)
+          .then(7, ModelSteps.REMAP);
 
   @Provide
   Arbitrary<Step> step() {
