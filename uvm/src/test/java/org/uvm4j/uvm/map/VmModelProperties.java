@@ -31,7 +31,7 @@ class VmModelProperties {
           .then(14, ModelSteps.MAP)
           .then(22, ModelSteps.WRITE)
           .then(17, ModelSteps.READ)
-          .then(6, ModelSteps.FORK)
+          .then(5, ModelSteps.FORK)
           .then(3, ModelSteps.THREAD)
           .then(4, ModelSteps.EXIT)
           .then(8, ModelSteps.MUNMAP)
