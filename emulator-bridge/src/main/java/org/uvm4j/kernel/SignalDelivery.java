@@ -115,6 +115,9 @@ public final class SignalDelivery {
       return;
     }
     if (!t.sig.post(sig, info)) {
+      if (strace != null) {
+        strace.signalDiscarded(t, sig, info);
+      }
       return;
     }
     if (log.isDebugEnabled()) {
