@@ -39,9 +39,23 @@ final class GuestProcSource implements ProcSource {
   public List<Integer> pids() {
     List<Integer> l = new ArrayList<>();
     for (Proc p : procs.all()) {
-      l.add(p.pid);
+      if (p.leader() == p) { // /proc lists processes; a thread's directory is found by lookup
+        l.add(p.pid);
+      }
     }
     l.sort(null);
+    return l;
+  }
+
+  @Override
+  public List<Integer> tids(int pid) {
+    Proc p = proc(pid);
+    List<Integer> l = new ArrayList<>();
+    if (p != null) {
+      for (Proc t : p.group.live()) {
+        l.add(t.pid);
+      }
+    }
     return l;
   }
 
@@ -183,7 +197,9 @@ final class GuestProcSource implements ProcSource {
         + org.uvm4j.kernel.fs.FileTable.MAX_FDS
         + "\nVmSize:\t"
         + String.format("%8d kB", kb)
-        + "\nThreads:\t1\n";
+        + "\nThreads:\t"
+        + Math.max(1, p.group.size())
+        + "\n";
   }
 
   @Override

@@ -43,6 +43,8 @@ public final class Guests {
           "clone_fork",
           "clone_fork.glibc",
           "threads",
+          "proc_task",
+          "proc_task.glibc",
           "threads.glibc",
           "thread_fork",
           "thread_fork.glibc",

@@ -136,6 +136,7 @@ public final class ProcFs {
       d.add("cwd", () -> link(10, src.cwd(pid)));
       d.add("root", new SyntheticLink(DEV, ino(pid, 11), () -> "/"));
       d.add("fd", new FdDir(pid));
+      d.add("task", new TaskDir(pid));
       return d;
     }
 
@@ -172,6 +173,38 @@ public final class ProcFs {
       List<Dirent> l = new ArrayList<>();
       for (int fd : src.fds(pid)) {
         l.add(new Dirent(Integer.toString(fd), ino(pid, 13) + ((long) fd << 32), Dirent.DT_LNK));
+      }
+      return l;
+    }
+  }
+
+  /** {@code /proc/PID/task}: one directory per live thread of the process, named by its tid. */
+  private final class TaskDir implements Vnode {
+    private final int pid;
+
+    TaskDir(int pid) {
+      this.pid = pid;
+    }
+
+    @Override
+    public Stat stat() {
+      return new Stat(DEV, ino(pid, 14), 2, Stat.S_IFDIR | 0555, 0, 0, 0, 0, 1024, 0, 0, 0);
+    }
+
+    @Override
+    public Vnode lookup(String name) throws UvmException {
+      int tid = pidOf(name);
+      if (tid <= 0 || !src.tids(pid).contains(tid)) {
+        throw new UvmException(Errno.ENOENT);
+      }
+      return new PidDir(tid).dir();
+    }
+
+    @Override
+    public List<Dirent> readdir() {
+      List<Dirent> l = new ArrayList<>();
+      for (int tid : src.tids(pid)) {
+        l.add(new Dirent(Integer.toString(tid), ino(tid, 0), Dirent.DT_DIR));
       }
       return l;
     }

@@ -39,6 +39,9 @@ public interface ProcSource {
   String comm(int pid);
 
   /** The open descriptors, ascending (empty for a zombie). */
+  /** The live thread ids of the process {@code pid} belongs to, oldest first ({@code task/}). */
+  List<Integer> tids(int pid);
+
   List<Integer> fds(int pid);
 
   /** What {@code /proc/PID/fd/N} reads as: a guest path, {@code pipe:[ino]}, ... or null. */
