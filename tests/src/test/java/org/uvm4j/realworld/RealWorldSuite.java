@@ -102,7 +102,17 @@ class RealWorldSuite {
     Files.deleteIfExists(log);
     List<String> uvmArgs =
         new ArrayList<>(
-            List.of("run", "--ram", "512M", "--log-file", log.toString(), bin.toString()));
+            List.of(
+                "run",
+                "--ram",
+                "512M",
+                "--log-file",
+                log.toString(),
+                // the case's directory is writable, as it is to the native run (the guest's
+                // default root is the host's / read-only: docs/fs.md)
+                "--bind",
+                dir + ":" + dir,
+                bin.toString()));
     uvmArgs.addAll(args);
     fresh(dir);
     ProgramRun got =
