@@ -26,13 +26,8 @@ public enum MadviseAdvice {
   WILLNEED(Mman.MADV_WILLNEED),
   DONTNEED(Mman.MADV_DONTNEED),
   FREE(Mman.MADV_FREE),
-  REMOVE(Mman.MADV_REMOVE),
   DONTFORK(Mman.MADV_DONTFORK),
   DOFORK(Mman.MADV_DOFORK),
-  MERGEABLE(Mman.MADV_MERGEABLE),
-  UNMERGEABLE(Mman.MADV_UNMERGEABLE),
-  HUGEPAGE(Mman.MADV_HUGEPAGE),
-  NOHUGEPAGE(Mman.MADV_NOHUGEPAGE),
   DONTDUMP(Mman.MADV_DONTDUMP),
   DODUMP(Mman.MADV_DODUMP),
   WIPEONFORK(Mman.MADV_WIPEONFORK),
@@ -41,10 +36,7 @@ public enum MadviseAdvice {
   PAGEOUT(Mman.MADV_PAGEOUT),
   POPULATE_READ(Mman.MADV_POPULATE_READ),
   POPULATE_WRITE(Mman.MADV_POPULATE_WRITE),
-  DONTNEED_LOCKED(Mman.MADV_DONTNEED_LOCKED),
-  COLLAPSE(Mman.MADV_COLLAPSE),
-  HWPOISON(Mman.MADV_HWPOISON),
-  SOFT_OFFLINE(Mman.MADV_SOFT_OFFLINE);
+  DONTNEED_LOCKED(Mman.MADV_DONTNEED_LOCKED);
 
   /** The Linux value. */
   public final int linux;
@@ -56,7 +48,8 @@ public enum MadviseAdvice {
   /**
    * The advice for a Linux {@code MADV_*} value.
    *
-   * @throws UvmException EINVAL for a value Linux does not define
+   * @throws UvmException EINVAL for a value Linux does not define or that needs what uvm4j does not
+   *     have (KSM, THP, hole punching), EPERM for HWPOISON and SOFT_OFFLINE
    */
   public static MadviseAdvice decode(int advice) throws UvmException {
     for (MadviseAdvice a : values()) {
@@ -64,13 +57,24 @@ public enum MadviseAdvice {
         return a;
       }
     }
-    throw new UvmException(Errno.EINVAL, "madvise: unknown advice " + advice);
+    String why =
+        switch (advice) {
+          case Mman.MADV_REMOVE -> "MADV_REMOVE: no mapping here supports punching holes";
+          case Mman.MADV_MERGEABLE, Mman.MADV_UNMERGEABLE -> "KSM advice: no KSM";
+          case Mman.MADV_HUGEPAGE, Mman.MADV_NOHUGEPAGE, Mman.MADV_COLLAPSE ->
+              "transparent huge page advice: no THP";
+          case Mman.MADV_HWPOISON, Mman.MADV_SOFT_OFFLINE ->
+              throw new UvmException(
+                  Errno.EPERM, "madvise: memory-failure advice needs CAP_SYS_ADMIN");
+          default -> "unknown advice";
+        };
+    throw new UvmException(Errno.EINVAL, "madvise " + advice + ": " + why);
   }
 
   /** Whether this advice discards or detaches memory (mm/mseal.c: is_madv_discard). */
   public boolean discards() {
     return switch (this) {
-      case FREE, DONTNEED, DONTNEED_LOCKED, REMOVE, DONTFORK, WIPEONFORK -> true;
+      case FREE, DONTNEED, DONTNEED_LOCKED, DONTFORK, WIPEONFORK -> true;
       default -> false;
     };
   }
@@ -81,9 +85,6 @@ public enum MadviseAdvice {
    * @return 0 or the positive errno of the UVM operation (or Linux's errno for the advice)
    */
   public int apply(Vmspace vm, long addr, long len) {
-    if (this == HWPOISON || this == SOFT_OFFLINE) {
-      return Errno.EPERM; // CAP_SYS_ADMIN only
-    }
     if (discards()) {
       int sealed = vm.checkSealedDiscard(addr, len);
       if (sealed != 0) {
@@ -104,8 +105,6 @@ public enum MadviseAdvice {
       case KEEPONFORK -> vm.minheritDefault(addr, len, Inheritance.ZERO);
       case POPULATE_READ -> vm.populate(addr, len, false);
       case POPULATE_WRITE -> vm.populate(addr, len, true);
-      case REMOVE, MERGEABLE, UNMERGEABLE, HUGEPAGE, NOHUGEPAGE, COLLAPSE -> Errno.EINVAL;
-      case HWPOISON, SOFT_OFFLINE -> Errno.EPERM;
     };
   }
 
