@@ -109,6 +109,9 @@ public final class Kernel implements AutoCloseable {
   private boolean ran;
   private boolean closed;
 
+  /** pid 1's wait status once {@link #run} returned it normally, else -1. */
+  private int initWaitStatus = -1;
+
   private static final int FPE_INTDIV = 1;
   private static final int FPE_FLTINV = 7;
   private static final int TRAP_BRKPT = 1;
@@ -199,6 +202,7 @@ public final class Kernel implements AutoCloseable {
       if (futexDeadlock) {
         return FUTEX_DEADLOCK_STATUS;
       }
+      initWaitStatus = init.exitStatus;
       return WaitStatus.shellCode(init.exitStatus);
     } finally {
       shutdown();
@@ -842,6 +846,23 @@ public final class Kernel implements AutoCloseable {
   public void setMapsOutput(PrintStream out) {
     exitMaps.setOutput(out);
     mapsOnRequest = out != null;
+  }
+
+  /**
+   * Each report --maps writes (at a process's exit, or on request) is also handed to {@code
+   * listener} as entries (before {@link #run}; null: none). Unlike {@link #setMapsOutput}, a
+   * listener alone does not make runs end at every slice.
+   */
+  public void setMapsListener(MapsListener listener) {
+    exitMaps.setListener(listener);
+  }
+
+  /**
+   * pid 1's wait status ({@link WaitStatus}) after {@link #run} returned it; -1 before, after a
+   * futex deadlock and when the run failed.
+   */
+  public int initWaitStatus() {
+    return initWaitStatus;
   }
 
   // ------------------------------------------------------------ accessors for the CLI and tests
