@@ -63,6 +63,11 @@ public final class KernelRunner implements GuestRunner {
     if (request.tools().gdb() != null) {
       guest.debugger(request.tools().gdb());
     }
+    if (request.tools().progress()) {
+      PrintStream progressOut = statsOut;
+      boolean terminal = System.console() != null;
+      guest.attach(k -> Progress.install(k, progressOut, terminal));
+    }
     // --summary, or --stats on a terminal (piped --stats output stays NAME VALUE lines only)
     guest.summary(request.tools().summary() || (request.stats() && System.console() != null));
     Thread lastResort = request.timeout() != null ? lastResort(request.timeout()) : null;
