@@ -249,8 +249,11 @@ public final class VmModel {
             case ZERO -> new Cell(new byte[(int) PAGE]);
           };
       if (cell != null) {
-        c.pages.put(
-            e.getKey(), new MPage(cell, mp.prot, mp.maxProt, mp.inh, mp.shared, mp.filePage));
+        // uvmspace_fork: a COPY child is a private copy-on-write mapping (of the same object, if
+        // any) even when the parent's is shared; a ZERO child is private zero-fill anonymous memory
+        boolean shared = mp.inh == Inheritance.SHARE && mp.shared;
+        int filePage = mp.inh == Inheritance.ZERO ? -1 : mp.filePage;
+        c.pages.put(e.getKey(), new MPage(cell, mp.prot, mp.maxProt, mp.inh, shared, filePage));
       }
     }
     procs.add(c);
