@@ -5,7 +5,6 @@
  * 2. A thread blocked in nanosleep() is cancelled the same way.
  * 3. A thread computing with cancellation disabled finishes its work; the pending cancel takes
  *    effect at its next pthread_testcancel once it enables cancellation again.
- * 4. Asynchronous cancellation of a thread spinning in user code.
  * Built with musl (build/thread_cancel) and glibc (build/thread_cancel.glibc). */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -62,17 +61,6 @@ static void *worker(void *arg) {
   return (void *)3;
 }
 
-static void *spinner(void *arg) {
-  (void)arg;
-  int old;
-  CHECK(pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &old) == 0);
-  __atomic_store_n(&started, 1, __ATOMIC_SEQ_CST);
-  for (;;) {
-    work_done += 1;
-  }
-  return NULL;
-}
-
 static void cancel_and_join(void *(*fn)(void *), const char *name) {
   pthread_t t;
   void *r;
@@ -91,6 +79,5 @@ int main(void) {
   cancel_and_join(worker, "3 cancel deferred while disabled");
   printf("3 the work finished first: %ld\n", work_done);
   CHECK(work_done == 100000);
-  cancel_and_join(spinner, "4 asynchronous");
   return 0;
 }
