@@ -55,7 +55,8 @@ public final class Guests {
           "memfd_share",
           "shm_share",
           "map_storm",
-          "mremap_move");
+          "mremap_move",
+          "mm_abi");
 
   private static boolean built;
 
