@@ -33,7 +33,7 @@ endif
 endif
 
 .PHONY: help deps unicorn musl guests build test run bench fmt clean fuzz realworld realworld-deps \
-  conformance
+  conformance install uninstall
 
 help:
 	@echo "Java: $${JAVA_HOME:-the default java} (scripts/java-home.sh; set JAVA_HOME to choose)"
@@ -46,6 +46,8 @@ help:
 	@echo "            (cached in .cache/conformance) and compare their counts with their native runs"
 	@echo "make fuzz   fuzz the ELF parser for FUZZ_TIME seconds (default 600) with Jazzer"
 	@echo "make fmt    format the Java tree (google-java-format through Spotless)"
+	@echo "make install  build, then install the launcher and jars under PREFIX (default /usr/local)"
+	@echo "make uninstall  remove what make install put under PREFIX"
 
 deps: unicorn musl
 
@@ -128,6 +130,16 @@ bench: build
 
 fmt:
 	$(MVN) $(MVN_FLAGS) -q spotless:apply
+
+# PREFIX/bin/uvm4j, PREFIX/lib/uvm4j/ (launcher, CLI jar, libunicorn), PREFIX/share/java/uvm4j/
+# (the modules' jars for the Java API); DESTDIR for staged installs. See scripts/install.sh.
+PREFIX ?= /usr/local
+install: build
+	scripts/install.sh "$(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -rf "$(DESTDIR)$(PREFIX)/lib/uvm4j" "$(DESTDIR)$(PREFIX)/share/java/uvm4j"
+	rm -f "$(DESTDIR)$(PREFIX)/bin/uvm4j"
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean

@@ -73,6 +73,9 @@ int main(void) {
   pthread_cond_broadcast(&cv);
   pthread_mutex_unlock(&mu);
   pthread_join(th[0], NULL);
+  /* natively the kernel wakes the joiner (CLONE_CHILD_CLEARTID) before it has released the
+   * thread's task, so its directory can linger a moment: wait for it, bounded (2 s) */
+  for (int i = 0; i < 2000 && task_has(tids[0], "stat"); i++) usleep(1000);
   printf("after a join: task entries %d, Threads %d, the joined tid gone %d\n", count_tasks(),
          status_threads(), !task_has(tids[0], "stat"));
   pthread_mutex_lock(&mu);

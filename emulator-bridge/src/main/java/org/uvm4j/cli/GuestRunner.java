@@ -1,6 +1,7 @@
 package org.uvm4j.cli;
 
 import java.io.PrintStream;
+import org.uvm4j.api.Uvm4jException;
 
 /**
  * Runs one guest for the CLI: the machine and kernel behind {@code uvm4j run}. The production
@@ -23,13 +24,13 @@ public interface GuestRunner {
     private static final long serialVersionUID = 1L;
 
     /** Exit code 127: the program does not exist. */
-    public static final int NOT_FOUND = 127;
+    public static final int NOT_FOUND = Uvm4jException.NOT_FOUND;
 
     /** Exit code 126: not a runnable static x86-64 ELF executable. */
-    public static final int NOT_EXECUTABLE = 126;
+    public static final int NOT_EXECUTABLE = Uvm4jException.NOT_EXECUTABLE;
 
     /** Exit code 125: uvm4j itself failed (machine error, bad option values). */
-    public static final int MACHINE_ERROR = 125;
+    public static final int MACHINE_ERROR = Uvm4jException.MACHINE_ERROR;
 
     private final int exitCode;
 

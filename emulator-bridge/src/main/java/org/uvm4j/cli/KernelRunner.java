@@ -3,22 +3,18 @@ package org.uvm4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.util.Map;
-import org.uvm4j.kernel.ExecException;
-import org.uvm4j.kernel.Kernel;
-import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.api.GuestBuilder;
+import org.uvm4j.api.GuestResult;
+import org.uvm4j.api.Uvm4j;
+import org.uvm4j.api.Uvm4jException;
 import org.uvm4j.kernel.RunLimitException;
-import org.uvm4j.kernel.RunSummary;
-import org.uvm4j.kernel.strace.Strace;
-import org.uvm4j.kernel.syscall.Linux64;
-import org.uvm4j.machine.MachineException;
 
 /**
- * The production {@link GuestRunner}: one {@link Kernel} per run, with the CLI's streams as the
- * guest's console and the host environment as the guest's. Maps the kernel's failures to the CLI's
- * exit codes: {@link ExecException} to 127/126 by its kind, {@link MachineException} (libunicorn
- * missing or too old, an emulator error) to 125.
+ * The production {@link GuestRunner}, a client of the Java API ({@link Uvm4j}): one guest run per
+ * request, with the CLI's streams as the guest's console and the host environment as the guest's;
+ * the run's {@link Uvm4jException} status (127 not found, 126 not executable, 124 run limit, 125
+ * uvm4j failed) becomes the CLI's exit code. Prints what the options ask for after the run ({@code
+ * --stats} lines, the summary), also after a failed run.
  */
 public final class KernelRunner implements GuestRunner {
   private final InputStream in;
@@ -34,91 +30,70 @@ public final class KernelRunner implements GuestRunner {
 
   @Override
   public int run(RunRequest request, PrintStream statsOut) throws RunFailure {
-    Map<String, String> env = System.getenv();
-    KernelConfig.Builder cfg =
-        KernelConfig.builder()
+    GuestBuilder guest =
+        Uvm4j.guest(request.program())
+            .argv0(request.argv().get(0))
+            .args(request.argv().subList(1, request.argv().size()))
+            .env(System.getenv())
             .ram(request.ramBytes())
             .deterministic(request.deterministic())
             .stdin(in)
             .stdout(out)
             .stderr(err)
-            .env(env)
             .backend(request.backend())
             .swapForce(request.swapForce())
             .maxInstructions(request.maxInstructions())
-            .fs(request.fs());
+            .fs(request.fs())
+            .audit(false);
     if (request.timeout() != null) {
-      cfg.timeout(request.timeout());
+      guest.timeout(request.timeout());
     }
     if (request.swapFile() != null) {
-      cfg.swap(request.swapFile(), request.swapBytes());
-    }
-    Kernel kernel;
-    try {
-      kernel = new Kernel(cfg.build(), Linux64::create);
-    } catch (IllegalArgumentException | UncheckedIOException e) {
-      // a bad configuration or an unusable swap file: one line, no stack trace
-      closeTrace(request, statsOut);
-      throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
+      guest.swap(request.swapFile(), request.swapBytes());
     }
     if (request.tracer() != null) {
-      kernel.setTracer(request.tracer());
+      guest.tracer(request.tracer());
     }
-    AutoCloseable mapsSignal = () -> {};
     if (request.maps()) {
-      kernel.setMapsOutput(statsOut);
-      mapsSignal = MapsSignal.install(kernel);
+      guest.mapsTo(statsOut).attach(MapsSignal::install);
     }
     if (request.tools().strace() != null) {
-      kernel.setStrace(new Strace(request.tools().strace()));
+      guest.straceTo(request.tools().strace());
     }
     if (request.tools().gdb() != null) {
-      kernel.setDebugger(request.tools().gdb());
+      guest.debugger(request.tools().gdb());
+    }
+    if (request.tools().progress()) {
+      PrintStream progressOut = statsOut;
+      boolean terminal = System.console() != null;
+      guest.attach(k -> Progress.install(k, progressOut, terminal));
     }
     // --summary, or --stats on a terminal (piped --stats output stays NAME VALUE lines only)
-    RunSummary summary =
-        request.tools().summary() || (request.stats() && System.console() != null)
-            ? new RunSummary()
-            : null;
-    kernel.setSummary(summary);
+    guest.summary(request.tools().summary() || (request.stats() && System.console() != null));
     Thread lastResort = request.timeout() != null ? lastResort(request.timeout()) : null;
+    GuestResult result = null;
     try {
-      return kernel.run(request.program(), request.argv(), env);
-    } catch (RunLimitException e) {
-      throw new RunFailure(RunLimitException.EXIT_CODE, e.getMessage(), e);
-    } catch (ExecException e) {
-      throw new RunFailure(e.kind().shellCode(), e.getMessage(), e);
-    } catch (MachineException e) {
-      throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
+      result = guest.run();
+      return result.status();
+    } catch (Uvm4jException e) {
+      result = e.partialResult();
+      throw new RunFailure(e.exitCode(), e.getMessage(), e);
     } finally {
       if (lastResort != null) {
         lastResort.interrupt();
-      }
-      out.flush();
-      try {
-        mapsSignal.close();
-      } catch (Exception e) {
-        statsOut.println("uvm4j: " + e.getMessage());
       }
       closeTrace(request, statsOut);
       if (request.tools().closeStrace()) {
         request.tools().strace().close();
       }
-      if (request.stats()) {
-        kernel.stats().snapshot().forEach((name, value) -> statsOut.println(name + " " + value));
-        // the kernel's counters after the UVM's, prefixed: both have a "forks"
-        kernel
-            .counters()
-            .snapshot()
-            .forEach((name, value) -> statsOut.println("kern_" + name + " " + value));
-        // the system calls the guest made that uvm4j answered ENOSYS (not on stderr otherwise)
-        kernel
-            .counters()
-            .enosys()
-            .forEach((name, count) -> statsOut.println("enosys " + name + " " + count));
-      }
-      if (summary != null) {
-        summary.print(statsOut, kernel.stats(), kernel.counters());
+      if (result != null) {
+        if (request.stats()) {
+          // with the system calls the guest made that uvm4j answered ENOSYS (not on stderr else)
+          result.statsLines().forEach(statsOut::println);
+        }
+        if (guest.summaryOn()) {
+          statsOut.print(result.summary());
+        }
       }
     }
   }

@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of the tools for people who study a run (issue 15): {@code --strace}, {@code
- * --strace-file FILE}, {@code --gdb PORT}, {@code --gdb-follow parent|child}, {@code --summary}. A
- * picocli mixin of {@code run}, kept apart from the machine's options so that both grow without
- * touching each other.
+ * --strace-file FILE}, {@code --gdb PORT}, {@code --gdb-follow parent|child}, {@code --summary},
+ * {@code --progress}. A picocli mixin of {@code run}, kept apart from the machine's options so that
+ * both grow without touching each other.
  */
 final class ToolOptions {
   @Option(
@@ -51,6 +51,13 @@ final class ToolOptions {
               + " peak resident, one line per process (also printed by --stats on a terminal).")
   boolean summary;
 
+  @Option(
+      names = "--progress",
+      description =
+          "While the guests run, show a live line on stderr (time, instructions, faults/s,"
+              + " resident, swap, processes), redrawn each second; a last line at exit.")
+  boolean progress;
+
   /**
    * Where the strace lines go: {@code err} for --strace, the file for --strace-file, or null.
    *
@@ -77,7 +84,7 @@ final class ToolOptions {
       throw new IllegalArgumentException("--gdb-follow " + gdbFollow + ": use parent or child");
     }
     GdbStub gdb = gdbPort == null ? null : new GdbStub(gdbPort, gdbFollow.equals("child"), err);
-    return new Tools(straceOutput(err), straceFile != null, gdb, summary);
+    return new Tools(straceOutput(err), straceFile != null, gdb, summary, progress);
   }
 
   /**
@@ -87,8 +94,10 @@ final class ToolOptions {
    * @param closeStrace the stream is a file the run must close
    * @param gdb the gdb stub (--gdb), listening already, or null
    * @param summary print the run's summary at exit (--summary)
+   * @param progress show the live progress line (--progress)
    */
-  record Tools(PrintStream strace, boolean closeStrace, GdbStub gdb, boolean summary) {
-    static final Tools NONE = new Tools(null, false, null, false);
+  record Tools(
+      PrintStream strace, boolean closeStrace, GdbStub gdb, boolean summary, boolean progress) {
+    static final Tools NONE = new Tools(null, false, null, false, false);
   }
 }

@@ -3,6 +3,7 @@ package org.uvm4j.kernel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.uvm4j.uvm.map.Vmspace;
@@ -10,11 +11,13 @@ import org.uvm4j.uvm.trace.MapsReport;
 
 /**
  * {@code --maps}: writes each process's map when it exits (before exit frees it), with the other
- * live address spaces for sharing counts. Off until {@link #setOutput} is given a stream.
+ * live address spaces for sharing counts. Off until {@link #setOutput} is given a stream or {@link
+ * #setListener} a listener.
  */
 final class ExitMaps {
   private final ProcTable procs;
   private PrintStream out;
+  private MapsListener listener;
 
   ExitMaps(ProcTable procs) {
     this.procs = procs;
@@ -24,12 +27,35 @@ final class ExitMaps {
     this.out = out;
   }
 
+  void setListener(MapsListener listener) {
+    this.listener = listener;
+  }
+
+  private boolean off() {
+    return out == null && listener == null;
+  }
+
+  /** Hands one process's report to the stream and the listener that are set. */
+  private void emit(Proc p, String when, Map<Integer, Vmspace> others) {
+    List<MapsReport.EntryReport> entries = MapsReport.entries(p.vm, others, MapsNames.of(p.vm));
+    if (out != null) {
+      try {
+        MapsReport.write(out, p.pid, p.comm, when, entries);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (listener != null) {
+      listener.maps(p.pid, p.comm, when, List.copyOf(entries));
+    }
+  }
+
   /**
    * Writes the map of every live process now (the on-demand --maps of a running machine); nothing
    * when --maps is off.
    */
   void reportAll(String when) {
-    if (out == null) {
+    if (off()) {
       return;
     }
     Map<Integer, Vmspace> all = new TreeMap<>();
@@ -44,18 +70,16 @@ final class ExitMaps {
       Map<Integer, Vmspace> others = new TreeMap<>(all);
       others.remove(q.pid);
       others.values().removeIf(v -> v == q.vm);
-      try {
-        MapsReport.write(out, q.pid, q.comm, when, q.vm, others, MapsNames.of(q.vm));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      emit(q, when, others);
     }
-    out.flush();
+    if (out != null) {
+      out.flush();
+    }
   }
 
   /** Writes {@code p}'s map if --maps asked for it. */
   void report(Proc p) {
-    if (out == null || p.vm == null) {
+    if (off() || p.vm == null) {
       return;
     }
     Map<Integer, Vmspace> others = new TreeMap<>();
@@ -64,11 +88,9 @@ final class ExitMaps {
         others.put(q.pid, q.vm);
       }
     }
-    try {
-      MapsReport.write(out, p.pid, p.comm, "at exit", p.vm, others, MapsNames.of(p.vm));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    emit(p, "at exit", others);
+    if (out != null) {
+      out.flush();
     }
-    out.flush();
   }
 }

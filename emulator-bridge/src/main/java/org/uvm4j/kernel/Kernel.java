@@ -94,6 +94,9 @@ public final class Kernel implements AutoCloseable {
   /** --maps is on: even a lone process's runs end each time slice, to answer a maps request. */
   private boolean mapsOnRequest;
 
+  /** --progress: called between time slices (then a lone process's runs are sliced too). */
+  private Runnable betweenSlices;
+
   /** Set when the run ended because every thread waited on a futex nobody could wake. */
   private boolean futexDeadlock;
 
@@ -108,6 +111,9 @@ public final class Kernel implements AutoCloseable {
 
   private boolean ran;
   private boolean closed;
+
+  /** pid 1's wait status once {@link #run} returned it normally, else -1. */
+  private int initWaitStatus = -1;
 
   private static final int FPE_INTDIV = 1;
   private static final int FPE_FLTINV = 7;
@@ -199,6 +205,7 @@ public final class Kernel implements AutoCloseable {
       if (futexDeadlock) {
         return FUTEX_DEADLOCK_STATUS;
       }
+      initWaitStatus = init.exitStatus;
       return WaitStatus.shellCode(init.exitStatus);
     } finally {
       shutdown();
@@ -333,6 +340,10 @@ public final class Kernel implements AutoCloseable {
         mapsRequested = false;
         exitMaps.reportAll("on request");
       }
+      Runnable between = betweenSlices;
+      if (between != null) {
+        between.run();
+      }
       sched.requeue(p);
       pageDaemonBetweenSlices();
     }
@@ -459,7 +470,12 @@ public final class Kernel implements AutoCloseable {
       long before = machine.instructionsRetired();
       // a lone process is not interrupted unless a limit needs the loop to look at the clock
       // (or --maps may be asked for between slices)
-      boolean sliced = sched.contended() || deadline != 0 || p.cpuLimited() || mapsOnRequest;
+      boolean sliced =
+          sched.contended()
+              || deadline != 0
+              || p.cpuLimited()
+              || mapsOnRequest
+              || betweenSlices != null;
       DebugHook dbg = debug;
       StopReason why =
           dbg != null && dbg.follows(p)
@@ -842,6 +858,42 @@ public final class Kernel implements AutoCloseable {
   public void setMapsOutput(PrintStream out) {
     exitMaps.setOutput(out);
     mapsOnRequest = out != null;
+  }
+
+  /**
+   * Each report --maps writes (at a process's exit, or on request) is also handed to {@code
+   * listener} as entries (before {@link #run}; null: none). Unlike {@link #setMapsOutput}, a
+   * listener alone does not make runs end at every slice.
+   */
+  public void setMapsListener(MapsListener listener) {
+    exitMaps.setListener(listener);
+  }
+
+  /**
+   * --progress: {@code hook} runs on the kernel's thread after every time slice (before {@link
+   * #run}; null: none). With a hook, even a lone process's runs end at each slice.
+   */
+  public void setBetweenSlices(Runnable hook) {
+    this.betweenSlices = hook;
+  }
+
+  /** Processes alive now (zombies not counted). */
+  public int liveProcesses() {
+    int n = 0;
+    for (Proc q : procs.all()) {
+      if (q.isAlive()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * pid 1's wait status ({@link WaitStatus}) after {@link #run} returned it; -1 before, after a
+   * futex deadlock and when the run failed.
+   */
+  public int initWaitStatus() {
+    return initWaitStatus;
   }
 
   // ------------------------------------------------------------ accessors for the CLI and tests

@@ -17,8 +17,9 @@ import org.uvm4j.kernellayeringfixture.syscall.FixtureHandler;
 /**
  * The layering of the kernel and the CLI (docs/design.md, "Layering"), bottom to top: {@code
  * kernel.fs} and {@code kernel.elf}, then {@code kernel} (processes, scheduler, signals, exec, the
- * run loop), then {@code kernel.syscall} (the syscall edge), then {@code cli}. Checked over the
- * main classes; the same rules over a test-only fixture with a planted upward import must fail.
+ * run loop), then {@code kernel.syscall} (the syscall edge), then the Java API ({@code api}), then
+ * {@code cli}. Checked over the main classes; the same rules over a test-only fixture with a
+ * planted upward import must fail.
  */
 class KernelLayeringTest {
   private static JavaClasses main;
@@ -28,14 +29,15 @@ class KernelLayeringTest {
     main =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("org.uvm4j.kernel", "org.uvm4j.cli");
+            .importPackages("org.uvm4j.kernel", "org.uvm4j.api", "org.uvm4j.cli");
   }
 
   /**
    * The layer table: {@code kernelBase} holds fs, elf, the core, syscall and the tools above the
-   * syscall edge (strace, gdb); cli on top.
+   * syscall edge (strace, gdb); the Java API, then cli on top.
    */
-  static LayeredArchitecture layering(String kernelBase, String core, String cliPackage) {
+  static LayeredArchitecture layering(
+      String kernelBase, String core, String apiPackage, String cliPackage) {
     return layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
         .withOptionalLayers(true)
@@ -49,17 +51,21 @@ class KernelLayeringTest {
         .definedBy(kernelBase + ".syscall..")
         .layer("tools")
         .definedBy(kernelBase + ".strace..", kernelBase + ".gdb..")
+        .layer("api")
+        .definedBy(apiPackage + "..")
         .layer("cli")
         .definedBy(cliPackage + "..")
         .whereLayer("fs")
-        .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "cli")
+        .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "api", "cli")
         .whereLayer("elf")
-        .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "cli")
+        .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "api", "cli")
         .whereLayer("kernel")
-        .mayOnlyBeAccessedByLayers("syscall", "tools", "cli")
+        .mayOnlyBeAccessedByLayers("syscall", "tools", "api", "cli")
         .whereLayer("syscall")
-        .mayOnlyBeAccessedByLayers("tools", "cli")
+        .mayOnlyBeAccessedByLayers("tools", "api", "cli")
         .whereLayer("tools")
+        .mayOnlyBeAccessedByLayers("api", "cli")
+        .whereLayer("api")
         .mayOnlyBeAccessedByLayers("cli")
         .whereLayer("cli")
         .mayNotBeAccessedByAnyLayer();
@@ -70,13 +76,13 @@ class KernelLayeringTest {
   }
 
   @Test
-  void kernelPackagesAreLayeredWithTheCliOnTop() {
-    layering("org.uvm4j.kernel", "org.uvm4j.kernel", "org.uvm4j.cli").check(main);
+  void kernelPackagesAreLayeredWithTheApiAndCliOnTop() {
+    layering("org.uvm4j.kernel", "org.uvm4j.kernel", "org.uvm4j.api", "org.uvm4j.cli").check(main);
   }
 
   @Test
-  void noImportCyclesAmongKernelAndCliPackages() {
-    // main holds exactly the kernel and cli packages: one slice per package
+  void noImportCyclesAmongKernelApiAndCliPackages() {
+    // main holds exactly the kernel, api and cli packages: one slice per package
     noCycles("org.uvm4j").check(main);
     noCycles("org.uvm4j.kernel").check(main);
   }
@@ -88,7 +94,10 @@ class KernelLayeringTest {
     assertThat(FixtureHandler.class).isNotNull();
     JavaClasses fixture = new ClassFileImporter().importPackages("org.uvm4j.kernellayeringfixture");
     String base = "org.uvm4j.kernellayeringfixture";
-    assertThat(layering(base, base + ".core..", base + ".cli").evaluate(fixture).hasViolation())
+    assertThat(
+            layering(base, base + ".core..", base + ".api", base + ".cli")
+                .evaluate(fixture)
+                .hasViolation())
         .as("layering rule over the planted upward import")
         .isTrue();
     assertThat(noCycles(base).evaluate(fixture).hasViolation())

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole project's layering (docs/design.md, "Layering"), over the main classes of every module
  * together: {@code uvm} at the bottom, then the machine ({@code machine..}), the kernel ({@code
- * kernel..}) and the CLI on top, and no import cycle between any two packages of {@code org.uvm4j}
- * (the per-module tests, {@code LayeringTest} and {@code KernelLayeringTest}, check the layers
- * inside each module). The same rules over a test-only fixture with a planted upward import fail.
+ * kernel..}), the Java API ({@code api..}) and the CLI on top, and no import cycle between any two
+ * packages of {@code org.uvm4j} (the per-module tests, {@code LayeringTest} and {@code
+ * KernelLayeringTest}, check the layers inside each module). The same rules over a test-only
+ * fixture with a planted upward import fail.
  */
 class ProjectLayeringTest {
   private static JavaClasses main;
@@ -30,7 +31,10 @@ class ProjectLayeringTest {
             .importPackages("org.uvm4j");
   }
 
-  /** The modules' layers under {@code base}: uvm, machine, kernel, cli (bottom to top). */
+  /**
+   * The modules' layers under {@code base}: uvm, machine, kernel, api (the Java API and its JUnit
+   * extension), cli (bottom to top).
+   */
   static LayeredArchitecture layering(String base) {
     return layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
@@ -41,13 +45,17 @@ class ProjectLayeringTest {
         .definedBy(base + ".machine..")
         .layer("kernel")
         .definedBy(base + ".kernel..")
+        .layer("api")
+        .definedBy(base + ".api..")
         .layer("cli")
         .definedBy(base + ".cli..")
         .whereLayer("uvm")
-        .mayOnlyBeAccessedByLayers("machine", "kernel", "cli")
+        .mayOnlyBeAccessedByLayers("machine", "kernel", "api", "cli")
         .whereLayer("machine")
-        .mayOnlyBeAccessedByLayers("kernel", "cli")
+        .mayOnlyBeAccessedByLayers("kernel", "api", "cli")
         .whereLayer("kernel")
+        .mayOnlyBeAccessedByLayers("api", "cli")
+        .whereLayer("api")
         .mayOnlyBeAccessedByLayers("cli")
         .whereLayer("cli")
         .mayNotBeAccessedByAnyLayer();
@@ -65,10 +73,12 @@ class ProjectLayeringTest {
     assertThat(main.containPackage("org.uvm4j.machine")).isTrue();
     assertThat(main.containPackage("org.uvm4j.kernel.syscall")).isTrue();
     assertThat(main.containPackage("org.uvm4j.cli")).isTrue();
+    assertThat(main.containPackage("org.uvm4j.api")).isTrue();
+    assertThat(main.containPackage("org.uvm4j.api.junit")).isTrue();
   }
 
   @Test
-  void modulesAreLayeredUvmMachineKernelCli() {
+  void modulesAreLayeredUvmMachineKernelApiCli() {
     layering("org.uvm4j").check(main);
   }
 

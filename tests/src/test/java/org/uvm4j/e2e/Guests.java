@@ -56,7 +56,8 @@ public final class Guests {
           "shm_share",
           "map_storm",
           "mremap_move",
-          "mm_abi");
+          "mm_abi",
+          "fork_write_one");
 
   private static boolean built;
 

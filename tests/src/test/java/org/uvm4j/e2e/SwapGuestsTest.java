@@ -2,23 +2,22 @@ package org.uvm4j.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.uvm4j.api.GuestResult;
+import org.uvm4j.api.junit.Uvm4jRunner;
+import org.uvm4j.api.junit.Uvm4jTest;
 import org.uvm4j.kernel.Kernel;
-import org.uvm4j.kernel.KernelConfig;
-import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.uvm.UvmExp;
-import org.uvm4j.uvm.audit.SystemAudit;
 
 /**
  * Guests under memory pressure: a working set four times RAM goes through the swap file and back,
- * and a process that exhausts RAM and swap is killed with SIGKILL while its parent lives on.
+ * and a process that exhausts RAM and swap is killed with SIGKILL while its parent (it forked the
+ * hog) lives on. In-process runs go through the JUnit extension (each run audited).
  */
+@Uvm4jTest
 class SwapGuestsTest {
   private static final long MIB = 1L << 20;
 
@@ -26,29 +25,20 @@ class SwapGuestsTest {
 
   private record Run(GuestRun run, Kernel kernel, List<String> audit) {}
 
-  private static Run inKernel(String guest, long ram, Path swap, long swapBytes) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Kernel kernel =
-        new Kernel(
-            KernelConfig.builder().ram(ram).swap(swap, swapBytes).stdout(out).stderr(err).build(),
-            Linux64::create);
-    Path bin = Guests.binary(guest);
-    int status = kernel.run(bin, List.of(bin.toString()), Map.of());
-    List<String> audit = SystemAudit.problems(kernel.uvm(), List.of());
-    return new Run(
-        new GuestRun(
-            out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), status),
-        kernel,
-        audit);
+  /** Runs {@code guest} through the JUnit extension's runner (audited after the run). */
+  private static Run inKernel(Uvm4jRunner uvm4j, String guest, long ram, Path swap, long swapBytes)
+      throws Exception {
+    GuestResult r = uvm4j.guest(Guests.binary(guest)).ram(ram).swap(swap, swapBytes).run();
+    assertThat(r.audited()).isTrue();
+    return new Run(new GuestRun(r.stdout(), r.stderr(), r.status()), r.kernel(), r.auditProblems());
   }
 
   @Test
-  void workingSetOfFourTimesRamRunsThroughSwap() throws Exception {
+  void workingSetOfFourTimesRamRunsThroughSwap(Uvm4jRunner uvm4j) throws Exception {
     GuestRun expected = Guests.runNatively(Guests.binary("swap_big"), List.of());
     Path swap = dir.resolve("swap");
 
-    Run got = inKernel("swap_big", 16 * MIB, swap, 256 * MIB);
+    Run got = inKernel(uvm4j, "swap_big", 16 * MIB, swap, 256 * MIB);
 
     assertThat(got.run().stdout()).as(got.run().toString()).isEqualTo(expected.stdout());
     assertThat(got.run().status()).as(got.run().toString()).isZero();
@@ -62,8 +52,8 @@ class SwapGuestsTest {
   }
 
   @Test
-  void processExhaustingRamAndSwapIsKilledAndItsParentSurvives() throws Exception {
-    Run got = inKernel("oom_hog", 16 * MIB, dir.resolve("swap"), 16 * MIB);
+  void processExhaustingRamAndSwapIsKilledAndItsParentSurvives(Uvm4jRunner uvm4j) throws Exception {
+    Run got = inKernel(uvm4j, "oom_hog", 16 * MIB, dir.resolve("swap"), 16 * MIB);
 
     assertThat(got.run().stdout())
         .as(got.run().toString())

@@ -1,28 +1,28 @@
 package org.uvm4j.e2e;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.uvm4j.kernel.ExecException;
+import org.uvm4j.api.GuestResult;
+import org.uvm4j.api.Uvm4j;
+import org.uvm4j.api.Uvm4jException;
 import org.uvm4j.kernel.Kernel;
-import org.uvm4j.kernel.KernelConfig;
-import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.machine.backend.BackendKind;
-import org.uvm4j.uvm.audit.SystemAudit;
 
 /**
- * Runs guests under uvm4j: in this JVM through the {@link Kernel} API (then audits the VM system:
- * with every process gone, no anon, amap or frame may be left), or as a user does, through the
- * {@code uvm4j} launcher and the CLI.
+ * Runs guests under uvm4j: in this JVM through the Java API ({@link Uvm4j}; it audits the VM
+ * system: with every process gone, no anon, amap or frame may be left), or as a user does, through
+ * the {@code uvm4j} launcher and the CLI.
  */
 public final class Uvm4jRuns {
   /** RAM of the machines the tests run guests on. */
   public static final long RAM = 64L << 20;
+
+  /** The environment of the guests the tests run in this JVM. */
+  public static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
 
   private Uvm4jRuns() {}
 
@@ -30,28 +30,16 @@ public final class Uvm4jRuns {
   public record Audited(GuestRun run, List<String> auditProblems, Kernel kernel) {}
 
   /** Runs {@code bin} with {@code args} on a fresh kernel in this JVM and audits it afterwards. */
-  public static Audited inProcess(Path bin, List<String> args) throws ExecException {
+  public static Audited inProcess(Path bin, List<String> args) throws Uvm4jException {
     return inProcess(bin, args, BackendKind.AUTO);
   }
 
   /** {@link #inProcess(Path, List)} on the libunicorn binding {@code backend}. */
   public static Audited inProcess(Path bin, List<String> args, BackendKind backend)
-      throws ExecException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Kernel kernel =
-        new Kernel(
-            KernelConfig.builder().ram(RAM).stdout(out).stderr(err).backend(backend).build(),
-            Linux64::create);
-    List<String> argv = new ArrayList<>();
-    argv.add(bin.toString());
-    argv.addAll(args);
-    int status = kernel.run(bin, argv, Map.of("PATH", "/usr/bin:/bin"));
-    List<String> problems = SystemAudit.problems(kernel.uvm(), List.of());
-    GuestRun run =
-        new GuestRun(
-            out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), status);
-    return new Audited(run, problems, kernel);
+      throws Uvm4jException {
+    GuestResult r = Uvm4j.guest(bin).args(args).env(ENV).ram(RAM).backend(backend).run();
+    return new Audited(
+        new GuestRun(r.stdout(), r.stderr(), r.status()), r.auditProblems(), r.kernel());
   }
 
   /**

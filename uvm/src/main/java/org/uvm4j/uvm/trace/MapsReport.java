@@ -205,7 +205,13 @@ public final class MapsReport {
       Map<Integer, Vmspace> others,
       Function<VmMapEntry, String> namer)
       throws IOException {
-    List<EntryReport> entries = entries(vm, others, namer);
+    write(out, pid, program, when, entries(vm, others, namer));
+  }
+
+  /** Writes the report of process {@code pid} from its {@link #entries}. */
+  public static void write(
+      Appendable out, int pid, String program, String when, List<EntryReport> entries)
+      throws IOException {
     out.append("maps of pid ")
         .append(Integer.toString(pid))
         .append(program == null ? "" : " (" + program + ")")
