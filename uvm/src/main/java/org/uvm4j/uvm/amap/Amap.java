@@ -489,18 +489,18 @@ public final class Amap {
       // same capacity, which leaves everything outside the moved window empty / zero)
       if (amap.hasPpref()) {
         // slide the counts of the pages in use up; the gap in front: unreferenced, then ours
-        IntSlots np = new IntSlots(amap.maxslot);
+        IntSlots np = new IntSlots(amap.maxslot, amap.svc.allocator().flatSlots());
         IntSlots.copy(amap.ppref, slotoff, np, slotspace, slotmapped);
         Ppref.set(np, 0, 0, slotspace - slotadd);
         Ppref.set(np, slotspace - slotadd, 1, slotadd);
         amap.ppref = np;
       }
       // slide the anons up and clear the space just made
-      AnonSlots na = new AnonSlots(amap.maxslot);
+      AnonSlots na = new AnonSlots(amap.maxslot, amap.svc.allocator().flatSlots());
       AnonSlots.copy(amap.anon, slotoff, na, slotspace, slotmapped);
       amap.anon = na;
       // slide the back pointers up (the old cells are don't-care)
-      IntSlots nb = new IntSlots(amap.maxslot);
+      IntSlots nb = new IntSlots(amap.maxslot, amap.svc.allocator().flatSlots());
       IntSlots.copy(amap.bckptr, slotoff, nb, slotspace, slotmapped);
       amap.bckptr = nb;
       // and renumber the occupied slots
@@ -1158,7 +1158,7 @@ public final class Amap {
 
   /** Empties occupied {@code slot}: swap-with-last removal from am_slots, back pointer fixed. */
   private void removeSlot(int slot) {
-    ((Anon[]) anon.leaf(slot))[slot & ChunkedSlots.CHUNK_MASK] = null; // occupied: leaf exists
+    ((Anon[]) anon.leaf(slot))[anon.index(slot)] = null; // occupied: leaf exists
     int ptr = bckptr.get(slot);
     if (ptr != nused - 1) { // move the last entry into the hole to keep am_slots packed
       slots[ptr] = slots[nused - 1];
@@ -1377,7 +1377,7 @@ public final class Amap {
     int slot = slotOf(aref, offset, "amap_add");
     // one walk to the slot's chunk of am_anon (allocated on first use), then plain indexing
     final Anon[] leaf = (Anon[]) this.anon.leafForWrite(slot);
-    final int idx = slot & ChunkedSlots.CHUNK_MASK;
+    final int idx = this.anon.index(slot);
     if (replace) {
       Anon old = leaf[idx];
       UvmPanic.check(old != null, "amap_add: replacing an empty slot");

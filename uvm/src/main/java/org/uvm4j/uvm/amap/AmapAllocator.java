@@ -42,6 +42,12 @@ public final class AmapAllocator {
    */
   public static final int DEFAULT_MAX_ELEMENTS = Integer.MAX_VALUE;
 
+  /**
+   * Default {@link #flatSlots()}: 16, one chunk (OpenBSD keeps amaps of up to {@code
+   * UVM_AMAP_CHUNK} slots flat and chunks the rest).
+   */
+  public static final int DEFAULT_FLAT_SLOTS = ChunkedSlots.CHUNK;
+
   /** First length of an {@code am_slots} list (it grows with the occupied slots). */
   static final int SLOT_LIST_INITIAL = 16;
 
@@ -63,6 +69,8 @@ public final class AmapAllocator {
   private long failAtAttempt = -1;
   private long failNextCount;
   private boolean failAll;
+
+  private int flatSlots = DEFAULT_FLAT_SLOTS;
   private int failKinds;
 
   /**
@@ -133,6 +141,24 @@ public final class AmapAllocator {
     return waits;
   }
 
+  /**
+   * Per-slot arrays of up to this many slots are stored flat (one array of the capacity, allocated
+   * on first write) instead of as a chunk tree; see {@link ChunkedSlots}.
+   */
+  public int flatSlots() {
+    return flatSlots;
+  }
+
+  /**
+   * Sets {@link #flatSlots()} for amaps allocated from now on. {@code Integer.MAX_VALUE} gives the
+   * seed's flat arrays for every amap (the baseline of {@code AmapSizeBench}); the default is
+   * {@link #DEFAULT_FLAT_SLOTS}.
+   */
+  public void setFlatSlots(int n) {
+    UvmPanic.check(n >= 0, "setFlatSlots: negative");
+    flatSlots = n;
+  }
+
   /** Largest number of elements one array may have. */
   public int maxElements() {
     return maxElements;
@@ -187,7 +213,7 @@ public final class AmapAllocator {
   IntSlots ints(Kind kind, int n, boolean nowait) {
     UvmPanic.check(
         kind == Kind.BCKPTR || kind == Kind.PPREF, "AmapAllocator.ints: not a per-slot int kind");
-    return take(kind, n, nowait, "kmem_alloc") ? new IntSlots(n) : null;
+    return take(kind, n, nowait, "kmem_alloc") ? new IntSlots(n, flatSlots) : null;
   }
 
   /**
@@ -204,7 +230,7 @@ public final class AmapAllocator {
 
   /** kmem_alloc of an overlay ({@code am_anon}) of {@code n} slots, chunked; null on failure. */
   AnonSlots overlay(int n, boolean nowait) {
-    return take(Kind.OVERLAY, n, nowait, "kmem_alloc") ? new AnonSlots(n) : null;
+    return take(Kind.OVERLAY, n, nowait, "kmem_alloc") ? new AnonSlots(n, flatSlots) : null;
   }
 
   /** pool_cache_get(&uvm_anon_cache, PR_NOWAIT): a blank anon, or null. Never waits. */

@@ -9,15 +9,19 @@ final class AnonSlots extends ChunkedSlots {
     super(capacity);
   }
 
+  AnonSlots(int capacity, int flatSlots) {
+    super(capacity, flatSlots);
+  }
+
   @Override
-  Object newLeaf() {
-    return new Anon[CHUNK];
+  Object newLeaf(int n) {
+    return new Anon[n];
   }
 
   /** am_anon[slot]. */
   Anon get(int slot) {
     Anon[] l = (Anon[]) leaf(slot);
-    return l == null ? null : l[slot & CHUNK_MASK];
+    return l == null ? null : l[index(slot)];
   }
 
   /** am_anon[slot] = an (storing null never allocates). */
@@ -25,15 +29,24 @@ final class AnonSlots extends ChunkedSlots {
     if (an == null) {
       Anon[] l = (Anon[]) leaf(slot);
       if (l != null) {
-        l[slot & CHUNK_MASK] = null;
+        l[index(slot)] = null;
       }
       return;
     }
-    ((Anon[]) leafForWrite(slot))[slot & CHUNK_MASK] = an;
+    ((Anon[]) leafForWrite(slot))[index(slot)] = an;
   }
 
   /** amap_lookups' memcpy: {@code dst[0..n) = am_anon[slot..slot + n)}, a chunk at a time. */
   void getRange(int slot, Anon[] dst, int n) {
+    if (isFlat()) {
+      Anon[] l = (Anon[]) leaf(slot);
+      if (l == null) {
+        java.util.Arrays.fill(dst, 0, n, null);
+      } else {
+        System.arraycopy(l, slot, dst, 0, n);
+      }
+      return;
+    }
     int i = 0;
     while (i < n) {
       int s = slot + i;
@@ -60,7 +73,7 @@ final class AnonSlots extends ChunkedSlots {
       int lo = Math.max(b, srcPos);
       int hi = Math.min(b + CHUNK, end);
       for (int s = lo; s < hi; s++) {
-        Anon an = l[s & CHUNK_MASK];
+        Anon an = l[src.index(s)];
         if (an != null) {
           dst.set(s - srcPos + dstPos, an);
         }

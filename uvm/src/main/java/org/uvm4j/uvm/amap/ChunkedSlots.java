@@ -8,10 +8,17 @@ import org.uvm4j.uvm.UvmPanic;
  * #FAN}-way nodes whose root is sized to the capacity. A slot whose leaf was never written reads as
  * zero / null, exactly as a freshly allocated (zeroed) C array would.
  *
+ * <p>A capacity up to {@link #CHUNK}, or up to the allocator's flat limit ({@link
+ * AmapAllocator#flatSlots()}), is stored <em>flat</em>: the root is one leaf of the whole capacity,
+ * allocated on the first write (OpenBSD's "small amap" layout; a flat limit of {@code
+ * Integer.MAX_VALUE} gives the seed's flat arrays, the baseline of the benchmarks). Callers index a
+ * leaf with {@link #index}, which is {@code slot & CHUNK_MASK} in a tree and {@code slot} when
+ * flat.
+ *
  * <p>Invariants: {@code capacity} never changes; a leaf, once allocated, stays until the array is
- * dropped (so memory is O(leaves touched + depth), never O(capacity)); a capacity up to {@link
- * #CHUNK} keeps the single leaf as the root (no tree), larger ones keep a root of at most {@link
- * #FAN} children. Not thread-safe: the owning amap's lock protects it.
+ * dropped (so a tree's memory is O(leaves touched + depth), never O(capacity)); larger capacities
+ * keep a root of at most {@link #ROOT_FAN} children. Not thread-safe: the owning amap's lock
+ * protects it.
  */
 abstract class ChunkedSlots {
   /** log2 of the slots per leaf. */
@@ -42,6 +49,12 @@ abstract class ChunkedSlots {
   /** 0: the root is a leaf; else slot >>> rootShift indexes the root's children. */
   private final int rootShift;
 
+  /** Index mask inside a leaf: {@link #CHUNK_MASK} in a tree, all ones when flat. */
+  private final int mask;
+
+  /** Cells of a leaf: {@link #CHUNK}, or the capacity when flat. */
+  private final int leafSize;
+
   /** A leaf (rootShift 0) or an {@code Object[]} interior node; null until the first write. */
   private Object root;
 
@@ -49,11 +62,26 @@ abstract class ChunkedSlots {
   private int leaves;
 
   ChunkedSlots(int capacity) {
+    this(capacity, CHUNK);
+  }
+
+  /**
+   * @param flatSlots capacities up to this (and always up to {@link #CHUNK}) are stored flat
+   */
+  ChunkedSlots(int capacity, int flatSlots) {
     UvmPanic.check(capacity >= 0, "amap slots: negative capacity");
     this.capacity = capacity;
     if (capacity <= CHUNK) {
       rootShift = 0;
+      mask = CHUNK_MASK;
+      leafSize = CHUNK;
+    } else if (capacity <= flatSlots) {
+      rootShift = 0;
+      mask = -1;
+      leafSize = capacity;
     } else {
+      mask = CHUNK_MASK;
+      leafSize = CHUNK;
       int s = CHUNK_SHIFT;
       while (((capacity - 1) >>> s) >= ROOT_FAN) {
         s += FAN_SHIFT;
@@ -62,19 +90,57 @@ abstract class ChunkedSlots {
     }
   }
 
-  /** A fresh, zeroed leaf of {@link #CHUNK} cells. */
-  abstract Object newLeaf();
+  /** A fresh, zeroed leaf of {@code n} cells. */
+  abstract Object newLeaf(int n);
 
-  /** The leaf holding {@code slot}, or null if it was never written. */
+  /** True when the whole capacity is one leaf (no tree). */
+  final boolean isFlat() {
+    return rootShift == 0;
+  }
+
+  /** The cell of {@code slot} inside its leaf. */
+  final int index(int slot) {
+    return slot & mask;
+  }
+
+  /**
+   * The leaf holding {@code slot}, or null if it was never written. The walk is unrolled per tree
+   * height (root, then one 64-way level per {@link #FAN_SHIFT} bits), so a lookup is a fixed
+   * sequence of loads with no loop: flat 0, up to 4,096 slots 1, up to 2^20 slots 2, up to 2^26
+   * slots 3 (the 2^22-slot benchmark amap), beyond 4.
+   */
   final Object leaf(int slot) {
-    int s = rootShift;
-    if (s == 0) {
-      return root;
-    }
-    Object[] node = (Object[]) root;
-    if (node == null) {
+    final Object r = root;
+    if (r == null) {
       return null;
     }
+    switch (rootShift) {
+      case 0:
+        return r;
+      case CHUNK_SHIFT:
+        return ((Object[]) r)[slot >>> CHUNK_SHIFT];
+      case CHUNK_SHIFT + FAN_SHIFT:
+        {
+          Object[] n1 = (Object[]) ((Object[]) r)[slot >>> (CHUNK_SHIFT + FAN_SHIFT)];
+          return n1 == null ? null : n1[(slot >>> CHUNK_SHIFT) & FAN_MASK];
+        }
+      case CHUNK_SHIFT + 2 * FAN_SHIFT:
+        {
+          Object[] n1 = (Object[]) ((Object[]) r)[slot >>> (CHUNK_SHIFT + 2 * FAN_SHIFT)];
+          if (n1 == null) {
+            return null;
+          }
+          Object[] n2 = (Object[]) n1[(slot >>> (CHUNK_SHIFT + FAN_SHIFT)) & FAN_MASK];
+          return n2 == null ? null : n2[(slot >>> CHUNK_SHIFT) & FAN_MASK];
+        }
+      default:
+        return leafDeep((Object[]) r, slot);
+    }
+  }
+
+  /** The general walk, for trees of 2^26 slots or more. */
+  private Object leafDeep(Object[] node, int slot) {
+    int s = rootShift;
     int idx = slot >>> s;
     for (; ; ) {
       Object c = node[idx];
@@ -92,7 +158,7 @@ abstract class ChunkedSlots {
     int s = rootShift;
     if (s == 0) {
       if (root == null) {
-        root = newLeaf();
+        root = newLeaf(leafSize);
         leaves++;
       }
       return root;
@@ -107,7 +173,7 @@ abstract class ChunkedSlots {
       Object c = node[idx];
       if (s == CHUNK_SHIFT) {
         if (c == null) {
-          c = newLeaf();
+          c = newLeaf(CHUNK);
           node[idx] = c;
           leaves++;
         }
@@ -135,7 +201,8 @@ abstract class ChunkedSlots {
       return -1;
     }
     if (rootShift == 0) {
-      return 0;
+      // one leaf: every chunk-sized part of it counts as present
+      return Math.max(from, 0) & ~CHUNK_MASK;
     }
     return next((Object[]) root, 0L, rootShift, Math.max(from, 0));
   }

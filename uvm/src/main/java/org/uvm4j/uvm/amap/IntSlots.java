@@ -11,15 +11,19 @@ final class IntSlots extends ChunkedSlots {
     super(capacity);
   }
 
+  IntSlots(int capacity, int flatSlots) {
+    super(capacity, flatSlots);
+  }
+
   @Override
-  Object newLeaf() {
-    return new int[CHUNK];
+  Object newLeaf(int n) {
+    return new int[n];
   }
 
   /** a[slot]. */
   int get(int slot) {
     int[] l = (int[]) leaf(slot);
-    return l == null ? 0 : l[slot & CHUNK_MASK];
+    return l == null ? 0 : l[index(slot)];
   }
 
   /** a[slot] = v (storing 0 into an unwritten chunk allocates nothing). */
@@ -27,11 +31,11 @@ final class IntSlots extends ChunkedSlots {
     if (v == 0) {
       int[] l = (int[]) leaf(slot);
       if (l != null) {
-        l[slot & CHUNK_MASK] = 0;
+        l[index(slot)] = 0;
       }
       return;
     }
-    ((int[]) leafForWrite(slot))[slot & CHUNK_MASK] = v;
+    ((int[]) leafForWrite(slot))[index(slot)] = v;
   }
 
   /**
@@ -45,7 +49,7 @@ final class IntSlots extends ChunkedSlots {
       int lo = Math.max(b, srcPos);
       int hi = Math.min(b + CHUNK, end);
       for (int s = lo; s < hi; s++) {
-        int v = l[s & CHUNK_MASK];
+        int v = l[src.index(s)];
         if (v != 0) {
           dst.set(s - srcPos + dstPos, v);
         }

@@ -106,4 +106,41 @@ class AmapScaleTest {
     m.audit();
     m.exitAllAndCheck();
   }
+
+  /**
+   * Heap per resident anonymous page (issue 14 target: at most 64 B): the anon plus its share of
+   * the amap (the amap object and every storage object of am_slots, am_bckptr and am_anon), with
+   * every slot of a 65,536-slot amap in use, measured with JOL. The frame's vm_page exists whether
+   * or not an anon uses it and is not counted. Flat storage (the seed's layout) is measured too: it
+   * must not be the cheaper one by more than its missing tree nodes.
+   */
+  @Test
+  void heapPerResidentAnonymousPageIsAtMost64Bytes() {
+    VirtualMachine vm = VM.current();
+    for (boolean flat : new boolean[] {false, true}) {
+      TestServices svc = new TestServices();
+      if (flat) {
+        svc.allocator.setFlatSlots(Integer.MAX_VALUE);
+      }
+      int n = 1 << 16;
+      Amap a = svc.amap(n, 0);
+      assertThat(a.anon.isFlat()).isEqualTo(flat);
+      long anons = 0;
+      for (int s = 0; s < n; s++) {
+        Anon an = svc.anon();
+        anons += vm.sizeOf(an);
+        put(a, s, an);
+      }
+      long perPage = (vm.sizeOf(a) + storageBytes(a) + anons) / n;
+      assertThat(perPage)
+          .as("heap per resident page, %s storage", flat ? "flat" : "chunked")
+          .isLessThanOrEqualTo(64);
+      if (flat) {
+        // anon 40 B + 4 B am_anon + 4 B am_bckptr + 4 B am_slots (compressed references)
+        assertThat(perPage).isGreaterThanOrEqualTo(52);
+      }
+      a.unref(0, n, true);
+      assertThat(svc.allocator.liveTotal()).isZero();
+    }
+  }
 }

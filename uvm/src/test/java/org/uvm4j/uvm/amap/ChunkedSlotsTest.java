@@ -98,4 +98,71 @@ class ChunkedSlotsTest {
     assertThat(out[20]).isNull();
     assertThat(out[35]).isNotNull(); // untouched past n
   }
+
+  /**
+   * Flat storage (capacity up to the flat limit): one leaf of the whole capacity, read and written
+   * at the slot itself, walked as consecutive chunks, copied to and from trees.
+   */
+  @Test
+  void flatStorageIsOneLeafOfTheCapacityWalkedAsChunks() {
+    AnonSlots f = new AnonSlots(1000, 1024);
+    assertThat(f.isFlat()).isTrue();
+    assertThat(f.nextLeaf(0)).as("nothing written").isEqualTo(-1);
+    Anon a = new Anon(1);
+    Anon b = new Anon(2);
+    f.set(999, a);
+    f.set(17, b);
+    assertThat(f.leaves()).isEqualTo(1);
+    assertThat(((Anon[]) f.leaf(0)).length).isEqualTo(1000);
+    assertThat(f.index(999)).isEqualTo(999);
+    assertThat(f.get(999)).isSameAs(a);
+    assertThat(f.get(17)).isSameAs(b);
+    assertThat(f.get(16)).isNull();
+    List<Integer> bases = new ArrayList<>();
+    for (int x = f.nextLeaf(0); x >= 0; x = f.nextLeaf(x + ChunkedSlots.CHUNK)) {
+      bases.add(x);
+    }
+    assertThat(bases).hasSize((1000 + 15) / 16).startsWith(0, 16).endsWith(992);
+    Anon[] out = new Anon[4];
+    f.getRange(16, out, 4);
+    assertThat(out).containsExactly(null, b, null, null);
+    AnonSlots tree = new AnonSlots(1000);
+    assertThat(tree.isFlat()).isFalse();
+    AnonSlots.copy(f, 10, tree, 0, 990);
+    assertThat(tree.get(7)).isSameAs(b);
+    assertThat(tree.get(989)).isSameAs(a);
+    assertThat(tree.leaves()).isEqualTo(2);
+    AnonSlots back = new AnonSlots(1000, 1000);
+    AnonSlots.copy(tree, 0, back, 10, 990);
+    assertThat(back.get(17)).isSameAs(b);
+    assertThat(back.get(999)).isSameAs(a);
+    IntSlots i = new IntSlots(40, 64);
+    i.set(33, 5);
+    assertThat(i.get(33)).isEqualTo(5);
+    assertThat(i.get(1)).isZero();
+    assertThat(new IntSlots(40, 16).isFlat()).as("above the flat limit: a tree").isFalse();
+  }
+
+  /** Every tree height reads back what was written (the unrolled walks of each height). */
+  @ParameterizedTest
+  @ValueSource(ints = {17, 4096, 4097, 1 << 20, (1 << 20) + 1, 1 << 26, (1 << 26) + 1})
+  void everyTreeHeightFindsItsLeaves(int capacity) {
+    IntSlots s = new IntSlots(capacity);
+    int[] at = {0, 15, 16, capacity / 3, capacity / 2 + 1, capacity - 1};
+    for (int x : at) {
+      s.set(x, x + 1);
+    }
+    for (int x : at) {
+      assertThat(s.get(x)).as("slot %d of %d", x, capacity).isEqualTo(x + 1);
+    }
+    java.util.Set<Integer> written = new java.util.HashSet<>();
+    for (int x : at) {
+      written.add(x);
+    }
+    for (int probe : new int[] {1, 17, capacity / 3 + 1, capacity - 2}) {
+      if (probe < capacity && !written.contains(probe)) {
+        assertThat(s.get(probe)).as("unwritten slot %d", probe).isZero();
+      }
+    }
+  }
 }

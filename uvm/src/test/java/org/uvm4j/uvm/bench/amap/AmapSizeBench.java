@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.uvm4j.uvm.amap.Amap;
+import org.uvm4j.uvm.amap.AmapAllocator;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.system.Uvm;
@@ -21,8 +22,10 @@ import org.uvm4j.uvm.system.UvmConfig;
 /**
  * {@code amap_lookup} and {@code amap_add}+{@code amap_unadd} over amaps of several sizes, using
  * only the public amap API so that the same file runs against the flat (seed) storage and the
- * chunked one (issue 14: chunked within 1.5× of flat). A window of 4,096 pages of the amap is used,
- * every other page occupied, at its start (or, for the large sizes, in its middle).
+ * chunked one (issue 14: chunked within 1.5× of flat); {@code storage=flat} makes the same code
+ * store every amap flat, the seed's layout, so both run in one JMH run. A window of 4,096 pages of
+ * the amap is used, every other page occupied, at its start (or, for the large sizes, in its
+ * middle).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -35,6 +38,13 @@ public class AmapSizeBench {
   @Param({"4096", "65536", "4194304"})
   public int slots;
 
+  /**
+   * "flat": every per-slot array is one array of the capacity (the seed's layout, the baseline);
+   * "chunked": the default storage (flat up to one chunk, a chunk tree above).
+   */
+  @Param({"flat", "chunked"})
+  public String storage;
+
   private Uvm uvm;
   private Amap amap;
   private VmMapEntry entry;
@@ -46,6 +56,9 @@ public class AmapSizeBench {
   @Setup(Level.Trial)
   public void setUp() {
     uvm = new Uvm(UvmConfig.ofRam(64L << 20));
+    uvm.allocator()
+        .setFlatSlots(
+            storage.equals("flat") ? Integer.MAX_VALUE : AmapAllocator.DEFAULT_FLAT_SLOTS);
     amap = Amap.alloc(uvm, (long) slots << 12, 0, false);
     entry = new VmMapEntry();
     int first = slots == WINDOW ? 0 : slots / 2;
@@ -79,6 +92,12 @@ public class AmapSizeBench {
   @Benchmark
   public Anon lookup() {
     return amap.lookup(entry.aref, offsets[i++ & MASK]);
+  }
+
+  /** amap_lookup of the next page of the window: the fault path's usual, sequential pattern. */
+  @Benchmark
+  public Anon lookupSequential() {
+    return amap.lookup(entry.aref, (long) (i++ & MASK) << 12);
   }
 
   /** amap_add into a random empty page, then amap_unadd of it. */
