@@ -52,7 +52,8 @@ public final class Guests {
           "shm_share",
           "map_storm",
           "mremap_move",
-          "privileged");
+          "privileged",
+          "rlimit_stack");
 
   private static boolean built;
 
