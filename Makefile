@@ -41,7 +41,7 @@ help:
 	@echo "make bench  run the JMH and guest benchmarks (see docs/benchmarks.md)"
 	@echo "make realworld  fetch and build Debian's busybox, lua, sqlite, zlib, xz, bc, jq (cached"
 	@echo "            in .cache/realworld) and compare each case with its native run"
-	@echo "make fuzz   fuzz the ELF parser for FUZZ_TIME seconds (default 600) with Jazzer"
+	@echo "make fuzz   fuzz the ELF parser, the syscall edge and the swap reader for FUZZ_TIME s each (default 600)"
 	@echo "make fmt    format the Java tree (google-java-format through Spotless)"
 
 deps: unicorn musl

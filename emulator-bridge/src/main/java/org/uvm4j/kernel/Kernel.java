@@ -18,7 +18,6 @@ import org.uvm4j.kernel.fs.FsContext;
 import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.kernel.fs.Location;
 import org.uvm4j.kernel.fs.Vfs;
-import org.uvm4j.kernel.syscall.Ia32Syscalls;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
@@ -637,36 +636,37 @@ public final class Kernel implements AutoCloseable {
 
   /**
    * {@code int $0x80} from a 64-bit process: the i386 system call ABI, as x86-64 Linux's IA32
-   * emulation runs it (see {@link Ia32Syscalls}): EAX the i386 number, EBX, ECX, EDX, ESI, EDI, EBP
-   * the arguments; the result goes to RAX and every other register is kept (RCX and R11 too). A
-   * number outside the declared subset answers ENOSYS. A sleeping call is rewound onto the {@code
-   * int $0x80} (also two bytes) with EAX its i386 number.
+   * emulation runs it (see {@code kernel.syscall.Ia32Syscalls}): EAX the i386 number, EBX, ECX,
+   * EDX, ESI, EDI, EBP the arguments; the result goes to RAX and every other register is kept (RCX
+   * and R11 too). A number outside the syscall layer's declared subset ({@code
+   * kernel.syscall.Ia32Syscalls}) answers ENOSYS. A sleeping call is rewound onto the {@code int
+   * $0x80} (also two bytes) with EAX its i386 number.
    */
   // x86 entry/common.c: do_int80_syscall_32
   private void ia32Syscall(Proc p) {
     Machine m = machine;
     long nr = m.reg(Reg.RAX) & 0xffffffffL;
     long rip = m.reg(Reg.RIP);
-    Ia32Syscalls.Call call = Ia32Syscalls.lookup(nr);
-    if (call == null) {
+    long x64 = syscalls.ia32ToX64(nr);
+    if (x64 < 0) {
       if (log.isDebugEnabled()) {
         log.debug("{}: int 0x80 syscall {} is not supported: ENOSYS", p, nr);
       }
-      m.setReg(Reg.RAX, -Errno.ENOSYS);
+      m.setReg(Reg.RAX, SyscallLayer.ENOSYS);
       p.restart.clear();
       return;
     }
-    long a0 = call.arg(0, m.reg(Reg.RBX));
-    long a1 = call.arg(1, m.reg(Reg.RCX));
-    long a2 = call.arg(2, m.reg(Reg.RDX));
-    long a3 = call.arg(3, m.reg(Reg.RSI));
-    long a4 = call.arg(4, m.reg(Reg.RDI));
-    long a5 = call.arg(5, m.reg(Reg.RBP));
+    long a0 = syscalls.ia32Arg(nr, 0, m.reg(Reg.RBX));
+    long a1 = syscalls.ia32Arg(nr, 1, m.reg(Reg.RCX));
+    long a2 = syscalls.ia32Arg(nr, 2, m.reg(Reg.RDX));
+    long a3 = syscalls.ia32Arg(nr, 3, m.reg(Reg.RSI));
+    long a4 = syscalls.ia32Arg(nr, 4, m.reg(Reg.RDI));
+    long a5 = syscalls.ia32Arg(nr, 5, m.reg(Reg.RBP));
     StraceHook st = strace;
     if (st != null) {
-      st.syscallEntry(p, call.x64(), a0, a1, a2, a3, a4, a5);
+      st.syscallEntry(p, x64, a0, a1, a2, a3, a4, a5);
     }
-    long r = syscalls.dispatch(p, call.x64(), a0, a1, a2, a3, a4, a5);
+    long r = syscalls.dispatch(p, x64, a0, a1, a2, a3, a4, a5);
     if (st != null && p.isAlive()) {
       st.syscallExit(p, r);
     }

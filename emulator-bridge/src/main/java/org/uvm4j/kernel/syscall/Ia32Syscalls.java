@@ -16,24 +16,27 @@ package org.uvm4j.kernel.syscall;
 public final class Ia32Syscalls {
   private Ia32Syscalls() {}
 
-  /** Widening of one argument: zero-extension, or sign-extension for a signed {@code long}. */
-  private static final int Z = 0;
-
-  private static final int S = 1;
-
-  /** One supported i386 call: its x86-64 equivalent and how its arguments widen. */
-  public record Call(String name, int ia32, int x64, int[] widen) {
+  /**
+   * One supported i386 call: its x86-64 equivalent and how its arguments widen (bit {@code i} of
+   * {@code signedArgs} set: argument {@code i} is a signed {@code long}, sign-extended; else
+   * zero-extended).
+   */
+  public record Call(String name, int ia32, int x64, int signedArgs) {
     /** The x86-64 argument {@code i} for the 32-bit register value {@code reg}. */
     public long arg(int i, long reg) {
       int v = (int) reg;
-      return i < widen.length && widen[i] == S ? v : v & 0xffffffffL;
+      return (signedArgs & (1 << i)) != 0 ? v : v & 0xffffffffL;
     }
   }
 
   private static final Call[] TABLE = new Call[512];
 
-  private static void row(String name, int ia32, int x64, int... widen) {
-    TABLE[ia32] = new Call(name, ia32, x64, widen);
+  private static void row(String name, int ia32, int x64) {
+    row(name, ia32, x64, 0);
+  }
+
+  private static void row(String name, int ia32, int x64, int signedArgs) {
+    TABLE[ia32] = new Call(name, ia32, x64, signedArgs);
   }
 
   static {
@@ -42,7 +45,7 @@ public final class Ia32Syscalls {
     row("read", 3, 0);
     row("write", 4, 1);
     row("close", 6, 3);
-    row("lseek", 19, 8, Z, S, Z); // off_t is a signed 32-bit long on i386
+    row("lseek", 19, 8, 0b010); // off_t is a signed 32-bit long on i386
     row("getpid", 20, 39);
     row("kill", 37, 62);
     row("dup", 41, 32);
