@@ -56,6 +56,7 @@ public final class Guests {
           "shm_share",
           "map_storm",
           "mremap_move",
+          "mm_abi",
           "privileged",
           "rlimit_stack");
 
