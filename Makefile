@@ -44,7 +44,7 @@ help:
 	@echo "            in .cache/realworld) and compare each case with its native run"
 	@echo "make conformance  fetch Debian's linux source, build Linux's mm and x86 selftests static"
 	@echo "            (cached in .cache/conformance) and compare their counts with their native runs"
-	@echo "make fuzz   fuzz the ELF parser for FUZZ_TIME seconds (default 600) with Jazzer"
+	@echo "make fuzz   fuzz the ELF parser, the syscall edge and the swap reader for FUZZ_TIME s each (default 600)"
 	@echo "make fmt    format the Java tree (google-java-format through Spotless)"
 	@echo "make install  build, then install the launcher and jars under PREFIX (default /usr/local)"
 	@echo "make uninstall  remove what make install put under PREFIX"

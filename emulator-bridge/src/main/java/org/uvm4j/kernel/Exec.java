@@ -270,7 +270,8 @@ public final class Exec {
               envp,
               path.getBytes(StandardCharsets.UTF_8),
               rnd,
-              aux);
+              aux,
+              p.rlimits().cur(ResourceLimits.RLIMIT_STACK));
     } catch (UvmException e) {
       nvm.free();
       log.info("exec {} failed: errno {}", path, e.errno());

@@ -123,6 +123,12 @@ public final class Kernel implements AutoCloseable {
   /** Length of the {@code syscall} instruction (0F 05): how far a restart rewinds RIP. */
   static final int SYSCALL_INSN_LEN = 2;
 
+  /** {@code int $0x80}: the i386 system call gate. */
+  private static final int INT80_VECTOR = 0x80;
+
+  /** {@code int $N} is two bytes: the hook reports such vectors with RIP after the instruction. */
+  private static final int INT_N_LEN = 2;
+
   /**
    * A kernel for {@code cfg} whose system calls are the layer {@code syscalls} builds (in
    * production {@code Linux64::create}).
@@ -528,7 +534,17 @@ public final class Kernel implements AutoCloseable {
           }
           signals.force(p, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, SigInfo.ILL_ILLOPN, rip));
         }
-        case INTERRUPT -> trap(p, machine.lastInterrupt());
+        case INTERRUPT -> {
+          if (machine.lastInterrupt() == INT80_VECTOR) {
+            ia32Syscall(p);
+            resume = Resume.SYSCALL;
+            if (sched.takeYield()) {
+              budget = 0;
+            }
+          } else {
+            trap(p, machine.lastInterrupt());
+          }
+        }
         case ERROR -> {
           Throwable cause = machine.lastError();
           String what =
@@ -625,6 +641,58 @@ public final class Kernel implements AutoCloseable {
         m.setReg(Reg.RAX, nr);
       }
       p.restart.setPending(true);
+      p.restart.setIa32(false);
+      return;
+    }
+    if (r != SyscallLayer.EJUSTRETURN && cpu.loaded() == p && p.isAlive()) {
+      m.setReg(Reg.RAX, r);
+    }
+    p.restart.clear();
+  }
+
+  /**
+   * {@code int $0x80} from a 64-bit process: the i386 system call ABI, as x86-64 Linux's IA32
+   * emulation runs it (see {@code kernel.syscall.Ia32Syscalls}): EAX the i386 number, EBX, ECX,
+   * EDX, ESI, EDI, EBP the arguments; the result goes to RAX and every other register is kept (RCX
+   * and R11 too). A number outside the syscall layer's declared subset ({@code
+   * kernel.syscall.Ia32Syscalls}) answers ENOSYS. A sleeping call is rewound onto the {@code int
+   * $0x80} (also two bytes) with EAX its i386 number.
+   */
+  // x86 entry/common.c: do_int80_syscall_32
+  private void ia32Syscall(Proc p) {
+    Machine m = machine;
+    long nr = m.reg(Reg.RAX) & 0xffffffffL;
+    long rip = m.reg(Reg.RIP);
+    long x64 = syscalls.ia32ToX64(nr);
+    if (x64 < 0) {
+      if (log.isDebugEnabled()) {
+        log.debug("{}: int 0x80 syscall {} is not supported: ENOSYS", p, nr);
+      }
+      m.setReg(Reg.RAX, SyscallLayer.ENOSYS);
+      p.restart.clear();
+      return;
+    }
+    long a0 = syscalls.ia32Arg(nr, 0, m.reg(Reg.RBX));
+    long a1 = syscalls.ia32Arg(nr, 1, m.reg(Reg.RCX));
+    long a2 = syscalls.ia32Arg(nr, 2, m.reg(Reg.RDX));
+    long a3 = syscalls.ia32Arg(nr, 3, m.reg(Reg.RSI));
+    long a4 = syscalls.ia32Arg(nr, 4, m.reg(Reg.RDI));
+    long a5 = syscalls.ia32Arg(nr, 5, m.reg(Reg.RBP));
+    StraceHook st = strace;
+    if (st != null) {
+      st.syscallEntry(p, x64, a0, a1, a2, a3, a4, a5);
+    }
+    long r = syscalls.dispatch(p, x64, a0, a1, a2, a3, a4, a5);
+    if (st != null && p.isAlive()) {
+      st.syscallExit(p, r);
+    }
+    if (r == SyscallLayer.ERESTART) {
+      if (cpu.loaded() == p) {
+        m.setReg(Reg.RIP, rip - SYSCALL_INSN_LEN);
+        m.setReg(Reg.RAX, nr);
+      }
+      p.restart.setPending(true);
+      p.restart.setIa32(true);
       return;
     }
     if (r != SyscallLayer.EJUSTRETURN && cpu.loaded() == p && p.isAlive()) {
@@ -641,7 +709,11 @@ public final class Kernel implements AutoCloseable {
   private void retrySyscall(Proc p) {
     machine.setReg(Reg.RIP, machine.reg(Reg.RIP) + SYSCALL_INSN_LEN);
     p.restart.setPending(false);
-    syscall(p);
+    if (p.restart.ia32()) {
+      ia32Syscall(p);
+    } else {
+      syscall(p);
+    }
     if (p.state == ProcState.SLEEPING) {
       sched.cancelSleep(p); // still nothing to do: the signal interrupts the sleep
     }
@@ -652,15 +724,23 @@ public final class Kernel implements AutoCloseable {
     long rip = machine.reg(Reg.RIP);
     switch (vector) {
       case 0 -> signals.force(p, Signals.SIGFPE, SigInfo.fault(Signals.SIGFPE, FPE_INTDIV, rip));
-      case 1, 3 ->
-          signals.force(p, Signals.SIGTRAP, SigInfo.fault(Signals.SIGTRAP, TRAP_BRKPT, rip));
+      case 1 -> signals.force(p, Signals.SIGTRAP, SigInfo.fault(Signals.SIGTRAP, TRAP_BRKPT, rip));
+      // int3: Linux's do_int3_user sends SIGTRAP with SI_KERNEL, RIP after the instruction
+      case 3 -> signals.force(p, Signals.SIGTRAP, SigInfo.kernel(Signals.SIGTRAP));
       case 6 ->
           signals.force(p, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, SigInfo.ILL_ILLOPN, rip));
       case 16, 19 ->
           signals.force(p, Signals.SIGFPE, SigInfo.fault(Signals.SIGFPE, FPE_FLTINV, rip));
       case 17 -> signals.force(p, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, BUS_ADRALN, rip));
-      default -> // #GP, #SS, bound, overflow, int N from user mode: SIGSEGV with SI_KERNEL
-          signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+      default -> {
+        // #GP, #SS, bound, overflow, int N from user mode: SIGSEGV with SI_KERNEL. An `int N`
+        // above the exceptions goes through an IDT gate user mode may not use: #GP at the `int`
+        // instruction, while the engine reports the vector with RIP after it.
+        if (vector >= 32) {
+          machine.setReg(Reg.RIP, rip - INT_N_LEN);
+        }
+        signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+      }
     }
   }
 

@@ -20,7 +20,7 @@ final class MapsNames {
   static Function<VmMapEntry, String> of(Vmspace vm) {
     long brkBase = vm.brkBase();
     long brkCur = vm.brkCurrent();
-    long stackBase = ElfLoader.STACK_TOP - ElfLoader.STACK_SIZE;
+    long stackBase = ElfLoader.STACK_TOP - ElfLoader.STACK_MAX;
     return e -> {
       if (e.object instanceof FileObject f) {
         return f.name();

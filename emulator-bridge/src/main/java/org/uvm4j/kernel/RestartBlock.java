@@ -19,6 +19,9 @@ public final class RestartBlock {
    */
   private boolean pending;
 
+  /** The pending call came through {@code int $0x80} (the i386 ABI), not {@code syscall}. */
+  private boolean ia32;
+
   /** Bytes a blocking read/write already moved (returned if a signal interrupts it). */
   private long progress;
 
@@ -46,6 +49,15 @@ public final class RestartBlock {
 
   void setPending(boolean on) {
     pending = on;
+  }
+
+  /** True when the pending call came through {@code int $0x80} (retried with the i386 ABI). */
+  boolean ia32() {
+    return ia32;
+  }
+
+  void setIa32(boolean on) {
+    ia32 = on;
   }
 
   /** Bytes a blocking read/write moved before it had to sleep (kept across the restart). */
@@ -122,6 +134,7 @@ public final class RestartBlock {
   /** Forgets the state of a syscall that completed or was interrupted. */
   void clear() {
     pending = false;
+    ia32 = false;
     progress = 0;
     neverRestart = false;
     interruptAction = null;

@@ -31,6 +31,25 @@ public interface SyscallLayer {
    */
   long dispatch(Proc p, long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 
+  /** What an unknown system call returns. */
+  long ENOSYS = -Errno.ENOSYS;
+
+  /**
+   * The x86-64 system call that runs i386 call {@code nr} (a 64-bit process's {@code int $0x80}),
+   * or -1 when this layer does not run it (ENOSYS). The default layer has no i386 calls.
+   */
+  default long ia32ToX64(long nr) {
+    return -1;
+  }
+
+  /**
+   * Argument {@code i} of i386 call {@code nr} for the x86-64 call, from the 32-bit register value
+   * {@code reg}: zero-extended, or sign-extended where the i386 argument is a signed {@code long}.
+   */
+  default long ia32Arg(long nr, int i, long reg) {
+    return reg & 0xffffffffL;
+  }
+
   /** Builds the syscall layer of a kernel from the services it may use. */
   @FunctionalInterface
   interface Factory {

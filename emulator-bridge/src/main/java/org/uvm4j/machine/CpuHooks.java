@@ -33,6 +33,12 @@ public interface CpuHooks {
   void interrupt(int vector);
 
   /**
+   * The guest executed {@code rdtsc} or {@code rdtscp}: the timestamp counter it reads (the machine
+   * answers from its virtual clock, so that runs are deterministic).
+   */
+  long timestampCounter();
+
+  /**
    * The emulator met an undecodable instruction at RIP.
    *
    * @return true to continue (the hook fixed RIP), false to stop with {@link

@@ -45,8 +45,11 @@ import org.uvm4j.uvm.system.Uvm;
  * UvmPanic}, a bug) stops the engine and {@link #run} returns {@link StopReason#ERROR} with it in
  * {@link #lastError()}; the machine stays usable.
  *
- * <p>{@code hlt}: Unicorn ends the run after it without telling hooks, so a guest's {@code hlt}
- * ends its quantum (Linux would deliver SIGSEGV to a user-mode {@code hlt}).
+ * <p><b>Privilege.</b> The backend runs the CPU at CPL 3 with Linux's user segments: privileged
+ * instructions ({@code hlt}, {@code cli}, {@code in}/{@code out}, {@code wrmsr}, {@code mov} to
+ * CRn...) stop the run with {@link StopReason#INTERRUPT} 13 (#GP) at the instruction, and {@code
+ * popf} cannot change IF or IOPL. {@code rdtsc}/{@code rdtscp} read {@link
+ * #readTimestampCounter()}, not the host's counter.
  *
  * <p><b>Preemption.</b> {@link #run} counts instructions (exact, reproducible slices, but the
  * emulator then hooks every instruction); {@link #runUncounted} runs at the emulator's full speed
@@ -116,6 +119,16 @@ public final class Machine implements AutoCloseable {
   private long preemptions;
 
   private boolean closed;
+
+  /** The last value {@code rdtsc} read. */
+  private long lastTsc;
+
+  /**
+   * How far the timestamp counter moves at least between two reads within one run: the emulator
+   * does not say how many instructions ran in between, and a guest that spins on {@code rdtsc} must
+   * see it move.
+   */
+  public static final long TSC_STEP = STOP_COST;
 
   /**
    * A machine on {@code backend} over {@code uvm}'s physical memory: maps every RAM region at its
@@ -358,6 +371,18 @@ public final class Machine implements AutoCloseable {
     }
   }
 
+  /**
+   * The timestamp counter {@code rdtsc} reads: virtual time ({@link #instructionsRetired()}, one
+   * tick per instruction of the virtual clock), strictly increasing by at least {@link #TSC_STEP}
+   * per read. Deterministic: the same program reads the same values in every run that is not
+   * preempted.
+   */
+  public long readTimestampCounter() {
+    long t = Math.max(lastTsc + TSC_STEP, instructionsRetired);
+    lastTsc = t;
+    return t;
+  }
+
   /** After {@link StopReason#FAULT}: the address, access and why the UVM could not resolve it. */
   public UnresolvedFault lastFault() {
     return lastFault;
@@ -564,6 +589,11 @@ public final class Machine implements AutoCloseable {
     @Override
     public boolean invalidInstruction() {
       return false;
+    }
+
+    @Override
+    public long timestampCounter() {
+      return readTimestampCounter();
     }
   }
 

@@ -160,13 +160,127 @@ class MachineTest {
   }
 
   @Test
-  void hltEndsTheQuantumAndTheNextRunContinuesAfterIt() {
+  void hltIsPrivilegedTheGuestRunsAtCpl3() {
+    // Linux runs processes at CPL 3: a user-mode hlt raises #GP at the instruction (SIGSEGV)
     s.code(CODE, 0, cat(new int[] {0xf4}, movEax(5), SYSCALL));
     start(CODE);
-    assertThat(m.run(1000)).isEqualTo(StopReason.QUANTUM);
-    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 1);
+    assertThat(m.run(1000)).isEqualTo(StopReason.INTERRUPT);
+    assertThat(m.lastInterrupt()).isEqualTo(13);
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE);
+    m.setReg(Reg.RIP, CODE + 1);
     assertThat(m.run(1000)).isEqualTo(StopReason.SYSCALL);
     assertThat(m.reg(Reg.RAX)).isEqualTo(5);
+  }
+
+  @Test
+  void privilegedInstructionsRaiseGeneralProtectionEveryTime() {
+    int[][] privileged = {
+      {0xfa}, // cli
+      {0xfb}, // sti
+      {0xf4}, // hlt
+      {0xe4, 0x60}, // in al, 0x60
+      {0xee}, // out dx, al
+      {0x0f, 0x30}, // wrmsr
+      {0x0f, 0x32}, // rdmsr
+      {0x0f, 0x20, 0xd8}, // mov rax, cr3
+      {0x0f, 0x22, 0xc0}, // mov cr0, rax
+      {0x0f, 0x01, 0x14, 0x25, 0, 0, 0x40, 0}, // lgdt [CODE]
+      {0x0f, 0x01, 0x1c, 0x25, 0, 0, 0x40, 0}, // lidt [CODE]
+      {0x0f, 0x01, 0xf8}, // swapgs
+      {0x0f, 0x06}, // clts
+      {0x0f, 0x01, 0x38}, // invlpg [rax]
+    };
+    long va = CODE;
+    for (int[] insn : privileged) {
+      s.code(va, 0, cat(insn, movEax(60), SYSCALL));
+      // three times: a #GP a hook took must not turn the next one into a double/triple fault
+      for (int i = 0; i < 3; i++) {
+        start(va);
+        assertThat(m.run(1000)).as(java.util.Arrays.toString(insn)).isEqualTo(StopReason.INTERRUPT);
+        assertThat(m.lastInterrupt()).as(java.util.Arrays.toString(insn)).isEqualTo(13);
+        assertThat(m.reg(Reg.RIP)).isEqualTo(va);
+      }
+      va += 0x1000;
+    }
+  }
+
+  @Test
+  void repeatedDivideErrorsStayDivideErrors() {
+    s.code(CODE, 0, 0x31, 0xd2, 0xf7, 0xf1); // xor edx,edx ; div ecx
+    m.setReg(Reg.RCX, 0);
+    for (int i = 0; i < 4; i++) {
+      start(CODE);
+      assertThat(m.run(100)).isEqualTo(StopReason.INTERRUPT);
+      assertThat(m.lastInterrupt()).isZero();
+    }
+  }
+
+  @Test
+  void popfCannotChangeInterruptFlagOrIoplAndRdtscReadsTheVirtualCounter() {
+    // push 0x3000 (IOPL 3, IF 0) ; popf ; pushf ; pop rbx ; rdtsc ; mov rsi, rax ; mov rdi, rdx ;
+    // rdtsc ; mov rcx, rax ; mov eax, 60 ; syscall
+    s.code(
+        CODE,
+        0,
+        cat(
+            new int[] {0x68, 0x00, 0x30, 0, 0, 0x9d, 0x9c, 0x5b},
+            new int[] {0x0f, 0x31, 0x48, 0x89, 0xc6, 0x48, 0x89, 0xd7},
+            new int[] {0x0f, 0x31, 0x48, 0x89, 0xc1},
+            movEax(60),
+            SYSCALL));
+    s.allow(DATA, 0x1000, Prot.RW);
+    start(CODE);
+    m.setReg(Reg.RSP, DATA + 0x800);
+    assertThat(m.run(1000)).isEqualTo(StopReason.SYSCALL);
+    assertThat(m.reg(Reg.RBX) & 0x3200).as("IF kept, IOPL 0").isEqualTo(0x200);
+    long first = m.reg(Reg.RSI) | (m.reg(Reg.RDI) << 32);
+    long second = m.reg(Reg.RCX) | (m.reg(Reg.RDX) << 32);
+    // virtual time 0 when the run began: the counter moves one step per read
+    assertThat(first).isEqualTo(Machine.TSC_STEP);
+    assertThat(second).isEqualTo(2 * Machine.TSC_STEP);
+    // the next run starts later in virtual time: the counter follows it
+    start(CODE);
+    m.setReg(Reg.RSP, DATA + 0x800);
+    m.run(1000);
+    assertThat(m.reg(Reg.RSI) | (m.reg(Reg.RDI) << 32)).isGreaterThan(second);
+  }
+
+  @Test
+  void rdtscpIsInvalidAsTheQemu64CpuidSays() {
+    s.code(CODE, 0, 0x0f, 0x01, 0xf9);
+    start(CODE);
+    assertThat(m.run(100)).isEqualTo(StopReason.INVALID_INSN);
+    assertThat(m.reg(Reg.RIP)).isEqualTo(CODE);
+  }
+
+  @Test
+  void portIoIsPrivilegedAndLeavesRegistersAsBeforeTheInstruction() {
+    // mov eax, 7 ; mov rbx, DATA ; in al, 0x60 ; mov [rbx], eax ; mov eax, 9 ; syscall
+    s.code(
+        CODE,
+        0,
+        cat(movEax(7), movRbx(DATA), new int[] {0xe4, 0x60}, STORE_EAX_AT_RBX, movEax(9), SYSCALL));
+    s.allow(DATA, 0x1000, Prot.RW);
+    for (int i = 0; i < 3; i++) {
+      start(CODE);
+      assertThat(m.run(1000)).isEqualTo(StopReason.INTERRUPT);
+      assertThat(m.lastInterrupt()).isEqualTo(13);
+      assertThat(m.reg(Reg.RIP)).isEqualTo(CODE + 15);
+      assertThat(m.reg(Reg.RAX)).isEqualTo(7);
+    }
+    // out dx, al ; rep insb ; outsb each trap too
+    for (int[] insn : new int[][] {{0xee}, {0xf3, 0x6c}, {0x6e}, {0x66, 0xe7, 0x80}}) {
+      s.code(OTHER, 0, cat(insn, movEax(60), SYSCALL));
+      start(OTHER);
+      m.setReg(Reg.RCX, 1);
+      m.setReg(Reg.RDI, DATA);
+      m.setReg(Reg.RSI, DATA);
+      assertThat(m.run(1000)).as(java.util.Arrays.toString(insn)).isEqualTo(StopReason.INTERRUPT);
+      assertThat(m.lastInterrupt()).isEqualTo(13);
+      assertThat(m.reg(Reg.RIP)).isEqualTo(OTHER);
+      assertThat(m.reg(Reg.RDI)).isEqualTo(DATA);
+      assertThat(m.reg(Reg.RCX)).isEqualTo(1);
+    }
   }
 
   @Test

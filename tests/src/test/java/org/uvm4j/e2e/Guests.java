@@ -57,7 +57,9 @@ public final class Guests {
           "map_storm",
           "mremap_move",
           "mm_abi",
-          "fork_write_one");
+          "fork_write_one",
+          "privileged",
+          "rlimit_stack");
 
   private static boolean built;
 

@@ -25,8 +25,14 @@ import org.uvm4j.uvm.obj.UvmObject;
 public final class ElfLoader {
   private static final Logger log = LogManager.getLogger("kern.exec");
 
-  /** Size of the stack region. */
+  /** Size of the stack region under the default RLIMIT_STACK (Linux's 8 MiB). */
   public static final long STACK_SIZE = 8L << 20;
+
+  /**
+   * The largest stack region (RLIMIT_STACK unlimited or above it): far below the gap to {@link
+   * Vmspace#MMAP_BASE}.
+   */
+  public static final long STACK_MAX = 1L << 30;
 
   /** One past the highest stack byte. */
   public static final long STACK_TOP = Vmspace.USER_MAX;
@@ -58,6 +64,26 @@ public final class ElfLoader {
       byte[] random16,
       long[] auxv)
       throws UvmException {
+    return load(vm, elf, obj, argv, envp, execfn, random16, auxv, STACK_SIZE);
+  }
+
+  /**
+   * As {@link #load(Vmspace, ElfFile, UvmObject, List, List, byte[], byte[], long[])}, with a stack
+   * region of {@code stackLimit} bytes (the process's RLIMIT_STACK, {@code -1} for unlimited): the
+   * stack can never grow beyond it, so a deeper recursion faults (SIGSEGV) as on Linux. Rounded
+   * down to pages, at least the initial image plus one page, at most {@link #STACK_MAX}.
+   */
+  public static Loaded load(
+      Vmspace vm,
+      ElfFile elf,
+      UvmObject obj,
+      List<byte[]> argv,
+      List<byte[]> envp,
+      byte[] execfn,
+      byte[] random16,
+      long[] auxv,
+      long stackLimit)
+      throws UvmException {
     long bias = elf.loadBias();
     long mappedEnd = 0;
     for (Segment s : elf.loads()) {
@@ -68,9 +94,6 @@ public final class ElfLoader {
       }
       mappedEnd = Math.max(mappedEnd, roundPage(s.vend() + bias));
     }
-    long stackBase = STACK_TOP - STACK_SIZE;
-    int stackProt = elf.executableStack() ? Prot.ALL : Prot.RW;
-    vm.mmap(MapRequest.anon(STACK_SIZE, stackProt).fixed(stackBase));
     long[] aux = new long[12 + auxv.length];
     aux[0] = Auxv.AT_PHDR;
     aux[1] = elf.phdrAddress();
@@ -89,12 +112,25 @@ public final class ElfLoader {
     if (img.bytes().length > STACK_SIZE / 4) {
       throw new UvmException(Errno.E2BIG);
     }
+    long stackSize = stackSize(stackLimit, img.bytes().length);
+    long stackBase = STACK_TOP - stackSize;
+    int stackProt = elf.executableStack() ? Prot.ALL : Prot.RW;
+    vm.mmap(MapRequest.anon(stackSize, stackProt).fixed(stackBase));
     int e = vm.copyout(img.base(), img.bytes(), 0, img.bytes().length);
     if (e != 0) {
       throw new UvmException(e == Errno.EFAULT ? Errno.ENOMEM : e);
     }
     vm.setBrkBase(elf.brkBase());
     return new Loaded(elf.entry(), img.sp(), elf.brkBase(), stackBase);
+  }
+
+  /**
+   * The stack region's size for RLIMIT_STACK {@code limit} and an initial image of {@code image}.
+   */
+  static long stackSize(long limit, long image) {
+    long need = ((image + PAGE_MASK) & ~PAGE_MASK) + PAGE;
+    long size = limit < 0 || limit > STACK_MAX ? STACK_MAX : limit & ~PAGE_MASK;
+    return Math.max(size, need);
   }
 
   // exec_elf.c: elf_load_psection

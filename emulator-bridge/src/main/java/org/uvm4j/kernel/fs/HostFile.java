@@ -119,7 +119,7 @@ public final class HostFile extends SeekableFile {
   @Override
   protected void closed() {
     if (channels != null) {
-      channels.release(stat); // the shared host channel closes with its last holder
+      channels.release(stat, writable()); // the shared host channel closes with its last holder
       return;
     }
     try {

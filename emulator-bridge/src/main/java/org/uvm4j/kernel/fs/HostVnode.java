@@ -157,8 +157,14 @@ public final class HostVnode implements Vnode {
         // read-only opens of one file share one host channel (one JVM descriptor for many)
         return new HostFile(path, channels.acquire(path, st), st, flags, channels);
       }
-      FileChannel ch = FileChannel.open(path, opts);
-      return new HostFile(path, ch, st, flags, null);
+      try {
+        // opens for writing share one read-write host channel per file too
+        return new HostFile(path, channels.acquire(path, st, true), st, flags, channels);
+      } catch (java.nio.file.AccessDeniedException e) {
+        // writable but not readable on the host: a channel of its own, as asked
+        FileChannel ch = FileChannel.open(path, opts);
+        return new HostFile(path, ch, st, flags, null);
+      }
     } catch (IOException | SecurityException | UnsupportedOperationException e) {
       throw new UvmException(errno(e), path.toString());
     }

@@ -11,6 +11,7 @@ import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.RemapMode;
+import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.obj.UvmObject;
@@ -70,7 +71,10 @@ final class MemorySyscalls {
   }
 
   long mlock(SyscallContext c) {
-    return -c.vm().mlock(c.pointer(0), c.size(1));
+    long addr = c.pointer(0);
+    long len = c.size(1);
+    int e = memlockAllows(c.proc(), addr, len);
+    return e != 0 ? -e : -c.vm().mlock(addr, len);
   }
 
   // mm/mlock.c: mlock2 (start, len, flags)
@@ -141,6 +145,46 @@ final class MemorySyscalls {
       return cur; // brk failure: the old break
     }
     return p.vm().brk(addr); // wires the growth itself under mlockall(MCL_FUTURE)
+  }
+
+  /**
+   * The RLIMIT_MEMLOCK part of mlock for a process without CAP_IPC_LOCK (the guest runs as an
+   * ordinary user): a zero limit refuses with EPERM ({@code can_do_mlock}); otherwise the pages
+   * locked already plus those of {@code [addr, addr + len)} not locked yet must stay within the
+   * limit (in whole pages), else ENOMEM. Root would not be limited; uvm4j has no root.
+   *
+   * @return 0 or the errno
+   */
+  // mm/mlock.c: do_mlock
+  static int memlockAllows(Proc p, long addr, long len) {
+    long limit = p.rlimits().cur(ResourceLimits.RLIMIT_MEMLOCK);
+    if (limit == ResourceLimits.INFINITY) {
+      return 0;
+    }
+    long lockLimit = limit >>> 12;
+    if (lockLimit == 0) {
+      return Errno.EPERM;
+    }
+    long start = addr & ~4095L;
+    long end = (addr + len + 4095) & ~4095L;
+    if (len <= 0 || end <= start) {
+      return 0; // the map decides (EINVAL, or nothing to do)
+    }
+    long lockedAll = 0;
+    long lockedInRange = 0;
+    for (VmMapEntry e : p.vm().map().entries()) {
+      if (e.wiredCount == 0) {
+        continue;
+      }
+      lockedAll += e.end - e.start;
+      long s = Math.max(e.start, start);
+      long t = Math.min(e.end, end);
+      if (s < t) {
+        lockedInRange += t - s;
+      }
+    }
+    long locked = ((end - start) + lockedAll - lockedInRange) >>> 12;
+    return locked <= lockLimit ? 0 : Errno.ENOMEM;
   }
 
   /**
@@ -244,6 +288,15 @@ final class MemorySyscalls {
     }
     if (flags == MCL_ONFAULT) {
       return -Errno.EINVAL;
+    }
+    long limit = p.rlimits().cur(ResourceLimits.RLIMIT_MEMLOCK);
+    if (limit != ResourceLimits.INFINITY) {
+      if (limit >>> 12 == 0) {
+        return -Errno.EPERM; // can_do_mlock: no CAP_IPC_LOCK and a zero limit
+      }
+      if ((flags & MCL_CURRENT) != 0 && p.vm().map().size() >>> 12 > limit >>> 12) {
+        return -Errno.ENOMEM; // total_vm beyond the limit
+      }
     }
     return -p.vm()
         .mlockall(

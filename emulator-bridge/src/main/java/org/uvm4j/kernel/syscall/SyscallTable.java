@@ -70,6 +70,18 @@ public final class SyscallTable implements SyscallLayer {
   }
 
   @Override
+  public long ia32ToX64(long nr) {
+    Ia32Syscalls.Call c = Ia32Syscalls.lookup(nr);
+    return c == null ? -1 : c.x64();
+  }
+
+  @Override
+  public long ia32Arg(long nr, int i, long reg) {
+    Ia32Syscalls.Call c = Ia32Syscalls.lookup(nr);
+    return c == null ? reg & 0xffffffffL : c.arg(i, reg);
+  }
+
+  @Override
   public long dispatch(Proc p, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
     counters.syscalls++;
     // the number is an int (do_syscall_64's int nr): RAX's upper half is ignored

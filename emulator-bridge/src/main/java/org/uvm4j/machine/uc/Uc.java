@@ -76,6 +76,27 @@ public final class Uc {
 
   // x86 instruction ids for UC_HOOK_INSN
   public static final int UC_X86_INS_SYSCALL = 699;
+  public static final int UC_X86_INS_RDTSC = 608;
+  public static final int UC_X86_INS_RDTSCP = 609;
+  public static final int UC_X86_INS_IN = 218;
+  public static final int UC_X86_INS_OUT = 500;
+
+  /**
+   * The #GP vector: what a user-mode {@code in}/{@code out} raises on Linux (IOPL 0, no bitmap).
+   */
+  public static final int VECTOR_GP = 13;
+
+  // segment and model-specific registers (uc_x86_reg); UC_X86_REG_MSR takes a uc_x86_msr
+  // (uint32_t rid at offset 0, uint64_t value at offset 8)
+  public static final int UC_X86_REG_CS = 11;
+  public static final int UC_X86_REG_SS = 49;
+  public static final int UC_X86_REG_RCX = 38;
+  public static final int UC_X86_REG_R11 = 109;
+  public static final int UC_X86_REG_RIP = 41;
+  public static final int UC_X86_REG_RFLAGS = 253;
+  public static final int UC_X86_REG_RAX = 35;
+  public static final int UC_X86_REG_RDX = 40;
+  public static final int UC_X86_REG_MSR = 248;
 
   /** The {@code uc_x86_reg} id of {@code r}. */
   public static int regId(Reg r) {

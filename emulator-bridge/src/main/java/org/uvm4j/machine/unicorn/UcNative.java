@@ -38,6 +38,24 @@ final class UcNative {
     boolean invoke(long uc, long userData);
   }
 
+  /**
+   * The x86 {@code rdtsc}/{@code rdtscp} instruction hook: {@code uint32_t (*)(uc_engine*, void*)};
+   * nonzero skips the instruction's own result.
+   */
+  interface TscCallback extends Callback {
+    int invoke(long uc, long userData);
+  }
+
+  /** The x86 {@code in} hook: {@code uint32_t (*)(uc_engine*, uint32_t port, int size, void*)}. */
+  interface InCallback extends Callback {
+    int invoke(long uc, int port, int size, long userData);
+  }
+
+  /** The x86 {@code out} hook: {@code void (*)(uc_engine*, uint32_t, int, uint32_t, void*)}. */
+  interface OutCallback extends Callback {
+    void invoke(long uc, int port, int size, int value, long userData);
+  }
+
   static native int uc_version(long major, long minor);
 
   static native int uc_open(int arch, int mode, long engineOut);
@@ -59,6 +77,10 @@ final class UcNative {
   static native int uc_reg_write(long uc, int regid, long value);
 
   static native int uc_mem_map_ptr(long uc, long address, long size, int perms, long ptr);
+
+  static native int uc_mem_unmap(long uc, long address, long size);
+
+  static native long uc_context_size(long uc);
 
   static native int uc_emu_start(long uc, long begin, long until, long timeout, long count);
 

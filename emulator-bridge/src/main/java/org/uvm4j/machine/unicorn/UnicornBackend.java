@@ -16,6 +16,7 @@ import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.uc.PhysicalRegions;
 import org.uvm4j.machine.uc.Uc;
+import org.uvm4j.machine.uc.UserModeBoot;
 import org.uvm4j.uvm.Prot;
 
 /**
@@ -49,6 +50,34 @@ public final class UnicornBackend implements CpuBackend {
   private final Syscall syscall = new Syscall();
   private final Interrupt interrupt = new Interrupt();
   private final InvalidInsn invalidInsn = new InvalidInsn();
+  private final Tsc rdtsc = new Tsc(false);
+  private final Tsc rdtscp = new Tsc(true);
+  private final In in = new In();
+  private final Out out = new Out();
+
+  /**
+   * A guest {@code in}/{@code out} was trapped in the current run: the engine is being wound down
+   * (every further fill refused, every further hook ignored) and {@link #ioContext} restored after
+   * it.
+   */
+  private boolean ioTrapped;
+
+  /** The CPU state at the trapped {@code in}/{@code out} instruction. */
+  private final long ioContext;
+
+  /** While booting into user mode: the boot page's fill answer and the vector an interrupt gave. */
+  private boolean booting;
+
+  private int bootVector = -1;
+
+  /** A hook took a CPU exception in the current run: clear the exception in flight after it. */
+  private boolean exceptionTaken;
+
+  /** Offset of the engine's exception in flight in a saved context (see {@link UserModeBoot}). */
+  private final int oldExceptionOffset;
+
+  /** The context used to clear the exception in flight. */
+  private final long resetContext;
 
   private CpuHooks hooks;
 
@@ -78,6 +107,15 @@ public final class UnicornBackend implements CpuBackend {
           "uc_hook_add(UC_HOOK_INSN, UC_X86_INS_SYSCALL)");
       addHook(Uc.UC_HOOK_INTR, interrupt, "UC_HOOK_INTR");
       addHook(Uc.UC_HOOK_INSN_INVALID, invalidInsn, "UC_HOOK_INSN_INVALID");
+      addInsnHook(rdtsc, Uc.UC_X86_INS_RDTSC, "UC_X86_INS_RDTSC");
+      addInsnHook(rdtscp, Uc.UC_X86_INS_RDTSCP, "UC_X86_INS_RDTSCP");
+      addInsnHook(in, Uc.UC_X86_INS_IN, "UC_X86_INS_IN");
+      addInsnHook(out, Uc.UC_X86_INS_OUT, "UC_X86_INS_OUT");
+      check(UcNative.uc_context_alloc(uc, scratchAddr), "uc_context_alloc");
+      this.resetContext = scratch.getLong(0);
+      check(UcNative.uc_context_alloc(uc, scratchAddr), "uc_context_alloc");
+      this.ioContext = scratch.getLong(0);
+      this.oldExceptionOffset = enterUserMode();
       ok = true;
     } finally {
       if (!ok) {
@@ -107,6 +145,91 @@ public final class UnicornBackend implements CpuBackend {
     writeRaw(Uc.UC_X86_REG_CR4, readRaw(Uc.UC_X86_REG_CR4) | Uc.CR4_OSFXSR | Uc.CR4_OSXMMEXCPT);
     writeRaw(Uc.UC_X86_REG_MXCSR, Uc.MXCSR_LINUX_DEFAULT);
     writeRaw(Uc.UC_X86_REG_FPCW, Uc.FPCW_LINUX_DEFAULT);
+  }
+
+  private void addInsnHook(com.sun.jna.Callback cb, int insn, String what) {
+    check(
+        UcNative.uc_hook_add(uc, scratchAddr, Uc.UC_HOOK_INSN, cb, 0, 1, 0, insn),
+        "uc_hook_add(UC_HOOK_INSN, " + what + ")");
+  }
+
+  /** CPL 3 as Linux runs processes; see {@link UserModeBoot}. */
+  private int enterUserMode() {
+    Memory page = new Memory(2 * 4096);
+    Pointer boot = page.align(4096);
+    boot.write(0, UserModeBoot.bootCode(), 0, 4096);
+    check(
+        UcNative.uc_mem_map_ptr(
+            uc, UserModeBoot.BOOT_PHYS, 4096, Uc.UC_PROT_ALL, Pointer.nativeValue(boot)),
+        "uc_mem_map_ptr(boot page)");
+    long size = UcNative.uc_context_size(uc);
+    int offset;
+    try {
+      offset =
+          UserModeBoot.enter(
+              new UserModeBoot.Engine() {
+                @Override
+                public long readMsr(int msr) {
+                  scratch.setLong(0, msr);
+                  scratch.setLong(8, 0);
+                  check(UcNative.uc_reg_read(uc, Uc.UC_X86_REG_MSR, scratchAddr), "rdmsr");
+                  return scratch.getLong(8);
+                }
+
+                @Override
+                public void writeMsr(int msr, long value) {
+                  scratch.setLong(0, msr & 0xffffffffL);
+                  scratch.setLong(8, value);
+                  check(UcNative.uc_reg_write(uc, Uc.UC_X86_REG_MSR, scratchAddr), "wrmsr");
+                }
+
+                @Override
+                public long readRaw(int regid) {
+                  return UnicornBackend.this.readRaw(regid);
+                }
+
+                @Override
+                public void writeRaw(int regid, long value) {
+                  UnicornBackend.this.writeRaw(regid, value);
+                }
+
+                @Override
+                public int runBoot(long begin) {
+                  booting = true;
+                  bootVector = -1;
+                  try {
+                    UcNative.uc_emu_start(uc, begin, NO_UNTIL, 0, 0);
+                  } finally {
+                    booting = false;
+                  }
+                  return bootVector;
+                }
+
+                @Override
+                public byte[] saveState() {
+                  check(UcNative.uc_context_save(uc, resetContext), "uc_context_save");
+                  return new Pointer(resetContext).getByteArray(0, (int) size);
+                }
+
+                @Override
+                public void restoreState(byte[] state) {
+                  new Pointer(resetContext).write(0, state, 0, state.length);
+                  check(UcNative.uc_context_restore(uc, resetContext), "uc_context_restore");
+                }
+              });
+    } finally {
+      UcNative.uc_mem_unmap(uc, UserModeBoot.BOOT_PHYS, 4096);
+    }
+    check(UcNative.uc_ctl(uc, Uc.CTL_TLB_FLUSH), "uc_ctl(TLB_FLUSH)");
+    check(UcNative.uc_ctl(uc, Uc.CTL_TB_FLUSH), "uc_ctl(TB_FLUSH)");
+    return offset;
+  }
+
+  /** Marks the exception a hook took as delivered (see {@link UserModeBoot}). */
+  private void clearExceptionInFlight() {
+    check(UcNative.uc_context_save(uc, resetContext), "uc_context_save");
+    new Pointer(resetContext).setInt(oldExceptionOffset, -1);
+    check(UcNative.uc_context_restore(uc, resetContext), "uc_context_restore");
   }
 
   private long readRaw(int regid) {
@@ -182,7 +305,19 @@ public final class UnicornBackend implements CpuBackend {
       throw new IllegalArgumentException("instruction count must not be negative: " + count);
     }
     callbackFailure = null;
+    exceptionTaken = false;
+    ioTrapped = false;
     int err = UcNative.uc_emu_start(uc, begin, NO_UNTIL, 0, count);
+    if (ioTrapped) {
+      // back to the in/out instruction, as if it had raised #GP (the rest of its translated block
+      // may have run register-only instructions; their effects are undone here)
+      ioTrapped = false;
+      check(UcNative.uc_context_restore(uc, ioContext), "uc_context_restore");
+      err = Uc.UC_ERR_OK;
+    }
+    if (exceptionTaken) {
+      clearExceptionInFlight();
+    }
     if (callbackFailure != null) {
       return EmuStatus.CALLBACK_FAILED;
     }
@@ -284,6 +419,8 @@ public final class UnicornBackend implements CpuBackend {
       ctx.close();
     }
     closed = true;
+    UcNative.uc_context_free(resetContext);
+    UcNative.uc_context_free(ioContext);
     UcNative.uc_close(uc);
     physical.clear();
   }
@@ -323,8 +460,16 @@ public final class UnicornBackend implements CpuBackend {
     @Override
     public boolean invoke(long engine, long vaddr, int type, long result, long userData) {
       try {
+        if (ioTrapped) {
+          return false;
+        }
         CpuHooks h = hooks;
-        long t = h == null ? 0 : h.tlbFill(vaddr, Uc.access(type));
+        long t =
+            booting
+                ? ((vaddr & ~0xfffL) == UserModeBoot.BOOT_VA
+                    ? UserModeBoot.BOOT_PHYS | Prot.ALL
+                    : 0)
+                : h == null ? 0 : h.tlbFill(vaddr, Uc.access(type));
         if (t == 0) {
           return false;
         }
@@ -344,7 +489,7 @@ public final class UnicornBackend implements CpuBackend {
     public void invoke(long engine, long userData) {
       try {
         CpuHooks h = hooks;
-        if (h == null) {
+        if (h == null || ioTrapped) {
           UcNative.uc_emu_stop(uc);
         } else {
           h.syscall();
@@ -358,13 +503,87 @@ public final class UnicornBackend implements CpuBackend {
   private final class Interrupt implements UcNative.InterruptCallback {
     @Override
     public void invoke(long engine, int intno, long userData) {
+      exceptionTaken = true;
       try {
         CpuHooks h = hooks;
-        if (h == null) {
+        if (booting) {
+          bootVector = intno;
+          UcNative.uc_emu_stop(uc);
+        } else if (h == null || ioTrapped) {
           UcNative.uc_emu_stop(uc);
         } else {
           h.interrupt(intno);
         }
+      } catch (Throwable e) {
+        callbackFailed(e);
+      }
+    }
+  }
+
+  /** rdtsc/rdtscp: the machine's timestamp counter instead of the host's (deterministic runs). */
+  private final class Tsc implements UcNative.TscCallback {
+    private final boolean withAux;
+
+    Tsc(boolean withAux) {
+      this.withAux = withAux;
+    }
+
+    @Override
+    public int invoke(long engine, long userData) {
+      try {
+        CpuHooks h = hooks;
+        if (h == null || ioTrapped) {
+          return h == null ? 0 : 1;
+        }
+        long t = h.timestampCounter();
+        writeRaw(Uc.UC_X86_REG_RAX, t & 0xffffffffL);
+        writeRaw(Uc.UC_X86_REG_RDX, t >>> 32);
+        if (withAux) {
+          writeRaw(Uc.UC_X86_REG_RCX, 0); // IA32_TSC_AUX: Linux's (node << 12) | cpu, cpu 0
+        }
+        return 1;
+      } catch (Throwable e) {
+        callbackFailed(e);
+        return 1;
+      }
+    }
+  }
+
+  /**
+   * A user-mode {@code in}/{@code out} (libunicorn itself allows all port I/O): #GP at the
+   * instruction, as Linux gives a process without I/O permission. The hook runs with RIP at the
+   * instruction; its state is saved, the TLB flushed so that nothing after it in the translated
+   * block reaches memory, and {@link #start} restores the state when the engine stops.
+   */
+  private void trapIo() {
+    if (ioTrapped || booting || hooks == null) {
+      return;
+    }
+    check(UcNative.uc_context_save(uc, ioContext), "uc_context_save");
+    ioTrapped = true;
+    check(UcNative.uc_ctl(uc, Uc.CTL_TLB_FLUSH), "uc_ctl(TLB_FLUSH)");
+    exceptionTaken = true;
+    hooks.interrupt(Uc.VECTOR_GP);
+    UcNative.uc_emu_stop(uc);
+  }
+
+  private final class In implements UcNative.InCallback {
+    @Override
+    public int invoke(long engine, int port, int size, long userData) {
+      try {
+        trapIo();
+      } catch (Throwable e) {
+        callbackFailed(e);
+      }
+      return 0;
+    }
+  }
+
+  private final class Out implements UcNative.OutCallback {
+    @Override
+    public void invoke(long engine, int port, int size, int value, long userData) {
+      try {
+        trapIo();
       } catch (Throwable e) {
         callbackFailed(e);
       }
@@ -376,7 +595,7 @@ public final class UnicornBackend implements CpuBackend {
     public boolean invoke(long engine, long userData) {
       try {
         CpuHooks h = hooks;
-        return h != null && h.invalidInstruction();
+        return h != null && !ioTrapped && h.invalidInstruction();
       } catch (Throwable e) {
         callbackFailed(e);
         return false;

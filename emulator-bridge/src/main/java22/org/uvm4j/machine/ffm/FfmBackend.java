@@ -1,6 +1,7 @@
 package org.uvm4j.machine.ffm;
 
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -24,6 +25,7 @@ import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.uc.PhysicalRegions;
 import org.uvm4j.machine.uc.Uc;
+import org.uvm4j.machine.uc.UserModeBoot;
 import org.uvm4j.uvm.Prot;
 
 /**
@@ -67,6 +69,30 @@ public final class FfmBackend implements CpuBackend {
   private Throwable callbackFailure;
   private int lastError;
   private boolean closed;
+
+  /** While booting into user mode: the boot page's fill answer and the vector an interrupt gave. */
+  private boolean booting;
+
+  private int bootVector = -1;
+
+  /** A hook took a CPU exception in the current run: clear the exception in flight after it. */
+  private boolean exceptionTaken;
+
+  /** Offset of the engine's exception in flight in a saved context (see {@link UserModeBoot}). */
+  private int oldExceptionOffset;
+
+  /** The context used to clear the exception in flight. */
+  private long resetContext;
+
+  /**
+   * A guest {@code in}/{@code out} was trapped in the current run: the engine is being wound down
+   * (every further fill refused, every further hook ignored) and {@link #ioContext} restored after
+   * it.
+   */
+  private boolean ioTrapped;
+
+  /** The CPU state at the trapped {@code in}/{@code out} instruction. */
+  private long ioContext;
 
   private FfmBackend(FfmLibrary library) {
     this.library = library;
@@ -124,6 +150,30 @@ public final class FfmBackend implements CpuBackend {
               MethodType.methodType(boolean.class, long.class, long.class),
               FunctionDescriptor.of(JAVA_BOOLEAN, JAVA_LONG, JAVA_LONG)),
           "UC_HOOK_INSN_INVALID");
+      MethodType tscType = MethodType.methodType(int.class, long.class, long.class);
+      FunctionDescriptor tscFd = FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG);
+      addInsnHook(upcall("rdtscUpcall", tscType, tscFd), Uc.UC_X86_INS_RDTSC, "RDTSC");
+      addInsnHook(upcall("rdtscpUpcall", tscType, tscFd), Uc.UC_X86_INS_RDTSCP, "RDTSCP");
+      addInsnHook(
+          upcall(
+              "inUpcall",
+              MethodType.methodType(int.class, long.class, int.class, int.class, long.class),
+              FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG)),
+          Uc.UC_X86_INS_IN,
+          "IN");
+      addInsnHook(
+          upcall(
+              "outUpcall",
+              MethodType.methodType(
+                  void.class, long.class, int.class, int.class, int.class, long.class),
+              FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG)),
+          Uc.UC_X86_INS_OUT,
+          "OUT");
+      check((int) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr), "uc_context_alloc");
+      resetContext = scratch.get(JAVA_LONG, 0);
+      check((int) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr), "uc_context_alloc");
+      ioContext = scratch.get(JAVA_LONG, 0);
+      oldExceptionOffset = enterUserMode();
       ok = true;
     } catch (RuntimeException | Error e) {
       throw e;
@@ -160,6 +210,111 @@ public final class FfmBackend implements CpuBackend {
         (int)
             UcDowncalls.UC_HOOK_ADD.invokeExact(uc, scratchAddr, type, stub.address(), 0L, 1L, 0L),
         "uc_hook_add(" + what + ")");
+  }
+
+  private void addInsnHook(MemorySegment stub, int insn, String what) throws Throwable {
+    check(
+        (int)
+            UcDowncalls.UC_HOOK_ADD_INT.invokeExact(
+                uc, scratchAddr, Uc.UC_HOOK_INSN, stub.address(), 0L, 1L, 0L, insn),
+        "uc_hook_add(UC_HOOK_INSN, " + what + ")");
+  }
+
+  /** CPL 3 as Linux runs processes; see {@link UserModeBoot}. */
+  private int enterUserMode() throws Throwable {
+    MemorySegment boot = arena.allocate(4096, 4096);
+    boot.copyFrom(MemorySegment.ofArray(UserModeBoot.bootCode()));
+    check(
+        (int)
+            UcDowncalls.UC_MEM_MAP_PTR.invokeExact(
+                uc, UserModeBoot.BOOT_PHYS, 4096L, Uc.UC_PROT_ALL, boot.address()),
+        "uc_mem_map_ptr(boot page)");
+    long size = (long) UcDowncalls.UC_CONTEXT_SIZE.invokeExact(uc);
+    MemorySegment ctx = MemorySegment.ofAddress(resetContext).reinterpret(size);
+    int offset;
+    try {
+      offset =
+          UserModeBoot.enter(
+              new UserModeBoot.Engine() {
+                @Override
+                public long readMsr(int msr) {
+                  scratch.set(JAVA_LONG, 0, msr & 0xffffffffL);
+                  scratch.set(JAVA_LONG, 8, 0L);
+                  check(regRead(Uc.UC_X86_REG_MSR), "rdmsr");
+                  return scratch.get(JAVA_LONG, 8);
+                }
+
+                @Override
+                public void writeMsr(int msr, long value) {
+                  scratch.set(JAVA_LONG, 0, msr & 0xffffffffL);
+                  scratch.set(JAVA_LONG, 8, value);
+                  check(regWrite(Uc.UC_X86_REG_MSR), "wrmsr");
+                }
+
+                @Override
+                public long readRaw(int regid) {
+                  return FfmBackend.this.readRaw(regid);
+                }
+
+                @Override
+                public void writeRaw(int regid, long value) {
+                  FfmBackend.this.writeRaw(regid, value);
+                }
+
+                @Override
+                public int runBoot(long begin) {
+                  booting = true;
+                  bootVector = -1;
+                  try {
+                    int ignored =
+                        (int) UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, 0L);
+                  } catch (Throwable t) {
+                    throw rethrow(t);
+                  } finally {
+                    booting = false;
+                  }
+                  return bootVector;
+                }
+
+                @Override
+                public byte[] saveState() {
+                  contextCall(UcDowncalls.UC_CONTEXT_SAVE, "uc_context_save");
+                  return ctx.toArray(JAVA_BYTE);
+                }
+
+                @Override
+                public void restoreState(byte[] state) {
+                  ctx.copyFrom(MemorySegment.ofArray(state));
+                  contextCall(UcDowncalls.UC_CONTEXT_RESTORE, "uc_context_restore");
+                }
+              });
+    } finally {
+      int ignored = (int) UcDowncalls.UC_MEM_UNMAP.invokeExact(uc, UserModeBoot.BOOT_PHYS, 4096L);
+    }
+    ctl0(Uc.CTL_TLB_FLUSH, "uc_ctl(TLB_FLUSH)");
+    ctl0(Uc.CTL_TB_FLUSH, "uc_ctl(TB_FLUSH)");
+    return offset;
+  }
+
+  private void contextCall(MethodHandle h, String what) {
+    contextCall(h, resetContext, what);
+  }
+
+  private void contextCall(MethodHandle h, long context, String what) {
+    int err;
+    try {
+      err = (int) h.invokeExact(uc, context);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check(err, what);
+  }
+
+  /** Marks the exception a hook took as delivered (see {@link UserModeBoot}). */
+  private void clearExceptionInFlight() {
+    contextCall(UcDowncalls.UC_CONTEXT_SAVE, "uc_context_save");
+    EVERYTHING.set(JAVA_INT, resetContext + oldExceptionOffset, -1);
+    contextCall(UcDowncalls.UC_CONTEXT_RESTORE, "uc_context_restore");
   }
 
   private void ctlInt(int control, int arg, String what) throws Throwable {
@@ -290,11 +445,23 @@ public final class FfmBackend implements CpuBackend {
       throw new IllegalArgumentException("instruction count must not be negative: " + count);
     }
     callbackFailure = null;
+    exceptionTaken = false;
+    ioTrapped = false;
     int err;
     try {
       err = (int) UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, count);
     } catch (Throwable t) {
       throw rethrow(t);
+    }
+    if (ioTrapped) {
+      // back to the in/out instruction, as if it had raised #GP (the rest of its translated block
+      // may have run register-only instructions; their effects are undone here)
+      ioTrapped = false;
+      contextCall(UcDowncalls.UC_CONTEXT_RESTORE, ioContext, "uc_context_restore");
+      err = Uc.UC_ERR_OK;
+    }
+    if (exceptionTaken) {
+      clearExceptionInFlight();
     }
     if (callbackFailure != null) {
       return EmuStatus.CALLBACK_FAILED;
@@ -448,6 +615,12 @@ public final class FfmBackend implements CpuBackend {
       ctx.close();
     }
     closed = true;
+    try {
+      int ignored = (int) UcDowncalls.UC_CONTEXT_FREE.invokeExact(resetContext);
+      int ignored2 = (int) UcDowncalls.UC_CONTEXT_FREE.invokeExact(ioContext);
+    } catch (Throwable t) {
+      log.warn("uc_context_free failed: {}", t.toString());
+    }
     closeEngine(uc);
     physical.clear();
     // after uc_close nothing can call the upcall stubs any more
@@ -500,8 +673,14 @@ public final class FfmBackend implements CpuBackend {
   /** {@code bool (*)(uc_engine*, uint64_t vaddr, uc_mem_type, uc_tlb_entry*, void*)}. */
   private boolean tlbFillUpcall(long engine, long vaddr, int type, long result, long userData) {
     try {
+      if (ioTrapped) {
+        return false;
+      }
       CpuHooks h = hooks;
-      long t = h == null ? 0 : h.tlbFill(vaddr, Uc.access(type));
+      long t =
+          booting
+              ? ((vaddr & ~0xfffL) == UserModeBoot.BOOT_VA ? UserModeBoot.BOOT_PHYS | Prot.ALL : 0)
+              : h == null ? 0 : h.tlbFill(vaddr, Uc.access(type));
       if (t == 0) {
         return false;
       }
@@ -519,7 +698,7 @@ public final class FfmBackend implements CpuBackend {
   private void syscallUpcall(long engine, long userData) {
     try {
       CpuHooks h = hooks;
-      if (h == null) {
+      if (h == null || ioTrapped) {
         emuStop();
       } else {
         h.syscall();
@@ -531,9 +710,13 @@ public final class FfmBackend implements CpuBackend {
 
   /** {@code void (*)(uc_engine*, uint32_t intno, void*)}. */
   private void interruptUpcall(long engine, int intno, long userData) {
+    exceptionTaken = true;
     try {
       CpuHooks h = hooks;
-      if (h == null) {
+      if (booting) {
+        bootVector = intno;
+        emuStop();
+      } else if (h == null || ioTrapped) {
         emuStop();
       } else {
         h.interrupt(intno);
@@ -543,11 +726,78 @@ public final class FfmBackend implements CpuBackend {
     }
   }
 
+  /** {@code uint32_t (*)(uc_engine*, void*)} for {@code UC_X86_INS_RDTSC}. */
+  private int rdtscUpcall(long engine, long userData) {
+    return tsc(false);
+  }
+
+  /** {@code uint32_t (*)(uc_engine*, void*)} for {@code UC_X86_INS_RDTSCP}. */
+  private int rdtscpUpcall(long engine, long userData) {
+    return tsc(true);
+  }
+
+  /** rdtsc/rdtscp: the machine's timestamp counter instead of the host's (deterministic runs). */
+  private int tsc(boolean withAux) {
+    try {
+      CpuHooks h = hooks;
+      if (h == null || ioTrapped) {
+        return h == null ? 0 : 1;
+      }
+      long t = h.timestampCounter();
+      writeRaw(Uc.UC_X86_REG_RAX, t & 0xffffffffL);
+      writeRaw(Uc.UC_X86_REG_RDX, t >>> 32);
+      if (withAux) {
+        writeRaw(Uc.UC_X86_REG_RCX, 0); // IA32_TSC_AUX: Linux's (node << 12) | cpu, cpu 0
+      }
+      return 1;
+    } catch (Throwable e) {
+      callbackFailed(e);
+      return 1;
+    }
+  }
+
+  /** {@code uint32_t (*)(uc_engine*, uint32_t port, int size, void*)}. */
+  private int inUpcall(long engine, int port, int size, long userData) {
+    try {
+      trapIo();
+    } catch (Throwable e) {
+      callbackFailed(e);
+    }
+    return 0;
+  }
+
+  /** {@code void (*)(uc_engine*, uint32_t port, int size, uint32_t value, void*)}. */
+  private void outUpcall(long engine, int port, int size, int value, long userData) {
+    try {
+      trapIo();
+    } catch (Throwable e) {
+      callbackFailed(e);
+    }
+  }
+
+  /**
+   * A user-mode {@code in}/{@code out} (libunicorn itself allows all port I/O): #GP at the
+   * instruction, as Linux gives a process without I/O permission. The hook runs with RIP at the
+   * instruction; its state is saved, the TLB flushed so that nothing after it in the translated
+   * block reaches memory, and {@link #start} restores the state when the engine stops.
+   */
+  private void trapIo() {
+    if (ioTrapped || booting || hooks == null) {
+      return;
+    }
+    contextCall(UcDowncalls.UC_CONTEXT_SAVE, ioContext, "uc_context_save");
+    ioTrapped = true;
+    ctl0(Uc.CTL_TLB_FLUSH, "uc_ctl(TLB_FLUSH)");
+    exceptionTaken = true;
+    hooks.interrupt(Uc.VECTOR_GP);
+    emuStop();
+  }
+
   /** {@code bool (*)(uc_engine*, void*)}. */
   private boolean invalidInsnUpcall(long engine, long userData) {
     try {
       CpuHooks h = hooks;
-      return h != null && h.invalidInstruction();
+      return h != null && !ioTrapped && h.invalidInstruction();
     } catch (Throwable e) {
       callbackFailed(e);
       return false;

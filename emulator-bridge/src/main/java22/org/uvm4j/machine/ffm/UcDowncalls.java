@@ -58,6 +58,9 @@ final class UcDowncalls {
   static final MethodHandle UC_EMU_START =
       h("uc_emu_start", JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
   static final MethodHandle UC_EMU_STOP = h("uc_emu_stop", JAVA_INT, JAVA_LONG);
+  static final MethodHandle UC_MEM_UNMAP =
+      h("uc_mem_unmap", JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+  static final MethodHandle UC_CONTEXT_SIZE = h("uc_context_size", JAVA_LONG, JAVA_LONG);
 
   /** {@code uc_hook_add(uc, &hh, type, callback, user_data, begin, end)}. */
   static final MethodHandle UC_HOOK_ADD =

@@ -461,6 +461,11 @@ class CpuBackendContractTest {
           public boolean invalidInstruction() {
             return false;
           }
+
+          @Override
+          public long timestampCounter() {
+            return 0;
+          }
         };
     e.cpu.setHooks(hooks);
     // mov rbx, DATA ; mov ecx, 64 ; l: mov eax, [rbx] ; add rbx, 4096 ; dec ecx ; jnz l ; syscall

@@ -94,6 +94,17 @@ final class RawEngine implements CpuHooks, AutoCloseable {
     cpu.stop();
   }
 
+  /** What the next {@code rdtsc} reads; each read adds 7. */
+  long tsc = 1000;
+
+  @Override
+  public long timestampCounter() {
+    events.add("tsc@" + Long.toHexString(cpu.readReg(Reg.RIP)));
+    long t = tsc;
+    tsc += 7;
+    return t;
+  }
+
   @Override
   public boolean invalidInstruction() {
     events.add("invalid@" + Long.toHexString(cpu.readReg(Reg.RIP)));
