@@ -12,8 +12,8 @@ import org.uvm4j.uvm.obj.UvmObject;
  * builds {@code memmap.MMapOpts}): the mapping type (MAP_SHARED / MAP_PRIVATE /
  * MAP_SHARED_VALIDATE) becomes shared or private copy-on-write; MAP_FIXED and MAP_FIXED_NOREPLACE
  * the placement; MAP_ANONYMOUS drops the object; MAP_LOCKED wires; MAP_POPULATE (without
- * MAP_NONBLOCK) populates. MAP_NORESERVE, MAP_GROWSDOWN, MAP_STACK, MAP_DENYWRITE and
- * MAP_EXECUTABLE are accepted and change nothing here.
+ * MAP_NONBLOCK) populates; MAP_HUGETLB is ENOMEM (no huge pages reserved). MAP_NORESERVE,
+ * MAP_GROWSDOWN, MAP_STACK, MAP_DENYWRITE and MAP_EXECUTABLE are accepted and change nothing here.
  *
  * <p>This is the only place that reads {@code MAP_*} bits; what the request then means (placement,
  * range checks, EEXIST, EACCES, ...) is {@link org.uvm4j.uvm.map.Vmspace#mmap(MapRequest)}'s.
@@ -42,6 +42,10 @@ public final class MmapFlags {
           Errno.EOPNOTSUPP,
           "mmap: MAP_SHARED_VALIDATE with unknown flags 0x"
               + Integer.toHexString(flags & ~Mman.MAP_KNOWN));
+    }
+    if ((flags & Mman.MAP_HUGETLB) != 0) {
+      // hugetlbfs with no huge pages reserved (vm.nr_hugepages 0): Linux's ENOMEM
+      throw new UvmException(Errno.ENOMEM, "mmap: MAP_HUGETLB, no huge pages");
     }
     if (len == 0 || (prot & ~Prot.ALL) != 0 || (off & PAGE_MASK) != 0) {
       throw new UvmException(Errno.EINVAL, "mmap: length 0, bad prot or misaligned offset");

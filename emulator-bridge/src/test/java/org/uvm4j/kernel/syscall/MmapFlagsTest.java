@@ -127,6 +127,9 @@ class MmapFlagsTest {
     assertErrno(Errno.EOPNOTSUPP, () -> decode(0, PAGE, Prot.RW, validate | 0x4000000));
     assertErrno(Errno.EOPNOTSUPP, () -> decode(0, PAGE, Prot.RW, validate | Mman.MAP_SYNC));
     assertErrno(Errno.EOPNOTSUPP, () -> decode(0, PAGE, Prot.RW, validate | Mman.MAP_HUGETLB));
+    assertErrno(
+        Errno.ENOMEM,
+        () -> decode(0, PAGE, Prot.RW, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_HUGETLB));
     assertThat(decode(0, PAGE, Prot.RW, validate | Mman.MAP_LOCKED | Mman.MAP_POPULATE).wired())
         .isTrue();
     assertThat(decode(0, PAGE, Prot.RW, Mman.MAP_SHARED | Mman.MAP_ANONYMOUS | 0x4000000).shared())
