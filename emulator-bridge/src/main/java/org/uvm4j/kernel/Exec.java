@@ -43,6 +43,9 @@ public final class Exec {
   /** Total argument and environment bytes (a quarter of the stack, as Linux's default). */
   public static final long ARG_MAX = ElfLoader.STACK_SIZE / 4;
 
+  /** Linux ELIBBAD (not in {@link Errno}): the program interpreter is not a loadable ELF. */
+  public static final int ELIBBAD = 80;
+
   /** Linux's MAX_ARG_STRINGS. */
   public static final int MAX_ARG_STRINGS = 0x7FFFFFFF;
 
@@ -134,6 +137,25 @@ public final class Exec {
         image.object().detach();
       }
     }
+  }
+
+  /**
+   * The program interpreter named by a program's PT_INTERP, resolved in the same file system
+   * context ({@code binfmt_elf.c}: {@code open_exec(elf_interpreter)}): a missing one is ENOENT, a
+   * non-executable one EACCES (as for the program), and one that is not a loadable x86-64 ELF
+   * ELIBBAD. (Linux reads an interpreter whose {@code e_type} is neither ET_EXEC nor ET_DYN only
+   * after the point of no return and kills the process with SIGSEGV; here every check is made
+   * before, so the caller sees ELIBBAD with its image intact.)
+   */
+  Lookup lookupInterpreter(FsContext fs, String interpPath) {
+    Lookup l = lookup(fs, interpPath);
+    if (l.image() == null && l.errno() == Errno.ENOEXEC) {
+      return Lookup.failed(ELIBBAD, "program interpreter " + l.message());
+    }
+    if (l.image() == null) {
+      return Lookup.failed(l.errno(), "program interpreter " + l.message());
+    }
+    return l;
   }
 
   /** Largest program read from a file system other than the host's (tmpfs): 256 MiB. */
@@ -256,6 +278,18 @@ public final class Exec {
       Auxv.AT_CLKTCK,
       100
     };
+    String interpPath = img.elf().interpreter();
+    Lookup il = null;
+    ElfLoader.Interpreter interp = null;
+    if (interpPath != null) {
+      il = lookupInterpreter(p.fs, interpPath);
+      if (il.image() == null) {
+        nvm.free();
+        log.info("exec {}: {}", path, il.message());
+        return il.errno();
+      }
+      interp = new ElfLoader.Interpreter(il.image().elf(), il.image().object());
+    }
     ElfLoader.Loaded loaded;
     try {
       loaded =
@@ -263,6 +297,7 @@ public final class Exec {
               nvm,
               img.elf(),
               img.object(),
+              interp,
               argv,
               envp,
               path.getBytes(StandardCharsets.UTF_8),
@@ -272,6 +307,10 @@ public final class Exec {
       nvm.free();
       log.info("exec {} failed: errno {}", path, e.errno());
       return e.errno();
+    } finally {
+      if (il != null) {
+        il.done(); // the new image's mappings hold their own references
+      }
     }
     // Point of no return: the new image is complete.
     lifecycle.deThread(p); // the other threads end; p becomes the process's only thread
