@@ -126,9 +126,29 @@ public final class Exec {
    * image's reference once it is mapped), or why not (positive errno and a message).
    */
   record Lookup(
-      ExecCache.Image image, String guestPath, boolean cached, int errno, String message) {
+      ExecCache.Image image,
+      String guestPath,
+      boolean cached,
+      int errno,
+      String message,
+      boolean shortHeader) {
+    Lookup(ExecCache.Image image, String guestPath, boolean cached, int errno, String message) {
+      this(image, guestPath, cached, errno, message, false);
+    }
+
     static Lookup failed(int errno, String message) {
       return new Lookup(null, null, false, errno, message);
+    }
+
+    /** ENOEXEC for a file that is not a runnable ELF; {@code shortHeader}: not even 64 bytes. */
+    static Lookup notElf(String path, byte[] bytes, ElfException e) {
+      return new Lookup(
+          null,
+          null,
+          false,
+          Errno.ENOEXEC,
+          path + ": " + e.getMessage(),
+          bytes.length < ElfFile.EHDR_SIZE);
     }
 
     /** Drops the lookup's reference on an image the cache does not hold. */
@@ -142,7 +162,8 @@ public final class Exec {
   /**
    * The program interpreter named by a program's PT_INTERP, resolved in the same file system
    * context ({@code binfmt_elf.c}: {@code open_exec(elf_interpreter)}): a missing one is ENOENT, a
-   * non-executable one EACCES (as for the program), and one that is not a loadable x86-64 ELF
+   * non-executable one EACCES (as for the program), one shorter than an ELF header EIO (Linux's
+   * {@code elf_read} of the header comes up short), and one that is not a loadable x86-64 ELF
    * ELIBBAD. (Linux reads an interpreter whose {@code e_type} is neither ET_EXEC nor ET_DYN only
    * after the point of no return and kills the process with SIGSEGV; here every check is made
    * before, so the caller sees ELIBBAD with its image intact.)
@@ -150,7 +171,8 @@ public final class Exec {
   Lookup lookupInterpreter(FsContext fs, String interpPath) {
     Lookup l = lookup(fs, interpPath);
     if (l.image() == null && l.errno() == Errno.ENOEXEC) {
-      return Lookup.failed(ELIBBAD, "program interpreter " + l.message());
+      return Lookup.failed(
+          l.shortHeader() ? Errno.EIO : ELIBBAD, "program interpreter " + l.message());
     }
     if (l.image() == null) {
       return Lookup.failed(l.errno(), "program interpreter " + l.message());
@@ -209,7 +231,7 @@ public final class Exec {
       try {
         elf = ElfFile.parse(bytes);
       } catch (ElfException e) {
-        return Lookup.failed(Errno.ENOEXEC, path + ": " + e.getMessage());
+        return Lookup.notElf(path, bytes, e);
       }
       return new Lookup(
           cache.insert(real, st.size(), mtime, elf, bytes), loc.path(), true, 0, null);
@@ -240,7 +262,7 @@ public final class Exec {
     try {
       elf = ElfFile.parse(bytes);
     } catch (ElfException e) {
-      return Lookup.failed(Errno.ENOEXEC, path + ": " + e.getMessage());
+      return Lookup.notElf(path, bytes, e);
     }
     ExecCache.Image img = new ExecCache.Image(elf, new FileObject(uvm, loc.path(), bytes));
     return new Lookup(img, loc.path(), false, 0, null);

@@ -51,7 +51,8 @@ public final class Guests {
           "memfd_share",
           "shm_share",
           "map_storm",
-          "mremap_move");
+          "mremap_move",
+          "exec_interp");
 
   private static boolean built;
 

@@ -118,10 +118,7 @@ final class RealWorldCases {
                 "awk",
                 "{s[$1]+=$2} END {for (k in s) print k, s[k] | \"sort\"}",
                 "words.txt")
-            .named("busybox awk (sum by key, piped to sort)")
-            .xfail(
-                "popen runs the host /bin/sh, a dynamically linked program uvm4j cannot exec",
-                "popen: Exec format error"));
+            .named("busybox awk (sum by key, piped to sort)"));
     c.add(
         RealWorldCase.of(
             "busybox",
@@ -295,10 +292,7 @@ final class RealWorldCases {
                 null,
                 "-e",
                 "print(io.popen('@BIN@/busybox echo popen'):read('a'))")
-            .named("lua io.popen")
-            .xfail(
-                "popen runs the host /bin/sh, a dynamically linked program uvm4j cannot exec",
-                "attempt to index a nil value"));
+            .named("lua io.popen"));
     // ---- SQLite shell
     c.add(
         RealWorldCase.of("sqlite3", "sqlite3", SQL, ":memory:")

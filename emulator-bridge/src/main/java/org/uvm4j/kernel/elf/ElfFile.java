@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A validated ELF64 x86-64 executable ({@code ET_EXEC}, or {@code ET_DYN}: a PIE, a static-pie or
- * a shared object such as a program interpreter).
+ * A validated ELF64 x86-64 executable ({@code ET_EXEC}, or {@code ET_DYN}: a PIE, a static-pie or a
+ * shared object such as a program interpreter).
  *
  * <p>Invariant: every {@link #loads() PT_LOAD} segment has {@code filesz <= memsz}, its file bytes
  * inside the file, {@code vaddr} congruent to {@code offset} modulo the page size, memory inside

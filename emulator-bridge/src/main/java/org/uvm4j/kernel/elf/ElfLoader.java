@@ -17,10 +17,10 @@ import org.uvm4j.uvm.obj.UvmObject;
  * <p>Each PT_LOAD segment becomes a private (copy-on-write) mapping of the file object from the
  * page holding its first byte to the page holding its last file byte, with the segment's
  * protection; when the segment has a zero-filled part (bss) the rest of its last file page is
- * zeroed (to the end of the page, as Linux's {@code padzero}) through {@code copyout} (a copy-on-write fault promotes that page to an anon), and the
- * pages beyond are anonymous zero-fill. The stack is an anonymous region of {@link #STACK_SIZE}
- * bytes ending at {@link Vmspace#USER_MAX}, populated lazily; only the pages of the initial image
- * are touched.
+ * zeroed (to the end of the page, as Linux's {@code padzero}) through {@code copyout} (a
+ * copy-on-write fault promotes that page to an anon), and the pages beyond are anonymous zero-fill.
+ * The stack is an anonymous region of {@link #STACK_SIZE} bytes ending at {@link Vmspace#USER_MAX},
+ * populated lazily; only the pages of the initial image are touched.
  *
  * <p>A dynamically linked program ({@code PT_INTERP}) is loaded as Linux's {@code load_elf_binary}
  * does: the program at its usual place, then its {@link Interpreter} (ld.so) at a base chosen like
