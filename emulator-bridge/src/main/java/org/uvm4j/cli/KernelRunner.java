@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.uvm4j.kernel.ExecException;
 import org.uvm4j.kernel.Kernel;
@@ -13,6 +16,7 @@ import org.uvm4j.kernel.RunSummary;
 import org.uvm4j.kernel.strace.Strace;
 import org.uvm4j.kernel.syscall.Linux64;
 import org.uvm4j.machine.MachineException;
+import org.uvm4j.uvm.audit.SystemAudit;
 
 /**
  * The production {@link GuestRunner}: one {@link Kernel} per run, with the CLI's streams as the
@@ -83,10 +87,18 @@ public final class KernelRunner implements GuestRunner {
     kernel.setSummary(summary);
     Thread lastResort = request.timeout() != null ? lastResort(request.timeout()) : null;
     try {
-      return kernel.run(request.program(), request.argv(), env);
+      int status = kernel.run(request.program(), request.argv(), env);
+      if (!audit(request, kernel, statsOut)) {
+        throw new RunFailure(
+            RunFailure.MACHINE_ERROR,
+            "system audit found problems (listed in " + request.tools().audit() + ")",
+            null);
+      }
+      return status;
     } catch (RunLimitException e) {
       throw new RunFailure(RunLimitException.EXIT_CODE, e.getMessage(), e);
     } catch (ExecException e) {
+      audit(request, kernel, statsOut);
       throw new RunFailure(e.kind().shellCode(), e.getMessage(), e);
     } catch (MachineException e) {
       throw new RunFailure(RunFailure.MACHINE_ERROR, e.getMessage(), e);
@@ -121,6 +133,43 @@ public final class KernelRunner implements GuestRunner {
         summary.print(statsOut, kernel.stats(), kernel.counters());
       }
     }
+  }
+
+  /**
+   * --audit FILE: the whole-system audit ({@link SystemAudit}) of the ended run, with no address
+   * space left, so every frame must be free or a page of a live anonymous object (a tmpfs file's
+   * {@code uao} pages, resident or in swap), every amap and anon gone, the page queues and counters
+   * consistent. Writes {@code system audit:
+   * clean (F of N frames free)} or {@code system audit: K problem(s)} and one line per problem.
+   *
+   * @return true when clean (or no --audit)
+   */
+  static boolean audit(RunRequest request, Kernel kernel, PrintStream statsOut) {
+    Path file = request.tools().audit();
+    if (file == null) {
+      return true;
+    }
+    List<String> problems = SystemAudit.problems(kernel.uvm(), List.of());
+    StringBuilder sb = new StringBuilder();
+    if (problems.isEmpty()) {
+      sb.append("system audit: clean (")
+          .append(kernel.uvm().physMem().freeCount())
+          .append(" of ")
+          .append(kernel.uvm().physMem().frameCount())
+          .append(" frames free)\n");
+    } else {
+      sb.append("system audit: ").append(problems.size()).append(" problem(s)\n");
+      for (String p : problems) {
+        sb.append("  ").append(p).append('\n');
+      }
+    }
+    try {
+      Files.writeString(file, sb.toString());
+    } catch (IOException e) {
+      statsOut.println("uvm4j: --audit " + file + ": " + e.getMessage());
+      return false;
+    }
+    return problems.isEmpty();
   }
 
   /** Grace after --timeout before the CLI stops waiting for the kernel to end the run. */

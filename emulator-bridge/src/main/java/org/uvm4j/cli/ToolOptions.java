@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of the tools for people who study a run (issue 15): {@code --strace}, {@code
- * --strace-file FILE}, {@code --gdb PORT}, {@code --gdb-follow parent|child}, {@code --summary}. A
+ * --strace-file FILE}, {@code --gdb PORT}, {@code --gdb-follow parent|child}, {@code --summary},
+ * {@code --audit FILE}. A
  * picocli mixin of {@code run}, kept apart from the machine's options so that both grow without
  * touching each other.
  */
@@ -51,6 +52,15 @@ final class ToolOptions {
               + " peak resident, one line per process (also printed by --stats on a terminal).")
   boolean summary;
 
+  @Option(
+      names = "--audit",
+      paramLabel = "FILE",
+      description =
+          "When the run ends, run the VM system's invariant audit (maps, amaps, anons, frames,"
+              + " tmpfs/aobj pages, swap) and write its result to FILE: 'system audit: clean …'"
+              + " or every problem found; uvm4j then exits with 125 if it is not clean.")
+  Path audit;
+
   /**
    * Where the strace lines go: {@code err} for --strace, the file for --strace-file, or null.
    *
@@ -77,7 +87,7 @@ final class ToolOptions {
       throw new IllegalArgumentException("--gdb-follow " + gdbFollow + ": use parent or child");
     }
     GdbStub gdb = gdbPort == null ? null : new GdbStub(gdbPort, gdbFollow.equals("child"), err);
-    return new Tools(straceOutput(err), straceFile != null, gdb, summary);
+    return new Tools(straceOutput(err), straceFile != null, gdb, summary, audit);
   }
 
   /**
@@ -87,8 +97,9 @@ final class ToolOptions {
    * @param closeStrace the stream is a file the run must close
    * @param gdb the gdb stub (--gdb), listening already, or null
    * @param summary print the run's summary at exit (--summary)
+   * @param audit where the system audit's result goes at exit (--audit), or null: no audit
    */
-  record Tools(PrintStream strace, boolean closeStrace, GdbStub gdb, boolean summary) {
-    static final Tools NONE = new Tools(null, false, null, false);
+  record Tools(PrintStream strace, boolean closeStrace, GdbStub gdb, boolean summary, Path audit) {
+    static final Tools NONE = new Tools(null, false, null, false, null);
   }
 }

@@ -144,10 +144,7 @@ final class RealWorldCases {
     c.add(RealWorldCase.of("busybox", "busybox", null, "ls", "tree"));
     c.add(
         RealWorldCase.of("busybox", "busybox", null, "ls", "-lR", "--color=never", "tree")
-            .named("busybox ls -lR tree")
-            .xfail(
-                "st_blocks of a host file is estimated from its size (the JDK does not expose st_blocks), so ls -l's total differs",
-                "total 5"));
+            .named("busybox ls -lR tree"));
     c.add(RealWorldCase.of("busybox", "busybox", null, "find", "tree", "-name", "*.txt"));
     c.add(
         RealWorldCase.of(
