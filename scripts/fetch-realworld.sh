@@ -7,7 +7,8 @@
 # the system's apt configuration is never changed. Only upstream tarballs are unpacked (tar).
 #
 # Layout of DEST: bin/NAME (the binaries), src/PKG/ (the unpacked sources, for their test files),
-# ok/PKG (built; holds the orig tarball's name), failed/PKG (why a package is missing: the suite
+# ok/PKG (built; holds the orig tarball's name and the hash of the build recipe, so that a changed
+# build_PKG function rebuilds that package), failed/PKG (why a package is missing: the suite
 # shows it as the skip reason). Repeated runs reuse what is built; `rm -rf DEST/failed` retries.
 # Usage: fetch-realworld.sh DEST [PKG...]
 set -uo pipefail
@@ -97,7 +98,7 @@ build_xz-utils() {
   local top=$1
   (cd "$top" && run_logged xz-utils ./configure CC="$MUSL_GCC" CFLAGS=-O2 LDFLAGS=-static \
     --disable-shared --enable-static --disable-nls --disable-doc --disable-scripts \
-    --disable-lzmadec --disable-lzmainfo --disable-xzdec --disable-lzma-links --disable-threads \
+    --disable-lzmadec --disable-lzmainfo --disable-xzdec --disable-lzma-links --enable-threads=posix \
     && run_logged xz-utils make -j"$JOBS" LDFLAGS=-all-static) || return 1
   cp "$top/src/xz/xz" "$dest/bin/xz"
   static_only xz
@@ -188,12 +189,15 @@ fetch_busybox-static() {
   deb=$(ls "$d"/busybox-static_*.deb | head -n1)
   rm -rf "$d/x" && dpkg-deb -x "$deb" "$d/x" || { fail busybox-static "dpkg-deb -x failed"; return 1; }
   cp "$d/x/bin/busybox" "$dest/bin/busybox-glibc" || { fail busybox-static "no bin/busybox in $deb"; return 1; }
-  basename "$deb" > "$dest/ok/busybox-static"
+  { basename "$deb"; echo "recipe $(recipe busybox-static)"; } > "$dest/ok/busybox-static"
 }
 
 status=0
+recipe() { # PKG -> the hash of its build function (fetch function for busybox-static)
+  { declare -f "build_$1" || declare -f "fetch_$1"; } 2>/dev/null | sha1sum | cut -c1-12
+}
 for pkg in "${pkgs[@]}"; do
-  [ -e "$dest/ok/$pkg" ] && continue
+  grep -qx "recipe $(recipe "$pkg")" "$dest/ok/$pkg" 2>/dev/null && continue
   [ -e "$dest/failed/$pkg" ] && { log "$pkg: failed before ($(cat "$dest/failed/$pkg")); rm $dest/failed/$pkg to retry"; continue; }
   if [ "$pkg" = busybox-static ]; then
     fetch_busybox-static || status=1
@@ -206,7 +210,7 @@ for pkg in "${pkgs[@]}"; do
   start=$(date +%s)
   : > "$dest/src/$pkg.log"
   if "build_$pkg" "$top"; then
-    basename "$orig" > "$dest/ok/$pkg"
+    { basename "$orig"; echo "recipe $(recipe "$pkg")"; } > "$dest/ok/$pkg"
     log "$pkg: built in $(( $(date +%s) - start )) s"
   else
     fail "$pkg" "the build failed (last lines of src/$pkg.log: $(tail -n 3 "$dest/src/$pkg.log" | tr '\n' ' '))"

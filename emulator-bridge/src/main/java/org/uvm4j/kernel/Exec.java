@@ -336,6 +336,7 @@ public final class Exec {
     }
     // Point of no return: the new image is complete.
     lifecycle.deThread(p); // the other threads end; p becomes the process's only thread
+    lifecycle.execRelease(p);
     p.clearChildTid = 0;
     Vmspace old = p.vm;
     p.vm = nvm;
@@ -350,8 +351,6 @@ public final class Exec {
     p.comm = basename(path);
     p.cmdline = GuestProcSource.joined(argv);
     p.environ = GuestProcSource.joined(envp);
-    p.robustListHead = 0; // exec_mm_release: the old image's robust list is gone
-    p.robustListLen = 0;
     cpu.resetContext(p);
     m.setReg(Reg.RIP, loaded.entry());
     m.setReg(Reg.RSP, loaded.sp());

@@ -199,6 +199,17 @@ public final class ProcLifecycle {
     }
   }
 
+  /**
+   * exec_mm_release: {@code p} (now its process's only thread) is about to leave its old image; the
+   * robust mutexes it still holds there are marked OWNER_DIED for whoever shares them.
+   */
+  // Linux kernel/fork.c: exec_mm_release
+  void execRelease(Proc p) {
+    RobustList.exit(p, p.vm, futexes);
+    p.robustListHead = 0;
+    p.robustListLen = 0;
+  }
+
   /** A vfork child stopped borrowing its parent's space (exec or exit): the parent runs again. */
   void releaseVforkParent(Proc c) {
     Proc parent = c.vforkParent;
@@ -222,6 +233,7 @@ public final class ProcLifecycle {
     if (t.vforkParent != null) {
       releaseVforkParent(t);
     }
+    RobustList.exit(t, t.vm, futexes); // mm_release: futex_exit_release before clear_child_tid
     releaseTidWord(t);
     t.vm.free();
     t.vm = null;

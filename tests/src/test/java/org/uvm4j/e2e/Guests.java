@@ -48,6 +48,8 @@ public final class Guests {
           "threads.glibc",
           "thread_fork",
           "thread_fork.glibc",
+          "robust_mutex",
+          "robust_mutex.glibc",
           "memfd_share",
           "shm_share",
           "map_storm",

@@ -320,7 +320,8 @@ public final class Linux64 {
             "REALTIME, MONOTONIC, BOOTTIME, TAI; TIMER_ABSTIME; CPU-time clocks EINVAL",
             time::clockNanosleep),
         supported(231, "exit_group", "every thread of the process", proc::exitGroup),
-        unsupported(232, "epoll_wait", "no poll/select/epoll"),
+        unsupported(
+            232, "epoll_wait", "no epoll (poll, ppoll, select and pselect6 are implemented)"),
         supported(
             234,
             "tgkill",
@@ -356,10 +357,11 @@ public final class Linux64 {
         supported(
             273,
             "set_robust_list",
-            "records the head (len must be 24); one thread per process",
+            "records the head (len must be 24); walked at thread exit and exec: EOWNERDEAD for robust mutexes",
             info::setRobustList),
         supported(274, "get_robust_list", "pid 0 or any live process", info::getRobustList),
-        unsupported(291, "epoll_create1", "no poll/select/epoll"),
+        unsupported(
+            291, "epoll_create1", "no epoll (poll, ppoll, select and pselect6 are implemented)"),
         supported(
             280,
             "utimensat",
