@@ -139,8 +139,8 @@ public final class KernelRunner implements GuestRunner {
    * --audit FILE: the whole-system audit ({@link SystemAudit}) of the ended run, with no address
    * space left, so every frame must be free or a page of a live anonymous object (a tmpfs file's
    * {@code uao} pages, resident or in swap), every amap and anon gone, the page queues and counters
-   * consistent. Writes {@code system audit:
-   * clean (F of N frames free)} or {@code system audit: K problem(s)} and one line per problem.
+   * consistent. Writes {@code system audit: clean (F of N frames free)} or {@code system audit: K
+   * problem(s)} and one line per problem.
    *
    * @return true when clean (or no --audit)
    */

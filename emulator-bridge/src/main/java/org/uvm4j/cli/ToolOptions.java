@@ -11,9 +11,8 @@ import picocli.CommandLine.Option;
 /**
  * The options of the tools for people who study a run (issue 15): {@code --strace}, {@code
  * --strace-file FILE}, {@code --gdb PORT}, {@code --gdb-follow parent|child}, {@code --summary},
- * {@code --audit FILE}. A
- * picocli mixin of {@code run}, kept apart from the machine's options so that both grow without
- * touching each other.
+ * {@code --audit FILE}. A picocli mixin of {@code run}, kept apart from the machine's options so
+ * that both grow without touching each other.
  */
 final class ToolOptions {
   @Option(

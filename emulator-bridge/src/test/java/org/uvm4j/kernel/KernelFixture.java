@@ -87,9 +87,8 @@ public final class KernelFixture implements AutoCloseable {
   }
 
   /**
-   * Gives {@code p} a saved CPU state without an engine ({@link
-   * org.uvm4j.machine.SavedRegisters}) whose RSP is {@code rsp}: for handlers that read the
-   * caller's registers.
+   * Gives {@code p} a saved CPU state without an engine ({@link org.uvm4j.machine.SavedRegisters})
+   * whose RSP is {@code rsp}: for handlers that read the caller's registers.
    */
   public void withRegisters(Proc p, long rsp) {
     p.ctx = org.uvm4j.machine.SavedRegisters.context();

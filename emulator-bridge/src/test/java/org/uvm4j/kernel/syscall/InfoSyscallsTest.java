@@ -16,8 +16,7 @@ import org.uvm4j.uvm.Errno;
 
 /**
  * sysinfo, times, uname, sigaltstack, prctl, set_robust_list/get_robust_list, fadvise64, the
- * console's terminal ioctls,
- * and the ENOSYS counting of the table, run directly.
+ * console's terminal ioctls, and the ENOSYS counting of the table, run directly.
  */
 class InfoSyscallsTest {
   /** 64-bit garbage for the upper half of an {@code int} argument: Linux ignores it. */
