@@ -151,7 +151,14 @@ final class RealWorldCases {
     c.add(RealWorldCase.of("busybox", "busybox", null, "ls", "tree"));
     c.add(
         RealWorldCase.of("busybox", "busybox", null, "ls", "-lR", "--color=never", "tree")
-            .named("busybox ls -lR tree"));
+            .named("busybox ls -lR tree")
+            // st_blocks is the host's now (the "total" lines match); the dates do not: the guest's
+            // clock starts at 2024-01-01 (VirtualClock.EPOCH_NS), so the fixtures, written just
+            // now, lie in its future and ls shows their year instead of their time
+            .xfail(
+                "the guest's clock starts at 2024-01-01, so ls -l shows the fixtures' year, not"
+                    + " their time of day",
+                "  " + java.time.Year.now(java.time.ZoneOffset.UTC).getValue() + " one.txt"));
     c.add(RealWorldCase.of("busybox", "busybox", null, "find", "tree", "-name", "*.txt"));
     c.add(
         RealWorldCase.of(
