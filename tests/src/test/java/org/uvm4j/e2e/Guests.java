@@ -50,6 +50,8 @@ public final class Guests {
           "thread_fork.glibc",
           "robust_mutex",
           "robust_mutex.glibc",
+          "thread_cancel",
+          "thread_cancel.glibc",
           "memfd_share",
           "shm_share",
           "map_storm",
