@@ -73,6 +73,9 @@ int main(void) {
   pthread_cond_broadcast(&cv);
   pthread_mutex_unlock(&mu);
   pthread_join(th[0], NULL);
+  /* natively the joined thread's task entry goes a moment after the join returns (the kernel
+   * clears the tid word the join waits for before it releases the task): wait for that, bounded */
+  for (int i = 0; i < 2000 && task_has(tids[0], "stat"); i++) usleep(1000);
   printf("after a join: task entries %d, Threads %d, the joined tid gone %d\n", count_tasks(),
          status_threads(), !task_has(tids[0], "stat"));
   pthread_mutex_lock(&mu);
