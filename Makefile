@@ -32,7 +32,8 @@ export MAVEN_OPTS := $(strip $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow
 endif
 endif
 
-.PHONY: help deps unicorn musl guests build test run bench fmt clean fuzz realworld realworld-deps
+.PHONY: help deps unicorn musl guests build test run bench fmt clean fuzz realworld realworld-deps \
+  conformance
 
 help:
 	@echo "Java: $${JAVA_HOME:-the default java} (scripts/java-home.sh; set JAVA_HOME to choose)"
@@ -41,6 +42,8 @@ help:
 	@echo "make bench  run the JMH and guest benchmarks (see docs/benchmarks.md)"
 	@echo "make realworld  fetch and build Debian's busybox, lua, sqlite, zlib, xz, bc, jq (cached"
 	@echo "            in .cache/realworld) and compare each case with its native run"
+	@echo "make conformance  fetch Debian's linux source, build Linux's mm and x86 selftests static"
+	@echo "            (cached in .cache/conformance) and compare their counts with their native runs"
 	@echo "make fuzz   fuzz the ELF parser for FUZZ_TIME seconds (default 600) with Jazzer"
 	@echo "make fmt    format the Java tree (google-java-format through Spotless)"
 
@@ -107,6 +110,18 @@ realworld: deps guests realworld-deps
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
 	$(MVN) $(MVN_FLAGS) test -pl tests -am -Dtest=RealWorldSuite -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Djacoco.skip=true -Dspotless.check.skip=true -Duvm4j.realworld.dir="$(REALWORLD_DIR)"
+
+# The conformance suite (tests/.../conformance/ConformanceSuite): Linux's own mm and x86 kernel
+# selftests from Debian's linux source package (about 150 MB, downloaded once), built static and
+# cached in .cache/conformance; each runs natively and under uvm4j and their kselftest counts must
+# be equal (docs/conformance.md).
+CONFORMANCE_DIR ?= $(ROOT)/.cache/conformance
+
+conformance: deps
+	-scripts/fetch-selftests.sh "$(CONFORMANCE_DIR)"
+	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
+	$(MVN) $(MVN_FLAGS) test -pl tests -am -Dtest=ConformanceSuite -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Djacoco.skip=true -Dspotless.check.skip=true -Duvm4j.conformance.dir="$(CONFORMANCE_DIR)"
 
 bench: build
 	scripts/bench.sh

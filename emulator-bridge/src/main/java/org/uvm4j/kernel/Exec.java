@@ -280,6 +280,9 @@ public final class Exec {
       return Errno.E2BIG;
     }
     Vmspace nvm = Vmspace.create(uvm, faultHandler);
+    if (p.vm != null && p.vm.isDenyWriteExec() && !p.vm.isDenyWriteExecNoInherit()) {
+      nvm.denyWriteExec(false); // PR_SET_MDWE survives execve unless PR_MDWE_NO_INHERIT
+    }
     byte[] rnd = new byte[16];
     random.nextBytes(rnd);
     long[] aux = {

@@ -110,6 +110,203 @@ final class GuestProcSource implements ProcSource {
     return b.toString();
   }
 
+  /**
+   * /proc/PID/smaps: Size, Rss (pages the pmap maps), Anonymous (of them, anon pages), Locked (Rss
+   * of a wired or lock-on-fault entry) and VmFlags (rd wr ex sh mr mw me ms, rr/sr for the advice,
+   * dc DONTFORK, wf WIPEONFORK, lo locked, sl sealed) from the map and the pmap. Pss equals Rss and
+   * the clean/dirty split is not tracked (resident anonymous pages count as private dirty, object
+   * pages as private clean); no swap is reported per mapping.
+   */
+  @Override
+  public String smaps(int pid) {
+    Proc p = proc(pid);
+    if (p == null) {
+      return null;
+    }
+    Vmspace vm = p.vm;
+    if (vm == null) {
+      return "";
+    }
+    String[] lines = maps(pid).split("\n");
+    List<long[]> resident = new ArrayList<>();
+    vm.pmap()
+        .forEach((va, pg, prot, wired) -> resident.add(new long[] {va, pg.anon != null ? 1 : 0}));
+    resident.sort((x, y) -> Long.compare(x[0], y[0]));
+    long[] vas = new long[resident.size()];
+    for (int i = 0; i < vas.length; i++) {
+      vas[i] = resident.get(i)[0];
+    }
+    StringBuilder b = new StringBuilder();
+    VmMap map = vm.map();
+    map.lock();
+    try {
+      int i = 0;
+      for (VmMapEntry e : map.entries()) {
+        if (i >= lines.length) {
+          break;
+        }
+        int from = lowerBound(vas, e.start);
+        int to = lowerBound(vas, e.end);
+        long rss = (long) (to - from) * PAGE / 1024;
+        long anon = 0;
+        for (int k = from; k < to; k++) {
+          anon += resident.get(k)[1];
+        }
+        anon = anon * PAGE / 1024;
+        long locked = e.isLocked() ? rss : 0;
+        b.append(lines[i++]).append('\n');
+        field(b, "Size", (e.end - e.start) / 1024);
+        field(b, "KernelPageSize", PAGE / 1024);
+        field(b, "MMUPageSize", PAGE / 1024);
+        field(b, "Rss", rss);
+        field(b, "Pss", rss);
+        field(b, "Pss_Dirty", anon);
+        field(b, "Shared_Clean", 0);
+        field(b, "Shared_Dirty", 0);
+        field(b, "Private_Clean", rss - anon);
+        field(b, "Private_Dirty", anon);
+        field(b, "Referenced", rss);
+        field(b, "Anonymous", anon);
+        field(b, "KSM", 0);
+        field(b, "LazyFree", 0);
+        field(b, "AnonHugePages", 0);
+        field(b, "ShmemPmdMapped", 0);
+        field(b, "FilePmdMapped", 0);
+        field(b, "Shared_Hugetlb", 0);
+        field(b, "Private_Hugetlb", 0);
+        field(b, "Swap", 0);
+        field(b, "SwapPss", 0);
+        field(b, "Locked", locked);
+        b.append("THPeligible:    0\n");
+        b.append("VmFlags:").append(vmFlags(e)).append('\n');
+      }
+    } finally {
+      map.unlock();
+    }
+    return b.toString();
+  }
+
+  @Override
+  public boolean pagemap(int pid, long va, long[] out) {
+    Proc p = proc(pid);
+    if (p == null) {
+      return false;
+    }
+    java.util.Arrays.fill(out, 0);
+    Vmspace vm = p.vm;
+    if (vm == null) {
+      return true;
+    }
+    VmMap map = vm.map();
+    map.lock();
+    try {
+      for (VmMapEntry e : map.entriesIn(va, va + out.length * PAGE)) {
+        long from = Math.max(va, e.start);
+        long to = Math.min(va + out.length * PAGE, e.end);
+        org.uvm4j.uvm.amap.Amap amap = e.aref.amap;
+        if (amap != null) {
+          amap.lock();
+        }
+        try {
+          for (long a = from; a < to; a += PAGE) {
+            out[(int) ((a - va) / PAGE)] = pagemapEntry(vm, e, amap, a);
+          }
+        } finally {
+          if (amap != null) {
+            amap.unlock();
+          }
+        }
+      }
+    } finally {
+      map.unlock();
+    }
+    return true;
+  }
+
+  /** fs/proc/task_mmu.c: pte_to_pagemap_entry for the page of {@code e} at {@code va}. */
+  private static long pagemapEntry(
+      Vmspace vm, VmMapEntry e, org.uvm4j.uvm.amap.Amap amap, long va) {
+    org.uvm4j.uvm.page.VmPage pg = vm.pmap().extract(va);
+    if (pg != null) {
+      return ProcSource.PM_PRESENT
+          | (pg.object != null || e.isSharedMapping() ? ProcSource.PM_FILE : 0);
+    }
+    if (amap != null) {
+      org.uvm4j.uvm.amap.Anon an = amap.lookup(e.aref, e.offsetOf(va));
+      if (an != null && an.page == null && an.swslot != 0) {
+        return ProcSource.PM_SWAP;
+      }
+    }
+    return 0;
+  }
+
+  private static int lowerBound(long[] a, long key) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private static void field(StringBuilder b, String name, long kb) {
+    b.append(name).append(':');
+    b.append(" ".repeat(Math.max(1, 16 - name.length())));
+    b.append(String.format("%8d kB\n", kb));
+  }
+
+  /** The VmFlags line's two-letter names (fs/proc/task_mmu.c: show_smap_vma_flags). */
+  private static String vmFlags(VmMapEntry e) {
+    StringBuilder f = new StringBuilder();
+    flag(f, (e.protection & Prot.READ) != 0, "rd");
+    flag(f, (e.protection & Prot.WRITE) != 0, "wr");
+    flag(f, (e.protection & Prot.EXEC) != 0, "ex");
+    flag(f, e.isSharedMapping(), "sh");
+    flag(f, (e.maxProtection & Prot.READ) != 0, "mr");
+    flag(f, (e.maxProtection & Prot.WRITE) != 0, "mw");
+    flag(f, (e.maxProtection & Prot.EXEC) != 0, "me");
+    flag(f, e.isSharedMapping(), "ms");
+    flag(f, e.end == ElfLoader.STACK_TOP, "gd");
+    flag(f, e.isLocked(), "lo");
+    flag(f, e.advice == org.uvm4j.uvm.map.Advice.SEQUENTIAL, "sr");
+    flag(f, e.advice == org.uvm4j.uvm.map.Advice.RANDOM, "rr");
+    flag(f, e.inheritance == org.uvm4j.uvm.map.Inheritance.NONE, "dc");
+    flag(f, !e.isSharedMapping() && (e.protection & Prot.WRITE) != 0, "ac");
+    flag(f, e.inheritance == org.uvm4j.uvm.map.Inheritance.ZERO, "wf");
+    flag(f, e.isSealed(), "sl");
+    return f.toString();
+  }
+
+  private static void flag(StringBuilder f, boolean on, String name) {
+    if (on) {
+      f.append(' ').append(name);
+    }
+  }
+
+  private static long lockedPages(Proc p) {
+    if (p.vm == null) {
+      return 0;
+    }
+    long pages = 0;
+    VmMap map = p.vm.map();
+    map.lock();
+    try {
+      for (VmMapEntry e : map.entries()) {
+        if (e.isLocked()) {
+          pages += e.pages();
+        }
+      }
+    } finally {
+      map.unlock();
+    }
+    return pages;
+  }
+
   @Override
   public String exe(int pid) {
     Proc p = proc(pid);
@@ -197,6 +394,8 @@ final class GuestProcSource implements ProcSource {
         + org.uvm4j.kernel.fs.FileTable.MAX_FDS
         + "\nVmSize:\t"
         + String.format("%8d kB", kb)
+        + "\nVmLck:\t"
+        + String.format("%8d kB", lockedPages(p) * PAGE / 1024)
         + "\nThreads:\t"
         + Math.max(1, p.group.size())
         + "\n";

@@ -56,7 +56,8 @@ public final class Guests {
           "shm_share",
           "map_storm",
           "mremap_move",
-          "exec_interp");
+          "exec_interp",
+          "mm_abi");
 
   private static boolean built;
 

@@ -137,6 +137,9 @@ public final class ProcFs {
       d.add("root", new SyntheticLink(DEV, ino(pid, 11), () -> "/"));
       d.add("fd", new FdDir(pid));
       d.add("task", new TaskDir(pid));
+      d.add("smaps", file(13, () -> utf8(src.smaps(pid))));
+      d.add("pagemap", new PagemapFile(DEV, ino(pid, 14), pid, src));
+      d.add("clear_refs", new ClearRefsFile(DEV, ino(pid, 15), pid, src));
       return d;
     }
 

@@ -17,6 +17,31 @@ public interface ProcSource {
   /** {@code /proc/PID/maps}: one line per map entry, Linux's format. */
   String maps(int pid);
 
+  /**
+   * /proc/PID/smaps: each mapping's maps line followed by its sizes (Size, Rss, Anonymous, Locked,
+   * ...) and VmFlags; null if there is no such process.
+   */
+  String smaps(int pid);
+
+  /** The pages {@code /proc/PID/pagemap} covers: the 47-bit user address space. */
+  long PAGEMAP_PAGES = 1L << 35;
+
+  /** pagemap entry bit: the page is present (mapped). */
+  long PM_PRESENT = 1L << 63;
+
+  /** pagemap entry bit: the page is swapped out. */
+  long PM_SWAP = 1L << 62;
+
+  /** pagemap entry bit: a file page or shared anonymous memory. */
+  long PM_FILE = 1L << 61;
+
+  /**
+   * /proc/PID/pagemap: fills {@code out[i]} with the entry of the page at {@code va + i * 4096}
+   * (PM_PRESENT, PM_SWAP, PM_FILE; the frame number is 0, as Linux shows an unprivileged reader);
+   * false if there is no such process.
+   */
+  boolean pagemap(int pid, long va, long[] out);
+
   /** The guest path of the program ({@code exe}), or null. */
   String exe(int pid);
 

@@ -13,6 +13,7 @@ import org.uvm4j.kernel.fs.OpenFile;
 import org.uvm4j.kernel.fs.Stat;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
@@ -68,6 +69,10 @@ final class InfoSyscalls {
   static final int PR_GET_TIMERSLACK = 30;
   static final int PR_SET_NO_NEW_PRIVS = 38;
   static final int PR_GET_NO_NEW_PRIVS = 39;
+  static final int PR_SET_MDWE = 65;
+  static final int PR_GET_MDWE = 66;
+  static final int PR_MDWE_REFUSE_EXEC_GAIN = 1;
+  static final int PR_MDWE_NO_INHERIT = 2;
 
   /** The timer slack Linux reports by default (50 us). */
   static final long DEFAULT_TIMERSLACK_NS = 50_000;
@@ -306,10 +311,52 @@ final class InfoSyscalls {
         }
         return p.noNewPrivs() ? 1 : 0;
       }
+      case PR_SET_MDWE -> {
+        return setMdwe(c.vm(), arg2, c.raw(2), c.raw(3), c.raw(4));
+      }
+      case PR_GET_MDWE -> {
+        if (arg2 != 0 || c.raw(2) != 0 || c.raw(3) != 0 || c.raw(4) != 0) {
+          return -Errno.EINVAL;
+        }
+        return mdweBits(c.vm());
+      }
       default -> {
         return -Errno.EINVAL;
       }
     }
+  }
+
+  /**
+   * PR_SET_MDWE: turns memory-deny-write-execute on for the address space ({@link
+   * Vmspace#denyWriteExec}); once on it cannot be turned off or changed (EPERM).
+   */
+  // kernel/sys.c: prctl_set_mdwe
+  private static long setMdwe(Vmspace vm, long bits, long a3, long a4, long a5) {
+    if (a3 != 0 || a4 != 0 || a5 != 0) {
+      return -Errno.EINVAL;
+    }
+    if ((bits & ~(long) (PR_MDWE_REFUSE_EXEC_GAIN | PR_MDWE_NO_INHERIT)) != 0) {
+      return -Errno.EINVAL;
+    }
+    if ((bits & PR_MDWE_NO_INHERIT) != 0 && (bits & PR_MDWE_REFUSE_EXEC_GAIN) == 0) {
+      return -Errno.EINVAL;
+    }
+    int current = mdweBits(vm);
+    if (current != 0 && current != bits) {
+      return -Errno.EPERM; // cannot be disabled or changed
+    }
+    if (bits != 0) {
+      vm.denyWriteExec((bits & PR_MDWE_NO_INHERIT) != 0);
+    }
+    return 0;
+  }
+
+  // kernel/sys.c: prctl_get_mdwe
+  private static int mdweBits(Vmspace vm) {
+    if (!vm.isDenyWriteExec()) {
+      return 0;
+    }
+    return PR_MDWE_REFUSE_EXEC_GAIN | (vm.isDenyWriteExecNoInherit() ? PR_MDWE_NO_INHERIT : 0);
   }
 
   // kernel/futex/syscalls.c: sys_set_robust_list (struct robust_list_head *head, size_t len)

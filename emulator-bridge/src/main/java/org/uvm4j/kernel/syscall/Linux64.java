@@ -158,10 +158,20 @@ public final class Linux64 {
             "mremap",
             "a map operation: shrink in place; grow in place (the tail keeps the mapping's attributes); MREMAP_MAYMOVE/MREMAP_FIXED move the map entries and translations (shared and wired mappings too, inheritance kept, nothing copied); MREMAP_DONTUNMAP leaves the old range mapped afresh (shared: the same memory)",
             mem::mremap),
+        supported(
+            26,
+            "msync",
+            "checks the range (ENOMEM for a hole) and the flags; nothing to write back",
+            mem::msync),
+        supported(
+            27,
+            "mincore",
+            "residency from the pmap, the amap's anons and the object's resident pages; nothing faulted in",
+            mem::mincore),
         partial(
             28,
             "madvise",
-            "NORMAL, RANDOM, SEQUENTIAL, WILLNEED, DONTNEED, FREE, DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK",
+            "every Linux 6.x value: NORMAL, RANDOM, SEQUENTIAL, WILLNEED, DONTNEED(_LOCKED), FREE, DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, POPULATE_READ/WRITE; COLD, PAGEOUT, DONTDUMP, DODUMP only check the range; REMOVE, KSM and THP advice EINVAL; HWPOISON, SOFT_OFFLINE EPERM; discarding sealed read-only anonymous memory EPERM",
             mem::madvise),
         supported(32, "dup", "", file::dup),
         supported(33, "dup2", "same descriptor: no-op", file::dup2),
@@ -267,7 +277,10 @@ public final class Linux64 {
         supported(149, "mlock", "", mem::mlock),
         supported(150, "munlock", "", mem::munlock),
         partial(
-            151, "mlockall", "MCL_CURRENT, MCL_FUTURE; MCL_ONFAULT alone EINVAL", mem::mlockall),
+            151,
+            "mlockall",
+            "MCL_CURRENT, MCL_FUTURE; with MCL_ONFAULT the ranges are marked locked on fault (not wired); MCL_ONFAULT alone EINVAL",
+            mem::mlockall),
         supported(152, "munlockall", "", mem::munlockall),
         supported(
             160,
@@ -387,6 +400,11 @@ public final class Linux64 {
             "a file of UVM anonymous memory (uvm_aobj); MFD_CLOEXEC, MFD_ALLOW_SEALING,"
                 + " MFD_NOEXEC_SEAL; MFD_HUGETLB → EINVAL",
             memfd::memfdCreate),
+        supported(
+            325,
+            "mlock2",
+            "flags 0 as mlock; MLOCK_ONFAULT marks the range locked on fault (counted as locked, nothing faulted in or wired)",
+            mem::mlock2),
         unsupported(
             334,
             "rseq",
@@ -396,6 +414,11 @@ public final class Linux64 {
             439,
             "faccessat2",
             "as faccessat, with AT_SYMLINK_NOFOLLOW, AT_EACCESS, AT_EMPTY_PATH",
-            file::faccessat2));
+            file::faccessat2),
+        supported(
+            462,
+            "mseal",
+            "seals the range's entries: munmap, mremap, mprotect, mmap over them and discarding madvise on read-only anonymous memory then fail with EPERM",
+            mem::mseal));
   }
 }

@@ -7,11 +7,17 @@ import org.uvm4j.uvm.map.Inheritance;
 import org.uvm4j.uvm.map.Vmspace;
 
 /**
- * The Linux {@code MADV_*} values madvise accepts, each decoded into the UVM operation it means:
- * NORMAL/RANDOM/SEQUENTIAL set the paging {@link Advice}; WILLNEED only checks the range; DONTNEED
- * (any mapping) and FREE (private anonymous only) discard pages; DONTFORK and DOFORK set
- * inheritance NONE and back to the default; WIPEONFORK (private anonymous only) sets ZERO and
- * KEEPONFORK the default again. This is the only place that knows the {@code MADV_*} numbers.
+ * Every Linux 6.x {@code MADV_*} value, each decoded into the UVM operation it means or the errno
+ * Linux gives for it here: NORMAL/RANDOM/SEQUENTIAL set the paging {@link Advice}; WILLNEED only
+ * checks the range; DONTNEED (any mapping), DONTNEED_LOCKED (wired ranges too) and FREE (private
+ * anonymous only) discard pages; DONTFORK and DOFORK set inheritance NONE and back to the default;
+ * WIPEONFORK (private anonymous only) sets ZERO and KEEPONFORK the default again; POPULATE_READ and
+ * POPULATE_WRITE fault the range in. COLD and PAGEOUT are hints that check the range (the page
+ * daemon decides alone); DONTDUMP/DODUMP check the range (there is no core dump); MERGEABLE,
+ * UNMERGEABLE (KSM), HUGEPAGE, NOHUGEPAGE and COLLAPSE (transparent huge pages) are EINVAL, as on a
+ * kernel built without KSM and THP; REMOVE is EINVAL (no mapping supports hole punching); HWPOISON
+ * and SOFT_OFFLINE are EPERM (CAP_SYS_ADMIN only). The discarding ones are refused (EPERM) on
+ * sealed read-only anonymous memory. This is the only place that knows the {@code MADV_*} numbers.
  */
 public enum MadviseAdvice {
   NORMAL(Mman.MADV_NORMAL),
@@ -22,8 +28,15 @@ public enum MadviseAdvice {
   FREE(Mman.MADV_FREE),
   DONTFORK(Mman.MADV_DONTFORK),
   DOFORK(Mman.MADV_DOFORK),
+  DONTDUMP(Mman.MADV_DONTDUMP),
+  DODUMP(Mman.MADV_DODUMP),
   WIPEONFORK(Mman.MADV_WIPEONFORK),
-  KEEPONFORK(Mman.MADV_KEEPONFORK);
+  KEEPONFORK(Mman.MADV_KEEPONFORK),
+  COLD(Mman.MADV_COLD),
+  PAGEOUT(Mman.MADV_PAGEOUT),
+  POPULATE_READ(Mman.MADV_POPULATE_READ),
+  POPULATE_WRITE(Mman.MADV_POPULATE_WRITE),
+  DONTNEED_LOCKED(Mman.MADV_DONTNEED_LOCKED);
 
   /** The Linux value. */
   public final int linux;
@@ -35,7 +48,8 @@ public enum MadviseAdvice {
   /**
    * The advice for a Linux {@code MADV_*} value.
    *
-   * @throws UvmException EINVAL for a value madvise does not accept
+   * @throws UvmException EINVAL for a value Linux does not define or that needs what uvm4j does not
+   *     have (KSM, THP, hole punching), EPERM for HWPOISON and SOFT_OFFLINE
    */
   public static MadviseAdvice decode(int advice) throws UvmException {
     for (MadviseAdvice a : values()) {
@@ -43,26 +57,70 @@ public enum MadviseAdvice {
         return a;
       }
     }
-    throw new UvmException(Errno.EINVAL, "madvise: unknown advice " + advice);
+    String why =
+        switch (advice) {
+          case Mman.MADV_REMOVE -> "MADV_REMOVE: no mapping here supports punching holes";
+          case Mman.MADV_MERGEABLE, Mman.MADV_UNMERGEABLE -> "KSM advice: no KSM";
+          case Mman.MADV_HUGEPAGE, Mman.MADV_NOHUGEPAGE, Mman.MADV_COLLAPSE ->
+              "transparent huge page advice: no THP";
+          case Mman.MADV_HWPOISON, Mman.MADV_SOFT_OFFLINE ->
+              throw new UvmException(
+                  Errno.EPERM, "madvise: memory-failure advice needs CAP_SYS_ADMIN");
+          default -> "unknown advice";
+        };
+    throw new UvmException(Errno.EINVAL, "madvise " + advice + ": " + why);
+  }
+
+  /** Whether this advice discards or detaches memory (mm/mseal.c: is_madv_discard). */
+  public boolean discards() {
+    return switch (this) {
+      case FREE, DONTNEED, DONTNEED_LOCKED, DONTFORK, WIPEONFORK -> true;
+      default -> false;
+    };
   }
 
   /**
    * Applies this advice to {@code [addr, addr + len)} of {@code vm}.
    *
-   * @return 0 or the positive errno of the UVM operation
+   * @return 0 or the positive errno of the UVM operation (or Linux's errno for the advice)
    */
   public int apply(Vmspace vm, long addr, long len) {
+    if (discards()) {
+      int sealed = vm.checkSealedDiscard(addr, len);
+      if (sealed != 0) {
+        return sealed;
+      }
+    }
     return switch (this) {
       case NORMAL -> vm.advise(addr, len, Advice.NORMAL);
       case RANDOM -> vm.advise(addr, len, Advice.RANDOM);
       case SEQUENTIAL -> vm.advise(addr, len, Advice.SEQUENTIAL);
-      case WILLNEED -> vm.willNeed(addr, len);
+      case WILLNEED, COLD, PAGEOUT, DONTDUMP, DODUMP -> vm.willNeed(addr, len);
       case DONTNEED -> vm.discard(addr, len, false);
+      case DONTNEED_LOCKED -> dontNeedLocked(vm, addr, len);
       case FREE -> vm.discard(addr, len, true);
       case DONTFORK -> vm.minherit(addr, len, Inheritance.NONE);
       case DOFORK -> vm.minheritDefault(addr, len, Inheritance.NONE);
       case WIPEONFORK -> vm.minheritPrivateAnon(addr, len, Inheritance.ZERO);
       case KEEPONFORK -> vm.minheritDefault(addr, len, Inheritance.ZERO);
+      case POPULATE_READ -> vm.populate(addr, len, false);
+      case POPULATE_WRITE -> vm.populate(addr, len, true);
     };
+  }
+
+  /** MADV_DONTNEED_LOCKED: DONTNEED that also takes wired ranges (unwired first, as munlock). */
+  private static int dontNeedLocked(Vmspace vm, long addr, long len) {
+    int err = vm.discard(addr, len, false);
+    if (err == Errno.EINVAL && (addr & 0xfff) == 0 && len > 0) {
+      // a wired entry in the range: Linux drops the pages and keeps the range locked
+      err = vm.munlock(addr, len);
+      if (err == 0) {
+        err = vm.discard(addr, len, false);
+        if (err == 0) {
+          err = vm.mlockOnFault(addr, len);
+        }
+      }
+    }
+    return err;
   }
 }

@@ -30,6 +30,9 @@ final class MemorySyscalls {
   static final int MREMAP_MAYMOVE = 1;
   static final int MREMAP_FIXED = 2;
   static final int MREMAP_DONTUNMAP = 4;
+  static final int MS_ASYNC = 1;
+  static final int MS_INVALIDATE = 2;
+  static final int MS_SYNC = 4;
 
   /** Linux ENODEV (not in {@link Errno}): the descriptor's file cannot be memory-mapped. */
   static final int ENODEV = 19;
@@ -68,6 +71,50 @@ final class MemorySyscalls {
 
   long mlock(SyscallContext c) {
     return -c.vm().mlock(c.pointer(0), c.size(1));
+  }
+
+  // mm/mlock.c: mlock2 (start, len, flags)
+  long mlock2(SyscallContext c) {
+    long flags = c.raw(2);
+    if ((flags & ~(long) Mman.MLOCK_ONFAULT) != 0) {
+      return -Errno.EINVAL;
+    }
+    if (flags == Mman.MLOCK_ONFAULT) {
+      return -c.vm().mlockOnFault(c.pointer(0), c.size(1));
+    }
+    return -c.vm().mlock(c.pointer(0), c.size(1));
+  }
+
+  // mm/mseal.c: mseal (start, len, flags)
+  long mseal(SyscallContext c) {
+    if (c.raw(2) != 0) {
+      return -Errno.EINVAL;
+    }
+    return -c.vm().mseal(c.pointer(0), c.size(1));
+  }
+
+  // uvm_mmap.c: sys_mincore (addr, len, unsigned char *vec)
+  long mincore(SyscallContext c) {
+    byte[] vec;
+    try {
+      vec = c.vm().mincore(c.pointer(0), c.size(1));
+    } catch (UvmException e) {
+      return -e.errno();
+    }
+    if (vec.length == 0) {
+      return 0;
+    }
+    return c.mem().write(c.pointer(2), vec) != 0 ? -Errno.EFAULT : 0;
+  }
+
+  // uvm_mmap.c: sys___msync13 (addr, len, flags)
+  long msync(SyscallContext c) {
+    long flags = c.raw(2);
+    if ((flags & ~(long) (MS_ASYNC | MS_INVALIDATE | MS_SYNC)) != 0
+        || (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC)) {
+      return -Errno.EINVAL;
+    }
+    return -c.vm().msync(c.pointer(0), c.size(1));
   }
 
   long munlock(SyscallContext c) {
@@ -198,7 +245,9 @@ final class MemorySyscalls {
     if (flags == MCL_ONFAULT) {
       return -Errno.EINVAL;
     }
-    return -p.vm().mlockall((flags & MCL_CURRENT) != 0, (flags & MCL_FUTURE) != 0);
+    return -p.vm()
+        .mlockall(
+            (flags & MCL_CURRENT) != 0, (flags & MCL_FUTURE) != 0, (flags & MCL_ONFAULT) != 0);
   }
 
   // uvm_mmap.c: sys_munlockall

@@ -49,10 +49,27 @@ public final class Mman {
   public static final int MADV_WILLNEED = 3;
   public static final int MADV_DONTNEED = 4;
   public static final int MADV_FREE = 8;
+  public static final int MADV_REMOVE = 9;
   public static final int MADV_DONTFORK = 10;
   public static final int MADV_DOFORK = 11;
+  public static final int MADV_MERGEABLE = 12;
+  public static final int MADV_UNMERGEABLE = 13;
+  public static final int MADV_HUGEPAGE = 14;
+  public static final int MADV_NOHUGEPAGE = 15;
+  public static final int MADV_DONTDUMP = 16;
+  public static final int MADV_DODUMP = 17;
   public static final int MADV_WIPEONFORK = 18;
   public static final int MADV_KEEPONFORK = 19;
+  public static final int MADV_COLD = 20;
+  public static final int MADV_PAGEOUT = 21;
+  public static final int MADV_POPULATE_READ = 22;
+  public static final int MADV_POPULATE_WRITE = 23;
+  public static final int MADV_DONTNEED_LOCKED = 24;
+  public static final int MADV_COLLAPSE = 25;
+  public static final int MADV_HWPOISON = 100;
+  public static final int MADV_SOFT_OFFLINE = 101;
+
+  public static final int MLOCK_ONFAULT = 0x01;
 
   private Mman() {}
 }

@@ -36,6 +36,19 @@ class MadviseAdviceTest {
           .isInstanceOfSatisfying(
               UvmException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
     }
+    for (int ok : new int[] {16, 17, 20, 21, 22, 23, 24}) {
+      assertThat(MadviseAdvice.decode(ok).linux).isEqualTo(ok);
+    }
+    for (int bad : new int[] {9, 12, 13, 14, 15, 25, 26}) {
+      assertThatThrownBy(() -> MadviseAdvice.decode(bad))
+          .isInstanceOfSatisfying(
+              UvmException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+    }
+    for (int perm : new int[] {100, 101}) {
+      assertThatThrownBy(() -> MadviseAdvice.decode(perm))
+          .isInstanceOfSatisfying(
+              UvmException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+    }
   }
 
   @Test

@@ -56,7 +56,6 @@ final class Remap {
     }
     if (fixed
         && ((newVa & Vmspace.PAGE_MASK) != 0
-            || newVa < Vmspace.USER_MIN
             || newVa > Vmspace.USER_MAX - newLen
             || (newVa < oldVa + oldLen && oldVa < newVa + newLen))) {
       throw new UvmException(
@@ -66,6 +65,15 @@ final class Remap {
     List<VmMapEntry> dead = new ArrayList<>();
     map.lock();
     try {
+      // mseal: neither the old range nor a fixed target may hold a sealed entry (Linux 6.12's
+      // can_modify_mm before anything is done)
+      if (map.anySealed(oldVa, oldVa + oldLen) || (fixed && map.anySealed(newVa, newVa + newLen))) {
+        throw new UvmException(Errno.EPERM, "remap: sealed mapping");
+      }
+      if (fixed && newVa < Vmspace.USER_MIN) {
+        // below the user range: Linux's mmap_min_addr check (security_mmap_addr) says EPERM
+        throw new UvmException(Errno.EPERM, "remap: fixed target below the user range");
+      }
       if (!fixed && !dontUnmap && newLen <= oldLen) {
         // Linux's mremap: a shrink (or same size) in place needs only a mapping at the old address
         // (vma_lookup); the tail is unmapped whatever it holds
@@ -238,6 +246,7 @@ final class Remap {
     r.start = oldStart;
     r.end = oldStart + (e.end - e.start);
     r.wiredCount = 0;
+    r.flags &= ~VmMapEntry.LOCKONFAULT;
     r.aref.amap = null;
     r.aref.pageOffset = 0;
     if (e.object != null) {

@@ -207,6 +207,17 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     return n;
   }
 
+  /** Whether an entry overlapping {@code [start, end)} is sealed (mseal: can_modify_mm fails). */
+  public boolean anySealed(long start, long end) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map anySealed: map locked");
+    for (VmMapEntry e : entriesIn(start, end)) {
+      if (e.isSealed()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True if every page of {@code [start, end)} lies in some entry. */
   public boolean isFullyMapped(long start, long end) {
     long va = start;

@@ -26,6 +26,21 @@ public final class VmMapEntry implements AmapEntry {
   /** UVM_MAP_NOMERGE (in {@link #flags}): never merge this entry with a neighbour. */
   public static final int NOMERGE = 0x10;
 
+  /**
+   * Sealed (Linux's {@code VM_SEALED}, mseal): the entry cannot be unmapped, moved, resized,
+   * reprotected or discarded; kept by clipping, moving and fork.
+   */
+  public static final int SEALED = 0x20;
+
+  /**
+   * Locked on fault (Linux's {@code VM_LOCKONFAULT}, mlock2 MLOCK_ONFAULT): the range counts as
+   * locked but nothing is faulted in or wired by the lock; not inherited by fork.
+   */
+  public static final int LOCKONFAULT = 0x40;
+
+  /** The flags two entries must share to be one mapping. */
+  static final int ATTRIBUTE_FLAGS = SEALED | LOCKONFAULT;
+
   public long start;
   public long end;
   public final Aref aref = new Aref();
@@ -95,6 +110,16 @@ public final class VmMapEntry implements AmapEntry {
     return wiredCount != 0;
   }
 
+  /** Sealed by mseal ({@link #SEALED}). */
+  public boolean isSealed() {
+    return (flags & SEALED) != 0;
+  }
+
+  /** Wired, or locked on fault ({@link #LOCKONFAULT}): what Linux counts as locked memory. */
+  public boolean isLocked() {
+    return wiredCount != 0 || (flags & LOCKONFAULT) != 0;
+  }
+
   /** True for a MAP_SHARED mapping (writes reach the amap or object every sharer sees). */
   public boolean isSharedMapping() {
     return (etype & COPYONWRITE) == 0;
@@ -144,6 +169,7 @@ public final class VmMapEntry implements AmapEntry {
         && inheritance == other.inheritance
         && advice == other.advice
         && wiredCount == other.wiredCount
+        && (flags & ATTRIBUTE_FLAGS) == (other.flags & ATTRIBUTE_FLAGS)
         && (flags & NOMERGE) == 0
         && (other.flags & NOMERGE) == 0;
   }

@@ -9,6 +9,8 @@ import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.amap.Amap;
+import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.observe.VmObserver;
@@ -60,6 +62,14 @@ public final class Vmspace {
   private long brkBase;
   private long brkCur;
   private int refs = 1;
+
+  /** mlockall(MCL_FUTURE | MCL_ONFAULT): new mappings are locked on fault rather than wired. */
+  private volatile boolean lockOnFaultFuture;
+
+  /** Memory-deny-write-execute ({@link #denyWriteExec}). */
+  private volatile boolean denyWriteExec;
+
+  private volatile boolean denyWriteExecNoInherit;
 
   private Vmspace(Uvm uvm, FaultService faultHandler) {
     this.uvm = uvm;
@@ -171,6 +181,9 @@ public final class Vmspace {
     if ((prot & ~maxProt) != 0) {
       throw new UvmException(Errno.EACCES, "mmap: prot exceeds maxprot");
     }
+    if (denyWriteExec && (prot & (Prot.WRITE | Prot.EXEC)) == (Prot.WRITE | Prot.EXEC)) {
+      throw new UvmException(Errno.EACCES, "mmap: writable and executable under MDWE");
+    }
     long addr = req.addr();
     boolean fixed = req.placement().isFixed();
     if (fixed) {
@@ -211,6 +224,9 @@ public final class Vmspace {
           if (req.placement() == Placement.FIXED_NOREPLACE) {
             throw new UvmException(Errno.EEXIST, "mmap: fixed-noreplace range in use");
           }
+          if (map.anySealed(start, start + size)) {
+            throw new UvmException(Errno.EPERM, "mmap: fixed over a sealed mapping");
+          }
           Wiring.unwireRange(this, start, start + size);
           dead = map.unmapRemove(start, start + size);
         }
@@ -245,8 +261,15 @@ public final class Vmspace {
           req.populate() ? " populate" : "",
           obj);
     }
-    boolean wire = req.wired() || (wireFuture && map.isWireFuture());
-    if (wire && prot != Prot.NONE) {
+    boolean wire = req.wired() || (wireFuture && map.isWireFuture() && !lockOnFaultFuture);
+    if (!req.wired() && wireFuture && map.isWireFuture() && lockOnFaultFuture) {
+      map.lock();
+      try {
+        setLockOnFault(start, start + size, true);
+      } finally {
+        map.unlock();
+      }
+    } else if (wire && prot != Prot.NONE) {
       if (mlock(start, size) != 0) {
         munmap(start, size);
         throw new UvmException(Errno.EAGAIN, "mmap: could not wire the new mapping");
@@ -322,6 +345,9 @@ public final class Vmspace {
           && map.entryCount() >= MAX_MAP_COUNT) {
         return Errno.ENOMEM; // the hole would split one entry into two beyond the limit
       }
+      if (map.anySealed(addr, addr + size)) {
+        return Errno.EPERM; // mseal: nothing is unmapped
+      }
       Wiring.unwireRange(this, addr, addr + size);
       dead = map.unmapRemove(addr, addr + size);
     } finally {
@@ -366,6 +392,26 @@ public final class Vmspace {
     try {
       if (!map.isFullyMapped(addr, end) || tooManyAfterClips(addr, end)) {
         return Errno.ENOMEM;
+      }
+      // Linux's mprotect loop: an entry MDWE refuses (EACCES) or a sealed one (EPERM) stops it
+      // there, the entries before it changed
+      int refused = 0;
+      for (VmMapEntry e : map.entriesIn(addr, end)) {
+        if (denyWriteExec
+            && (prot & Prot.EXEC) != 0
+            && ((prot & Prot.WRITE) != 0 || (e.protection & Prot.EXEC) == 0)) {
+          refused = Errno.EACCES;
+        } else if (e.isSealed()) {
+          refused = Errno.EPERM;
+        }
+        if (refused != 0) {
+          long stop = Math.max(addr, e.start);
+          int err = stop > addr ? map.protect(addr, stop, prot, false) : 0;
+          if (err == 0 && stop > addr) {
+            err = Wiring.rewire(this, addr, stop);
+          }
+          return err != 0 ? err : refused;
+        }
       }
       VmObserver o = uvm.observer();
       long t0 = o == null ? 0 : System.nanoTime();
@@ -611,6 +657,272 @@ public final class Vmspace {
   }
 
   /**
+   * mm/mlock.c: mlock2(MLOCK_ONFAULT) — marks {@code [addr, addr + len)} locked on fault ({@link
+   * VmMapEntry#LOCKONFAULT}): the range counts as locked memory, but nothing is faulted in or wired
+   * now (pages come in at their first touch, as for any mapping).
+   *
+   * @return 0, or ENOMEM (part of the range unmapped), EINVAL (range wraps)
+   */
+  // mm/mlock.c: mlock2 (MLOCK_ONFAULT)
+  public int mlockOnFault(long addr, long len) {
+    checkLive();
+    long start = addr & ~PAGE_MASK;
+    long end = roundPage(addr + len);
+    if (len < 0 || end < start || addr + len < addr) {
+      return Errno.EINVAL;
+    }
+    if (start == end) {
+      return 0;
+    }
+    map.lock();
+    try {
+      if (start < USER_MIN
+          || end > USER_MAX
+          || !map.isFullyMapped(start, end)
+          || tooManyAfterClips(start, end)) {
+        return Errno.ENOMEM;
+      }
+      setLockOnFault(start, end, true);
+      return 0;
+    } finally {
+      map.unlock();
+    }
+  }
+
+  /** Sets or clears {@link VmMapEntry#LOCKONFAULT} on {@code [start, end)} (map locked). */
+  private void setLockOnFault(long start, long end, boolean on) {
+    for (VmMapEntry e : map.entriesIn(start, end)) {
+      if (((e.flags & VmMapEntry.LOCKONFAULT) != 0) == on) {
+        continue;
+      }
+      map.clipStart(e, start);
+      map.clipEnd(e, end);
+      if (on) {
+        e.flags |= VmMapEntry.LOCKONFAULT;
+      } else {
+        e.flags &= ~VmMapEntry.LOCKONFAULT;
+      }
+    }
+  }
+
+  /**
+   * mm/mseal.c: do_mseal — seals {@code [addr, addr + len)} (rounded up to pages): its entries get
+   * {@link VmMapEntry#SEALED} and from then on munmap, mremap, mprotect, mmap over them and the
+   * discarding madvise advice on read-only private anonymous memory fail with EPERM. Sealing is for
+   * the life of the address space (kept by fork).
+   *
+   * @return 0, or EINVAL (misaligned, the range wraps), ENOMEM (part of the range unmapped: nothing
+   *     sealed)
+   */
+  // mm/mseal.c: do_mseal
+  public int mseal(long addr, long len) {
+    checkLive();
+    if ((addr & PAGE_MASK) != 0 || len < 0) {
+      return Errno.EINVAL;
+    }
+    long size = roundPage(len);
+    if ((len != 0 && size == 0) || addr + size < addr) {
+      return Errno.EINVAL;
+    }
+    if (size == 0) {
+      return 0;
+    }
+    long end = addr + size;
+    map.lock();
+    try {
+      if (addr < USER_MIN || end > USER_MAX || !map.isFullyMapped(addr, end)) {
+        return Errno.ENOMEM;
+      }
+      if (tooManyAfterClips(addr, end)) {
+        return Errno.ENOMEM;
+      }
+      for (VmMapEntry e : map.entriesIn(addr, end)) {
+        if (!e.isSealed()) {
+          map.clipStart(e, addr);
+          map.clipEnd(e, end);
+          e.flags |= VmMapEntry.SEALED;
+        }
+      }
+      return 0;
+    } finally {
+      map.unlock();
+    }
+  }
+
+  /**
+   * mm/mseal.c: can_modify_vma_madv — whether a discarding advice (DONTNEED, FREE, DONTFORK,
+   * WIPEONFORK, ...) may run on {@code [addr, addr + len)}: not when a sealed entry there is
+   * read-only private anonymous memory (its contents would change). Holes are the advice's own
+   * business.
+   *
+   * @return 0, or EPERM
+   */
+  // mm/mseal.c: can_modify_vma_madv
+  public int checkSealedDiscard(long addr, long len) {
+    checkLive();
+    if (len <= 0 || (addr & PAGE_MASK) != 0) {
+      return 0;
+    }
+    long end = roundPage(addr + len);
+    if (end <= addr) {
+      return 0;
+    }
+    map.lock();
+    try {
+      for (VmMapEntry e : map.entriesIn(addr, end)) {
+        if (e.isSealed()
+            && e.object == null
+            && !e.isSharedMapping()
+            && (e.protection & Prot.WRITE) == 0) {
+          return Errno.EPERM;
+        }
+      }
+      return 0;
+    } finally {
+      map.unlock();
+    }
+  }
+
+  /**
+   * Linux's memory-deny-write-execute (prctl PR_SET_MDWE): from now on no mapping may be writable
+   * and executable at once, and mprotect may not make a non-executable entry executable (EACCES).
+   * It cannot be turned off; {@code noInherit} keeps it out of forked children.
+   */
+  // mm: prctl_set_mdwe / map_deny_write_exec
+  public void denyWriteExec(boolean noInherit) {
+    denyWriteExec = true;
+    denyWriteExecNoInherit = noInherit;
+  }
+
+  /** Whether {@link #denyWriteExec} is on. */
+  public boolean isDenyWriteExec() {
+    return denyWriteExec;
+  }
+
+  /** Whether {@link #denyWriteExec} is on and not inherited. */
+  public boolean isDenyWriteExecNoInherit() {
+    return denyWriteExecNoInherit;
+  }
+
+  /**
+   * madvise(MADV_POPULATE_READ / MADV_POPULATE_WRITE): faults every page of {@code [addr, addr +
+   * len)} in, for reading or (resolving copy-on-write) for writing, as a touch would.
+   *
+   * @return 0, or EINVAL (misaligned, negative length; a range without the permission asked for, or
+   *     PROT_NONE), ENOMEM (part of the range unmapped, or no memory), EFAULT (a page that cannot
+   *     be had: beyond a file's end)
+   */
+  // mm/madvise.c: madvise_populate
+  public int populate(long addr, long len, boolean write) {
+    checkLive();
+    int err = onMappedRange(addr, len, (start, end) -> 0);
+    if (err != 0 || len == 0) {
+      return err;
+    }
+    long end = addr + roundPage(len);
+    int access = write ? Prot.WRITE : Prot.READ;
+    map.lock();
+    try {
+      for (VmMapEntry e : map.entriesIn(addr, end)) {
+        if ((e.protection & access) == 0) {
+          return Errno.EINVAL;
+        }
+      }
+    } finally {
+      map.unlock();
+    }
+    for (long va = addr; va < end; va += VmMap.PAGE_SIZE) {
+      FaultResult r = faultHandler.fault(this, va, access);
+      if (r == FaultResult.OOM) {
+        return Errno.ENOMEM;
+      }
+      if (r != FaultResult.OK) {
+        return Errno.EFAULT;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * uvm_mmap.c: sys___msync13 — the range must be mapped; nothing is written back (shared object
+   * pages are anonymous memory or read-only files here).
+   *
+   * @return 0, or EINVAL (misaligned, bad range), ENOMEM (part of the range unmapped)
+   */
+  // uvm_mmap.c: sys___msync13
+  public int msync(long addr, long len) {
+    checkLive();
+    return onMappedRange(addr, len, (start, end) -> 0);
+  }
+
+  /**
+   * uvm_mmap.c: sys_mincore — which pages of {@code [addr, addr + len)} (rounded up to pages) are
+   * resident, read from the layers that hold them, nothing faulted in: a page is resident when it
+   * is mapped in the pmap, else when the entry's amap has an anon for it whose page is in RAM (an
+   * anon swapped out is not resident; an anon hides the object's page), else when the object holds
+   * the page ({@link UvmObject#residentPage}: a file's page cache, an aobj's pages).
+   *
+   * @return one byte per page, 1 if resident, else 0 (an empty array for {@code len == 0})
+   * @throws UvmException EINVAL (misaligned address), ENOMEM (the range leaves the user space or
+   *     part of it is unmapped)
+   */
+  // uvm_mmap.c: sys_mincore
+  public byte[] mincore(long addr, long len) throws UvmException {
+    checkLive();
+    if ((addr & PAGE_MASK) != 0) {
+      throw new UvmException(Errno.EINVAL, "mincore: misaligned address");
+    }
+    if (len < 0 || addr > USER_MAX || len > USER_MAX - addr) {
+      throw new UvmException(Errno.ENOMEM, "mincore: range beyond the user space");
+    }
+    if (len == 0) {
+      return new byte[0];
+    }
+    long end = roundPage(addr + len);
+    byte[] vec = new byte[(int) ((end - addr) >>> 12)];
+    map.lock();
+    try {
+      if (addr < USER_MIN || end > USER_MAX || !map.isFullyMapped(addr, end)) {
+        throw new UvmException(Errno.ENOMEM, "mincore: part of the range is not mapped");
+      }
+      for (VmMapEntry e : map.entriesIn(addr, end)) {
+        long from = Math.max(addr, e.start);
+        long to = Math.min(end, e.end);
+        Amap amap = e.aref.amap;
+        if (amap != null) {
+          amap.lock();
+        }
+        try {
+          for (long va = from; va < to; va += VmMap.PAGE_SIZE) {
+            vec[(int) ((va - addr) >>> 12)] = resident(e, amap, va) ? (byte) 1 : 0;
+          }
+        } finally {
+          if (amap != null) {
+            amap.unlock();
+          }
+        }
+      }
+    } finally {
+      map.unlock();
+    }
+    return vec;
+  }
+
+  /** mincore_page: whether the page of {@code e} at {@code va} is in RAM (amap locked). */
+  private boolean resident(VmMapEntry e, Amap amap, long va) {
+    if (pmap.extract(va) != null) {
+      return true;
+    }
+    if (amap != null) {
+      Anon an = amap.lookup(e.aref, e.offsetOf(va));
+      if (an != null) {
+        return an.page != null;
+      }
+    }
+    return e.object != null && e.object.residentPage(e.offset + e.offsetOf(va)) != null;
+  }
+
+  /**
    * uvm_mmap.c: sys_mlock → uvm_map_pageable — wires {@code [addr, addr + len)} (rounded out to
    * pages): every page is faulted in (copy-on-write resolved for writable mappings, shared anons
    * copied) and its page wired, so it stays resident and mapped. Wiring is not counted: a second
@@ -638,7 +950,11 @@ public final class Vmspace {
           || tooManyAfterClips(start, end)) {
         return Errno.ENOMEM;
       }
-      return Wiring.wireRange(this, start, end);
+      int err = Wiring.wireRange(this, start, end);
+      if (err == 0) {
+        setLockOnFault(start, end, false); // mlock of a lock-on-fault range: locked outright
+      }
+      return err;
     } finally {
       map.unlock();
     }
@@ -669,6 +985,7 @@ public final class Vmspace {
         return Errno.ENOMEM;
       }
       Wiring.unwireRange(this, start, end);
+      setLockOnFault(start, end, false);
       return 0;
     } finally {
       map.unlock();
@@ -685,8 +1002,24 @@ public final class Vmspace {
    */
   // uvm_map.c: uvm_map_pageable_all
   public int mlockall(boolean current, boolean future) {
+    return mlockall(current, future, false);
+  }
+
+  /**
+   * mlockall with MCL_ONFAULT ({@code onFault}): the current mappings are marked locked on fault
+   * instead of wired ({@link #mlockOnFault}), and with {@code future} so are new ones.
+   */
+  // uvm_map.c: uvm_map_pageable_all (mm/mlock.c: apply_mlockall_flags)
+  public int mlockall(boolean current, boolean future, boolean onFault) {
     checkLive();
-    if (current) {
+    if (current && onFault) {
+      map.lock();
+      try {
+        setLockOnFault(USER_MIN, USER_MAX, true);
+      } finally {
+        map.unlock();
+      }
+    } else if (current) {
       map.lock();
       try {
         List<long[]> ranges = new ArrayList<>();
@@ -706,6 +1039,7 @@ public final class Vmspace {
       }
     }
     map.setWireFuture(future);
+    lockOnFaultFuture = future && onFault;
     return 0;
   }
 
@@ -719,10 +1053,12 @@ public final class Vmspace {
     map.lock();
     try {
       Wiring.unwireRange(this, USER_MIN, USER_MAX);
+      setLockOnFault(USER_MIN, USER_MAX, false);
     } finally {
       map.unlock();
     }
     map.setWireFuture(false);
+    lockOnFaultFuture = false;
   }
 
   /**
@@ -849,6 +1185,8 @@ public final class Vmspace {
     child.brkBase = brkBase;
     child.brkCur = brkCur;
     child.map.setWireFuture(map.isWireFuture());
+    child.lockOnFaultFuture = lockOnFaultFuture;
+    child.denyWriteExec = denyWriteExec && !denyWriteExecNoInherit;
     if (!VmspaceFork.fork(this, child)) {
       child.free();
       throw new UvmException(Errno.ENOMEM, "fork: out of memory");

@@ -83,6 +83,7 @@ final class VmspaceFork {
   private static VmMapEntry cloneEntry(VmMap nm, VmMapEntry old, int amapRefFlags) {
     VmMapEntry ne = old.duplicate();
     ne.wiredCount = 0;
+    ne.flags &= ~VmMapEntry.LOCKONFAULT;
     if (ne.aref.amap != null) {
       ne.aref.amap.ref(ne.aref.pageOffset, ne.pages(), amapRefFlags);
     }
@@ -138,6 +139,7 @@ final class VmspaceFork {
   private static boolean forkZero(VmMap nm, VmMapEntry old) {
     VmMapEntry ne = old.duplicate();
     ne.wiredCount = 0;
+    ne.flags &= ~VmMapEntry.LOCKONFAULT;
     ne.aref.amap = null;
     ne.aref.pageOffset = 0;
     ne.object = null;

@@ -160,6 +160,21 @@ public final class FileObject implements UvmObject {
     }
   }
 
+  /** The resident page at {@code offset}, without reading anything in (null if none). */
+  @Override
+  public VmPage residentPage(long offset) {
+    if (offset < 0) {
+      return null;
+    }
+    lock.lock();
+    try {
+      long index = offset >>> PhysMem.PAGE_SHIFT;
+      return index < pages.length ? pages[(int) index] : sparse.get(index);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * pgo_get: the resident page at {@code offset}, read in from the file's bytes if it is not
    * resident (the tail of a last partial page, and any page past the end, read as zeroes).

@@ -73,6 +73,95 @@ class RemapTest {
     assertNoRead(vm, a);
   }
 
+  /** What a range is given before it moves, and what a child must then see of it. */
+  enum Attribute {
+    WIPEONFORK,
+    DONTFORK,
+    SHARED,
+    WIRED
+  }
+
+  /**
+   * Issue 16: a mapping moved by mremap MAYMOVE, FIXED or DONTUNMAP keeps each fork attribute: a
+   * WIPEONFORK child sees zeroes, a DONTFORK child cannot read it, a SHARED child shares it both
+   * ways, a WIRED parent stays wired and its child gets a private copy of the data.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} after {1}")
+  @org.junit.jupiter.params.provider.MethodSource("attributesAndMoves")
+  void aMovedMappingKeepsItsForkAttribute(Attribute attr, String how) throws UvmException {
+    long a = map(2, Prot.RW, attr == Attribute.SHARED, 0x4000_0000L);
+    assertPoke(vm, a, 7);
+    assertPoke(vm, a + PAGE, 8);
+    switch (attr) {
+      case WIPEONFORK -> assertThat(vm.minheritPrivateAnon(a, 2 * PAGE, Inheritance.ZERO)).isZero();
+      case DONTFORK -> assertThat(vm.minherit(a, 2 * PAGE, Inheritance.NONE)).isZero();
+      case WIRED -> assertThat(vm.mlock(a, 2 * PAGE)).isZero();
+      case SHARED -> {}
+    }
+    long moved =
+        switch (how) {
+          case "MAYMOVE" -> {
+            block(a, 2);
+            yield vm.remap(a, 2 * PAGE, 3 * PAGE, RemapMode.MAY_MOVE, 0);
+          }
+          case "FIXED" -> vm.remap(a, 2 * PAGE, 2 * PAGE, RemapMode.FIXED, 0x5000_0000L);
+          default -> vm.remap(a, 2 * PAGE, 2 * PAGE, RemapMode.MAY_MOVE, 0, true);
+        };
+    assertThat(moved).isNotEqualTo(a);
+    Vmspace child = m.fork(vm);
+    switch (attr) {
+      case WIPEONFORK -> {
+        assertPeek(child, moved, 0);
+        assertPeek(child, moved + PAGE, 0);
+      }
+      case DONTFORK -> assertNoRead(child, moved);
+      case SHARED -> {
+        assertPeek(child, moved + PAGE, 8);
+        assertPoke(child, moved, 9);
+        assertPeek(vm, moved, 9);
+      }
+      case WIRED -> {
+        assertThat(vm.map().lookup(moved).isWired()).isTrue();
+        assertThat(vm.pmap().isWired(moved + PAGE)).isTrue();
+        assertThat(child.map().lookup(moved).isWired()).isFalse();
+        assertPeek(child, moved, 7);
+        assertPoke(child, moved, 1);
+        assertPeek(vm, moved, 7);
+      }
+    }
+    if (attr != Attribute.SHARED) {
+      assertPeek(vm, moved, 7);
+    }
+    assertPeek(vm, moved + PAGE, 8);
+    m.audit();
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> attributesAndMoves() {
+    return java.util.Arrays.stream(Attribute.values())
+        .flatMap(
+            a ->
+                java.util.stream.Stream.of("MAYMOVE", "FIXED", "DONTUNMAP")
+                    .map(h -> org.junit.jupiter.params.provider.Arguments.of(a, h)));
+  }
+
+  /** Moving a 2 GiB untouched mapping with MREMAP_FIXED or DONTUNMAP allocates no frame either. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aFixedOrDontUnmapMoveOfTwoGibAllocatesNothing(boolean dontUnmap) throws UvmException {
+    long len = 2L << 30;
+    long a = vm.mmap(MapRequest.anon(len, Prot.RW).fixed(0x10_0000_0000L));
+    long free = m.uvm.physMem().freeCount();
+    long resident = vm.pmap().residentCount();
+    long moved =
+        dontUnmap
+            ? vm.remap(a, len, len, RemapMode.MAY_MOVE, 0, true)
+            : vm.remap(a, len, len, RemapMode.FIXED, 0x20_0000_0000L);
+    assertThat(moved).isNotEqualTo(a);
+    assertThat(m.uvm.physMem().freeCount()).as("frames allocated by the move").isEqualTo(free);
+    assertThat(vm.pmap().residentCount()).isEqualTo(resident);
+    assertPeek(vm, moved + len - PAGE, 0);
+  }
+
   @Test
   void movingATwoGibUntouchedPrivateMappingAllocatesNothing() throws UvmException {
     long len = 2L << 30;

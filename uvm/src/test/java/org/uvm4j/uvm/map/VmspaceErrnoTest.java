@@ -45,6 +45,10 @@ class VmspaceErrnoTest {
     m.put("munlock", new BadCall(vm -> vm.munlock(0x4000_0000L, PAGE), Errno.ENOMEM));
     m.put("copyin", new BadCall(vm -> vm.copyin(0, new byte[1], 0, 1), Errno.EFAULT));
     m.put("copyout", new BadCall(vm -> vm.copyout(0, new byte[1], 0, 1), Errno.EFAULT));
+    m.put("mlockOnFault", new BadCall(vm -> vm.mlockOnFault(0x4000_0000L, PAGE), Errno.ENOMEM));
+    m.put("mseal", new BadCall(vm -> vm.mseal(MISALIGNED, PAGE), Errno.EINVAL));
+    m.put("populate", new BadCall(vm -> vm.populate(0x4000_0000L, PAGE, false), Errno.ENOMEM));
+    m.put("msync", new BadCall(vm -> vm.msync(MISALIGNED, PAGE), Errno.EINVAL));
     return m;
   }
 
@@ -87,6 +91,7 @@ class VmspaceErrnoTest {
     }
     TreeSet<String> covered = new TreeSet<>(badCalls().keySet());
     covered.add("mlockall");
+    covered.add("checkSealedDiscard"); // 0 or EPERM: MemoryAbiTest
     assertThat(errnoMethods).isEqualTo(covered);
   }
 }
