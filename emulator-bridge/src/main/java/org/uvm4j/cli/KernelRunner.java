@@ -3,11 +3,16 @@ package org.uvm4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.uvm4j.api.GuestBuilder;
 import org.uvm4j.api.GuestResult;
 import org.uvm4j.api.Uvm4j;
 import org.uvm4j.api.Uvm4jException;
+import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.RunLimitException;
+import org.uvm4j.uvm.audit.SystemAudit;
 
 /**
  * The production {@link GuestRunner}, a client of the Java API ({@link Uvm4j}): one guest run per
@@ -74,9 +79,18 @@ public final class KernelRunner implements GuestRunner {
     GuestResult result = null;
     try {
       result = guest.run();
+      if (!audit(request, result.kernel(), statsOut)) {
+        throw new RunFailure(
+            RunFailure.MACHINE_ERROR,
+            "system audit found problems (listed in " + request.tools().audit() + ")",
+            null);
+      }
       return result.status();
     } catch (Uvm4jException e) {
       result = e.partialResult();
+      if (result != null && result.kernel() != null) {
+        audit(request, result.kernel(), statsOut);
+      }
       throw new RunFailure(e.exitCode(), e.getMessage(), e);
     } finally {
       if (lastResort != null) {
@@ -96,6 +110,43 @@ public final class KernelRunner implements GuestRunner {
         }
       }
     }
+  }
+
+  /**
+   * --audit FILE: the whole-system audit ({@link SystemAudit}) of the ended run, with no address
+   * space left, so every frame must be free or a page of a live anonymous object (a tmpfs file's
+   * {@code uao} pages, resident or in swap), every amap and anon gone, the page queues and counters
+   * consistent. Writes {@code system audit: clean (F of N frames free)} or {@code system audit: K
+   * problem(s)} and one line per problem.
+   *
+   * @return true when clean (or no --audit)
+   */
+  static boolean audit(RunRequest request, Kernel kernel, PrintStream statsOut) {
+    Path file = request.tools().audit();
+    if (file == null) {
+      return true;
+    }
+    List<String> problems = SystemAudit.problems(kernel.uvm(), List.of());
+    StringBuilder sb = new StringBuilder();
+    if (problems.isEmpty()) {
+      sb.append("system audit: clean (")
+          .append(kernel.uvm().physMem().freeCount())
+          .append(" of ")
+          .append(kernel.uvm().physMem().frameCount())
+          .append(" frames free)\n");
+    } else {
+      sb.append("system audit: ").append(problems.size()).append(" problem(s)\n");
+      for (String p : problems) {
+        sb.append("  ").append(p).append('\n');
+      }
+    }
+    try {
+      Files.writeString(file, sb.toString());
+    } catch (IOException e) {
+      statsOut.println("uvm4j: --audit " + file + ": " + e.getMessage());
+      return false;
+    }
+    return problems.isEmpty();
   }
 
   /** Grace after --timeout before the CLI stops waiting for the kernel to end the run. */

@@ -25,7 +25,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "run",
-    description = "Run a static x86-64 Linux ELF program on the emulated machine.",
+    description =
+        "Run an x86-64 Linux ELF program (static, or dynamically linked through its PT_INTERP) on"
+            + " the emulated machine.",
     mixinStandardHelpOptions = true,
     sortOptions = false)
 final class RunCommand implements Callable<Integer> {
@@ -116,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
   /** --strace, --strace-file (issue 15's tools). */
   @Mixin ToolOptions tools = new ToolOptions();
 
-  @Parameters(index = "0", paramLabel = "PROGRAM", description = "The static x86-64 ELF to run.")
+  @Parameters(index = "0", paramLabel = "PROGRAM", description = "The x86-64 ELF program to run.")
   String program;
 
   @Parameters(

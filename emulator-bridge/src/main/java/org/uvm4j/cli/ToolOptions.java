@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 /**
  * The options of the tools for people who study a run (issue 15): {@code --strace}, {@code
  * --strace-file FILE}, {@code --gdb PORT}, {@code --gdb-follow parent|child}, {@code --summary},
- * {@code --progress}. A picocli mixin of {@code run}, kept apart from the machine's options so that
- * both grow without touching each other.
+ * {@code --progress}, {@code --audit FILE}. A picocli mixin of {@code run}, kept apart from the
+ * machine's options so that both grow without touching each other.
  */
 final class ToolOptions {
   @Option(
@@ -58,6 +58,15 @@ final class ToolOptions {
               + " resident, swap, processes), redrawn each second; a last line at exit.")
   boolean progress;
 
+  @Option(
+      names = "--audit",
+      paramLabel = "FILE",
+      description =
+          "When the run ends, run the VM system's invariant audit (maps, amaps, anons, frames,"
+              + " tmpfs/aobj pages, swap) and write its result to FILE: 'system audit: clean …'"
+              + " or every problem found; uvm4j then exits with 125 if it is not clean.")
+  Path audit;
+
   /**
    * Where the strace lines go: {@code err} for --strace, the file for --strace-file, or null.
    *
@@ -84,7 +93,7 @@ final class ToolOptions {
       throw new IllegalArgumentException("--gdb-follow " + gdbFollow + ": use parent or child");
     }
     GdbStub gdb = gdbPort == null ? null : new GdbStub(gdbPort, gdbFollow.equals("child"), err);
-    return new Tools(straceOutput(err), straceFile != null, gdb, summary, progress);
+    return new Tools(straceOutput(err), straceFile != null, gdb, summary, progress, audit);
   }
 
   /**
@@ -95,9 +104,15 @@ final class ToolOptions {
    * @param gdb the gdb stub (--gdb), listening already, or null
    * @param summary print the run's summary at exit (--summary)
    * @param progress show the live progress line (--progress)
+   * @param audit where the system audit's result goes at exit (--audit), or null: no audit
    */
   record Tools(
-      PrintStream strace, boolean closeStrace, GdbStub gdb, boolean summary, boolean progress) {
-    static final Tools NONE = new Tools(null, false, null, false, false);
+      PrintStream strace,
+      boolean closeStrace,
+      GdbStub gdb,
+      boolean summary,
+      boolean progress,
+      Path audit) {
+    static final Tools NONE = new Tools(null, false, null, false, false, null);
   }
 }

@@ -43,6 +43,9 @@ public final class Exec {
   /** Total argument and environment bytes (a quarter of the stack, as Linux's default). */
   public static final long ARG_MAX = ElfLoader.STACK_SIZE / 4;
 
+  /** Linux ELIBBAD (not in {@link Errno}): the program interpreter is not a loadable ELF. */
+  public static final int ELIBBAD = 80;
+
   /** Linux's MAX_ARG_STRINGS. */
   public static final int MAX_ARG_STRINGS = 0x7FFFFFFF;
 
@@ -123,9 +126,29 @@ public final class Exec {
    * image's reference once it is mapped), or why not (positive errno and a message).
    */
   record Lookup(
-      ExecCache.Image image, String guestPath, boolean cached, int errno, String message) {
+      ExecCache.Image image,
+      String guestPath,
+      boolean cached,
+      int errno,
+      String message,
+      boolean shortHeader) {
+    Lookup(ExecCache.Image image, String guestPath, boolean cached, int errno, String message) {
+      this(image, guestPath, cached, errno, message, false);
+    }
+
     static Lookup failed(int errno, String message) {
       return new Lookup(null, null, false, errno, message);
+    }
+
+    /** ENOEXEC for a file that is not a runnable ELF; {@code shortHeader}: not even 64 bytes. */
+    static Lookup notElf(String path, byte[] bytes, ElfException e) {
+      return new Lookup(
+          null,
+          null,
+          false,
+          Errno.ENOEXEC,
+          path + ": " + e.getMessage(),
+          bytes.length < ElfFile.EHDR_SIZE);
     }
 
     /** Drops the lookup's reference on an image the cache does not hold. */
@@ -134,6 +157,27 @@ public final class Exec {
         image.object().detach();
       }
     }
+  }
+
+  /**
+   * The program interpreter named by a program's PT_INTERP, resolved in the same file system
+   * context ({@code binfmt_elf.c}: {@code open_exec(elf_interpreter)}): a missing one is ENOENT, a
+   * non-executable one EACCES (as for the program), one shorter than an ELF header EIO (Linux's
+   * {@code elf_read} of the header comes up short), and one that is not a loadable x86-64 ELF
+   * ELIBBAD. (Linux reads an interpreter whose {@code e_type} is neither ET_EXEC nor ET_DYN only
+   * after the point of no return and kills the process with SIGSEGV; here every check is made
+   * before, so the caller sees ELIBBAD with its image intact.)
+   */
+  Lookup lookupInterpreter(FsContext fs, String interpPath) {
+    Lookup l = lookup(fs, interpPath);
+    if (l.image() == null && l.errno() == Errno.ENOEXEC) {
+      return Lookup.failed(
+          l.shortHeader() ? Errno.EIO : ELIBBAD, "program interpreter " + l.message());
+    }
+    if (l.image() == null) {
+      return Lookup.failed(l.errno(), "program interpreter " + l.message());
+    }
+    return l;
   }
 
   /** Largest program read from a file system other than the host's (tmpfs): 256 MiB. */
@@ -187,7 +231,7 @@ public final class Exec {
       try {
         elf = ElfFile.parse(bytes);
       } catch (ElfException e) {
-        return Lookup.failed(Errno.ENOEXEC, path + ": " + e.getMessage());
+        return Lookup.notElf(path, bytes, e);
       }
       return new Lookup(
           cache.insert(real, st.size(), mtime, elf, bytes), loc.path(), true, 0, null);
@@ -218,7 +262,7 @@ public final class Exec {
     try {
       elf = ElfFile.parse(bytes);
     } catch (ElfException e) {
-      return Lookup.failed(Errno.ENOEXEC, path + ": " + e.getMessage());
+      return Lookup.notElf(path, bytes, e);
     }
     ExecCache.Image img = new ExecCache.Image(elf, new FileObject(uvm, loc.path(), bytes));
     return new Lookup(img, loc.path(), false, 0, null);
@@ -259,6 +303,18 @@ public final class Exec {
       Auxv.AT_CLKTCK,
       100
     };
+    String interpPath = img.elf().interpreter();
+    Lookup il = null;
+    ElfLoader.Interpreter interp = null;
+    if (interpPath != null) {
+      il = lookupInterpreter(p.fs, interpPath);
+      if (il.image() == null) {
+        nvm.free();
+        log.info("exec {}: {}", path, il.message());
+        return il.errno();
+      }
+      interp = new ElfLoader.Interpreter(il.image().elf(), il.image().object());
+    }
     ElfLoader.Loaded loaded;
     try {
       loaded =
@@ -266,6 +322,7 @@ public final class Exec {
               nvm,
               img.elf(),
               img.object(),
+              interp,
               argv,
               envp,
               path.getBytes(StandardCharsets.UTF_8),
@@ -276,6 +333,10 @@ public final class Exec {
       nvm.free();
       log.info("exec {} failed: errno {}", path, e.errno());
       return e.errno();
+    } finally {
+      if (il != null) {
+        il.done(); // the new image's mappings hold their own references
+      }
     }
     // Point of no return: the new image is complete.
     lifecycle.deThread(p); // the other threads end; p becomes the process's only thread

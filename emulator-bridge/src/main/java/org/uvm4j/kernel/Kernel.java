@@ -305,9 +305,13 @@ public final class Kernel implements AutoCloseable {
           ExecException.Kind.NOT_EXECUTABLE,
           path
               + ": cannot be loaded: "
-              + (err == Errno.E2BIG
-                  ? "argument list too long"
-                  : "not enough memory (errno " + err + ")"));
+              + switch (err) {
+                case Errno.E2BIG -> "argument list too long";
+                case Errno.ENOENT -> "its program interpreter (PT_INTERP) does not exist";
+                case Errno.EACCES -> "its program interpreter (PT_INTERP) is not executable";
+                case Exec.ELIBBAD -> "its program interpreter (PT_INTERP) is not a loadable ELF";
+                default -> "not enough memory (errno " + err + ")";
+              });
     }
     if (strace != null) {
       long sp = machine.reg(Reg.RSP);

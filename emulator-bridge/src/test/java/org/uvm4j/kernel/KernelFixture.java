@@ -86,6 +86,15 @@ public final class KernelFixture implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Gives {@code p} a saved CPU state without an engine ({@link org.uvm4j.machine.SavedRegisters})
+   * whose RSP is {@code rsp}: for handlers that read the caller's registers.
+   */
+  public void withRegisters(Proc p, long rsp) {
+    p.ctx = org.uvm4j.machine.SavedRegisters.context();
+    p.ctx.setReg(org.uvm4j.machine.Reg.RSP, rsp);
+  }
+
   /** A child of {@code parent} (as fork would make it, without copying memory: a fresh space). */
   public Proc child(Proc parent) {
     Proc c = newProc();

@@ -59,7 +59,8 @@ public final class Guests {
           "mm_abi",
           "fork_write_one",
           "privileged",
-          "rlimit_stack");
+          "rlimit_stack",
+          "exec_interp");
 
   private static boolean built;
 

@@ -2,6 +2,7 @@ package org.uvm4j.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,9 +77,34 @@ class LauncherTest {
     GuestRun got = Uvm4jRuns.cli(List.of("run", text.toString()));
     assertThat(got.status()).as(got.toString()).isEqualTo(126);
     assertThat(got.stderr().lines()).hasSize(1);
-    GuestRun dynamic = Uvm4jRuns.cli(List.of("run", "/bin/true"));
+    // a dynamically linked program whose interpreter (PT_INTERP) does not exist
+    byte[] prog = Files.readAllBytes(Path.of("/bin/true"));
+    byte[] interp = "/lib64/ld-linux-x86-64.so.2".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] missing = "/no/such/ld-linux-x86-64.so".getBytes(StandardCharsets.ISO_8859_1);
+    int at = indexOf(prog, interp);
+    assertThat(at).as("/bin/true names /lib64/ld-linux-x86-64.so.2").isPositive();
+    System.arraycopy(missing, 0, prog, at, missing.length);
+    prog[at + missing.length] = 0;
+    Path dynamicProg = dir.resolve("dynamic-true");
+    Files.write(dynamicProg, prog);
+    dynamicProg.toFile().setExecutable(true);
+    GuestRun dynamic = Uvm4jRuns.cli(List.of("run", dynamicProg.toString()));
     assertThat(dynamic.status()).as(dynamic.toString()).isEqualTo(126);
     assertThat(dynamic.stderr().lines()).hasSize(1);
+    assertThat(dynamic.stderr()).contains("program interpreter").contains("does not exist");
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   @Test

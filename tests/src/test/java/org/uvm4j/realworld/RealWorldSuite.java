@@ -100,6 +100,9 @@ class RealWorldSuite {
     // uvm4j's own log (the calls it answered ENOSYS) goes beside the case's directory
     Path log = dir.resolveSibling("case" + index + ".uvm4j.log");
     Files.deleteIfExists(log);
+    // the VM system's audit when the run has ended (every frame free or a tmpfs page)
+    Path audit = dir.resolveSibling("case" + index + ".audit");
+    Files.deleteIfExists(audit);
     List<String> uvmArgs =
         new ArrayList<>(
             List.of(
@@ -108,6 +111,8 @@ class RealWorldSuite {
                 "512M",
                 "--log-file",
                 log.toString(),
+                "--audit",
+                audit.toString(),
                 // the case's directory is writable, as it is to the native run (the guest's
                 // default root is the host's / read-only: docs/fs.md)
                 "--bind",
@@ -119,13 +124,23 @@ class RealWorldSuite {
         ProgramRun.run(Uvm4jRuns.cliCommand(uvmArgs), dir, env, c.stdin(), RUN_LIMIT_SECONDS);
     String mismatch = got.mismatch(expected);
     String logText = Files.exists(log) ? Files.readString(log) : "";
+    String auditText = Files.exists(audit) ? Files.readString(audit) : "(no audit was written)";
+    boolean auditClean = auditText.startsWith("system audit: clean");
     System.out.println(
         "realworld: "
-            + (mismatch == null ? "MATCH " : c.expectedFailure() != null ? "XFAIL " : "DIFFER")
+            + (!auditClean
+                ? "AUDIT "
+                : mismatch == null ? "MATCH " : c.expectedFailure() != null ? "XFAIL " : "DIFFER")
             + " "
             + c.name()
             + (c.expectedFailure() != null ? "  [" + c.expectedFailure() + "]" : ""));
 
+    if (!auditClean) {
+      failed.incrementAndGet();
+    }
+    assertThat(auditText)
+        .as("%s: the system audit after the run is not clean\nuvm4j log:\n%s", c.name(), logText)
+        .startsWith("system audit: clean");
     if (c.expectedFailure() == null) {
       if (mismatch != null) {
         failed.incrementAndGet();

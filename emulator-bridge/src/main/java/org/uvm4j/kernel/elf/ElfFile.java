@@ -8,13 +8,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A validated static ELF64 x86-64 executable ({@code ET_EXEC}, or {@code ET_DYN} static-pie).
+ * A validated ELF64 x86-64 executable ({@code ET_EXEC}, or {@code ET_DYN}: a PIE, a static-pie or a
+ * shared object such as a program interpreter).
  *
  * <p>Invariant: every {@link #loads() PT_LOAD} segment has {@code filesz <= memsz}, its file bytes
  * inside the file, {@code vaddr} congruent to {@code offset} modulo the page size, memory inside
  * the user range (after the {@link #loadBias() load bias}), and no two segments overlap; the entry
- * point lies in an executable segment; there is no {@code PT_INTERP}. {@link #parse} throws {@link
- * ElfException} (and nothing else) for any input breaking these rules.
+ * point lies in an executable segment; a {@code PT_INTERP} (the first one counts, as in Linux)
+ * holds a NUL-terminated path of 2 to {@link #INTERP_MAX} bytes inside the file, kept as {@link
+ * #interpreter()}. {@link #parse} throws {@link ElfException} (and nothing else) for any input
+ * breaking these rules.
  */
 public final class ElfFile {
   public static final int ET_EXEC = 2;
@@ -51,6 +54,9 @@ public final class ElfFile {
    */
   public static final long DYN_BASE = 0x5555_5555_4000L;
 
+  /** Longest PT_INTERP Linux accepts, its NUL included ({@code PATH_MAX}). */
+  public static final int INTERP_MAX = 4096;
+
   private static final long PAGE_MASK = 0xfffL;
 
   private final int type;
@@ -61,6 +67,7 @@ public final class ElfFile {
   private final List<Segment> segments;
   private final List<Segment> loads;
   private final boolean executableStack;
+  private final String interpreter;
 
   private ElfFile(
       int type,
@@ -70,7 +77,8 @@ public final class ElfFile {
       long loadBias,
       List<Segment> segments,
       List<Segment> loads,
-      boolean executableStack) {
+      boolean executableStack,
+      String interpreter) {
     this.type = type;
     this.entry = entry;
     this.phoff = phoff;
@@ -79,6 +87,37 @@ public final class ElfFile {
     this.segments = segments;
     this.loads = loads;
     this.executableStack = executableStack;
+    this.interpreter = interpreter;
+  }
+
+  /**
+   * The program interpreter named by {@code PT_INTERP} (e.g. {@code /lib64/ld-linux-x86-64.so.2}),
+   * or null for a static program.
+   */
+  public String interpreter() {
+    return interpreter;
+  }
+
+  /** {@code e_entry} as written in the file (before any load bias). */
+  public long fileEntry() {
+    return entry;
+  }
+
+  /** The lowest page address of the PT_LOAD segments as written in the file (before any bias). */
+  public long firstPage() {
+    return loads.get(0).vaddr() & ~PAGE_MASK;
+  }
+
+  /**
+   * How many bytes the PT_LOAD segments span, from {@link #firstPage()} to the end of the last one
+   * rounded up to a page: what a loader reserves for an image placed at a bias of its choosing.
+   */
+  public long span() {
+    long end = 0;
+    for (Segment s : loads) {
+      end = Math.max(end, s.vend());
+    }
+    return ((end + PAGE_MASK) & ~PAGE_MASK) - firstPage();
   }
 
   /** {@code e_type}: {@link #ET_EXEC} or {@link #ET_DYN}. */
@@ -241,6 +280,7 @@ public final class ElfFile {
     List<Segment> segments = new ArrayList<>(phnum);
     List<Segment> loads = new ArrayList<>();
     boolean execStack = false;
+    String interp = null;
     for (int i = 0; i < phnum; i++) {
       int at = (int) phoff + i * PHDR_SIZE;
       Segment s =
@@ -255,11 +295,11 @@ public final class ElfFile {
               b.getLong(at + 48));
       segments.add(s);
       switch (s.type()) {
-        case PT_INTERP ->
-            throw new ElfException(
-                "dynamically linked program (PT_INTERP "
-                    + interpreterName(image, s)
-                    + "): only static executables can run");
+        case PT_INTERP -> {
+          if (interp == null) {
+            interp = interpreterName(image, s);
+          }
+        }
         case PT_LOAD -> {
           checkLoad(s, image.length);
           if (s.memsz() > 0) {
@@ -316,7 +356,15 @@ public final class ElfFile {
           String.format("entry point 0x%x (e_entry) is not inside an executable segment", entry));
     }
     return new ElfFile(
-        type, entry, phoff, phnum, bias, List.copyOf(segments), List.copyOf(loads), execStack);
+        type,
+        entry,
+        phoff,
+        phnum,
+        bias,
+        List.copyOf(segments),
+        List.copyOf(loads),
+        execStack,
+        interp);
   }
 
   private static void checkLoad(Segment s, long fileSize) throws ElfException {
@@ -339,14 +387,22 @@ public final class ElfFile {
     }
   }
 
-  private static String interpreterName(byte[] image, Segment s) {
-    if (s.offset() < 0 || s.filesz() <= 0 || s.filesz() > 4096 || s.offset() > image.length) {
-      return "(unreadable)";
+  // binfmt_elf.c: load_elf_binary (the PT_INTERP checks)
+  private static String interpreterName(byte[] image, Segment s) throws ElfException {
+    if (s.filesz() < 2 || s.filesz() > INTERP_MAX) {
+      throw new ElfException(
+          s + ": PT_INTERP of " + s.filesz() + " bytes (a path needs 2 to " + INTERP_MAX + ")");
+    }
+    if (s.offset() < 0 || s.offset() > image.length || s.filesz() > image.length - s.offset()) {
+      throw new ElfException(s + ": PT_INTERP lies outside the file (size " + image.length + ")");
     }
     int from = (int) s.offset();
-    int to = (int) Math.min(image.length, from + s.filesz());
+    int last = from + (int) s.filesz() - 1;
+    if (image[last] != 0) {
+      throw new ElfException(s + ": PT_INTERP path is not NUL-terminated");
+    }
     int end = from;
-    while (end < to && image[end] != 0) {
+    while (end < last && image[end] != 0) {
       end++;
     }
     return new String(image, from, end - from, StandardCharsets.ISO_8859_1);

@@ -17,10 +17,17 @@ import org.uvm4j.uvm.obj.UvmObject;
  * <p>Each PT_LOAD segment becomes a private (copy-on-write) mapping of the file object from the
  * page holding its first byte to the page holding its last file byte, with the segment's
  * protection; when the segment has a zero-filled part (bss) the rest of its last file page is
- * zeroed through {@code copyout} (a copy-on-write fault promotes that page to an anon), and the
- * pages beyond are anonymous zero-fill. The stack is an anonymous region of {@link #STACK_SIZE}
- * bytes ending at {@link Vmspace#USER_MAX}, populated lazily; only the pages of the initial image
- * are touched.
+ * zeroed (to the end of the page, as Linux's {@code padzero}) through {@code copyout} (a
+ * copy-on-write fault promotes that page to an anon), and the pages beyond are anonymous zero-fill.
+ * The stack is an anonymous region of {@link #STACK_SIZE} bytes ending at {@link Vmspace#USER_MAX},
+ * populated lazily; only the pages of the initial image are touched.
+ *
+ * <p>A dynamically linked program ({@code PT_INTERP}) is loaded as Linux's {@code load_elf_binary}
+ * does: the program at its usual place, then its {@link Interpreter} (ld.so) at a base chosen like
+ * any other mmap (top-down below the mmap base, the segments' relative layout kept); the auxiliary
+ * vector gives the interpreter {@code AT_BASE} (its load bias), {@code AT_ENTRY} and {@code
+ * AT_PHDR/AT_PHENT/AT_PHNUM} of the program, and the image starts at the interpreter's entry. The
+ * interpreter then maps the shared libraries itself through the guest's system calls.
  */
 public final class ElfLoader {
   private static final Logger log = LogManager.getLogger("kern.exec");
@@ -40,8 +47,15 @@ public final class ElfLoader {
   private static final long PAGE = 4096;
   private static final long PAGE_MASK = PAGE - 1;
 
-  /** Where the image was put. */
-  public record Loaded(long entry, long sp, long brkBase, long stackBase) {}
+  /**
+   * Where the image was put: {@code entry} is where it starts (the interpreter's entry for a
+   * dynamically linked program), {@code interpBase} the interpreter's load bias (AT_BASE), 0 when
+   * there is none.
+   */
+  public record Loaded(long entry, long sp, long brkBase, long stackBase, long interpBase) {}
+
+  /** A program interpreter to load with a dynamically linked program: its header and pages. */
+  public record Interpreter(ElfFile elf, UvmObject object) {}
 
   private ElfLoader() {}
 
@@ -64,19 +78,44 @@ public final class ElfLoader {
       byte[] random16,
       long[] auxv)
       throws UvmException {
-    return load(vm, elf, obj, argv, envp, execfn, random16, auxv, STACK_SIZE);
+    return load(vm, elf, obj, null, argv, envp, execfn, random16, auxv, STACK_SIZE);
   }
 
   /**
-   * As {@link #load(Vmspace, ElfFile, UvmObject, List, List, byte[], byte[], long[])}, with a stack
-   * region of {@code stackLimit} bytes (the process's RLIMIT_STACK, {@code -1} for unlimited): the
-   * stack can never grow beyond it, so a deeper recursion faults (SIGSEGV) as on Linux. Rounded
-   * down to pages, at least the initial image plus one page, at most {@link #STACK_MAX}.
+   * As {@link #load(Vmspace, ElfFile, UvmObject, Interpreter, List, List, byte[], byte[], long[],
+   * long)} with the default stack region.
    */
   public static Loaded load(
       Vmspace vm,
       ElfFile elf,
       UvmObject obj,
+      Interpreter interp,
+      List<byte[]> argv,
+      List<byte[]> envp,
+      byte[] execfn,
+      byte[] random16,
+      long[] auxv)
+      throws UvmException {
+    return load(vm, elf, obj, interp, argv, envp, execfn, random16, auxv, STACK_SIZE);
+  }
+
+  /**
+   * Loads {@code elf} (whose bytes are {@code obj}) and, when {@code interp} is not null, its
+   * program interpreter into {@code vm}, and builds the stack in a region of {@code stackLimit}
+   * bytes (the process's RLIMIT_STACK, {@code -1} for unlimited): the stack can never grow beyond
+   * it, so a deeper recursion faults (SIGSEGV) as on Linux. Rounded down to pages, at least the
+   * initial image plus one page, at most {@link #STACK_MAX}.
+   *
+   * @param interp the interpreter named by the program's PT_INTERP, or null
+   * @throws UvmException as {@link #load(Vmspace, ElfFile, UvmObject, List, List, byte[], byte[],
+   *     long[])}
+   */
+  // binfmt_elf.c: load_elf_binary
+  public static Loaded load(
+      Vmspace vm,
+      ElfFile elf,
+      UvmObject obj,
+      Interpreter interp,
       List<byte[]> argv,
       List<byte[]> envp,
       byte[] execfn,
@@ -104,24 +143,71 @@ public final class ElfLoader {
     aux[6] = Auxv.AT_PAGESZ;
     aux[7] = PAGE;
     aux[8] = Auxv.AT_BASE;
-    aux[9] = 0;
+    aux[9] = 0; // the interpreter's bias, known once it is placed (the image's size is not changed)
     aux[10] = Auxv.AT_ENTRY;
     aux[11] = elf.entry();
     System.arraycopy(auxv, 0, aux, 12, auxv.length);
-    StackImage img = StackImage.build(STACK_TOP, argv, envp, execfn, random16, aux);
-    if (img.bytes().length > STACK_SIZE / 4) {
+    int imageLength = StackImage.build(STACK_TOP, argv, envp, execfn, random16, aux).bytes().length;
+    if (imageLength > STACK_SIZE / 4) {
       throw new UvmException(Errno.E2BIG);
     }
-    long stackSize = stackSize(stackLimit, img.bytes().length);
+    // the stack region first, so that the interpreter is placed below it
+    long stackSize = stackSize(stackLimit, imageLength);
     long stackBase = STACK_TOP - stackSize;
     int stackProt = elf.executableStack() ? Prot.ALL : Prot.RW;
     vm.mmap(MapRequest.anon(stackSize, stackProt).fixed(stackBase));
+    long interpBias = 0;
+    long start = elf.entry();
+    if (interp != null) {
+      interpBias = loadInterpreter(vm, interp);
+      start = interp.elf().fileEntry() + interpBias;
+    }
+    aux[9] = interpBias;
+    StackImage img = StackImage.build(STACK_TOP, argv, envp, execfn, random16, aux);
     int e = vm.copyout(img.base(), img.bytes(), 0, img.bytes().length);
     if (e != 0) {
       throw new UvmException(e == Errno.EFAULT ? Errno.ENOMEM : e);
     }
     vm.setBrkBase(elf.brkBase());
-    return new Loaded(elf.entry(), img.sp(), elf.brkBase(), stackBase);
+    return new Loaded(start, img.sp(), elf.brkBase(), stackBase, interpBias);
+  }
+
+  /**
+   * Maps the interpreter: an ET_EXEC one at its own addresses, an ET_DYN one where a mapping of its
+   * whole span fits (the address space is reserved to find the place, then each segment is mapped
+   * there; the gaps between segments stay unmapped, as Linux leaves them).
+   *
+   * @return the interpreter's load bias (AT_BASE)
+   */
+  // binfmt_elf.c: load_elf_interp
+  private static long loadInterpreter(Vmspace vm, Interpreter interp) throws UvmException {
+    ElfFile ie = interp.elf();
+    long span = ie.span();
+    MapRequest reserve = MapRequest.anon(span, Prot.NONE);
+    if (ie.type() != ElfFile.ET_DYN) {
+      // its own addresses, never over the program (Linux: MAP_FIXED_NOREPLACE, EEXIST)
+      reserve = reserve.fixedNoReplace(ie.firstPage());
+    }
+    long base = vm.mmap(reserve);
+    int e = vm.munmap(base, span);
+    if (e != 0) {
+      throw new UvmException(e);
+    }
+    long bias = ie.type() == ElfFile.ET_DYN ? base - ie.firstPage() : 0;
+    long mappedEnd = 0;
+    for (Segment s : ie.loads()) {
+      long end = s.vend() + bias;
+      if (s.vaddr() + bias < ElfFile.MIN_VADDR || end > ElfFile.MAX_VADDR) {
+        throw new UvmException(Errno.ENOMEM);
+      }
+      e = loadSegment(vm, s, bias, interp.object(), mappedEnd);
+      if (e != 0) {
+        log.debug("exec: interpreter {} could not be mapped: errno {}", s, e);
+        throw new UvmException(e);
+      }
+      mappedEnd = Math.max(mappedEnd, roundPage(end));
+    }
+    return bias;
   }
 
   /**
@@ -152,7 +238,9 @@ public final class ElfLoader {
         return e.errno();
       }
       if (memEnd > fileEnd && (fileEnd & PAGE_MASK) != 0) {
-        int e = zero(vm, fileEnd, Math.min(mapEnd, memEnd) - fileEnd, prot);
+        // padzero: the whole rest of the last file page, also beyond memsz (ld.so's minimal
+        // malloc takes the free space after its own _end and counts on it being zero)
+        int e = zero(vm, fileEnd, mapEnd - fileEnd, prot);
         if (e != 0) {
           return e;
         }

@@ -398,17 +398,28 @@ public final class HostVnode implements Vnode {
         FileTime mtime = (FileTime) a.get("lastModifiedTime");
         long nanos = mtime.to(TimeUnit.NANOSECONDS);
         long size = (Long) a.get("size");
+        long dev = ((Number) a.get("dev")).longValue();
+        long ino = ((Number) a.get("ino")).longValue();
+        // st_blocks/st_blksize from libc's stat (the JDK has neither); when libc cannot say, or
+        // says it of another file (renamed in between), an estimate from the size
+        long blksize = 4096;
+        long blocks = (size + 511) / 512;
+        HostStatBlocks.Blocks nb = HostStatBlocks.of(p, follow);
+        if (nb != null && nb.dev() == dev && nb.ino() == ino) {
+          blksize = nb.blksize();
+          blocks = nb.blocks();
+        }
         return new Stat(
-            ((Number) a.get("dev")).longValue(),
-            ((Number) a.get("ino")).longValue(),
+            dev,
+            ino,
             ((Number) a.get("nlink")).longValue(),
             (Integer) a.get("mode"),
             (Integer) a.get("uid"),
             (Integer) a.get("gid"),
             ((Number) a.get("rdev")).longValue(),
             size,
-            4096,
-            (size + 511) / 512,
+            blksize,
+            blocks,
             Math.floorDiv(nanos, 1_000_000_000L),
             Math.floorMod(nanos, 1_000_000_000L));
       } catch (UnsupportedOperationException | IllegalArgumentException e) {

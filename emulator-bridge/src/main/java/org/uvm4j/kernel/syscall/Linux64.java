@@ -201,7 +201,7 @@ public final class Linux64 {
         supported(
             59,
             "execve",
-            "static ELF only; argv+envp up to 2 MiB; a failed exec leaves the caller intact",
+            "static or dynamically linked (PT_INTERP) ELF; argv+envp up to 2 MiB; a failed exec leaves the caller intact",
             proc::execve),
         supported(60, "exit", "the calling thread; the last one ends the process", proc::exit),
         supported(61, "wait4", "pid > 0, -1, 0, < -1; WNOHANG; rusage user time", proc::wait4),

@@ -3,6 +3,7 @@ package org.uvm4j.kernel.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -128,20 +129,44 @@ class ElfFileTest {
     assertThat(reject(b -> b.type = 0)).hasMessageContaining("ET_NONE");
   }
 
-  @Test
-  void rejectsDynamicallyLinkedPrograms() {
-    ElfException e =
-        reject(
-            b -> {
-              b.add(new Ph(ElfFile.PT_INTERP, Segment.PF_R, 0x2800, 0x402800, 28, 28, 1));
-              b.fileSize = 0x3000;
-            });
-    assertThat(e).hasMessageContaining("dynamically linked").hasMessageContaining("PT_INTERP");
+  /** A typical program with a PT_INTERP at file offset 0x2800 holding {@code path}. */
+  private static byte[] withInterp(byte[] path, long filesz) {
     byte[] img =
-        ElfImageBuilder.typical().add(new Ph(ElfFile.PT_INTERP, 4, 0x2800, 0, 25, 25, 1)).build();
-    byte[] name = "/lib/ld-musl-x86_64.so.1\0".getBytes();
-    System.arraycopy(name, 0, img, 0x2800, name.length);
-    assertThat(rejectBytes(img)).hasMessageContaining("/lib/ld-musl-x86_64.so.1");
+        ElfImageBuilder.typical()
+            .add(new Ph(ElfFile.PT_INTERP, Segment.PF_R, 0x2800, 0x402800, filesz, filesz, 1))
+            .build();
+    Arrays.fill(img, 0x2800, 0x2800 + (int) Math.min(filesz, 0x800), (byte) 0);
+    System.arraycopy(path, 0, img, 0x2800, path.length);
+    return img;
+  }
+
+  @Test
+  void keepsTheProgramInterpreterOfADynamicallyLinkedProgram() throws ElfException {
+    byte[] name = "/lib/ld-musl-x86_64.so.1\0".getBytes(StandardCharsets.ISO_8859_1);
+    ElfFile elf = ElfFile.parse(withInterp(name, name.length));
+    assertThat(elf.interpreter()).isEqualTo("/lib/ld-musl-x86_64.so.1");
+    // the path ends at its first NUL, as open_exec reads it
+    byte[] padded = "/lib64/ld.so\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(ElfFile.parse(withInterp(padded, padded.length)).interpreter())
+        .isEqualTo("/lib64/ld.so");
+    assertThat(ElfFile.parse(ElfImageBuilder.typical().build()).interpreter()).isNull();
+  }
+
+  @Test
+  void rejectsAMalformedProgramInterpreter() {
+    byte[] unterminated = "/lib64/ld.so".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(rejectBytes(withInterp(unterminated, unterminated.length)))
+        .hasMessageContaining("PT_INTERP")
+        .hasMessageContaining("not NUL-terminated");
+    assertThat(rejectBytes(withInterp(new byte[] {0}, 1)))
+        .hasMessageContaining("PT_INTERP of 1 bytes");
+    assertThat(rejectBytes(withInterp(new byte[0], ElfFile.INTERP_MAX + 1)))
+        .hasMessageContaining("PT_INTERP of 4097 bytes");
+    byte[] outside =
+        ElfImageBuilder.typical()
+            .add(new Ph(ElfFile.PT_INTERP, Segment.PF_R, 0x2ff0, 0x402ff0, 0x20, 0x20, 1))
+            .build();
+    assertThat(rejectBytes(outside)).hasMessageContaining("PT_INTERP lies outside the file");
   }
 
   @Test

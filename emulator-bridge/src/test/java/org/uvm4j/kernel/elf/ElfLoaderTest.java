@@ -28,6 +28,7 @@ class ElfLoaderTest {
   private long freeAtStart;
   private Vmspace vm;
   private FileObject obj;
+  private FileObject interpObj;
 
   @BeforeEach
   void setUp() {
@@ -44,6 +45,9 @@ class ElfLoaderTest {
     }
     if (obj != null) {
       obj.detach();
+    }
+    if (interpObj != null) {
+      interpObj.detach();
     }
     SystemAudit.checkAllFreed(uvm, freeAtStart);
   }
@@ -188,6 +192,128 @@ class ElfLoaderTest {
     ElfLoader.Loaded l = load(img, List.of("p"));
     assertThat(l.entry()).isEqualTo(ElfFile.DYN_BASE + 0x1010);
     assertThat(read(ElfFile.DYN_BASE + 0x1000, 1)[0]).isEqualTo(img[0x1000]);
+  }
+
+  /** A PIE asking for an interpreter: R at 0, RX at 0x1000 (entry 0x1010), PT_PHDR at 0x40. */
+  private static byte[] dynamicProgram() {
+    ElfImageBuilder b = new ElfImageBuilder();
+    b.type = ElfFile.ET_DYN;
+    b.entry = 0x1010;
+    b.add(new Ph(ElfFile.PT_PHDR, Segment.PF_R, 0x40, 0x40, 4 * 56, 4 * 56, 8));
+    b.add(new Ph(ElfFile.PT_INTERP, Segment.PF_R, 0x200, 0x200, 8, 8, 1));
+    b.add(new Ph(ElfFile.PT_LOAD, Segment.PF_R, 0, 0, 0x300, 0x300, 0x1000));
+    b.add(new Ph(ElfFile.PT_LOAD, Segment.PF_R | Segment.PF_X, 0x1000, 0x1000, 0x80, 0x80, 0x1000));
+    byte[] img = b.build();
+    System.arraycopy("/ld.so\0\0".getBytes(StandardCharsets.ISO_8859_1), 0, img, 0x200, 8);
+    return img;
+  }
+
+  /** An ld.so: RX at 0 (entry 0x100), RW data at 0x2010 with bss to 0x2800. */
+  private static ElfImageBuilder interpreter() {
+    ElfImageBuilder b = new ElfImageBuilder();
+    b.type = ElfFile.ET_DYN;
+    b.entry = 0x100;
+    b.add(new Ph(ElfFile.PT_LOAD, Segment.PF_R | Segment.PF_X, 0, 0, 0x400, 0x400, 0x1000));
+    b.add(
+        new Ph(ElfFile.PT_LOAD, Segment.PF_R | Segment.PF_W, 0x2010, 0x2010, 0x20, 0x7f0, 0x1000));
+    return b;
+  }
+
+  private ElfLoader.Loaded loadDynamic(byte[] prog, byte[] interp) throws Exception {
+    ElfFile elf = ElfFile.parse(prog);
+    obj = new FileObject(uvm, "prog", prog);
+    interpObj = new FileObject(uvm, "ld.so", interp);
+    return ElfLoader.load(
+        vm,
+        elf,
+        obj,
+        new ElfLoader.Interpreter(ElfFile.parse(interp), interpObj),
+        List.of("p".getBytes(StandardCharsets.UTF_8)),
+        List.of(),
+        "/prog".getBytes(StandardCharsets.UTF_8),
+        new byte[16],
+        new long[0]);
+  }
+
+  /** The auxiliary vector on the initial stack of {@code l} (argc, argv, envp, then pairs). */
+  private java.util.Map<Long, Long> auxv(ElfLoader.Loaded l) {
+    ByteBuffer st =
+        ByteBuffer.wrap(read(l.sp(), (int) Math.min(512, ElfLoader.STACK_TOP - l.sp())))
+            .order(ByteOrder.LITTLE_ENDIAN);
+    int at = 8 * (1 + (int) st.getLong(0) + 1);
+    while (st.getLong(at) != 0) {
+      at += 8;
+    }
+    at += 8;
+    java.util.Map<Long, Long> aux = new java.util.LinkedHashMap<>();
+    for (; st.getLong(at) != Auxv.AT_NULL; at += 16) {
+      aux.put(st.getLong(at), st.getLong(at + 8));
+    }
+    return aux;
+  }
+
+  @Test
+  void dynamicProgramStartsInItsInterpreterWithTheAuxiliaryVectorOfLinux() throws Exception {
+    byte[] prog = dynamicProgram();
+    byte[] interp = interpreter().build();
+    assertThat(ElfFile.parse(prog).interpreter()).isEqualTo("/ld.so");
+    ElfLoader.Loaded l = loadDynamic(prog, interp);
+    long base = l.interpBase();
+    // the interpreter goes where an mmap would: page aligned, top-down below the mmap base
+    assertThat(base & 0xfff).isZero();
+    assertThat(base).isGreaterThan(ElfFile.DYN_BASE).isLessThan(Vmspace.MMAP_BASE);
+    assertThat(l.entry()).isEqualTo(base + 0x100);
+    assertThat(read(base, 0x400)).isEqualTo(java.util.Arrays.copyOfRange(interp, 0, 0x400));
+    assertThat(entryAt(base).protection).isEqualTo(Prot.RX);
+    assertThat(entryAt(base).object).isSameAs(interpObj);
+    // the gap between its segments stays unmapped
+    assertThat(entryAt(base + 0x1000)).isNull();
+    // data bytes, then zeroes to the end of the page (padzero), beyond memsz too
+    assertThat(read(base + 0x2010, 0x20))
+        .isEqualTo(java.util.Arrays.copyOfRange(interp, 0x2010, 0x2030));
+    assertThat(interp[0x2900]).isNotZero();
+    assertThat(read(base + 0x2030, 0x1000 - 0x30)).containsOnly(0);
+    // the program at its own place; the interpreter learns of it through the auxiliary vector
+    assertThat(read(ElfFile.DYN_BASE + 0x1000, 0x80))
+        .isEqualTo(java.util.Arrays.copyOfRange(prog, 0x1000, 0x1080));
+    java.util.Map<Long, Long> aux = auxv(l);
+    assertThat(aux)
+        .containsEntry((long) Auxv.AT_BASE, base)
+        .containsEntry((long) Auxv.AT_ENTRY, ElfFile.DYN_BASE + 0x1010)
+        .containsEntry((long) Auxv.AT_PHDR, ElfFile.DYN_BASE + 0x40)
+        .containsEntry((long) Auxv.AT_PHENT, 56L)
+        .containsEntry((long) Auxv.AT_PHNUM, 4L);
+    assertThat(l.brkBase()).isEqualTo(ElfFile.DYN_BASE + 0x2000);
+  }
+
+  @Test
+  void aStaticProgramHasNoInterpreterBase() throws Exception {
+    ElfLoader.Loaded l = load(ElfImageBuilder.typical().build(), List.of("p"));
+    assertThat(l.interpBase()).isZero();
+    assertThat(auxv(l)).containsEntry((long) Auxv.AT_BASE, 0L);
+  }
+
+  @Test
+  void anEtExecInterpreterOverTheProgramIsRefused() throws Exception {
+    ElfImageBuilder ib = new ElfImageBuilder();
+    ib.entry = 0x1000;
+    // at the program's own addresses (its PT_LOADs lie at DYN_BASE...)
+    ib.add(
+        new Ph(
+            ElfFile.PT_LOAD,
+            Segment.PF_R | Segment.PF_X,
+            0x1000,
+            ElfFile.DYN_BASE + 0x1000,
+            0x80,
+            0x80,
+            0x1000));
+    ib.entry = ElfFile.DYN_BASE + 0x1000;
+    assertThatThrownBy(() -> loadDynamic(dynamicProgram(), ib.build()))
+        .isInstanceOf(UvmException.class)
+        .extracting(e -> ((UvmException) e).errno())
+        .isEqualTo(Errno.EEXIST);
+    // the program's own mapping is untouched
+    assertThat(entryAt(ElfFile.DYN_BASE + 0x1000).object).isSameAs(obj);
   }
 
   @Test

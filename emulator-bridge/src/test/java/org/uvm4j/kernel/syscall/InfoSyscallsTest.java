@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uvm4j.kernel.KernelCounters;
 import org.uvm4j.kernel.Proc;
+import org.uvm4j.kernel.SignalState;
 import org.uvm4j.uvm.Errno;
 
 /**
- * sysinfo, times, prctl, set_robust_list/get_robust_list, fadvise64, the console's terminal ioctls,
- * and the ENOSYS counting of the table, run directly.
+ * sysinfo, times, uname, sigaltstack, prctl, set_robust_list/get_robust_list, fadvise64, the
+ * console's terminal ioctls, and the ENOSYS counting of the table, run directly.
  */
 class InfoSyscallsTest {
   /** 64-bit garbage for the upper half of an {@code int} argument: Linux ignores it. */
@@ -52,6 +53,78 @@ class InfoSyscallsTest {
     assertThat(f.readInt(p, buf + 80) & 0xffff).as("procs").isEqualTo(f.k.procs.size());
     assertThat(f.readInt(p, buf + 104)).as("mem_unit").isEqualTo(1);
     assertThat(f.call(p, info::sysinfo, 0x10)).isEqualTo(-Errno.EFAULT);
+  }
+
+  @Test
+  void unameWritesLinuxX8664UtsnameOrEfault() throws Exception {
+    assertThat(f.call(p, info::uname, buf)).isZero();
+    byte[] u = new byte[Utsname.SIZE];
+    f.mem(p).read(buf, u, 0, u.length);
+    String[] fields = new String[6];
+    for (int i = 0; i < 6; i++) {
+      int from = i * Utsname.FIELD;
+      int end = from;
+      while (u[end] != 0) {
+        end++;
+      }
+      assertThat(end - from).as("field %d is NUL-terminated in 65 bytes", i).isLessThan(65);
+      fields[i] = new String(u, from, end - from, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+    assertThat(fields[0]).isEqualTo("Linux");
+    assertThat(fields[2]).as("release").matches("\\d+\\.\\d+.*");
+    assertThat(fields[4]).isEqualTo("x86_64");
+    assertThat(f.call(p, info::uname, 0x10)).isEqualTo(-Errno.EFAULT);
+    assertThat(f.call(p, info::uname, 0)).isEqualTo(-Errno.EFAULT);
+  }
+
+  @Test
+  void sigaltstackSetsReportsAndRefusesAsLinux() throws Exception {
+    SignalSyscalls sig = f.h.signal();
+    f.k.withRegisters(p, buf + 8000); // running on the ordinary stack
+    long alt = f.userMemory(p, 16384);
+    long ss = buf + 512;
+    long old = buf + 1024;
+    // at first: disabled
+    assertThat(f.call(p, sig::sigaltstack, 0, old)).isZero();
+    assertThat(f.readInt(p, old + 8)).as("ss_flags").isEqualTo(SignalState.SS_DISABLE);
+    // set 16 KiB, read it back
+    putStack(ss, alt, 0, 16384);
+    assertThat(f.call(p, sig::sigaltstack, ss, old)).isZero();
+    assertThat(f.call(p, sig::sigaltstack, 0, old)).isZero();
+    assertThat(f.readLong(p, old)).as("ss_sp").isEqualTo(alt);
+    assertThat(f.readInt(p, old + 8)).as("ss_flags").isZero();
+    assertThat(f.readLong(p, old + 16)).as("ss_size").isEqualTo(16384);
+    // too small: ENOMEM; unknown flags: EINVAL; the old one stays
+    putStack(ss, alt, 0, SignalState.MINSIGSTKSZ - 1);
+    assertThat(f.call(p, sig::sigaltstack, ss, 0)).isEqualTo(-Errno.ENOMEM);
+    putStack(ss, alt, 0x40, 16384);
+    assertThat(f.call(p, sig::sigaltstack, ss, 0)).isEqualTo(-Errno.EINVAL);
+    assertThat(f.call(p, sig::sigaltstack, 0, old)).isZero();
+    assertThat(f.readLong(p, old + 16)).isEqualTo(16384);
+    // while running on it: SS_ONSTACK is reported and a change is EPERM
+    f.k.withRegisters(p, alt + 4096);
+    assertThat(f.call(p, sig::sigaltstack, 0, old)).isZero();
+    assertThat(f.readInt(p, old + 8)).isEqualTo(SignalState.SS_ONSTACK);
+    putStack(ss, 0, SignalState.SS_DISABLE, 0);
+    assertThat(f.call(p, sig::sigaltstack, ss, 0)).isEqualTo(-Errno.EPERM);
+    // off it again, SS_DISABLE removes it
+    f.k.withRegisters(p, buf + 8000);
+    assertThat(f.call(p, sig::sigaltstack, ss, 0)).isZero();
+    assertThat(f.call(p, sig::sigaltstack, 0, old)).isZero();
+    assertThat(f.readInt(p, old + 8)).isEqualTo(SignalState.SS_DISABLE);
+    // unreadable or unwritable stack_t: EFAULT
+    assertThat(f.call(p, sig::sigaltstack, 0x10, 0)).isEqualTo(-Errno.EFAULT);
+    assertThat(f.call(p, sig::sigaltstack, 0, 0x10)).isEqualTo(-Errno.EFAULT);
+  }
+
+  /** A stack_t {sp, flags, size} at {@code va}. */
+  private void putStack(long va, long sp, int flags, long size) throws Exception {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putLong(0, sp);
+    b.putInt(8, flags);
+    b.putLong(16, size);
+    assertThat(f.mem(p).write(va, b.array())).isZero();
   }
 
   @Test
