@@ -55,9 +55,12 @@ fetch_source() { # -> prints the orig tarball's path
     apt-get "${opts[@]}" -qq update >"$dest/apt/update.log" 2>&1 \
       || { log "apt-get update failed: $(tail -n1 "$dest/apt/update.log")"; return 1; }
   fi
-  # the lists may name versions the mirror no longer has: the newest one that downloads wins
+  # the version the suite's known differences were written against first (LINUX_VERSION; its
+  # tests behave differently from release to release), then, as the lists may name versions the
+  # mirror no longer has, the newest one that downloads
   local v
-  for v in $(apt-cache "${opts[@]}" showsrc linux 2>/dev/null | sed -n 's/^Version: //p' | sort -rV); do
+  for v in ${LINUX_VERSION:-6.12.107-1} \
+    $(apt-cache "${opts[@]}" showsrc linux 2>/dev/null | sed -n 's/^Version: //p' | sort -rV); do
     log "downloading Debian's linux $v source (the orig tarball is about 150 MB)"
     if (cd "$dest/dl" && apt-get "${opts[@]}" -qq --download-only source "linux=$v" >"$dest/dl/apt.log" 2>&1); then
       ls "$dest"/dl/linux_*.orig.tar.xz | head -n1
