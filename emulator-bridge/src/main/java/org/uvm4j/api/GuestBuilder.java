@@ -68,6 +68,7 @@ public final class GuestBuilder {
   private boolean deterministic;
   private Duration timeout;
   private long maxInstructions;
+  private long metadataBudget;
   private Tracer tracer;
   private int traceKeep = -1;
   private List<String> traceFilter = List.of();
@@ -222,6 +223,19 @@ public final class GuestBuilder {
   /** End the run after this much wall-clock time ({@link Uvm4jException#RUN_LIMIT}). */
   public GuestBuilder timeout(Duration limit) {
     this.timeout = limit;
+    return this;
+  }
+
+  /**
+   * The bytes of Java heap guests may drive through VM metadata (amaps, anons, map entries, page
+   * tables): beyond it mmap, brk, mremap and fork fail with ENOMEM and a fault needing more ends in
+   * the OOM kill. 0 (the default): half the JVM's maximum heap.
+   */
+  public GuestBuilder metadataBudget(long bytes) {
+    if (bytes != 0 && bytes < KernelConfig.MIN_METADATA_BUDGET) {
+      throw new IllegalArgumentException("metadata budget " + bytes + " is below 1 MiB");
+    }
+    this.metadataBudget = bytes;
     return this;
   }
 
@@ -483,6 +497,7 @@ public final class GuestBuilder {
             .backend(backend)
             .swapForce(swapForce)
             .maxInstructions(maxInstructions)
+            .metadataBudget(metadataBudget)
             .fs(fs != null ? fs : new FsLayout(root, binds));
     if (cwd != null) {
       cfg.cwd(cwd);

@@ -48,6 +48,7 @@ public final class KernelRunner implements GuestRunner {
             .backend(request.backend())
             .swapForce(request.swapForce())
             .maxInstructions(request.maxInstructions())
+            .metadataBudget(request.metadataBudget())
             .fs(request.fs())
             .audit(false);
     if (request.timeout() != null) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.uvm4j.kernel.KernelConfig;
 import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.backend.BackendKind;
@@ -102,6 +103,17 @@ final class RunCommand implements Callable<Integer> {
   Long maxInstructions;
 
   @Option(
+      names = "--metadata-budget",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description =
+          "Java heap the guests may use for VM metadata (amaps, anons, map entries, page"
+              + " tables), at least 1M (K/M/G suffixes; default half the JVM's maximum heap):"
+              + " beyond it mmap, brk, mremap and fork fail with ENOMEM and a fault needing more"
+              + " is an out-of-memory kill.")
+  Long metadataBudget;
+
+  @Option(
       names = "--backend",
       paramLabel = "jna|ffm",
       description =
@@ -157,6 +169,9 @@ final class RunCommand implements Callable<Integer> {
     }
     if (maxInstructions != null && maxInstructions < 1) {
       throw usage("--max-instructions " + maxInstructions + " must be at least 1");
+    }
+    if (metadataBudget != null && metadataBudget < KernelConfig.MIN_METADATA_BUDGET) {
+      throw usage("--metadata-budget " + metadataBudget + " bytes must be at least 1M");
     }
     if (swapForce && swap == null) {
       throw usage("--swap-force needs --swap FILE");
@@ -237,6 +252,7 @@ final class RunCommand implements Callable<Integer> {
         swapForce,
         timeout,
         maxInstructions == null ? 0 : maxInstructions,
+        metadataBudget == null ? 0 : metadataBudget,
         used,
         layout);
   }

@@ -25,6 +25,7 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param swapForce use an existing swap file holding data, overwriting it (--swap-force)
  * @param timeout wall-clock limit of the run (--timeout), or null for none
  * @param maxInstructions virtual instruction limit of the run (--max-instructions), 0 for none
+ * @param metadataBudget heap bytes for guest VM metadata (--metadata-budget), 0 for the default
  * @param tools --strace and the other study tools ({@link ToolOptions.Tools#NONE}: none)
  * @param fs the guest's file system (--root, --bind)
  */
@@ -42,6 +43,7 @@ public record RunRequest(
     boolean swapForce,
     java.time.Duration timeout,
     long maxInstructions,
+    long metadataBudget,
     ToolOptions.Tools tools,
     FsLayout fs) {
   public RunRequest {

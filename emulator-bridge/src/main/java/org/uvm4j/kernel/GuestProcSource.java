@@ -396,6 +396,11 @@ final class GuestProcSource implements ProcSource {
         + String.format("%8d kB", kb)
         + "\nVmLck:\t"
         + String.format("%8d kB", lockedPages(p) * PAGE / 1024)
+        + "\nVmPTE:\t"
+        + String.format("%8d kB", p.vm == null ? 0 : p.vm.pmap().tableBytes() / 1024)
+        // uvm4j's own line: the Java heap this process's VM metadata holds (MetadataBudget)
+        + "\nVmMeta:\t"
+        + String.format("%8d kB", p.vm == null ? 0 : p.vm.metadataBytes() / 1024)
         + "\nThreads:\t"
         + Math.max(1, p.group.size())
         + "\n";

@@ -137,6 +137,8 @@ public final class Kernel implements AutoCloseable {
     this.cfg = cfg;
     // anonymous mmap: RAM costs host memory only where guests touch it
     this.uvm = new Uvm(UvmConfig.ofRam(cfg.ramBytes()), new MmapRamBacking());
+    uvm.metadataBudget().setLimit(cfg.effectiveMetadataBudget());
+    counters.bindMetadataBudget(uvm.metadataBudget());
     this.faultHandler = new FaultHandler(uvm);
     this.pager = cfg.swapPath() != null ? SwapPager.attach(uvm) : null;
     if (pager != null) {
@@ -771,7 +773,9 @@ public final class Kernel implements AutoCloseable {
    * RAM and swap are exhausted and {@code p}'s fault at {@code va} could not be resolved: kill the
    * largest process (anonymous pages resident plus swapped, as Linux's OOM killer ranks them) with
    * SIGKILL and one line on stderr. When the victim is another process it dies at once, so its
-   * memory is free when {@code p} retries the faulting instruction.
+   * memory is free when {@code p} retries the faulting instruction. When it was the metadata budget
+   * that ran out (the fault handler refuses faults once it is exhausted), the victim is the process
+   * holding the most metadata and the line says so.
    */
   // Linux mm/oom_kill.c: out_of_memory (uvm_fault fails with ENOMEM in NetBSD)
   private void outOfMemory(Proc p, long va) {
@@ -780,6 +784,31 @@ public final class Kernel implements AutoCloseable {
       if (q.isAlive() && q.vm != null) {
         live.add(q);
       }
+    }
+    if (uvm.metadataBudget().exhausted()) {
+      Proc victim = p;
+      long most = -1;
+      for (Proc q : live) {
+        long bytes = q.vm.metadataBytes();
+        if (bytes > most) {
+          most = bytes;
+          victim = q;
+        }
+      }
+      console.println(
+          "uvm4j: out of memory: the guests' VM metadata reached its budget of "
+              + (uvm.metadataBudget().limit() >> 10)
+              + " KiB (--metadata-budget): killed "
+              + victim
+              + " ("
+              + (Math.max(most, 0) >> 10)
+              + " KiB of metadata; "
+              + p
+              + " faulted at 0x"
+              + Long.toHexString(va)
+              + ")");
+      kill(p, victim);
+      return;
     }
     Proc victim = MemoryUsage.largest(live, q -> q.vm);
     if (victim == null) {
@@ -795,6 +824,11 @@ public final class Kernel implements AutoCloseable {
             + " faulted at 0x"
             + Long.toHexString(va)
             + ")");
+    kill(p, victim);
+  }
+
+  /** The OOM kill of {@code victim} (SIGKILL), chosen while {@code p} faulted. */
+  private void kill(Proc p, Proc victim) {
     counters.oomKills++;
     if (victim == p) {
       signals.post(p, Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));

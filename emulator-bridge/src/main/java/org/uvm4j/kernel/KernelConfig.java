@@ -19,8 +19,10 @@ import org.uvm4j.uvm.page.PhysMem;
  * libunicorn binding the CPU runs on (AUTO: FFM when the JVM has it, else JNA); {@code swapForce}
  * lets the swap file be an existing file holding data (it is overwritten); {@code timeoutNanos}
  * (wall clock) and {@code maxInstructions} (virtual) end the whole run when reached (0: no limit);
- * and the guest's file system layout ({@link FsLayout}: root, binds; {@code cwd} is a guest path in
- * it).
+ * the guest's file system layout ({@link FsLayout}: root, binds; {@code cwd} is a guest path in
+ * it); and {@code metadataBudget}, the bytes of Java heap guests may drive through VM metadata
+ * (amaps, anons, map entries, page tables; 0: {@link #DEFAULT_METADATA_FRACTION} of the JVM's
+ * maximum heap, see {@link #effectiveMetadataBudget()}).
  */
 public record KernelConfig(
     long ramBytes,
@@ -39,12 +41,22 @@ public record KernelConfig(
     boolean swapForce,
     long timeoutNanos,
     long maxInstructions,
-    FsLayout fs) {
+    FsLayout fs,
+    long metadataBudget) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
 
   /** Wall-clock time a CPU-bound process runs before the watchdog preempts it: 20 ms. */
   public static final long DEFAULT_TIME_SLICE_NANOS = 20_000_000;
+
+  /**
+   * Default metadata budget as a fraction of {@link Runtime#maxMemory()}: one half (the rest of the
+   * heap is the machine's own: page structures, file and pipe buffers, the swap checksums, traces).
+   */
+  public static final double DEFAULT_METADATA_FRACTION = 0.5;
+
+  /** Smallest metadata budget accepted: 1 MiB (one process's start needs a few hundred KiB). */
+  public static final long MIN_METADATA_BUDGET = 1L << 20;
 
   public KernelConfig {
     Objects.requireNonNull(stdin, "stdin");
@@ -75,9 +87,28 @@ public record KernelConfig(
       throw new IllegalArgumentException(
           "instruction limit must not be negative, got " + maxInstructions);
     }
+    if (metadataBudget != 0 && metadataBudget < MIN_METADATA_BUDGET) {
+      throw new IllegalArgumentException(
+          "metadata budget must be at least 1 MiB (or 0 for the default), got " + metadataBudget);
+    }
     if (swapBytes < 0 || (swapPath == null && swapBytes != 0)) {
       throw new IllegalArgumentException("swap size needs a swap path and must not be negative");
     }
+  }
+
+  /**
+   * The metadata budget in bytes: {@code metadataBudget}, or when it is 0 {@link
+   * #DEFAULT_METADATA_FRACTION} of the JVM's maximum heap.
+   */
+  public long effectiveMetadataBudget() {
+    if (metadataBudget > 0) {
+      return metadataBudget;
+    }
+    long max = Runtime.getRuntime().maxMemory();
+    if (max == Long.MAX_VALUE) {
+      max = Runtime.getRuntime().totalMemory();
+    }
+    return Math.max(MIN_METADATA_BUDGET, (long) (max * DEFAULT_METADATA_FRACTION));
   }
 
   /**
@@ -107,6 +138,7 @@ public record KernelConfig(
     private long timeoutNanos;
     private long maxInstructions;
     private FsLayout fs = FsLayout.hostReadOnly();
+    private long metadataBudget;
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -202,6 +234,15 @@ public record KernelConfig(
       return this;
     }
 
+    /**
+     * The bytes of Java heap guests may drive through VM metadata (--metadata-budget); 0: half the
+     * JVM's maximum heap.
+     */
+    public Builder metadataBudget(long bytes) {
+      this.metadataBudget = bytes;
+      return this;
+    }
+
     public KernelConfig build() {
       return new KernelConfig(
           ramBytes,
@@ -220,7 +261,8 @@ public record KernelConfig(
           swapForce,
           timeoutNanos,
           maxInstructions,
-          fs);
+          fs,
+          metadataBudget);
     }
   }
 }

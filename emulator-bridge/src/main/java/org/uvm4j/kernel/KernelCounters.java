@@ -54,6 +54,14 @@ public final class KernelCounters {
 
   private final Map<String, Long> enosys = new java.util.TreeMap<>();
 
+  /** The machine's metadata budget, reported with the counters (null: not bound, zeros). */
+  private org.uvm4j.uvm.MetadataBudget metadata;
+
+  /** Reports {@code budget}'s gauges with the counters ({@code meta_*}). */
+  void bindMetadataBudget(org.uvm4j.uvm.MetadataBudget budget) {
+    this.metadata = budget;
+  }
+
   /** One call of an unsupported or unknown system call {@code name} answered ENOSYS. */
   public void countEnosys(String name) {
     enosys.merge(name, 1L, Long::sum);
@@ -84,6 +92,11 @@ public final class KernelCounters {
     m.put("tlbflushes_avoided", tlbFlushesAvoided);
     m.put("oomkills", oomKills);
     m.put("pdslices", pagedaemonRuns);
+    // the Java heap guests drive through VM metadata: now, at most, the limit, refusals
+    m.put("meta_bytes", metadata == null ? 0 : metadata.used());
+    m.put("meta_peak", metadata == null ? 0 : metadata.peak());
+    m.put("meta_limit", metadata == null ? 0 : metadata.limit());
+    m.put("meta_refused", metadata == null ? 0 : metadata.refused());
     return m;
   }
 }

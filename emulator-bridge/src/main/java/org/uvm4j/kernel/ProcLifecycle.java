@@ -84,8 +84,8 @@ public final class ProcLifecycle {
    * by the syscall edge.
    *
    * @return the child's pid
-   * @throws UvmException ENOMEM when the address space could not be copied, EAGAIN when pids ran
-   *     out
+   * @throws UvmException ENOMEM when the address space could not be copied (or the metadata budget
+   *     would not leave its reserve, {@link MetadataLimit}), EAGAIN when pids ran out
    */
   // kern_fork.c: fork1 (Linux kernel/fork.c: kernel_clone, copy_process)
   public int clone(Proc p, CloneArgs a) throws UvmException {
@@ -96,6 +96,9 @@ public final class ProcLifecycle {
       cvm = p.vm; // uvm_map.c: uvmspace_share
       cvm.reference();
     } else {
+      if (!MetadataLimit.allowsFork(p.vm)) {
+        throw new UvmException(Errno.ENOMEM); // dup_mm could not allocate: the budget is spent
+      }
       cvm = p.vm.fork(); // the child's map inherits mlockall(MCL_FUTURE)
     }
     if (!p.rlimits.allows(ResourceLimits.RLIMIT_NPROC, procs.liveCount() + 1L)) {

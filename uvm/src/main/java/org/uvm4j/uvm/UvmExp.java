@@ -60,6 +60,9 @@ public final class UvmExp {
   /** faults that could not allocate an amap (amap_copy failed). */
   public long fltnoamap;
 
+  /** faults refused at once because the metadata budget ({@code MetadataBudget}) is exhausted. */
+  public long fltnometa;
+
   /** faults that slept on a busy page. */
   public long fltpgwait;
 
@@ -198,6 +201,7 @@ public final class UvmExp {
     m.put("fltnoram", fltnoram);
     m.put("fltnoanon", fltnoanon);
     m.put("fltnoamap", fltnoamap);
+    m.put("fltnometa", fltnometa);
     m.put("fltpgwait", fltpgwait);
     m.put("fltpgrele", fltpgrele);
     m.put("fltrelck", fltrelck);

@@ -1,6 +1,7 @@
 package org.uvm4j.kernel.syscall;
 
 import java.io.IOException;
+import org.uvm4j.kernel.MetadataLimit;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.kernel.ResourceLimits;
 import org.uvm4j.kernel.fs.HostFile;
@@ -11,6 +12,7 @@ import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.MapRequest;
 import org.uvm4j.uvm.map.RemapMode;
+import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
@@ -21,8 +23,9 @@ import org.uvm4j.uvm.system.Uvm;
  * Address-space system calls ({@code uvm_mmap.c}, {@code uvm_unix.c}): brk, mmap, munmap, mprotect,
  * madvise, mlock/munlock, mlockall/munlockall, mremap. Linux's flags are decoded here ({@link
  * MmapFlags}, {@link MadviseAdvice}, MCL_* and MREMAP_*) into UVM calls on the {@link Vmspace},
- * which checks the rest; its positive errno (or {@link UvmException}) becomes {@code -errno}. No
- * handler takes the map lock or reads map entries.
+ * which checks the rest; its positive errno (or {@link UvmException}) becomes {@code -errno}. The
+ * handlers read map entries only for RLIMIT_MEMLOCK (the locked total); growth is also refused when
+ * the metadata budget could not hold it ({@link MetadataLimit}).
  */
 final class MemorySyscalls {
   static final int MCL_CURRENT = 1;
@@ -83,6 +86,10 @@ final class MemorySyscalls {
     if ((flags & ~(long) Mman.MLOCK_ONFAULT) != 0) {
       return -Errno.EINVAL;
     }
+    int e = memlockAllows(c.proc(), c.pointer(0), c.size(1)); // do_mlock, whatever the flags
+    if (e != 0) {
+      return -e;
+    }
     if (flags == Mman.MLOCK_ONFAULT) {
       return -c.vm().mlockOnFault(c.pointer(0), c.size(1));
     }
@@ -141,8 +148,11 @@ final class MemorySyscalls {
   // uvm_unix.c: sys_obreak
   private long brk(Proc p, long addr) {
     long cur = p.vm().brkCurrent();
-    if (addr > cur && !mayExpand(p, addr - cur)) {
-      return cur; // brk failure: the old break
+    if (addr > cur
+        && (!mayExpand(p, addr - cur)
+            || !mlockFutureOk(p, p.vm().map().isWireFuture(), addr - cur)
+            || !MetadataLimit.allowsMapping(p.vm()))) {
+      return cur; // brk failure (check_brk_limits): the old break
     }
     return p.vm().brk(addr); // wires the growth itself under mlockall(MCL_FUTURE)
   }
@@ -173,8 +183,8 @@ final class MemorySyscalls {
     long lockedAll = 0;
     long lockedInRange = 0;
     for (VmMapEntry e : p.vm().map().entries()) {
-      if (e.wiredCount == 0) {
-        continue;
+      if (!e.isLocked()) {
+        continue; // wired, or locked on fault (mlock2 MLOCK_ONFAULT): Linux's VM_LOCKED
       }
       lockedAll += e.end - e.start;
       long s = Math.max(e.start, start);
@@ -185,6 +195,50 @@ final class MemorySyscalls {
     }
     long locked = ((end - start) + lockedAll - lockedInRange) >>> 12;
     return locked <= lockLimit ? 0 : Errno.ENOMEM;
+  }
+
+  /**
+   * mlock_future_ok: a mapping that will be locked ({@code locked}: MAP_LOCKED,
+   * mlockall(MCL_FUTURE) in force, or growth of a locked mapping) may add {@code bytes} only while
+   * the pages locked already plus its own stay within RLIMIT_MEMLOCK (whole pages); the callers
+   * answer EAGAIN (mmap, mremap) or fail the brk. The guest has no CAP_IPC_LOCK.
+   */
+  // mm/mmap.c: mlock_future_ok
+  static boolean mlockFutureOk(Proc p, boolean locked, long bytes) {
+    long limit = p.rlimits().cur(ResourceLimits.RLIMIT_MEMLOCK);
+    if (!locked || limit == ResourceLimits.INFINITY) {
+      return true;
+    }
+    return (bytes >>> 12) + (lockedBytes(p.vm()) >>> 12) <= limit >>> 12;
+  }
+
+  /** mm->locked_vm in bytes: the entries that are wired or locked on fault. */
+  static long lockedBytes(Vmspace vm) {
+    long locked = 0;
+    VmMap map = vm.map();
+    map.lock();
+    try {
+      for (VmMapEntry e : map.entries()) {
+        if (e.isLocked()) {
+          locked += e.end - e.start;
+        }
+      }
+    } finally {
+      map.unlock();
+    }
+    return locked;
+  }
+
+  /** True if the entry mapping {@code addr} is locked (VM_LOCKED: wired or locked on fault). */
+  private static boolean entryLocked(Vmspace vm, long addr) {
+    VmMap map = vm.map();
+    map.lock();
+    try {
+      VmMapEntry e = map.lookup(addr);
+      return e != null && e.isLocked();
+    } finally {
+      map.unlock();
+    }
   }
 
   /**
@@ -202,8 +256,18 @@ final class MemorySyscalls {
 
   private long mmap(Proc p, long addr, long len, int prot, int flags, int fd, long off) {
     Vmspace vm = p.vm();
-    if (len > 0 && !mayExpand(p, len)) {
-      return -Errno.ENOMEM;
+    if (len > 0) {
+      boolean locked = (flags & Mman.MAP_LOCKED) != 0 || vm.map().isWireFuture();
+      if ((flags & Mman.MAP_LOCKED) != 0
+          && p.rlimits().cur(ResourceLimits.RLIMIT_MEMLOCK) >>> 12 == 0) {
+        return -Errno.EPERM; // can_do_mlock: no CAP_IPC_LOCK and a zero limit
+      }
+      if (!mlockFutureOk(p, locked, (len + 4095) & ~4095L)) {
+        return -Errno.EAGAIN; // do_mmap: mlock_future_ok
+      }
+      if (!mayExpand(p, len) || !MetadataLimit.allowsMapping(vm)) {
+        return -Errno.ENOMEM; // may_expand_vm, or the metadata budget would be spent
+      }
     }
     UvmObject obj = null;
     if ((flags & Mman.MAP_ANONYMOUS) == 0) {
@@ -328,8 +392,14 @@ final class MemorySyscalls {
     } else {
       mode = RemapMode.IN_PLACE;
     }
-    if (newSize > oldSize && !mayExpand(p, newSize - oldSize)) {
-      return -Errno.ENOMEM;
+    if (newSize > oldSize) {
+      long delta = ((newSize + 4095) & ~4095L) - ((oldSize + 4095) & ~4095L);
+      if (!mlockFutureOk(p, entryLocked(p.vm(), old), delta)) {
+        return -Errno.EAGAIN; // resize_is_valid: growth of a locked mapping past RLIMIT_MEMLOCK
+      }
+      if (!mayExpand(p, newSize - oldSize) || !MetadataLimit.allowsMapping(p.vm())) {
+        return -Errno.ENOMEM;
+      }
     }
     try {
       return p.vm().remap(old, oldSize, newSize, mode, newAddr, (flags & MREMAP_DONTUNMAP) != 0);

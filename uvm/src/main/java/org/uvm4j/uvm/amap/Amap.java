@@ -215,6 +215,22 @@ public final class Amap {
     return hasPpref() ? Ppref.counts(ppref, nslot) : null;
   }
 
+  /**
+   * Estimated heap bytes this amap holds: its structure, its {@code am_slots} list and every chunk
+   * of its per-slot arrays (what it charged to the machine's metadata budget). 0 once freed.
+   */
+  public long storageBytes() {
+    if (freed) {
+      return 0;
+    }
+    long n = AmapAllocator.AMAP_BYTES + AmapAllocator.slotListBytes(slots.length);
+    n += anon.bytes() + bckptr.bytes();
+    if (hasPpref()) {
+      n += ppref.bytes();
+    }
+    return n;
+  }
+
   /** True once amap_free ran. */
   public boolean isFreed() {
     return freed;
@@ -334,9 +350,9 @@ public final class Amap {
         if (amap.anon != null) {
           return amap;
         }
-        a.free(AmapAllocator.Kind.BCKPTR, totalslots);
+        a.free(AmapAllocator.Kind.BCKPTR, totalslots, amap.bckptr);
       }
-      a.free(AmapAllocator.Kind.SLOTS, totalslots);
+      a.freeSlotList(totalslots, amap.slots);
     }
     a.free(AmapAllocator.Kind.AMAP, 1);
     // (the seed also bumps uvm_extrapages here under NOWAIT: amap arrays live in the Java heap,
@@ -378,11 +394,11 @@ public final class Amap {
     UvmPanic.check((flags & AMAP_SWAPOFF) == 0, "amap_free: amap in swap-off");
     UvmPanic.check(!isLocked(), "amap_free: amap locked");
     AmapAllocator a = svc.allocator();
-    a.free(AmapAllocator.Kind.SLOTS, maxslot);
-    a.free(AmapAllocator.Kind.BCKPTR, maxslot);
-    a.free(AmapAllocator.Kind.OVERLAY, maxslot);
+    a.freeSlotList(maxslot, slots);
+    a.free(AmapAllocator.Kind.BCKPTR, maxslot, bckptr);
+    a.free(AmapAllocator.Kind.OVERLAY, maxslot, anon);
     if (hasPpref()) {
-      a.free(AmapAllocator.Kind.PPREF, maxslot);
+      a.free(AmapAllocator.Kind.PPREF, maxslot, ppref);
     }
     a.free(AmapAllocator.Kind.AMAP, 1);
     slots = null;
@@ -487,21 +503,25 @@ public final class Amap {
       }
       // (the seed slides in place with memmove; the chunked arrays are slid into fresh ones of the
       // same capacity, which leaves everything outside the moved window empty / zero)
+      final AmapAllocator a2 = amap.svc.allocator();
       if (amap.hasPpref()) {
         // slide the counts of the pages in use up; the gap in front: unreferenced, then ours
-        IntSlots np = new IntSlots(amap.maxslot, amap.svc.allocator().flatSlots());
+        IntSlots np = new IntSlots(amap.maxslot, a2.flatSlots(), a2.budget());
         IntSlots.copy(amap.ppref, slotoff, np, slotspace, slotmapped);
         Ppref.set(np, 0, 0, slotspace - slotadd);
         Ppref.set(np, slotspace - slotadd, 1, slotadd);
+        amap.ppref.release();
         amap.ppref = np;
       }
       // slide the anons up and clear the space just made
-      AnonSlots na = new AnonSlots(amap.maxslot, amap.svc.allocator().flatSlots());
+      AnonSlots na = new AnonSlots(amap.maxslot, a2.flatSlots(), a2.budget());
       AnonSlots.copy(amap.anon, slotoff, na, slotspace, slotmapped);
+      amap.anon.release();
       amap.anon = na;
       // slide the back pointers up (the old cells are don't-care)
-      IntSlots nb = new IntSlots(amap.maxslot, amap.svc.allocator().flatSlots());
+      IntSlots nb = new IntSlots(amap.maxslot, a2.flatSlots(), a2.budget());
       IntSlots.copy(amap.bckptr, slotoff, nb, slotspace, slotmapped);
+      amap.bckptr.release();
       amap.bckptr = nb;
       // and renumber the occupied slots
       amap.shiftSlots(amap.slots, amap.slots, slotoff, slotmapped, slotspace - slotoff);
@@ -530,16 +550,16 @@ public final class Amap {
     AnonSlots newover = a.overlay(slotalloc, nowait);
     if (newsl == null || newbck == null || newover == null) {
       if (newppref != null) {
-        a.free(AmapAllocator.Kind.PPREF, slotalloc);
+        a.free(AmapAllocator.Kind.PPREF, slotalloc, newppref);
       }
       if (newsl != null) {
-        a.free(AmapAllocator.Kind.SLOTS, slotalloc);
+        a.freeSlotList(slotalloc, newsl);
       }
       if (newbck != null) {
-        a.free(AmapAllocator.Kind.BCKPTR, slotalloc);
+        a.free(AmapAllocator.Kind.BCKPTR, slotalloc, newbck);
       }
       if (newover != null) {
-        a.free(AmapAllocator.Kind.OVERLAY, slotalloc);
+        a.free(AmapAllocator.Kind.OVERLAY, slotalloc, newover);
       }
       return Errno.ENOMEM;
     }
@@ -554,7 +574,9 @@ public final class Amap {
 
     int[] oldsl = amap.slots;
     if (newsl.length < amap.nused) {
-      newsl = java.util.Arrays.copyOf(newsl, amap.nused);
+      int[] grown = java.util.Arrays.copyOf(newsl, amap.nused);
+      a.slotListGrown(newsl, grown);
+      newsl = grown;
     }
     if (forwards) {
       System.arraycopy(oldsl, 0, newsl, 0, amap.nused);
@@ -613,11 +635,11 @@ public final class Amap {
     amap.maxslot = slotalloc;
     amap.unlock();
 
-    a.free(AmapAllocator.Kind.SLOTS, oldnslots);
-    a.free(AmapAllocator.Kind.BCKPTR, oldnslots);
-    a.free(AmapAllocator.Kind.OVERLAY, oldnslots);
+    a.freeSlotList(oldnslots, oldsl);
+    a.free(AmapAllocator.Kind.BCKPTR, oldnslots, oldbck);
+    a.free(AmapAllocator.Kind.OVERLAY, oldnslots, oldover);
     if (oldppref != null && oldppref != PPREF_NONE) {
-      a.free(AmapAllocator.Kind.PPREF, oldnslots);
+      a.free(AmapAllocator.Kind.PPREF, oldnslots, oldppref);
     }
     traceCase("3", amap, slotneedL);
     return 0;
@@ -812,6 +834,12 @@ public final class Amap {
     // must copy the map
     Amap srcamap = entry.aref().amap;
     final int slots = (int) b2slot(entry.end() - entry.start());
+    // the copy's chunks are charged as they are written and cannot fail: refuse up front a copy
+    // the metadata budget could not hold (at most the source's storage), as a failed allocation
+    if (!srcamap.svc.allocator().budget().allows(srcamap.storageBytes(), 0)) {
+      srcamap.svc.allocator().budget().noteRefused();
+      return;
+    }
     Amap amap = alloc1(srcamap.svc, slots, 0, nowait);
     if (amap == null) {
       return;
@@ -1175,7 +1203,9 @@ public final class Amap {
   private void appendSlot(int slot) {
     if (nused == slots.length) {
       long grown = Math.max(ChunkedSlots.CHUNK, 2L * slots.length);
-      slots = java.util.Arrays.copyOf(slots, (int) Math.min(grown, (long) maxslot));
+      int[] list = java.util.Arrays.copyOf(slots, (int) Math.min(grown, (long) maxslot));
+      svc.allocator().slotListGrown(slots, list);
+      slots = list;
     }
     slots[nused++] = slot;
   }

@@ -1,6 +1,7 @@
 package org.uvm4j.uvm.amap;
 
 import java.util.function.Consumer;
+import org.uvm4j.uvm.MetadataBudget;
 import org.uvm4j.uvm.UvmPanic;
 
 /**
@@ -15,8 +16,12 @@ import org.uvm4j.uvm.UvmPanic;
  * fails at once even when waiting (the caller treats it like a NOWAIT failure).
  *
  * <p>It also keeps the books: every allocation is counted live until freed, per kind, so tests can
- * check that nothing leaks and nothing is freed twice. It hands out the small ids that amaps and
- * anons carry for tracing. One allocator belongs to one machine; it is used by the CPU thread only.
+ * check that nothing leaks and nothing is freed twice. What the allocations cost on the Java heap
+ * is charged to the machine's {@link MetadataBudget}: amap and anon structures and the {@code
+ * am_slots} list here (an amap or anon the budget cannot take is refused at once, waiting or not,
+ * like a request no size class can satisfy), the chunks of the per-slot arrays by the arrays
+ * themselves as they are written. It hands out the small ids that amaps and anons carry for
+ * tracing. One allocator belongs to one machine; it is used by the CPU thread only.
  */
 public final class AmapAllocator {
   /** What is being allocated. */
@@ -53,8 +58,18 @@ public final class AmapAllocator {
 
   private static final Kind[] KINDS = Kind.values();
 
+  /**
+   * Estimated heap bytes of an amap: the structure (at most 96 B, {@code AmapLayoutTest}) and its
+   * three per-slot array objects (their chunks are charged as they are allocated).
+   */
+  public static final long AMAP_BYTES = 96 + 3 * MetadataBudget.object(36);
+
+  /** Estimated heap bytes of an anon (at most 40 B, {@code AmapLayoutTest}). */
+  public static final long ANON_BYTES = 40;
+
   private final Consumer<String> waiter;
   private final int maxElements;
+  private final MetadataBudget budget;
 
   private final long[] live = new long[KINDS.length];
   private final long[] liveElements = new long[KINDS.length];
@@ -83,10 +98,22 @@ public final class AmapAllocator {
 
   /** As {@link #AmapAllocator(Consumer)}, with a limit on the elements of one array. */
   public AmapAllocator(Consumer<String> waiter, int maxElements) {
+    this(waiter, maxElements, new MetadataBudget());
+  }
+
+  /** As {@link #AmapAllocator(Consumer, int)}, charging the heap it drives to {@code budget}. */
+  public AmapAllocator(Consumer<String> waiter, int maxElements, MetadataBudget budget) {
     UvmPanic.check(waiter != null, "AmapAllocator: waiter must not be null");
     UvmPanic.check(maxElements > 0, "AmapAllocator: maxElements must be positive");
+    UvmPanic.check(budget != null, "AmapAllocator: budget must not be null");
     this.waiter = waiter;
     this.maxElements = maxElements;
+    this.budget = budget;
+  }
+
+  /** The budget this allocator and the arrays it hands out charge. */
+  public MetadataBudget budget() {
+    return budget;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -203,6 +230,10 @@ public final class AmapAllocator {
     if (!take(Kind.AMAP, 1, nowait, "amappl")) {
       return 0;
     }
+    if (!budget.tryCharge(AMAP_BYTES)) {
+      undoTake(Kind.AMAP, 1);
+      return 0;
+    }
     return nextAmapId++;
   }
 
@@ -213,7 +244,7 @@ public final class AmapAllocator {
   IntSlots ints(Kind kind, int n, boolean nowait) {
     UvmPanic.check(
         kind == Kind.BCKPTR || kind == Kind.PPREF, "AmapAllocator.ints: not a per-slot int kind");
-    return take(kind, n, nowait, "kmem_alloc") ? new IntSlots(n, flatSlots) : null;
+    return take(kind, n, nowait, "kmem_alloc") ? new IntSlots(n, flatSlots, budget) : null;
   }
 
   /**
@@ -225,28 +256,79 @@ public final class AmapAllocator {
     if (!take(Kind.SLOTS, n, nowait, "kmem_alloc")) {
       return null;
     }
-    return new int[Math.max(atLeast, Math.min(n, SLOT_LIST_INITIAL))];
+    int len = Math.max(atLeast, Math.min(n, SLOT_LIST_INITIAL));
+    if (!budget.tryCharge(slotListBytes(len))) {
+      undoTake(Kind.SLOTS, n);
+      return null;
+    }
+    return new int[len];
+  }
+
+  /** Estimated heap bytes of an {@code am_slots} list of {@code len} entries. */
+  static long slotListBytes(int len) {
+    return MetadataBudget.array(len, 4);
   }
 
   /** kmem_alloc of an overlay ({@code am_anon}) of {@code n} slots, chunked; null on failure. */
   AnonSlots overlay(int n, boolean nowait) {
-    return take(Kind.OVERLAY, n, nowait, "kmem_alloc") ? new AnonSlots(n, flatSlots) : null;
+    return take(Kind.OVERLAY, n, nowait, "kmem_alloc") ? new AnonSlots(n, flatSlots, budget) : null;
   }
 
   /** pool_cache_get(&uvm_anon_cache, PR_NOWAIT): a blank anon, or null. Never waits. */
   Anon anonStruct() {
-    return take(Kind.ANON, 1, true, "anonpl") ? new Anon(nextAnonId++) : null;
+    if (!take(Kind.ANON, 1, true, "anonpl")) {
+      return null;
+    }
+    if (!budget.tryCharge(ANON_BYTES)) {
+      undoTake(Kind.ANON, 1);
+      return null;
+    }
+    return new Anon(nextAnonId++);
   }
 
   /**
    * kmem_free / pool_cache_put: gives back an allocation of {@code kind} with {@code n} elements.
    */
   void free(Kind kind, int n) {
+    if (kind == Kind.AMAP) {
+      budget.release(AMAP_BYTES);
+    } else if (kind == Kind.ANON) {
+      budget.release(ANON_BYTES);
+    }
     int k = kind.ordinal();
     UvmPanic.check(live[k] > 0, "AmapAllocator.free: more frees than allocations");
     live[k]--;
     liveElements[k] -= n;
     UvmPanic.check(liveElements[k] >= 0, "AmapAllocator.free: freed more elements than allocated");
+  }
+
+  /**
+   * kmem_free of an {@code am_slots} list counted as {@code n} elements whose array is {@code
+   * list}.
+   */
+  void freeSlotList(int n, int[] list) {
+    free(Kind.SLOTS, n);
+    budget.release(slotListBytes(list.length));
+  }
+
+  /** kmem_free of a per-slot array of {@code kind} with {@code n} slots: its chunks too. */
+  void free(Kind kind, int n, ChunkedSlots storage) {
+    free(kind, n);
+    storage.release();
+  }
+
+  /** The {@code am_slots} list {@code list} grows to {@code list2} (heap charged, cannot fail). */
+  void slotListGrown(int[] list, int[] list2) {
+    budget.charge(slotListBytes(list2.length) - slotListBytes(list.length));
+  }
+
+  /** Takes back a successful {@link #take} whose budget charge was refused (counted a failure). */
+  private void undoTake(Kind kind, int n) {
+    int k = kind.ordinal();
+    live[k]--;
+    liveElements[k] -= n;
+    allocated[k]--;
+    failures++;
   }
 
   private boolean take(Kind kind, int n, boolean nowait, String wmsg) {

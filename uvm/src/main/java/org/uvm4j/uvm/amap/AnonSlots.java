@@ -13,6 +13,10 @@ final class AnonSlots extends ChunkedSlots {
     super(capacity, flatSlots);
   }
 
+  AnonSlots(int capacity, int flatSlots, org.uvm4j.uvm.MetadataBudget budget) {
+    super(capacity, flatSlots, budget);
+  }
+
   @Override
   Object newLeaf(int n) {
     return new Anon[n];

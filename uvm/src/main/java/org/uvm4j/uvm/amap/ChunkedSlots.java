@@ -1,5 +1,6 @@
 package org.uvm4j.uvm.amap;
 
+import org.uvm4j.uvm.MetadataBudget;
 import org.uvm4j.uvm.UvmPanic;
 
 /**
@@ -17,8 +18,10 @@ import org.uvm4j.uvm.UvmPanic;
  *
  * <p>Invariants: {@code capacity} never changes; a leaf, once allocated, stays until the array is
  * dropped (so a tree's memory is O(leaves touched + depth), never O(capacity)); larger capacities
- * keep a root of at most {@link #ROOT_FAN} children. Not thread-safe: the owning amap's lock
- * protects it.
+ * keep a root of at most {@link #ROOT_FAN} children. Every leaf and node allocated is charged to
+ * the machine's {@link MetadataBudget} (if the array was given one) and counted in {@link
+ * #bytes()}; {@link #release()} gives it all back when the array is dropped. Not thread-safe: the
+ * owning amap's lock protects it.
  */
 abstract class ChunkedSlots {
   /** log2 of the slots per leaf. */
@@ -61,15 +64,27 @@ abstract class ChunkedSlots {
   /** Leaves allocated so far. */
   private int leaves;
 
+  /** Where leaves and nodes are charged (null: nowhere, for tests and the PPREF_NONE marker). */
+  private final MetadataBudget budget;
+
+  /** Estimated bytes of the leaves and nodes allocated so far (charged to {@link #budget}). */
+  private long bytes;
+
   ChunkedSlots(int capacity) {
-    this(capacity, CHUNK);
+    this(capacity, CHUNK, null);
+  }
+
+  ChunkedSlots(int capacity, int flatSlots) {
+    this(capacity, flatSlots, null);
   }
 
   /**
    * @param flatSlots capacities up to this (and always up to {@link #CHUNK}) are stored flat
+   * @param budget where the storage is charged, or null
    */
-  ChunkedSlots(int capacity, int flatSlots) {
+  ChunkedSlots(int capacity, int flatSlots, MetadataBudget budget) {
     UvmPanic.check(capacity >= 0, "amap slots: negative capacity");
+    this.budget = budget;
     this.capacity = capacity;
     if (capacity <= CHUNK) {
       rootShift = 0;
@@ -160,13 +175,16 @@ abstract class ChunkedSlots {
       if (root == null) {
         root = newLeaf(leafSize);
         leaves++;
+        charge(MetadataBudget.array(leafSize, 4));
       }
       return root;
     }
     Object[] node = (Object[]) root;
     if (node == null) {
-      node = new Object[((capacity - 1) >>> s) + 1];
+      int n = ((capacity - 1) >>> s) + 1;
+      node = new Object[n];
       root = node;
+      charge(MetadataBudget.array(n, 4));
     }
     int idx = slot >>> s;
     for (; ; ) {
@@ -176,12 +194,14 @@ abstract class ChunkedSlots {
           c = newLeaf(CHUNK);
           node[idx] = c;
           leaves++;
+          charge(LEAF_BYTES);
         }
         return c;
       }
       if (c == null) {
         c = new Object[FAN];
         node[idx] = c;
+        charge(NODE_BYTES);
       }
       node = (Object[]) c;
       s -= FAN_SHIFT;
@@ -250,6 +270,32 @@ abstract class ChunkedSlots {
         }
       }
     }
+  }
+
+  private static final long LEAF_BYTES = MetadataBudget.array(CHUNK, 4);
+  private static final long NODE_BYTES = MetadataBudget.array(FAN, 4);
+
+  private void charge(long n) {
+    bytes += n;
+    if (budget != null) {
+      budget.charge(n);
+    }
+  }
+
+  /** Estimated bytes of the storage allocated so far. */
+  final long bytes() {
+    return bytes;
+  }
+
+  /**
+   * Gives the storage's bytes back to the budget: the array is being dropped (kmem_free) and must
+   * not be written again. Idempotent.
+   */
+  final void release() {
+    if (budget != null) {
+      budget.release(bytes);
+    }
+    bytes = 0;
   }
 
   /** Leaves allocated so far. */

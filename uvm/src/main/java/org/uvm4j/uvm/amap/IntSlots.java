@@ -15,6 +15,10 @@ final class IntSlots extends ChunkedSlots {
     super(capacity, flatSlots);
   }
 
+  IntSlots(int capacity, int flatSlots, org.uvm4j.uvm.MetadataBudget budget) {
+    super(capacity, flatSlots, budget);
+  }
+
   @Override
   Object newLeaf(int n) {
     return new int[n];

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
+import org.uvm4j.uvm.amap.AmapAllocator;
 import org.uvm4j.uvm.amap.AmapAudit;
 import org.uvm4j.uvm.amap.AmapList;
 import org.uvm4j.uvm.amap.Anon;
@@ -43,7 +44,9 @@ import org.uvm4j.uvm.system.Uvm;
  *       NEEDSCOPY, and it is not an object page of a copy-on-write entry;
  *   <li>the anonymous objects ({@code uao_list}): each alive and consistent ({@link
  *       Aobj#problems}), every {@code PQ_AOBJ} frame owned by a listed one;
- *   <li>the page layer's own counters and queues ({@link Uvm#check}).
+ *   <li>the page layer's own counters and queues ({@link Uvm#check});
+ *   <li>the metadata budget: the bytes charged equal those the live amaps, anons, page tables and
+ *       map entries hold (nothing charged is leaked or released twice).
  * </ul>
  *
  * Call it between operations (no fault in progress). It takes each amap's lock while reading it.
@@ -129,7 +132,31 @@ public final class SystemAudit {
         checkPmap(vm, out);
       }
     }
+    checkMetadataBudget(uvm, live, out);
     return out;
+  }
+
+  /**
+   * The metadata budget's {@code used} equals what the live structures hold: every amap on the
+   * list, every live anon, each live space's page table and map entries.
+   */
+  private static void checkMetadataBudget(Uvm uvm, Collection<Vmspace> live, List<String> out) {
+    long expected = 0;
+    for (Amap a : Vmspace.services(uvm).amapList().amaps()) {
+      expected += a.storageBytes();
+    }
+    AmapAllocator alloc = Vmspace.services(uvm).allocator();
+    expected += alloc.live(AmapAllocator.Kind.ANON) * AmapAllocator.ANON_BYTES;
+    Map<Vmspace, Boolean> seen = new IdentityHashMap<>();
+    for (Vmspace vm : live) {
+      if (!vm.isFreed() && seen.put(vm, Boolean.TRUE) == null) {
+        expected += vm.pmap().tableBytes() + vm.map().entryCount() * VmMapEntry.BYTES;
+      }
+    }
+    long used = uvm.metadataBudget().used();
+    if (used != expected) {
+      out.add("metadata budget: " + used + " bytes charged, the live structures hold " + expected);
+    }
   }
 
   private static void collectWired(VmMapEntry e, Map<VmPage, int[]> holders, List<String> out) {

@@ -3,6 +3,7 @@ package org.uvm4j.uvm.fault;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.FaultResult;
+import org.uvm4j.uvm.MetadataBudget;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
@@ -23,7 +24,8 @@ import org.uvm4j.uvm.system.Uvm;
  * access, it makes the page resident and maps it, or says why it cannot ({@link FaultResult}).
  * Resident neighbours of the faulting page in the upper layer are mapped too (per the entry's
  * advice). Without a free page or anon the handler waits for memory ({@code uvm_wait}) {@value
- * #MAX_MEMORY_WAITS} times, then reports {@link FaultResult#OOM}.
+ * #MAX_MEMORY_WAITS} times, then reports {@link FaultResult#OOM}; once the machine's {@link
+ * MetadataBudget} is exhausted it reports OOM at once, before taking any lock.
  *
  * <p>One handler serves one CPU thread: it owns one {@link FaultContext}, reset at the start of
  * every fault. With no {@link FaultObserver} set (tracing off) a fault allocates nothing but the
@@ -93,6 +95,7 @@ public final class FaultHandler implements FaultService {
   private final Uvm uvm;
   private final UvmExp exp;
   private final UvmServices svc;
+  private final MetadataBudget budget;
   private final FaultContext ctx = new FaultContext();
   private FaultObserver observer;
 
@@ -101,6 +104,7 @@ public final class FaultHandler implements FaultService {
     this.uvm = uvm;
     this.exp = uvm.exp();
     this.svc = Vmspace.services(uvm);
+    this.budget = uvm.metadataBudget();
   }
 
   /**
@@ -160,6 +164,27 @@ public final class FaultHandler implements FaultService {
     ctx.begin(vm, vaddr, vaddr & ~(PAGE_SIZE - 1), access, wire, o == null ? 0 : System.nanoTime());
     final VmMap map = vm.map();
     FaultResult result;
+    if (budget.exhausted()) {
+      // every resolved fault enters a mapping (a pv entry, perhaps a page-table leaf, an anon and
+      // amap chunks): with the heap budget for metadata used up it ends like an out-of-memory fault
+      exp.fltnometa++;
+      result = FaultResult.OOM;
+    } else {
+      result = resolve(ctx, map);
+    }
+    ctx.result = result;
+    if (o != null) {
+      if (log.isTraceEnabled()) {
+        log.trace("{}", ctx);
+      }
+      o.faultDone(ctx);
+    }
+    return result;
+  }
+
+  /** The restart loop of {@link #run}: passes until a result, waiting for memory in between. */
+  private FaultResult resolve(FaultContext ctx, VmMap map) {
+    FaultResult result;
     map.lock();
     try {
       for (; ; ctx.refaults++) {
@@ -185,13 +210,6 @@ public final class FaultHandler implements FaultService {
       }
     } finally {
       map.unlock();
-    }
-    ctx.result = result;
-    if (o != null) {
-      if (log.isTraceEnabled()) {
-        log.trace("{}", ctx);
-      }
-      o.faultDone(ctx);
     }
     return result;
   }

@@ -36,6 +36,14 @@ final class EntryTree extends AbstractCollection<VmMapEntry> {
   private int count;
 
   EntryTree(long minOffset, long maxOffset) {
+    this(minOffset, maxOffset, new org.uvm4j.uvm.MetadataBudget());
+  }
+
+  /** Where each entry on the tree is charged ({@link VmMapEntry#BYTES}), the map's machine's. */
+  private final org.uvm4j.uvm.MetadataBudget budget;
+
+  EntryTree(long minOffset, long maxOffset, org.uvm4j.uvm.MetadataBudget budget) {
+    this.budget = budget;
     this.minOffset = minOffset;
     this.maxOffset = maxOffset;
   }
@@ -150,6 +158,7 @@ final class EntryTree extends AbstractCollection<VmMapEntry> {
     e.gap = gapOf(e);
     root = insert(root, e);
     count++;
+    budget.charge(VmMapEntry.BYTES);
     if (pred != null) {
       fixup(pred);
     }
@@ -177,6 +186,7 @@ final class EntryTree extends AbstractCollection<VmMapEntry> {
     e.left = null;
     e.right = null;
     count--;
+    budget.release(VmMapEntry.BYTES);
     if (pred != null) {
       fixup(pred);
     }

@@ -71,7 +71,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     this.services = services;
     this.minOffset = minOffset;
     this.maxOffset = maxOffset;
-    this.entries = new EntryTree(minOffset, maxOffset);
+    this.entries = new EntryTree(minOffset, maxOffset, services.allocator().budget());
   }
 
   public Pmap pmap() {

@@ -41,6 +41,13 @@ public final class VmMapEntry implements AmapEntry {
   /** The flags two entries must share to be one mapping. */
   static final int ATTRIBUTE_FLAGS = SEALED | LOCKONFAULT;
 
+  /**
+   * Estimated heap bytes of an entry on a map (the object and its aref), charged to the machine's
+   * metadata budget while it is on a map's tree.
+   */
+  public static final long BYTES =
+      org.uvm4j.uvm.MetadataBudget.object(96) + org.uvm4j.uvm.MetadataBudget.object(8);
+
   public long start;
   public long end;
   public final Aref aref = new Aref();

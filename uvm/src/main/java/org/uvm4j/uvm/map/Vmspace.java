@@ -10,6 +10,7 @@ import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
+import org.uvm4j.uvm.amap.AmapAllocator;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
 import org.uvm4j.uvm.obj.UvmObject;
@@ -73,7 +74,7 @@ public final class Vmspace {
 
   private Vmspace(Uvm uvm, FaultService faultHandler) {
     this.uvm = uvm;
-    this.pmap = new Pmap(uvm.physMem(), uvm.exp());
+    this.pmap = new Pmap(uvm.physMem(), uvm.exp(), uvm.metadataBudget());
     this.map = new VmMap(pmap, services(uvm), USER_MIN, USER_MAX);
     this.faultHandler = faultHandler;
     this.guestAccess = new GuestAccess(this);
@@ -114,6 +115,29 @@ public final class Vmspace {
   /** The current program break. */
   public long brkCurrent() {
     return brkCur;
+  }
+
+  /**
+   * Estimated Java heap this address space's metadata holds: its page table and pv entries, its map
+   * entries, and the storage and anons of every amap it references (an amap or anon shared with
+   * other spaces counts in each, as Linux counts shared pages in each sharer's RSS). Walks the map:
+   * for reports, not for the fault path.
+   */
+  public long metadataBytes() {
+    map.lock();
+    try {
+      long n = pmap.tableBytes() + (long) map.entryCount() * VmMapEntry.BYTES;
+      java.util.Map<Amap, Boolean> seen = new java.util.IdentityHashMap<>();
+      for (VmMapEntry e : map.entries()) {
+        Amap a = e.aref.amap;
+        if (a != null && seen.put(a, Boolean.TRUE) == null) {
+          n += a.storageBytes() + a.nused() * AmapAllocator.ANON_BYTES; // its anons too
+        }
+      }
+      return n;
+    } finally {
+      map.unlock();
+    }
   }
 
   /** True once {@link #free()} released everything. */
@@ -1234,6 +1258,7 @@ public final class Vmspace {
       map.unlock();
     }
     VmMap.unmapDetach(dead);
+    pmap.destroy(); // gives the page table's heap back to the metadata budget
   }
 
   // ---------------------------------------------------------------- copyin/copyout

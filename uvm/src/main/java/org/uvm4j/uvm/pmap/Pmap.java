@@ -3,6 +3,7 @@ package org.uvm4j.uvm.pmap;
 import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.MetadataBudget;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
@@ -33,6 +34,12 @@ import org.uvm4j.uvm.page.VmPageMd;
  * WRITE only once the page is modified (or the access is a write) and EXEC only once it is marked
  * executed (or the access is a fetch); clearing an attribute invalidates the translations that
  * could bypass it. This is the software dirty-bit emulation of pmaps without hardware bits.
+ *
+ * <p><b>Heap.</b> The top directory, every directory and leaf and every pv entry ever allocated
+ * (they are pooled per pmap) are charged to the machine's {@link MetadataBudget} and counted in
+ * {@link #tableBytes()}; released leaves and directories, and everything at {@link #destroy()}, are
+ * given back. Entering a mapping cannot fail (the fault handler checks the budget before it
+ * starts).
  *
  * <p><b>TLB.</b> Every removal or weakening of a translation calls the {@link TlbListener} once per
  * operation with the range actually affected; upgrades never do.
@@ -75,6 +82,23 @@ public final class Pmap {
 
   private final PhysMem phys;
   private final UvmExp exp;
+  private final MetadataBudget budget;
+
+  /** Heap bytes of the pmap: its top directory, directories, leaves and pooled pv entries. */
+  private long tableBytes;
+
+  /** Estimated bytes of a leaf (512 PTEs and the count). */
+  public static final long LEAF_BYTES = MetadataBudget.array(FANOUT + 1, 8);
+
+  /** Estimated bytes of a directory (512 references). */
+  public static final long DIR_BYTES = MetadataBudget.array(FANOUT, 4);
+
+  /** Estimated bytes of a pv entry (pmap, va, next). */
+  public static final long PV_BYTES = MetadataBudget.object(16);
+
+  /** Estimated bytes of an empty pmap: the object and its top directory. */
+  public static final long BASE_BYTES =
+      MetadataBudget.object(88) + DIR_BYTES + MetadataBudget.array(8, 8);
 
   /** The top directory: l4[i4][i3][i2] is a leaf. */
   private final long[][][][] l4 = new long[FANOUT][][][];
@@ -110,8 +134,34 @@ public final class Pmap {
    */
   // pmap.c: pmap_create
   public Pmap(PhysMem phys, UvmExp exp) {
+    this(phys, exp, new MetadataBudget());
+  }
+
+  /** As {@link #Pmap(PhysMem, UvmExp)}, charging its heap to {@code budget}. */
+  // pmap.c: pmap_create
+  public Pmap(PhysMem phys, UvmExp exp, MetadataBudget budget) {
     this.phys = phys;
     this.exp = exp;
+    this.budget = budget;
+    charge(BASE_BYTES);
+  }
+
+  private void charge(long n) {
+    tableBytes += n;
+    budget.charge(n);
+  }
+
+  private void uncharge(long n) {
+    tableBytes -= n;
+    budget.release(n);
+  }
+
+  /**
+   * Estimated heap bytes of this pmap (Linux's {@code VmPTE}, plus the pooled pv entries); 0 after
+   * {@link #destroy()}.
+   */
+  public long tableBytes() {
+    return tableBytes;
   }
 
   /** Registers the listener told of removed or weakened translations (null: none). */
@@ -464,6 +514,7 @@ public final class Pmap {
     active = false;
     destroyed = true;
     pvFree = null;
+    uncharge(tableBytes); // the top directory and the pv pool (leaves went with update())
     if (log.isDebugEnabled()) {
       log.debug("pmap_destroy {}", this);
     }
@@ -686,14 +737,17 @@ public final class Pmap {
     if (l3 == null) {
       l3 = new long[FANOUT][][];
       l4[i4] = l3;
+      charge(DIR_BYTES);
     }
     int i3 = (int) (va >>> L3_SHIFT) & MASK;
     long[][] l2 = l3[i3];
     if (l2 == null) {
       l2 = new long[FANOUT][];
       l3[i3] = l2;
+      charge(DIR_BYTES);
     }
     leaf = new long[FANOUT + 1];
+    charge(LEAF_BYTES);
     l2[(int) (va >>> L2_SHIFT) & MASK] = leaf;
     cachedKey = va >>> L2_SHIFT;
     cachedLeaf = leaf;
@@ -802,14 +856,17 @@ public final class Pmap {
       return; // already released, or refilled since it emptied
     }
     l2[(int) key & MASK] = null;
+    uncharge(LEAF_BYTES);
     if (cachedKey == key) {
       cachedKey = -1;
       cachedLeaf = null;
     }
     if (allNull(l2)) {
       l3[i3] = null;
+      uncharge(DIR_BYTES);
       if (allNull(l3)) {
         l4[i4] = null;
+        uncharge(DIR_BYTES);
       }
     }
   }
@@ -826,6 +883,7 @@ public final class Pmap {
   private PvEntry pvAlloc() {
     PvEntry pv = pvFree;
     if (pv == null) {
+      charge(PV_BYTES);
       return new PvEntry();
     }
     pvFree = pv.nextEntry();

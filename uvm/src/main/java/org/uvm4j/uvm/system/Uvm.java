@@ -2,6 +2,7 @@ package org.uvm4j.uvm.system;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.MetadataBudget;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
@@ -38,7 +39,9 @@ public final class Uvm implements UvmServices {
   private final PhysMem physMem;
   private final PageQueues pageQueues;
   private final AmapList amapList = new AmapList();
-  private final AmapAllocator allocator = new AmapAllocator(this::waitForMemory);
+  private final MetadataBudget metadataBudget = new MetadataBudget();
+  private final AmapAllocator allocator =
+      new AmapAllocator(this::waitForMemory, AmapAllocator.DEFAULT_MAX_ELEMENTS, metadataBudget);
   private volatile Runnable pageDaemon;
   private volatile SwapService swap;
   private volatile ObjectSwap objectSwap;
@@ -114,6 +117,14 @@ public final class Uvm implements UvmServices {
   @Override
   public AmapAllocator allocator() {
     return allocator;
+  }
+
+  /**
+   * The budget of Java heap that guests drive through this machine's metadata (amaps, anons, map
+   * entries, page tables); the kernel sets its limit.
+   */
+  public MetadataBudget metadataBudget() {
+    return metadataBudget;
   }
 
   /** Registers the swap layer once a swap device exists (null: no swap). */
