@@ -66,6 +66,7 @@ public final class GuestBuilder {
   private FsLayout fs;
   private Path cwd;
   private boolean deterministic;
+  private Duration timeSlice;
   private Duration timeout;
   private long maxInstructions;
   private long metadataBudget;
@@ -217,6 +218,15 @@ public final class GuestBuilder {
   /** Preempt by exact instruction counts: multi-process runs become reproducible. */
   public GuestBuilder deterministic(boolean on) {
     this.deterministic = on;
+    return this;
+  }
+
+  /**
+   * The CPU time a CPU-bound process runs before another runnable one gets the CPU (default 20 ms;
+   * at least 1 µs). Ignored with {@link #deterministic(boolean)}, whose slices are counted.
+   */
+  public GuestBuilder timeSlice(Duration slice) {
+    this.timeSlice = slice;
     return this;
   }
 
@@ -504,6 +514,9 @@ public final class GuestBuilder {
     }
     if (timeout != null) {
       cfg.timeout(timeout);
+    }
+    if (timeSlice != null) {
+      cfg.timeSlice(timeSlice);
     }
     if (swapFile != null) {
       cfg.swap(swapFile, swapBytes);

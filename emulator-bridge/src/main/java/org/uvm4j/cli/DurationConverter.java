@@ -7,8 +7,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Parses a duration as {@code timeout(1)} does: a positive decimal number with an optional unit
- * {@code ms}, {@code s} (the default), {@code m}, {@code h} or {@code d}, e.g. {@code 10}, {@code
- * 2.5s}, {@code 500ms}, {@code 1m}.
+ * {@code us}, {@code ms}, {@code s} (the default), {@code m}, {@code h} or {@code d}, e.g. {@code
+ * 10}, {@code 2.5s}, {@code 500ms}, {@code 50us}, {@code 1m}; at least one microsecond.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
   @Override
@@ -27,6 +27,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     String num = s;
     if (s.endsWith("ms")) {
       unitNanos = 1_000_000L;
+      num = s.substring(0, s.length() - 2);
+    } else if (s.endsWith("us")) {
+      unitNanos = 1_000L;
       num = s.substring(0, s.length() - 2);
     } else if (!s.isEmpty() && "smhd".indexOf(s.charAt(s.length() - 1)) >= 0) {
       char u = s.charAt(s.length() - 1);
@@ -49,7 +52,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
       throw bad(value);
     }
     double nanos = n * unitNanos;
-    if (!(nanos >= 1_000_000) || nanos > Long.MAX_VALUE / 2.0) {
+    if (!(nanos >= 1_000) || nanos > Long.MAX_VALUE / 2.0) {
       throw bad(value);
     }
     return Duration.ofNanos((long) nanos);
@@ -59,7 +62,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     return new TypeConversionException(
         "'"
             + value
-            + "' is not a duration: use a positive number with an optional unit ms, s, m, h or d"
-            + " (at least 1ms), e.g. 10, 2.5s, 500ms");
+            + "' is not a duration: use a positive number with an optional unit us, ms, s, m, h"
+            + " or d (at least 1us), e.g. 10, 2.5s, 500ms");
   }
 }

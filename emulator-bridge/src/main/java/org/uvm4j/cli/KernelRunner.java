@@ -54,6 +54,9 @@ public final class KernelRunner implements GuestRunner {
     if (request.timeout() != null) {
       guest.timeout(request.timeout());
     }
+    if (request.timeSlice() != null) {
+      guest.timeSlice(request.timeSlice());
+    }
     if (request.swapFile() != null) {
       guest.swap(request.swapFile(), request.swapBytes());
     }

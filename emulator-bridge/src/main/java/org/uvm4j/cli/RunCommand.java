@@ -86,6 +86,15 @@ final class RunCommand implements Callable<Integer> {
   boolean deterministic;
 
   @Option(
+      names = "--time-slice",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "CPU time a CPU-bound process runs before another runnable process gets the CPU"
+              + " (default 20ms; 50us, 1ms...; at least 1us). Without --deterministic only.")
+  java.time.Duration timeSlice;
+
+  @Option(
       names = "--timeout",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
@@ -254,7 +263,8 @@ final class RunCommand implements Callable<Integer> {
         maxInstructions == null ? 0 : maxInstructions,
         metadataBudget == null ? 0 : metadataBudget,
         used,
-        layout);
+        layout,
+        timeSlice);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

@@ -28,6 +28,8 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param metadataBudget heap bytes for guest VM metadata (--metadata-budget), 0 for the default
  * @param tools --strace and the other study tools ({@link ToolOptions.Tools#NONE}: none)
  * @param fs the guest's file system (--root, --bind)
+ * @param timeSlice CPU-time slice of a preempted CPU-bound process (--time-slice), or null for the
+ *     default
  */
 public record RunRequest(
     long ramBytes,
@@ -45,7 +47,8 @@ public record RunRequest(
     long maxInstructions,
     long metadataBudget,
     ToolOptions.Tools tools,
-    FsLayout fs) {
+    FsLayout fs,
+    java.time.Duration timeSlice) {
   public RunRequest {
     argv = List.copyOf(argv);
     Objects.requireNonNull(tools, "tools");

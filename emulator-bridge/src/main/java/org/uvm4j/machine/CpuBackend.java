@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * Callers never see native types, and both pass the same contract test suite.
  *
  * <p>Single-threaded, with one exception: every method, and every {@link CpuHooks} callback, runs
- * on the thread that drives the engine, except {@link #stop()}, which any thread may call at any
+ * on the thread that drives the engine, except {@link #preempt()}, which any thread may call at any
  * time (a preemption watchdog). Hook callbacks may call {@link #stop()}, {@link #readReg} and
  * {@link #writeReg}, but not {@link #start}, {@link #flushTlb()} or the context methods.
  */
@@ -67,15 +67,33 @@ public interface CpuBackend extends AutoCloseable {
   EmuStatus start(long begin, long count);
 
   /**
-   * Asks the running engine to stop soon (at the latest at the end of the current translated
-   * block); {@link #start} then returns {@link EmuStatus#OK}. Callable from hooks and from any
-   * other thread, at any time while the engine is open: when no run is in progress it does nothing,
-   * and a request that arrives as a run is ending (syscall, fault) is harmless. It may be lost if
-   * it arrives while {@link #start} is setting up a run, so a caller on another thread repeats it
-   * until it sees the run end (see {@code SliceWatchdog}). Must not be called after {@link
-   * #close()}.
+   * From a hook, on the engine's thread: ends the run once the hook returns (at the latest at the
+   * end of the current translated block); {@link #start} then returns {@link EmuStatus#OK}. Never
+   * from another thread: libunicorn would honour such a request after any guest load or store,
+   * inside an instruction, and resume would execute that instruction again (see {@code
+   * machine.uc.PreemptHook}); other threads use {@link #preempt()}.
    */
   void stop();
+
+  /**
+   * Makes {@link #preempt()} work from now on (engine thread, outside a run; idempotent): the first
+   * call installs the block hook that takes preemption requests and drops the translated code made
+   * without it. Every translated block then starts with a call to that hook (a few percent of
+   * CPU-bound speed), so an engine that is never preempted never pays for it.
+   */
+  void enablePreemption();
+
+  /**
+   * From any thread, at any time while the engine is open and after {@link #enablePreemption()}:
+   * asks the run in progress, or the next one, to end at the start of its next translated block,
+   * between two instructions; {@link #start} then returns {@link EmuStatus#OK} with RIP at the next
+   * instruction to execute. The request stays pending until a run takes it or {@link
+   * #clearPreemption()} withdraws it.
+   */
+  void preempt();
+
+  /** Withdraws a {@link #preempt()} request that no run has taken yet (engine thread only). */
+  void clearPreemption();
 
   /** Forgets every TLB entry (translated code is kept). Not from inside a hook. */
   void flushTlb();

@@ -54,10 +54,13 @@ import org.uvm4j.uvm.system.Uvm;
  * <p><b>Preemption.</b> {@link #run} counts instructions (exact, reproducible slices, but the
  * emulator then hooks every instruction); {@link #runUncounted} runs at the emulator's full speed
  * and, when asked, lets the machine's {@link SliceWatchdog} thread end a run whose CPU-time slice
- * is up.
+ * is up. Such a run ends at the start of a translated block, between two instructions ({@link
+ * CpuBackend#preempt()}); from the first timed run on, every translated block starts with the check
+ * for that request.
  *
  * <p>Single-threaded: one thread drives the machine, and the hooks run on it; the watchdog thread
- * only ever calls {@link CpuBackend#stop()}, and only while a run it was armed for is in progress.
+ * only ever calls {@link CpuBackend#preempt()}, and only while a run it was armed for is in
+ * progress.
  */
 public final class Machine implements AutoCloseable {
   private static final Logger log = LogManager.getLogger("machine");
@@ -275,6 +278,9 @@ public final class Machine implements AutoCloseable {
    */
   public StopReason runUncounted(long sliceNanos) {
     prepareRun();
+    if (sliceNanos > 0) {
+      cpu.enablePreemption(); // from the first timed run on (costs retranslation once)
+    }
     long t0 = System.nanoTime();
     slice = sliceNanos;
     sliceStart = t0;

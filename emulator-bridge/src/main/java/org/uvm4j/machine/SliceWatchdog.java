@@ -2,27 +2,29 @@ package org.uvm4j.machine;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Ends a CPU-bound run when its time slice is up, without instruction counting: one daemon thread
- * per {@link Machine} (started at the first timed run) that calls {@link CpuBackend#stop()} once a
- * run has used its slice of the emulating thread's CPU time. CPU time rather than wall-clock time,
- * so that a loaded host (other processes, GC and JIT threads) does not make preemption likelier:
- * the watchdog sleeps until the slice could be up in wall-clock time, then reads the emulating
- * thread's CPU clock and sleeps again for what is left. (Where the JVM cannot read another thread's
- * CPU time, the slice is wall-clock time.)
+ * per {@link Machine} (started at the first timed run) that calls {@link CpuBackend#preempt()} once
+ * a run has used its slice of the emulating thread's CPU time; the run then ends at the start of
+ * its next translated block, between two instructions. CPU time rather than wall-clock time, so
+ * that a loaded host (other processes, GC and JIT threads) does not make preemption likelier: the
+ * watchdog sleeps until the slice could be up in wall-clock time, then reads the emulating thread's
+ * CPU clock and sleeps again for what is left. (Where the JVM cannot read another thread's CPU
+ * time, the slice is wall-clock time.)
  *
  * <p>Invariants, all under {@code lock}:
  *
  * <ul>
- *   <li>{@link CpuBackend#stop()} is only called while a timed run is in progress ({@code running},
- *       set by {@link #begin} just before {@code uc_emu_start} and cleared by {@link #end} right
- *       after it), and only for the run whose generation the watchdog saw: a stop meant for one run
- *       can never be issued once the next one began. libunicorn clears its stop request when a run
- *       begins, so a request that arrived as the earlier run was ending (syscall, fault) dies with
- *       it.
- *   <li>A request that lands while {@code uc_emu_start} is still setting up the run is lost; the
- *       watchdog repeats it every {@link #RETRY_NANOS} until the run ends.
+ *   <li>{@link CpuBackend#preempt()} is only called while a timed run is in progress ({@code
+ *       running}, set by {@link #begin} just before {@code uc_emu_start} and cleared by {@link
+ *       #end} right after it), once per run, and only for the run whose generation the watchdog
+ *       saw. {@link #end} withdraws a request the run did not take ({@link
+ *       CpuBackend#clearPreemption()}), so a request meant for one run never ends a later one.
+ *   <li>A request is never lost: it stays pending until the run takes it at a block start (a
+ *       request made while {@code uc_emu_start} is still setting up is taken by the first block).
  *   <li>After {@link #close()} the watchdog never calls into the engine again.
  * </ul>
  *
@@ -31,13 +33,14 @@ import java.lang.management.ThreadMXBean;
  * newer one and sleeps again.
  */
 final class SliceWatchdog implements AutoCloseable {
-  /** How often a stop is repeated while the run it was meant for has not ended. */
-  static final long RETRY_NANOS = 1_000_000;
-
   private final CpuBackend cpu;
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final boolean cpuClock;
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** Signalled when a run begins or ends and at close (waits are in nanoseconds, not ms). */
+  private final Condition changed = lock.newCondition();
+
   private Thread thread;
   private boolean running;
   private long generation;
@@ -75,7 +78,8 @@ final class SliceWatchdog implements AutoCloseable {
    * @return the run's generation, for {@link #end}
    */
   long begin(long started, long cpuStarted, long sliceNanos) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (closed) {
         throw new IllegalStateException("the watchdog is closed");
       }
@@ -90,9 +94,11 @@ final class SliceWatchdog implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
       } else if (idle) {
-        lock.notify();
+        changed.signal();
       }
       return generation;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -102,9 +108,17 @@ final class SliceWatchdog implements AutoCloseable {
    * @return whether the watchdog asked that run to stop (its slice was up)
    */
   boolean end(long gen) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       running = false;
-      return stoppedGeneration == gen;
+      if (stoppedGeneration == gen) {
+        cpu.clearPreemption(); // the run ended before a block start took the request
+        changed.signal(); // the watchdog waits for this run's end
+        return true;
+      }
+      return false;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -116,52 +130,51 @@ final class SliceWatchdog implements AutoCloseable {
     return cpuClock ? threads.getCurrentThreadCpuTime() : -1;
   }
 
-  /** Stop requests issued (repeats included). */
+  /** Preemption requests issued (one per preempted run). */
   long stops() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return stops;
+    } finally {
+      lock.unlock();
     }
   }
 
   private void watch() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       while (!closed) {
-        try {
-          if (!running) {
-            idle = true;
-            lock.wait();
-            idle = false;
+        if (!running) {
+          idle = true;
+          changed.awaitUninterruptibly();
+          idle = false;
+          continue;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          changed.awaitNanos(left);
+          continue;
+        }
+        if (cpuClock && cpuAtBegin >= 0) {
+          long used = threads.getThreadCpuTime(engineThread) - cpuAtBegin;
+          if (used >= 0 && used < slice) {
+            deadline = System.nanoTime() + (slice - used); // waited for the CPU: not used up
             continue;
           }
-          long left = deadline - System.nanoTime();
-          if (left > 0) {
-            lock.wait(left / 1_000_000, (int) (left % 1_000_000));
-            continue;
-          }
-          if (cpuClock && cpuAtBegin >= 0) {
-            long used = threads.getThreadCpuTime(engineThread) - cpuAtBegin;
-            if (used >= 0 && used < slice) {
-              deadline = System.nanoTime() + (slice - used); // waited for the CPU: not used up
-              continue;
-            }
-          }
-          // the slice of the run of this generation is up, and that run is still in the engine
-          cpu.stop();
-          stops++;
-          stoppedGeneration = generation;
-          long gen = generation;
-          long until = System.nanoTime() + RETRY_NANOS;
-          while (!closed && running && generation == gen) {
-            long wait = until - System.nanoTime();
-            if (wait <= 0) {
-              break; // not ended yet: the request may have been lost, repeat it
-            }
-            lock.wait(wait / 1_000_000, (int) (wait % 1_000_000));
-          }
-        } catch (InterruptedException e) {
-          return; // only close() interrupts
+        }
+        // the slice of the run of this generation is up, and that run is still in the engine
+        cpu.preempt();
+        stops++;
+        stoppedGeneration = generation;
+        long gen = generation;
+        while (!closed && running && generation == gen) {
+          changed.awaitUninterruptibly(); // until the run ends: one request per run
         }
       }
+    } catch (InterruptedException e) {
+      // only close() interrupts
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -169,11 +182,14 @@ final class SliceWatchdog implements AutoCloseable {
   @Override
   public void close() {
     Thread t;
-    synchronized (lock) {
+    lock.lock();
+    try {
       closed = true;
       running = false;
-      lock.notifyAll();
+      changed.signalAll();
       t = thread;
+    } finally {
+      lock.unlock();
     }
     if (t != null) {
       try {

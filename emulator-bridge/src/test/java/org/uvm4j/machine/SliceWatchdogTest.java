@@ -10,14 +10,19 @@ import org.junit.jupiter.api.Test;
 
 class SliceWatchdogTest {
   private final AtomicInteger stops = new AtomicInteger();
+  private final AtomicInteger clears = new AtomicInteger();
   private final CpuBackend cpu =
       (CpuBackend)
           Proxy.newProxyInstance(
               CpuBackend.class.getClassLoader(),
               new Class<?>[] {CpuBackend.class},
               (proxy, method, args) -> {
-                if (method.getName().equals("stop")) {
+                if (method.getName().equals("preempt")) {
                   stops.incrementAndGet();
+                  return null;
+                }
+                if (method.getName().equals("clearPreemption")) {
+                  clears.incrementAndGet();
                   return null;
                 }
                 throw new UnsupportedOperationException(method.getName());
@@ -52,6 +57,7 @@ class SliceWatchdogTest {
     Thread.sleep(30);
     assertThat(w.end(g2)).isFalse();
     assertThat(stops.get()).isEqualTo(before);
+    assertThat(clears.get()).as("only a preempted run's end withdraws").isEqualTo(1);
 
     // between runs nothing is stopped, however long it lasts
     Thread.sleep(20);
@@ -59,13 +65,18 @@ class SliceWatchdogTest {
   }
 
   @Test
-  void aStopThatIsNotObeyedIsRepeatedUntilTheRunEnds() {
+  void oneRequestPerRunAndTheRunsEndWithdrawsItIfNotTaken() {
     long g = w.begin(System.nanoTime(), w.threadCpuTime(), 1_000_000);
-    spinUntilStops(3); // the fake engine never stops: the request is repeated
+    spinUntilStops(1);
+    long until = System.nanoTime() + 30_000_000;
+    while (System.nanoTime() < until) {
+      Thread.onSpinWait(); // the fake engine never takes the request: it stays pending
+    }
+    assertThat(stops.get()).as("a pending request is not repeated").isEqualTo(1);
     assertThat(w.end(g)).isTrue();
-    int after = stops.get();
+    assertThat(clears.get()).as("end() withdraws the request the run did not take").isEqualTo(1);
     w.close();
-    assertThat(stops.get()).isEqualTo(after);
+    assertThat(stops.get()).isEqualTo(1);
   }
 
   @Test

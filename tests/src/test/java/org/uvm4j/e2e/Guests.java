@@ -60,7 +60,9 @@ public final class Guests {
           "fork_write_one",
           "privileged",
           "rlimit_stack",
-          "exec_interp");
+          "exec_interp",
+          "preempt_rmw",
+          "preempt_rmw.glibc");
 
   private static boolean built;
 

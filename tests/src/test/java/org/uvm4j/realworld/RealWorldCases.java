@@ -28,6 +28,13 @@ final class RealWorldCases {
       nums.append(i).append('\n');
     }
     Files.writeString(dir.resolve("nums.txt"), nums);
+    // ~400 KB: several 64 KiB blocks, so that xz -T2 hands blocks to two worker threads
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; i < 40000; i++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      big.append(w[(int) (x % w.length)]).append(' ').append(x % 100000).append('\n');
+    }
+    Files.writeString(dir.resolve("big.txt"), big);
     Files.writeString(
         dir.resolve("data.json"),
         "{\"name\":\"uvm4j\",\"tags\":[\"vm\",\"uvm\",\"java\"],\"n\":[3,1,2],"
@@ -357,9 +364,20 @@ final class RealWorldCases {
     c.add(
         RealWorldCase.of("xz-utils", "xz", "x".repeat(100000) + "\n", "-c", "-1")
             .named("xz -c from a pipe"));
-    // threads (issue 12): no xz -T2 case while watchdog-ended slices can corrupt a threaded
-    // guest's memory (docs/kernel.md, "Known problems": its round trip once said "Compressed data
-    // is corrupt"); `make realworld` must not depend on where the watchdog preempts
+    // threads (issue 12): liblzma's multi-threaded encoder and decoder, two worker threads each;
+    // the compressed bytes are compared with the native run's, and so is the round trip
+    c.add(
+        RealWorldCase.of("xz-utils", "xz", null, "-T2", "--block-size=64KiB", "-c", "big.txt")
+            .named("xz -T2 threaded compression"));
+    c.add(
+        RealWorldCase.of(
+                "xz-utils",
+                "busybox",
+                null,
+                "sh",
+                "-c",
+                "@BIN@/xz -T2 --block-size=64KiB -c big.txt | @BIN@/xz -T2 -dc | @BIN@/busybox md5sum")
+            .named("xz -T2 threaded round trip"));
     // ---- GNU bc with busybox's bc test programs and results
     String bct = "@SRC@/busybox/busybox-1.35.0/testsuite/";
     for (String t :

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.map.Vmspace;
 
 /**
  * The guest's {@code /proc}: {@code self}, one directory per guest process ({@code maps}, {@code
@@ -61,6 +62,22 @@ public final class ProcFs {
     return b.toString();
   }
 
+  /**
+   * {@code /proc/sys}: the {@code vm} tunables uvm4j enforces, read-only, with the values it
+   * enforces ({@code mmap_min_addr}: the lowest address a mapping may have; {@code max_map_count}:
+   * map entries per address space; {@code overcommit_memory} 0, the heuristic default: anonymous
+   * mappings are not charged at mmap).
+   */
+  private static Vnode sys() {
+    SyntheticDir vm = new SyntheticDir(DEV, 9, 0555);
+    vm.add("mmap_min_addr", new SyntheticFile(DEV, 10, 0444, () -> utf8(Vmspace.USER_MIN + "\n")));
+    vm.add(
+        "max_map_count",
+        new SyntheticFile(DEV, 11, 0444, () -> utf8(Vmspace.MAX_MAP_COUNT + "\n")));
+    vm.add("overcommit_memory", new SyntheticFile(DEV, 12, 0444, () -> utf8("0\n")));
+    return new SyntheticDir(DEV, 8, 0555).add("vm", vm);
+  }
+
   private final class Root implements Vnode {
     private SyntheticDir fixed() {
       SyntheticDir d = new SyntheticDir(DEV, 1, 0555);
@@ -72,6 +89,7 @@ public final class ProcFs {
       d.add("cpuinfo", new SyntheticFile(DEV, 5, 0444, () -> utf8(src.cpuinfo())));
       d.add("uptime", new SyntheticFile(DEV, 6, 0444, () -> utf8(src.uptime())));
       d.add("mounts", new SyntheticLink(DEV, 7, () -> "self/mounts"));
+      d.add("sys", ProcFs::sys);
       return d;
     }
 

@@ -29,6 +29,7 @@ public final class Uc {
   // uc_hook_type
   public static final int UC_HOOK_INTR = 1;
   public static final int UC_HOOK_INSN = 1 << 1;
+  public static final int UC_HOOK_BLOCK = 1 << 3;
   public static final int UC_HOOK_INSN_INVALID = 1 << 14;
   public static final int UC_HOOK_TLB_FILL = 1 << 17;
 

@@ -92,6 +92,10 @@ final class UcNative {
   static native int uc_hook_add(
       long uc, long hookOut, int type, Callback cb, long userData, long begin, long end, int arg);
 
+  /** A hook whose callback is native code at {@code callback} (no upcall). */
+  static native int uc_hook_add(
+      long uc, long hookOut, int type, long callback, long userData, long begin, long end);
+
   static native int uc_hook_del(long uc, long hook);
 
   static native int uc_context_alloc(long uc, long contextOut);

@@ -15,6 +15,7 @@ import org.uvm4j.machine.EmuStatus;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.uc.PhysicalRegions;
+import org.uvm4j.machine.uc.PreemptHook;
 import org.uvm4j.machine.uc.Uc;
 import org.uvm4j.machine.uc.UserModeBoot;
 import org.uvm4j.uvm.Prot;
@@ -79,6 +80,11 @@ public final class UnicornBackend implements CpuBackend {
   /** The context used to clear the exception in flight. */
   private final long resetContext;
 
+  /** The block hook through which {@link #preempt()} ends a run (see {@link PreemptHook}). */
+  private JnaPreemption preemption;
+
+  private boolean preemptionEnabled;
+
   private CpuHooks hooks;
 
   /** The RAM regions mapped into the engine (kept reachable while mapped). */
@@ -116,10 +122,14 @@ public final class UnicornBackend implements CpuBackend {
       check(UcNative.uc_context_alloc(uc, scratchAddr), "uc_context_alloc");
       this.ioContext = scratch.getLong(0);
       this.oldExceptionOffset = enterUserMode();
+      this.preemption = new JnaPreemption(library.emuStopAddress());
       ok = true;
     } finally {
       if (!ok) {
         UcNative.uc_close(uc);
+        if (preemption != null) {
+          preemption.close();
+        }
       }
     }
   }
@@ -335,14 +345,41 @@ public final class UnicornBackend implements CpuBackend {
   }
 
   /**
-   * {@code uc_emu_stop}: sets the engine's stop request and makes the CPU leave the current
-   * translated block. Thread-safe in libunicorn 2.1 (its own {@code timeout} thread calls it); a
-   * no-op when no emulation is running ({@code emulation_done}); {@code uc_emu_start} clears a
-   * stale stop request when it begins, so a request from an earlier run cannot end a later one.
+   * {@code uc_emu_stop}, from a hook on the engine's thread: the run ends when the hook returns.
+   * Never called from another thread (see {@link org.uvm4j.machine.uc.PreemptHook}).
    */
   @Override
   public void stop() {
     UcNative.uc_emu_stop(uc);
+  }
+
+  @Override
+  public void enablePreemption() {
+    ensureOpen();
+    if (!preemptionEnabled) {
+      check(
+          UcNative.uc_hook_add(
+              uc,
+              scratchAddr,
+              Uc.UC_HOOK_BLOCK,
+              preemption.codeAddress(),
+              preemption.requestAddress(),
+              1,
+              0),
+          "uc_hook_add(UC_HOOK_BLOCK, preemption)");
+      preemptionEnabled = true;
+      flushTranslations(); // blocks translated so far do not call the hook
+    }
+  }
+
+  @Override
+  public void preempt() {
+    preemption.request();
+  }
+
+  @Override
+  public void clearPreemption() {
+    preemption.clear();
   }
 
   @Override
@@ -422,6 +459,7 @@ public final class UnicornBackend implements CpuBackend {
     UcNative.uc_context_free(resetContext);
     UcNative.uc_context_free(ioContext);
     UcNative.uc_close(uc);
+    preemption.close(); // nothing can call the hook any more
     physical.clear();
   }
 

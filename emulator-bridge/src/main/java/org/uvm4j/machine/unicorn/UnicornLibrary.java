@@ -3,6 +3,7 @@ package org.uvm4j.machine.unicorn;
 import com.sun.jna.Function;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.uc.UcVersion;
 
@@ -28,10 +29,12 @@ public final class UnicornLibrary {
 
   private final String path;
   private final int version;
+  private final long emuStop;
 
-  private UnicornLibrary(String path, int version) {
+  private UnicornLibrary(String path, int version, long emuStop) {
     this.path = path;
     this.version = version;
+    this.emuStop = emuStop;
   }
 
   /**
@@ -91,7 +94,11 @@ public final class UnicornLibrary {
           lib.getFile() + " (libunicorn " + text(packed) + ") lacks a function uvm4j needs: " + FIX,
           e);
     }
-    instance = new UnicornLibrary(String.valueOf(lib.getFile()), packed);
+    instance =
+        new UnicornLibrary(
+            String.valueOf(lib.getFile()),
+            packed,
+            Pointer.nativeValue(lib.getFunction("uc_emu_stop")));
     return instance;
   }
 
@@ -149,6 +156,11 @@ public final class UnicornLibrary {
   /** {@code "major.minor.patch"}. */
   public String version() {
     return text(version);
+  }
+
+  /** The address of the library's {@code uc_emu_stop} (for native code that calls it). */
+  long emuStopAddress() {
+    return emuStop;
   }
 
   /** {@code uc_version()} as packed by libunicorn. */

@@ -94,6 +94,11 @@ public final class FfmBackend implements CpuBackend {
   /** The CPU state at the trapped {@code in}/{@code out} instruction. */
   private long ioContext;
 
+  /** The block hook through which {@link #preempt()} ends a run (see {@code PreemptHook}). */
+  private FfmPreemption preemption;
+
+  private boolean preemptionEnabled;
+
   private FfmBackend(FfmLibrary library) {
     this.library = library;
     long engine = 0;
@@ -174,6 +179,7 @@ public final class FfmBackend implements CpuBackend {
       check((int) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr), "uc_context_alloc");
       ioContext = scratch.get(JAVA_LONG, 0);
       oldExceptionOffset = enterUserMode();
+      preemption = new FfmPreemption(arena, UcDowncalls.UC_EMU_STOP_ADDRESS);
       ok = true;
     } catch (RuntimeException | Error e) {
       throw e;
@@ -183,6 +189,9 @@ public final class FfmBackend implements CpuBackend {
       if (!ok) {
         if (engine != 0) {
           closeEngine(engine);
+        }
+        if (preemption != null) {
+          preemption.close();
         }
         arena.close();
       }
@@ -480,14 +489,48 @@ public final class FfmBackend implements CpuBackend {
   }
 
   /**
-   * {@code uc_emu_stop}: sets the engine's stop request and makes the CPU leave the current
-   * translated block. Thread-safe in libunicorn 2.1 (its own {@code timeout} thread calls it); a
-   * no-op when no emulation is running; {@code uc_emu_start} clears a stale stop request when it
-   * begins. A plain (not critical) downcall, so a watchdog thread may make it at any time.
+   * {@code uc_emu_stop}, from a hook on the engine's thread: the run ends when the hook returns.
+   * Never called from another thread (see {@link org.uvm4j.machine.uc.PreemptHook}).
    */
   @Override
   public void stop() {
     emuStop();
+  }
+
+  @Override
+  public void enablePreemption() {
+    ensureOpen();
+    if (!preemptionEnabled) {
+      try {
+        check(
+            (int)
+                UcDowncalls.UC_HOOK_ADD.invokeExact(
+                    uc,
+                    scratchAddr,
+                    Uc.UC_HOOK_BLOCK,
+                    preemption.codeAddress(),
+                    preemption.requestAddress(),
+                    1L,
+                    0L),
+            "uc_hook_add(UC_HOOK_BLOCK, preemption)");
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new MachineException("uc_hook_add(UC_HOOK_BLOCK, preemption) failed: " + t, t);
+      }
+      preemptionEnabled = true;
+      flushTranslations(); // blocks translated so far do not call the hook
+    }
+  }
+
+  @Override
+  public void preempt() {
+    preemption.request();
+  }
+
+  @Override
+  public void clearPreemption() {
+    preemption.clear();
   }
 
   private void emuStop() {
@@ -622,6 +665,7 @@ public final class FfmBackend implements CpuBackend {
       log.warn("uc_context_free failed: {}", t.toString());
     }
     closeEngine(uc);
+    preemption.close();
     physical.clear();
     // after uc_close nothing can call the upcall stubs any more
     arena.close();

@@ -58,6 +58,10 @@ final class UcDowncalls {
   static final MethodHandle UC_EMU_START =
       h("uc_emu_start", JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
   static final MethodHandle UC_EMU_STOP = h("uc_emu_stop", JAVA_INT, JAVA_LONG);
+
+  /** The address of {@code uc_emu_stop}, for native code that calls it. */
+  static final long UC_EMU_STOP_ADDRESS = LIB.find("uc_emu_stop").orElseThrow().address();
+
   static final MethodHandle UC_MEM_UNMAP =
       h("uc_mem_unmap", JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
   static final MethodHandle UC_CONTEXT_SIZE = h("uc_context_size", JAVA_LONG, JAVA_LONG);

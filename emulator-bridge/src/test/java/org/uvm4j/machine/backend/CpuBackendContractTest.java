@@ -177,31 +177,100 @@ class CpuBackendContractTest {
   }
 
   @Test
-  void stopFromAnotherThreadEndsAnUnlimitedRun() throws Exception {
+  void preemptFromAnotherThreadEndsAnUnlimitedRun() throws Exception {
     e.map(CODE, 1, Prot.RX);
     e.poke(1, 0, 0xeb, 0xfe); // jmp $
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-    Thread stopper =
+    e.cpu.enablePreemption();
+    Thread preempter =
         new Thread(
             () -> {
               try {
-                // repeat: a request that arrives while uc_emu_start sets up the run is lost
-                while (!done.await(5, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                  e.cpu.stop();
-                }
+                Thread.sleep(5);
               } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
               }
+              e.cpu.preempt(); // once: a request is never lost
             });
-    stopper.start();
+    preempter.start();
     try {
       assertThat(e.run(CODE, 0)).isEqualTo(EmuStatus.OK);
     } finally {
-      done.countDown();
-      stopper.join();
+      preempter.join();
     }
     assertThat(e.rip()).isEqualTo(CODE);
     assertThat(e.events).isEmpty();
+  }
+
+  @Test
+  void aPendingPreemptionEndsTheNextRunBeforeItsFirstInstructionUnlessWithdrawn() {
+    e.map(CODE, 1, Prot.RX);
+    // mov ecx, 3_000_000 ; loop: dec ecx ; jnz loop ; syscall
+    e.poke(1, 0, 0xb9, 0xc0, 0xc6, 0x2d, 0x00, 0xff, 0xc9, 0x75, 0xfc, SYSCALL_0, SYSCALL_1);
+    e.cpu.writeReg(Reg.RCX, 7);
+    e.cpu.enablePreemption();
+    e.cpu.preempt();
+    assertThat(e.run(CODE, 0)).isEqualTo(EmuStatus.OK);
+    assertThat(e.rip()).as("taken at the first block start").isEqualTo(CODE);
+    assertThat(e.cpu.readReg(Reg.RCX)).isEqualTo(7);
+
+    e.cpu.preempt();
+    e.cpu.clearPreemption();
+    assertThat(e.run(CODE, 0)).isEqualTo(EmuStatus.OK);
+    assertThat(e.events).containsExactly("syscall@400009");
+    assertThat(e.cpu.readReg(Reg.RCX)).isZero();
+  }
+
+  /**
+   * libunicorn honours an exit request after every guest load and store, restoring RIP to the start
+   * of the instruction: {@code uc_emu_stop} from another thread could end a run between the store
+   * of {@code add [rbx], 1} and the end of that instruction, which the next run would then execute
+   * again. A preemption ends runs only between blocks: after every one of many preempted runs, the
+   * memory counter equals the register counter incremented beside it.
+   */
+  @Test
+  void preemptionNeverEndsARunInsideAnInstruction() throws Exception {
+    e.map(CODE, 1, Prot.RX);
+    e.map(DATA, 2, Prot.RW);
+    // loop: inc rcx ; add qword [rbx], 1 ; lock xadd [rbx+8], rdx ; jmp loop   (rdx = 1)
+    e.poke(
+        1, 0, 0x48, 0xff, 0xc1, 0x48, 0x83, 0x03, 0x01, 0xf0, 0x48, 0x0f, 0xc1, 0x53, 0x08, 0xba,
+        0x01, 0x00, 0x00, 0x00, 0xeb, 0xec);
+    e.cpu.writeReg(Reg.RBX, DATA);
+    e.cpu.writeReg(Reg.RCX, 0);
+    e.cpu.writeReg(Reg.RDX, 1);
+    e.cpu.enablePreemption();
+    java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread preempter =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                e.cpu.preempt();
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+              }
+            });
+    preempter.start();
+    int runs = 0;
+    try {
+      long rip = CODE;
+      while (runs < 2_000) {
+        assertThat(e.run(rip, 0)).isEqualTo(EmuStatus.OK);
+        rip = e.rip();
+        runs++;
+        long count = e.cpu.readReg(Reg.RCX);
+        assertThat(e.peekInt(2, 0))
+            .as("add [rbx], 1 ran once per inc rcx (run %d, RIP 0x%x)", runs, rip)
+            .isEqualTo((int) count);
+        assertThat(e.peekInt(2, 8))
+            .as("lock xadd ran once per inc rcx (run %d, RIP 0x%x)", runs, rip)
+            .isEqualTo((int) count);
+      }
+    } finally {
+      running.set(false);
+      preempter.join();
+      e.cpu.clearPreemption();
+    }
+    assertThat(e.cpu.readReg(Reg.RCX)).as("the loop made progress").isGreaterThan(runs);
   }
 
   @Test
