@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** --timeout and --max-instructions as a user meets them: one line on stderr, exit 124. */
+/**
+ * --timeout and --max-instructions as a user meets them (one line on stderr, exit 124), and
+ * --time-slice.
+ */
 class RunLimitsCliTest {
   @Test
   void timeoutEndsASpinningGuestWithExit124AndOneLine() throws IOException {
@@ -39,5 +42,33 @@ class RunLimitsCliTest {
         Uvm4jRuns.cli(List.of("run", "--timeout", "soon", Guests.binary("hello").toString()));
     assertThat(r.status()).as(r.toString()).isEqualTo(125);
     assertThat(r.stderr()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void timeSliceTakesMicrosecondsAndPreemptsThatOften() throws IOException {
+    GuestRun r =
+        Uvm4jRuns.cli(
+            List.of(
+                "run",
+                "--time-slice",
+                "50us",
+                "--stats",
+                Guests.binary("preempt_rmw").toString(),
+                "400000"));
+    assertThat(r.status()).as(r.toString()).isZero();
+    assertThat(r.stdout()).endsWith("all exact\n");
+    long preemptions =
+        r.stderr()
+            .lines()
+            .filter(l -> l.startsWith("kern_preemptions "))
+            .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(' ') + 1).trim()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(preemptions).as(r.toString()).isGreaterThan(100);
+
+    GuestRun bad =
+        Uvm4jRuns.cli(List.of("run", "--time-slice", "500ns", Guests.binary("hello").toString()));
+    assertThat(bad.status()).as(bad.toString()).isEqualTo(125);
+    assertThat(bad.stderr()).contains("'500ns' is not a duration");
   }
 }

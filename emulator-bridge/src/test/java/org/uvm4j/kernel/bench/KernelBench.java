@@ -38,6 +38,7 @@ public class KernelBench {
   static final int SYSCALLS = 200_000;
   static final int FORKS = 1_000;
   static final int ROUND_TRIPS = 20_000;
+  static final int COMPUTE_STEPS = 20_000_000;
 
   /** The libunicorn binding (scripts/bench.sh passes only jna on a JVM without FFM). */
   @Param({"jna", "ffm"})
@@ -67,16 +68,26 @@ public class KernelBench {
   }
 
   private int run(String mode, long n) throws ExecException {
-    Kernel k =
-        new Kernel(
-            KernelConfig.builder()
-                .stdin(new ByteArrayInputStream(new byte[0]))
-                .stdout(OutputStream.nullOutputStream())
-                .stderr(OutputStream.nullOutputStream())
-                .ram(32L << 20)
-                .backend(BackendKind.parse(backend))
-                .build(),
-            Linux64::create);
+    return run(mode, n, false);
+  }
+
+  /**
+   * One run of {@code loops mode n}; {@code timed}: with a wall-clock limit, so that even this lone
+   * process's runs are timed and the machine installs its preemption hook (a slice longer than the
+   * run: the hook is called at every block start but never preempts).
+   */
+  private int run(String mode, long n, boolean timed) throws ExecException {
+    KernelConfig.Builder cfg =
+        KernelConfig.builder()
+            .stdin(new ByteArrayInputStream(new byte[0]))
+            .stdout(OutputStream.nullOutputStream())
+            .stderr(OutputStream.nullOutputStream())
+            .ram(32L << 20)
+            .backend(BackendKind.parse(backend));
+    if (timed) {
+      cfg.timeout(java.time.Duration.ofHours(1)).timeSlice(java.time.Duration.ofHours(1));
+    }
+    Kernel k = new Kernel(cfg.build(), Linux64::create);
     int st = k.run(loops, List.of("loops", mode, Long.toString(n)), Map.of());
     if (st != 0) {
       throw new IllegalStateException("loops " + mode + " exited " + st);
@@ -102,6 +113,23 @@ public class KernelBench {
   @OperationsPerInvocation(FORKS)
   public int forkExitWait() throws ExecException {
     return run("fork", FORKS);
+  }
+
+  /** One step of a CPU-bound loop (no system call, no preemption hook): the baseline below. */
+  @Benchmark
+  @OperationsPerInvocation(COMPUTE_STEPS)
+  public int compute() throws ExecException {
+    return run("compute", COMPUTE_STEPS);
+  }
+
+  /**
+   * The same with the preemption hook ({@code machine.uc.PreemptHook}) installed, as after the
+   * first timed run: its cost is the ratio of the two rows.
+   */
+  @Benchmark
+  @OperationsPerInvocation(COMPUTE_STEPS)
+  public int computeWithPreemptionHook() throws ExecException {
+    return run("compute", COMPUTE_STEPS, true);
   }
 
   /** One byte to a child and back through two pipes (two sleeps, two wakeups, switches). */

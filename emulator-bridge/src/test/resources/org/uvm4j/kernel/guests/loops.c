@@ -1,5 +1,6 @@
 /* loops: argv[1] = "syscall" (N getppid calls), "fork" (N fork + _exit + wait), "pipe" (N
- * one-byte round trips between parent and child); N = argv[2]. For KernelBench. */
+ * one-byte round trips between parent and child), "compute" (N steps of a branchy integer loop,
+ * no system call); N = argv[2]. For KernelBench. */
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "kt.h"
@@ -8,6 +9,13 @@ int main(int argc, char **argv) {
   long n = atol(argv[2]);
   if (strcmp(argv[1], "syscall") == 0) {
     for (long i = 0; i < n; i++) syscall(SYS_getppid);
+  } else if (strcmp(argv[1], "compute") == 0) {
+    unsigned long x = 1, odd = 0;
+    for (long i = 0; i < n; i++) {
+      x = x * 6364136223846793005UL + 1442695040888963407UL;
+      if (x >> 63) odd++;
+    }
+    CHECK(odd <= (unsigned long)n);
   } else if (strcmp(argv[1], "fork") == 0) {
     for (long i = 0; i < n; i++) {
       pid_t c = fork();
