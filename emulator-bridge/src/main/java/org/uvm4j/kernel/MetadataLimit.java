@@ -53,6 +53,14 @@ public final class MetadataLimit {
     return allows(parent.uvm().metadataBudget(), bytes);
   }
 
+  /**
+   * May {@code vm}'s process make a pipe ({@link org.uvm4j.kernel.fs.Pipe#BYTES} of ring, charged
+   * until both ends are closed)? Counts a refusal.
+   */
+  public static boolean allowsPipe(Vmspace vm) {
+    return allows(vm.uvm().metadataBudget(), org.uvm4j.kernel.fs.Pipe.BYTES);
+  }
+
   private static boolean allows(MetadataBudget b, long bytes) {
     if (b.allows(bytes, reserve(b))) {
       return true;

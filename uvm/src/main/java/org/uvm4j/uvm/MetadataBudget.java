@@ -24,6 +24,7 @@ public final class MetadataBudget {
   public static final long UNLIMITED = Long.MAX_VALUE;
 
   private long used;
+  private long kernelUsed;
   private long peak;
   private long limit = UNLIMITED;
   private long refused;
@@ -87,6 +88,27 @@ public final class MetadataBudget {
     }
     charge(bytes);
     return true;
+  }
+
+  /**
+   * Charges {@code bytes} of the kernel's own guest-driven buffers (pipe rings): part of {@link
+   * #used()}, kept apart in {@link #kernelUsed()} because the VM system's audit cannot see them.
+   */
+  public void chargeKernel(long bytes) {
+    kernelUsed += bytes;
+    charge(bytes);
+  }
+
+  /** Gives back {@code bytes} charged with {@link #chargeKernel}. */
+  public void releaseKernel(long bytes) {
+    kernelUsed -= bytes;
+    UvmPanic.check(kernelUsed >= 0, "metadata budget: released more kernel bytes than charged");
+    release(bytes);
+  }
+
+  /** The part of {@link #used()} charged by the kernel ({@link #chargeKernel}). */
+  public long kernelUsed() {
+    return kernelUsed;
   }
 
   /** Gives back {@code bytes} charged earlier. */

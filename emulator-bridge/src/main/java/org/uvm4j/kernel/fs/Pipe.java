@@ -20,7 +20,14 @@ public final class Pipe {
   /** Writes up to this size are never interleaved with other writers' data. */
   public static final int PIPE_BUF = 4096;
 
+  /** Estimated heap bytes of a pipe: its ring and the objects around it. */
+  public static final long BYTES = org.uvm4j.uvm.MetadataBudget.array(CAPACITY, 1) + 256;
+
   private final byte[] ring = new byte[CAPACITY];
+
+  /** Where the ring is charged until both ends are closed (null: nowhere). */
+  private org.uvm4j.uvm.MetadataBudget budget;
+
   private final Wakeup wakeup;
   private final WaitChannel readers = new WaitChannel("piperd");
   private final WaitChannel writers = new WaitChannel("pipewr");
@@ -44,7 +51,20 @@ public final class Pipe {
    * @param flags O_NONBLOCK (O_CLOEXEC is the file table's business)
    */
   public static Ends create(Wakeup wakeup, long ino, int flags) {
+    return create(wakeup, ino, flags, null);
+  }
+
+  /**
+   * As {@link #create(Wakeup, long, int)}, charging {@link #BYTES} to {@code budget} (the machine's
+   * metadata budget; null: none) until both ends are closed.
+   */
+  public static Ends create(
+      Wakeup wakeup, long ino, int flags, org.uvm4j.uvm.MetadataBudget budget) {
     Pipe p = new Pipe(wakeup, ino);
+    if (budget != null) {
+      budget.chargeKernel(BYTES);
+      p.budget = budget;
+    }
     int nb = flags & OpenFlags.O_NONBLOCK;
     End r = p.new End(OpenFlags.O_RDONLY | nb);
     End w = p.new End(OpenFlags.O_WRONLY | nb);
@@ -199,6 +219,10 @@ public final class Pipe {
       } else {
         writeEnds--;
         wakeup.wakeup(readers); // readers now see end of file
+      }
+      if (readEnds == 0 && writeEnds == 0 && budget != null) {
+        budget.releaseKernel(BYTES); // the last end: the ring is garbage
+        budget = null;
       }
     }
 

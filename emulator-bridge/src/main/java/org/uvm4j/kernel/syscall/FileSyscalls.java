@@ -2,6 +2,7 @@ package org.uvm4j.kernel.syscall;
 
 import java.nio.charset.StandardCharsets;
 import org.uvm4j.kernel.Kernel;
+import org.uvm4j.kernel.MetadataLimit;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.kernel.ProcTable;
 import org.uvm4j.kernel.Scheduler;
@@ -913,13 +914,19 @@ final class FileSyscalls {
     return pipe2(c.proc(), c.mem(), c.pointer(0), c.flags(1));
   }
 
+  /** Linux ENFILE (not in {@link Errno}): pipe's answer past the memory allowed for pipes. */
+  static final int ENFILE = 23;
+
   // sys_pipe.c: pipe1
   private long pipe2(Proc p, UserMemory mem, long fds, int flags) throws UvmException {
     if ((flags & ~(OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK | OpenFlags.O_DIRECT)) != 0) {
       return -Errno.EINVAL;
     }
     boolean cloexec = (flags & OpenFlags.O_CLOEXEC) != 0;
-    Pipe.Ends ends = Pipe.create(sched, nextPipeIno++, flags);
+    if (!MetadataLimit.allowsPipe(p.vm())) {
+      return -ENFILE; // as Linux past pipe-user-pages-hard: the budget cannot hold another ring
+    }
+    Pipe.Ends ends = Pipe.create(sched, nextPipeIno++, flags, p.vm().uvm().metadataBudget());
     FileTable t = p.files();
     int r;
     try {

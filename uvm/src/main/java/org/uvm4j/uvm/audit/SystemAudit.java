@@ -147,13 +147,18 @@ public final class SystemAudit {
     }
     AmapAllocator alloc = Vmspace.services(uvm).allocator();
     expected += alloc.live(AmapAllocator.Kind.ANON) * AmapAllocator.ANON_BYTES;
+    for (SwapObject so : uvm.swapObjects().objects()) {
+      if (so instanceof Aobj a) {
+        expected += a.tableBytes(); // tmpfs files, memfds, shm: their page/slot tables
+      }
+    }
     Map<Vmspace, Boolean> seen = new IdentityHashMap<>();
     for (Vmspace vm : live) {
       if (!vm.isFreed() && seen.put(vm, Boolean.TRUE) == null) {
         expected += vm.pmap().tableBytes() + vm.map().entryCount() * VmMapEntry.BYTES;
       }
     }
-    long used = uvm.metadataBudget().used();
+    long used = uvm.metadataBudget().used() - uvm.metadataBudget().kernelUsed(); // pipes apart
     if (used != expected) {
       out.add("metadata budget: " + used + " bytes charged, the live structures hold " + expected);
     }

@@ -63,13 +63,14 @@ public final class Aobj implements UvmObject, SwapObject {
   private final Uvm uvm;
   private final String name;
   private final ReentrantLock lock = new ReentrantLock();
-  private final AobjTable table = new AobjTable();
+  private final AobjTable table;
   private long size;
   private int ref = 1;
   private boolean dead;
 
   private Aobj(Uvm uvm, String name, long size) {
     this.uvm = uvm;
+    this.table = new AobjTable(uvm.metadataBudget());
     this.name = name;
     this.size = size;
   }
@@ -204,6 +205,7 @@ public final class Aobj implements UvmObject, SwapObject {
     table.forEach((idx, pg, slot) -> freeIndex(idx, pg, slot));
     UvmPanic.check(
         table.residentCount() == 0 && table.slotCount() == 0, "uao_free: pages or slots left");
+    table.release();
     if (log.isDebugEnabled()) {
       log.debug("uao_free {}", name);
     }
@@ -273,6 +275,12 @@ public final class Aobj implements UvmObject, SwapObject {
         return null;
       }
       long off = (long) idx << PhysMem.PAGE_SHIFT;
+      // the table's chunk (and directory) for a new page: refused like a frame past the budget
+      long more = table.bytesToAdd(idx);
+      if (more != 0 && !uvm.metadataBudget().allows(more, 0)) {
+        uvm.metadataBudget().noteRefused();
+        return null;
+      }
       pg = uvm.pageAllocObject(this, off);
       if (pg == null) {
         return null;
@@ -680,6 +688,19 @@ public final class Aobj implements UvmObject, SwapObject {
 
   // ---------------------------------------------------------------------------------------------
   // audit
+
+  /**
+   * Estimated heap bytes of the page/slot table (charged to the machine's metadata budget); 0 once
+   * freed.
+   */
+  public long tableBytes() {
+    lock.lock();
+    try {
+      return table.bytes();
+    } finally {
+      lock.unlock();
+    }
+  }
 
   /** Every violation of the class invariants (empty: consistent). */
   public List<String> problems() {

@@ -1,5 +1,6 @@
 package org.uvm4j.uvm.obj;
 
+import org.uvm4j.uvm.MetadataBudget;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.VmPage;
 
@@ -11,7 +12,9 @@ import org.uvm4j.uvm.page.VmPage;
  * memfd of a huge size) costs only what it holds. Lookups allocate nothing.
  *
  * <p>Invariants: {@link #residentCount()} and {@link #slotCount()} are the number of indexes with a
- * page and with a non-zero slot. Not locked itself: its owner's object lock protects it.
+ * page and with a non-zero slot; {@link #bytes()} is the estimated heap of the directory and the
+ * chunks, charged to the machine's {@link MetadataBudget} (the directory, which only grows, until
+ * {@link #release()}). Not locked itself: its owner's object lock protects it.
  */
 final class AobjTable {
   static final int CHUNK_SHIFT = 9;
@@ -23,9 +26,51 @@ final class AobjTable {
     int used; // indexes with a page or a slot
   }
 
+  /** Estimated bytes of a chunk: the object and its two arrays. */
+  static final long CHUNK_BYTES =
+      MetadataBudget.object(8) + MetadataBudget.array(CHUNK, 4) + MetadataBudget.array(CHUNK, 4);
+
   private Chunk[] dir = new Chunk[4];
   private int resident;
   private int slots;
+  private final MetadataBudget budget;
+  private long bytes;
+
+  AobjTable(MetadataBudget budget) {
+    this.budget = budget;
+    charge(MetadataBudget.array(dir.length, 4));
+  }
+
+  private void charge(long n) {
+    bytes += n;
+    budget.charge(n);
+  }
+
+  /** Estimated heap bytes of the directory and the chunks. */
+  long bytes() {
+    return bytes;
+  }
+
+  /** What {@link #chunkForWrite} of {@code idx} would allocate now (0 if its chunk exists). */
+  long bytesToAdd(int idx) {
+    int c = idx >>> CHUNK_SHIFT;
+    if (c < dir.length) {
+      return dir[c] == null ? CHUNK_BYTES : 0;
+    }
+    int n = dir.length;
+    while (n <= c) {
+      n = n * 2 < 0 ? Integer.MAX_VALUE : n * 2;
+    }
+    return CHUNK_BYTES + MetadataBudget.array(n, 4) - MetadataBudget.array(dir.length, 4);
+  }
+
+  /** Gives the directory's bytes back (the object is freed: every chunk is gone already). */
+  void release() {
+    UvmPanic.check(
+        resident == 0 && slots == 0, "aobj table: released while holding pages or slots");
+    budget.release(bytes);
+    bytes = 0;
+  }
 
   /** Indexes with a resident page. */
   int residentCount() {
@@ -52,12 +97,14 @@ final class AobjTable {
       }
       Chunk[] grown = new Chunk[n];
       System.arraycopy(dir, 0, grown, 0, dir.length);
+      charge(MetadataBudget.array(n, 4) - MetadataBudget.array(dir.length, 4));
       dir = grown;
     }
     Chunk ch = dir[c];
     if (ch == null) {
       ch = new Chunk();
       dir[c] = ch;
+      charge(CHUNK_BYTES);
     }
     return ch;
   }
@@ -65,6 +112,8 @@ final class AobjTable {
   private void dropIfEmpty(int idx, Chunk ch) {
     if (ch.used == 0) {
       dir[idx >>> CHUNK_SHIFT] = null;
+      bytes -= CHUNK_BYTES;
+      budget.release(CHUNK_BYTES);
     }
   }
 
