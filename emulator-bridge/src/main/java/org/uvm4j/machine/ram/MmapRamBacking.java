@@ -25,11 +25,6 @@ import org.uvm4j.uvm.page.RamBacking;
  * after {@link #close()}.
  */
 public final class MmapRamBacking implements RamBacking {
-  private static final int PROT_READ = 0x1;
-  private static final int PROT_WRITE = 0x2;
-  private static final int MAP_PRIVATE = 0x02;
-  private static final int MAP_ANONYMOUS = 0x20;
-  private static final int MAP_NORESERVE = 0x4000;
   private static final long MAP_FAILED = -1L;
 
   private final List<long[]> mappings = new ArrayList<>();
@@ -49,7 +44,7 @@ public final class MmapRamBacking implements RamBacking {
               + (Native.POINTER_SIZE * 8)
               + "-bit pointers");
     }
-    Libc.ensureRegistered();
+    HostPages.ensureRegistered();
   }
 
   @Override
@@ -63,8 +58,13 @@ public final class MmapRamBacking implements RamBacking {
     long addr;
     try {
       addr =
-          Libc.mmap(
-              0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+          HostPages.mmap(
+              0,
+              bytes,
+              HostPages.PROT_READ | HostPages.PROT_WRITE,
+              HostPages.MAP_PRIVATE | HostPages.MAP_ANONYMOUS | HostPages.MAP_NORESERVE,
+              -1,
+              0);
     } catch (LastErrorException e) {
       throw new IllegalStateException(
           "cannot reserve "
@@ -107,7 +107,7 @@ public final class MmapRamBacking implements RamBacking {
     IllegalStateException failure = null;
     for (long[] m : mappings) {
       try {
-        Libc.munmap(m[0], m[1]);
+        HostPages.munmap(m[0], m[1]);
       } catch (LastErrorException e) {
         if (failure == null) {
           failure =
@@ -120,22 +120,5 @@ public final class MmapRamBacking implements RamBacking {
     if (failure != null) {
       throw failure;
     }
-  }
-
-  /** libc's mmap and munmap through JNA direct mapping. */
-  private static final class Libc {
-    static {
-      Native.register(Platform.C_LIBRARY_NAME);
-    }
-
-    private Libc() {}
-
-    /** Runs the static initialiser (registration) once. */
-    static void ensureRegistered() {}
-
-    static native long mmap(long addr, long length, int prot, int flags, int fd, long offset)
-        throws LastErrorException;
-
-    static native int munmap(long addr, long length) throws LastErrorException;
   }
 }

@@ -2,10 +2,9 @@ package org.uvm4j.machine.unicorn;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.ram.HostPages;
 import org.uvm4j.machine.uc.PreemptHook;
 
 /**
@@ -16,11 +15,6 @@ import org.uvm4j.machine.uc.PreemptHook;
  */
 final class JnaPreemption implements AutoCloseable {
   private static final int PAGE = 4096;
-  private static final int PROT_READ = 1;
-  private static final int PROT_WRITE = 2;
-  private static final int PROT_EXEC = 4;
-  private static final int MAP_PRIVATE = 0x02;
-  private static final int MAP_ANONYMOUS = 0x20;
 
   private final long code;
   private final Memory request = new Memory(PreemptHook.REQUEST_SIZE);
@@ -28,18 +22,25 @@ final class JnaPreemption implements AutoCloseable {
 
   /** The hook and a request block whose stop function is {@code stopFunction}. */
   JnaPreemption(long stopFunction) {
-    Libc.ensureRegistered();
+    HostPages.ensureRegistered();
     try {
-      code = Libc.mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      code =
+          HostPages.mmap(
+              0,
+              PAGE,
+              HostPages.PROT_READ | HostPages.PROT_WRITE,
+              HostPages.MAP_PRIVATE | HostPages.MAP_ANONYMOUS,
+              -1,
+              0);
     } catch (LastErrorException e) {
       throw new MachineException("cannot map a page for the preemption hook: " + e.getMessage(), e);
     }
     try {
       byte[] bytes = PreemptHook.code();
       new Pointer(code).write(0, bytes, 0, bytes.length);
-      Libc.mprotect(code, PAGE, PROT_READ | PROT_EXEC);
+      HostPages.mprotect(code, PAGE, HostPages.PROT_READ | HostPages.PROT_EXEC);
     } catch (LastErrorException e) {
-      Libc.munmap(code, PAGE);
+      HostPages.munmap(code, PAGE);
       throw new MachineException(
           "cannot make the preemption hook executable (mprotect): " + e.getMessage(), e);
     }
@@ -76,25 +77,7 @@ final class JnaPreemption implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      Libc.munmap(code, PAGE);
+      HostPages.munmap(code, PAGE);
     }
-  }
-
-  /** libc's mmap, mprotect and munmap through JNA direct mapping. */
-  private static final class Libc {
-    static {
-      Native.register(Platform.C_LIBRARY_NAME);
-    }
-
-    private Libc() {}
-
-    static void ensureRegistered() {}
-
-    static native long mmap(long addr, long length, int prot, int flags, int fd, long offset)
-        throws LastErrorException;
-
-    static native int mprotect(long addr, long length, int prot) throws LastErrorException;
-
-    static native int munmap(long addr, long length);
   }
 }
