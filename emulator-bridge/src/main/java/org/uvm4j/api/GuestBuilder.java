@@ -67,6 +67,8 @@ public final class GuestBuilder {
   private Path cwd;
   private boolean deterministic;
   private Duration timeSlice;
+  private java.time.Instant clockStart;
+  private boolean clockStartSet;
   private Duration timeout;
   private long maxInstructions;
   private long metadataBudget;
@@ -227,6 +229,17 @@ public final class GuestBuilder {
    */
   public GuestBuilder timeSlice(Duration slice) {
     this.timeSlice = slice;
+    return this;
+  }
+
+  /**
+   * What CLOCK_REALTIME reads at boot: an instant, or null for the host's wall clock then. Unset:
+   * the host's wall clock, or 2024-01-01T00:00:00Z with {@link #deterministic} (see {@link
+   * KernelConfig#clockStart()}).
+   */
+  public GuestBuilder clockStart(java.time.Instant start) {
+    this.clockStart = start;
+    this.clockStartSet = true;
     return this;
   }
 
@@ -511,6 +524,9 @@ public final class GuestBuilder {
             .fs(fs != null ? fs : new FsLayout(root, binds));
     if (cwd != null) {
       cfg.cwd(cwd);
+    }
+    if (clockStartSet) {
+      cfg.clockStart(clockStart);
     }
     if (timeout != null) {
       cfg.timeout(timeout);

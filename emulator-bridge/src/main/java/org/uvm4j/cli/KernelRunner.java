@@ -57,6 +57,9 @@ public final class KernelRunner implements GuestRunner {
     if (request.timeSlice() != null) {
       guest.timeSlice(request.timeSlice());
     }
+    if (request.clockStart() != null) {
+      guest.clockStart(request.clockStart().instant());
+    }
     if (request.swapFile() != null) {
       guest.swap(request.swapFile(), request.swapBytes());
     }

@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--deterministic]
- * [--backend jna|ffm] [trace options] [--] PROGRAM [ARGS...]}: validates the options, runs the
- * guest and returns its exit status.
+ * [--clock-start now|TIME] [--backend jna|ffm] [trace options] [--] PROGRAM [ARGS...]}: validates
+ * the options, runs the guest and returns its exit status.
  */
 @Command(
     name = "run",
@@ -93,6 +93,17 @@ final class RunCommand implements Callable<Integer> {
           "CPU time a CPU-bound process runs before another runnable process gets the CPU"
               + " (default 20ms; 50us, 1ms...; at least 1us). Without --deterministic only.")
   java.time.Duration timeSlice;
+
+  @Option(
+      names = "--clock-start",
+      paramLabel = "now|TIME",
+      converter = ClockStart.Converter.class,
+      description =
+          "What the guest's CLOCK_REALTIME (clock_gettime, gettimeofday, time) reads at boot; it"
+              + " then advances with the virtual clock. now: the host's wall clock (the default),"
+              + " TIME: an ISO-8601 instant (2024-01-01T00:00:00Z) or @SECONDS since 1970. With"
+              + " --deterministic the default is 2024-01-01T00:00:00Z, so that runs repeat.")
+  ClockStart clockStart;
 
   @Option(
       names = "--timeout",
@@ -264,7 +275,8 @@ final class RunCommand implements Callable<Integer> {
         metadataBudget == null ? 0 : metadataBudget,
         used,
         layout,
-        timeSlice);
+        timeSlice,
+        clockStart);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

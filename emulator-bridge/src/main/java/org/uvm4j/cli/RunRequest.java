@@ -30,6 +30,8 @@ import org.uvm4j.uvm.trace.Tracer;
  * @param fs the guest's file system (--root, --bind)
  * @param timeSlice CPU-time slice of a preempted CPU-bound process (--time-slice), or null for the
  *     default
+ * @param clockStart what CLOCK_REALTIME reads at boot (--clock-start), or null: not given (the
+ *     host's wall clock, 2024-01-01T00:00:00Z with {@code deterministic})
  */
 public record RunRequest(
     long ramBytes,
@@ -48,7 +50,8 @@ public record RunRequest(
     long metadataBudget,
     ToolOptions.Tools tools,
     FsLayout fs,
-    java.time.Duration timeSlice) {
+    java.time.Duration timeSlice,
+    ClockStart clockStart) {
   public RunRequest {
     argv = List.copyOf(argv);
     Objects.requireNonNull(tools, "tools");

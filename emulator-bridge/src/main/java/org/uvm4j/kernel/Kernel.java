@@ -13,6 +13,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.kernel.fs.AobjTmpfs;
 import org.uvm4j.kernel.fs.Console;
+import org.uvm4j.kernel.fs.ControllingTty;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.FsContext;
 import org.uvm4j.kernel.fs.FsLayout;
@@ -63,19 +64,20 @@ public final class Kernel implements AutoCloseable {
 
   private final KernelConfig cfg;
   private final Uvm uvm;
-  private final VirtualClock clock = new VirtualClock();
-  private final Scheduler sched = new Scheduler(clock);
+  private final VirtualClock clock;
+  private final Scheduler sched;
   private final ProcTable procs = new ProcTable();
   private final KernelCounters counters = new KernelCounters();
   private final Cpu cpu = new Cpu(counters);
   private final ExitMaps exitMaps = new ExitMaps(procs);
   private final ProcEvents events = new ProcEvents();
-  private final SignalDelivery signals = new SignalDelivery(sched, cpu, counters);
-  private final Futexes futexes = new Futexes(sched);
+  private final SignalDelivery signals;
+  private final Futexes futexes;
   private final ProcLifecycle lifecycle;
   private final ExecCache execCache;
   private final Exec exec;
   private final Vfs vfs;
+  private final Console stdin;
   private final FsContext initFs;
   private final SyscallLayer syscalls;
   private final PrintStream console;
@@ -135,6 +137,11 @@ public final class Kernel implements AutoCloseable {
    */
   public Kernel(KernelConfig cfg, SyscallLayer.Factory syscalls) {
     this.cfg = cfg;
+    // the wall clock is read once, here; from now on CLOCK_REALTIME advances with virtual time
+    this.clock = new VirtualClock(cfg.clockStartNanos());
+    this.sched = new Scheduler(clock);
+    this.signals = new SignalDelivery(sched, cpu, counters);
+    this.futexes = new Futexes(sched);
     // anonymous mmap: RAM costs host memory only where guests touch it
     this.uvm = new Uvm(UvmConfig.ofRam(cfg.ramBytes()), new MmapRamBacking());
     uvm.metadataBudget().setLimit(cfg.effectiveMetadataBudget());
@@ -154,7 +161,11 @@ public final class Kernel implements AutoCloseable {
     }
     this.pageDaemon = PageDaemon.attach(uvm, pager);
     this.execCache = new ExecCache(uvm);
-    this.vfs = buildVfs(cfg, clock, procs, uvm);
+    // fd 0 and /dev/tty read the console through one description, fed by one host reader thread
+    this.stdin = Console.input("stdin", cfg.stdin(), sched.hostEvents());
+    sched.registerHostChannel(stdin.readChannel());
+    this.vfs =
+        buildVfs(cfg, clock, procs, uvm, ControllingTty.ifTerminal(stdin, cfg.stderr()), sched);
     this.initFs = initialFs(vfs, cfg.cwd().toString(), 1);
     this.lifecycle =
         new ProcLifecycle(sched, procs, cpu, counters, signals, exitMaps, events, futexes);
@@ -234,16 +245,22 @@ public final class Kernel implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the root or a bind cannot be mounted
    */
-  static Vfs buildVfs(KernelConfig cfg, VirtualClock clock, ProcTable procs, Uvm uvm) {
+  static Vfs buildVfs(
+      KernelConfig cfg,
+      VirtualClock clock,
+      ProcTable procs,
+      Uvm uvm,
+      ControllingTty tty,
+      Scheduler sched) {
     try {
       return new Vfs(
           cfg.fs()
               .mountTable(
-                  cfg.stdin(),
-                  cfg.stderr(),
+                  tty,
                   cfg.randomSeed(),
                   new GuestProcSource(procs, uvm, clock),
-                  AobjTmpfs.maker(uvm, tmpfsBytes(cfg), clock::realtime)));
+                  AobjTmpfs.maker(uvm, tmpfsBytes(cfg), clock::realtime),
+                  sched));
     } catch (UvmException e) {
       throw new IllegalArgumentException(
           "cannot set up the guest file system: " + e.getMessage() + " (errno " + e.errno() + ")",
@@ -279,8 +296,7 @@ public final class Kernel implements AutoCloseable {
     init.files = new FileTable();
     init.fs = initFs;
     try {
-      Console stdin = Console.input("stdin", cfg.stdin(), sched.hostEvents());
-      sched.registerHostChannel(stdin.readChannel());
+      stdin.reference(); // the kernel keeps its own reference for /dev/tty
       init.files.install(stdin, false);
       init.files.install(Console.output("stdout", cfg.stdout()), false);
       init.files.install(Console.output("stderr", cfg.stderr()), false);

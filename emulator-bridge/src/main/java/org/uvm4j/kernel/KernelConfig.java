@@ -3,6 +3,7 @@ package org.uvm4j.kernel;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import org.uvm4j.kernel.fs.FsLayout;
@@ -20,9 +21,13 @@ import org.uvm4j.uvm.page.PhysMem;
  * lets the swap file be an existing file holding data (it is overwritten); {@code timeoutNanos}
  * (wall clock) and {@code maxInstructions} (virtual) end the whole run when reached (0: no limit);
  * the guest's file system layout ({@link FsLayout}: root, binds; {@code cwd} is a guest path in
- * it); and {@code metadataBudget}, the bytes of Java heap guests may drive through VM metadata
+ * it); {@code metadataBudget}, the bytes of Java heap guests may drive through VM metadata
  * (amaps, anons, map entries, page tables; 0: {@link #DEFAULT_METADATA_FRACTION} of the JVM's
- * maximum heap, see {@link #effectiveMetadataBudget()}).
+ * maximum heap, see {@link #effectiveMetadataBudget()}); and {@code clockStart}, what
+ * CLOCK_REALTIME reads at boot: null for the host's wall clock when the kernel boots (Linux's
+ * realtime clock is the wall clock), an instant for a fixed start. The builder leaves it null
+ * unless asked, except with {@code deterministic}, where it is {@link
+ * VirtualClock#FIXED_EPOCH_NS} so that a deterministic run reads the same times every time.
  */
 public record KernelConfig(
     long ramBytes,
@@ -42,7 +47,8 @@ public record KernelConfig(
     long timeoutNanos,
     long maxInstructions,
     FsLayout fs,
-    long metadataBudget) {
+    long metadataBudget,
+    Instant clockStart) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
 
@@ -57,6 +63,18 @@ public record KernelConfig(
 
   /** Smallest metadata budget accepted: 1 MiB (one process's start needs a few hundred KiB). */
   public static final long MIN_METADATA_BUDGET = 1L << 20;
+
+  /** CLOCK_REALTIME at boot of a deterministic run unless set: 2024-01-01T00:00:00Z. */
+  public static final Instant FIXED_START = Instant.ofEpochSecond(0, VirtualClock.FIXED_EPOCH_NS);
+
+  /**
+   * CLOCK_REALTIME at boot in nanoseconds since 1970: {@link #clockStart}, or the host's wall clock
+   * now when it is null (read once, by the kernel as it boots).
+   */
+  public long clockStartNanos() {
+    Instant t = clockStart != null ? clockStart : Instant.now();
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+  }
 
   public KernelConfig {
     Objects.requireNonNull(stdin, "stdin");
@@ -139,6 +157,8 @@ public record KernelConfig(
     private long maxInstructions;
     private FsLayout fs = FsLayout.hostReadOnly();
     private long metadataBudget;
+    private Instant clockStart;
+    private boolean clockStartSet;
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -243,6 +263,17 @@ public record KernelConfig(
       return this;
     }
 
+    /**
+     * What CLOCK_REALTIME reads at boot (--clock-start): an instant, or null for the host's wall
+     * clock when the kernel boots. Unset: the host's wall clock, or {@link
+     * VirtualClock#FIXED_EPOCH_NS} with {@link #deterministic}.
+     */
+    public Builder clockStart(Instant start) {
+      this.clockStart = start;
+      this.clockStartSet = true;
+      return this;
+    }
+
     public KernelConfig build() {
       return new KernelConfig(
           ramBytes,
@@ -262,7 +293,8 @@ public record KernelConfig(
           timeoutNanos,
           maxInstructions,
           fs,
-          metadataBudget);
+          metadataBudget,
+          clockStartSet || !deterministic ? clockStart : FIXED_START);
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.uvm4j.kernel;
 
 import java.util.function.LongSupplier;
+import org.uvm4j.kernel.fs.OpenFile;
 
 /**
  * The state of a system call that went to sleep and will run again (gVisor's restart block, Linux's
@@ -41,6 +42,9 @@ public final class RestartBlock {
   private long suspendMask;
 
   private boolean hasSuspendMask;
+
+  /** An open that waits for the other end of a FIFO, kept across the restart; else null. */
+  private OpenFile pendingOpen;
 
   /** True when the syscall will run again once the process wakes. */
   public boolean pending() {
@@ -131,8 +135,31 @@ public final class RestartBlock {
     return m;
   }
 
+  /**
+   * openat of a FIFO sleeps until the other end is there: the description it opened is kept here
+   * (holding its one reference) for the restarted call, which takes it back with {@link #takeOpen};
+   * if the call ends otherwise (a signal, exit) {@link #clear} releases it.
+   */
+  public void keepOpen(OpenFile f) {
+    if (pendingOpen != null && pendingOpen != f) {
+      pendingOpen.release();
+    }
+    pendingOpen = f;
+  }
+
+  /** The description {@link #keepOpen} kept (the caller now holds its reference), or null. */
+  public OpenFile takeOpen() {
+    OpenFile f = pendingOpen;
+    pendingOpen = null;
+    return f;
+  }
+
   /** Forgets the state of a syscall that completed or was interrupted. */
   void clear() {
+    if (pendingOpen != null) {
+      pendingOpen.release(); // the open was interrupted or its process went away
+      pendingOpen = null;
+    }
     pending = false;
     ia32 = false;
     progress = 0;

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.kernel.fs.HostEvents;
+import org.uvm4j.kernel.fs.HostIo;
 import org.uvm4j.kernel.fs.WaitChannel;
 import org.uvm4j.kernel.fs.Wakeup;
 
@@ -20,7 +21,7 @@ import org.uvm4j.kernel.fs.Wakeup;
  * <p>Invariant: a process is on the run queue at most once and only while {@link
  * ProcState#RUNNABLE}; it is in the sleeper set exactly while {@link ProcState#SLEEPING}.
  */
-public final class Scheduler implements Wakeup {
+public final class Scheduler implements Wakeup, HostIo {
   private static final Logger log = LogManager.getLogger("kern.proc");
 
   private final ArrayDeque<Proc> runQueue = new ArrayDeque<>();
@@ -209,13 +210,20 @@ public final class Scheduler implements Wakeup {
   }
 
   /** Where host threads post wakeups (see {@link HostEvents}). */
+  @Override
   public HostEvents hostEvents() {
     return hostEvents;
   }
 
   /** {@code chan} is fed by host I/O: its sleepers are not deadlocked, they wait for the host. */
+  @Override
   public void registerHostChannel(WaitChannel chan) {
     hostChannels.add(chan);
+  }
+
+  @Override
+  public void unregisterHostChannel(WaitChannel chan) {
+    hostChannels.remove(chan);
   }
 
   /**

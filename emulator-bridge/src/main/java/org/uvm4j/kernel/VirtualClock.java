@@ -2,14 +2,36 @@ package org.uvm4j.kernel;
 
 /**
  * Virtual time: one nanosecond per retired guest instruction, plus the time skipped when every
- * process sleeps. Nothing reads the host clock, so the same run gives the same times. The wall
- * clock starts at {@link #EPOCH_NS} (2024-01-01T00:00:00Z).
+ * process sleeps. CLOCK_MONOTONIC and CLOCK_BOOTTIME are {@link #now()}, nanoseconds since boot;
+ * CLOCK_REALTIME is {@link #epoch()} (its reading at boot, fixed for the whole run) plus the same
+ * virtual time, so the wall clock advances exactly as the monotonic clock does. The clock itself
+ * never reads the host's: the kernel chooses the epoch once (the host's wall clock at boot, or a
+ * fixed instant for reproducible runs, see {@link KernelConfig#clockStart()}).
  */
 public final class VirtualClock {
-  /** CLOCK_REALTIME at boot. */
-  public static final long EPOCH_NS = 1_704_067_200L * 1_000_000_000L;
+  /**
+   * The fixed CLOCK_REALTIME at boot of reproducible runs ({@code --deterministic} without {@code
+   * --clock-start}) and of the CPU-less test kernels: 2024-01-01T00:00:00Z.
+   */
+  public static final long FIXED_EPOCH_NS = 1_704_067_200L * 1_000_000_000L;
 
+  private final long epoch;
   private long now;
+
+  /** A clock whose CLOCK_REALTIME starts at {@link #FIXED_EPOCH_NS}. */
+  public VirtualClock() {
+    this(FIXED_EPOCH_NS);
+  }
+
+  /** A clock whose CLOCK_REALTIME reads {@code epochNs} (ns since 1970) at boot. */
+  public VirtualClock(long epochNs) {
+    this.epoch = epochNs;
+  }
+
+  /** CLOCK_REALTIME at boot, in nanoseconds since 1970-01-01T00:00:00Z. */
+  public long epoch() {
+    return epoch;
+  }
 
   /** Nanoseconds since boot (CLOCK_MONOTONIC). */
   public long now() {
@@ -33,6 +55,6 @@ public final class VirtualClock {
 
   /** CLOCK_REALTIME in nanoseconds. */
   public long realtime() {
-    return EPOCH_NS + now;
+    return epoch + now;
   }
 }

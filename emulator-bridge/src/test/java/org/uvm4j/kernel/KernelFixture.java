@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.uvm4j.kernel.fs.Console;
+import org.uvm4j.kernel.fs.ControllingTty;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.kernel.fs.Vfs;
@@ -52,7 +53,7 @@ public final class KernelFixture implements AutoCloseable {
   public KernelFixture(Path cwd, FsLayout layout) {
     this.config = KernelConfig.builder().cwd(cwd).fs(layout).build();
     this.cwd = cwd;
-    this.vfs = Kernel.buildVfs(config, clock, procs, uvm);
+    this.vfs = Kernel.buildVfs(config, clock, procs, uvm, ControllingTty.none(), scheduler);
     signals.bind(lifecycle);
     this.exec =
         new Exec(cpu, vfs, uvm, faultHandler, counters, new ExecCache(uvm), new ProcEvents(), 1);

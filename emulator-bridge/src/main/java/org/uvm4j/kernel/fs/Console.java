@@ -17,7 +17,9 @@ import org.uvm4j.uvm.UvmException;
  * terminal exactly when the host's descriptor behind it is one ({@link HostTerminal}): then
  * TCGETS/TCSETS* keep a {@code struct termios} (Linux's defaults at first) and TIOCGWINSZ reports
  * the size from {@code COLUMNS}/{@code LINES} or 80x24; otherwise those answer ENOTTY and musl's
- * stdio buffers fully, as with a pipe.
+ * stdio buffers fully, as with a pipe. A {@code /dev/tty} description ({@link ControllingTty}) has
+ * no stream of its own to read: it reads through the console's input description (its buffer, host
+ * reader, wait channel and terminal settings), with its own O_NONBLOCK.
  */
 public final class Console extends OpenFile {
   private final InputStream in;
@@ -27,6 +29,9 @@ public final class Console extends OpenFile {
   private final HostEvents hostEvents;
   private final WaitChannel readable;
   private final boolean hostPipe;
+
+  /** For /dev/tty: the console input description it reads through; else null. */
+  private final Console source;
 
   /** Bytes the host reader keeps ahead of the guest at most. */
   static final int READ_AHEAD = 65536;
@@ -57,6 +62,20 @@ public final class Console extends OpenFile {
     this.hostPipe = HostTerminal.isPipe(fd);
     this.hostEvents = events;
     this.readable = new WaitChannel("console:" + name);
+    this.source = null;
+  }
+
+  /** /dev/tty: reads through {@code source} (when the access mode reads), writes {@code out}. */
+  private Console(Console source, OutputStream out, int flags) {
+    super(flags);
+    this.name = "/dev/tty";
+    this.in = null;
+    this.out = OpenFlags.writable(flags) ? out : null;
+    this.terminal = true; // it exists only for a controlling terminal
+    this.hostPipe = false;
+    this.hostEvents = null;
+    this.readable = null;
+    this.source = OpenFlags.readable(flags) ? source : null;
   }
 
   /** tty_std_termios: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD|HUPCL, ISIG|ICANON|ECHO... */
@@ -82,12 +101,16 @@ public final class Console extends OpenFile {
 
   /** TCGETS: the terminal's settings (only when {@link #isTerminal()}). */
   public byte[] termios() {
-    return termios.clone();
+    return source != null ? source.termios() : termios.clone();
   }
 
   /** TCSETS, TCSETSW, TCSETSF: new settings (only when {@link #isTerminal()}). */
   public void setTermios(byte[] t) {
-    System.arraycopy(t, 0, termios, 0, TERMIOS_SIZE);
+    if (source != null) {
+      source.setTermios(t);
+    } else {
+      System.arraycopy(t, 0, termios, 0, TERMIOS_SIZE);
+    }
   }
 
   /** The read side of the console (O_RDONLY). */
@@ -104,16 +127,11 @@ public final class Console extends OpenFile {
   }
 
   /**
-   * {@code /dev/tty} opened with {@code flags}: reads {@code in}, writes {@code out} (whichever the
-   * access mode allows).
+   * {@code /dev/tty} opened with {@code flags}: reads through the console input description {@code
+   * input}, writes {@code out} (whichever the access mode allows).
    */
-  public static Console tty(InputStream in, OutputStream out, int flags) {
-    return new Console(
-        "/dev/tty",
-        OpenFlags.readable(flags) ? in : null,
-        OpenFlags.writable(flags) ? out : null,
-        flags,
-        null); // read in the calling thread (no host reader: /dev/tty is rarely read)
+  static Console tty(Console input, OutputStream out, int flags) {
+    return new Console(input, out, flags);
   }
 
   /** A write side of the console (O_WRONLY). */
@@ -123,6 +141,14 @@ public final class Console extends OpenFile {
 
   @Override
   public long read(byte[] buf, int off, int len) throws UvmException {
+    if (source != null) {
+      return source.readAs(buf, off, len, nonBlocking());
+    }
+    return readAs(buf, off, len, nonBlocking());
+  }
+
+  /** A read of this input description by a description whose O_NONBLOCK is {@code nonBlock}. */
+  private long readAs(byte[] buf, int off, int len, boolean nonBlock) throws UvmException {
     if (in == null) {
       throw new UvmException(Errno.EBADF);
     }
@@ -130,7 +156,7 @@ public final class Console extends OpenFile {
       return 0;
     }
     if (hostEvents != null) {
-      return readBuffered(buf, off, len);
+      return readBuffered(buf, off, len, nonBlock);
     }
     try {
       int n = in.read(buf, off, len);
@@ -155,7 +181,7 @@ public final class Console extends OpenFile {
   }
 
   /** A read from what the host reader buffered: bytes, 0 at end, or WOULD_BLOCK/EAGAIN. */
-  private long readBuffered(byte[] buf, int off, int len) throws UvmException {
+  private long readBuffered(byte[] buf, int off, int len, boolean nonBlock) throws UvmException {
     startReader();
     lock.lock();
     try {
@@ -166,7 +192,7 @@ public final class Console extends OpenFile {
         if (eof) {
           return 0;
         }
-        if (nonBlocking()) {
+        if (nonBlock) {
           throw new UvmException(Errno.EAGAIN);
         }
         return WOULD_BLOCK;
@@ -246,6 +272,9 @@ public final class Console extends OpenFile {
    */
   @Override
   public int poll() {
+    if (source != null) {
+      return source.poll() | (out != null ? POLLOUT | POLLWRNORM : 0);
+    }
     if (out != null) {
       return POLLOUT | POLLWRNORM;
     }
@@ -272,6 +301,9 @@ public final class Console extends OpenFile {
 
   @Override
   public WaitChannel readChannel() {
+    if (source != null) {
+      return source.readChannel();
+    }
     return in != null ? readable : null;
   }
 

@@ -1,7 +1,5 @@
 package org.uvm4j.kernel.fs;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.SplittableRandom;
 
 /**
@@ -15,14 +13,14 @@ public final class DevFs {
 
   private DevFs() {}
 
-  /** The root directory of a new /dev whose console is {@code ttyIn}/{@code ttyOut}. */
-  public static SyntheticDir create(InputStream ttyIn, OutputStream ttyOut, long randomSeed) {
+  /** The root directory of a new /dev whose {@code tty} is {@code tty}. */
+  public static SyntheticDir create(ControllingTty tty, long randomSeed) {
     SplittableRandom random = new SplittableRandom(randomSeed ^ 0x2f646576L);
     SyntheticDir d = new SyntheticDir(DEV, 1, 0755);
     long ino = 2;
     for (Device.Kind k : Device.Kind.values()) {
       String name = k.name().toLowerCase(java.util.Locale.ROOT);
-      d.add(name, new Device(k, DEV, ino++, random, ttyIn, ttyOut));
+      d.add(name, new Device(k, DEV, ino++, random, tty));
     }
     d.add("fd", new SyntheticLink(DEV, ino++, () -> "/proc/self/fd"));
     d.add("stdin", new SyntheticLink(DEV, ino++, () -> "/proc/self/fd/0"));

@@ -1,7 +1,5 @@
 package org.uvm4j.kernel.fs;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.SplittableRandom;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
@@ -10,8 +8,8 @@ import org.uvm4j.uvm.UvmException;
  * The character devices uvm4j implements itself — nothing of the host's {@code /dev} is ever
  * opened: {@code null} (reads end of file, swallows writes), {@code zero} (reads zeros), {@code
  * full} (reads zeros, writes ENOSPC), {@code urandom}/{@code random} (the kernel's seeded,
- * reproducible random bytes) and {@code tty} (the console: reads the launcher's stdin, writes its
- * stderr).
+ * reproducible random bytes) and {@code tty} (the guest's {@link ControllingTty}: the console when
+ * it is a terminal, else ENXIO).
  */
 public final class Device implements Vnode {
   /** Which device. */
@@ -39,16 +37,14 @@ public final class Device implements Vnode {
   private final long dev;
   private final long ino;
   private final SplittableRandom random;
-  private final InputStream ttyIn;
-  private final OutputStream ttyOut;
+  private final ControllingTty tty;
 
-  Device(Kind kind, long dev, long ino, SplittableRandom random, InputStream in, OutputStream out) {
+  Device(Kind kind, long dev, long ino, SplittableRandom random, ControllingTty tty) {
     this.kind = kind;
     this.dev = dev;
     this.ino = ino;
     this.random = random;
-    this.ttyIn = in;
-    this.ttyOut = out;
+    this.tty = tty;
   }
 
   @Override
@@ -72,7 +68,7 @@ public final class Device implements Vnode {
   @Override
   public OpenFile open(int flags) throws UvmException {
     if (kind == Kind.TTY) {
-      return Console.tty(ttyIn, ttyOut, flags);
+      return tty.open(flags);
     }
     return new Handle(flags);
   }

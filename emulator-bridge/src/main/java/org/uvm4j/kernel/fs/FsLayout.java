@@ -1,7 +1,5 @@
 package org.uvm4j.kernel.fs;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -94,16 +92,20 @@ public record FsLayout(Path root, List<Bind> binds) {
   /**
    * Builds the mount table.
    *
+   * @param tty what /dev/tty opens (the guest's controlling terminal, or none)
+   * @param randomSeed the seed of /dev/random and /dev/urandom
    * @param procs what the guest's /proc shows (its processes), or null for an empty /proc
    * @param tmpfs makes the tmpfs at a guest path (given its st_dev), e.g. a {@link MemFs}
+   * @param hostIo the kernel's host I/O wakeups (host FIFOs are opened through it), or null: host
+   *     FIFOs are ENXIO
    * @throws UvmException when the root or a bind's host directory is missing or is the host's
    *     procfs
    */
   public MountTable mountTable(
-      InputStream ttyIn, OutputStream ttyOut, long randomSeed, ProcSource procs, TmpfsMaker tmpfs)
+      ControllingTty tty, long randomSeed, ProcSource procs, TmpfsMaker tmpfs, HostIo hostIo)
       throws UvmException {
     MountTable t = new MountTable();
-    SharedChannels channels = new SharedChannels();
+    SharedChannels channels = new SharedChannels(hostIo);
     if (root == null) {
       t.mount("/", HostVnode.root(Path.of("/"), channels), true, "host:/");
       Vnode hostTmp;
@@ -116,7 +118,7 @@ public record FsLayout(Path root, List<Bind> binds) {
     } else {
       t.mount("/", HostVnode.root(root, channels), false, "host:" + root);
     }
-    t.mount("/dev", DevFs.create(ttyIn, ttyOut, randomSeed), false, "devfs");
+    t.mount("/dev", DevFs.create(tty, randomSeed), false, "devfs");
     t.mount("/dev/shm", tmpfs.make("/dev/shm", TMPFS_DEV + 1), false, "tmpfs");
     t.mount(
         "/proc",

@@ -139,6 +139,9 @@ public final class HostVnode implements Vnode {
       case Stat.S_IFREG -> {}
       case Stat.S_IFCHR, Stat.S_IFBLK ->
           throw new UvmException(Errno.EACCES, path + ": host device nodes are not opened");
+      case Stat.S_IFIFO -> {
+        return HostFifo.open(path, st, flags, channels.hostIo());
+      }
       default -> throw new UvmException(Errno.ENXIO, path + ": not a regular file");
     }
     Set<OpenOption> opts = new HashSet<>();

@@ -125,6 +125,15 @@ public abstract class OpenFile {
     this.location = loc;
   }
 
+  /**
+   * For openat: the channel to sleep on while opening must still wait (a FIFO's other end, see
+   * {@link HostFifo}), or null when the description is ready; a failure of that wait as an
+   * exception.
+   */
+  public WaitChannel openWait() throws UvmException {
+    return null;
+  }
+
   /** lseek; ESPIPE if not seekable. */
   public long lseek(long offset, int whence) throws UvmException {
     throw new UvmException(Errno.ESPIPE);

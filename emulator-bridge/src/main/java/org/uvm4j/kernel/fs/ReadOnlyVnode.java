@@ -8,7 +8,8 @@ import org.uvm4j.uvm.UvmException;
 /**
  * A node seen read-only whatever its mount says (the host's entries under the scratch {@link
  * ScratchOverlay}): lookups return read-only children, opening for writing and every change is
- * EROFS.
+ * EROFS — except opening a FIFO for writing, which a read-only file system allows on Linux ({@code
+ * sb_permission} refuses writes to regular files, directories and links only).
  */
 final class ReadOnlyVnode implements Vnode {
   private final Vnode inner;
@@ -43,8 +44,10 @@ final class ReadOnlyVnode implements Vnode {
   }
 
   @Override
+  // namei.c: may_open, sb_permission
   public OpenFile open(int flags) throws UvmException {
-    if (OpenFlags.writable(flags) || (flags & OpenFlags.O_TRUNC) != 0) {
+    if ((OpenFlags.writable(flags) || (flags & OpenFlags.O_TRUNC) != 0)
+        && inner.type() != Stat.S_IFIFO) {
       throw new UvmException(Errno.EROFS);
     }
     return inner.open(flags);

@@ -16,9 +16,27 @@ import java.util.Map;
  * is invisible to guests; 40 processes opening the same files hold at most two host descriptors per
  * file, not one per guest descriptor.
  *
+ * <p>It also carries the kernel's {@link HostIo} for the host descriptors that are not shared and
+ * need a helper thread ({@link HostFifo}); without one (file-system tests) host FIFOs are ENXIO.
+ *
  * <p>Invariant: a channel is in the table exactly while its reference count is positive.
  */
 final class SharedChannels {
+  private final HostIo hostIo;
+
+  SharedChannels() {
+    this(null);
+  }
+
+  SharedChannels(HostIo hostIo) {
+    this.hostIo = hostIo;
+  }
+
+  /** Where FIFO threads post wakeups, or null: FIFOs are not opened. */
+  HostIo hostIo() {
+    return hostIo;
+  }
+
   /** A host file's identity and the channel's mode. */
   record Key(long dev, long ino, boolean writable) {}
 

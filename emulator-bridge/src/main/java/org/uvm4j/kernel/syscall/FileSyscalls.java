@@ -19,6 +19,7 @@ import org.uvm4j.kernel.fs.OpenFlags;
 import org.uvm4j.kernel.fs.Pipe;
 import org.uvm4j.kernel.fs.Stat;
 import org.uvm4j.kernel.fs.Vfs;
+import org.uvm4j.kernel.fs.WaitChannel;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Vmspace;
@@ -395,9 +396,25 @@ final class FileSyscalls {
   private long openat(SyscallContext c, int dirfd, long pathp, int flags, int mode)
       throws UvmException {
     Proc p = c.proc();
-    String path = c.mem().path(pathp);
-    Location base = base(p, dirfd, path);
-    OpenFile file = vfs.open(p.fs(), base, path, flags, mode);
+    OpenFile file = p.restart().takeOpen(); // a FIFO open that waited for its other end
+    if (file == null) {
+      String path = c.mem().path(pathp);
+      Location base = base(p, dirfd, path);
+      file = vfs.open(p.fs(), base, path, flags, mode);
+    }
+    WaitChannel wait;
+    try {
+      wait = file.openWait();
+    } catch (UvmException e) {
+      file.release();
+      throw e;
+    }
+    if (wait != null) {
+      // fifo.c: wait_for_partner (interruptible; the restart block releases it on a signal)
+      p.restart().keepOpen(file);
+      sched.sleep(p, wait, -1);
+      return Syscall.ERESTART;
+    }
     try {
       return p.files().install(file, (flags & OpenFlags.O_CLOEXEC) != 0);
     } catch (UvmException e) {

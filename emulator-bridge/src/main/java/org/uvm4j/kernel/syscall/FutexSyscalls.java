@@ -117,7 +117,7 @@ final class FutexSyscalls {
       if (!absolute) {
         deadline = clock.now() + ns;
       } else if (realtime) {
-        deadline = Math.max(0, ns - VirtualClock.EPOCH_NS);
+        deadline = Math.max(0, ns - clock.epoch());
       } else {
         deadline = ns;
       }

@@ -21,14 +21,18 @@ class FsLayoutTest {
   private final ByteArrayOutputStream tty = new ByteArrayOutputStream();
 
   private FsContext context(FsLayout layout) throws UvmException {
+    return context(
+        layout,
+        ControllingTty.of(
+            Console.input(
+                "stdin", new ByteArrayInputStream("typed\n".getBytes(StandardCharsets.US_ASCII))),
+            tty));
+  }
+
+  private FsContext context(FsLayout layout, ControllingTty controlling) throws UvmException {
     Vfs vfs =
         new Vfs(
-            layout.mountTable(
-                new ByteArrayInputStream("typed\n".getBytes(StandardCharsets.US_ASCII)),
-                tty,
-                7,
-                null,
-                FsLayout.heapTmpfs(1 << 20, () -> 0)));
+            layout.mountTable(controlling, 7, null, FsLayout.heapTmpfs(1 << 20, () -> 0), null));
     this.vfs = vfs;
     Location root = vfs.rootLocation();
     return new FsContext(1, root, root, 022);
@@ -174,5 +178,35 @@ class FsLayoutTest {
     assertThat(vfs.lookup(fs.root(), fs.cwd(), "/proc", true).vnode())
         .isNotInstanceOf(HostVnode.class);
     assertErrno(() -> vfs.open(fs, fs.cwd(), "/proc/self/mem", 0, 0), Errno.ENOENT);
+  }
+
+  @Test
+  void withoutAControllingTerminalDevTtyIsEnxio() throws Exception {
+    FsContext fs = context(FsLayout.hostReadOnly(), ControllingTty.none());
+    for (int mode : new int[] {OpenFlags.O_RDONLY, OpenFlags.O_WRONLY, OpenFlags.O_RDWR}) {
+      assertErrno(() -> vfs.open(fs, fs.cwd(), "/dev/tty", mode, 0), Errno.ENXIO);
+    }
+    // the node is there (stat works, as Linux's /dev/tty is), only opening it fails
+    assertThat(vfs.stat(fs, fs.cwd(), "/dev/tty", true).mode() & Stat.S_IFMT)
+        .isEqualTo(Stat.S_IFCHR);
+  }
+
+  @Test
+  void devTtyReadsThroughTheConsolesInputDescription() throws Exception {
+    Console in =
+        Console.input(
+            "stdin", new ByteArrayInputStream("abcdef".getBytes(StandardCharsets.US_ASCII)));
+    FsContext fs = context(FsLayout.hostReadOnly(), ControllingTty.of(in, tty));
+    OpenFile t = vfs.open(fs, fs.cwd(), "/dev/tty", OpenFlags.O_RDONLY, 0);
+    byte[] b = new byte[3];
+    assertThat(t.read(b, 0, 3)).isEqualTo(3);
+    assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("abc");
+    // the same input: what /dev/tty consumed, descriptor 0 does not see again
+    assertThat(in.read(b, 0, 3)).isEqualTo(3);
+    assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("def");
+    assertThat(t.isTerminal()).isTrue();
+    assertErrno(() -> t.write(b, 0, 1, false), Errno.EBADF); // opened read-only
+    assertThat(t.readChannel()).isSameAs(in.readChannel());
+    t.release();
   }
 }

@@ -67,4 +67,34 @@ class TimeSyscallsTest {
     assertThat(f.call(p, t::clockGettime, 0x7777_0000_0000_0001L, buf)).isZero();
     assertThat(f.call(p, t::clockGettime, 1, 0x10)).isEqualTo(-Errno.EFAULT);
   }
+
+  @Test
+  void realtimeIsTheBootEpochPlusVirtualTimeInEveryCall() throws Exception {
+    long epoch = f.k.clock.epoch();
+    f.k.clock.advance(2_000_000_007L);
+    assertThat(f.call(p, t::clockGettime, 0, buf)).isZero(); // CLOCK_REALTIME
+    assertThat(Timespec.read(f.mem(p), buf).toNanos()).isEqualTo(epoch + 2_000_000_007L);
+    assertThat(f.call(p, t::gettimeofday, buf, 0)).isZero();
+    assertThat(Timeval.read(f.mem(p), buf))
+        .isEqualTo(new Timeval(epoch / 1_000_000_000L + 2, (epoch % 1_000_000_000L) / 1000));
+    assertThat(f.call(p, t::time, buf)).isEqualTo(epoch / 1_000_000_000L + 2);
+    assertThat(f.mem(p).readLong(buf)).isEqualTo(epoch / 1_000_000_000L + 2);
+    // the monotonic clocks stay time since boot; all advance together
+    assertThat(f.call(p, t::clockGettime, 1, buf)).isZero(); // CLOCK_MONOTONIC
+    assertThat(Timespec.read(f.mem(p), buf).toNanos()).isEqualTo(2_000_000_007L);
+    assertThat(f.call(p, t::clockGettime, 7, buf)).isZero(); // CLOCK_BOOTTIME
+    assertThat(Timespec.read(f.mem(p), buf).toNanos()).isEqualTo(2_000_000_007L);
+    f.k.clock.advance(5);
+    assertThat(f.call(p, t::clockGettime, 0, buf)).isZero();
+    assertThat(Timespec.read(f.mem(p), buf).toNanos()).isEqualTo(epoch + 2_000_000_012L);
+  }
+
+  @Test
+  void anAbsoluteRealtimeSleepEndsWhenTheWallClockReachesItsTarget() throws Exception {
+    long epoch = f.k.clock.epoch();
+    assertThat(Timespec.ofNanos(epoch + 3_000).write(f.mem(p), buf)).isZero();
+    long start = f.k.clock.now();
+    assertThat(f.call(p, t::clockNanosleep, 0, 1, buf, 0)).isEqualTo(Syscall.ERESTART);
+    assertThat(p.restart().deadline()).isEqualTo(start + 3_000);
+  }
 }
