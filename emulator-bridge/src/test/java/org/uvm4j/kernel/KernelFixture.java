@@ -132,6 +132,24 @@ public final class KernelFixture implements AutoCloseable {
     return t;
   }
 
+  private org.uvm4j.machine.Machine machine;
+
+  /**
+   * Attaches a real CPU (libunicorn, the default binding) that never runs, for handlers that copy
+   * the caller's registers (clone's fork copies the machine's into the child's context).
+   */
+  public void attachMachine() {
+    machine =
+        org.uvm4j.machine.backend.CpuBackends.openMachine(
+            uvm, org.uvm4j.machine.backend.BackendKind.AUTO);
+    cpu.attach(machine);
+  }
+
+  /** A process a handler made (clone): {@link #close} ends and reaps it too. */
+  public void adopt(Proc p) {
+    made.add(p);
+  }
+
   /** Ends every process left, reaps them, and checks that the UVM freed everything. */
   @Override
   public void close() {
@@ -142,6 +160,9 @@ public final class KernelFixture implements AutoCloseable {
     }
     for (Proc p : made) {
       lifecycle.reap(p);
+    }
+    if (machine != null) {
+      machine.close();
     }
     SystemAudit.checkAllFreed(uvm, freeAtStart);
   }

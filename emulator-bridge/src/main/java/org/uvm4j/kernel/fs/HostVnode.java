@@ -33,8 +33,9 @@ import org.uvm4j.uvm.UvmException;
  * a host path is only ever {@code mountDir/name/name/...} of real directories.
  *
  * <p>Policy kept here: host device nodes are never opened (EACCES, like a {@code nodev} mount), nor
- * sockets or FIFOs (ENXIO); the host's procfs is never entered (EACCES), so a guest cannot see the
- * JVM's {@code /proc} through any host mount.
+ * sockets (ENXIO); FIFOs are opened as {@link HostFifo}s (Linux's fifo_open semantics, the host's
+ * blocking calls on helper threads); the host's procfs is never entered (EACCES), so a guest cannot
+ * see the JVM's {@code /proc} through any host mount.
  */
 public final class HostVnode implements Vnode {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};

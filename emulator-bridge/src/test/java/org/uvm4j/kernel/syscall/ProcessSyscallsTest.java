@@ -117,4 +117,66 @@ class ProcessSyscallsTest {
     // only the low 32 bits are the flags: a high bit does not make it a namespace request
     assertThat(f.call(parent, ps::clone, 0x1_0000_0000L | 99, 0)).isEqualTo(-Errno.EINVAL);
   }
+
+  static final long CLONE_VM = 0x100;
+  static final long CLONE_PARENT_SETTID = 0x00100000L;
+  static final long CLONE_CHILD_CLEARTID = 0x00200000L;
+  static final long CLONE_CHILD_SETTID = 0x01000000L;
+  static final int SIGCHLD = 17;
+
+  /** Runs clone (flags, newsp, parent_tid, child_tid, tls) with a CPU to copy registers from. */
+  private Proc cloned(long flags, long ptid, long ctid) {
+    long pid = f.call(parent, ps::clone, flags, 0, ptid, ctid, 0);
+    assertThat(pid).as("clone").isPositive();
+    Proc c = f.k.procs.find((int) pid);
+    assertThat(c).isNotNull();
+    f.k.adopt(c);
+    assertThat(c.parent()).isSameAs(parent);
+    return c;
+  }
+
+  @Test
+  void cloneForkWritesTheChildsPidWhereParentAndChildSettidSay() throws Exception {
+    f.k.attachMachine();
+    long ptid = buf + 512;
+    long ctid = buf + 1024;
+    assertThat(f.mem(parent).writeInt(ptid, -1)).isZero();
+    assertThat(f.mem(parent).writeInt(ctid, -1)).isZero();
+    // glibc's fork: CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD, plus PARENT_SETTID here
+    Proc c =
+        cloned(
+            CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | SIGCHLD, ptid, ctid);
+    int pid = c.pid();
+    // PARENT_SETTID goes to the parent's memory after the copy, CHILD_SETTID to the child's copy
+    assertThat(f.readInt(parent, ptid)).isEqualTo(pid);
+    assertThat(f.readInt(parent, ctid)).as("the parent's copy of child_tid").isEqualTo(-1);
+    assertThat(f.readInt(c, ctid)).isEqualTo(pid);
+    assertThat(f.readInt(c, ptid)).as("the child's copy of parent_tid").isEqualTo(-1);
+    // the child runs on: exit, and the parent collects it with its exit signal's status
+    assertThat(f.call(c, ps::exit, 0)).isEqualTo(Syscall.EJUSTRETURN);
+    assertThat(f.call(parent, ps::wait4, pid, buf, 0, 0)).isEqualTo(pid);
+  }
+
+  @Test
+  void cloneChildCleartidZeroesTheSharedWordAtExitAndBadTidAddressesAreIgnored() throws Exception {
+    f.k.attachMachine();
+    long ptid = buf + 512;
+    long ctid = buf + 1024;
+    // CLONE_VM: the child shares the parent's memory, so the parent sees both words
+    Proc c =
+        cloned(
+            CLONE_VM | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID | SIGCHLD,
+            ptid,
+            ctid);
+    assertThat(f.readInt(parent, ptid)).isEqualTo(c.pid());
+    assertThat(f.readInt(parent, ctid)).isEqualTo(c.pid());
+    assertThat(f.call(c, ps::exit, 0)).isEqualTo(Syscall.EJUSTRETURN);
+    assertThat(f.readInt(parent, ctid)).as("CLONE_CHILD_CLEARTID at exit").isZero();
+    assertThat(f.readInt(parent, ptid)).isEqualTo(c.pid());
+    assertThat(f.call(parent, ps::wait4, c.pid(), buf, 0, 0)).isEqualTo(c.pid());
+    // words that cannot be written do not fail the clone (Linux ignores put_user's fault)
+    Proc d = cloned(CLONE_CHILD_SETTID | CLONE_PARENT_SETTID | SIGCHLD, 0x10, 0x10);
+    assertThat(f.call(d, ps::exit, 0)).isEqualTo(Syscall.EJUSTRETURN);
+    assertThat(f.call(parent, ps::wait4, d.pid(), buf, 0, 0)).isEqualTo(d.pid());
+  }
 }
