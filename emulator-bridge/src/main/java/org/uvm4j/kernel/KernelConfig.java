@@ -21,13 +21,13 @@ import org.uvm4j.uvm.page.PhysMem;
  * lets the swap file be an existing file holding data (it is overwritten); {@code timeoutNanos}
  * (wall clock) and {@code maxInstructions} (virtual) end the whole run when reached (0: no limit);
  * the guest's file system layout ({@link FsLayout}: root, binds; {@code cwd} is a guest path in
- * it); {@code metadataBudget}, the bytes of Java heap guests may drive through VM metadata
- * (amaps, anons, map entries, page tables; 0: {@link #DEFAULT_METADATA_FRACTION} of the JVM's
- * maximum heap, see {@link #effectiveMetadataBudget()}); and {@code clockStart}, what
- * CLOCK_REALTIME reads at boot: null for the host's wall clock when the kernel boots (Linux's
- * realtime clock is the wall clock), an instant for a fixed start. The builder leaves it null
- * unless asked, except with {@code deterministic}, where it is {@link
- * VirtualClock#FIXED_EPOCH_NS} so that a deterministic run reads the same times every time.
+ * it); {@code metadataBudget}, the bytes of Java heap guests may drive through VM metadata (amaps,
+ * anons, map entries, page tables; 0: {@link #DEFAULT_METADATA_FRACTION} of the JVM's maximum heap,
+ * see {@link #effectiveMetadataBudget()}); and {@code clockStart}, what CLOCK_REALTIME reads at
+ * boot: null for the host's wall clock when the kernel boots (Linux's realtime clock is the wall
+ * clock), an instant for a fixed start. The builder leaves it null unless asked, except with {@code
+ * deterministic}, where it is {@link VirtualClock#FIXED_EPOCH_NS} so that a deterministic run reads
+ * the same times every time.
  */
 public record KernelConfig(
     long ramBytes,
