@@ -61,12 +61,9 @@ public final class Guests {
           "privileged",
           "rlimit_stack",
           "exec_interp",
-<<<<<<< HEAD
           "preempt_rmw",
-          "preempt_rmw.glibc");
-=======
+          "preempt_rmw.glibc",
           "wall_clock");
->>>>>>> d79b01d (Realtime clock starts at the host's wall clock (--clock-start; --deterministic keeps 2024-01-01), /dev/tty is ENXIO without a controlling terminal and reads through fd 0's console otherwise, host FIFOs open with fifo_open semantics on helper threads)
 
   private static boolean built;
 
