@@ -72,6 +72,9 @@ final class HostFifo extends OpenFile {
 
   private boolean guestClosed;
 
+  /** The descriptor that ends an abandoned helper's host open ({@link HostFifoProbe}), or -1. */
+  private int partnerFd = -1;
+
   private final ArrayDeque<byte[]> in = new ArrayDeque<>();
   private int inOff;
   private int inBytes;
@@ -151,9 +154,12 @@ final class HostFifo extends OpenFile {
       }
     }
     boolean abandoned;
+    int partner;
     lock.lock();
     try {
       abandoned = state == State.CLOSED;
+      partner = partnerFd;
+      partnerFd = -1;
       if (!abandoned) {
         if (c != null) {
           ch = c;
@@ -172,6 +178,7 @@ final class HostFifo extends OpenFile {
       closeQuietly(c); // the guest closed it while the host open waited
       closeQuietly(wc);
     }
+    HostFifoProbe.closePartner(partner);
     io.hostEvents().post(chan);
   }
 
@@ -474,23 +481,20 @@ final class HostFifo extends OpenFile {
   @Override
   protected void closed() {
     io.unregisterHostChannel(chan);
-    boolean unblock = false;
     lock.lock();
     try {
       guestClosed = true;
       if (state == State.CONNECTING) {
         state = State.CLOSED;
-        unblock = true;
+        // the helper waits (or is about to wait) in the host's open for a partner: be one, held
+        // until its open returned (it closes this descriptor then)
+        partnerFd = HostFifoProbe.openPartner(path);
       } else if (state == State.OPEN && (writer == null || out.isEmpty())) {
         finishClose(); // else the writer thread closes once the queue is written
       }
       changed.signalAll();
     } finally {
       lock.unlock();
-    }
-    if (unblock) {
-      // the helper waits in the host's open for a partner: be that partner for a moment
-      HostFifoProbe.unblockOpen(path, writable() && !readable());
     }
   }
 
