@@ -1034,6 +1034,27 @@ public final class Amap {
   }
 
   /**
+   * The inverse of {@link #splitref} (map-entry merging, {@code uvm_mapent_trymerge}): {@code
+   * right}'s window directly follows {@code left}'s in the same amap; {@code left} takes it over
+   * and the two references become one. The per-page counts do not change (each page keeps its one
+   * reference from this map); {@link #AMAP_SHARED} is cleared when one reference is left.
+   *
+   * <p>=> map locked; amap unlocked. {@code right} is cleared by the caller.
+   */
+  // uvm_map.c: uvm_mapent_trymerge (amap_splitref undone)
+  public static void joinref(Aref left, Aref right) {
+    UvmPanic.check(left.amap == right.amap, "amap_joinref: arefs use different amaps");
+    Amap amap = left.amap;
+    amap.lock();
+    UvmPanic.check(amap.ref >= 2, "amap_joinref: fewer than two references");
+    if (amap.ref == 2 && (amap.flags & AMAP_SHARED) != 0) {
+      amap.flags &= ~AMAP_SHARED; // it is about to become 1
+    }
+    amap.ref--;
+    amap.unlock();
+  }
+
+  /**
    * amap_pp_establish: add per-page reference counts, if memory allows: count 0 over {@code [0,
    * offset)} and {@code ref} over {@code [offset, nslot)} (every current reference is assumed to
    * cover that range). On allocation failure (never waits) the feature is switched off for this

@@ -534,6 +534,110 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   }
 
   /**
+   * uvm_map.c: uvm_mapent_trymerge, applied after an attribute change as Linux's {@code vma_merge}
+   * does after mprotect, madvise, minherit, mlock, munlock and mseal — joins every two adjacent
+   * entries whose shared boundary lies in {@code [start, end]} and that are one mapping again: the
+   * same attributes ({@link VmMapEntry#isCompatible} but for NEEDSCOPY, see below), the object at
+   * contiguous offsets, and anonymous layers that can be one:
+   *
+   * <ul>
+   *   <li>neither has an amap (NetBSD's merge: nothing to join);
+   *   <li>both use one amap through contiguous windows (what a clip made of one entry): the two
+   *       references become one again ({@link Amap#joinref}, the inverse of {@code amap_splitref});
+   *   <li>anonymous memory only: one has a private amap ({@code ref == 1}, NEEDSCOPY clear) and the
+   *       other none yet (NEEDSCOPY): the amap grows over the other's range with {@code
+   *       amap_extend}, as {@code uvm_mapent_trymerge(UVM_MERGE_COPYING)} does (Linux merges a VMA
+   *       without anon_vma into one with). Not for object mappings, whose written (amap) part Linux
+   *       keeps apart from an unwritten neighbour (its VM_ACCOUNT differs: a RELRO segment stays
+   *       its own mapping).
+   * </ul>
+   *
+   * Two amaps are never joined (Linux does not merge VMAs with different anon_vmas either).
+   * Translations, wiring and reference counts of pages are unchanged.
+   *
+   * <p>=> map locked.
+   *
+   * @return the number of entries joined away
+   */
+  // uvm_map.c: uvm_mapent_trymerge
+  public int mergeRange(long start, long end) {
+    UvmPanic.check(lock.isHeldByCurrentThread(), "map merge: map locked");
+    VmMapEntry e = entries.floor(start - 1);
+    if (e == null) {
+      e = entries.first();
+    }
+    int joined = 0;
+    while (e != null && e.end <= end) {
+      VmMapEntry n = e.nextEntry;
+      if (n != null && n.start == e.end && e.end >= start && join(e, n)) {
+        joined++;
+      } else {
+        e = n;
+      }
+    }
+    if (joined > 0 && log.isDebugEnabled()) {
+      log.debug("trymerge: {} entries joined in {}..{}", joined, hex(start), hex(end));
+    }
+    return joined;
+  }
+
+  /** Joins {@code right} into {@code left} (adjacent) when they are one mapping again. */
+  private boolean join(VmMapEntry left, VmMapEntry right) {
+    if (left.object != right.object
+        || (left.flags & VmMapEntry.NOMERGE) != 0
+        || (right.flags & VmMapEntry.NOMERGE) != 0
+        || (left.flags & VmMapEntry.ATTRIBUTE_FLAGS) != (right.flags & VmMapEntry.ATTRIBUTE_FLAGS)
+        || left.protection != right.protection
+        || left.maxProtection != right.maxProtection
+        || left.inheritance != right.inheritance
+        || left.advice != right.advice
+        || left.wiredCount != right.wiredCount
+        || (left.object != null && left.offset + (left.end - left.start) != right.offset)) {
+      return false;
+    }
+    Amap la = left.aref.amap;
+    Amap ra = right.aref.amap;
+    long rightSize = right.end - right.start;
+    if (left.etype == right.etype) {
+      if (la != ra
+          || (la != null && left.aref.pageOffset + left.pages() != right.aref.pageOffset)) {
+        return false;
+      }
+      if (la != null) {
+        Amap.joinref(left.aref, right.aref);
+      }
+    } else if ((left.etype | VmMapEntry.NEEDSCOPY) != (right.etype | VmMapEntry.NEEDSCOPY)
+        || left.object != null) {
+      return false;
+    } else if (la != null && ra == null && !left.needsCopy() && la.ref() == 1) {
+      if (Amap.extend(left, rightSize, Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT) != 0) {
+        return false;
+      }
+    } else if (ra != null && la == null && !right.needsCopy() && ra.ref() == 1) {
+      if (Amap.extend(
+              right, left.end - left.start, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT)
+          != 0) {
+        return false;
+      }
+      left.aref.copyFrom(right.aref);
+      left.etype = right.etype;
+    } else {
+      return false;
+    }
+    right.aref.amap = null;
+    unlink(right);
+    entries.setEnd(left, right.end);
+    this.size += rightSize;
+    if (right.object != null) {
+      right.object.detach(); // left holds the object reference for the whole range
+    }
+    if (hint == left) {
+      hint = null;
+    }
+    return true;
+  }
+
+  /**
    * uvm_map.c: uvm_unmap_remove — clips the map at {@code start} and {@code end}, removes the pmap
    * translations and takes every entry in between off the map. The entries keep their amap and
    * object references; the caller releases them with {@link #unmapDetach} after unlocking.

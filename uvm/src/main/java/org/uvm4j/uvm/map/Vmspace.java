@@ -433,6 +433,7 @@ public final class Vmspace {
           int err = stop > addr ? map.protect(addr, stop, prot, false) : 0;
           if (err == 0 && stop > addr) {
             err = Wiring.rewire(this, addr, stop);
+            map.mergeRange(addr, stop);
           }
           return err != 0 ? err : refused;
         }
@@ -444,6 +445,7 @@ public final class Vmspace {
         return err;
       }
       int rewired = Wiring.rewire(this, addr, end);
+      map.mergeRange(addr, end);
       if (o != null) {
         long cost = System.nanoTime() - t0;
         o.mprotect(
@@ -479,6 +481,7 @@ public final class Vmspace {
         return Errno.ENOMEM;
       }
       map.inherit(addr, addr + size, inh);
+      map.mergeRange(addr, addr + size);
       return 0;
     } finally {
       map.unlock();
@@ -503,6 +506,7 @@ public final class Vmspace {
         len,
         (start, end) -> {
           map.advise(start, end, advice);
+          map.mergeRange(start, end);
           return 0;
         });
   }
@@ -550,6 +554,17 @@ public final class Vmspace {
     for (List<VmMapEntry> holders : dead) {
       detachAmaps(holders);
     }
+    if (!dead.isEmpty()) {
+      // the discarded part was clipped off with no amap: with the references dropped it is one
+      // mapping with its neighbours again (Linux's MADV_DONTNEED does not split at all)
+      long end = addr + roundPage(len);
+      map.lock();
+      try {
+        map.mergeRange(addr, end);
+      } finally {
+        map.unlock();
+      }
+    }
     return err;
   }
 
@@ -578,6 +593,7 @@ public final class Vmspace {
               e.inheritance = e.isSharedMapping() ? Inheritance.SHARE : Inheritance.COPY;
             }
           }
+          map.mergeRange(start, end);
           return 0;
         });
   }
@@ -606,6 +622,7 @@ public final class Vmspace {
             }
           }
           map.inherit(start, end, inh);
+          map.mergeRange(start, end);
           return 0;
         });
   }
@@ -707,6 +724,7 @@ public final class Vmspace {
         return Errno.ENOMEM;
       }
       setLockOnFault(start, end, true);
+      map.mergeRange(start, end);
       return 0;
     } finally {
       map.unlock();
@@ -767,6 +785,7 @@ public final class Vmspace {
           e.flags |= VmMapEntry.SEALED;
         }
       }
+      map.mergeRange(addr, end);
       return 0;
     } finally {
       map.unlock();
@@ -978,6 +997,7 @@ public final class Vmspace {
       if (err == 0) {
         setLockOnFault(start, end, false); // mlock of a lock-on-fault range: locked outright
       }
+      map.mergeRange(start, end);
       return err;
     } finally {
       map.unlock();
@@ -1010,6 +1030,7 @@ public final class Vmspace {
       }
       Wiring.unwireRange(this, start, end);
       setLockOnFault(start, end, false);
+      map.mergeRange(start, end);
       return 0;
     } finally {
       map.unlock();
@@ -1040,6 +1061,7 @@ public final class Vmspace {
       map.lock();
       try {
         setLockOnFault(USER_MIN, USER_MAX, true);
+        map.mergeRange(USER_MIN, USER_MAX);
       } finally {
         map.unlock();
       }
@@ -1055,9 +1077,11 @@ public final class Vmspace {
         for (long[] r : ranges) {
           int err = Wiring.wireRange(this, r[0], r[1]);
           if (err != 0) {
+            map.mergeRange(USER_MIN, USER_MAX);
             return err;
           }
         }
+        map.mergeRange(USER_MIN, USER_MAX);
       } finally {
         map.unlock();
       }
@@ -1078,6 +1102,7 @@ public final class Vmspace {
     try {
       Wiring.unwireRange(this, USER_MIN, USER_MAX);
       setLockOnFault(USER_MIN, USER_MAX, false);
+      map.mergeRange(USER_MIN, USER_MAX);
     } finally {
       map.unlock();
     }

@@ -386,6 +386,8 @@ class ForkTest {
     assertThat(parent.minherit(a, 2 * PAGE, Inheritance.SHARE)).isZero();
     // the parent region is NEEDSCOPY-free already (written); force a needs-copy entry to share
     long b = m.mapAnon(parent, 1, Prot.RW, false);
+    // other advice keeps b apart from a, whose amap it would otherwise join (mergeRange)
+    assertThat(parent.advise(b, PAGE, Advice.RANDOM)).isZero();
     assertThat(parent.minherit(b, PAGE, Inheritance.SHARE)).isZero();
     Vmspace.services(m.uvm).allocator().failAll(true);
     try {
