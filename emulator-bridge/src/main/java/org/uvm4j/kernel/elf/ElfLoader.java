@@ -19,8 +19,10 @@ import org.uvm4j.uvm.obj.UvmObject;
  * protection; when the segment has a zero-filled part (bss) the rest of its last file page is
  * zeroed (to the end of the page, as Linux's {@code padzero}) through {@code copyout} (a
  * copy-on-write fault promotes that page to an anon), and the pages beyond are anonymous zero-fill.
- * The stack is an anonymous region of {@link #STACK_SIZE} bytes ending at {@link Vmspace#USER_MAX},
- * populated lazily; only the pages of the initial image are touched.
+ * The stack is a grow-down anonymous mapping ending at {@link Vmspace#USER_MAX}: the initial image
+ * plus {@link #STACK_EXPAND} at exec, extended by faults below it down to RLIMIT_STACK ({@link
+ * #STACK_SIZE} by default) as Linux's stack VMA is; only the pages of the initial image are
+ * touched.
  *
  * <p>A dynamically linked program ({@code PT_INTERP}) is loaded as Linux's {@code load_elf_binary}
  * does: the program at its usual place, then its {@link Interpreter} (ld.so) at a base chosen like
@@ -41,6 +43,12 @@ public final class ElfLoader {
    */
   public static final long STACK_MAX = 1L << 30;
 
+  /**
+   * fs/exec.c: setup_arg_pages' {@code stack_expand}: the stack mapping reaches 128 KiB below the
+   * initial image at exec; deeper accesses grow it ({@code Vmspace.grow}).
+   */
+  public static final long STACK_EXPAND = 128L << 10;
+
   /** One past the highest stack byte. */
   public static final long STACK_TOP = Vmspace.USER_MAX;
 
@@ -50,7 +58,7 @@ public final class ElfLoader {
   /**
    * Where the image was put: {@code entry} is where it starts (the interpreter's entry for a
    * dynamically linked program), {@code interpBase} the interpreter's load bias (AT_BASE), 0 when
-   * there is none.
+   * there is none; {@code stackBase} the lowest address the stack may grow down to (RLIMIT_STACK).
    */
   public record Loaded(long entry, long sp, long brkBase, long stackBase, long interpBase) {}
 
@@ -151,11 +159,17 @@ public final class ElfLoader {
     if (imageLength > STACK_SIZE / 4) {
       throw new UvmException(Errno.E2BIG);
     }
-    // the stack region first, so that the interpreter is placed below it
+    // the stack first, so that the interpreter is placed below it: a grow-down mapping of the
+    // image plus Linux's 128 KiB (setup_arg_pages), which faults below it extend down to the floor
     long stackSize = stackSize(stackLimit, imageLength);
     long stackBase = STACK_TOP - stackSize;
+    long initial = Math.min(stackSize, ((imageLength + PAGE_MASK) & ~PAGE_MASK) + STACK_EXPAND);
     int stackProt = elf.executableStack() ? Prot.ALL : Prot.RW;
-    vm.mmap(MapRequest.anon(stackSize, stackProt).fixed(stackBase));
+    vm.mmap(MapRequest.anon(initial, stackProt).fixed(STACK_TOP - initial));
+    int se = vm.setStack(STACK_TOP - initial, STACK_TOP, stackBase);
+    if (se != 0) {
+      throw new UvmException(se);
+    }
     long interpBias = 0;
     long start = elf.entry();
     if (interp != null) {

@@ -248,7 +248,8 @@ public final class FaultHandler implements FaultService {
     final long va = ctx.va;
     VmMapEntry e = map.lookup(va);
     if (e == null) {
-      return FaultStep.SEGV_MAPERR;
+      // below the stack: grow it (uvm_grow, Linux's expand_stack), then look again
+      return !ctx.wire && ctx.vm.grow(va) ? FaultStep.RESTART : FaultStep.SEGV_MAPERR;
     }
     ctx.entry = e;
     ctx.enterProt = e.protection;

@@ -99,6 +99,9 @@ final class GuestAccess {
       long at = va;
       while (at < end) {
         VmMapEntry e = map.lookup(at);
+        if (e == null && vm.grow(at)) {
+          e = map.lookup(at); // below the stack: Linux's copy_to_user would grow it
+        }
         if (e == null || (e.protection & Prot.WRITE) == 0) {
           break;
         }

@@ -171,6 +171,16 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     return e;
   }
 
+  /** The last entry starting at or below {@code va} (it may end before {@code va}), or null. */
+  public VmMapEntry floor(long va) {
+    return entries.floor(va);
+  }
+
+  /** The lowest entry, or null. */
+  public VmMapEntry first() {
+    return entries.first();
+  }
+
   /** The entry after {@code e} in address order, or null. */
   public VmMapEntry next(VmMapEntry e) {
     return e.nextEntry;

@@ -38,8 +38,14 @@ public final class VmMapEntry implements AmapEntry {
    */
   public static final int LOCKONFAULT = 0x40;
 
+  /**
+   * Grows down (Linux's {@code VM_GROWSDOWN}): the process's stack; a fault in the free space just
+   * below it extends it ({@link Vmspace#grow}).
+   */
+  public static final int GROWSDOWN = 0x80;
+
   /** The flags two entries must share to be one mapping. */
-  static final int ATTRIBUTE_FLAGS = SEALED | LOCKONFAULT;
+  static final int ATTRIBUTE_FLAGS = SEALED | LOCKONFAULT | GROWSDOWN;
 
   /**
    * Estimated heap bytes of an entry on a map (the object and its aref), charged to the machine's
@@ -115,6 +121,11 @@ public final class VmMapEntry implements AmapEntry {
 
   public boolean isWired() {
     return wiredCount != 0;
+  }
+
+  /** Grows down ({@link #GROWSDOWN}). */
+  public boolean growsDown() {
+    return (flags & GROWSDOWN) != 0;
   }
 
   /** Sealed by mseal ({@link #SEALED}). */

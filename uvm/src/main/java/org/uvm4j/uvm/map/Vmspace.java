@@ -53,6 +53,9 @@ public final class Vmspace {
    */
   public static final int MAX_MAP_COUNT = 65_530;
 
+  /** Linux's {@code stack_guard_gap}: 256 pages kept free below a growing stack. */
+  public static final long STACK_GUARD_GAP = 256 * VmMap.PAGE_SIZE;
+
   static final long PAGE_MASK = VmMap.PAGE_SIZE - 1;
 
   private final Uvm uvm;
@@ -71,6 +74,9 @@ public final class Vmspace {
   private volatile boolean denyWriteExec;
 
   private volatile boolean denyWriteExecNoInherit;
+
+  /** The lowest address the grow-down stack may reach (RLIMIT_STACK at exec); 0 for none. */
+  private long stackFloor;
 
   private Vmspace(Uvm uvm, FaultService faultHandler) {
     this.uvm = uvm;
@@ -388,6 +394,95 @@ public final class Vmspace {
           System.nanoTime() - t0);
     }
     return 0;
+  }
+
+  /**
+   * Makes the private anonymous mapping {@code [start, end)} the process's stack: its entries grow
+   * down ({@link VmMapEntry#GROWSDOWN}), at most to {@code floor} (RLIMIT_STACK below the stack's
+   * top), as Linux's stack VMA does (exec).
+   *
+   * @return 0, or EINVAL when the range is not one private anonymous mapping or {@code floor} lies
+   *     above it
+   */
+  // fs/exec.c: setup_arg_pages (VM_STACK_FLAGS)
+  public int setStack(long start, long end, long floor) {
+    checkLive();
+    if (floor < USER_MIN || floor > start || (floor & PAGE_MASK) != 0) {
+      return Errno.EINVAL;
+    }
+    map.lock();
+    try {
+      if (!map.isFullyMapped(start, end)) {
+        return Errno.EINVAL;
+      }
+      for (VmMapEntry e : map.entriesIn(start, end)) {
+        if (e.object != null || !e.copyOnWrite() || e.start < start || e.end > end) {
+          return Errno.EINVAL;
+        }
+      }
+      for (VmMapEntry e : map.entriesIn(start, end)) {
+        e.flags |= VmMapEntry.GROWSDOWN;
+      }
+      stackFloor = floor;
+      return 0;
+    } finally {
+      map.unlock();
+    }
+  }
+
+  /** The lowest address the stack may grow down to ({@link #setStack}), or 0. */
+  public long stackFloor() {
+    return stackFloor;
+  }
+
+  /**
+   * uvm_unix.c: uvm_grow / mm/mmap.c: expand_downwards — an access at {@code va}, which no entry
+   * maps, extends the grow-down entry just above it down to {@code va}'s page, as Linux grows its
+   * stack: not below the stack floor (RLIMIT_STACK), and not within {@link #STACK_GUARD_GAP} of an
+   * accessible mapping below (Linux's {@code stack_guard_gap}). The new part is a private anonymous
+   * entry with the stack's protections, inheritance, advice and lock-on-fault, not wired, merged
+   * into the stack entry ({@link VmMap#mergeRange}: amap_extend when its amap is private).
+   *
+   * <p>=> map locked.
+   *
+   * @return whether {@code va} is mapped now
+   */
+  // uvm_unix.c: uvm_grow
+  public boolean grow(long va) {
+    UvmPanic.check(map.isLockedByCurrentThread(), "uvm_grow: map locked");
+    if (stackFloor == 0 || va < stackFloor || va >= USER_MAX) {
+      return false;
+    }
+    long start = va & ~PAGE_MASK;
+    VmMapEntry below = map.floor(start);
+    if (below != null && below.end > start) {
+      return false; // mapped: not a growth
+    }
+    VmMapEntry above = below == null ? map.first() : map.next(below);
+    if (above == null || !above.growsDown() || above.object != null || !above.copyOnWrite()) {
+      return false;
+    }
+    if (below != null
+        && !below.growsDown()
+        && below.protection != Prot.NONE
+        && start - below.end < STACK_GUARD_GAP) {
+      return false;
+    }
+    VmMapEntry e = new VmMapEntry();
+    e.start = start;
+    e.end = above.start;
+    e.etype = VmMapEntry.COPYONWRITE | VmMapEntry.NEEDSCOPY;
+    e.protection = above.protection;
+    e.maxProtection = above.maxProtection;
+    e.inheritance = above.inheritance;
+    e.advice = above.advice;
+    e.flags = above.flags & (VmMapEntry.GROWSDOWN | VmMapEntry.LOCKONFAULT | VmMapEntry.SEALED);
+    map.insert(e);
+    map.mergeRange(e.start, e.end);
+    if (log.isDebugEnabled()) {
+      log.debug("uvm_grow: stack grown down to {}", VmMap.hex(start));
+    }
+    return true;
   }
 
   /**
@@ -1236,6 +1331,7 @@ public final class Vmspace {
     child.map.setWireFuture(map.isWireFuture());
     child.lockOnFaultFuture = lockOnFaultFuture;
     child.denyWriteExec = denyWriteExec && !denyWriteExecNoInherit;
+    child.stackFloor = stackFloor;
     if (!VmspaceFork.fork(this, child)) {
       child.free();
       throw new UvmException(Errno.ENOMEM, "fork: out of memory");
