@@ -42,7 +42,11 @@ public final class Errno {
   public static final int ENOTEMPTY = 39;
   public static final int ELOOP = 40;
   public static final int EOVERFLOW = 75;
+  public static final int EMSGSIZE = 90;
+  public static final int EPROTONOSUPPORT = 93;
   public static final int EOPNOTSUPP = 95;
+  public static final int EAFNOSUPPORT = 97;
+  public static final int ECONNREFUSED = 111;
   public static final int ETIMEDOUT = 110;
 
   private Errno() {}

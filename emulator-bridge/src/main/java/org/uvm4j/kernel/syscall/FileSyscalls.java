@@ -18,6 +18,7 @@ import org.uvm4j.kernel.fs.OpenFile;
 import org.uvm4j.kernel.fs.OpenFlags;
 import org.uvm4j.kernel.fs.Pipe;
 import org.uvm4j.kernel.fs.Stat;
+import org.uvm4j.kernel.fs.UnixSocketPair;
 import org.uvm4j.kernel.fs.Vfs;
 import org.uvm4j.kernel.fs.WaitChannel;
 import org.uvm4j.uvm.Errno;
@@ -93,6 +94,9 @@ final class FileSyscalls {
   private final VirtualClock clock;
   private final FileLocks locks;
   private long nextPipeIno = 1;
+
+  /** Linux ESOCKTNOSUPPORT (not in {@link Errno}): the family has no such socket type. */
+  static final int ESOCKTNOSUPPORT = 94;
 
   FileSyscalls(
       Scheduler sched, SignalDelivery signals, Vfs vfs, VirtualClock clock, ProcTable procs) {
@@ -965,6 +969,77 @@ final class FileSyscalls {
     if (mem.out(fds, 8) != 0) {
       t.close(r);
       t.close(w);
+      return -Errno.EFAULT;
+    }
+    return 0;
+  }
+
+  /** AF_UNIX (PF_LOCAL). */
+  static final int AF_UNIX = 1;
+
+  /** socket(2) type flags: SOCK_NONBLOCK (O_NONBLOCK) and SOCK_CLOEXEC (O_CLOEXEC). */
+  static final int SOCK_TYPE_FLAGS = OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC;
+
+  /** SOCK_RAW: an AF_UNIX socket of this type is a datagram socket. */
+  static final int SOCK_RAW = 3;
+
+  long socketpair(SyscallContext c) throws UvmException {
+    return socketpair(c.proc(), c.mem(), c.int32(0), c.int32(1), c.int32(2), c.pointer(3));
+  }
+
+  /**
+   * net/socket.c: __sys_socketpair — a connected pair of AF_UNIX sockets ({@link UnixSocketPair}:
+   * SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW as SOCK_DGRAM; SOCK_NONBLOCK, SOCK_CLOEXEC).
+   * Linux's errnos: EINVAL for unknown type flags, EAFNOSUPPORT for another family (uvm4j has no
+   * other), EPROTONOSUPPORT for a protocol other than 0 or PF_UNIX, ESOCKTNOSUPPORT for another
+   * type, EFAULT (nothing left open) when the pair cannot be stored.
+   */
+  // net/socket.c: __sys_socketpair
+  private long socketpair(
+      Proc p, UserMemory mem, int family, int typeAndFlags, int protocol, long sv)
+      throws UvmException {
+    if ((typeAndFlags & ~0xf & ~SOCK_TYPE_FLAGS) != 0) {
+      return -Errno.EINVAL;
+    }
+    if (family != AF_UNIX) {
+      return -Errno.EAFNOSUPPORT;
+    }
+    if (protocol != 0 && protocol != AF_UNIX) {
+      return -Errno.EPROTONOSUPPORT; // unix_create
+    }
+    int type = typeAndFlags & 0xf;
+    if (type == SOCK_RAW) {
+      type = UnixSocketPair.SOCK_DGRAM;
+    }
+    if (type != UnixSocketPair.SOCK_STREAM
+        && type != UnixSocketPair.SOCK_DGRAM
+        && type != UnixSocketPair.SOCK_SEQPACKET) {
+      return -ESOCKTNOSUPPORT;
+    }
+    boolean cloexec = (typeAndFlags & OpenFlags.O_CLOEXEC) != 0;
+    UnixSocketPair.Ends ends =
+        UnixSocketPair.create(sched, type, nextPipeIno++, typeAndFlags & OpenFlags.O_NONBLOCK);
+    FileTable t = p.files();
+    int a;
+    try {
+      a = t.install(ends.first(), cloexec);
+    } catch (UvmException e) {
+      ends.first().release();
+      ends.second().release();
+      throw e;
+    }
+    int b;
+    try {
+      b = t.install(ends.second(), cloexec);
+    } catch (UvmException e) {
+      t.close(a);
+      ends.second().release();
+      throw e;
+    }
+    mem.buffer(8).putInt(0, a).putInt(4, b);
+    if (mem.out(sv, 8) != 0) {
+      t.close(a);
+      t.close(b);
       return -Errno.EFAULT;
     }
     return 0;

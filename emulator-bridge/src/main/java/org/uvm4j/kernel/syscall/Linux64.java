@@ -195,6 +195,11 @@ public final class Linux64 {
             "clone",
             "threads: CLONE_THREAD with CLONE_SIGHAND|CLONE_VM|CLONE_FILES (+FS, SYSVSEM, SETTLS, *_SETTID, CHILD_CLEARTID); processes: CLONE_VM, CLONE_VFORK, CLONE_PARENT, CLONE_SETTLS, *_SETTID, CHILD_CLEARTID, any exit signal (__WCLONE); a process sharing FILES/SIGHAND/FS, CLONE_PIDFD → ENOSYS; namespaces → EPERM",
             proc::clone),
+        partial(
+            53,
+            "socketpair",
+            "AF_UNIX SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET (message boundaries kept), SOCK_NONBLOCK, SOCK_CLOEXEC; read/write/poll/close only (no sendmsg, no descriptor passing); other families EAFNOSUPPORT",
+            file::socketpair),
         supported(57, "fork", "copy-on-write address space copy", proc::fork),
         supported(
             58, "vfork", "the child borrows the address space until execve or exit", proc::vfork),
