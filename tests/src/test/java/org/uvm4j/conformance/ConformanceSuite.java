@@ -81,11 +81,12 @@ class ConformanceSuite {
         "/proc/self/mem failed");
     known(
         "mincore_selftest",
-        "check_file_mmap's O_TMPFILE in its working directory is refused (EOPNOTSUPP: a skip where"
-            + " the native run passes; a passing run would also need read-ahead of the file's"
-            + " pages) and so is check_tmpfs_mmap's in /dev/shm (EOPNOTSUPP: a failure); the"
-            + " other mincore cases count as natively",
-        "Can't create temporary file");
+        "check_file_mmap creates an O_TMPFILE in its working directory, read-only to the guest"
+            + " (EROFS: a failure where the native run passes; a writable one would still need"
+            + " writable shared mappings of host files and read-ahead of their pages); the other"
+            + " mincore cases, check_tmpfs_mmap's O_TMPFILE in /dev/shm included, count as"
+            + " natively",
+        "Can't create temporary file: Read-only file system");
     known(
         "mseal_test",
         "maps and moves to address 0: root may go below vm.mmap_min_addr natively, the uid-1000"

@@ -24,6 +24,10 @@ public final class Vfs {
 
   private final MountTable mounts;
 
+  /** Names the O_TMPFILE files had for the moment of their creation. */
+  private final java.util.concurrent.atomic.AtomicLong tmpfiles =
+      new java.util.concurrent.atomic.AtomicLong();
+
   /** The process whose call is walking a path on this thread ({@code /proc/self}). */
   private static final ThreadLocal<FsContext> CALLER = new ThreadLocal<>();
 
@@ -230,11 +234,7 @@ public final class Vfs {
     enter(fs);
     boolean nofollow = (flags & OpenFlags.O_NOFOLLOW) != 0;
     if ((flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE) {
-      Location d = lookup(fs.root(), base, path, true);
-      if (!d.vnode().isDirectory()) {
-        throw new UvmException(Errno.ENOTDIR);
-      }
-      throw new UvmException(d.mount().readOnly() ? Errno.EROFS : Errno.EOPNOTSUPP);
+      return openTmpfile(fs, base, path, flags, mode);
     }
     Location loc;
     boolean created = false;
@@ -295,6 +295,58 @@ public final class Vfs {
     }
     f.setLocation(loc);
     return f;
+  }
+
+  /**
+   * open(O_TMPFILE) (Linux's {@code vfs_tmpfile}): an unnamed regular file in the directory's file
+   * system that lives while it is open. It is created under a name nobody can look up in between
+   * (the kernel runs one call at a time) and unlinked before the call returns. Linux's errnos:
+   * ENOTDIR, EINVAL without write access, EROFS on a read-only mount, EOPNOTSUPP where the file
+   * system makes no regular files. Linking it a name afterwards (linkat AT_EMPTY_PATH) is not
+   * supported.
+   */
+  // fs/namei.c: do_tmpfile
+  private OpenFile openTmpfile(FsContext fs, Location base, String path, int flags, int mode)
+      throws UvmException {
+    Location d = lookup(fs.root(), base, path, true);
+    if (!d.vnode().isDirectory()) {
+      throw new UvmException(Errno.ENOTDIR);
+    }
+    if (!OpenFlags.writable(flags)) {
+      throw new UvmException(Errno.EINVAL);
+    }
+    writable(d);
+    Vnode dir = d.vnode();
+    String name;
+    do {
+      name = ".uvm4j-tmpfile-" + tmpfiles.incrementAndGet();
+    } while (exists(dir, name));
+    Vnode v;
+    try {
+      v = dir.create(name, mode & ~fs.umask() & 07777);
+    } catch (UvmException e) {
+      throw e.errno() == Errno.EACCES ? new UvmException(Errno.EOPNOTSUPP) : e;
+    }
+    OpenFile f;
+    try {
+      f = v.open(flags & ~OpenFlags.O_TMPFILE & ~OpenFlags.O_CREAT);
+    } finally {
+      dir.unlink(name);
+    }
+    f.setLocation(d.child(name, v, d.mount()));
+    return f;
+  }
+
+  private static boolean exists(Vnode dir, String name) throws UvmException {
+    try {
+      dir.lookup(name);
+      return true;
+    } catch (UvmException e) {
+      if (e.errno() == Errno.ENOENT) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** stat/lstat by name. */

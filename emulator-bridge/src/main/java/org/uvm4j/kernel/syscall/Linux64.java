@@ -92,7 +92,7 @@ public final class Linux64 {
         supported(
             2,
             "open",
-            "guest VFS (docs/fs.md): O_CREAT/O_EXCL/O_TRUNC/O_APPEND/O_DIRECTORY/O_NOFOLLOW/O_CLOEXEC; EROFS on read-only mounts; O_TMPFILE → EOPNOTSUPP",
+            "guest VFS (docs/fs.md): O_CREAT/O_EXCL/O_TRUNC/O_APPEND/O_DIRECTORY/O_NOFOLLOW/O_CLOEXEC; EROFS on read-only mounts; O_TMPFILE (an unnamed file living while open; no linkat of it)",
             file::open),
         supported(3, "close", "", file::close),
         supported(4, "stat", "x86-64 struct stat from the host's attributes", file::stat),

@@ -319,6 +319,34 @@ class VfsTest {
   }
 
   @Test
+  void tmpfileIsAnUnnamedFileLivingWhileOpen() throws Exception {
+    OpenFile f = open("/tmp", OpenFlags.O_TMPFILE | OpenFlags.O_RDWR);
+    assertThat(names("/tmp")).containsExactly(".", "..");
+    f.write("data".getBytes(StandardCharsets.US_ASCII), 0, 4, false);
+    byte[] b = new byte[4];
+    assertThat(f.pread(b, 0, 4, 0)).isEqualTo(4);
+    assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("data");
+    assertThat(f.stat().mode() & Stat.S_IFMT).isEqualTo(Stat.S_IFREG);
+    assertThat(f.stat().mode() & 07777).isEqualTo(0644 & ~022);
+    f.release();
+    assertThat(names("/tmp")).containsExactly(".", "..");
+    // Linux's errnos: no write access, not a directory, a read-only mount
+    assertThat(openErrno("/tmp", OpenFlags.O_TMPFILE | OpenFlags.O_RDONLY)).isEqualTo(Errno.EINVAL);
+    assertThat(openErrno("hello.txt", OpenFlags.O_TMPFILE | OpenFlags.O_RDWR))
+        .isEqualTo(Errno.ENOTDIR);
+    assertThat(openErrno("sub", OpenFlags.O_TMPFILE | OpenFlags.O_WRONLY)).isEqualTo(Errno.EROFS);
+    // on a writable host directory: a host file that is gone before the call returns
+    layout(true);
+    OpenFile h = open("sub", OpenFlags.O_TMPFILE | OpenFlags.O_WRONLY);
+    try (var list = Files.list(dir.resolve("sub"))) {
+      assertThat(list.count()).isZero();
+    }
+    assertThat(h.write(new byte[] {1, 2}, 0, 2, false)).isEqualTo(2);
+    assertThat(h.stat().size()).isEqualTo(2);
+    h.release();
+  }
+
+  @Test
   void getdentsListsDotsEntriesAndMountPoints() throws Exception {
     assertThat(names("/")).contains(".", "..", "hello.txt", "sub", "tmp");
     assertThat(names("/sub")).containsExactly(".", "..");
