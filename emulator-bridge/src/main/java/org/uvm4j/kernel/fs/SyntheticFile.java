@@ -6,8 +6,9 @@ import org.uvm4j.uvm.UvmException;
 
 /**
  * A read-only file made by uvm4j ({@code /proc/meminfo}, {@code /proc/PID/maps}): its contents are
- * computed when it is opened, and that snapshot is what the description reads (size 0 in stat, as
- * Linux's procfs). Writing is EACCES at open.
+ * computed when it is opened, and that snapshot is what the description reads — until a read starts
+ * at offset 0 again (after lseek or rewind, or a pread at 0), which computes them afresh, as
+ * Linux's {@code seq_file} does (size 0 in stat, as Linux's procfs). Writing is EACCES at open.
  */
 public final class SyntheticFile implements Vnode {
   private final long dev;
@@ -39,17 +40,24 @@ public final class SyntheticFile implements Vnode {
     return new Snapshot(b, flags);
   }
 
-  /** An open description reading one snapshot of the contents. */
+  /** An open description reading a snapshot of the contents, taken again at each read from 0. */
   private final class Snapshot extends SeekableFile {
-    private final byte[] bytes;
+    private byte[] bytes;
+    private boolean read;
 
     Snapshot(byte[] bytes, int flags) {
       super(flags);
       this.bytes = bytes;
     }
 
+    // fs/seq_file.c: seq_read_iter (a read at position 0 starts the file over)
     @Override
     protected int readAt(byte[] buf, int off, int len, long at) {
+      if (at == 0 && read) {
+        byte[] fresh = contents.get();
+        bytes = fresh != null ? fresh : new byte[0]; // the process is gone: nothing more to read
+      }
+      read = true;
       if (at >= bytes.length) {
         return 0;
       }

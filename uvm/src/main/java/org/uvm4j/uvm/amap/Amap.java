@@ -1034,6 +1034,52 @@ public final class Amap {
   }
 
   /**
+   * Grows {@code entry}'s window over the {@code addsize} bytes after it ({@code forwards}) or
+   * before it when those slots exist and no reference covers them (per-page counts 0, so they hold
+   * no anon): other references to the amap (other parts of the same mapping) do not reach them, so
+   * the entry may take them over, as {@code amap_extend}'s case 1 does for a one-reference amap.
+   * Used by map-entry merging (a range a clip and an unmap or discard left between two parts of one
+   * amap); not in NetBSD, whose amap_extend requires one reference.
+   *
+   * <p>=> map locked; amap unlocked (locked inside).
+   *
+   * @return whether the window grew (false, nothing changed, without per-page counts, outside
+   *     {@code [0, nslot)} or when a slot is referenced)
+   */
+  // uvm_amap.c: amap_extend (case 1, slots nobody references)
+  public static boolean extendUnreferenced(AmapEntry entry, long addsize, boolean forwards) {
+    Amap amap = entry.aref().amap;
+    final long slotsL = b2slot(addsize);
+    final int off = entry.aref().pageOffset;
+    final long mapped = b2slot(entry.end() - entry.start());
+    final long fromL = forwards ? off + mapped : off - slotsL;
+    amap.lock();
+    try {
+      if (!amap.hasPpref() || fromL < 0 || slotsL <= 0 || fromL + slotsL > amap.nslot) {
+        return false;
+      }
+      final int from = (int) fromL;
+      final int stop = (int) (fromL + slotsL);
+      for (int lcv = 0, len; lcv < stop; lcv += len) {
+        len = Ppref.len(amap.ppref, lcv);
+        if (lcv + len > from && Ppref.ref(amap.ppref, lcv) != 0) {
+          return false;
+        }
+      }
+      for (int slot = from; slot < stop; slot++) {
+        UvmPanic.check(amap.anonAt(slot) == null, "amap_extend: unreferenced slot holds an anon");
+      }
+      amap.ppAdjref(from, stop - from, 1);
+      if (!forwards) {
+        entry.aref().pageOffset = from;
+      }
+      return true;
+    } finally {
+      amap.unlock();
+    }
+  }
+
+  /**
    * The inverse of {@link #splitref} (map-entry merging, {@code uvm_mapent_trymerge}): {@code
    * right}'s window directly follows {@code left}'s in the same amap; {@code left} takes it over
    * and the two references become one. The per-page counts do not change (each page keeps its one

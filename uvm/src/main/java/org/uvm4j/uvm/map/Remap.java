@@ -233,6 +233,9 @@ final class Remap {
       unmap(vm, start, end, dead);
       throw new UvmException(Errno.EAGAIN, "remap: could not wire the tail");
     }
+    // the grown mapping is one with its neighbours where uvm_map_enter could not merge it (an amap
+    // the clipped mapping still shares with its other part): Linux's vma_merge on expansion
+    map.mergeRange(start, end);
   }
 
   /**

@@ -619,14 +619,17 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     } else if ((left.etype | VmMapEntry.NEEDSCOPY) != (right.etype | VmMapEntry.NEEDSCOPY)
         || left.object != null) {
       return false;
-    } else if (la != null && ra == null && !left.needsCopy() && la.ref() == 1) {
-      if (Amap.extend(left, rightSize, Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT) != 0) {
+    } else if (la != null && ra == null && !left.needsCopy()) {
+      if (la.ref() == 1
+          ? Amap.extend(left, rightSize, Amap.AMAP_EXTEND_FORWARDS | Amap.AMAP_EXTEND_NOWAIT) != 0
+          : !Amap.extendUnreferenced(left, rightSize, true)) {
         return false;
       }
-    } else if (ra != null && la == null && !right.needsCopy() && ra.ref() == 1) {
-      if (Amap.extend(
-              right, left.end - left.start, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT)
-          != 0) {
+    } else if (ra != null && la == null && !right.needsCopy()) {
+      long leftSize = left.end - left.start;
+      if (ra.ref() == 1
+          ? Amap.extend(right, leftSize, Amap.AMAP_EXTEND_BACKWARDS | Amap.AMAP_EXTEND_NOWAIT) != 0
+          : !Amap.extendUnreferenced(right, leftSize, false)) {
         return false;
       }
       left.aref.copyFrom(right.aref);

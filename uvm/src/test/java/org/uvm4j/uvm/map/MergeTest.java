@@ -145,19 +145,62 @@ class MergeTest {
   }
 
   @Test
-  void dontNeedOfTheMiddleStaysSplitWhileBothSidesShareTheAmap() throws UvmException {
+  void dontNeedOfTheMiddleIsJoinedBackThroughItsUnreferencedSlots() throws UvmException {
     long a = f.mapAnon(vm, 4, Prot.RW, false);
     for (int i = 0; i < 4; i++) {
       assertPoke(vm, a + i * PAGE, 20 + i);
     }
+    Amap amap = entry(a).aref.amap;
     assertThat(vm.discard(a + PAGE, 2 * PAGE, true)).isZero();
-    // the middle has no amap and the amap has two references (left and right): amap_extend
-    // cannot grow it (Linux's VMA would not have split; a known difference, docs/vm.md)
-    assertThat(entriesIn(a, 4 * PAGE)).isEqualTo(3);
+    // the middle has no amap and the amap two references (left and right): the left part takes
+    // the middle's slots back (nobody references them), then the two windows are one again
+    assertThat(entriesIn(a, 4 * PAGE)).isEqualTo(1);
+    assertThat(entry(a).aref.amap).isSameAs(amap);
+    assertThat(amap.ref()).isEqualTo(1);
     f.audit();
     assertPeek(vm, a, 20);
     assertPeek(vm, a + PAGE, 0);
+    assertPeek(vm, a + 2 * PAGE, 0);
     assertPeek(vm, a + 3 * PAGE, 23);
+    assertPoke(vm, a + 2 * PAGE, 9);
+    f.audit();
+    f.exitAllAndCheck();
+  }
+
+  @Test
+  void slotsAnotherProcessStillReferencesAreNotTakenOver() throws UvmException {
+    long a = f.mapAnon(vm, 4, Prot.RW, false);
+    for (int i = 0; i < 4; i++) {
+      assertPoke(vm, a + i * PAGE, 20 + i);
+    }
+    Vmspace child = f.fork(vm);
+    assertThat(vm.mprotect(a + PAGE, 2 * PAGE, Prot.READ)).isZero();
+    assertThat(vm.munmap(a + PAGE, 2 * PAGE)).isZero();
+    // the child's entry still covers the slots: the parent's grown range cannot take them over
+    assertThat(vm.remap(a, PAGE, 2 * PAGE, RemapMode.IN_PLACE, 0)).isEqualTo(a);
+    assertThat(entry(a).end).isEqualTo(a + PAGE);
+    f.audit();
+    assertPeek(vm, a + PAGE, 0);
+    assertPeek(child, a + PAGE, 21);
+    f.exit(child);
+    f.exitAllAndCheck();
+  }
+
+  @Test
+  void mremapGrowthIntoTheHoleJoinsBothParts() throws UvmException {
+    // mremap_test's "mremap expand merge": the hole between two parts of one amap is grown over
+    long a = f.mapAnon(vm, 3, Prot.RW, false);
+    for (int i = 0; i < 3; i++) {
+      assertPoke(vm, a + i * PAGE, 40 + i);
+    }
+    assertThat(vm.munmap(a + PAGE, PAGE)).isZero();
+    assertThat(vm.remap(a, PAGE, 2 * PAGE, RemapMode.IN_PLACE, 0)).isEqualTo(a);
+    assertThat(entriesIn(a, 3 * PAGE)).isEqualTo(1);
+    assertThat(entry(a).aref.amap.ref()).isEqualTo(1);
+    f.audit();
+    assertPeek(vm, a, 40);
+    assertPeek(vm, a + PAGE, 0);
+    assertPeek(vm, a + 2 * PAGE, 42);
     f.exitAllAndCheck();
   }
 
