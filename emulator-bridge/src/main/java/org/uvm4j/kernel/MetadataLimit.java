@@ -61,6 +61,14 @@ public final class MetadataLimit {
     return allows(vm.uvm().metadataBudget(), org.uvm4j.kernel.fs.Pipe.BYTES);
   }
 
+  /**
+   * May {@code vm}'s process make a socket pair ({@link org.uvm4j.kernel.fs.UnixSocketPair#BYTES},
+   * charged until both ends are closed)? Counts a refusal.
+   */
+  public static boolean allowsSocketPair(Vmspace vm) {
+    return allows(vm.uvm().metadataBudget(), org.uvm4j.kernel.fs.UnixSocketPair.BYTES);
+  }
+
   private static boolean allows(MetadataBudget b, long bytes) {
     if (b.allows(bytes, reserve(b))) {
       return true;

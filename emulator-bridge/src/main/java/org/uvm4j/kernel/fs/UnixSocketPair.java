@@ -21,6 +21,12 @@ public final class UnixSocketPair {
   /** Bytes one direction buffers (Linux's default net.core.wmem_default). */
   public static final int CAPACITY = 212_992;
 
+  /**
+   * The heap a pair may hold (both directions full, plus the queues), charged to the metadata
+   * budget from creation until both ends are closed, as a pipe's ring is.
+   */
+  public static final long BYTES = 2 * org.uvm4j.uvm.MetadataBudget.array(CAPACITY, 1) + 1024;
+
   /** SOCK_STREAM. */
   public static final int SOCK_STREAM = 1;
 
@@ -33,6 +39,8 @@ public final class UnixSocketPair {
   private final Wakeup wakeup;
   private final int type;
   private final long ino;
+  private org.uvm4j.uvm.MetadataBudget budget;
+  private int openEnds = 2;
 
   private UnixSocketPair(Wakeup wakeup, int type, long ino) {
     this.wakeup = wakeup;
@@ -50,10 +58,23 @@ public final class UnixSocketPair {
    * @param flags O_NONBLOCK (O_CLOEXEC is the file table's business)
    */
   public static Ends create(Wakeup wakeup, int type, long ino, int flags) {
+    return create(wakeup, type, ino, flags, null);
+  }
+
+  /**
+   * As {@link #create(Wakeup, int, long, int)}, charging {@link #BYTES} to {@code budget} (the
+   * machine's metadata budget; null: none) until both ends are closed.
+   */
+  public static Ends create(
+      Wakeup wakeup, int type, long ino, int flags, org.uvm4j.uvm.MetadataBudget budget) {
     if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) {
       throw new IllegalArgumentException("socket type " + type);
     }
     UnixSocketPair pair = new UnixSocketPair(wakeup, type, ino);
+    if (budget != null) {
+      budget.chargeKernel(BYTES);
+      pair.budget = budget;
+    }
     Direction ab = new Direction("unixab");
     Direction ba = new Direction("unixba");
     int f = OpenFlags.O_RDWR | (flags & OpenFlags.O_NONBLOCK);
@@ -206,6 +227,12 @@ public final class UnixSocketPair {
       in.readerClosed = true;
       wakeup.wakeup(out.channel); // the peer's readers see end of file
       wakeup.wakeup(in.channel); // the peer's writers see EPIPE
+      if (--openEnds == 0 && budget != null) {
+        in.messages.clear();
+        out.messages.clear();
+        budget.releaseKernel(BYTES); // the last end: the buffers are garbage
+        budget = null;
+      }
     }
 
     @Override

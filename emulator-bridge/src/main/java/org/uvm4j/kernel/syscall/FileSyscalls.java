@@ -1017,8 +1017,16 @@ final class FileSyscalls {
       return -ESOCKTNOSUPPORT;
     }
     boolean cloexec = (typeAndFlags & OpenFlags.O_CLOEXEC) != 0;
+    if (!MetadataLimit.allowsSocketPair(p.vm())) {
+      return -ENFILE; // sock_alloc failing: the budget cannot hold the pair's buffers
+    }
     UnixSocketPair.Ends ends =
-        UnixSocketPair.create(sched, type, nextPipeIno++, typeAndFlags & OpenFlags.O_NONBLOCK);
+        UnixSocketPair.create(
+            sched,
+            type,
+            nextPipeIno++,
+            typeAndFlags & OpenFlags.O_NONBLOCK,
+            p.vm().uvm().metadataBudget());
     FileTable t = p.files();
     int a;
     try {
