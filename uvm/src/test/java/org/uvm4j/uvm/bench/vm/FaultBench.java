@@ -7,6 +7,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -40,9 +41,18 @@ public class FaultBench {
   private Vmspace child;
   private long region;
 
+  /**
+   * The amap allocator's flat limit: 16 (the default: a 1,024-page region's amap is chunked) or
+   * {@code Integer.MAX_VALUE} (the seed's flat arrays), so the chunked storage's share of a fault
+   * is the difference of the two rows.
+   */
+  @Param({"16", "2147483647"})
+  int flatSlots;
+
   @Setup(Level.Trial)
   public void setUpTrial() {
     uvm = new Uvm(UvmConfig.ofRam(64L << 20));
+    uvm.allocator().setFlatSlots(flatSlots);
     parent = Vmspace.create(uvm, new FaultHandler(uvm));
     fh = ((FaultHandler) parent.faultHandler());
   }
