@@ -38,7 +38,7 @@ public class KernelBench {
   static final int SYSCALLS = 200_000;
   static final int FORKS = 1_000;
   static final int ROUND_TRIPS = 20_000;
-  static final int COMPUTE_STEPS = 20_000_000;
+  static final int COMPUTE_STEPS = 300_000_000;
 
   /** The libunicorn binding (scripts/bench.sh passes only jna on a JVM without FFM). */
   @Param({"jna", "ffm"})
@@ -115,9 +115,14 @@ public class KernelBench {
     return run("fork", FORKS);
   }
 
-  /** One step of a CPU-bound loop (no system call, no preemption hook): the baseline below. */
+  /**
+   * One step of a CPU-bound loop (no system call, no preemption hook): the baseline below. 300
+   * million steps a run, so that the run's fixed cost (~0.2 s, {@link #runTrivialProgram}) is a
+   * small part of each step.
+   */
   @Benchmark
   @OperationsPerInvocation(COMPUTE_STEPS)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public int compute() throws ExecException {
     return run("compute", COMPUTE_STEPS);
   }
@@ -128,6 +133,7 @@ public class KernelBench {
    */
   @Benchmark
   @OperationsPerInvocation(COMPUTE_STEPS)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public int computeWithPreemptionHook() throws ExecException {
     return run("compute", COMPUTE_STEPS, true);
   }
