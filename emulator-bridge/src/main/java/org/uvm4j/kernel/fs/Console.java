@@ -39,9 +39,7 @@ public final class Console extends OpenFile {
   private final java.util.concurrent.locks.ReentrantLock lock =
       new java.util.concurrent.locks.ReentrantLock();
   private final java.util.concurrent.locks.Condition drained = lock.newCondition();
-  private final java.util.ArrayDeque<byte[]> chunks = new java.util.ArrayDeque<>();
-  private int chunkOff;
-  private int buffered;
+  private final ByteChunks buffered = new ByteChunks();
   private boolean eof;
   private boolean ioError;
   private Thread reader;
@@ -185,7 +183,7 @@ public final class Console extends OpenFile {
     startReader();
     lock.lock();
     try {
-      if (buffered == 0) {
+      if (buffered.size() == 0) {
         if (ioError) {
           throw new UvmException(Errno.EIO);
         }
@@ -197,19 +195,7 @@ public final class Console extends OpenFile {
         }
         return WOULD_BLOCK;
       }
-      int done = 0;
-      while (done < len && !chunks.isEmpty()) {
-        byte[] c = chunks.peekFirst();
-        int n = Math.min(len - done, c.length - chunkOff);
-        System.arraycopy(c, chunkOff, buf, off + done, n);
-        done += n;
-        chunkOff += n;
-        if (chunkOff == c.length) {
-          chunks.pollFirst();
-          chunkOff = 0;
-        }
-      }
-      buffered -= done;
+      int done = buffered.take(buf, off, len);
       drained.signalAll();
       return done;
     } finally {
@@ -244,8 +230,7 @@ public final class Console extends OpenFile {
         } else if (n == -2) {
           ioError = true;
         } else if (n > 0) {
-          chunks.addLast(java.util.Arrays.copyOf(b, n));
-          buffered += n;
+          buffered.add(java.util.Arrays.copyOf(b, n));
         }
       } finally {
         lock.unlock();
@@ -256,7 +241,7 @@ public final class Console extends OpenFile {
       }
       lock.lock();
       try {
-        while (buffered >= READ_AHEAD) {
+        while (buffered.size() >= READ_AHEAD) {
           drained.awaitUninterruptibly();
         }
       } finally {
@@ -284,7 +269,7 @@ public final class Console extends OpenFile {
     startReader();
     lock.lock();
     try {
-      if (buffered > 0) {
+      if (buffered.size() > 0) {
         return POLLIN | POLLRDNORM;
       }
       if (ioError) {

@@ -75,9 +75,7 @@ final class HostFifo extends OpenFile {
   /** The descriptor that ends an abandoned helper's host open ({@link HostFifoProbe}), or -1. */
   private int partnerFd = -1;
 
-  private final ArrayDeque<byte[]> in = new ArrayDeque<>();
-  private int inOff;
-  private int inBytes;
+  private final ByteChunks in = new ByteChunks();
   private boolean eof;
   private boolean readError;
   private Thread reader;
@@ -242,7 +240,7 @@ final class HostFifo extends OpenFile {
         return nonBlocking() ? 0 : WOULD_BLOCK;
       }
       startReader();
-      if (inBytes == 0) {
+      if (in.size() == 0) {
         if (readError) {
           throw new UvmException(Errno.EIO);
         }
@@ -254,19 +252,7 @@ final class HostFifo extends OpenFile {
         }
         return WOULD_BLOCK;
       }
-      int done = 0;
-      while (done < len && !in.isEmpty()) {
-        byte[] c = in.peekFirst();
-        int n = Math.min(len - done, c.length - inOff);
-        System.arraycopy(c, inOff, buf, off + done, n);
-        done += n;
-        inOff += n;
-        if (inOff == c.length) {
-          in.pollFirst();
-          inOff = 0;
-        }
-      }
-      inBytes -= done;
+      int done = in.take(buf, off, len);
       changed.signalAll();
       return done;
     } finally {
@@ -301,8 +287,7 @@ final class HostFifo extends OpenFile {
         } else if (n == -2) {
           readError = state != State.CLOSED;
         } else if (n > 0) {
-          in.addLast(java.util.Arrays.copyOf(b.array(), n));
-          inBytes += n;
+          in.add(java.util.Arrays.copyOf(b.array(), n));
         }
         changed.signalAll();
       } finally {
@@ -314,7 +299,7 @@ final class HostFifo extends OpenFile {
       }
       lock.lock();
       try {
-        while (inBytes >= AHEAD && state == State.OPEN) {
+        while (in.size() >= AHEAD && state == State.OPEN) {
           changed.awaitUninterruptibly();
         }
         if (state != State.OPEN) {
@@ -439,7 +424,7 @@ final class HostFifo extends OpenFile {
       int ev = 0;
       if (readable()) {
         startReader();
-        if (inBytes > 0) {
+        if (in.size() > 0) {
           ev |= POLLIN | POLLRDNORM;
         } else if (eof || readError) {
           ev |= POLLHUP;
