@@ -61,7 +61,7 @@ echo "== lua: $lua ($(cat .cache/lua/VERSION), musl-gcc -static -O2)"
 echo "== machine: $(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n1), nproc $(nproc), $("$java" -version 2>&1 | head -n1), backends: $BACKENDS"
 echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # compile every module's tests and write each module's test class path to MODULE/target/bench-cp.txt
-$MVN -B -ntp -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt \
+$MVN -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt \
   -Dmdep.includeScope=test -Dspotless.check.skip=true -Djacoco.skip=true
 cp_tests="tests/target/test-classes:$(cat tests/target/bench-cp.txt):$mr"
 for backend in $BACKENDS; do
