@@ -36,6 +36,7 @@ public final class Main implements Callable<Integer> {
    */
   public static void main(String[] args) {
     LogStartup.choose(args);
+    BackendHeadStart.begin(args);
     int status;
     try {
       status =

@@ -30,6 +30,7 @@ public final class CpuBackends {
   static final int FFM_MIN_JAVA = 22;
 
   private static Method ffmOpen;
+  private static Method ffmPrepare;
   private static String ffmUnavailable;
   private static boolean ffmProbed;
 
@@ -60,6 +61,31 @@ public final class CpuBackends {
       throw new MachineException("the ffm backend failed to open: " + c, c);
     } catch (IllegalAccessException e) {
       throw new MachineException("the ffm backend cannot be opened: " + e, e);
+    }
+  }
+
+  /**
+   * Starts the one-time set-up of the binding {@code kind} resolves to on background threads and
+   * returns at once, so that the first {@link #open} of the process finds it done: the FFM
+   * binding's linking of its native calls, which would otherwise be most of a short run's start-up
+   * (the JNA binding has no such cost worth overlapping). Nothing depends on it: when the binding
+   * is unavailable this does nothing, and {@link #open} says why.
+   */
+  public static void prepare(BackendKind kind) {
+    BackendKind k;
+    try {
+      k = resolve(kind);
+    } catch (RuntimeException e) {
+      return; // an unavailable binding or a bad uvm4j.backend: open() reports it
+    }
+    if (k != BackendKind.FFM) {
+      return;
+    }
+    Method prepare = ffmPrepareMethod();
+    try {
+      prepare.invoke(null);
+    } catch (InvocationTargetException | IllegalAccessException e) {
+      // only a head start is lost; open() reports what is wrong
     }
   }
 
@@ -135,6 +161,7 @@ public final class CpuBackends {
     try {
       Class<?> c = Class.forName(FFM_CLASS, false, CpuBackends.class.getClassLoader());
       ffmOpen = c.getMethod("open");
+      ffmPrepare = c.getMethod("prepare");
       return null;
     } catch (ClassNotFoundException | LinkageError e) {
       return "this build of uvm4j has no FFM classes (it was compiled on a JDK older than "
@@ -143,12 +170,17 @@ public final class CpuBackends {
           + FFM_MIN_JAVA
           + "+ is installed)";
     } catch (NoSuchMethodException e) {
-      return FFM_CLASS + " has no open() method: " + e.getMessage();
+      return FFM_CLASS + " has no open() or prepare() method: " + e.getMessage();
     }
   }
 
   private static synchronized Method ffmOpenMethod() {
     ffmUnavailableReason();
     return ffmOpen;
+  }
+
+  private static synchronized Method ffmPrepareMethod() {
+    ffmUnavailableReason();
+    return ffmPrepare;
   }
 }

@@ -1,17 +1,14 @@
 package org.uvm4j.machine.ffm;
 
-import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -115,65 +112,25 @@ public final class FfmBackend implements CpuBackend {
       // `until`, libunicorn asks the TLB-fill hook for that address at every stop)
       ctlInt(Uc.CTL_USE_EXITS, 1, "uc_ctl(USE_EXITS)");
       enableSse();
-      addHook(
-          Uc.UC_HOOK_TLB_FILL,
-          upcall(
-              "tlbFillUpcall",
-              MethodType.methodType(
-                  boolean.class, long.class, long.class, int.class, long.class, long.class),
-              FunctionDescriptor.of(
-                  JAVA_BOOLEAN, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG)),
-          "UC_HOOK_TLB_FILL");
-      MemorySegment syscallStub =
-          upcall(
-              "syscallUpcall",
-              MethodType.methodType(void.class, long.class, long.class),
-              FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
+      addHook(Uc.UC_HOOK_TLB_FILL, upcall(Upcall.TLB_FILL), "UC_HOOK_TLB_FILL");
       check(
           (int)
               UcDowncalls.UC_HOOK_ADD_INT.invokeExact(
                   uc,
                   scratchAddr,
                   Uc.UC_HOOK_INSN,
-                  syscallStub.address(),
+                  upcall(Upcall.SYSCALL).address(),
                   0L,
                   1L,
                   0L,
                   Uc.UC_X86_INS_SYSCALL),
           "uc_hook_add(UC_HOOK_INSN, UC_X86_INS_SYSCALL)");
-      addHook(
-          Uc.UC_HOOK_INTR,
-          upcall(
-              "interruptUpcall",
-              MethodType.methodType(void.class, long.class, int.class, long.class),
-              FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_LONG)),
-          "UC_HOOK_INTR");
-      addHook(
-          Uc.UC_HOOK_INSN_INVALID,
-          upcall(
-              "invalidInsnUpcall",
-              MethodType.methodType(boolean.class, long.class, long.class),
-              FunctionDescriptor.of(JAVA_BOOLEAN, JAVA_LONG, JAVA_LONG)),
-          "UC_HOOK_INSN_INVALID");
-      MethodType tscType = MethodType.methodType(int.class, long.class, long.class);
-      FunctionDescriptor tscFd = FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG);
-      addInsnHook(upcall("rdtscUpcall", tscType, tscFd), Uc.UC_X86_INS_RDTSC, "RDTSC");
-      addInsnHook(upcall("rdtscpUpcall", tscType, tscFd), Uc.UC_X86_INS_RDTSCP, "RDTSCP");
-      addInsnHook(
-          upcall(
-              "inUpcall",
-              MethodType.methodType(int.class, long.class, int.class, int.class, long.class),
-              FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG)),
-          Uc.UC_X86_INS_IN,
-          "IN");
-      addInsnHook(
-          upcall(
-              "outUpcall",
-              MethodType.methodType(
-                  void.class, long.class, int.class, int.class, int.class, long.class),
-              FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG)),
-          Uc.UC_X86_INS_OUT,
-          "OUT");
+      addHook(Uc.UC_HOOK_INTR, upcall(Upcall.INTERRUPT), "UC_HOOK_INTR");
+      addHook(Uc.UC_HOOK_INSN_INVALID, upcall(Upcall.INVALID_INSN), "UC_HOOK_INSN_INVALID");
+      addInsnHook(upcall(Upcall.RDTSC), Uc.UC_X86_INS_RDTSC, "RDTSC");
+      addInsnHook(upcall(Upcall.RDTSCP), Uc.UC_X86_INS_RDTSCP, "RDTSCP");
+      addInsnHook(upcall(Upcall.IN), Uc.UC_X86_INS_IN, "IN");
+      addInsnHook(upcall(Upcall.OUT), Uc.UC_X86_INS_OUT, "OUT");
       check((int) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr), "uc_context_alloc");
       resetContext = scratch.get(JAVA_LONG, 0);
       check((int) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr), "uc_context_alloc");
@@ -207,10 +164,18 @@ public final class FfmBackend implements CpuBackend {
     return new FfmBackend(FfmLibrary.get());
   }
 
-  private MemorySegment upcall(String method, MethodType type, FunctionDescriptor fd)
-      throws ReflectiveOperationException {
-    MethodHandle target = LOOKUP.findVirtual(FfmBackend.class, method, type).bindTo(this);
-    return Linker.nativeLinker().upcallStub(target, fd, arena);
+  /**
+   * Starts this binding's one-time set-up on background threads ({@link FfmPreparation}), so that a
+   * later {@link #open()} finds its calls linked; returns at once (called by {@code
+   * CpuBackends.prepare} by name).
+   */
+  public static void prepare() {
+    FfmPreparation.start();
+  }
+
+  private MemorySegment upcall(Upcall u) throws ReflectiveOperationException {
+    MethodHandle target = LOOKUP.findVirtual(FfmBackend.class, u.method(), u.type()).bindTo(this);
+    return Linker.nativeLinker().upcallStub(target, u.descriptor(), arena);
   }
 
   private void addHook(int type, MemorySegment stub, String what) throws Throwable {

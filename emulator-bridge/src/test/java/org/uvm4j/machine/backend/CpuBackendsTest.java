@@ -78,4 +78,28 @@ class CpuBackendsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unknown backend 'jni': use jna, ffm or auto (the default)");
   }
+
+  @Test
+  void prepareIsAHeadStartThatNeverFailsAndLeavesOpenWorking() throws InterruptedException {
+    System.setProperty(CpuBackends.PROPERTY, "bogus");
+    CpuBackends.prepare(BackendKind.AUTO); // a bad property is open()'s to report, not prepare's
+    System.clearProperty(CpuBackends.PROPERTY);
+    CpuBackends.prepare(BackendKind.JNA);
+    if (CpuBackends.ffmUnavailableReason() != null) {
+      CpuBackends.prepare(BackendKind.FFM); // unavailable: nothing to prepare, nothing thrown
+      return;
+    }
+    CpuBackends.prepare(BackendKind.FFM);
+    CpuBackends.prepare(BackendKind.FFM); // once per JVM
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("uvm4j-ffm-")) {
+        assertThat(t.isDaemon()).as(t.getName()).isTrue();
+        t.join(60_000);
+        assertThat(t.isAlive()).as(t.getName() + " still running after 60 s").isFalse();
+      }
+    }
+    try (CpuBackend cpu = CpuBackends.open(BackendKind.FFM)) {
+      assertThat(cpu.name()).isEqualTo("ffm");
+    }
+  }
 }

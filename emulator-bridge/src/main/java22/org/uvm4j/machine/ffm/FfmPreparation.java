@@ -1,0 +1,84 @@
+package org.uvm4j.machine.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandles;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.uvm4j.machine.ram.HostPages;
+
+/**
+ * The FFM binding's one-time set-up, started ahead of the first {@link FfmBackend#open()} on two
+ * daemon threads, so that it overlaps the CLI's own start (argument parsing, the ELF image) on the
+ * other core instead of following it.
+ *
+ * <p>What costs is not libunicorn but the JDK: the first downcall handle or upcall stub of each C
+ * signature makes the linker generate and load classes for it (about 0.3 s of CPU for this
+ * binding's 20-odd downcalls and 8 hook signatures, most of a short run's start-up). One thread
+ * loads libunicorn and links every downcall ({@link UcDowncalls}, and libc's for {@link
+ * FfmPreemption}); the other makes and frees one upcall stub of each {@link Upcall} signature,
+ * which leaves the linker's per-signature code cached, then registers the JNA calls the emulated
+ * RAM uses ({@link HostPages}). An engine opened meanwhile waits for the class initialisation in
+ * progress (the JVM's class-initialisation lock), never for a thread.
+ *
+ * <p>Nothing here is needed for correctness: a failure is logged at debug level and happens again,
+ * with its message, when the engine opens.
+ */
+final class FfmPreparation {
+  private static final Logger log = LogManager.getLogger("machine");
+  private static final AtomicBoolean started = new AtomicBoolean();
+
+  private FfmPreparation() {}
+
+  /** Starts the set-up once per JVM; returns at once. */
+  static void start() {
+    if (!started.compareAndSet(false, true)) {
+      return;
+    }
+    thread("uvm4j-ffm-downcalls", FfmPreparation::linkDowncalls).start();
+    thread("uvm4j-ffm-upcalls", FfmPreparation::linkUpcalls).start();
+  }
+
+  private static void linkDowncalls() {
+    FfmLibrary.get();
+    initialise(UcDowncalls.class);
+    initialise(FfmPreemption.class);
+  }
+
+  private static void linkUpcalls() {
+    Linker linker = Linker.nativeLinker();
+    try (Arena arena = Arena.ofConfined()) {
+      for (Upcall u : Upcall.values()) {
+        linker.upcallStub(MethodHandles.empty(u.type()), u.descriptor(), arena);
+      }
+    }
+    HostPages.ensureRegistered();
+  }
+
+  private static void initialise(Class<?> c) {
+    try {
+      MethodHandles.lookup().ensureInitialized(c);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Thread thread(String name, Runnable work) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                work.run();
+              } catch (RuntimeException | Error e) {
+                log.debug(
+                    "{}: preparing the ffm binding failed (the engine will say why): {}",
+                    name,
+                    e.toString());
+              }
+            },
+            name);
+    t.setDaemon(true);
+    return t;
+  }
+}
