@@ -17,6 +17,7 @@ public final class HostPages {
   public static final int MAP_PRIVATE = 0x02;
   public static final int MAP_ANONYMOUS = 0x20;
   public static final int MAP_NORESERVE = 0x4000;
+  public static final int MADV_HUGEPAGE = 14;
 
   static {
     Native.register(Platform.C_LIBRARY_NAME);
@@ -33,6 +34,9 @@ public final class HostPages {
 
   /** {@code mprotect(addr, length, prot)}. */
   public static native int mprotect(long addr, long length, int prot) throws LastErrorException;
+
+  /** {@code madvise(addr, length, advice)}. */
+  public static native int madvise(long addr, long length, int advice) throws LastErrorException;
 
   /** {@code munmap(addr, length)}. */
   public static native int munmap(long addr, long length) throws LastErrorException;
