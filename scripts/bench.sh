@@ -13,6 +13,8 @@
 #   JMH_FILTER=PmapBench ...           a subset of the JMH benchmarks (regexp)
 #   BACKENDS="jna" ...                 libunicorn bindings to measure (default: jna, plus ffm when
 #                                      the JVM has it); JAVA_HOME picks the JVM (scripts/java-home.sh)
+#   BENCH_JAVA_OPTS="-Duvm4j.ramHugePages=false" ...   extra JVM options for the uvm4j side, e.g.
+#                                      to compare the emulated RAM with and without huge pages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java_home=$(scripts/java-home.sh --jdk)
@@ -28,7 +30,7 @@ if [ -z "${BACKENDS:-}" ]; then
   BACKENDS=jna
   [ "${feature:-0}" -ge 22 ] && BACKENDS="jna ffm"
 fi
-JAVA_OPTS=(--enable-native-access=ALL-UNNAMED -Djna.library.path="$PWD/.deps/unicorn/lib")
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED -Djna.library.path="$PWD/.deps/unicorn/lib" ${BENCH_JAVA_OPTS:-})
 # the FFM backend's classes (multi-release layer of the jar; class directories need it by hand)
 mr=emulator-bridge/target/classes/META-INF/versions/22
 REPS=${REPS:-5}
