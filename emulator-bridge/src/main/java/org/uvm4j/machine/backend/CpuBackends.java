@@ -72,6 +72,14 @@ public final class CpuBackends {
    * is unavailable this does nothing, and {@link #open} says why.
    */
   public static void prepare(BackendKind kind) {
+    // even finding the binding loads classes (and Log4j with them): all of it off the caller's
+    // thread
+    Thread t = new Thread(() -> prepareNow(kind), "uvm4j-backend-prepare");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void prepareNow(BackendKind kind) {
     BackendKind k;
     try {
       k = resolve(kind);

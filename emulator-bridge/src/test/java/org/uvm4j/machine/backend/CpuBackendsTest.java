@@ -91,11 +91,14 @@ class CpuBackendsTest {
     }
     CpuBackends.prepare(BackendKind.FFM);
     CpuBackends.prepare(BackendKind.FFM); // once per JVM
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().startsWith("uvm4j-ffm-")) {
-        assertThat(t.isDaemon()).as(t.getName()).isTrue();
-        t.join(60_000);
-        assertThat(t.isAlive()).as(t.getName() + " still running after 60 s").isFalse();
+    // the preparing thread starts the linking threads: wait for it, then for them
+    for (String prefix : new String[] {"uvm4j-backend-prepare", "uvm4j-ffm-"}) {
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().startsWith(prefix)) {
+          assertThat(t.isDaemon()).as(t.getName()).isTrue();
+          t.join(60_000);
+          assertThat(t.isAlive()).as(t.getName() + " still running after 60 s").isFalse();
+        }
       }
     }
     try (CpuBackend cpu = CpuBackends.open(BackendKind.FFM)) {
