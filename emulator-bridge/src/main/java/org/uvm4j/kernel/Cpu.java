@@ -69,7 +69,6 @@ public final class Cpu {
       throw new IllegalStateException("resetContext of a process that is not loaded: " + p);
     }
     CpuContext old = p.ctx;
-    p.dropSignalContexts();
     p.ctx = machine.newContext();
     machine.load(p.ctx);
     if (old != null) {
@@ -82,7 +81,6 @@ public final class Cpu {
     if (loaded == p) {
       loaded = null;
     }
-    p.dropSignalContexts();
     if (p.ctx != null) {
       p.ctx.close();
       p.ctx = null;

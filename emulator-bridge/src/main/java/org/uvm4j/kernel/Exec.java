@@ -301,7 +301,9 @@ public final class Exec {
       Auxv.AT_HWCAP,
       0,
       Auxv.AT_CLKTCK,
-      100
+      100,
+      Auxv.AT_MINSIGSTKSZ,
+      SigFpstate.maxFrameSize()
     };
     String interpPath = img.elf().interpreter();
     Lookup il = null;

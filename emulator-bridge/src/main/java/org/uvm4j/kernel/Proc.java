@@ -2,7 +2,6 @@ package org.uvm4j.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.FsContext;
 import org.uvm4j.kernel.fs.WaitChannel;
@@ -80,9 +79,6 @@ public final class Proc {
   /** The signal the parent gets when this process ends (clone's CSIGNAL; 0: none). */
   int exitSignal = Signals.SIGCHLD;
 
-  /** FPU/SSE snapshots of the signal frames on the stack, by frame address (see SignalDelivery). */
-  final TreeMap<Long, CpuContext> sigContexts = new TreeMap<>();
-
   /** ITIMER_REAL: virtual time (ns) of the next SIGALRM, or -1; and its period (0: one shot). */
   long alarmAt = -1;
 
@@ -123,14 +119,6 @@ public final class Proc {
     this.pid = pid;
     this.childChannel = new WaitChannel("wait:" + pid);
     this.group = new Threads(this);
-  }
-
-  /** Frees the signal-frame snapshots (exit, exec). */
-  void dropSignalContexts() {
-    for (CpuContext c : sigContexts.values()) {
-      c.close();
-    }
-    sigContexts.clear();
   }
 
   /** The process's resource limits (getrlimit/setrlimit/prlimit64). */

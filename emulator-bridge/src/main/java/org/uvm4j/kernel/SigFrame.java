@@ -7,12 +7,15 @@ import java.nio.ByteOrder;
  * The x86-64 signal frame ({@code struct rt_sigframe}) that {@code sendsig} puts on the user stack
  * and {@code rt_sigreturn} reads back: the return address (the SA_RESTORER trampoline, which calls
  * rt_sigreturn), a {@code ucontext} (flags, link, stack, the general registers in {@code
- * sigcontext} order, fpstate pointer, signal mask) and the {@code siginfo}.
+ * sigcontext} order, the fpstate pointer, signal mask) and the {@code siginfo}; above it the FPU
+ * state ({@link SigFpstate}), which {@code uc_mcontext.fpstate} points at.
  *
  * <p>Layout from the frame address {@code f}: {@code f+0} pretcode, {@code f+8} ucontext ({@link
- * #UC_SIZE} bytes, its registers at {@code f+48}, its mask at {@code f+304}), {@code f+312}
- * siginfo. The frame address is 16-byte aligned minus 8, as if the handler had been called. No FPU
- * state is saved (fpstate is NULL).
+ * #UC_SIZE} bytes: {@code uc_flags} at {@code f+8}, its registers at {@code f+48}, fpstate at
+ * {@code f+232}, its mask at {@code f+304}), {@code f+312} siginfo, {@code f+440} the end. Below a
+ * stack pointer {@code sp} (past the red zone, or the top of the alternate stack) Linux's {@code
+ * get_sigframe} puts the FPU state at {@code (sp - 512) & -64} and the frame at {@code ((fpstate -
+ * 440) & -16) - 8}, as if the handler had been called.
  */
 public final class SigFrame {
   /** Register slots in {@code sigcontext} / musl's {@code gregs} order. */
@@ -98,9 +101,15 @@ public final class SigFrame {
     return ByteBuffer.wrap(ucontext).order(ByteOrder.LITTLE_ENDIAN).getLong(UC_STACK + 16);
   }
 
-  /** Where the frame goes for a thread whose stack pointer is {@code rsp}. */
-  public static long frameAddress(long rsp) {
-    return ((rsp - RED_ZONE - SIZE) & ~15L) - 8;
+  /** Offset of {@code uc_mcontext.fpstate} inside the ucontext. */
+  public static final int UC_FPSTATE = UC_MCONTEXT + NGREG * 8;
+
+  /** {@code cs | gs << 16 | fs << 32 | ss << 48} as the kernel saves them (gs, fs: 0). */
+  public static final long CSGSFS = 0x33 | (0x2bL << 48);
+
+  /** Where the frame goes when its FPU state is at {@code fpstate} ({@code get_sigframe}). */
+  public static long frameAddress(long fpstate) {
+    return ((fpstate - SIZE) & ~15L) - 8;
   }
 
   /**
@@ -109,20 +118,28 @@ public final class SigFrame {
    * @param gregs the interrupted registers ({@link #NGREG} slots)
    * @param restorer the return address of the handler (SA_RESTORER)
    * @param savedMask the blocked mask to restore at sigreturn
+   * @param fpstate the guest address of the frame's FPU state
    */
-  public static byte[] build(long[] gregs, long restorer, long savedMask, SigInfo info) {
+  public static byte[] build(
+      long[] gregs, long restorer, long savedMask, SigInfo info, long fpstate) {
     ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(0, restorer);
-    // uc_flags, uc_link, uc_stack (SS_DISABLE = 2: no alternate stack) stay as set below
-    b.putInt(UC + 16 + 8, 2);
+    b.putLong(UC, SigFpstate.UC_FLAGS); // frame_uc_flags
+    // uc_link 0, uc_stack (SS_DISABLE = 2: no alternate stack) unless putStack sets it
+    b.putInt(UC + UC_STACK + 8, 2);
     int mc = UC + UC_MCONTEXT;
     for (int i = 0; i < NGREG; i++) {
       b.putLong(mc + i * 8, gregs[i]);
     }
-    b.putLong(mc + NGREG * 8, 0); // fpstate: none saved
+    b.putLong(UC + UC_FPSTATE, fpstate);
     b.putLong(UC + UC_SIGMASK, savedMask);
     b.put(INFO, info.toBytes());
     return b.array();
+  }
+
+  /** The fpstate pointer stored in a ucontext read from the guest (0: none). */
+  public static long fpstate(byte[] ucontext) {
+    return ByteBuffer.wrap(ucontext).order(ByteOrder.LITTLE_ENDIAN).getLong(UC_FPSTATE);
   }
 
   /** The registers stored in a ucontext read from the guest. */

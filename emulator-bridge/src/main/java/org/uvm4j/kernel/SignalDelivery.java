@@ -2,7 +2,7 @@ package org.uvm4j.kernel;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.uvm4j.machine.CpuContext;
+import org.uvm4j.machine.Fxsave;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
 
@@ -13,10 +13,11 @@ import org.uvm4j.machine.Reg;
  * <p>A posted signal becomes pending and wakes the process if it sleeps and the signal is not
  * blocked. Pending unblocked signals are acted on just before the process runs again, lowest number
  * first: ignored ones are dropped, default-terminating ones end the process, caught ones get a
- * frame on the user stack and the handler runs with the signal (and its sa_mask) blocked. The
- * FPU/SSE state is kept by the kernel per frame and restored by rt_sigreturn. A syscall that was
- * sleeping and restartable is restarted after the handler when SA_RESTART is set; otherwise it
- * returns EINTR (or the bytes it already moved).
+ * frame on the user stack and the handler runs with the signal (and its sa_mask) blocked and the
+ * initial FPU state. The interrupted FPU/SSE state is in the frame ({@link SigFpstate}), where the
+ * handler may change it, and rt_sigreturn restores it from there. A syscall that was sleeping and
+ * restartable is restarted after the handler when SA_RESTART is set; otherwise it returns EINTR (or
+ * the bytes it already moved).
  */
 public final class SignalDelivery {
   private static final Logger log = LogManager.getLogger("kern.proc");
@@ -41,6 +42,12 @@ public final class SignalDelivery {
     Reg.RIP,
     Reg.RFLAGS
   };
+
+  /** The FPU state a handler starts with (fpu__clear_user_states). */
+  private static final byte[] INITIAL_FPU = Fxsave.initial();
+
+  /** The fxsave image being moved between the CPU and a frame. */
+  private final byte[] fxsave = new byte[Fxsave.SIZE];
 
   private final Scheduler sched;
   private final Cpu cpu;
@@ -183,14 +190,21 @@ public final class SignalDelivery {
         return;
       }
       counters.signalsDelivered++;
-      sendsig(p, m, sig, info, act);
-      return;
+      if (sendsig(p, m, sig, info, act)) {
+        return;
+      }
+      // no frame could be set up: the SIGSEGV forced instead is acted on now, as Linux's
+      // exit_to_user_mode_loop does before the process returns to user mode
     }
   }
 
-  /** Sets up the frame and the registers to run the handler. */
+  /**
+   * Sets up the frame and the registers to run the handler.
+   *
+   * @return false if no frame could be set up (SIGSEGV forced, or the process killed by it)
+   */
   // x86 machdep.c: sendsig_siginfo
-  private void sendsig(Proc p, Machine m, int sig, SigInfo info, SigAction act) {
+  private boolean sendsig(Proc p, Machine m, int sig, SigInfo info, SigAction act) {
     if (p.restart.pending()) {
       fixupInterruptedSyscall(p, m, act.has(Signals.SA_RESTART));
     }
@@ -198,7 +212,7 @@ public final class SignalDelivery {
       // x86-64 Linux needs a restorer to return through: without one the frame cannot work.
       log.debug("{}: handler for {} has no SA_RESTORER: SIGSEGV", p, Signals.name(sig));
       forceSegv(p, sig);
-      return;
+      return false;
     }
     long[] gregs = new long[SigFrame.NGREG];
     for (int i = 0; i < GREG_ORDER.length; i++) {
@@ -210,32 +224,49 @@ public final class SignalDelivery {
       gregs[SigFrame.REG_CR2] = info.addr();
       gregs[SigFrame.REG_TRAPNO] = 14;
     }
+    gregs[SigFrame.REG_CSGSFS] = SigFrame.CSGSFS;
     long sp = m.reg(Reg.RSP);
-    // get_sigframe: SA_ONSTACK moves to the top of the alternate stack unless already on it
+    // get_sigframe: below the red zone, or at the top of the alternate stack for SA_ONSTACK unless
+    // already on it
     long ssSp = p.sig.altStackSp();
     long ssSize = p.sig.altStackSize();
-    int ssFlags = p.sig.altStackFlags(sp);
+    boolean nestedAltStack = p.sig.onAltStack(sp);
+    boolean enteringAltStack = false;
+    long top = sp - SigFrame.RED_ZONE;
+    int ssFlags = p.sig.altStackFlags(top); // sas_ss_flags below the red zone, as Linux
     if (act.has(Signals.SA_ONSTACK) && (ssFlags & ~SignalState.SS_AUTODISARM) == 0) {
-      sp = ssSp + ssSize + SigFrame.RED_ZONE; // frameAddress leaves no red zone on a fresh stack
+      top = ssSp + ssSize;
+      enteringAltStack = true;
     }
-    long frame = SigFrame.frameAddress(sp);
-    byte[] bytes = SigFrame.build(gregs, act.restorer(), savedMask, info);
+    long fpstate = SigFpstate.address(top);
+    long frame = SigFrame.frameAddress(fpstate);
+    if ((nestedAltStack || enteringAltStack) && !p.sig.onAltStack(frame)) {
+      log.debug("{}: the {} frame overflows the alternate stack: SIGSEGV", p, Signals.name(sig));
+      forceSegv(p, sig);
+      return false;
+    }
+    // copy_fpstate_to_sigframe: the CPU's fxsave image with Linux's software bytes
+    m.saveFpu(fxsave);
+    byte[] fpBytes = SigFpstate.encode(fxsave);
+    byte[] bytes = SigFrame.build(gregs, act.restorer(), savedMask, info, fpstate);
     // __save_altstack: the thread's alternate stack as it was set
     SigFrame.putStack(
         bytes,
         ssSp,
         ssSize == 0 ? SignalState.SS_DISABLE : ssFlags & SignalState.SS_AUTODISARM,
         ssSize);
-    if (p.vm.copyout(frame, bytes, 0, bytes.length) != 0) {
+    if (p.vm.copyout(fpstate, fpBytes, 0, fpBytes.length) != 0
+        || p.vm.copyout(frame, bytes, 0, bytes.length) != 0) {
       log.debug(
           "{}: no room for the {} frame at 0x{}: SIGSEGV",
           p,
           Signals.name(sig),
           Long.toHexString(frame));
       forceSegv(p, sig);
-      return;
+      return false;
     }
-    saveExtendedState(p, m, frame);
+    // handle_signal: fpu__clear_user_states, the handler starts with the initial FPU state
+    m.loadFpu(INITIAL_FPU);
     long mask = p.sig.blocked() | act.mask();
     if (!act.has(Signals.SA_NODEFER)) {
       mask |= Signals.bit(sig);
@@ -244,7 +275,7 @@ public final class SignalDelivery {
     if (act.has(Signals.SA_RESETHAND)) {
       p.sig.setAction(sig, SigAction.DEFAULT);
     }
-    if (sp != m.reg(Reg.RSP) && (ssFlags & SignalState.SS_AUTODISARM) != 0) {
+    if ((ssFlags & SignalState.SS_AUTODISARM) != 0) { // signal_delivered: after any handler frame
       p.sig.disarmAltStack();
     }
     m.setReg(Reg.RSP, frame);
@@ -262,38 +293,7 @@ public final class SignalDelivery {
           Long.toHexString(act.handler()),
           Long.toHexString(frame));
     }
-  }
-
-  /**
-   * The FPU/SSE state the frame has no room for (its fpstate pointer is NULL): a snapshot of the
-   * whole CPU context, kept by the kernel under the frame's address until rt_sigreturn of that
-   * frame. Snapshots of frames at or below a new frame were abandoned (the handler left by longjmp)
-   * and are dropped, so at most one per nesting level is kept.
-   */
-  private void saveExtendedState(Proc p, Machine m, long frame) {
-    dropAbandoned(p, frame + 1);
-    CpuContext snap = m.newContext();
-    m.save(snap);
-    p.sigContexts.put(frame, snap);
-  }
-
-  /** rt_sigreturn of {@code frame}: the FPU/SSE state as it was when the signal arrived. */
-  private void restoreExtendedState(Proc p, Machine m, long frame) {
-    CpuContext snap = p.sigContexts.remove(frame);
-    dropAbandoned(p, frame);
-    if (snap != null) {
-      m.load(snap); // the general registers are then set from the frame, which the handler may edit
-      snap.close();
-    }
-  }
-
-  /** Drops the snapshots of frames below {@code limit} (deeper in the stack: abandoned). */
-  private static void dropAbandoned(Proc p, long limit) {
-    var stale = p.sigContexts.headMap(limit);
-    for (CpuContext c : stale.values()) {
-      c.close();
-    }
-    stale.clear();
+    return true;
   }
 
   /** A handler runs while a syscall waited: restart it after the handler, or end it with EINTR. */
@@ -316,12 +316,15 @@ public final class SignalDelivery {
   }
 
   /**
-   * rt_sigreturn: restores the registers and mask saved in the frame whose ucontext is at the
-   * current RSP (the handler's {@code ret} popped the return address).
+   * rt_sigreturn: restores the mask, alternate stack, registers and FPU state saved in the frame
+   * whose ucontext is at the current RSP (the handler's {@code ret} popped the return address). A
+   * frame that cannot be read, or whose FPU state cannot be restored (unreadable, not 16-byte
+   * aligned, an MXCSR bit the CPU lacks), gives SIGSEGV, with the FPU reset to its initial state.
    *
    * <p>{@link SyscallLayer#EJUSTRETURN} semantics: the registers are set.
    */
-  // x86 machdep.c: sys_rt_sigreturn
+  // Linux arch/x86/kernel/signal_64.c: rt_sigreturn, restore_sigcontext; fpu/signal.c:
+  // fpu__restore_sig
   public void sigreturn(Proc p) {
     Machine m = cpu.machine();
     long uc = m.reg(Reg.RSP);
@@ -331,7 +334,13 @@ public final class SignalDelivery {
       force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
       return;
     }
-    restoreExtendedState(p, m, uc - 8);
+    p.sig.setBlocked(SigFrame.mask(ucBytes));
+    // restore_altstack: the frame's uc_stack becomes the alternate stack again (errors ignored),
+    // judged at the handler's stack pointer
+    if (!p.sig.onAltStack(uc)) {
+      p.sig.setAltStack(
+          SigFrame.stackSp(ucBytes), SigFrame.stackFlags(ucBytes), SigFrame.stackSize(ucBytes));
+    }
     long[] g = SigFrame.registers(ucBytes);
     for (int i = 0; i < GREG_ORDER.length; i++) {
       Reg r = GREG_ORDER[i];
@@ -342,13 +351,26 @@ public final class SignalDelivery {
         m.setReg(r, g[i]);
       }
     }
-    p.sig.setBlocked(SigFrame.mask(ucBytes));
-    // restore_altstack: the frame's uc_stack becomes the alternate stack again (errors ignored)
-    long newSp = m.reg(Reg.RSP);
-    if (!p.sig.onAltStack(newSp)) {
-      p.sig.setAltStack(
-          SigFrame.stackSp(ucBytes), SigFrame.stackFlags(ucBytes), SigFrame.stackSize(ucBytes));
+    if (!restoreFpstate(p, m, SigFrame.fpstate(ucBytes))) {
+      m.loadFpu(INITIAL_FPU); // fpu__clear_user_states
+      log.debug("{}: rt_sigreturn with a bad FPU state: SIGSEGV", p);
+      force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
     }
+  }
+
+  /**
+   * fpu__restore_sig without XSAVE: no state (NULL) resets the FPU; otherwise {@code fxrstor} from
+   * the frame, which faults on an unreadable or misaligned state or an MXCSR bit the CPU lacks.
+   */
+  private boolean restoreFpstate(Proc p, Machine m, long fpstate) {
+    if (fpstate == 0) {
+      m.loadFpu(INITIAL_FPU);
+      return true;
+    }
+    if ((fpstate & 15) != 0 || p.vm.copyin(fpstate, fxsave, 0, SigFpstate.SIZE) != 0) {
+      return false;
+    }
+    return m.loadFpu(fxsave);
   }
 
   /** The user stack pointer of {@code p} as its current system call sees it (sigaltstack). */

@@ -104,6 +104,20 @@ public interface CpuBackend extends AutoCloseable {
   /** Drops the translated blocks of virtual range [start, end) in the current address space. */
   void removeTranslations(long start, long end);
 
+  /**
+   * The x87/SSE state as the 512-byte image {@code fxsave64} writes ({@code machine.uc.FxsaveImage}
+   * gives the layout), into {@code image[0..512)}.
+   */
+  void saveFpu(byte[] image);
+
+  /**
+   * Loads the x87/SSE state from a 512-byte {@code fxsave64} image, as {@code fxrstor64}.
+   *
+   * @return false, with the state unchanged, where {@code fxrstor64} would raise #GP (an MXCSR bit
+   *     the CPU does not implement)
+   */
+  boolean loadFpu(byte[] image);
+
   /** Allocates a CPU context (register state) holding the engine's current state. */
   Context newContext();
 

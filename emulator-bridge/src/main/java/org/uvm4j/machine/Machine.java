@@ -193,6 +193,25 @@ public final class Machine implements AutoCloseable {
     cpu.save(ctx.state);
   }
 
+  /**
+   * The CPU's x87/SSE state as the 512-byte {@code fxsave64} image ({@code
+   * machine.uc.FxsaveImage}), into {@code image}.
+   */
+  public void saveFpu(byte[] image) {
+    ensureOutsideEngine();
+    cpu.saveFpu(image);
+  }
+
+  /**
+   * Loads the CPU's x87/SSE state from a {@code fxsave64} image.
+   *
+   * @return false (state unchanged) where {@code fxrstor64} would raise #GP
+   */
+  public boolean loadFpu(byte[] image) {
+    ensureOutsideEngine();
+    return cpu.loadFpu(image);
+  }
+
   /** A register of the CPU. */
   public long reg(Reg r) {
     return cpu.readReg(r);

@@ -9,12 +9,21 @@ import org.junit.jupiter.api.Test;
 
 class SigFrameTest {
   @Test
-  void frameIsBelowTheRedZoneAndAlignedLikeACall() {
-    for (long rsp = 0x7ffffff00000L; rsp < 0x7ffffff00000L + 64; rsp++) {
-      long f = SigFrame.frameAddress(rsp);
+  void fpstateIs64ByteAlignedBelowTheTopAndTheFrameBelowItAlignedLikeACall() {
+    for (long top = 0x7ffffff00000L; top < 0x7ffffff00000L + 128; top++) {
+      long fp = SigFpstate.address(top);
+      assertThat(fp & 63).isZero();
+      assertThat(fp + SigFpstate.SIZE).isLessThanOrEqualTo(top);
+      assertThat(top - (fp + SigFpstate.SIZE)).isLessThan(64);
+      long f = SigFrame.frameAddress(fp);
       assertThat((f + 8) & 15).isZero();
-      assertThat(f + SigFrame.SIZE).isLessThanOrEqualTo(rsp - SigFrame.RED_ZONE);
+      assertThat(f + SigFrame.SIZE).isLessThanOrEqualTo(fp);
+      assertThat(fp - (f + SigFrame.SIZE)).isLessThan(32);
     }
+    // Linux's numbers for rsp 0x7ffffff00100 on a CPU without XSAVE
+    long top = 0x7ffffff00100L - SigFrame.RED_ZONE;
+    assertThat(SigFpstate.address(top)).isEqualTo(0x7fffffeffe80L);
+    assertThat(SigFrame.frameAddress(0x7fffffeffe80L)).isEqualTo(0x7fffffeffcb8L);
   }
 
   @Test
@@ -24,7 +33,7 @@ class SigFrameTest {
       g[i] = 0x1000 + i;
     }
     SigInfo info = SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_ACCERR, 0xdead000);
-    byte[] f = SigFrame.build(g, 0x401234, 0x5555, info);
+    byte[] f = SigFrame.build(g, 0x401234, 0x5555, info, 0x7fffffeffe80L);
     assertThat(f).hasSize(SigFrame.SIZE);
     ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
     assertThat(b.getLong(0)).isEqualTo(0x401234); // pretcode
@@ -37,6 +46,12 @@ class SigFrameTest {
     byte[] uc = Arrays.copyOfRange(f, SigFrame.UC, SigFrame.UC + SigFrame.UC_SIZE);
     assertThat(SigFrame.registers(uc)).containsExactly(g);
     assertThat(SigFrame.mask(uc)).isEqualTo(0x5555);
+    assertThat(b.getLong(SigFrame.UC + 224)).isEqualTo(0x7fffffeffe80L); // uc_mcontext.fpstate
+    assertThat(SigFrame.fpstate(uc)).isEqualTo(0x7fffffeffe80L);
+    assertThat(b.getLong(SigFrame.UC)).isEqualTo(6); // uc_flags: SIGCONTEXT_SS | STRICT_RESTORE_SS
+    assertThat(b.getInt(SigFrame.UC + 16 + 8)).isEqualTo(2); // uc_stack.ss_flags SS_DISABLE
+    assertThat(SigFrame.UC + SigFrame.UC_FPSTATE - SigFrame.UC).isEqualTo(224);
+    assertThat(SigFrame.SIZE).isEqualTo(440); // sizeof(struct rt_sigframe)
   }
 
   @Test

@@ -63,7 +63,8 @@ public final class Guests {
           "exec_interp",
           "preempt_rmw",
           "preempt_rmw.glibc",
-          "wall_clock");
+          "wall_clock",
+          "sig_fpu");
 
   private static boolean built;
 

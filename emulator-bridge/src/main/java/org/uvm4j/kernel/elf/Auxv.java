@@ -20,5 +20,8 @@ public final class Auxv {
   public static final int AT_RANDOM = 25;
   public static final int AT_EXECFN = 31;
 
+  /** The worst-case signal frame size (Linux >= 5.14, x86: {@code get_sigframe_size()}). */
+  public static final int AT_MINSIGSTKSZ = 51;
+
   private Auxv() {}
 }

@@ -62,6 +62,7 @@ public final class Uc {
   public static final int UC_X86_REG_CR0 = 50;
   public static final int UC_X86_REG_CR4 = 54;
   public static final int UC_X86_REG_FPCW = 246;
+  public static final int UC_X86_REG_FPTAG = 247;
   public static final int UC_X86_REG_MXCSR = 249;
   public static final long CR0_MP = 1L << 1;
   public static final long CR0_EM = 1L << 2;
@@ -74,6 +75,9 @@ public final class Uc {
 
   /** Linux's initial x87 control word: exceptions masked, 64-bit precision, round to nearest. */
   public static final long FPCW_LINUX_DEFAULT = 0x37f;
+
+  /** The full x87 tag word with every register empty (Linux's initial state, fninit). */
+  public static final long FPTAG_EMPTY = 0xffff;
 
   // x86 instruction ids for UC_HOOK_INSN
   public static final int UC_X86_INS_SYSCALL = 699;

@@ -14,6 +14,7 @@ import org.uvm4j.machine.CpuHooks;
 import org.uvm4j.machine.EmuStatus;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
+import org.uvm4j.machine.uc.FxsaveImage;
 import org.uvm4j.machine.uc.PhysicalRegions;
 import org.uvm4j.machine.uc.PreemptHook;
 import org.uvm4j.machine.uc.Uc;
@@ -146,8 +147,8 @@ public final class UnicornBackend implements CpuBackend {
   /**
    * The floating-point state a Linux process starts with. Setting the CPU model resets CR4, which
    * leaves SSE disabled (every SSE instruction would be invalid): enable it as an OS does (CR4
-   * OSFXSR and OSXMMEXCPT, CR0 MP without EM and TS), with Linux's initial MXCSR and x87 control
-   * word.
+   * OSFXSR and OSXMMEXCPT, CR0 MP without EM and TS), with Linux's initial MXCSR, x87 control word
+   * and tag word (every register empty, as after fninit).
    */
   private void enableSse() {
     writeRaw(
@@ -155,6 +156,7 @@ public final class UnicornBackend implements CpuBackend {
     writeRaw(Uc.UC_X86_REG_CR4, readRaw(Uc.UC_X86_REG_CR4) | Uc.CR4_OSFXSR | Uc.CR4_OSXMMEXCPT);
     writeRaw(Uc.UC_X86_REG_MXCSR, Uc.MXCSR_LINUX_DEFAULT);
     writeRaw(Uc.UC_X86_REG_FPCW, Uc.FPCW_LINUX_DEFAULT);
+    writeRaw(Uc.UC_X86_REG_FPTAG, Uc.FPTAG_EMPTY);
   }
 
   private void addInsnHook(com.sun.jna.Callback cb, int insn, String what) {
@@ -252,6 +254,48 @@ public final class UnicornBackend implements CpuBackend {
     scratch.setLong(0, value);
     check(UcNative.uc_reg_write(uc, regid, scratchAddr), "uc_reg_write(" + regid + ")");
   }
+
+  @Override
+  public void saveFpu(byte[] image) {
+    ensureOpen();
+    FxsaveImage.save(fpuRegisters, image);
+  }
+
+  @Override
+  public boolean loadFpu(byte[] image) {
+    ensureOpen();
+    return FxsaveImage.load(fpuRegisters, image);
+  }
+
+  /** The register access {@link FxsaveImage} needs, through the 16-byte scratch block. */
+  private final FxsaveImage.Registers fpuRegisters =
+      new FxsaveImage.Registers() {
+        @Override
+        public long readRaw(int regid) {
+          return UnicornBackend.this.readRaw(regid);
+        }
+
+        @Override
+        public void writeRaw(int regid, long value) {
+          UnicornBackend.this.writeRaw(regid, value);
+        }
+
+        @Override
+        public void readWide(int regid, long[] out) {
+          scratch.setLong(0, 0);
+          scratch.setLong(8, 0);
+          check(UcNative.uc_reg_read(uc, regid, scratchAddr), "uc_reg_read(" + regid + ")");
+          out[0] = scratch.getLong(0);
+          out[1] = scratch.getLong(8);
+        }
+
+        @Override
+        public void writeWide(int regid, long lo, long hi) {
+          scratch.setLong(0, lo);
+          scratch.setLong(8, hi);
+          check(UcNative.uc_reg_write(uc, regid, scratchAddr), "uc_reg_write(" + regid + ")");
+        }
+      };
 
   private void addHook(int type, com.sun.jna.Callback cb, String what) {
     // begin > end: the hook covers every address

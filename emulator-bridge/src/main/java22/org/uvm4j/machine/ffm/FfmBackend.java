@@ -20,6 +20,7 @@ import org.uvm4j.machine.CpuHooks;
 import org.uvm4j.machine.EmuStatus;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.Reg;
+import org.uvm4j.machine.uc.FxsaveImage;
 import org.uvm4j.machine.uc.PhysicalRegions;
 import org.uvm4j.machine.uc.Uc;
 import org.uvm4j.machine.uc.UserModeBoot;
@@ -306,8 +307,8 @@ public final class FfmBackend implements CpuBackend {
   /**
    * The floating-point state a Linux process starts with. Setting the CPU model resets CR4, which
    * leaves SSE disabled (every SSE instruction would be invalid): enable it as an OS does (CR4
-   * OSFXSR and OSXMMEXCPT, CR0 MP without EM and TS), with Linux's initial MXCSR and x87 control
-   * word.
+   * OSFXSR and OSXMMEXCPT, CR0 MP without EM and TS), with Linux's initial MXCSR, x87 control word
+   * and tag word (every register empty, as after fninit).
    */
   private void enableSse() {
     writeRaw(
@@ -315,6 +316,7 @@ public final class FfmBackend implements CpuBackend {
     writeRaw(Uc.UC_X86_REG_CR4, readRaw(Uc.UC_X86_REG_CR4) | Uc.CR4_OSFXSR | Uc.CR4_OSXMMEXCPT);
     writeRaw(Uc.UC_X86_REG_MXCSR, Uc.MXCSR_LINUX_DEFAULT);
     writeRaw(Uc.UC_X86_REG_FPCW, Uc.FPCW_LINUX_DEFAULT);
+    writeRaw(Uc.UC_X86_REG_FPTAG, Uc.FPTAG_EMPTY);
   }
 
   private long readRaw(int regid) {
@@ -327,6 +329,48 @@ public final class FfmBackend implements CpuBackend {
     scratch.set(JAVA_LONG, 0, value);
     check(regWrite(regid), "uc_reg_write(" + regid + ")");
   }
+
+  @Override
+  public void saveFpu(byte[] image) {
+    ensureOpen();
+    FxsaveImage.save(fpuRegisters, image);
+  }
+
+  @Override
+  public boolean loadFpu(byte[] image) {
+    ensureOpen();
+    return FxsaveImage.load(fpuRegisters, image);
+  }
+
+  /** The register access {@link FxsaveImage} needs, through the 16-byte scratch block. */
+  private final FxsaveImage.Registers fpuRegisters =
+      new FxsaveImage.Registers() {
+        @Override
+        public long readRaw(int regid) {
+          return FfmBackend.this.readRaw(regid);
+        }
+
+        @Override
+        public void writeRaw(int regid, long value) {
+          FfmBackend.this.writeRaw(regid, value);
+        }
+
+        @Override
+        public void readWide(int regid, long[] out) {
+          scratch.set(JAVA_LONG, 0, 0L);
+          scratch.set(JAVA_LONG, 8, 0L);
+          check(regRead(regid), "uc_reg_read(" + regid + ")");
+          out[0] = scratch.get(JAVA_LONG, 0);
+          out[1] = scratch.get(JAVA_LONG, 8);
+        }
+
+        @Override
+        public void writeWide(int regid, long lo, long hi) {
+          scratch.set(JAVA_LONG, 0, lo);
+          scratch.set(JAVA_LONG, 8, hi);
+          check(regWrite(regid), "uc_reg_write(" + regid + ")");
+        }
+      };
 
   private int regRead(int regid) {
     try {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -11,6 +13,7 @@ import org.junit.jupiter.params.provider.FieldSource;
 import org.uvm4j.machine.CpuBackend;
 import org.uvm4j.machine.CpuHooks;
 import org.uvm4j.machine.EmuStatus;
+import org.uvm4j.machine.Fxsave;
 import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.uc.Uc;
 import org.uvm4j.uvm.Prot;
@@ -151,6 +154,103 @@ class CpuBackendContractTest {
     e.poke(1, 14, SYSCALL_0, SYSCALL_1);
     assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
     assertThat(e.events).containsExactly("syscall@40000e");
+  }
+
+  /**
+   * mov rbx, DATA ; fld1 ; fldpi ; fldz ; movdqu xmm0, [rbx] ; movdqu xmm9, [rbx+16] ; ldmxcsr
+   * [rbx+32] ; fxsave64 [rbx+0x200] ; syscall.
+   */
+  private void fxsaveProgram(int mxcsr) {
+    e.map(CODE, 1, Prot.RX);
+    e.map(DATA, 2, Prot.RW);
+    e.poke(1, 0, 0x48, 0xbb, 0, 0, 0x50, 0, 0, 0, 0, 0);
+    e.poke(1, 10, 0xd9, 0xe8, 0xd9, 0xeb, 0xd9, 0xee);
+    e.poke(1, 16, 0xf3, 0x0f, 0x6f, 0x03, 0xf3, 0x44, 0x0f, 0x6f, 0x4b, 0x10);
+    e.poke(1, 26, 0x0f, 0xae, 0x53, 0x20);
+    e.poke(1, 30, 0x48, 0x0f, 0xae, 0x83, 0x00, 0x02, 0x00, 0x00);
+    e.poke(1, 38, SYSCALL_0, SYSCALL_1);
+    for (int i = 0; i < 32; i++) {
+      e.poke(2, i, 0x11 * (i % 15) + i);
+    }
+    e.poke(2, 32, mxcsr & 0xff, (mxcsr >> 8) & 0xff, 0, 0);
+  }
+
+  private byte[] guestFxsave() {
+    byte[] img = new byte[Fxsave.SIZE];
+    e.ram.get(2 * RawEngine.PAGE + 0x200, img);
+    return img;
+  }
+
+  @Test
+  void saveFpuWritesWhatTheCpusOwnFxsave64Writes() {
+    fxsaveProgram(0x7f81); // round toward zero, IE set
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    assertThat(e.events).containsExactly("syscall@400026");
+    byte[] guest = guestFxsave();
+    byte[] mine = new byte[Fxsave.SIZE];
+    e.cpu.saveFpu(mine);
+    ByteBuffer g = ByteBuffer.wrap(guest).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer m = ByteBuffer.wrap(mine).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(m.getShort(Fxsave.FCW)).isEqualTo((short) 0x37f);
+    assertThat(m.getShort(Fxsave.FSW) & 0x3800).isEqualTo(5 << 11); // TOP after three pushes
+    assertThat(m.get(Fxsave.FTW) & 0xff).isEqualTo(0xe0); // physical registers 5, 6, 7 valid
+    assertThat(m.getInt(Fxsave.MXCSR)).isEqualTo(0x7f81);
+    // QEMU's fxsave64 writes FDP as 0 and leaves FOP alone: compare everything else it writes
+    assertThat(Arrays.copyOfRange(mine, 0, 6)).isEqualTo(Arrays.copyOfRange(guest, 0, 6));
+    assertThat(m.getLong(Fxsave.FIP)).isEqualTo(g.getLong(Fxsave.FIP));
+    assertThat(Arrays.copyOfRange(mine, Fxsave.MXCSR, Fxsave.RESERVED))
+        .isEqualTo(Arrays.copyOfRange(guest, Fxsave.MXCSR, Fxsave.RESERVED));
+    // ST0 = +0, ST1 = pi, ST2 = 1.0 (80-bit: mantissa 0x8000000000000000, exponent 0x3fff)
+    assertThat(m.getLong(Fxsave.ST_SPACE + 32)).isEqualTo(0x8000000000000000L);
+    assertThat(m.getShort(Fxsave.ST_SPACE + 40)).isEqualTo((short) 0x3fff);
+    byte[] data = guestData();
+    assertThat(Arrays.copyOfRange(mine, Fxsave.XMM_SPACE, Fxsave.XMM_SPACE + 16))
+        .isEqualTo(Arrays.copyOfRange(data, 0, 16));
+    assertThat(Arrays.copyOfRange(mine, Fxsave.XMM_SPACE + 9 * 16, Fxsave.XMM_SPACE + 10 * 16))
+        .isEqualTo(Arrays.copyOfRange(data, 16, 32));
+  }
+
+  private byte[] guestData() {
+    byte[] d = new byte[32];
+    e.ram.get(2 * RawEngine.PAGE, d);
+    return d;
+  }
+
+  @Test
+  void loadFpuIsWhatTheCpuThenSavesAndRefusesAReservedMxcsrBit() {
+    fxsaveProgram(0x1f80);
+    e.poke(1, 10, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90); // no pushes: the loaded x87 state stays
+    e.poke(1, 16, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90); // no movdqu
+    byte[] img = Fxsave.initial();
+    ByteBuffer b = ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN);
+    b.putShort(Fxsave.FCW, (short) 0x27f); // 53-bit precision
+    b.putShort(Fxsave.FSW, (short) (6 << 11)); // TOP 6
+    b.put(Fxsave.FTW, (byte) 0xc0); // physical 6 and 7 valid
+    b.putLong(Fxsave.ST_SPACE, 0xc000000000000000L); // ST0 = 1.5
+    b.putShort(Fxsave.ST_SPACE + 8, (short) 0x3fff);
+    b.putLong(Fxsave.ST_SPACE + 16, 0x8000000000000000L); // ST1 = -2
+    b.putShort(Fxsave.ST_SPACE + 24, (short) 0xc000);
+    for (int i = 0; i < 16; i++) {
+      b.putLong(Fxsave.XMM_SPACE + 16 * i, 0x0101010101010101L * (i + 1));
+      b.putLong(Fxsave.XMM_SPACE + 16 * i + 8, ~(0x0101010101010101L * (i + 1)));
+    }
+    assertThat(e.cpu.loadFpu(img)).isTrue();
+    e.poke(2, 32, 0x80, 0x1f | 0x20, 0, 0); // ldmxcsr reloads 0x3f80: round down
+    assertThat(e.run(CODE, 100)).isEqualTo(EmuStatus.OK);
+    byte[] guest = guestFxsave();
+    b.putInt(Fxsave.MXCSR, 0x3f80);
+    assertThat(Arrays.copyOfRange(guest, 0, 6)).isEqualTo(Arrays.copyOfRange(img, 0, 6));
+    assertThat(Arrays.copyOfRange(guest, Fxsave.MXCSR, Fxsave.RESERVED))
+        .isEqualTo(Arrays.copyOfRange(img, Fxsave.MXCSR, Fxsave.RESERVED));
+
+    byte[] bad = img.clone();
+    ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putInt(Fxsave.MXCSR, 0x10000 | 0x1f80);
+    byte[] before = new byte[Fxsave.SIZE];
+    e.cpu.saveFpu(before);
+    assertThat(e.cpu.loadFpu(bad)).isFalse();
+    byte[] after = new byte[Fxsave.SIZE];
+    e.cpu.saveFpu(after);
+    assertThat(after).isEqualTo(before);
   }
 
   @Test
