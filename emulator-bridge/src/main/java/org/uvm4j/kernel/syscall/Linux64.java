@@ -121,7 +121,8 @@ public final class Linux64 {
         supported(
             15,
             "rt_sigreturn",
-            "restores registers and mask from the frame; FPU/SSE from the kernel's snapshot",
+            "restores mask, alternate stack, registers and the FPU/SSE state (fxsave image) from the"
+                + " frame; a bad fpstate gives SIGSEGV",
             sig::sigreturn),
         partial(
             16,
