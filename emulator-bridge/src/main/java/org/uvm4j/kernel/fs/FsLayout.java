@@ -16,7 +16,8 @@ import org.uvm4j.uvm.UvmException;
  *   <li>{@code root} set ({@code --root DIR}): DIR read-write at {@code /} (its own {@code /tmp}).
  *   <li>Always: uvm4j's {@code /dev} ({@link DevFs}: null, zero, full, random, urandom, tty — never
  *       the host's), a tmpfs at {@code /dev/shm}, and the guest's {@code /proc} when the kernel
- *       supplies one (never the host's).
+ *       supplies one (never the host's), and uvm4j's {@code /sys/kernel/mm} ({@link SysFs}: no
+ *       transparent huge pages, no hugetlbfs) over the host's.
  *   <li>Then each {@link Bind} ({@code --bind HOST:GUEST[:ro]}) in order: a host directory at a
  *       guest path, read-write unless {@code :ro}; later binds cover earlier ones.
  * </ul>
@@ -125,6 +126,8 @@ public record FsLayout(Path root, List<Bind> binds) {
         procs != null ? ProcFs.create(procs, t) : new SyntheticDir(ProcFs.DEV, 1, 0555),
         false, // writable as Linux's: its files refuse writes themselves (EACCES)
         "proc");
+    // uvm4j's memory-manager features over the host's (reached when the tree has /sys/kernel)
+    t.mount(SysFs.KERNEL_MM, SysFs.kernelMm(), false, "sysfs");
     for (Bind b : binds) {
       t.mount(b.guest(), HostVnode.root(b.host(), channels), b.readOnly(), "host:" + b.host());
     }

@@ -145,6 +145,31 @@ class FsLayoutTest {
   }
 
   @Test
+  void sysKernelMmIsUvm4jsOwnAndShowsNoHugePages() throws Exception {
+    Path host = Path.of("/sys/kernel");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(host), "the host has /sys");
+    FsContext fs = context(FsLayout.hostReadOnly());
+    Location mm = vfs.lookup(fs.root(), fs.cwd(), "/sys/kernel/mm", true);
+    assertThat(mm.mount().source()).isEqualTo("sysfs");
+    assertThat(mm.vnode().readdir()).isEmpty();
+    assertThat(vfs.stat(fs, fs.cwd(), "/sys/kernel/mm", true).mode() & Stat.S_IFMT)
+        .isEqualTo(Stat.S_IFDIR);
+    // as on a kernel without THP and hugetlbfs, whatever the host has
+    assertErrno(
+        () -> vfs.open(fs, fs.cwd(), "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", 0, 0),
+        Errno.ENOENT);
+    assertErrno(() -> vfs.stat(fs, fs.cwd(), "/sys/kernel/mm/hugepages", true), Errno.ENOENT);
+    assertErrno(
+        () ->
+            vfs.open(
+                fs, fs.cwd(), "/sys/kernel/mm/x", OpenFlags.O_CREAT | OpenFlags.O_WRONLY, 0644),
+        Errno.EACCES);
+    // the rest of /sys/kernel is the host's
+    assertThat(vfs.lookup(fs.root(), fs.cwd(), "/sys/kernel", true).mount().source())
+        .isEqualTo("host:/");
+  }
+
+  @Test
   void devicesAreUvm4jsOwn() throws Exception {
     FsContext fs = context(FsLayout.hostReadOnly());
     byte[] b = new byte[8];
