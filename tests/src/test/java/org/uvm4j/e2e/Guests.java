@@ -33,6 +33,7 @@ public final class Guests {
           "sparse",
           "fork_tree",
           "pipes",
+          "vmsplice_pipe",
           "vfork_exec",
           "segv",
           "bench_faults",

@@ -145,7 +145,7 @@ final class FileSyscalls {
    * How many bytes of the segments, at most {@code len}, a copyout can reach: the writable prefix
    * across the segments in order, found without faulting or consuming anything.
    */
-  private static long writablePrefix(Vmspace vm, long[] segs, long len) {
+  static long writablePrefix(Vmspace vm, long[] segs, long len) {
     long reach = 0;
     for (int i = 0; i < segs.length && reach < len; i += 2) {
       long want = Math.min(segs[i + 1], len - reach);
@@ -167,7 +167,7 @@ final class FileSyscalls {
   }
 
   /** Reads (base, len) pairs of an iovec array. */
-  private static long[] iovecs(UserMemory mem, long iov, int cnt) throws UvmException {
+  static long[] iovecs(UserMemory mem, long iov, int cnt) throws UvmException {
     if (cnt < 0 || cnt > UIO_MAXIOV) {
       throw new UvmException(Errno.EINVAL);
     }
@@ -199,7 +199,7 @@ final class FileSyscalls {
     return write ? writev(p, fd, segs) : readv(p, fd, segs);
   }
 
-  private static long total(long[] segs) {
+  static long total(long[] segs) {
     long t = 0;
     for (int i = 1; i < segs.length; i += 2) {
       t += segs[i];
@@ -211,7 +211,7 @@ final class FileSyscalls {
    * Copies {@code len} bytes starting {@code skip} bytes into the segments, to or from {@code buf}:
    * 0 or EFAULT.
    */
-  private static int transfer(Vmspace vm, long[] segs, long skip, byte[] buf, int len, boolean in) {
+  static int transfer(Vmspace vm, long[] segs, long skip, byte[] buf, int len, boolean in) {
     int done = 0;
     long pos = 0;
     for (int i = 0; i < segs.length && done < len; i += 2) {

@@ -28,7 +28,8 @@ public final class Linux64 {
       InfoSyscalls info,
       PollSyscalls poll,
       FutexSyscalls futex,
-      MemfdSyscalls memfd) {
+      MemfdSyscalls memfd,
+      SpliceSyscalls splice) {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
@@ -43,7 +44,8 @@ public final class Linux64 {
           new InfoSyscalls(k.procs(), k.clock(), k.uvm(), k.config().randomSeed()),
           new PollSyscalls(k.scheduler(), k.clock()),
           new FutexSyscalls(k.futexes(), k.scheduler(), k.clock(), k.counters()),
-          new MemfdSyscalls(file, k.uvm(), k.procs()));
+          new MemfdSyscalls(file, k.uvm(), k.procs()),
+          new SpliceSyscalls(k.scheduler(), k.signals()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
@@ -58,7 +60,8 @@ public final class Linux64 {
           new InfoSyscalls(null, null, null, 0),
           new PollSyscalls(null, null),
           new FutexSyscalls(null, null, null, null),
-          new MemfdSyscalls(file, null, null));
+          new MemfdSyscalls(file, null, null),
+          new SpliceSyscalls(null, null));
     }
   }
 
@@ -82,6 +85,7 @@ public final class Linux64 {
     PollSyscalls poll = h.poll();
     FutexSyscalls futex = h.futex();
     MemfdSyscalls memfd = h.memfd();
+    SpliceSyscalls splice = h.splice();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
         supported(
@@ -381,6 +385,11 @@ public final class Linux64 {
         supported(274, "get_robust_list", "pid 0 or any live process", info::getRobustList),
         unsupported(
             291, "epoll_create1", "no epoll (poll, ppoll, select and pselect6 are implemented)"),
+        partial(
+            278,
+            "vmsplice",
+            "pipes; user memory is copied into the pipe at the call (Linux references the pages); SPLICE_F_NONBLOCK",
+            splice::vmsplice),
         supported(
             280,
             "utimensat",

@@ -229,6 +229,7 @@ public final class Linux64Args {
         sig(257, DIRFD, PATH, OPEN_FLAGS, OPEN_MODE), // openat
         sig(262, DIRFD, PATH, STAT_OUT, AT_FLAGS), // newfstatat
         sig(269, DIRFD, PATH, ACCESS_MODE), // faccessat
+        sig(278, FD, IOV_IN, INT, INT), // vmsplice
         sig(292, FD, FD, PIPE_FLAGS), // dup3
         sig(293, PIPEFD_OUT, PIPE_FLAGS), // pipe2
         sig(318, BUF_OUT, ULONG, GRND_FLAGS), // getrandom
