@@ -176,8 +176,19 @@ public final class Kernel implements AutoCloseable {
     this.syscalls =
         syscalls.create(
             new KernelServices(
-                cfg, uvm, sched, clock, procs, signals, lifecycle, exec, vfs, cpu, counters,
-                futexes));
+                cfg,
+                uvm,
+                sched,
+                clock,
+                procs,
+                signals,
+                lifecycle,
+                exec,
+                vfs,
+                cpu,
+                counters,
+                futexes,
+                pageDaemon));
     sched.setAlarmHandler(p -> signals.post(p, Signals.SIGALRM, SigInfo.kernel(Signals.SIGALRM)));
     this.console = new PrintStream(cfg.stderr(), true, StandardCharsets.UTF_8);
   }

@@ -1,12 +1,15 @@
 package org.uvm4j.kernel;
 
 import org.uvm4j.kernel.fs.Vfs;
+import org.uvm4j.uvm.pdaemon.PageDaemon;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
  * The kernel parts a {@link SyscallLayer.Factory} may wire into its handlers. It exists only while
  * the kernel is assembled: each handler keeps the few parts it needs (constructor injection), not
  * this record, so no class holds the whole kernel.
+ *
+ * @param pageDaemon the page daemon (MADV_PAGEOUT asks it), or null where a test kernel has none
  */
 public record KernelServices(
     KernelConfig config,
@@ -20,4 +23,5 @@ public record KernelServices(
     Vfs vfs,
     Cpu cpu,
     KernelCounters counters,
-    Futexes futexes) {}
+    Futexes futexes,
+    PageDaemon pageDaemon) {}

@@ -63,8 +63,8 @@ public final class KernelFixture implements AutoCloseable {
   /** The services a syscall layer is built from. */
   public KernelServices services() {
     return new KernelServices(
-        config, uvm, scheduler, clock, procs, signals, lifecycle, exec, vfs, cpu, counters,
-        futexes);
+        config, uvm, scheduler, clock, procs, signals, lifecycle, exec, vfs, cpu, counters, futexes,
+        null);
   }
 
   /** A new runnable process with an empty address space and stdin/stdout/stderr open. */

@@ -37,7 +37,7 @@ public final class Linux64 {
           new FileSyscalls(k.scheduler(), k.signals(), k.vfs(), k.clock(), k.procs());
       return new Handlers(
           file,
-          new MemorySyscalls(k.uvm()),
+          new MemorySyscalls(k.uvm(), k.pageDaemon()),
           new ProcessSyscalls(k.lifecycle(), k.procs(), k.exec(), k.scheduler(), k.cpu()),
           new SignalSyscalls(k.signals(), k.procs(), k.scheduler()),
           new TimeSyscalls(k.clock(), k.scheduler()),
@@ -53,7 +53,7 @@ public final class Linux64 {
       FileSyscalls file = new FileSyscalls(null, null, null, null, null);
       return new Handlers(
           file,
-          new MemorySyscalls(null),
+          new MemorySyscalls(null, null),
           new ProcessSyscalls(null, null, null, null, null),
           new SignalSyscalls(null, null, null),
           new TimeSyscalls(null, null),
@@ -176,7 +176,7 @@ public final class Linux64 {
         partial(
             28,
             "madvise",
-            "every Linux 6.x value: NORMAL, RANDOM, SEQUENTIAL, WILLNEED, DONTNEED(_LOCKED), FREE, DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, POPULATE_READ/WRITE; COLD, PAGEOUT, DONTDUMP, DODUMP only check the range; REMOVE, KSM and THP advice EINVAL; HWPOISON, SOFT_OFFLINE EPERM; discarding sealed read-only anonymous memory EPERM",
+            "every Linux 6.x value: NORMAL, RANDOM, SEQUENTIAL, WILLNEED, DONTNEED(_LOCKED), FREE, DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, POPULATE_READ/WRITE; PAGEOUT (private pages only this mapping holds, to swap now; EINVAL on a locked range); COLD, DONTDUMP, DODUMP only check the range; REMOVE, KSM and THP advice EINVAL; HWPOISON, SOFT_OFFLINE EPERM; discarding sealed read-only anonymous memory EPERM",
             mem::madvise),
         supported(32, "dup", "", file::dup),
         supported(33, "dup2", "same descriptor: no-op", file::dup2),

@@ -1,10 +1,14 @@
 package org.uvm4j.kernel.syscall;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.map.Advice;
 import org.uvm4j.uvm.map.Inheritance;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.page.VmPage;
+import org.uvm4j.uvm.pdaemon.PageDaemon;
 
 /**
  * Every Linux 6.x {@code MADV_*} value, each decoded into the UVM operation it means or the errno
@@ -12,12 +16,14 @@ import org.uvm4j.uvm.map.Vmspace;
  * checks the range; DONTNEED (any mapping), DONTNEED_LOCKED (wired ranges too) and FREE (private
  * anonymous only) discard pages; DONTFORK and DOFORK set inheritance NONE and back to the default;
  * WIPEONFORK (private anonymous only) sets ZERO and KEEPONFORK the default again; POPULATE_READ and
- * POPULATE_WRITE fault the range in. COLD and PAGEOUT are hints that check the range (the page
- * daemon decides alone); DONTDUMP/DODUMP check the range (there is no core dump); MERGEABLE,
- * UNMERGEABLE (KSM), HUGEPAGE, NOHUGEPAGE and COLLAPSE (transparent huge pages) are EINVAL, as on a
- * kernel built without KSM and THP; REMOVE is EINVAL (no mapping supports hole punching); HWPOISON
- * and SOFT_OFFLINE are EPERM (CAP_SYS_ADMIN only). The discarding ones are refused (EPERM) on
- * sealed read-only anonymous memory. This is the only place that knows the {@code MADV_*} numbers.
+ * POPULATE_WRITE fault the range in. PAGEOUT pages the range's private anonymous pages that only
+ * this mapping holds out to swap now (without swap, or without a page daemon, it only checks the
+ * range; a locked range is EINVAL); COLD is a hint that checks the range; DONTDUMP/DODUMP check the
+ * range (there is no core dump); MERGEABLE, UNMERGEABLE (KSM), HUGEPAGE, NOHUGEPAGE and COLLAPSE
+ * (transparent huge pages) are EINVAL, as on a kernel built without KSM and THP; REMOVE is EINVAL
+ * (no mapping supports hole punching); HWPOISON and SOFT_OFFLINE are EPERM (CAP_SYS_ADMIN only).
+ * The discarding ones are refused (EPERM) on sealed read-only anonymous memory. This is the only
+ * place that knows the {@code MADV_*} numbers.
  */
 public enum MadviseAdvice {
   NORMAL(Mman.MADV_NORMAL),
@@ -80,11 +86,21 @@ public enum MadviseAdvice {
   }
 
   /**
-   * Applies this advice to {@code [addr, addr + len)} of {@code vm}.
+   * Applies this advice to {@code [addr, addr + len)} of {@code vm}, with no page daemon (PAGEOUT
+   * only checks the range).
    *
    * @return 0 or the positive errno of the UVM operation (or Linux's errno for the advice)
    */
   public int apply(Vmspace vm, long addr, long len) {
+    return apply(vm, addr, len, null);
+  }
+
+  /**
+   * Applies this advice to {@code [addr, addr + len)} of {@code vm}; PAGEOUT asks {@code pd}.
+   *
+   * @return 0 or the positive errno of the UVM operation (or Linux's errno for the advice)
+   */
+  public int apply(Vmspace vm, long addr, long len, PageDaemon pd) {
     if (discards()) {
       int sealed = vm.checkSealedDiscard(addr, len);
       if (sealed != 0) {
@@ -95,7 +111,8 @@ public enum MadviseAdvice {
       case NORMAL -> vm.advise(addr, len, Advice.NORMAL);
       case RANDOM -> vm.advise(addr, len, Advice.RANDOM);
       case SEQUENTIAL -> vm.advise(addr, len, Advice.SEQUENTIAL);
-      case WILLNEED, COLD, PAGEOUT, DONTDUMP, DODUMP -> vm.willNeed(addr, len);
+      case WILLNEED, COLD, DONTDUMP, DODUMP -> vm.willNeed(addr, len);
+      case PAGEOUT -> pageout(vm, addr, len, pd);
       case DONTNEED -> vm.discard(addr, len, false);
       case DONTNEED_LOCKED -> dontNeedLocked(vm, addr, len);
       case FREE -> vm.discard(addr, len, true);
@@ -106,6 +123,16 @@ public enum MadviseAdvice {
       case POPULATE_READ -> vm.populate(addr, len, false);
       case POPULATE_WRITE -> vm.populate(addr, len, true);
     };
+  }
+
+  // mm/madvise.c: madvise_pageout
+  private static int pageout(Vmspace vm, long addr, long len, PageDaemon pd) {
+    List<VmPage> pages = new ArrayList<>();
+    int err = vm.pageoutCandidates(addr, len, pages);
+    if (err == 0 && pd != null && !pages.isEmpty()) {
+      pd.pageout(pages);
+    }
+    return err;
   }
 
   /** MADV_DONTNEED_LOCKED: DONTNEED that also takes wired ranges (unwired first, as munlock). */

@@ -17,6 +17,7 @@ import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
 import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.obj.UvmObject;
+import org.uvm4j.uvm.pdaemon.PageDaemon;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
@@ -42,9 +43,11 @@ final class MemorySyscalls {
   static final int ENODEV = 19;
 
   private final Uvm uvm;
+  private final PageDaemon pageDaemon;
 
-  MemorySyscalls(Uvm uvm) {
+  MemorySyscalls(Uvm uvm, PageDaemon pageDaemon) {
     this.uvm = uvm;
+    this.pageDaemon = pageDaemon;
   }
 
   long brk(SyscallContext c) {
@@ -70,7 +73,7 @@ final class MemorySyscalls {
   }
 
   long madvise(SyscallContext c) {
-    return madvise(c.proc(), c.pointer(0), c.size(1), c.int32(2));
+    return madvise(c.proc(), c.pointer(0), c.size(1), c.int32(2), pageDaemon);
   }
 
   long mlock(SyscallContext c) {
@@ -337,9 +340,9 @@ final class MemorySyscalls {
   }
 
   // uvm_mmap.c: sys_madvise
-  private static long madvise(Proc p, long addr, long len, int advice) {
+  private static long madvise(Proc p, long addr, long len, int advice, PageDaemon pd) {
     try {
-      return -MadviseAdvice.decode(advice).apply(p.vm(), addr, len);
+      return -MadviseAdvice.decode(advice).apply(p.vm(), addr, len, pd);
     } catch (UvmException e) {
       return -e.errno();
     }

@@ -88,4 +88,29 @@ class MadviseAdviceTest {
     assertThat(one[0]).isZero();
     vm.free();
   }
+
+  @Test
+  void pageoutWritesPrivatePagesThroughThePageDaemonAndRefusesALockedRange() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("uvm4j-pageout");
+    Uvm uvm = new Uvm(UvmConfig.ofRam(4 << 20));
+    org.uvm4j.uvm.swap.SwapPager pager = org.uvm4j.uvm.swap.SwapPager.attach(uvm);
+    org.uvm4j.uvm.pdaemon.PageDaemon pd = org.uvm4j.uvm.pdaemon.PageDaemon.attach(uvm, pager);
+    pager
+        .swap()
+        .swapOn(org.uvm4j.uvm.swap.FileSwapDevice.open(dir.resolve("swap"), 64 * PAGE, false), 0);
+    try {
+      Vmspace vm = Vmspace.create(uvm, new FaultHandler(uvm));
+      long a = vm.mmap(MapRequest.anon(2 * PAGE, Prot.RW));
+      assertThat(vm.populate(a, 2 * PAGE, true)).isZero();
+      long out = uvm.exp().pgswapout;
+      assertThat(MadviseAdvice.PAGEOUT.apply(vm, a, 2 * PAGE, pd)).isZero();
+      assertThat(uvm.exp().pgswapout - out).as("both pages written to swap").isEqualTo(2);
+      assertThat(MadviseAdvice.PAGEOUT.apply(vm, a + 8 * PAGE, PAGE, pd)).isEqualTo(Errno.ENOMEM);
+      assertThat(vm.mlock(a, PAGE)).isZero();
+      assertThat(MadviseAdvice.PAGEOUT.apply(vm, a, PAGE, pd)).isEqualTo(Errno.EINVAL);
+      vm.free();
+    } finally {
+      pager.swap().close();
+    }
+  }
 }

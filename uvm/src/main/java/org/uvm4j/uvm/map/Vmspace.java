@@ -620,6 +620,64 @@ public final class Vmspace {
   }
 
   /**
+   * The resident pages of {@code [addr, addr + len)} that MADV_PAGEOUT may page out (Linux's
+   * madvise_pageout, mm/madvise.c): private anonymous pages held by this mapping alone (an amap
+   * referenced once holding an anon referenced once: a page still shared copy-on-write after fork
+   * is left, as Linux leaves a folio mapped more than once), neither wired, busy nor loaned. Object
+   * pages (file or shared memory) are left too.
+   *
+   * @param out receives the pages, in address order (the caller pages them out after this returns,
+   *     with no lock held)
+   * @return 0, or EINVAL (misaligned, negative length, bad range, a locked entry in the range:
+   *     can_madv_lru_vma), ENOMEM (part of the range unmapped)
+   */
+  // mm/madvise.c: madvise_pageout (madvise_cold_or_pageout_pte_range's choice of folios)
+  public int pageoutCandidates(long addr, long len, List<org.uvm4j.uvm.page.VmPage> out) {
+    checkLive();
+    return onMappedRange(
+        addr,
+        len,
+        (start, end) -> {
+          List<VmMapEntry> entries = map.entriesIn(start, end);
+          for (VmMapEntry e : entries) {
+            if (e.isWired()) {
+              return Errno.EINVAL;
+            }
+          }
+          for (VmMapEntry e : entries) {
+            Amap amap = e.aref.amap;
+            if (amap == null || e.isSharedMapping()) {
+              continue;
+            }
+            amap.lock();
+            try {
+              if (amap.ref() != 1) {
+                continue;
+              }
+              long from = Math.max(start, e.start);
+              long to = Math.min(end, e.end);
+              for (long va = from; va < to; va += VmMap.PAGE_SIZE) {
+                Anon an = amap.lookup(e.aref, e.offsetOf(va));
+                org.uvm4j.uvm.page.VmPage pg = an == null ? null : an.page;
+                if (an != null
+                    && an.ref == 1
+                    && pg != null
+                    && pg.anon == an
+                    && !pg.isBusy()
+                    && pg.wireCount == 0
+                    && pg.loanCount == 0) {
+                  out.add(pg);
+                }
+              }
+            } finally {
+              amap.unlock();
+            }
+          }
+          return 0;
+        });
+  }
+
+  /**
    * uvm_map.c: uvm_map_clean (PGO_FREE) with zero-fill-on-next-touch semantics — drops the range's
    * private pages so that the next touch sees zeros (anonymous memory) or the object's contents (a
    * private object mapping); shared mappings only lose their translations.

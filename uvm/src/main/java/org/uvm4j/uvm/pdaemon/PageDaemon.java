@@ -1,5 +1,6 @@
 package org.uvm4j.uvm.pdaemon;
 
+import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Prot;
@@ -307,39 +308,96 @@ public final class PageDaemon implements Runnable {
         exp.pdreact++;
         return false;
       }
-      boolean canSwap = pager != null && pager.swap().hasSwap() && !pager.swap().isFull();
-      if (!canSwap && ((pg.flags & VmPage.PG_CLEAN) == 0 || anon.swslot <= 0)) {
-        // dirty with nowhere to write it: leave it mapped
-        uvm.pageActivate(pg);
-        return false;
-      }
-      // unmap, then fold the pmap's modified bit into PG_CLEAN
-      uvm.pageProtect(pg, Prot.NONE);
-      if (Pmap.clearModified(pg)) {
-        pg.flags &= ~VmPage.PG_CLEAN;
-      }
-      if ((pg.flags & VmPage.PG_CLEAN) != 0 && anon.swslot > 0) {
-        // the copy in swap is current: drop the frame without I/O
-        pager.reclaimClean(anon);
-        return true;
-      }
-      if (!canSwap) {
-        uvm.pageActivate(pg); // it was written meanwhile: nowhere to put it
-        return false;
-      }
-      // uvmpd_dropswap: the data changed, the old copy is stale
-      pg.flags &= ~VmPage.PG_CLEAN;
-      if (anon.swslot != 0) {
-        anon.dropSwap(uvm);
-      }
-      if (!pager.clusterAdd(pg)) {
-        uvm.pageActivate(pg); // swap full
-        return false;
-      }
-      return true;
+      return pageoutAnon(pg, anon);
     } finally {
       anon.unlock();
     }
+  }
+
+  /**
+   * The page-out of a chosen anon page, its anon locked: unmap it, then drop it (its copy in swap
+   * is current), queue it for writing to swap, or leave it resident (nowhere to write it).
+   *
+   * @return true if the page was freed or queued for page-out
+   */
+  // uvm_pdaemon.c: uvmpd_scan_queue (anon page, after the checks)
+  private boolean pageoutAnon(VmPage pg, Anon anon) {
+    boolean canSwap = pager != null && pager.swap().hasSwap() && !pager.swap().isFull();
+    if (!canSwap && ((pg.flags & VmPage.PG_CLEAN) == 0 || anon.swslot <= 0)) {
+      // dirty with nowhere to write it: leave it mapped
+      uvm.pageActivate(pg);
+      return false;
+    }
+    // unmap, then fold the pmap's modified bit into PG_CLEAN
+    uvm.pageProtect(pg, Prot.NONE);
+    if (Pmap.clearModified(pg)) {
+      pg.flags &= ~VmPage.PG_CLEAN;
+    }
+    if ((pg.flags & VmPage.PG_CLEAN) != 0 && anon.swslot > 0) {
+      // the copy in swap is current: drop the frame without I/O
+      pager.reclaimClean(anon);
+      return true;
+    }
+    if (!canSwap) {
+      uvm.pageActivate(pg); // it was written meanwhile: nowhere to put it
+      return false;
+    }
+    // uvmpd_dropswap: the data changed, the old copy is stale
+    pg.flags &= ~VmPage.PG_CLEAN;
+    if (anon.swslot != 0) {
+      anon.dropSwap(uvm);
+    }
+    if (!pager.clusterAdd(pg)) {
+      uvm.pageActivate(pg); // swap full
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * MADV_PAGEOUT (Linux's madvise_pageout and reclaim_pages): pages out {@code pages} now, whatever
+   * the queues say about them, and writes the cluster: each page still owned by the same anon and
+   * neither busy, wired nor loaned is unmapped and written to swap (or dropped when its copy in
+   * swap is current). Without swap nothing happens to dirty pages, as on Linux without swap.
+   *
+   * @param pages private anonymous pages (Vmspace.pageoutCandidates), no lock held
+   * @return pages freed or queued for writing
+   */
+  // mm/vmscan.c: reclaim_pages
+  public int pageout(List<VmPage> pages) {
+    if (running) {
+      return 0;
+    }
+    running = true;
+    int taken = 0;
+    try {
+      for (VmPage pg : pages) {
+        Anon anon = Anon.owner(pg);
+        if (anon == null || (pg.pqflags & VmPage.PQ_ANON) == 0 || !anon.tryLock()) {
+          continue;
+        }
+        try {
+          if (pg.anon != anon
+              || anon.page != pg
+              || pg.isBusy()
+              || pg.wireCount != 0
+              || pg.loanCount != 0) {
+            continue;
+          }
+          if (pageoutAnon(pg, anon)) {
+            taken++;
+          }
+        } finally {
+          anon.unlock();
+        }
+      }
+      if (pager != null) {
+        pager.clusterFlush();
+      }
+    } finally {
+      running = false;
+    }
+    return taken;
   }
 
   /**

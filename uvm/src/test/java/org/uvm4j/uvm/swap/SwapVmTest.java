@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.map.VmFixture;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pdaemon.MemoryUsage;
 import org.uvm4j.uvm.pdaemon.PageDaemon;
 
@@ -253,5 +256,71 @@ class SwapVmTest {
     assertThat(SwapAudit.problems(pager.swap(), m.exp(), java.util.Set.copyOf(none))).isEmpty();
     audit();
     m.exit(vm);
+  }
+
+  @Test
+  void madvPageoutWritesThePagesOnlyThisMappingHoldsAndForkStillCopiesOnWrite() throws IOException {
+    machine(64, 128);
+    Vmspace p = m.newSpace();
+    long a = m.mapAnon(p, 4, Prot.RW, false);
+    for (int i = 0; i < 4; i++) {
+      VmFixture.assertPoke(p, a + i * PAGE, 10 + i);
+    }
+    List<VmPage> pages = new ArrayList<>();
+    assertThat(p.pageoutCandidates(a, 4 * PAGE, pages)).isZero();
+    assertThat(pages).hasSize(4);
+    assertThat(daemon.pageout(pages)).isEqualTo(4);
+    assertThat(MemoryUsage.of(p).swapPages()).as("all four in swap").isEqualTo(4);
+    assertThat(device.pagesWritten()).isEqualTo(4);
+    audit();
+
+    Vmspace c = m.fork(p);
+    VmFixture.assertPeek(c, a, 10); // paged in, shared copy-on-write
+    List<VmPage> shared = new ArrayList<>();
+    assertThat(p.pageoutCandidates(a, 4 * PAGE, shared)).isZero();
+    assertThat(shared).as("pages still shared with the child are left").isEmpty();
+    VmFixture.assertPoke(p, a, 99);
+    VmFixture.assertPoke(c, a + PAGE, 77);
+    for (int i = 0; i < 4; i++) {
+      VmFixture.assertPeek(p, a + i * PAGE, i == 0 ? 99 : 10 + i);
+      VmFixture.assertPeek(c, a + i * PAGE, i == 1 ? 77 : 10 + i);
+    }
+    audit();
+    m.exit(c);
+
+    // the child gone, the parent alone holds them again: out they go, and come back
+    List<VmPage> again = new ArrayList<>();
+    assertThat(p.pageoutCandidates(a, 4 * PAGE, again)).isZero();
+    assertThat(again).isNotEmpty();
+    assertThat(daemon.pageout(again)).isEqualTo(again.size());
+    VmFixture.assertPeek(p, a, 99);
+    VmFixture.assertPeek(p, a + 3 * PAGE, 13);
+    audit();
+
+    // a locked range: EINVAL (can_madv_lru_vma); an unmapped one: ENOMEM
+    assertThat(p.mlock(a, PAGE)).isZero();
+    assertThat(p.pageoutCandidates(a, 2 * PAGE, new ArrayList<>())).isEqualTo(Errno.EINVAL);
+    assertThat(p.pageoutCandidates(a + 64 * PAGE, PAGE, new ArrayList<>())).isEqualTo(Errno.ENOMEM);
+    m.exit(p);
+    assertThat(m.exp().swpginuse).isZero();
+    audit();
+  }
+
+  @Test
+  void madvPageoutWithoutSwapLeavesDirtyPagesResident() throws IOException {
+    machine(64, 0);
+    Vmspace vm = m.newSpace();
+    long a = m.mapAnon(vm, 2, Prot.RW, false);
+    VmFixture.assertPoke(vm, a, 5);
+    VmFixture.assertPoke(vm, a + PAGE, 6);
+    List<VmPage> pages = new ArrayList<>();
+    assertThat(vm.pageoutCandidates(a, 2 * PAGE, pages)).isZero();
+    assertThat(pages).hasSize(2);
+    assertThat(daemon.pageout(pages)).isZero();
+    assertThat(MemoryUsage.of(vm).swapPages()).isZero();
+    VmFixture.assertPeek(vm, a, 5);
+    VmFixture.assertPeek(vm, a + PAGE, 6);
+    m.exit(vm);
+    m.audit();
   }
 }
