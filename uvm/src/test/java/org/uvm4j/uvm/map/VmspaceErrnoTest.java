@@ -48,6 +48,11 @@ class VmspaceErrnoTest {
     m.put("mlockOnFault", new BadCall(vm -> vm.mlockOnFault(0x4000_0000L, PAGE), Errno.ENOMEM));
     m.put("mseal", new BadCall(vm -> vm.mseal(MISALIGNED, PAGE), Errno.EINVAL));
     m.put("populate", new BadCall(vm -> vm.populate(0x4000_0000L, PAGE, false), Errno.ENOMEM));
+    m.put(
+        "pageoutCandidates",
+        new BadCall(
+            vm -> vm.pageoutCandidates(MISALIGNED, PAGE, new java.util.ArrayList<>()),
+            Errno.EINVAL));
     m.put("msync", new BadCall(vm -> vm.msync(MISALIGNED, PAGE), Errno.EINVAL));
     m.put("setStack", new BadCall(vm -> vm.setStack(0x4000_0000L, 0x4000_1000L, 0), Errno.EINVAL));
     return m;
