@@ -106,8 +106,8 @@ class ConformanceSuite {
           // It maps all 128 TiB of the lower half in 1 GiB chunks and, without touching them,
           // write(2)s one byte of each GiB to a dump file: Linux reads those from its shared zero
           // page; uvm4j, like NetBSD's UVM, has none and zero-fills a page for each (131072 pages,
-          // 512 MiB), more than the default 128 MiB of RAM (the copyin then fails with EFAULT,
-          // the test reports "BUG in mmap() or /proc/self/maps" and the run is OOM-killed).
+          // 512 MiB), more than the default 128 MiB of RAM (a write(2) then fails, the test
+          // reports "BUG in mmap() or /proc/self/maps" and the run is OOM-killed).
           "virtual_address_range", List.of("--ram=1G"));
 
   private static String nativeProblem;
