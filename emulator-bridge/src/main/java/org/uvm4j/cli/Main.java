@@ -35,7 +35,12 @@ public final class Main implements Callable<Integer> {
    * chooses how Log4j starts ({@link LogStartup}: no configuration work unless logging is asked).
    */
   public static void main(String[] args) {
-    LogStartup.choose(args);
+    if (!LogStartup.choose(args)) {
+      // Log4j core starts here, on this thread, before the head start's thread loads classes that
+      // make loggers: started there instead, it raced this thread's --log/--log-file set-up, which
+      // was then lost now and then (LauncherTest)
+      org.apache.logging.log4j.LogManager.getContext(false);
+    }
     BackendHeadStart.begin(args);
     int status;
     try {
