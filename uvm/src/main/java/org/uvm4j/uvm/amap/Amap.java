@@ -501,13 +501,13 @@ public final class Amap {
         traceCase("2f", amap, slotneedL);
         return 0;
       }
-      // (the seed slides in place with memmove; the chunked arrays are slid into fresh ones of the
+      // (the seed slides in place with memmove; the chunked arrays are moved into fresh ones of the
       // same capacity, which leaves everything outside the moved window empty / zero)
       final AmapAllocator a2 = amap.svc.allocator();
       if (amap.hasPpref()) {
         // slide the counts of the pages in use up; the gap in front: unreferenced, then ours
         IntSlots np = new IntSlots(amap.maxslot, a2.flatSlots(), a2.budget());
-        IntSlots.copy(amap.ppref, slotoff, np, slotspace, slotmapped);
+        IntSlots.move(amap.ppref, slotoff, np, slotspace, slotmapped);
         Ppref.set(np, 0, 0, slotspace - slotadd);
         Ppref.set(np, slotspace - slotadd, 1, slotadd);
         amap.ppref.release();
@@ -515,12 +515,12 @@ public final class Amap {
       }
       // slide the anons up and clear the space just made
       AnonSlots na = new AnonSlots(amap.maxslot, a2.flatSlots(), a2.budget());
-      AnonSlots.copy(amap.anon, slotoff, na, slotspace, slotmapped);
+      AnonSlots.move(amap.anon, slotoff, na, slotspace, slotmapped);
       amap.anon.release();
       amap.anon = na;
       // slide the back pointers up (the old cells are don't-care)
       IntSlots nb = new IntSlots(amap.maxslot, a2.flatSlots(), a2.budget());
-      IntSlots.copy(amap.bckptr, slotoff, nb, slotspace, slotmapped);
+      IntSlots.move(amap.bckptr, slotoff, nb, slotspace, slotmapped);
       amap.bckptr.release();
       amap.bckptr = nb;
       // and renumber the occupied slots
@@ -545,7 +545,9 @@ public final class Amap {
     if (amap.hasPpref()) {
       newppref = a.ints(AmapAllocator.Kind.PPREF, slotalloc, nowait);
     }
-    int[] newsl = a.slotList(slotalloc, amap.nused, nowait);
+    // (the new list keeps the old one's length, not just nused, so the add that follows does not
+    // grow it again at once)
+    int[] newsl = a.slotList(slotalloc, Math.max(amap.nused, amap.slots.length), nowait);
     IntSlots newbck = a.ints(AmapAllocator.Kind.BCKPTR, slotalloc, nowait);
     AnonSlots newover = a.overlay(slotalloc, nowait);
     if (newsl == null || newbck == null || newover == null) {
@@ -567,7 +569,8 @@ public final class Amap {
     UvmPanic.check(amap.maxslot < slotneed, "amap_extend: amap grew while unlocked");
 
     // copy everything over to the new arrays (the seed's slotadded = slotalloc - nslot cells after
-    // the copied part need no memset: the new arrays are born zeroed)
+    // the copied part need no memset: the new arrays are born zeroed); the old arrays are dropped
+    // below, so whole chunks are moved rather than copied where the shift keeps them aligned
     if (!forwards) {
       slotspace = slotalloc - slotmapped;
     }
@@ -587,27 +590,27 @@ public final class Amap {
 
     AnonSlots oldover = amap.anon;
     if (forwards) {
-      AnonSlots.copy(oldover, 0, newover, 0, amap.nslot);
+      AnonSlots.move(oldover, 0, newover, 0, amap.nslot);
     } else {
-      AnonSlots.copy(oldover, slotoff, newover, slotspace, slotmapped);
+      AnonSlots.move(oldover, slotoff, newover, slotspace, slotmapped);
       // newover[0, slotspace) is born zeroed
     }
     amap.anon = newover;
 
     IntSlots oldbck = amap.bckptr;
     if (forwards) {
-      IntSlots.copy(oldbck, 0, newbck, 0, amap.nslot);
+      IntSlots.move(oldbck, 0, newbck, 0, amap.nslot);
     } else {
-      IntSlots.copy(oldbck, slotoff, newbck, slotspace, slotmapped);
+      IntSlots.move(oldbck, slotoff, newbck, slotspace, slotmapped);
     }
     amap.bckptr = newbck;
 
     IntSlots oldppref = amap.ppref;
     if (newppref != null) {
       if (forwards) {
-        IntSlots.copy(oldppref, 0, newppref, 0, amap.nslot);
+        IntSlots.move(oldppref, 0, newppref, 0, amap.nslot);
       } else {
-        IntSlots.copy(oldppref, slotoff, newppref, slotspace, slotmapped);
+        IntSlots.move(oldppref, slotoff, newppref, slotspace, slotmapped);
       }
       amap.ppref = newppref;
       if (forwards && slotoff + slotmapped < amap.nslot) {

@@ -67,8 +67,10 @@ final class AnonSlots extends ChunkedSlots {
   }
 
   /**
-   * Copies the non-empty slots of {@code [srcPos, srcPos + len)} to {@code dst} at {@code dstPos}
-   * (memcpy into a fresh, empty destination range: empty source slots are not written).
+   * Copies {@code [srcPos, srcPos + len)} to {@code dst} at {@code dstPos} (memcpy into a fresh,
+   * empty destination range): per source chunk, the run from its first to its last anon is copied
+   * with one {@code System.arraycopy} per destination leaf, so a destination leaf is allocated only
+   * where an anon lands, and empty source chunks are skipped.
    */
   static void copy(AnonSlots src, int srcPos, AnonSlots dst, int dstPos, int len) {
     int end = srcPos + len;
@@ -76,12 +78,34 @@ final class AnonSlots extends ChunkedSlots {
       Anon[] l = (Anon[]) src.leaf(b);
       int lo = Math.max(b, srcPos);
       int hi = Math.min(b + CHUNK, end);
-      for (int s = lo; s < hi; s++) {
-        Anon an = l[src.index(s)];
-        if (an != null) {
-          dst.set(s - srcPos + dstPos, an);
-        }
+      while (lo < hi && l[src.index(lo)] == null) {
+        lo++;
+      }
+      while (hi > lo && l[src.index(hi - 1)] == null) {
+        hi--;
+      }
+      if (lo < hi) {
+        dst.storeRange(l, src.index(lo), lo - srcPos + dstPos, hi - lo);
       }
     }
+  }
+
+  /**
+   * Moves {@code [srcPos, srcPos + len)} of {@code src} to {@code dst} at {@code dstPos} (a fresh,
+   * empty destination range) when {@code src} is dropped right after (amap_extend's reallocation
+   * and slides): where the shift allows it, whole leaves are taken over ({@link
+   * ChunkedSlots#adoptLeaves}) instead of copied; the partial leaves at the ends, or everything
+   * otherwise, are copied ({@link #copy}).
+   */
+  static void move(AnonSlots src, int srcPos, AnonSlots dst, int dstPos, int len) {
+    long lo = chunkCeil(srcPos);
+    long hi = ((long) srcPos + len) & ~(long) CHUNK_MASK;
+    if (lo >= hi || !dst.canAdopt(src, srcPos, dstPos)) {
+      copy(src, srcPos, dst, dstPos, len);
+      return;
+    }
+    copy(src, srcPos, dst, dstPos, (int) lo - srcPos);
+    dst.adoptLeaves(src, (int) lo, (int) hi, dstPos - srcPos);
+    copy(src, (int) hi, dst, (int) hi - srcPos + dstPos, srcPos + len - (int) hi);
   }
 }

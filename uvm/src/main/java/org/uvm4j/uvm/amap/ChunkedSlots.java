@@ -168,8 +168,73 @@ abstract class ChunkedSlots {
     }
   }
 
-  /** The leaf holding {@code slot}, allocating it (and the nodes above it) if needed. */
+  /**
+   * The leaf holding {@code slot}, allocating it (and the nodes above it) if needed. An existing
+   * leaf is found by the unrolled walk of {@link #leaf}; only a missing one takes the general loop.
+   */
   final Object leafForWrite(int slot) {
+    final Object l = leaf(slot);
+    return l != null ? l : allocLeaf(slot);
+  }
+
+  /**
+   * Stores {@code n} cells of {@code from} (an array of this storage's leaf type) starting at
+   * {@code fromIndex} into slots {@code [slot, slot + n)}: one {@code System.arraycopy} per leaf
+   * touched, each leaf allocated if needed (the seed's {@code memcpy} of a run).
+   */
+  final void storeRange(Object from, int fromIndex, int slot, int n) {
+    while (n > 0) {
+      final Object l = leafForWrite(slot);
+      final int off = index(slot);
+      final int k = rootShift == 0 ? n : Math.min(n, CHUNK - off);
+      System.arraycopy(from, fromIndex, l, off, k);
+      fromIndex += k;
+      slot += k;
+      n -= k;
+    }
+  }
+
+  /** The walk of {@link #leafForWrite} that allocates the missing leaf and nodes. */
+  private Object allocLeaf(int slot) {
+    return installLeaf(slot, null);
+  }
+
+  /**
+   * Takes over {@code src}'s leaves that lie wholly inside its slots {@code [lo, hi)} (multiples of
+   * {@link #CHUNK}), each at its slot {@code + shift} here (a multiple of {@link #CHUNK}): the leaf
+   * objects themselves move, nothing is copied or allocated but the nodes above them. Both must be
+   * trees ({@link #isFlat} false) of the same leaf type, no leaf may exist here yet where one
+   * lands, and {@code src} must be dropped afterwards (its leaves are now shared): the move of a
+   * window between an amap's old and new arrays (amap_extend's reallocation and slides).
+   */
+  final void adoptLeaves(ChunkedSlots src, int lo, int hi, int shift) {
+    UvmPanic.check(
+        !isFlat() && !src.isFlat() && ((lo | hi | shift) & CHUNK_MASK) == 0,
+        "amap slots: adopting leaves between unaligned or flat storage");
+    for (int b = src.nextLeaf(lo); b >= 0 && b < hi; b = src.nextLeaf(b + CHUNK)) {
+      installLeaf(b + shift, src.leaf(b));
+    }
+  }
+
+  /**
+   * True when a move from {@code src} slot {@code srcPos} to slot {@code dstPos} here can adopt
+   * whole leaves ({@link #adoptLeaves}): both are trees and the shift is a multiple of {@link
+   * #CHUNK}.
+   */
+  final boolean canAdopt(ChunkedSlots src, int srcPos, int dstPos) {
+    return !isFlat() && !src.isFlat() && ((srcPos - dstPos) & CHUNK_MASK) == 0;
+  }
+
+  /** The first multiple of {@link #CHUNK} at or above {@code slot} (as a long: no overflow). */
+  static long chunkCeil(long slot) {
+    return (slot + CHUNK_MASK) & ~(long) CHUNK_MASK;
+  }
+
+  /**
+   * Walks to {@code slot}'s leaf, making the missing nodes; a missing leaf becomes {@code given}
+   * (adopted, must not be null where a leaf exists) or, if null, a fresh one. Returns the leaf.
+   */
+  private Object installLeaf(int slot, Object given) {
     int s = rootShift;
     if (s == 0) {
       if (root == null) {
@@ -190,7 +255,13 @@ abstract class ChunkedSlots {
     for (; ; ) {
       Object c = node[idx];
       if (s == CHUNK_SHIFT) {
-        if (c == null) {
+        if (given != null) {
+          UvmPanic.check(c == null, "amap slots: adopting a leaf where one exists");
+          c = given;
+          node[idx] = c;
+          leaves++;
+          charge(LEAF_BYTES);
+        } else if (c == null) {
           c = newLeaf(CHUNK);
           node[idx] = c;
           leaves++;

@@ -43,8 +43,10 @@ final class IntSlots extends ChunkedSlots {
   }
 
   /**
-   * Copies the non-zero cells of {@code [srcPos, srcPos + len)} to {@code dst} at {@code dstPos}
-   * (memcpy into a fresh, zero destination range).
+   * Copies {@code [srcPos, srcPos + len)} to {@code dst} at {@code dstPos} (memcpy into a fresh,
+   * zero destination range): per source chunk, the run from its first to its last non-zero cell is
+   * copied with one {@code System.arraycopy} per destination leaf, so a destination leaf is
+   * allocated only where a non-zero cell lands (ppref stays lazy), and empty chunks are skipped.
    */
   static void copy(IntSlots src, int srcPos, IntSlots dst, int dstPos, int len) {
     int end = srcPos + len;
@@ -52,12 +54,34 @@ final class IntSlots extends ChunkedSlots {
       int[] l = (int[]) src.leaf(b);
       int lo = Math.max(b, srcPos);
       int hi = Math.min(b + CHUNK, end);
-      for (int s = lo; s < hi; s++) {
-        int v = l[src.index(s)];
-        if (v != 0) {
-          dst.set(s - srcPos + dstPos, v);
-        }
+      while (lo < hi && l[src.index(lo)] == 0) {
+        lo++;
+      }
+      while (hi > lo && l[src.index(hi - 1)] == 0) {
+        hi--;
+      }
+      if (lo < hi) {
+        dst.storeRange(l, src.index(lo), lo - srcPos + dstPos, hi - lo);
       }
     }
+  }
+
+  /**
+   * Moves {@code [srcPos, srcPos + len)} of {@code src} to {@code dst} at {@code dstPos} (a fresh,
+   * empty destination range) when {@code src} is dropped right after (amap_extend's reallocation
+   * and slides): where the shift allows it, whole leaves are taken over ({@link
+   * ChunkedSlots#adoptLeaves}) instead of copied; the partial leaves at the ends, or everything
+   * otherwise, are copied ({@link #copy}).
+   */
+  static void move(IntSlots src, int srcPos, IntSlots dst, int dstPos, int len) {
+    long lo = chunkCeil(srcPos);
+    long hi = ((long) srcPos + len) & ~(long) CHUNK_MASK;
+    if (lo >= hi || !dst.canAdopt(src, srcPos, dstPos)) {
+      copy(src, srcPos, dst, dstPos, len);
+      return;
+    }
+    copy(src, srcPos, dst, dstPos, (int) lo - srcPos);
+    dst.adoptLeaves(src, (int) lo, (int) hi, dstPos - srcPos);
+    copy(src, (int) hi, dst, (int) hi - srcPos + dstPos, srcPos + len - (int) hi);
   }
 }

@@ -82,6 +82,52 @@ class ChunkedSlotsTest {
     assertThat(new int[] {id.get(2), id.get(3)}).containsExactly(-3, 4);
   }
 
+  /**
+   * amap_extend's move: whole leaves change hands when the shift is a multiple of a chunk (no copy,
+   * no new leaf), the partial leaves at the ends are copied, an unaligned shift copies everything;
+   * the bytes follow the leaves.
+   */
+  @Test
+  void moveAdoptsWholeAlignedLeavesAndCopiesTheEnds() {
+    org.uvm4j.uvm.MetadataBudget budget = new org.uvm4j.uvm.MetadataBudget();
+    AnonSlots src = new AnonSlots(256, ChunkedSlots.CHUNK, budget);
+    Anon[] an = new Anon[256];
+    for (int s : new int[] {3, 20, 40, 47, 200}) {
+      an[s] = new Anon(s);
+      src.set(s, an[s]);
+    }
+    Anon[] leaf32 = (Anon[]) src.leaf(32);
+    AnonSlots dst = new AnonSlots(512, ChunkedSlots.CHUNK, budget);
+    AnonSlots.move(src, 3, dst, 35, 200); // [3, 203) -> [35, 235): shift 32
+    assertThat((Anon[]) dst.leaf(64)).as("leaf [32, 48) adopted").isSameAs(leaf32);
+    for (int s : new int[] {3, 20, 40, 47, 200}) {
+      assertThat(dst.get(s + 32)).isSameAs(an[s]);
+    }
+    assertThat(dst.get(34)).isNull();
+    assertThat(dst.leaves()).isEqualTo(src.leaves()); // one leaf per source leaf
+    src.release();
+    assertThat(budget.used()).isEqualTo(dst.bytes());
+
+    AnonSlots odd = new AnonSlots(512, ChunkedSlots.CHUNK, budget);
+    AnonSlots.move(dst, 35, odd, 36, 200); // shift 1: copied
+    assertThat(odd.get(73)).isSameAs(an[40]);
+    assertThat((Anon[]) odd.leaf(64)).isNotSameAs(leaf32);
+    assertThat(odd.get(36)).isSameAs(an[3]);
+
+    IntSlots is = new IntSlots(4096);
+    is.set(0, 9);
+    is.set(17, 5);
+    is.set(4095, 7);
+    IntSlots id = new IntSlots(8192);
+    IntSlots.move(is, 0, id, 4096, 4096);
+    assertThat(new int[] {id.get(4096), id.get(4113), id.get(8191), id.get(4097)})
+        .containsExactly(9, 5, 7, 0);
+    assertThat(id.leaves()).isEqualTo(3);
+    IntSlots flat = new IntSlots(64, 64);
+    IntSlots.move(is, 0, flat, 0, 20); // flat destination: copied
+    assertThat(new int[] {flat.get(0), flat.get(17)}).containsExactly(9, 5);
+  }
+
   @Test
   void getRangeReadsAcrossChunksAndHoles() {
     AnonSlots s = new AnonSlots(1000);

@@ -1,6 +1,9 @@
 package org.uvm4j.uvm.bench.vm;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -27,6 +30,11 @@ import org.uvm4j.uvm.system.UvmConfig;
  * child's first write to each page it shares with its parent: case 1B) and COW reuse (the parent's
  * write after the child copied everything: amap take-over, then case 1A with no page copy). Run
  * with {@code org.openjdk.jmh.Main FaultBench}; see docs/benchmarks.md.
+ *
+ * <p>Besides the wall-clock score, every benchmark reports the thread CPU time of its timed faults
+ * ({@link CpuTime}: {@code cpuNs} and {@code faults} per iteration, so {@code cpuNs / faults} is
+ * the CPU time per fault). On a machine shared with other work the wall clock also counts the time
+ * the thread waited for a core; the CPU time does not, so A/B comparisons under load use it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -48,6 +56,31 @@ public class FaultBench {
    */
   @Param({"16", "2147483647"})
   int flatSlots;
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /**
+   * The thread CPU time spent in the timed faults and their number, summed over an iteration (reset
+   * at its start). One {@code getCurrentThreadCpuTime} pair per invocation of {@link #PAGES}
+   * faults.
+   */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class CpuTime {
+    public long cpuNs;
+    public long faults;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      cpuNs = 0;
+      faults = 0;
+    }
+
+    void add(long t0) {
+      cpuNs += THREADS.getCurrentThreadCpuTime() - t0;
+      faults += PAGES;
+    }
+  }
 
   @Setup(Level.Trial)
   public void setUpTrial() {
@@ -100,19 +133,25 @@ public class FaultBench {
 
   @Benchmark
   @OperationsPerInvocation(PAGES)
-  public void zeroFill() {
+  public void zeroFill(CpuTime cpu) {
+    long t0 = THREADS.getCurrentThreadCpuTime();
     writeAll(parent);
+    cpu.add(t0);
   }
 
   @Benchmark
   @OperationsPerInvocation(PAGES)
-  public void cowCopy() {
+  public void cowCopy(CpuTime cpu) {
+    long t0 = THREADS.getCurrentThreadCpuTime();
     writeAll(child);
+    cpu.add(t0);
   }
 
   @Benchmark
   @OperationsPerInvocation(PAGES)
-  public void cowReuse() {
+  public void cowReuse(CpuTime cpu) {
+    long t0 = THREADS.getCurrentThreadCpuTime();
     writeAll(parent);
+    cpu.add(t0);
   }
 }
