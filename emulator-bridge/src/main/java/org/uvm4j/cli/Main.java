@@ -3,6 +3,7 @@ package org.uvm4j.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,7 +40,7 @@ public final class Main implements Callable<Integer> {
       // Log4j core starts here, on this thread, before the head start's thread loads classes that
       // make loggers: started there instead, it raced this thread's --log/--log-file set-up, which
       // was then lost now and then (LauncherTest)
-      org.apache.logging.log4j.LogManager.getContext(false);
+      LogManager.getContext(false);
     }
     BackendHeadStart.begin(args);
     int status;
