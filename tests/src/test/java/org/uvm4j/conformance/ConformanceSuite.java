@@ -24,8 +24,8 @@ import org.uvm4j.e2e.Uvm4jRuns;
  * runs natively and under {@code uvm4j run}; their kselftest counts ({@link KselftestCounts}:
  * pass/fail/xfail/xpass/skip/error and the exit status) must be equal. Both runs get the same
  * environment: the native one is given what a guest sees ({@link #nativeCommand}: uvm4j's empty
- * {@code /sys/kernel/mm}, a tmpfs working directory {@link #SCRATCH}), and a guest may be given a
- * bigger machine where a test needs it ({@link #UVM4J_OPTIONS}).
+ * {@code /sys/kernel/mm}, a fresh tmpfs as working directory), and a guest may be given a bigger
+ * machine where a test needs it ({@link #UVM4J_OPTIONS}).
  *
  * <p>A test that could not be fetched or built is skipped with the script's reason. A test known to
  * differ is a known difference: its reason is in its name and the report, and it must still differ
@@ -42,38 +42,37 @@ class ConformanceSuite {
   static final String UVM4J_TIMEOUT = "60s";
 
   /**
-   * The working directory of both runs: {@code /tmp}, a fresh writable tmpfs. A guest's {@code
-   * /tmp} is its private scratch tmpfs (docs/fs.md) and the rest of the host's tree is read-only to
-   * it, so the uvm4j run is started in the host's {@code /tmp}, which the guest sees as its
-   * scratch; the native run gets a tmpfs mounted at {@code /tmp} in its own mount namespace and
-   * starts there. Tests that create files in their working directory ({@code mincore_selftest}'s
-   * O_TMPFILE, {@code virtual_address_range}'s dump file) then create them in the same kind of file
-   * system on both sides.
+   * The working directory of the uvm4j run: {@code /tmp}, which the guest sees as its private
+   * scratch tmpfs (docs/fs.md; the rest of the host's tree is read-only to it). The native run
+   * starts in a fresh tmpfs of its own ({@link #nativeCommand}), so that tests that create files in
+   * their working directory ({@code mincore_selftest}'s O_TMPFILE, {@code virtual_address_range}'s
+   * dump file) create them in the same kind of file system on both sides.
    */
   static final Path SCRATCH = Path.of("/tmp");
 
   /**
    * The native run's environment, the same the guest is given: uvm4j lays its own, empty {@code
    * /sys/kernel/mm} over the host's ({@code SysFs}: no transparent huge pages, no hugetlbfs, no
-   * KSM), so the native run gets an empty read-only tmpfs there, and a fresh tmpfs at {@link
-   * #SCRATCH} as its working directory, in a mount namespace of its own ({@code unshare --mount}:
-   * the host's mounts are not touched). Without the first the native {@code cow} would run its
-   * cases for every THP and hugetlb size the host has (670 instead of 33) and {@code mkdirty} its
-   * THP cases, none of which a guest can run.
+   * KSM), so the native run gets an empty read-only tmpfs there, and a fresh tmpfs mounted on the
+   * empty directory {@code scratch} as its working directory, in a mount namespace of its own
+   * ({@code unshare --mount}: the host's mounts are not touched). Without the first the native
+   * {@code cow} would run its cases for every THP and hugetlb size the host has (670 instead of 33)
+   * and {@code mkdirty} its THP cases, none of which a guest can run. The tmpfs goes on a directory
+   * of its own, never on {@code /tmp}: that would hide the test binary of a checkout under {@code
+   * /tmp} (a clean clone there ran every native test as "not found", exit 127).
    */
-  static List<String> nativeCommand(Path bin) {
+  static List<String> nativeCommand(Path bin, Path scratch) {
     return List.of(
         "unshare",
         "--mount",
         "sh",
         "-c",
         "mount -t tmpfs -o ro,mode=0755 uvm4j-sysfs /sys/kernel/mm"
-            + " && mount -t tmpfs -o mode=1777 uvm4j-scratch "
-            + SCRATCH
-            + " && cd "
-            + SCRATCH
+            + " && mount -t tmpfs -o mode=1777 uvm4j-scratch \"$1\""
+            + " && cd \"$1\""
             + " && exec \"$0\"",
-        bin.toString());
+        bin.toAbsolutePath().toString(),
+        scratch.toAbsolutePath().toString());
   }
 
   /** Why {@link #nativeCommand} cannot be used here (null: it can). */
@@ -81,8 +80,10 @@ class ConformanceSuite {
     try {
       Path dir = Files.createTempDirectory("uvm4j-conformance");
       Path out = dir.resolve("probe");
-      SelftestRun r = SelftestRun.run(nativeCommand(Path.of("/bin/ls")), dir, out, 30);
+      Path scratch = Files.createDirectory(dir.resolve("scratch"));
+      SelftestRun r = SelftestRun.run(nativeCommand(Path.of("/bin/ls"), scratch), dir, out, 30);
       Files.deleteIfExists(out);
+      Files.deleteIfExists(scratch);
       Files.deleteIfExists(dir);
       return r.status() == 0 && r.output().isBlank()
           ? null
@@ -266,9 +267,13 @@ class ConformanceSuite {
     }
     Path bin = cache.resolve("bin").resolve(test).toAbsolutePath();
     Path dir = Guests.root().resolve("tests/target/conformance/" + test);
+    Path scratch = Files.createDirectories(dir.resolveSibling(test + ".native-scratch"));
     SelftestRun expected =
         SelftestRun.run(
-            nativeCommand(bin), dir, dir.resolveSibling(test + ".native"), RUN_LIMIT_SECONDS);
+            nativeCommand(bin, scratch),
+            dir,
+            dir.resolveSibling(test + ".native"),
+            RUN_LIMIT_SECONDS);
     Path log = dir.resolveSibling(test + ".uvm4j.log");
     Files.deleteIfExists(log);
     SelftestRun got =
