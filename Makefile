@@ -33,7 +33,7 @@ export MAVEN_OPTS := $(strip $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow
 endif
 endif
 
-.PHONY: help deps unicorn musl guests build test run bench fmt clean fuzz realworld realworld-deps \
+.PHONY: help deps unicorn musl guests build test run bench bench-ab fmt clean fuzz realworld realworld-deps \
   conformance install uninstall
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make run    fetch what is missing, build, run the fork/COW demo guest with --stats"
 	@echo "make test   fetch what is missing, build, run every test"
 	@echo "make bench  run the JMH and guest benchmarks (see docs/benchmarks.md)"
+	@echo "make bench-ab BASE=REV  JMH before/after: this checkout against commit REV, same session"
 	@echo "make realworld  fetch and build Debian's busybox, lua, sqlite, zlib, xz, bc, jq (cached"
 	@echo "            in .cache/realworld) and compare each case with its native run"
 	@echo "make conformance  fetch Debian's linux source, build Linux's mm and x86 selftests static"
@@ -128,6 +129,12 @@ conformance: deps
 
 bench: build
 	scripts/bench.sh
+
+# JMH before/after: every benchmark common to commit BASE and this checkout, alternating sides
+# class by class in one session, with ratios and verdicts (scripts/jmh-ab.sh)
+bench-ab: deps
+	@[ -n "$(BASE)" ] || { echo "make bench-ab BASE=<commit>"; exit 2; }
+	scripts/jmh-ab.sh $(BASE)
 
 fmt:
 	$(MVN) $(MVN_FLAGS) -q spotless:apply
