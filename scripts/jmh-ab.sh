@@ -12,8 +12,8 @@
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 1s -r 1s" ...     JMH options (default: short runs)
 #   WRAP=/path/to/lock.sh ...                      prefix for every JMH run (e.g. a lock that
 #                                                  keeps other heavy jobs off the machine)
-# Benchmarks with a `backend` parameter run with backend=jna on both sides (the only binding a
-# base from before the FFM backend has). Results: .cache/jmh-ab/RESULTS/*.csv and report.txt.
+# Benchmarks with a `backend` parameter run with backend=$JMH_BACKEND (default jna: the only binding a
+# base from before the FFM backend has) on both sides. Results: .cache/jmh-ab/RESULTS/*.csv and report.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -22,6 +22,7 @@ base_sha=$(git rev-parse --short "$base^{commit}")
 JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -i 3 -w 1s -r 1s"}
 JMH_FILTER=${JMH_FILTER:-.}
 WRAP=${WRAP:-}
+JMH_BACKEND=${JMH_BACKEND:-jna}
 MVN=${MVN:-mvn}
 java_home=$(scripts/java-home.sh --jdk)
 if [ -n "$java_home" ]; then
@@ -81,7 +82,7 @@ for module in uvm emulator-bridge; do
       if [ "$side" = base ]; then cp=$cp_base; else cp=$cp_after; fi
       params=()
       if "$java" -cp "$cp" org.openjdk.jmh.Main -lp "^$class\." 2>/dev/null | grep -q 'param "backend"'; then
-        params=(-p backend=jna)
+        params=(-p backend="$JMH_BACKEND")
       fi
       echo "== $class: $side (load $(cut -d' ' -f1-3 /proc/loadavg))"
       $WRAP "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main "^$class\." $JMH_OPTS "${params[@]}" \

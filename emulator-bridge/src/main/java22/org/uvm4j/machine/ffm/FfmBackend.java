@@ -103,7 +103,10 @@ public final class FfmBackend implements CpuBackend {
     boolean ok = false;
     try {
       check(
-          (int) UcDowncalls.UC_OPEN.invokeExact(Uc.UC_ARCH_X86, Uc.UC_MODE_64, scratchAddr),
+          (int)
+              (long)
+                  UcDowncalls.UC_OPEN.invokeExact(
+                      (long) Uc.UC_ARCH_X86, (long) Uc.UC_MODE_64, scratchAddr),
           "uc_open(X86, MODE_64)");
       engine = scratch.get(JAVA_LONG, 0);
       this.uc = engine;
@@ -116,15 +119,16 @@ public final class FfmBackend implements CpuBackend {
       addHook(Uc.UC_HOOK_TLB_FILL, upcall(Upcall.TLB_FILL), "UC_HOOK_TLB_FILL");
       check(
           (int)
-              UcDowncalls.UC_HOOK_ADD_INT.invokeExact(
-                  uc,
-                  scratchAddr,
-                  Uc.UC_HOOK_INSN,
-                  upcall(Upcall.SYSCALL).address(),
-                  0L,
-                  1L,
-                  0L,
-                  Uc.UC_X86_INS_SYSCALL),
+              (long)
+                  UcDowncalls.UC_HOOK_ADD.invokeExact(
+                      uc,
+                      scratchAddr,
+                      (long) Uc.UC_HOOK_INSN,
+                      upcall(Upcall.SYSCALL).address(),
+                      0L,
+                      1L,
+                      0L,
+                      (long) Uc.UC_X86_INS_SYSCALL),
           "uc_hook_add(UC_HOOK_INSN, UC_X86_INS_SYSCALL)");
       addHook(Uc.UC_HOOK_INTR, upcall(Upcall.INTERRUPT), "UC_HOOK_INTR");
       addHook(Uc.UC_HOOK_INSN_INVALID, upcall(Upcall.INVALID_INSN), "UC_HOOK_INSN_INVALID");
@@ -132,9 +136,13 @@ public final class FfmBackend implements CpuBackend {
       addInsnHook(upcall(Upcall.RDTSCP), Uc.UC_X86_INS_RDTSCP, "RDTSCP");
       addInsnHook(upcall(Upcall.IN), Uc.UC_X86_INS_IN, "IN");
       addInsnHook(upcall(Upcall.OUT), Uc.UC_X86_INS_OUT, "OUT");
-      check((int) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr), "uc_context_alloc");
+      check(
+          (int) (long) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr),
+          "uc_context_alloc");
       resetContext = scratch.get(JAVA_LONG, 0);
-      check((int) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr), "uc_context_alloc");
+      check(
+          (int) (long) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr),
+          "uc_context_alloc");
       ioContext = scratch.get(JAVA_LONG, 0);
       oldExceptionOffset = enterUserMode();
       preemption = new FfmPreemption(arena, UcDowncalls.UC_EMU_STOP_ADDRESS);
@@ -183,15 +191,25 @@ public final class FfmBackend implements CpuBackend {
     // begin > end: the hook covers every address
     check(
         (int)
-            UcDowncalls.UC_HOOK_ADD.invokeExact(uc, scratchAddr, type, stub.address(), 0L, 1L, 0L),
+            (long)
+                UcDowncalls.UC_HOOK_ADD.invokeExact(
+                    uc, scratchAddr, (long) type, stub.address(), 0L, 1L, 0L, 0L),
         "uc_hook_add(" + what + ")");
   }
 
   private void addInsnHook(MemorySegment stub, int insn, String what) throws Throwable {
     check(
         (int)
-            UcDowncalls.UC_HOOK_ADD_INT.invokeExact(
-                uc, scratchAddr, Uc.UC_HOOK_INSN, stub.address(), 0L, 1L, 0L, insn),
+            (long)
+                UcDowncalls.UC_HOOK_ADD.invokeExact(
+                    uc,
+                    scratchAddr,
+                    (long) Uc.UC_HOOK_INSN,
+                    stub.address(),
+                    0L,
+                    1L,
+                    0L,
+                    (long) insn),
         "uc_hook_add(UC_HOOK_INSN, " + what + ")");
   }
 
@@ -201,8 +219,9 @@ public final class FfmBackend implements CpuBackend {
     boot.copyFrom(MemorySegment.ofArray(UserModeBoot.bootCode()));
     check(
         (int)
-            UcDowncalls.UC_MEM_MAP_PTR.invokeExact(
-                uc, UserModeBoot.BOOT_PHYS, 4096L, Uc.UC_PROT_ALL, boot.address()),
+            (long)
+                UcDowncalls.UC_MEM_MAP_PTR.invokeExact(
+                    uc, UserModeBoot.BOOT_PHYS, 4096L, (long) Uc.UC_PROT_ALL, boot.address()),
         "uc_mem_map_ptr(boot page)");
     long size = (long) UcDowncalls.UC_CONTEXT_SIZE.invokeExact(uc);
     MemorySegment ctx = MemorySegment.ofAddress(resetContext).reinterpret(size);
@@ -242,7 +261,9 @@ public final class FfmBackend implements CpuBackend {
                   bootVector = -1;
                   try {
                     int ignored =
-                        (int) UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, 0L);
+                        (int)
+                            (long)
+                                UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, 0L);
                   } catch (Throwable t) {
                     throw rethrow(t);
                   } finally {
@@ -264,7 +285,8 @@ public final class FfmBackend implements CpuBackend {
                 }
               });
     } finally {
-      int ignored = (int) UcDowncalls.UC_MEM_UNMAP.invokeExact(uc, UserModeBoot.BOOT_PHYS, 4096L);
+      int ignored =
+          (int) (long) UcDowncalls.UC_MEM_UNMAP.invokeExact(uc, UserModeBoot.BOOT_PHYS, 4096L);
     }
     ctl0(Uc.CTL_TLB_FLUSH, "uc_ctl(TLB_FLUSH)");
     ctl0(Uc.CTL_TB_FLUSH, "uc_ctl(TB_FLUSH)");
@@ -278,7 +300,7 @@ public final class FfmBackend implements CpuBackend {
   private void contextCall(MethodHandle h, long context, String what) {
     int err;
     try {
-      err = (int) h.invokeExact(uc, context);
+      err = (int) (long) h.invokeExact(uc, context);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -293,12 +315,12 @@ public final class FfmBackend implements CpuBackend {
   }
 
   private void ctlInt(int control, int arg, String what) throws Throwable {
-    check((int) UcDowncalls.UC_CTL_INT.invokeExact(uc, control, arg), what);
+    check((int) (long) UcDowncalls.UC_CTL.invokeExact(uc, (long) control, (long) arg, 0L), what);
   }
 
   private static void closeEngine(long engine) {
     try {
-      int ignored = (int) UcDowncalls.UC_CLOSE.invokeExact(engine);
+      int ignored = (int) (long) UcDowncalls.UC_CLOSE.invokeExact(engine);
     } catch (Throwable t) {
       log.warn("uc_close failed: {}", t.toString());
     }
@@ -374,7 +396,7 @@ public final class FfmBackend implements CpuBackend {
 
   private int regRead(int regid) {
     try {
-      return (int) UcDowncalls.UC_REG_READ.invokeExact(uc, regid, scratchAddr);
+      return (int) (long) UcDowncalls.UC_REG_READ.invokeExact(uc, (long) regid, scratchAddr);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -382,7 +404,7 @@ public final class FfmBackend implements CpuBackend {
 
   private int regWrite(int regid) {
     try {
-      return (int) UcDowncalls.UC_REG_WRITE.invokeExact(uc, regid, scratchAddr);
+      return (int) (long) UcDowncalls.UC_REG_WRITE.invokeExact(uc, (long) regid, scratchAddr);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -424,8 +446,9 @@ public final class FfmBackend implements CpuBackend {
     try {
       err =
           (int)
-              UcDowncalls.UC_MEM_MAP_PTR.invokeExact(
-                  uc, physAddr, (long) region.capacity(), Uc.UC_PROT_ALL, addr);
+              (long)
+                  UcDowncalls.UC_MEM_MAP_PTR.invokeExact(
+                      uc, physAddr, (long) region.capacity(), (long) Uc.UC_PROT_ALL, addr);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -467,7 +490,7 @@ public final class FfmBackend implements CpuBackend {
     ioTrapped = false;
     int err;
     try {
-      err = (int) UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, count);
+      err = (int) (long) UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, count);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -513,14 +536,16 @@ public final class FfmBackend implements CpuBackend {
       try {
         check(
             (int)
-                UcDowncalls.UC_HOOK_ADD.invokeExact(
-                    uc,
-                    scratchAddr,
-                    Uc.UC_HOOK_BLOCK,
-                    preemption.codeAddress(),
-                    preemption.requestAddress(),
-                    1L,
-                    0L),
+                (long)
+                    UcDowncalls.UC_HOOK_ADD.invokeExact(
+                        uc,
+                        scratchAddr,
+                        (long) Uc.UC_HOOK_BLOCK,
+                        preemption.codeAddress(),
+                        preemption.requestAddress(),
+                        1L,
+                        0L,
+                        0L),
             "uc_hook_add(UC_HOOK_BLOCK, preemption)");
       } catch (RuntimeException | Error e) {
         throw e;
@@ -544,7 +569,7 @@ public final class FfmBackend implements CpuBackend {
 
   private void emuStop() {
     try {
-      int ignored = (int) UcDowncalls.UC_EMU_STOP.invokeExact(uc);
+      int ignored = (int) (long) UcDowncalls.UC_EMU_STOP.invokeExact(uc);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -564,7 +589,9 @@ public final class FfmBackend implements CpuBackend {
   public void removeTranslations(long start, long end) {
     int err;
     try {
-      err = (int) UcDowncalls.UC_CTL_LONG_LONG.invokeExact(uc, Uc.CTL_TB_REMOVE_CACHE, start, end);
+      err =
+          (int)
+              (long) UcDowncalls.UC_CTL.invokeExact(uc, (long) Uc.CTL_TB_REMOVE_CACHE, start, end);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -574,7 +601,7 @@ public final class FfmBackend implements CpuBackend {
   private void ctl0(int control, String what) {
     int err;
     try {
-      err = (int) UcDowncalls.UC_CTL_0.invokeExact(uc, control);
+      err = (int) (long) UcDowncalls.UC_CTL.invokeExact(uc, (long) control, 0L, 0L);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -586,7 +613,10 @@ public final class FfmBackend implements CpuBackend {
     int err;
     scratch.set(JAVA_INT, 0, -1);
     try {
-      err = (int) UcDowncalls.UC_CTL_LONG.invokeExact(uc, Uc.CTL_GET_CPU_MODEL, scratchAddr);
+      err =
+          (int)
+              (long)
+                  UcDowncalls.UC_CTL.invokeExact(uc, (long) Uc.CTL_GET_CPU_MODEL, scratchAddr, 0L);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -599,7 +629,7 @@ public final class FfmBackend implements CpuBackend {
     ensureOpen();
     int err;
     try {
-      err = (int) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr);
+      err = (int) (long) UcDowncalls.UC_CONTEXT_ALLOC.invokeExact(uc, scratchAddr);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -615,7 +645,7 @@ public final class FfmBackend implements CpuBackend {
     long handle = handle(ctx);
     int err;
     try {
-      err = (int) UcDowncalls.UC_CONTEXT_SAVE.invokeExact(uc, handle);
+      err = (int) (long) UcDowncalls.UC_CONTEXT_SAVE.invokeExact(uc, handle);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -627,7 +657,7 @@ public final class FfmBackend implements CpuBackend {
     long handle = handle(ctx);
     int err;
     try {
-      err = (int) UcDowncalls.UC_CONTEXT_RESTORE.invokeExact(uc, handle);
+      err = (int) (long) UcDowncalls.UC_CONTEXT_RESTORE.invokeExact(uc, handle);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -668,8 +698,8 @@ public final class FfmBackend implements CpuBackend {
     }
     closed = true;
     try {
-      int ignored = (int) UcDowncalls.UC_CONTEXT_FREE.invokeExact(resetContext);
-      int ignored2 = (int) UcDowncalls.UC_CONTEXT_FREE.invokeExact(ioContext);
+      int ignored = (int) (long) UcDowncalls.UC_CONTEXT_FREE.invokeExact(resetContext);
+      int ignored2 = (int) (long) UcDowncalls.UC_CONTEXT_FREE.invokeExact(ioContext);
     } catch (Throwable t) {
       log.warn("uc_context_free failed: {}", t.toString());
     }
@@ -698,13 +728,15 @@ public final class FfmBackend implements CpuBackend {
   }
 
   static String strerror(int err) {
-    MemorySegment p;
+    long p;
     try {
-      p = (MemorySegment) UcDowncalls.UC_STRERROR.invokeExact(err);
+      p = (long) UcDowncalls.UC_STRERROR.invokeExact((long) err);
     } catch (Throwable t) {
       return "unknown error " + err + " (" + t + ")";
     }
-    return p.address() == 0 ? "unknown error " + err : p.reinterpret(4096).getString(0);
+    return p == 0
+        ? "unknown error " + err
+        : MemorySegment.ofAddress(p).reinterpret(4096).getString(0);
   }
 
   private void callbackFailed(Throwable t) {
@@ -724,31 +756,31 @@ public final class FfmBackend implements CpuBackend {
   // Called by libunicorn through the stubs made in the constructor; never throw.
 
   /** {@code bool (*)(uc_engine*, uint64_t vaddr, uc_mem_type, uc_tlb_entry*, void*)}. */
-  private boolean tlbFillUpcall(long engine, long vaddr, int type, long result, long userData) {
+  private long tlbFillUpcall(long engine, long vaddr, long type, long result, long userData) {
     try {
       if (ioTrapped) {
-        return false;
+        return 0;
       }
       CpuHooks h = hooks;
       long t =
           booting
               ? ((vaddr & ~0xfffL) == UserModeBoot.BOOT_VA ? UserModeBoot.BOOT_PHYS | Prot.ALL : 0)
-              : h == null ? 0 : h.tlbFill(vaddr, Uc.access(type));
+              : h == null ? 0 : h.tlbFill(vaddr, Uc.access((int) type));
       if (t == 0) {
-        return false;
+        return 0;
       }
       // struct uc_tlb_entry { uint64_t paddr; uc_prot perms; }
       EVERYTHING.set(JAVA_LONG, result, t & ~0xfffL);
       EVERYTHING.set(JAVA_INT, result + 8, (int) (t & Prot.ALL));
-      return true;
+      return 1;
     } catch (Throwable e) {
       callbackFailed(e);
-      return false;
+      return 0;
     }
   }
 
   /** {@code void (*)(uc_engine*, void*)} for {@code UC_X86_INS_SYSCALL}. */
-  private void syscallUpcall(long engine, long userData) {
+  private long syscallUpcall(long engine, long userData) {
     try {
       CpuHooks h = hooks;
       if (h == null || ioTrapped) {
@@ -759,10 +791,12 @@ public final class FfmBackend implements CpuBackend {
     } catch (Throwable e) {
       callbackFailed(e);
     }
+    return 0;
   }
 
   /** {@code void (*)(uc_engine*, uint32_t intno, void*)}. */
-  private void interruptUpcall(long engine, int intno, long userData) {
+  private long interruptUpcall(long engine, long intnoWord, long userData) {
+    int intno = (int) intnoWord;
     exceptionTaken = true;
     try {
       CpuHooks h = hooks;
@@ -777,15 +811,16 @@ public final class FfmBackend implements CpuBackend {
     } catch (Throwable e) {
       callbackFailed(e);
     }
+    return 0;
   }
 
   /** {@code uint32_t (*)(uc_engine*, void*)} for {@code UC_X86_INS_RDTSC}. */
-  private int rdtscUpcall(long engine, long userData) {
+  private long rdtscUpcall(long engine, long userData) {
     return tsc(false);
   }
 
   /** {@code uint32_t (*)(uc_engine*, void*)} for {@code UC_X86_INS_RDTSCP}. */
-  private int rdtscpUpcall(long engine, long userData) {
+  private long rdtscpUpcall(long engine, long userData) {
     return tsc(true);
   }
 
@@ -810,7 +845,7 @@ public final class FfmBackend implements CpuBackend {
   }
 
   /** {@code uint32_t (*)(uc_engine*, uint32_t port, int size, void*)}. */
-  private int inUpcall(long engine, int port, int size, long userData) {
+  private long inUpcall(long engine, long port, long size, long userData) {
     try {
       trapIo();
     } catch (Throwable e) {
@@ -820,12 +855,13 @@ public final class FfmBackend implements CpuBackend {
   }
 
   /** {@code void (*)(uc_engine*, uint32_t port, int size, uint32_t value, void*)}. */
-  private void outUpcall(long engine, int port, int size, int value, long userData) {
+  private long outUpcall(long engine, long port, long size, long value, long userData) {
     try {
       trapIo();
     } catch (Throwable e) {
       callbackFailed(e);
     }
+    return 0;
   }
 
   /**
@@ -847,13 +883,13 @@ public final class FfmBackend implements CpuBackend {
   }
 
   /** {@code bool (*)(uc_engine*, void*)}. */
-  private boolean invalidInsnUpcall(long engine, long userData) {
+  private long invalidInsnUpcall(long engine, long userData) {
     try {
       CpuHooks h = hooks;
-      return h != null && !ioTrapped && h.invalidInstruction();
+      return h != null && !ioTrapped && h.invalidInstruction() ? 1 : 0;
     } catch (Throwable e) {
       callbackFailed(e);
-      return false;
+      return 0;
     }
   }
 
@@ -870,7 +906,10 @@ public final class FfmBackend implements CpuBackend {
       long h = live();
       int err;
       try {
-        err = (int) UcDowncalls.UC_CONTEXT_REG_READ.invokeExact(h, Uc.regId(r), scratchAddr);
+        err =
+            (int)
+                (long)
+                    UcDowncalls.UC_CONTEXT_REG_READ.invokeExact(h, (long) Uc.regId(r), scratchAddr);
       } catch (Throwable t) {
         throw rethrow(t);
       }
@@ -886,7 +925,11 @@ public final class FfmBackend implements CpuBackend {
       scratch.set(JAVA_LONG, 0, value);
       int err;
       try {
-        err = (int) UcDowncalls.UC_CONTEXT_REG_WRITE.invokeExact(h, Uc.regId(r), scratchAddr);
+        err =
+            (int)
+                (long)
+                    UcDowncalls.UC_CONTEXT_REG_WRITE.invokeExact(
+                        h, (long) Uc.regId(r), scratchAddr);
       } catch (Throwable t) {
         throw rethrow(t);
       }
@@ -907,7 +950,7 @@ public final class FfmBackend implements CpuBackend {
       if (contexts.remove(this)) {
         int err;
         try {
-          err = (int) UcDowncalls.UC_CONTEXT_FREE.invokeExact(handle);
+          err = (int) (long) UcDowncalls.UC_CONTEXT_FREE.invokeExact(handle);
         } catch (Throwable t) {
           err = -1;
         }

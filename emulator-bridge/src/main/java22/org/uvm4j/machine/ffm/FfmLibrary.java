@@ -1,13 +1,8 @@
 package org.uvm4j.machine.ffm;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
@@ -125,12 +120,10 @@ public final class FfmLibrary {
       throw new MachineException(
           where + " is not libunicorn (it has no uc_version): " + UcVersion.FIX);
     }
-    MethodHandle h =
-        Linker.nativeLinker()
-            .downcallHandle(versionFn.get(), FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    MethodHandle h = Words.downcall(versionFn.get(), 2);
     int packed;
     try {
-      packed = (int) h.invokeExact(0L, 0L);
+      packed = (int) (long) h.invokeExact(0L, 0L);
     } catch (Throwable t) {
       throw new MachineException("uc_version() of " + where + " failed: " + t, t);
     }

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -28,16 +27,9 @@ final class FfmPreemption implements AutoCloseable {
   private static final int MAP_ANONYMOUS = 0x20;
   private static final long MAP_FAILED = -1;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final MethodHandle MMAP =
-      libc(
-          "mmap",
-          FunctionDescriptor.of(
-              JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-  private static final MethodHandle MPROTECT =
-      libc("mprotect", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle MUNMAP =
-      libc("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+  private static final MethodHandle MMAP = libc("mmap", 6);
+  private static final MethodHandle MPROTECT = libc("mprotect", 3);
+  private static final MethodHandle MUNMAP = libc("munmap", 2);
   private static final VarHandle PENDING = JAVA_INT.varHandle();
 
   private final long code;
@@ -50,14 +42,19 @@ final class FfmPreemption implements AutoCloseable {
       code =
           (long)
               MMAP.invokeExact(
-                  0L, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+                  0L,
+                  PAGE,
+                  (long) (PROT_READ | PROT_WRITE),
+                  (long) (MAP_PRIVATE | MAP_ANONYMOUS),
+                  -1L,
+                  0L);
       if (code == MAP_FAILED) {
         throw new MachineException("cannot map a page for the preemption hook (mmap failed)");
       }
       byte[] bytes = PreemptHook.code();
       MemorySegment.ofAddress(code).reinterpret(PAGE).copyFrom(MemorySegment.ofArray(bytes));
-      if ((int) MPROTECT.invokeExact(code, PAGE, PROT_READ | PROT_EXEC) != 0) {
-        int ignored = (int) MUNMAP.invokeExact(code, PAGE);
+      if ((int) (long) MPROTECT.invokeExact(code, PAGE, (long) (PROT_READ | PROT_EXEC)) != 0) {
+        int ignored = (int) (long) MUNMAP.invokeExact(code, PAGE);
         throw new MachineException("cannot make the preemption hook executable (mprotect failed)");
       }
     } catch (RuntimeException | Error e) {
@@ -70,8 +67,8 @@ final class FfmPreemption implements AutoCloseable {
     request.set(JAVA_LONG, PreemptHook.STOP_FUNCTION_OFFSET, stopFunction);
   }
 
-  private static MethodHandle libc(String name, FunctionDescriptor fd) {
-    return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd);
+  private static MethodHandle libc(String name, int arity) {
+    return Words.downcall(Linker.nativeLinker().defaultLookup().find(name).orElseThrow(), arity);
   }
 
   /** The hook's entry point, for {@code uc_hook_add(UC_HOOK_BLOCK)}. */
@@ -99,7 +96,7 @@ final class FfmPreemption implements AutoCloseable {
     if (!closed) {
       closed = true;
       try {
-        int ignored = (int) MUNMAP.invokeExact(code, PAGE);
+        int ignored = (int) (long) MUNMAP.invokeExact(code, PAGE);
       } catch (Throwable t) {
         // munmap of a page we mapped cannot fail; nothing to undo if it did
       }

@@ -3,6 +3,14 @@ package org.uvm4j.machine.ffm;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -18,10 +26,9 @@ import org.uvm4j.machine.ram.HostPages;
  * and 8 hooks: an idle {@code hello} run takes 0.59 s of CPU on it against 0.39 s on the JNA
  * binding, docs/benchmarks.md). One thread loads libunicorn and links every downcall ({@link
  * UcDowncalls}, and libc's for {@link FfmPreemption}); the other makes and frees one upcall stub of
- * each {@link Upcall} signature, which leaves the linker's per-signature code cached, then
- * registers the JNA calls the emulated RAM uses ({@link HostPages}). An engine opened meanwhile
- * waits for the class initialisation in progress (the JVM's class-initialisation lock), never for a
- * thread.
+ * each {@link Upcall} shape, which leaves the linker's per-signature code cached, then registers
+ * the JNA calls the emulated RAM uses ({@link HostPages}). An engine opened meanwhile waits for the
+ * class initialisation in progress (the JVM's class-initialisation lock), never for a thread.
  *
  * <p>Nothing here is needed for correctness: a failure is logged at debug level and happens again,
  * with its message, when the engine opens.
@@ -30,6 +37,11 @@ final class FfmPreparation {
   private static final Logger log = LogManager.getLogger("machine");
   private static final AtomicBoolean started = new AtomicBoolean();
 
+  /** Completed by the two threads: normally when their part is done, else with its failure. */
+  private static final CompletableFuture<Void> downcalls = new CompletableFuture<>();
+
+  private static final CompletableFuture<Void> upcalls = new CompletableFuture<>();
+
   private FfmPreparation() {}
 
   /** Starts the set-up once per JVM; returns at once. */
@@ -37,8 +49,27 @@ final class FfmPreparation {
     if (!started.compareAndSet(false, true)) {
       return;
     }
-    thread("uvm4j-ffm-downcalls", FfmPreparation::linkDowncalls).start();
-    thread("uvm4j-ffm-upcalls", FfmPreparation::linkUpcalls).start();
+    thread("uvm4j-ffm-downcalls", FfmPreparation::linkDowncalls, downcalls).start();
+    thread("uvm4j-ffm-upcalls", FfmPreparation::linkUpcalls, upcalls).start();
+  }
+
+  /**
+   * Waits up to {@code timeout} for a started set-up (for tests and diagnostics).
+   *
+   * @return null when both parts finished, else what is missing or what failed
+   */
+  static String awaitFinished(Duration timeout) throws InterruptedException {
+    if (!started.get()) {
+      return "not started";
+    }
+    try {
+      CompletableFuture.allOf(downcalls, upcalls).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return null;
+    } catch (TimeoutException e) {
+      return "not finished after " + timeout;
+    } catch (ExecutionException e) {
+      return "failed: " + e.getCause();
+    }
   }
 
   private static void linkDowncalls() {
@@ -50,8 +81,11 @@ final class FfmPreparation {
   private static void linkUpcalls() {
     Linker linker = Linker.nativeLinker();
     try (Arena arena = Arena.ofConfined()) {
+      Set<MethodType> linked = new HashSet<>();
       for (Upcall u : Upcall.values()) {
-        linker.upcallStub(MethodHandles.empty(u.type()), u.descriptor(), arena);
+        if (linked.add(u.type())) {
+          linker.upcallStub(MethodHandles.empty(u.type()), u.descriptor(), arena);
+        }
       }
     }
     HostPages.ensureRegistered();
@@ -65,13 +99,15 @@ final class FfmPreparation {
     }
   }
 
-  private static Thread thread(String name, Runnable work) {
+  private static Thread thread(String name, Runnable work, CompletableFuture<Void> done) {
     Thread t =
         new Thread(
             () -> {
               try {
                 work.run();
+                done.complete(null);
               } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
                 log.debug(
                     "{}: preparing the ffm binding failed (the engine will say why): {}",
                     name,
