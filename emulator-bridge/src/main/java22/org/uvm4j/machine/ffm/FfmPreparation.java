@@ -25,10 +25,10 @@ import org.uvm4j.machine.ram.HostPages;
  * signature makes the linker generate and load classes for it (for this binding's 20-odd downcalls
  * and 8 hooks: an idle {@code hello} run takes 0.59 s of CPU on it against 0.39 s on the JNA
  * binding, docs/benchmarks.md). One thread loads libunicorn and links every downcall ({@link
- * UcDowncalls}, and libc's for {@link FfmPreemption}); the other makes and frees one upcall stub of
- * each {@link Upcall} shape, which leaves the linker's per-signature code cached, then registers
- * the JNA calls the emulated RAM uses ({@link HostPages}). An engine opened meanwhile waits for the
- * class initialisation in progress (the JVM's class-initialisation lock), never for a thread.
+ * UcDowncalls}); the other makes and frees one upcall stub of each {@link Upcall} shape, which
+ * leaves the linker's per-signature code cached, then registers the JNA calls the emulated RAM uses
+ * ({@link HostPages}). An engine opened meanwhile waits for the class initialisation in progress
+ * (the JVM's class-initialisation lock), never for a thread.
  *
  * <p>Nothing here is needed for correctness: a failure is logged at debug level and happens again,
  * with its message, when the engine opens.
@@ -75,7 +75,6 @@ final class FfmPreparation {
   private static void linkDowncalls() {
     FfmLibrary.get();
     initialise(UcDowncalls.class);
-    initialise(FfmPreemption.class);
   }
 
   private static void linkUpcalls() {

@@ -30,20 +30,18 @@ class FfmCallShapesTest {
   }
 
   @Test
-  void everyDowncallIsAllWordsAndTheDowncallsShareSevenTypes() throws Exception {
+  void everyDowncallIsAllWordsAndTheDowncallsShareSixTypes() throws Exception {
     List<MethodType> types = new ArrayList<>();
-    for (String holder : List.of("UcDowncalls", "FfmPreemption")) {
-      for (Field f : Class.forName("org.uvm4j.machine.ffm." + holder).getDeclaredFields()) {
-        if (Modifier.isStatic(f.getModifiers()) && f.getType() == MethodHandle.class) {
-          f.setAccessible(true);
-          types.add(((MethodHandle) f.get(null)).type());
-        }
+    for (Field f : Class.forName("org.uvm4j.machine.ffm.UcDowncalls").getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == MethodHandle.class) {
+        f.setAccessible(true);
+        types.add(((MethodHandle) f.get(null)).type());
       }
     }
-    assertThat(types).hasSize(21);
+    assertThat(types).hasSize(18);
     assertThat(types).allSatisfy(FfmCallShapesTest::assertAllWords);
-    // arities: 1, 2, 3, 5 and 6 (mmap), uc_ctl 2 + 2 variadic, uc_hook_add 7 + 1 variadic
-    assertThat(arities(types)).containsExactly(1, 2, 3, 4, 5, 6, 8);
+    // arities: 1, 2, 3 and 5, uc_ctl 2 + 2 variadic, uc_hook_add 7 + 1 variadic
+    assertThat(arities(types)).containsExactly(1, 2, 3, 4, 5, 8);
   }
 
   @Test
