@@ -21,14 +21,14 @@ import org.uvm4j.machine.ram.HostPages;
  * daemon threads, so that it overlaps the CLI's own start (argument parsing, the ELF image) on the
  * other core instead of following it.
  *
- * <p>What costs is not libunicorn but the JDK: the first downcall handle or upcall stub of each C
- * signature makes the linker generate and load classes for it (for this binding's 20-odd downcalls
- * and 8 hooks: an idle {@code hello} run takes 0.59 s of CPU on it against 0.39 s on the JNA
- * binding, docs/benchmarks.md). One thread loads libunicorn and links every downcall ({@link
- * UcDowncalls}); the other makes and frees one upcall stub of each {@link Upcall} shape, which
- * leaves the linker's per-signature code cached, then registers the JNA calls the emulated RAM uses
- * ({@link HostPages}). An engine opened meanwhile waits for the class initialisation in progress
- * (the JVM's class-initialisation lock), never for a thread.
+ * <p>What costs is not libunicorn but the JDK: the first downcall handle or upcall stub of each
+ * shape makes the linker generate and load classes for it ({@link Words} keeps the shapes few: 8
+ * for the downcalls, 4 for the hooks; docs/benchmarks.md, "Fewer call shapes"). One thread loads
+ * libunicorn and links every downcall ({@link UcDowncalls}); the other makes and frees one upcall
+ * stub of each {@link Upcall} shape, which leaves the linker's per-shape code cached, then
+ * registers the JNA calls the emulated RAM uses ({@link HostPages}). An engine opened meanwhile
+ * waits for the class initialisation in progress (the JVM's class-initialisation lock), never for a
+ * thread.
  *
  * <p>Nothing here is needed for correctness: a failure is logged at debug level and happens again,
  * with its message, when the engine opens.
