@@ -341,6 +341,7 @@ public final class Exec {
       }
     }
     // Point of no return: the new image is complete.
+    int oldTid = p.pid;
     lifecycle.deThread(p); // the other threads end; p becomes the process's only thread
     lifecycle.execRelease(p);
     p.clearChildTid = 0;
@@ -370,6 +371,9 @@ public final class Exec {
           Long.toHexString(loaded.entry()),
           Long.toHexString(loaded.sp()),
           Long.toHexString(loaded.brkBase()));
+    }
+    if (p.ptrace != null) {
+      lifecycle.ptrace().execed(p, oldTid); // PTRACE_EVENT_EXEC stop, or SIGTRAP
     }
     return 0;
   }

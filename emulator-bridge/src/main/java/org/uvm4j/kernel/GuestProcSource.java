@@ -329,6 +329,7 @@ final class GuestProcSource implements ProcSource {
     return switch (p.state) {
       case RUNNABLE -> 'R';
       case SLEEPING, VFORK_WAIT -> 'S';
+      case TRACED -> 't';
       case ZOMBIE -> 'Z';
       default -> 'X';
     };
@@ -367,7 +368,9 @@ final class GuestProcSource implements ProcSource {
         + state(p)
         + (p.isZombie()
             ? " (zombie)"
-            : p.state == ProcState.RUNNABLE ? " (running)" : " (sleeping)")
+            : p.state == ProcState.RUNNABLE
+                ? " (running)"
+                : p.state == ProcState.TRACED ? " (tracing stop)" : " (sleeping)")
         + "\nTgid:\t"
         + p.pid
         + "\nPid:\t"

@@ -76,6 +76,7 @@ public final class Kernel implements AutoCloseable {
   private final ProcLifecycle lifecycle;
   private final ExecCache execCache;
   private final Exec exec;
+  private final Ptrace ptrace;
   private final Vfs vfs;
   private final Console stdin;
   private final FsContext initFs;
@@ -170,6 +171,7 @@ public final class Kernel implements AutoCloseable {
     this.lifecycle =
         new ProcLifecycle(sched, procs, cpu, counters, signals, exitMaps, events, futexes);
     signals.bind(lifecycle);
+    this.ptrace = lifecycle.ptrace();
     this.exec =
         new Exec(cpu, vfs, uvm, faultHandler, counters, execCache, events, cfg.randomSeed());
     exec.bind(lifecycle);
@@ -487,9 +489,21 @@ public final class Kernel implements AutoCloseable {
       if (limitReached()) {
         return;
       }
+      PtraceState pt = p.ptrace;
+      boolean step = false;
+      if (pt != null) {
+        if (pt.after != PtraceState.After.NONE) {
+          afterTraceStop(p);
+          if (p.state != ProcState.RUNNABLE || cpu.loaded() != p) {
+            return;
+          }
+        }
+        // PTRACE_SINGLESTEP: one instruction, then SIGTRAP
+        step = pt.resume == PtraceState.Resume.SINGLESTEP && pt.tracer != null;
+      }
       if (p.restart.pending() && p.sig.deliverable() != 0) {
         retrySyscall(p);
-        if (cpu.loaded() != p || !p.isAlive()) {
+        if (cpu.loaded() != p || p.state != ProcState.RUNNABLE) {
           return;
         }
       }
@@ -517,11 +531,13 @@ public final class Kernel implements AutoCloseable {
               || betweenSlices != null;
       DebugHook dbg = debug;
       StopReason why =
-          dbg != null && dbg.follows(p)
-              ? dbg.run(p, machine, budget)
-              : counted
-                  ? machine.run(budget)
-                  : machine.runUncounted(sliced ? cfg.timeSliceNanos() : 0);
+          step
+              ? machine.run(1)
+              : dbg != null && dbg.follows(p)
+                  ? dbg.run(p, machine, budget)
+                  : counted
+                      ? machine.run(budget)
+                      : machine.runUncounted(sliced ? cfg.timeSliceNanos() : 0);
       if (dbg != null && dbg.killRequested()) {
         for (Proc q : procs.all()) {
           if (q.isAlive()) {
@@ -538,6 +554,9 @@ public final class Kernel implements AutoCloseable {
       clock.advance(ran);
       if (p.cpuLimited()) {
         cpuLimit(p);
+      }
+      if (pt != null && why != StopReason.SYSCALL) {
+        pt.origRax = -1; // any kernel entry but a system call: orig_ax = -1
       }
       switch (why) {
         case QUANTUM -> {
@@ -600,6 +619,16 @@ public final class Kernel implements AutoCloseable {
           lifecycle.exit(p, WaitStatus.signaled(Signals.SIGKILL));
         }
       }
+      if (step && p.isAlive() && (why == StopReason.QUANTUM || why == StopReason.SYSCALL)) {
+        // x86 exc_debug_user (TF: TRAP_TRACE) or user_single_step_report after a syscall
+        signals.force(
+            p,
+            Signals.SIGTRAP,
+            SigInfo.fault(
+                Signals.SIGTRAP,
+                why == StopReason.SYSCALL ? TRAP_BRKPT : Ptrace.TRAP_TRACE,
+                cpu.loaded() == p ? machine.reg(Reg.RIP) : p.ctx.reg(Reg.RIP)));
+      }
       if (sum != null) {
         sum.after(p, uvm.exp());
       }
@@ -638,11 +667,44 @@ public final class Kernel implements AutoCloseable {
    */
   // x86 syscall.c: syscall
   private void syscall(Proc p) {
+    syscall(p, true);
+  }
+
+  /**
+   * {@link #syscall(Proc)}; {@code fresh} is false when a call that slept is retried (a traced
+   * task's entry was reported already).
+   */
+  private void syscall(Proc p, boolean fresh) {
     Machine m = machine;
     long nr = m.reg(Reg.RAX);
     long rip = m.reg(Reg.RIP);
     m.setReg(Reg.RCX, rip);
     m.setReg(Reg.R11, m.reg(Reg.RFLAGS));
+    if (p.ptrace == null) {
+      dispatch(p, nr, rip); // the untraced path: this one field is all ptrace costs it
+      return;
+    }
+    if (ptrace.syscallEntry(p, nr, fresh)) {
+      return; // syscall-enter-stop: the call runs when the tracer resumes p
+    }
+    tracedExit(p, dispatch(p, nr, rip));
+  }
+
+  /** The traced call of {@code p} ended or slept: its syscall-exit-stop, if due. */
+  private void tracedExit(Proc p, boolean slept) {
+    if (p.ptrace != null) {
+      ptrace.syscallExit(p, slept);
+    }
+  }
+
+  /**
+   * Runs system call {@code nr} of {@code p} (loaded; the {@code syscall} instruction ended at
+   * {@code rip}) and writes its result to RAX; a sleeping call is rewound onto its instruction.
+   *
+   * @return true when the call went to sleep (it runs again when {@code p} wakes)
+   */
+  private boolean dispatch(Proc p, long nr, long rip) {
+    Machine m = machine;
     StraceHook st = strace;
     if (st != null) {
       st.syscallEntry(
@@ -675,12 +737,37 @@ public final class Kernel implements AutoCloseable {
       }
       p.restart.setPending(true);
       p.restart.setIa32(false);
-      return;
+      return true;
     }
     if (r != SyscallLayer.EJUSTRETURN && cpu.loaded() == p && p.isAlive()) {
       m.setReg(Reg.RAX, r);
     }
     p.restart.clear();
+    return false;
+  }
+
+  /**
+   * The traced {@code p} (loaded) runs again after a stop inside a system call: the call its
+   * syscall-enter-stop held runs now (the number is {@code orig_rax}, which the tracer may have
+   * changed; -1 skips the call, leaving RAX as the tracer set it, and so does a pending SIGKILL),
+   * or the syscall-exit-stop that an event stop put off is made.
+   */
+  // arch/x86/entry/common.c: do_syscall_64 after syscall_enter_from_user_mode
+  private void afterTraceStop(Proc p) {
+    PtraceState pt = p.ptrace;
+    switch (pt.after) {
+      case DISPATCH -> {
+        pt.after = PtraceState.After.NONE;
+        int nr = (int) pt.origRax; // do_syscall_64's int nr
+        if (nr == -1 || (p.sig.pending() & Signals.bit(Signals.SIGKILL)) != 0) {
+          ptrace.syscallExit(p, false);
+          return;
+        }
+        tracedExit(p, dispatch(p, pt.origRax, machine.reg(Reg.RIP)));
+      }
+      case EXIT_STOP -> ptrace.exitStop(p);
+      case NONE -> {}
+    }
   }
 
   /**
@@ -745,7 +832,7 @@ public final class Kernel implements AutoCloseable {
     if (p.restart.ia32()) {
       ia32Syscall(p);
     } else {
-      syscall(p);
+      syscall(p, false);
     }
     if (p.state == ProcState.SLEEPING) {
       sched.cancelSleep(p); // still nothing to do: the signal interrupts the sleep
@@ -889,7 +976,10 @@ public final class Kernel implements AutoCloseable {
         who.append(who.length() == 0 ? " " : ", ")
             .append(p)
             .append(" on ")
-            .append(p.state == ProcState.SLEEPING ? p.wchan : "vfork");
+            .append(
+                p.state == ProcState.SLEEPING
+                    ? p.wchan
+                    : p.state == ProcState.TRACED ? "ptrace stop" : "vfork");
       }
     }
     StringBuilder sb =

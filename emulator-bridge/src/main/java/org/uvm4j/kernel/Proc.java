@@ -112,6 +112,15 @@ public final class Proc {
    */
   long nextXcpuSecond = -1;
 
+  /**
+   * The ptrace state while this task is traced (or finishing a system call its tracer stopped it
+   * in), else null: the one field the system call path looks at for an untraced task.
+   */
+  PtraceState ptrace;
+
+  /** The tasks this task traces (Linux's {@code ptraced} list), or null before its first. */
+  List<Proc> tracees;
+
   /** Channel the parent sleeps on in wait4/waitid. */
   final WaitChannel childChannel;
 
@@ -205,6 +214,11 @@ public final class Proc {
   public int ppid() {
     Proc par = parent();
     return par == null ? 0 : par.pid;
+  }
+
+  /** The ptrace state (null when not traced). */
+  public PtraceState ptrace() {
+    return ptrace;
   }
 
   public ProcState state() {
@@ -302,7 +316,8 @@ public final class Proc {
   public boolean isAlive() {
     return state == ProcState.RUNNABLE
         || state == ProcState.SLEEPING
-        || state == ProcState.VFORK_WAIT;
+        || state == ProcState.VFORK_WAIT
+        || state == ProcState.TRACED;
   }
 
   /** A zombie process: the leader once every thread of the group has exited. */

@@ -40,6 +40,7 @@ public final class ProcLifecycle {
   private final ExitMaps maps;
   private final ProcEvents events;
   private final Futexes futexes;
+  private final Ptrace ptrace;
 
   ProcLifecycle(
       Scheduler sched,
@@ -58,6 +59,13 @@ public final class ProcLifecycle {
     this.signals = signals;
     this.maps = maps;
     this.events = events;
+    this.ptrace = new Ptrace(sched, signals, cpu);
+    ptrace.bind(this);
+  }
+
+  /** Process tracing (its state lives with the processes this class creates and ends). */
+  public Ptrace ptrace() {
+    return ptrace;
   }
 
   /**
@@ -231,6 +239,12 @@ public final class ProcLifecycle {
    */
   // Linux kernel/exit.c: do_exit (per-task part)
   private void threadGone(Proc t, int status) {
+    if (t.tracees != null) {
+      ptrace.tracerGone(t); // exit_ptrace
+    }
+    if (t.ptrace != null && t != t.group.leader()) {
+      ptrace.unlink(t, 0); // a traced thread other than the leader reaps itself
+    }
     sched.remove(t);
     futexes.cancel(t);
     if (t.vforkParent != null) {
@@ -344,6 +358,40 @@ public final class ProcLifecycle {
       }
     }
 
+    PtraceState pt = p.ptrace;
+    if (pt != null
+        && pt.tracer != null
+        && (p.parent == null || pt.tracer.group != p.parent.group)) {
+      // exit_notify: a tracee's exit goes to its tracer first; the parent hears of it when the
+      // tracer has collected it (or detached)
+      Proc tracer = pt.tracer;
+      signals.post(tracer, Signals.SIGCHLD, childInfo(Signals.SIGCHLD, p));
+      sched.wakeup(tracer.childChannel());
+      return;
+    }
+    notifyParent(p, pt != null && pt.tracer != null);
+  }
+
+  /** The siginfo of SIGCHLD (or another exit signal) for the exit of zombie {@code p}. */
+  private static SigInfo childInfo(int sig, Proc p) {
+    int status = p.exitStatus;
+    boolean killed = !WaitStatus.isExited(status);
+    return new SigInfo(
+        sig,
+        killed ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
+        p.pid,
+        0,
+        killed ? WaitStatus.termSig(status) : WaitStatus.exitCode(status),
+        0);
+  }
+
+  /**
+   * do_notify_parent: the zombie {@code p} is announced to its parent (its exit signal, a wakeup)
+   * or reaped at once when nobody will wait for it; a process traced by its parent is not reaped
+   * that way ({@code traced}), its tracer collects it.
+   */
+  // Linux kernel/signal.c: do_notify_parent
+  private void notifyParent(Proc p, boolean traced) {
     Proc parent = p.parent;
     if (parent == null) {
       if (p.pid != 1) {
@@ -351,10 +399,11 @@ public final class ProcLifecycle {
       }
       return;
     }
-    status = p.exitStatus;
     int exitSig = p.exitSignal;
     SigAction chld = parent.sig.action(Signals.SIGCHLD);
-    if (exitSig == Signals.SIGCHLD && (chld.isIgnore() || chld.has(Signals.SA_NOCLDWAIT))) {
+    if (!traced
+        && exitSig == Signals.SIGCHLD
+        && (chld.isIgnore() || chld.has(Signals.SA_NOCLDWAIT))) {
       reap(p); // SIGCHLD ignored: no zombie (POSIX.1-2001)
       sched.wakeup(parent.childChannel);
       return;
@@ -363,17 +412,16 @@ public final class ProcLifecycle {
       sched.wakeup(parent.childChannel); // clone with exit signal 0: the parent is only woken
       return;
     }
-    boolean killed = !WaitStatus.isExited(status);
-    SigInfo info =
-        new SigInfo(
-            exitSig,
-            killed ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
-            p.pid,
-            0,
-            killed ? WaitStatus.termSig(status) : WaitStatus.exitCode(status),
-            0);
-    signals.post(parent, exitSig, info);
+    signals.post(parent, exitSig, childInfo(exitSig, p));
     sched.wakeup(parent.childChannel);
+  }
+
+  /**
+   * A zombie that its tracer (not its parent) collected, or whose tracer went away: its parent is
+   * told now (wait_task_zombie / __ptrace_detach).
+   */
+  void tracedZombieReleased(Proc z) {
+    notifyParent(z, false);
   }
 
   /**
@@ -395,6 +443,9 @@ public final class ProcLifecycle {
     Proc leader = g.leader();
     if (leader == p) {
       return;
+    }
+    if (leader.ptrace != null) {
+      ptrace.unlink(leader, 0); // the old leader disappears; its tracer no longer sees it
     }
     procs.takeOver(p, leader);
     p.group = new Threads(p);
@@ -419,6 +470,9 @@ public final class ProcLifecycle {
   /** proc_reap: a zombie leaves its parent's list and the process table. */
   // kern_exit.c: proc_reap
   void reap(Proc c) {
+    if (c.ptrace != null) {
+      ptrace.unlink(c, 0);
+    }
     if (c.parent != null) {
       c.parent.children.remove(c);
       c.parent = null;
@@ -426,28 +480,33 @@ public final class ProcLifecycle {
     procs.remove(c);
   }
 
-  /** The children of {@code p} a wait for {@code idtype}/{@code id} may collect. */
-  private static List<Proc> matching(Proc p, int idtype, long id, int options) {
-    List<Proc> out = new ArrayList<>();
-    for (Proc c : p.children()) { // the process's: any thread may wait for any child
-      // eligible_child: a "clone" child (exit signal other than SIGCHLD) only with __WCLONE, the
-      // others only without it; __WALL takes both
-      if ((options & WALL) == 0 && (c.exitSignal != Signals.SIGCHLD) != ((options & WCLONE) != 0)) {
-        continue;
-      }
-      boolean match =
-          switch (idtype) {
-            case P_ALL -> true;
-            case P_PID -> c.pid == id;
-            // every process is in process group 1 (no setpgid/setsid)
-            case P_PGID -> id == 1;
-            default -> false;
-          };
-      if (match) {
-        out.add(c);
+  /**
+   * What a wait of {@code p}'s process may look at, in order: its children, then the tasks its
+   * threads trace that are not its children (Linux's do_wait_thread, then ptrace_do_wait).
+   */
+  private static List<Proc> waitCandidates(Proc p) {
+    List<Proc> kids = p.children();
+    List<Proc> out = new ArrayList<>(kids);
+    for (Proc t : p.group.live()) {
+      if (t.tracees != null) {
+        for (Proc c : t.tracees) {
+          if (!out.contains(c)) {
+            out.add(c);
+          }
+        }
       }
     }
     return out;
+  }
+
+  private static boolean matches(Proc c, int idtype, long id) {
+    return switch (idtype) {
+      case P_ALL -> true;
+      case P_PID -> c.pid == id;
+      // every process is in process group 1 (no setpgid/setsid)
+      case P_PGID -> id == 1;
+      default -> false;
+    };
   }
 
   public static final int P_ALL = 0;
@@ -458,24 +517,67 @@ public final class ProcLifecycle {
   public record Waited(Proc child, int status) {}
 
   /**
-   * do_sys_wait: looks for a zombie child matching (idtype, id) and the {@code __WCLONE}/{@code
-   * __WALL} bits of {@code options}.
+   * What a wait found: a zombie to collect ({@code stopCode} 0), or a ptrace stop of a tracee to
+   * report as {@code (stopCode << 8) | 0x7f}.
+   */
+  public record Waitable(Proc task, int stopCode) {
+    public boolean stopped() {
+      return stopCode != 0;
+    }
+  }
+
+  /**
+   * do_wait: looks for a child (or tracee) matching (idtype, id) and the {@code __WCLONE}/{@code
+   * __WALL} bits of {@code options} that has exited (with {@code WEXITED}) or, traced by {@code
+   * p}'s process, is in a ptrace stop no wait reported yet. A tracee is eligible whatever its exit
+   * signal; a zombie child traced by another process is left to its tracer.
+   *
+   * @return what was found, or null when matching children exist but none is ready
+   * @throws UvmException ECHILD when there is no matching child or tracee at all
+   */
+  // Linux kernel/exit.c: do_wait, wait_consider_task
+  public Waitable findWaitable(Proc p, int idtype, long id, int options) throws UvmException {
+    boolean any = false;
+    for (Proc c : waitCandidates(p)) {
+      boolean tracedByUs = Ptrace.tracedBy(c, p);
+      // eligible_child: a "clone" child (exit signal other than SIGCHLD) only with __WCLONE, the
+      // others only without it; __WALL takes both, and so does tracing
+      if (!tracedByUs
+          && (options & WALL) == 0
+          && (c.exitSignal != Signals.SIGCHLD) != ((options & WCLONE) != 0)) {
+        continue;
+      }
+      if (!matches(c, idtype, id)) {
+        continue;
+      }
+      any = true;
+      if (c.isZombie()) {
+        if ((options & WEXITED) != 0 && (tracedByUs || !Ptrace.isTraced(c))) {
+          return new Waitable(c, 0);
+        }
+        continue;
+      }
+      int code = Ptrace.reportableStop(p, c);
+      if (code != 0) {
+        return new Waitable(c, code);
+      }
+    }
+    if (!any) {
+      throw new UvmException(Errno.ECHILD);
+    }
+    return null;
+  }
+
+  /**
+   * do_sys_wait for zombies only ({@link #findWaitable} with {@code WEXITED}, stops ignored).
    *
    * @return the child (still in the table), or null when matching children exist but none has
    *     exited yet
    * @throws UvmException ECHILD when there is no matching child at all
    */
   public Proc findZombie(Proc p, int idtype, long id, int options) throws UvmException {
-    List<Proc> kids = matching(p, idtype, id, options);
-    if (kids.isEmpty()) {
-      throw new UvmException(Errno.ECHILD);
-    }
-    for (Proc c : kids) {
-      if (c.isZombie()) {
-        return c;
-      }
-    }
-    return null;
+    Waitable w = findWaitable(p, idtype, id, options | WEXITED);
+    return w != null && !w.stopped() ? w.task() : null;
   }
 
   /** Translates wait4's pid argument to (idtype, id). */
@@ -492,8 +594,20 @@ public final class ProcLifecycle {
     return new long[] {P_PID, pid};
   }
 
-  /** Collects a zombie found by {@link #findZombie}. */
+  /**
+   * Collects a zombie found by {@link #findWaitable}. A zombie its tracer collects that is not the
+   * tracer's child goes on to its parent, which is told of it now (wait_task_zombie).
+   */
   public void collect(Proc c) {
+    PtraceState pt = c.ptrace;
+    if (pt != null && pt.tracer != null) {
+      boolean tracerIsParent = c.parent != null && c.parent.group == pt.tracer.group;
+      ptrace.unlink(c, 0);
+      if (!tracerIsParent) {
+        tracedZombieReleased(c);
+        return;
+      }
+    }
     if (c.parent != null) {
       // wait_task_zombie: the child's CPU time (and its reaped children's) becomes the parent's
       c.parent.childInstructions += c.instructions + c.childInstructions;

@@ -8,6 +8,11 @@ public enum ProcState {
   SLEEPING,
   /** A vfork parent waiting for its child to exec or exit; only SIGKILL ends the wait early. */
   VFORK_WAIT,
+  /**
+   * Stopped for its tracer ({@code TASK_TRACED}: a ptrace stop, see {@link Ptrace}); only the
+   * tracer's resume, its detach or exit, or SIGKILL make it run again.
+   */
+  TRACED,
   /** Exited; its status waits for the parent's wait4. */
   ZOMBIE,
   /** Reaped; gone from the process table. */

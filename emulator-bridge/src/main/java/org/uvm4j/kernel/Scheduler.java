@@ -86,6 +86,13 @@ public final class Scheduler implements Wakeup, HostIo {
     p.sleepInterrupted = true;
   }
 
+  /** ptrace_stop: the running task stops for its tracer until it is resumed or killed. */
+  public void traceStop(Proc p) {
+    runQueue.remove(p);
+    sleepers.remove(p);
+    p.state = ProcState.TRACED;
+  }
+
   /** Blocks a vfork parent until its child releases it. */
   public void vforkWait(Proc p) {
     runQueue.remove(p);

@@ -40,7 +40,8 @@ public record SigInfo(int signo, int code, int pid, int uid, int status, long ad
         || signo == Signals.SIGBUS
         || signo == Signals.SIGILL
         || signo == Signals.SIGFPE
-        || signo == Signals.SIGTRAP;
+        // a ptrace stop's code is SIGTRAP (| 0x80 | event << 8): si_pid, not an address
+        || (signo == Signals.SIGTRAP && (code & 0x7f) < Signals.SIGTRAP);
   }
 
   /** The guest's {@code siginfo_t} bytes. */

@@ -53,6 +53,7 @@ public final class SignalDelivery {
   private final Cpu cpu;
   private final KernelCounters counters;
   private ProcLifecycle lifecycle;
+  private Ptrace ptrace;
   private StraceHook strace;
 
   SignalDelivery(Scheduler sched, Cpu cpu, KernelCounters counters) {
@@ -69,6 +70,7 @@ public final class SignalDelivery {
   /** The lifecycle that ends a process a signal kills (it posts SIGCHLD through this class). */
   void bind(ProcLifecycle lifecycle) {
     this.lifecycle = lifecycle;
+    this.ptrace = lifecycle.ptrace();
   }
 
   /**
@@ -152,6 +154,8 @@ public final class SignalDelivery {
       sched.interrupt(p);
     } else if (p.state == ProcState.VFORK_WAIT && sig == Signals.SIGKILL) {
       sched.setRunnable(p);
+    } else if (p.state == ProcState.TRACED && sig == Signals.SIGKILL) {
+      ptrace.killed(p); // only SIGKILL ends a ptrace stop (TASK_WAKEKILL)
     }
   }
 
@@ -163,13 +167,26 @@ public final class SignalDelivery {
   public void deliver(Proc p) {
     Machine m = cpu.machine();
     while (p.isAlive()) {
-      long set = p.sig.deliverable();
-      if (set == 0) {
-        return;
+      int sig;
+      SigInfo info;
+      PtraceState pt = p.ptrace;
+      int injected = pt != null ? ptrace.takeInjected(p) : 0;
+      if (injected > 0) {
+        sig = injected; // the tracer's choice after a signal-delivery-stop
+        info = ptrace.injectedInfo();
+      } else {
+        long set = p.sig.deliverable();
+        if (set == 0) {
+          return;
+        }
+        // SIGKILL first, then the lowest number
+        sig = (set & Signals.bit(Signals.SIGKILL)) != 0 ? Signals.SIGKILL : Signals.first(set);
+        info = p.sig.take(sig);
+        if (pt != null && pt.tracer != null && sig != Signals.SIGKILL) {
+          ptrace.signalStop(p, sig, info); // the tracer decides what is delivered
+          return;
+        }
       }
-      // SIGKILL first, then the lowest number
-      int sig = (set & Signals.bit(Signals.SIGKILL)) != 0 ? Signals.SIGKILL : Signals.first(set);
-      SigInfo info = p.sig.take(sig);
       SigAction act = p.sig.action(sig);
       if (strace != null && sig != Signals.SIGKILL) {
         strace.signalDelivered(p, sig, info);
@@ -299,6 +316,9 @@ public final class SignalDelivery {
   /** A handler runs while a syscall waited: restart it after the handler, or end it with EINTR. */
   private void fixupInterruptedSyscall(Proc p, Machine m, boolean saRestart) {
     p.restart.setPending(false);
+    if (p.ptrace != null) {
+      p.ptrace.inSleepingCall = false; // a restart after the handler enters the call afresh
+    }
     if (saRestart && !p.restart.neverRestart()) {
       return; // RIP still points at the syscall instruction, RAX holds its number
     }

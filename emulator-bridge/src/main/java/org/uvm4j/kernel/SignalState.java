@@ -25,6 +25,9 @@ public final class SignalState {
   private long pending;
   private long blocked;
 
+  /** This thread is traced: its tracer sees even the signals it ignores (Linux's sig_ignored). */
+  private boolean traced;
+
   /** sigaltstack: the alternate signal stack (size 0: none) and its SS_AUTODISARM flag. */
   private long altSp;
 
@@ -158,6 +161,14 @@ public final class SignalState {
     }
   }
 
+  /**
+   * ptrace: while traced, an ignored signal is still posted (its tracer gets a signal-delivery-stop
+   * for it), as Linux's {@code sig_ignored} says; it is dropped at delivery.
+   */
+  public void setTraced(boolean t) {
+    this.traced = t;
+  }
+
   /** True when delivering {@code sig} would do nothing (SIG_IGN, or SIG_DFL ignoring). */
   public boolean ignored(int sig) {
     SigAction a = actions[sig];
@@ -192,7 +203,7 @@ public final class SignalState {
    * @return true if it is now pending
    */
   public boolean post(int sig, SigInfo si) {
-    if (ignored(sig) && (blocked & Signals.bit(sig)) == 0) {
+    if (!traced && ignored(sig) && (blocked & Signals.bit(sig)) == 0) {
       return false;
     }
     if ((pending & Signals.bit(sig)) == 0) {
@@ -209,7 +220,7 @@ public final class SignalState {
    * @return true if it is now pending
    */
   public boolean postProcess(int sig, SigInfo si) {
-    if (ignored(sig) && (blocked & Signals.bit(sig)) == 0) {
+    if (!traced && ignored(sig) && (blocked & Signals.bit(sig)) == 0) {
       return false;
     }
     if ((shared.pending & Signals.bit(sig)) == 0) {

@@ -191,10 +191,6 @@ class ConformanceSuite {
             + " vsyscall address faults as not present (#PF(0x0)) where Linux's execute-only page"
             + " gives #PF(0x15)",
         "Execution failed with the wrong error");
-    known(
-        "syscall_numbering",
-        "its second half needs ptrace (ENOSYS under uvm4j); the run is then ended by --timeout",
-        "Failed to request tracing");
   }
 
   /** The host CPU's vendor ({@code vendor_id} of /proc/cpuinfo; "" when unknown). */

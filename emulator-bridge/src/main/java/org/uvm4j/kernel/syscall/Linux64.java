@@ -29,7 +29,8 @@ public final class Linux64 {
       PollSyscalls poll,
       FutexSyscalls futex,
       MemfdSyscalls memfd,
-      SpliceSyscalls splice) {
+      SpliceSyscalls splice,
+      PtraceSyscalls ptrace) {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
@@ -45,7 +46,8 @@ public final class Linux64 {
           new PollSyscalls(k.scheduler(), k.clock()),
           new FutexSyscalls(k.futexes(), k.scheduler(), k.clock(), k.counters()),
           new MemfdSyscalls(file, k.uvm(), k.procs()),
-          new SpliceSyscalls(k.scheduler(), k.signals()));
+          new SpliceSyscalls(k.scheduler(), k.signals()),
+          new PtraceSyscalls(k.lifecycle().ptrace(), k.procs()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
@@ -61,7 +63,8 @@ public final class Linux64 {
           new PollSyscalls(null, null),
           new FutexSyscalls(null, null, null, null),
           new MemfdSyscalls(file, null, null),
-          new SpliceSyscalls(null, null));
+          new SpliceSyscalls(null, null),
+          new PtraceSyscalls(null, null));
     }
   }
 
@@ -86,6 +89,7 @@ public final class Linux64 {
     FutexSyscalls futex = h.futex();
     MemfdSyscalls memfd = h.memfd();
     SpliceSyscalls splice = h.splice();
+    PtraceSyscalls ptrace = h.ptrace();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
         supported(
@@ -265,7 +269,11 @@ public final class Linux64 {
             "times",
             "virtual user time of the process and its waited-for children; system time zero",
             info::times),
-        unsupported(101, "ptrace", "no debugging interface"),
+        partial(
+            101,
+            "ptrace",
+            "TRACEME, ATTACH, SEIZE, CONT, SYSCALL, SINGLESTEP, DETACH, KILL, GETREGS/SETREGS, PEEK/POKE TEXT/DATA/USER, GETSIGINFO, GETEVENTMSG, GET/SETSIGMASK, SETOPTIONS (TRACESYSGOOD, TRACEEXEC, EXITKILL, TRACESECCOMP; others EINVAL); syscall, signal-delivery and exec stops; orig_rax -1 skips the call; no FPU or debug registers, no INTERRUPT/LISTEN, no fork/clone/exit events (EIO/EINVAL); POKE of read-only memory EIO (no FOLL_FORCE); int $0x80 calls make no stops",
+            ptrace::ptrace),
         supported(102, "getuid", "1000", info::getuid),
         supported(104, "getgid", "1000", info::getgid),
         supported(107, "geteuid", "1000", info::getuid),

@@ -205,6 +205,7 @@ public final class Linux64Args {
         sig(79, BUF_OUT, ULONG), // getcwd
         sig(80, PATH), // chdir
         sig(96, PTR_OUT, PTR_OUT), // gettimeofday
+        sig(101, LONG, INT, HEX, HEX), // ptrace
         sig(102), // getuid
         sig(104), // getgid
         sig(107), // geteuid

@@ -9,6 +9,7 @@ import org.uvm4j.kernel.Kernel;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.kernel.ProcLifecycle;
 import org.uvm4j.kernel.ProcTable;
+import org.uvm4j.kernel.Ptrace;
 import org.uvm4j.kernel.Scheduler;
 import org.uvm4j.kernel.SigInfo;
 import org.uvm4j.kernel.Signals;
@@ -187,19 +188,26 @@ final class ProcessSyscalls {
       return -Errno.EINVAL;
     }
     long[] target = ProcLifecycle.waitTarget(c.pid(0));
-    Proc z = lifecycle.findZombie(p, (int) target[0], target[1], options);
-    if (z == null) {
+    ProcLifecycle.Waitable w =
+        lifecycle.findWaitable(p, (int) target[0], target[1], options | ProcLifecycle.WEXITED);
+    if (w == null) {
       if ((options & ProcLifecycle.WNOHANG) != 0) {
         return 0;
       }
       sched.sleep(p, p.childChannel(), -1);
       return Syscall.ERESTART;
     }
-    if (statusp != 0 && c.mem().writeInt(statusp, z.exitStatus()) != 0) {
+    Proc z = w.task();
+    int status = w.stopped() ? (w.stopCode() << 8) | 0x7f : z.exitStatus();
+    if (statusp != 0 && c.mem().writeInt(statusp, status) != 0) {
       return -Errno.EFAULT;
     }
     if (rusagep != 0 && Rusage.ofInstructions(z.instructions()).write(c.mem(), rusagep) != 0) {
       return -Errno.EFAULT;
+    }
+    if (w.stopped()) {
+      Ptrace.stopReported(z); // wait_task_stopped
+      return z.tid();
     }
     lifecycle.collect(z);
     return z.pid();
@@ -232,14 +240,8 @@ final class ProcessSyscalls {
             == 0) {
       return -Errno.EINVAL;
     }
-    Proc z =
-        (options & ProcLifecycle.WEXITED) != 0
-            ? lifecycle.findZombie(p, idtype, id, options)
-            : null;
-    if (z == null) {
-      if ((options & ProcLifecycle.WEXITED) == 0 && p.children().isEmpty()) {
-        return -Errno.ECHILD;
-      }
+    ProcLifecycle.Waitable w = lifecycle.findWaitable(p, idtype, id, options);
+    if (w == null) {
       if ((options & ProcLifecycle.WNOHANG) != 0) {
         if (infop != 0 && c.mem().write(infop, new byte[32]) != 0) {
           return -Errno.EFAULT;
@@ -249,21 +251,34 @@ final class ProcessSyscalls {
       sched.sleep(p, p.childChannel(), -1);
       return Syscall.ERESTART;
     }
-    int st = z.exitStatus();
-    boolean exited = WaitStatus.isExited(st);
-    SigInfo info =
-        new SigInfo(
-            Signals.SIGCHLD,
-            exited ? SigInfo.CLD_EXITED : SigInfo.CLD_KILLED,
-            z.pid(),
-            Kernel.UID,
-            exited ? WaitStatus.exitCode(st) : WaitStatus.termSig(st),
-            0);
+    Proc z = w.task();
+    SigInfo info;
+    if (w.stopped()) {
+      // wait_task_stopped: CLD_TRAPPED with the whole stop code as si_status
+      info = new SigInfo(Signals.SIGCHLD, Ptrace.CLD_TRAPPED, z.tid(), Kernel.UID, w.stopCode(), 0);
+    } else {
+      int st = z.exitStatus();
+      boolean exited = WaitStatus.isExited(st);
+      info =
+          new SigInfo(
+              Signals.SIGCHLD,
+              exited ? SigInfo.CLD_EXITED : SigInfo.CLD_KILLED,
+              z.pid(),
+              Kernel.UID,
+              exited ? WaitStatus.exitCode(st) : WaitStatus.termSig(st),
+              0);
+    }
     if (infop != 0 && c.mem().write(infop, info.toBytes()) != 0) {
       return -Errno.EFAULT;
     }
     if (rusagep != 0 && Rusage.ofInstructions(z.instructions()).write(c.mem(), rusagep) != 0) {
       return -Errno.EFAULT;
+    }
+    if (w.stopped()) {
+      if ((options & ProcLifecycle.WNOWAIT) == 0) {
+        Ptrace.stopReported(z);
+      }
+      return 0;
     }
     if ((options & ProcLifecycle.WNOWAIT) == 0) {
       lifecycle.collect(z);
