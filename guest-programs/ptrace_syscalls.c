@@ -51,6 +51,25 @@ static void child(int report) {
   _exit(7);
 }
 
+/* Prints the lines of /proc/PID/status that start with one of the given keys. */
+static void status_lines(pid_t pid) {
+  char path[64], text[4096];
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  int fd = open(path, O_RDONLY);
+  CHECK(fd >= 0);
+  ssize_t n = read(fd, text, sizeof text - 1);
+  CHECK(n > 0);
+  text[n] = 0;
+  close(fd);
+  for (char *line = strtok(text, "\n"); line; line = strtok(0, "\n")) {
+    if (strncmp(line, "State:", 6) == 0) {
+      printf("tracee %s\n", line);
+    } else if (strncmp(line, "TracerPid:", 10) == 0) {
+      printf("tracee TracerPid is the tracer: %d\n", atoi(line + 10) == getpid());
+    }
+  }
+}
+
 static const char *name(long nr) {
   switch (nr) {
     case SYS_write: return "write";
@@ -72,6 +91,7 @@ int main(void) {
   int st;
   CHECK(waitpid(pid, &st, 0) == pid);
   printf("first stop: stopped %d sig %s\n", WIFSTOPPED(st), WSTOPSIG(st) == SIGSTOP ? "SIGSTOP" : "?");
+  status_lines(pid);
 
   /* errors while stopped */
   errno = 0;

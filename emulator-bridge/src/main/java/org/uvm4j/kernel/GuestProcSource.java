@@ -377,6 +377,8 @@ final class GuestProcSource implements ProcSource {
         + p.pid
         + "\nPPid:\t"
         + p.ppid()
+        + "\nTracerPid:\t"
+        + (p.ptrace() != null && p.ptrace().tracer() != null ? p.ptrace().tracer().tid() : 0)
         + "\nUid:\t"
         + Kernel.UID
         + "\t"
