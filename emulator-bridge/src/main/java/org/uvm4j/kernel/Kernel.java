@@ -498,6 +498,10 @@ public final class Kernel implements AutoCloseable {
             return;
           }
         }
+        if (pt.trapStop && pt.tracer != null) {
+          ptrace.trapStop(p); // PTRACE_INTERRUPT, or a new task of a seized tracer
+          return;
+        }
         // PTRACE_SINGLESTEP: one instruction, then SIGTRAP
         step = pt.resume == PtraceState.Resume.SINGLESTEP && pt.tracer != null;
       }

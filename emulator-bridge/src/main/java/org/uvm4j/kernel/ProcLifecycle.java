@@ -176,6 +176,9 @@ public final class ProcLifecycle {
       k.forks++;
     }
     sched.setRunnable(c);
+    if (p.ptrace != null) {
+      ptrace.cloned(p, c, a.flags(), thread ? -1 : c.exitSignal);
+    }
     if (!thread) {
       events.fork(p.pid(), c.pid); // a thread's records carry its tid; it makes no proc record
     }
@@ -242,9 +245,7 @@ public final class ProcLifecycle {
     if (t.tracees != null) {
       ptrace.tracerGone(t); // exit_ptrace
     }
-    if (t.ptrace != null && t != t.group.leader()) {
-      ptrace.unlink(t, 0); // a traced thread other than the leader reaps itself
-    }
+    boolean tracedThread = Ptrace.isTraced(t) && t != t.group.leader();
     sched.remove(t);
     futexes.cancel(t);
     if (t.vforkParent != null) {
@@ -262,7 +263,14 @@ public final class ProcLifecycle {
     t.group.remove(t);
     if (t != t.group.leader()) {
       t.group.leader().instructions += t.instructions; // the process's CPU time keeps it
-      procs.remove(t);
+      if (tracedThread) {
+        // exit_notify: a traced thread's exit goes to its tracer, whose wait reaps it
+        Proc tracer = t.ptrace.tracer;
+        signals.post(tracer, Signals.SIGCHLD, childInfo(Signals.SIGCHLD, t));
+        sched.wakeup(tracer.childChannel());
+      } else {
+        procs.remove(t); // threads reap themselves
+      }
     }
   }
 
@@ -424,6 +432,11 @@ public final class ProcLifecycle {
     notifyParent(z, false);
   }
 
+  /** A traced thread's zombie whose tracer went away: it leaves the task table. */
+  void threadZombieReleased(Proc t) {
+    procs.remove(t);
+  }
+
   /**
    * execve from a thread (Linux's de_thread): every other thread of the process ends; a thread that
    * is not the leader takes over the leader's pid, parent and children, and the old leader
@@ -551,7 +564,7 @@ public final class ProcLifecycle {
         continue;
       }
       any = true;
-      if (c.isZombie()) {
+      if (c.isZombie() || (tracedByUs && Ptrace.isThreadZombie(c))) {
         if ((options & WEXITED) != 0 && (tracedByUs || !Ptrace.isTraced(c))) {
           return new Waitable(c, 0);
         }
@@ -600,6 +613,11 @@ public final class ProcLifecycle {
    */
   public void collect(Proc c) {
     PtraceState pt = c.ptrace;
+    if (pt != null && pt.tracer != null && Ptrace.isThreadZombie(c)) {
+      ptrace.unlink(c, 0);
+      procs.remove(c); // a traced thread: its tracer's wait reaps it (release_task)
+      return;
+    }
     if (pt != null && pt.tracer != null) {
       boolean tracerIsParent = c.parent != null && c.parent.group == pt.tracer.group;
       ptrace.unlink(c, 0);

@@ -14,7 +14,9 @@ import org.uvm4j.uvm.Errno;
  * <p>A traced task stops ({@link ProcState#TRACED}) at: syscall-enter-stop and syscall-exit-stop
  * while its tracer resumed it with PTRACE_SYSCALL; signal-delivery-stop for every signal but
  * SIGKILL; the PTRACE_EVENT_EXEC stop (PTRACE_O_TRACEEXEC), or a SIGTRAP after a successful execve
- * otherwise (not when seized). Each stop posts SIGCHLD (CLD_TRAPPED) to the tracer unless it
+ * otherwise (not when seized); PTRACE_EVENT_FORK/CLONE as a followed fork or clone returns (the new
+ * task is traced from its start); the PTRACE_EVENT_STOP trap of PTRACE_INTERRUPT or of a task
+ * auto-attached under PTRACE_SEIZE. Each stop posts SIGCHLD (CLD_TRAPPED) to the tracer unless it
  * ignores SIGCHLD or set SA_NOCLDSTOP, and wakes the tracer's wait, which reports it once as {@code
  * (code << 8) | 0x7f}. Only the tracer's resume (with PTRACE_CONT, PTRACE_SYSCALL,
  * PTRACE_SINGLESTEP, PTRACE_DETACH), the tracer's exit, or SIGKILL make it run again.
@@ -46,9 +48,18 @@ public final class Ptrace {
    * SECCOMP_RET_TRACE).
    */
   public static final int SUPPORTED_OPTIONS =
-      PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP;
+      PTRACE_O_TRACESYSGOOD
+          | PTRACE_O_TRACEFORK
+          | PTRACE_O_TRACECLONE
+          | PTRACE_O_TRACEEXEC
+          | PTRACE_O_EXITKILL
+          | PTRACE_O_TRACESECCOMP;
 
+  public static final int PTRACE_EVENT_FORK = 1;
+  public static final int PTRACE_EVENT_VFORK = 2;
+  public static final int PTRACE_EVENT_CLONE = 3;
   public static final int PTRACE_EVENT_EXEC = 4;
+  public static final int PTRACE_EVENT_STOP = 128;
 
   /** PTRACE_GETEVENTMSG at syscall stops (Linux 5.3+). */
   static final int PTRACE_EVENTMSG_SYSCALL_ENTRY = 1;
@@ -161,6 +172,8 @@ public final class Ptrace {
     pt.options = 0;
     pt.resume = PtraceState.Resume.CONT;
     pt.inSleepingCall = false;
+    pt.pendingEvent = 0;
+    pt.trapStop = false;
     if (t.sig != null) {
       t.sig.setTraced(false);
     }
@@ -196,12 +209,71 @@ public final class Ptrace {
         signals.post(t, Signals.SIGKILL, SigInfo.kernel(Signals.SIGKILL));
       }
       int code = pt.exitCode;
+      boolean threadZombie = isThreadZombie(t);
       unlink(t, code);
-      if (t.state == ProcState.ZOMBIE && t.isZombie()) {
+      if (threadZombie) {
+        lifecycle.threadZombieReleased(t); // nobody will wait for it now
+      } else if (t.state == ProcState.ZOMBIE && t.isZombie()) {
         lifecycle.tracedZombieReleased(t);
       }
     }
     tracer.tracees = null;
+  }
+
+  /**
+   * copy_process / ptrace_init_task: the traced {@code p} made {@code c} with clone {@code flags}
+   * (exit signal {@code exitSignal}). With the option for its kind (PTRACE_O_TRACEFORK for a fork,
+   * PTRACE_O_TRACECLONE for a thread or a child with another exit signal), or with CLONE_PTRACE,
+   * {@code c} is traced by the same tracer with the same options from its start: SIGSTOP pending,
+   * or (seized) a PTRACE_EVENT_STOP trap; with the option, {@code p} stops at the event when the
+   * call returns (event message: {@code c}'s id). CLONE_UNTRACED prevents both. A vfork is not
+   * followed (PTRACE_O_TRACEVFORK is not implemented).
+   */
+  // kernel/fork.c: kernel_clone (trace), copy_process; include/linux/ptrace.h: ptrace_init_task
+  void cloned(Proc p, Proc c, long flags, int exitSignal) {
+    PtraceState pt = p.ptrace;
+    if (pt == null || pt.tracer == null || (flags & CloneArgs.CLONE_UNTRACED) != 0) {
+      return;
+    }
+    boolean vfork = (flags & CloneArgs.CLONE_VFORK) != 0;
+    int event = vfork ? 0 : exitSignal != Signals.SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
+    int option = event == PTRACE_EVENT_FORK ? PTRACE_O_TRACEFORK : PTRACE_O_TRACECLONE;
+    boolean follow = event != 0 && (pt.options & option) != 0;
+    if (!follow && (flags & CloneArgs.CLONE_PTRACE) == 0) {
+      return;
+    }
+    link(c, pt.tracer, pt.options, pt.seized);
+    if (pt.seized) {
+      c.ptrace.trapStop = true;
+    } else {
+      c.sig.post(Signals.SIGSTOP, SigInfo.kernel(Signals.SIGSTOP));
+    }
+    if (follow) {
+      pt.pendingEvent = Signals.SIGTRAP | (event << 8);
+      pt.message = c.pid;
+    }
+  }
+
+  /**
+   * PTRACE_INTERRUPT (seized tracees only, checked by the caller): {@code t} stops with
+   * PTRACE_EVENT_STOP before it runs again; a tracee asleep in a call is woken for it (the call
+   * runs again after the stop).
+   */
+  // kernel/ptrace.c: ptrace_request PTRACE_INTERRUPT
+  public void interrupt(Proc t) {
+    t.ptrace.trapStop = true;
+    if (t.state == ProcState.SLEEPING) {
+      sched.interrupt(t);
+    }
+  }
+
+  /** The trap stop {@link #interrupt} (or a seized auto-attach) asked for, made now. */
+  // kernel/signal.c: do_jobctl_trap
+  void trapStop(Proc p) {
+    PtraceState pt = p.ptrace;
+    pt.trapStop = false;
+    int code = Signals.SIGTRAP | (PTRACE_EVENT_STOP << 8);
+    stop(p, PtraceState.Stop.EVENT, code, new SigInfo(Signals.SIGTRAP, code, p.pid, 0, 0, 0));
   }
 
   /** Drops the state of an untraced task once nothing of its last stop remains to be done. */
@@ -349,6 +421,16 @@ public final class Ptrace {
       pt.inSleepingCall = pt.tracer != null;
       return;
     }
+    if (pt.pendingEvent != 0) {
+      int code = pt.pendingEvent;
+      pt.pendingEvent = 0;
+      if (pt.tracer != null && p.state == ProcState.RUNNABLE) {
+        // ptrace_event(PTRACE_EVENT_FORK/CLONE) as the call returns, before its exit stop
+        pt.after = PtraceState.After.EXIT_STOP;
+        stop(p, PtraceState.Stop.EVENT, code, new SigInfo(Signals.SIGTRAP, code, p.pid, 0, 0, 0));
+        return;
+      }
+    }
     if (pt.tracer == null || pt.resume != PtraceState.Resume.SYSCALL || !p.isAlive()) {
       pt.after = PtraceState.After.NONE;
       settle(p);
@@ -455,6 +537,11 @@ public final class Ptrace {
       return 0;
     }
     return pt.exitCode;
+  }
+
+  /** A traced thread (not its process's leader) that ended and waits for its tracer's wait. */
+  public static boolean isThreadZombie(Proc t) {
+    return t.state == ProcState.ZOMBIE && t.group.leader() != t;
   }
 
   /** wait_task_stopped: the stop of {@code t} was reported (not with WNOWAIT). */

@@ -77,6 +77,15 @@ public final class PtraceState {
   /** {@code orig_rax}: the number of the system call the task is in, -1 outside of one. */
   long origRax = -1;
 
+  /** An event stop (PTRACE_EVENT_FORK/CLONE code) due when the current call returns, or 0. */
+  int pendingEvent;
+
+  /**
+   * A PTRACE_EVENT_STOP trap is due before the task runs again (PTRACE_INTERRUPT, or a new task
+   * auto-attached under PTRACE_SEIZE: Linux's JOBCTL_TRAP_STOP).
+   */
+  boolean trapStop;
+
   /** The traced call slept and will run again: its entry was already reported. */
   boolean inSleepingCall;
 
@@ -95,6 +104,11 @@ public final class PtraceState {
 
   public int options() {
     return options;
+  }
+
+  /** Attached by PTRACE_SEIZE (or auto-attached from a seized tracee). */
+  public boolean seized() {
+    return seized;
   }
 
   public Stop stop() {

@@ -209,8 +209,9 @@ final class ProcessSyscalls {
       Ptrace.stopReported(z); // wait_task_stopped
       return z.tid();
     }
+    int id = Ptrace.isThreadZombie(z) ? z.tid() : z.pid(); // a traced thread: its tid
     lifecycle.collect(z);
-    return z.pid();
+    return id;
   }
 
   // kern_exit.c: sys_waitid (int which, pid_t pid, siginfo_t *infop, int options, rusage *ru)
@@ -263,7 +264,7 @@ final class ProcessSyscalls {
           new SigInfo(
               Signals.SIGCHLD,
               exited ? SigInfo.CLD_EXITED : SigInfo.CLD_KILLED,
-              z.pid(),
+              Ptrace.isThreadZombie(z) ? z.tid() : z.pid(),
               Kernel.UID,
               exited ? WaitStatus.exitCode(st) : WaitStatus.termSig(st),
               0);

@@ -101,6 +101,13 @@ final class PtraceSyscalls {
         ptrace.kill(t);
         yield 0;
       }
+      case PTRACE_INTERRUPT -> {
+        if (!t.ptrace().seized()) {
+          yield -Errno.EIO;
+        }
+        ptrace.interrupt(t);
+        yield 0;
+      }
       case PTRACE_SETOPTIONS -> setOptions(t, data);
       case PTRACE_GETEVENTMSG ->
           c.mem().writeLong(data, ptrace.eventMessage(t)) != 0 ? -Errno.EFAULT : 0;

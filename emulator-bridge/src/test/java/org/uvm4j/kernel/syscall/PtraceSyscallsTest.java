@@ -42,6 +42,8 @@ class PtraceSyscallsTest {
   static final int GETEVENTMSG = 0x4201;
   static final int GETSIGINFO = 0x4202;
   static final int SEIZE = 0x4206;
+  static final int INTERRUPT = 0x4207;
+  static final int WALL = 0x40000000;
   static final int GETSIGMASK = 0x420a;
   static final int SETSIGMASK = 0x420b;
   static final int WNOHANG = 1;
@@ -250,7 +252,7 @@ class PtraceSyscallsTest {
     assertThat(ptrace(parent, SETOPTIONS, child.pid(), 0, 0x40000000L))
         .as("unknown")
         .isEqualTo(-Errno.EINVAL);
-    assertThat(ptrace(parent, SETOPTIONS, child.pid(), 0, Ptrace.PTRACE_O_TRACEFORK))
+    assertThat(ptrace(parent, SETOPTIONS, child.pid(), 0, Ptrace.PTRACE_O_TRACEEXIT))
         .as("known, not implemented")
         .isEqualTo(-Errno.EINVAL);
     assertThat(
@@ -354,7 +356,7 @@ class PtraceSyscallsTest {
         .as("SEIZE: addr must be 0")
         .isEqualTo(-Errno.EIO);
     assertThat(ptrace(other, SEIZE, child.pid(), 0, 0x40000000L)).isEqualTo(-Errno.EIO);
-    assertThat(ptrace(other, SEIZE, child.pid(), 0, Ptrace.PTRACE_O_TRACECLONE))
+    assertThat(ptrace(other, SEIZE, child.pid(), 0, Ptrace.PTRACE_O_TRACEVFORK))
         .isEqualTo(-Errno.EINVAL);
     assertThat(ptrace(other, ATTACH, child.pid(), 0, 0)).isZero();
     assertThat(ptrace(parent, ATTACH, child.pid(), 0, 0))
@@ -419,5 +421,36 @@ class PtraceSyscallsTest {
     stopWith(Signals.SIGUSR1);
     assertThat(parent.signals().pending()).as("SA_NOCLDSTOP").isZero();
     assertThat(waitStatus()).isEqualTo((Signals.SIGUSR1 << 8) | 0x7f);
+  }
+
+  @Test
+  void interruptNeedsASeizedTraceeAndWakesItFromASleep() throws Exception {
+    Proc tracer = f.k.newProc();
+    assertThat(ptrace(child, TRACEME, 0, 0, 0)).isZero();
+    assertThat(ptrace(parent, INTERRUPT, child.pid(), 0, 0)).as("not seized").isEqualTo(-Errno.EIO);
+    Proc other = f.k.child(parent);
+    assertThat(ptrace(tracer, SEIZE, other.pid(), 0, 0)).isZero();
+    f.k.scheduler.sleep(other, new org.uvm4j.kernel.fs.WaitChannel("test"), -1);
+    assertThat(ptrace(tracer, INTERRUPT, other.pid(), 0, 0))
+        .as("running or asleep: allowed")
+        .isZero();
+    assertThat(other.state()).as("woken to stop").isEqualTo(ProcState.RUNNABLE);
+  }
+
+  @Test
+  void aTracedThreadsExitIsReportedToItsTracerWhoseWaitReapsIt() throws Exception {
+    Proc tracer = f.k.newProc();
+    long tbuf = f.userMemory(tracer, 4096);
+    Proc thread = f.k.thread(child);
+    assertThat(ptrace(tracer, SEIZE, thread.tid(), 0, 0)).isZero();
+    f.call(thread, f.h.process()::exit, 4);
+    assertThat(child.isAlive()).as("only the thread ended").isTrue();
+    assertThat(f.k.procs.find(thread.tid())).as("kept for the tracer").isSameAs(thread);
+    assertThat(f.call(tracer, f.h.process()::wait4, thread.tid(), tbuf, WALL, 0))
+        .isEqualTo(thread.tid());
+    assertThat(f.readInt(tracer, tbuf)).as("status").isEqualTo(WaitStatus.exited(4));
+    assertThat(f.k.procs.find(thread.tid())).isNull();
+    assertThat(f.call(tracer, f.h.process()::wait4, -1, tbuf, WALL | WNOHANG, 0))
+        .isEqualTo(-Errno.ECHILD);
   }
 }
