@@ -70,6 +70,28 @@ static void status_lines(pid_t pid) {
   }
 }
 
+/* PTRACE_GET_SYSCALL_INFO at a syscall stop (offsets of struct ptrace_syscall_info). */
+static void syscall_info(pid_t pid, int size) {
+  unsigned char info[96];
+  memset(info, 0xee, sizeof info);
+  long n = ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *) (long) size, info);
+  unsigned arch;
+  long long a, b;
+  memcpy(&arch, info + 4, 4);
+  memcpy(&a, info + 24, 8);
+  memcpy(&b, info + 32, 8);
+  if (size < 24) {
+    printf("  syscall info (%d bytes asked): size %ld, op %d, byte %d untouched %d\n", size, n,
+           info[0], size, info[size] == 0xee);
+  } else if (info[0] == 1) {
+    printf("  syscall info: size %ld, op entry, arch %x, nr %lld, arg0 %lld\n", n, arch, a, b);
+  } else if (info[0] == 2) {
+    printf("  syscall info: size %ld, op exit, rval %lld, is_error %d\n", n, a, info[32]);
+  } else {
+    printf("  syscall info: size %ld, op %d\n", n, info[0]);
+  }
+}
+
 static const char *name(long nr) {
   switch (nr) {
     case SYS_write: return "write";
@@ -92,6 +114,9 @@ int main(void) {
   CHECK(waitpid(pid, &st, 0) == pid);
   printf("first stop: stopped %d sig %s\n", WIFSTOPPED(st), WSTOPSIG(st) == SIGSTOP ? "SIGSTOP" : "?");
   status_lines(pid);
+
+  /* not a syscall stop: no syscall info */
+  syscall_info(pid, 96);
 
   /* errors while stopped */
   errno = 0;
@@ -153,6 +178,7 @@ int main(void) {
       stops++;
       if (entering) {
         printf("enter %s(%ld) orig_rax %ld rax %ld\n", name(nr), (long) regs.rdi, nr, (long) regs.rax);
+        syscall_info(pid, 96);
         if (nr == SYS_write && regs.rdx == 5) {
           regs.rdx = 3;
           CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs) == 0);
@@ -171,6 +197,7 @@ int main(void) {
         unsigned long msg = 99;
         CHECK(ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) == 0);
         printf("exit  %s = %ld (eventmsg %lu)\n", name(nr), (long) regs.rax, msg);
+        syscall_info(pid, nr == SYS_getpid ? 8 : 96);
         if (nr == SYS_getpid) {
           regs.rax = 4242;
           CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs) == 0);

@@ -62,9 +62,9 @@ public final class Ptrace {
   public static final int PTRACE_EVENT_STOP = 128;
 
   /** PTRACE_GETEVENTMSG at syscall stops (Linux 5.3+). */
-  static final int PTRACE_EVENTMSG_SYSCALL_ENTRY = 1;
+  public static final int PTRACE_EVENTMSG_SYSCALL_ENTRY = 1;
 
-  static final int PTRACE_EVENTMSG_SYSCALL_EXIT = 2;
+  public static final int PTRACE_EVENTMSG_SYSCALL_EXIT = 2;
 
   /** siginfo si_code of a single-step trap. */
   public static final int TRAP_TRACE = 2;

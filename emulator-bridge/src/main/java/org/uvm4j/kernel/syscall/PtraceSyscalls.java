@@ -9,6 +9,7 @@ import org.uvm4j.kernel.Ptrace;
 import org.uvm4j.kernel.PtraceState;
 import org.uvm4j.kernel.SigInfo;
 import org.uvm4j.kernel.Signals;
+import org.uvm4j.machine.Reg;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.UvmException;
 
@@ -17,12 +18,13 @@ import org.uvm4j.uvm.UvmException;
  * decoding and checks of Linux's {@code sys_ptrace}, {@code ptrace_request} and x86 {@code
  * arch_ptrace}; the tracing itself is {@link Ptrace}.
  *
- * <p>Requests: TRACEME, ATTACH, SEIZE, CONT, SYSCALL, SINGLESTEP, DETACH, KILL, GETREGS, SETREGS,
- * PEEKTEXT/PEEKDATA/PEEKUSER, POKETEXT/POKEDATA/POKEUSER, GETSIGINFO, SETOPTIONS, GETEVENTMSG,
- * GETSIGMASK, SETSIGMASK. Any other request is EIO, Linux's answer to a request it does not know.
- * Checks: the tracee must exist (ESRCH), be traced by the caller's process and be stopped (else
- * ESRCH; PTRACE_KILL needs no stop); a bad signal in the data of a resume is EIO; an option Linux
- * does not know, or one uvm4j does not implement, is EINVAL (SEIZE: EIO, as Linux).
+ * <p>Requests: TRACEME, ATTACH, SEIZE, INTERRUPT, CONT, SYSCALL, SINGLESTEP, DETACH, KILL, GETREGS,
+ * SETREGS, PEEKTEXT/PEEKDATA/PEEKUSER, POKETEXT/POKEDATA/POKEUSER, GETSIGINFO, SETOPTIONS,
+ * GETEVENTMSG, GETSIGMASK, SETSIGMASK, GET_SYSCALL_INFO. Any other request is EIO, Linux's answer
+ * to a request it does not know. Checks: the tracee must exist (ESRCH), be traced by the caller's
+ * process and be stopped (else ESRCH; PTRACE_KILL needs no stop); a bad signal in the data of a
+ * resume is EIO; an option Linux does not know, or one uvm4j does not implement, is EINVAL (SEIZE:
+ * EIO, as Linux).
  */
 final class PtraceSyscalls {
   static final int PTRACE_TRACEME = 0;
@@ -47,6 +49,17 @@ final class PtraceSyscalls {
   static final int PTRACE_INTERRUPT = 0x4207;
   static final int PTRACE_GETSIGMASK = 0x420a;
   static final int PTRACE_SETSIGMASK = 0x420b;
+  static final int PTRACE_GET_SYSCALL_INFO = 0x420e;
+
+  /** struct ptrace_syscall_info: op values, AUDIT_ARCH_X86_64, and the sizes Linux returns. */
+  static final int PTRACE_SYSCALL_INFO_NONE = 0;
+
+  static final int PTRACE_SYSCALL_INFO_ENTRY = 1;
+  static final int PTRACE_SYSCALL_INFO_EXIT = 2;
+  static final int AUDIT_ARCH_X86_64 = 0xc000003e;
+  static final int SYSCALL_INFO_BASE = 24;
+  static final int SYSCALL_INFO_ENTRY_SIZE = 80;
+  static final int SYSCALL_INFO_EXIT_SIZE = 33;
 
   private final Ptrace ptrace;
   private final ProcTable procs;
@@ -131,8 +144,51 @@ final class PtraceSyscalls {
         t.signals().setBlocked(c.mem().readLong(data)); // SIGKILL and SIGSTOP stay unblocked
         yield 0;
       }
+      case PTRACE_GET_SYSCALL_INFO -> syscallInfo(c, t, addr, data);
       default -> -Errno.EIO;
     };
+  }
+
+  /**
+   * PTRACE_GET_SYSCALL_INFO: {@code struct ptrace_syscall_info} of the stop: arch, RIP, RSP, and at
+   * a syscall-enter-stop the number and six arguments, at a syscall-exit-stop the result and
+   * whether it is an error (only stops with PTRACE_O_TRACESYSGOOD's code tell them apart, as on
+   * Linux). Writes at most {@code size} bytes and returns the size of the whole record.
+   */
+  // kernel/ptrace.c: ptrace_get_syscall_info
+  private long syscallInfo(SyscallContext c, Proc t, long size, long data) {
+    ByteBuffer b = ByteBuffer.allocate(SYSCALL_INFO_ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    int op = PTRACE_SYSCALL_INFO_NONE;
+    int actual = SYSCALL_INFO_BASE;
+    SigInfo si = ptrace.siginfo(t);
+    if (si != null && si.code() == (Signals.SIGTRAP | 0x80)) {
+      long msg = ptrace.eventMessage(t);
+      if (msg == Ptrace.PTRACE_EVENTMSG_SYSCALL_ENTRY) {
+        op = PTRACE_SYSCALL_INFO_ENTRY;
+        actual = SYSCALL_INFO_ENTRY_SIZE;
+        b.putLong(24, ptrace.origRax(t));
+        Reg[] args = {Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9};
+        for (int i = 0; i < args.length; i++) {
+          b.putLong(32 + 8 * i, ptrace.reg(t, args[i]));
+        }
+      } else if (msg == Ptrace.PTRACE_EVENTMSG_SYSCALL_EXIT) {
+        op = PTRACE_SYSCALL_INFO_EXIT;
+        actual = SYSCALL_INFO_EXIT_SIZE;
+        long rax = ptrace.reg(t, Reg.RAX);
+        boolean error = Long.compareUnsigned(rax, -4095L) >= 0; // IS_ERR_VALUE
+        b.putLong(24, rax);
+        b.put(32, (byte) (error ? 1 : 0));
+      }
+    }
+    b.put(0, (byte) op);
+    b.putInt(4, AUDIT_ARCH_X86_64);
+    b.putLong(8, ptrace.reg(t, Reg.RIP));
+    b.putLong(16, ptrace.reg(t, Reg.RSP));
+    int n = Long.compareUnsigned(size, actual) < 0 ? (int) size : actual; // user_size unsigned
+    if (n > 0 && c.mem().write(data, b.array(), 0, n) != 0) {
+      return -Errno.EFAULT;
+    }
+    return actual;
   }
 
   // kernel/ptrace.c: ptrace_attach

@@ -43,6 +43,7 @@ class PtraceSyscallsTest {
   static final int GETSIGINFO = 0x4202;
   static final int SEIZE = 0x4206;
   static final int INTERRUPT = 0x4207;
+  static final int GET_SYSCALL_INFO = 0x420e;
   static final int WALL = 0x40000000;
   static final int GETSIGMASK = 0x420a;
   static final int SETSIGMASK = 0x420b;
@@ -452,5 +453,25 @@ class PtraceSyscallsTest {
     assertThat(f.k.procs.find(thread.tid())).isNull();
     assertThat(f.call(tracer, f.h.process()::wait4, -1, tbuf, WALL | WNOHANG, 0))
         .isEqualTo(-Errno.ECHILD);
+  }
+
+  @Test
+  void getSyscallInfoOutsideASyscallStopHasOnlyArchIpAndSp() throws Exception {
+    child.context().setReg(Reg.RIP, 0x401234);
+    tracemeAndStop();
+    assertThat(f.mem(parent).write(buf, new byte[96])).isZero();
+    assertThat(ptrace(parent, GET_SYSCALL_INFO, child.pid(), 96, buf))
+        .as("actual size")
+        .isEqualTo(24);
+    assertThat(f.readInt(parent, buf) & 0xff).as("op NONE").isZero();
+    assertThat(f.readInt(parent, buf + 4)).as("AUDIT_ARCH_X86_64").isEqualTo(0xc000003e);
+    assertThat(f.readLong(parent, buf + 8)).isEqualTo(0x401234);
+    assertThat(f.readLong(parent, buf + 16)).isEqualTo(0x7fff_0000L);
+    assertThat(f.mem(parent).writeLong(buf + 64, -1L)).isZero();
+    assertThat(ptrace(parent, GET_SYSCALL_INFO, child.pid(), 4, buf + 64)).isEqualTo(24);
+    assertThat(f.readLong(parent, buf + 64))
+        .as("op and padding written, the arch after them not")
+        .isEqualTo(0xffff_ffff_0000_0000L);
+    assertThat(ptrace(parent, GET_SYSCALL_INFO, child.pid(), 96, 0x10)).isEqualTo(-Errno.EFAULT);
   }
 }
