@@ -5,6 +5,7 @@
  *     the former thread id as event message; SEIZE with an unknown option is EIO;
  *   - PTRACE_SINGLESTEP through a fixed instruction sequence between two int3: one SIGTRAP
  *     (TRAP_TRACE) per instruction, RIP and RAX after each;
+ *   - a tracee sent to an unmapped or non-canonical RIP dies of SIGSEGV;
  *   - a tracer that exits with PTRACE_O_EXITKILL takes its tracee with it (SIGKILL); the orphan is
  *     collected by this program (pid 1 here and in the native run under unshare -pf).
  * Run with argument "exec-child N" it only exits with status N (the exec'd image).
@@ -130,6 +131,27 @@ static void single_step(void) {
   printf("stepped child exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
+/* A tracer that sends its tracee to a bad RIP (unmapped, non-canonical): the tracee gets SIGSEGV. */
+static void bad_rip(unsigned long rip) {
+  pid_t pid = xfork();
+  if (pid == 0) {
+    CHECK(ptrace(PTRACE_TRACEME, 0, 0, 0) == 0);
+    raise(SIGSTOP);
+    _exit(0);
+  }
+  CHECK(wait_stop(pid, 0) == SIGSTOP);
+  struct user_regs_struct regs;
+  CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
+  regs.rip = rip;
+  CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs) == 0);
+  CHECK(ptrace(PTRACE_CONT, pid, 0, 0) == 0);
+  int sig = wait_stop(pid, 0);
+  CHECK(ptrace(PTRACE_CONT, pid, 0, (void *) (long) sig) == 0);
+  int st = xwait(pid);
+  printf("rip %#lx: stop for signal %d, then killed by %d\n", rip, sig,
+         WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+}
+
 static void exitkill(void) {
   int ready[2];
   CHECK(pipe(ready) == 0);
@@ -173,6 +195,8 @@ int main(int argc, char **argv) {
   exec_traceme();
   exec_seized();
   single_step();
+  bad_rip(0x1000);
+  bad_rip(0x8000000000000000UL);
   exitkill();
   return 0;
 }
