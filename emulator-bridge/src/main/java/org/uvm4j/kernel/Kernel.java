@@ -491,9 +491,10 @@ public final class Kernel implements AutoCloseable {
       }
       PtraceState pt = p.ptrace;
       boolean step = false;
+      boolean retried = false;
       if (pt != null) {
         if (pt.after != PtraceState.After.NONE) {
-          afterTraceStop(p);
+          retried = afterTraceStop(p); // the call was tried just now: no retry for the signal
           if (p.state != ProcState.RUNNABLE || cpu.loaded() != p) {
             return;
           }
@@ -505,7 +506,7 @@ public final class Kernel implements AutoCloseable {
         // PTRACE_SINGLESTEP: one instruction, then SIGTRAP
         step = pt.resume == PtraceState.Resume.SINGLESTEP && pt.tracer != null;
       }
-      if (p.restart.pending() && p.sig.deliverable() != 0) {
+      if (p.restart.pending() && p.sig.deliverable() != 0 && !retried) {
         retrySyscall(p);
         if (cpu.loaded() != p || p.state != ProcState.RUNNABLE) {
           return;
@@ -754,10 +755,13 @@ public final class Kernel implements AutoCloseable {
    * The traced {@code p} (loaded) runs again after a stop inside a system call: the call its
    * syscall-enter-stop held runs now (the number is {@code orig_rax}, which the tracer may have
    * changed; -1 skips the call, leaving RAX as the tracer set it, and so does a pending SIGKILL),
-   * or the syscall-exit-stop that an event stop put off is made.
+   * or the syscall-exit-stop that an event stop put off is made, or the rewind of a call a signal
+   * interrupted (its -ERESTARTSYS exit-stop) is put back.
+   *
+   * @return true when the call was just tried, so a pending signal must not make it retry
    */
   // arch/x86/entry/common.c: do_syscall_64 after syscall_enter_from_user_mode
-  private void afterTraceStop(Proc p) {
+  private boolean afterTraceStop(Proc p) {
     PtraceState pt = p.ptrace;
     switch (pt.after) {
       case DISPATCH -> {
@@ -765,13 +769,27 @@ public final class Kernel implements AutoCloseable {
         int nr = (int) pt.origRax; // do_syscall_64's int nr
         if (nr == -1 || (p.sig.pending() & Signals.bit(Signals.SIGKILL)) != 0) {
           ptrace.syscallExit(p, false);
-          return;
+          return false;
         }
-        tracedExit(p, dispatch(p, pt.origRax, machine.reg(Reg.RIP)));
+        boolean slept = dispatch(p, pt.origRax, machine.reg(Reg.RIP));
+        tracedExit(p, slept);
+        if (slept && p.state == ProcState.SLEEPING && p.sig.deliverable() != 0) {
+          // a signal came while the tracee was stopped at the entry: the call that would sleep
+          // is interrupted at once (a pipe read's signal_pending check)
+          sched.cancelSleep(p);
+          ptrace.interruptedCall(p);
+          return true;
+        }
+        return false;
       }
       case EXIT_STOP -> ptrace.exitStop(p);
+      case RESTART_CHECK -> {
+        ptrace.afterInterruptedCall(p);
+        return true; // the stop came between the call's retry and the signal
+      }
       case NONE -> {}
     }
+    return false;
   }
 
   /**
@@ -840,6 +858,9 @@ public final class Kernel implements AutoCloseable {
     }
     if (p.state == ProcState.SLEEPING) {
       sched.cancelSleep(p); // still nothing to do: the signal interrupts the sleep
+      if (p.ptrace != null && !p.restart.ia32()) {
+        ptrace.interruptedCall(p); // its syscall-exit-stop with -ERESTARTSYS
+      }
     }
   }
 

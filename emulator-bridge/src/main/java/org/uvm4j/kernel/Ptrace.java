@@ -457,6 +457,51 @@ public final class Ptrace {
         p, PtraceState.Stop.SYSCALL_EXIT, code, new SigInfo(Signals.SIGTRAP, code, p.pid, 0, 0, 0));
   }
 
+  /** Linux's kernel-internal restart codes, as a tracer sees them in RAX. */
+  static final long ERESTARTSYS = 512;
+
+  static final long ERESTARTNOHAND = 514;
+
+  /**
+   * A signal interrupts the traced call of {@code p} (loaded) while it sleeps: the call was rewound
+   * onto its {@code syscall} instruction to run again. Under PTRACE_SYSCALL the tracer sees what
+   * Linux shows: a syscall-exit-stop with RIP after the instruction and RAX = -ERESTARTSYS
+   * (-ERESTARTNOHAND for a call no handler may restart), before the signal-delivery-stop; the
+   * rewind is put back when the tracee is resumed, unless the tracer changed RAX (then that is the
+   * call's result). Either way a restart enters the call afresh (a new syscall-enter-stop), as on
+   * Linux.
+   */
+  // kernel/entry/common.c: syscall_exit_work with regs->ax = -ERESTARTSYS
+  void interruptedCall(Proc p) {
+    PtraceState pt = p.ptrace;
+    pt.inSleepingCall = false;
+    if (pt.tracer == null || pt.resume != PtraceState.Resume.SYSCALL) {
+      return;
+    }
+    long code = -(p.restart.neverRestart() ? ERESTARTNOHAND : ERESTARTSYS);
+    cpu.setReg(Reg.RIP, cpu.reg(Reg.RIP) + Kernel.SYSCALL_INSN_LEN);
+    cpu.setReg(Reg.RAX, code);
+    pt.restartCode = code;
+    exitStop(p);
+    pt.after = PtraceState.After.RESTART_CHECK;
+  }
+
+  /**
+   * The tracee resumed from the exit-stop {@link #interruptedCall} made: the call is rewound again
+   * for its restart, or, when the tracer put another value in RAX, ends with it.
+   */
+  void afterInterruptedCall(Proc p) {
+    PtraceState pt = p.ptrace;
+    pt.after = PtraceState.After.NONE;
+    if (cpu.reg(Reg.RAX) == pt.restartCode) {
+      cpu.setReg(Reg.RIP, cpu.reg(Reg.RIP) - Kernel.SYSCALL_INSN_LEN);
+      cpu.setReg(Reg.RAX, pt.origRax);
+    } else {
+      p.restart.clear();
+    }
+    settle(p);
+  }
+
   /**
    * A signal is about to be delivered to the traced {@code p}: signal-delivery-stop; the tracer's
    * resume data says which signal (if any) is delivered after it.

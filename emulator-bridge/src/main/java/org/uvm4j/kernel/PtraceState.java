@@ -38,7 +38,12 @@ public final class PtraceState {
     /** Resumed from syscall-enter-stop: run the call numbered {@link #origRax} (-1 skips it). */
     DISPATCH,
     /** Resumed from an event stop inside the call: the syscall-exit-stop is still due. */
-    EXIT_STOP
+    EXIT_STOP,
+    /**
+     * Resumed from the syscall-exit-stop of a call a signal interrupted while it slept (RAX showed
+     * -ERESTARTSYS): unless the tracer changed RAX, the call is to be restarted.
+     */
+    RESTART_CHECK
   }
 
   /** The tracing task (Linux's {@code ->parent} while traced), or null once detached. */
@@ -85,6 +90,9 @@ public final class PtraceState {
    * auto-attached under PTRACE_SEIZE: Linux's JOBCTL_TRAP_STOP).
    */
   boolean trapStop;
+
+  /** The -ERESTART* code a {@link After#RESTART_CHECK} exit-stop showed in RAX. */
+  long restartCode;
 
   /** The traced call slept and will run again: its entry was already reported. */
   boolean inSleepingCall;

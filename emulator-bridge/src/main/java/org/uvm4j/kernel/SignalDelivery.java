@@ -347,6 +347,9 @@ public final class SignalDelivery {
   // fpu__restore_sig
   public void sigreturn(Proc p) {
     Machine m = cpu.machine();
+    if (p.ptrace != null) {
+      p.ptrace.origRax = -1; // restore_sigcontext: "disable syscall checks"
+    }
     long uc = m.reg(Reg.RSP);
     byte[] ucBytes = new byte[SigFrame.UC_SIZE];
     if (p.vm.copyin(uc, ucBytes, 0, ucBytes.length) != 0) {

@@ -22,7 +22,8 @@ import org.uvm4j.api.junit.Uvm4jTest;
 @Uvm4jTest(ram = Uvm4jRuns.RAM)
 class PtraceGuestsTest {
   static final List<String> GUESTS =
-      List.of("ptrace_syscalls", "ptrace_signals", "ptrace_exec_step", "ptrace_fork");
+      List.of(
+          "ptrace_syscalls", "ptrace_signals", "ptrace_exec_step", "ptrace_fork", "ptrace_restart");
 
   /** Runs guest {@code name} natively as pid 1 of a new pid namespace. */
   static GuestRun runInPidNamespace(String name) throws Exception {
