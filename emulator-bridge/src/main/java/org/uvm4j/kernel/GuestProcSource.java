@@ -186,6 +186,22 @@ final class GuestProcSource implements ProcSource {
     return b.toString();
   }
 
+  // fs/proc/base.c: proc_mem_open -> kernel/fork.c: mm_access
+  @Override
+  public Vmspace memSpace(int callerPid, int pid) throws org.uvm4j.uvm.UvmException {
+    Proc target = proc(pid);
+    Vmspace vm = target == null ? null : target.vm;
+    if (vm == null || vm.isFreed()) {
+      // no such process, or one without an address space (a zombie): get_task_mm is NULL
+      throw new org.uvm4j.uvm.UvmException(org.uvm4j.uvm.Errno.ESRCH);
+    }
+    Proc caller = proc(callerPid);
+    if ((caller == null || caller.vm != vm) && !PtraceAccess.mayAttach(caller, target)) {
+      throw new org.uvm4j.uvm.UvmException(org.uvm4j.uvm.Errno.EACCES);
+    }
+    return vm;
+  }
+
   @Override
   public boolean pagemap(int pid, long va, long[] out) {
     Proc p = proc(pid);

@@ -65,7 +65,8 @@ public final class Guests {
           "preempt_rmw",
           "preempt_rmw.glibc",
           "wall_clock",
-          "sig_fpu");
+          "sig_fpu",
+          "proc_mem");
 
   private static boolean built;
 

@@ -13,8 +13,9 @@ import org.uvm4j.uvm.map.Vmspace;
  * exe}, {@code cmdline}, {@code environ}, {@code status}, {@code stat}, {@code statm}, {@code
  * comm}, {@code cwd}, {@code root}, {@code fd/}, {@code mounts}), {@code meminfo}, {@code cpuinfo},
  * {@code uptime}, {@code mounts}. Everything comes from the {@link ProcSource} the kernel supplies
- * — the JVM's own {@code /proc} is never consulted, and there is no {@code mem} file: a guest
- * cannot read another address space, or the JVM's, through it.
+ * — the JVM's own {@code /proc} is never consulted. {@code mem} ({@link MemFile}) reaches only
+ * guest address spaces, under Linux's ptrace-access rule ({@link ProcSource#memSpace}); never the
+ * JVM's memory.
  */
 public final class ProcFs {
   /** st_dev of /proc. */
@@ -158,6 +159,7 @@ public final class ProcFs {
       d.add("smaps", file(13, () -> utf8(src.smaps(pid))));
       d.add("pagemap", new PagemapFile(DEV, ino(pid, 14), pid, src));
       d.add("clear_refs", new ClearRefsFile(DEV, ino(pid, 15), pid, src));
+      d.add("mem", new MemFile(DEV, ino(pid, 16), pid, src));
       return d;
     }
 

@@ -1,6 +1,8 @@
 package org.uvm4j.kernel.fs;
 
 import java.util.List;
+import org.uvm4j.uvm.UvmException;
+import org.uvm4j.uvm.map.Vmspace;
 
 /**
  * What the guest's {@code /proc} shows, supplied by the kernel (which knows its processes): every
@@ -41,6 +43,15 @@ public interface ProcSource {
    * false if there is no such process.
    */
   boolean pagemap(int pid, long va, long[] out);
+
+  /**
+   * {@code /proc/PID/mem} opened by process {@code callerPid} (fs/proc/base.c: proc_mem_open, i.e.
+   * mm_access with PTRACE_MODE_ATTACH): the address space of {@code pid}.
+   *
+   * @throws UvmException ESRCH (no such process, or one without an address space: a zombie), EACCES
+   *     (the caller may not access it)
+   */
+  Vmspace memSpace(int callerPid, int pid) throws UvmException;
 
   /** The guest path of the program ({@code exe}), or null. */
   String exe(int pid);

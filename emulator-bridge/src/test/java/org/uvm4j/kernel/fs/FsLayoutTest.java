@@ -202,6 +202,7 @@ class FsLayoutTest {
     // the host's /proc is not what /proc is
     assertThat(vfs.lookup(fs.root(), fs.cwd(), "/proc", true).vnode())
         .isNotInstanceOf(HostVnode.class);
+    // a context without a guest process has no /proc/self (mem: ProcMemSyscallsTest)
     assertErrno(() -> vfs.open(fs, fs.cwd(), "/proc/self/mem", 0, 0), Errno.ENOENT);
   }
 

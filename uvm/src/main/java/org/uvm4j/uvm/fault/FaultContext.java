@@ -33,6 +33,9 @@ public final class FaultContext implements FaultInfo {
   int access;
   boolean wire;
 
+  /** A forced access (FOLL_FORCE): checked against the maximum protection; set after begin. */
+  boolean force;
+
   // ---- set by check for the current pass
   VmMapEntry entry;
   Amap amap;
@@ -91,6 +94,7 @@ public final class FaultContext implements FaultInfo {
     this.va = va;
     this.access = access;
     this.wire = wire;
+    this.force = false;
     this.startNanos = startNanos;
     result = null;
     amapCopied = false;

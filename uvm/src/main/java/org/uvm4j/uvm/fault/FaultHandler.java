@@ -140,7 +140,19 @@ public final class FaultHandler implements FaultService {
   public FaultResult fault(Vmspace vm, long va, int access) {
     UvmPanic.check(
         access == Prot.READ || access == Prot.WRITE || access == Prot.EXEC, "uvm_fault: access");
-    return run(vm, va, access, false);
+    return run(vm, va, access, false, false);
+  }
+
+  /**
+   * uvm_fault with Linux's FOLL_FORCE ({@link FaultService#faultForced}): a fault whose access is
+   * checked against the entry's maximum protection, a forced write resolving copy-on-write into a
+   * page mapped with the entry's own protection.
+   */
+  // uvm_fault.c: uvm_fault (mm/gup.c: check_vma_flags, faultin_page with FOLL_FORCE)
+  @Override
+  public VmPage faultForced(Vmspace vm, long va, int access) {
+    UvmPanic.check(access == Prot.READ || access == Prot.WRITE, "uvm_fault: forced access");
+    return run(vm, va, access, false, true) == FaultResult.OK ? ctx.page : null;
   }
 
   /**
@@ -153,15 +165,16 @@ public final class FaultHandler implements FaultService {
   // uvm_fault.c: uvm_fault
   @Override
   public FaultResult faultWire(Vmspace vm, long va) {
-    return run(vm, va, Prot.NONE, true);
+    return run(vm, va, Prot.NONE, true, false);
   }
 
   // uvm_fault.c: uvm_fault_internal
-  private FaultResult run(Vmspace vm, long vaddr, int access, boolean wire) {
+  private FaultResult run(Vmspace vm, long vaddr, int access, boolean wire, boolean force) {
     exp.faults++;
     final FaultObserver o = observer;
     final FaultContext ctx = this.ctx;
     ctx.begin(vm, vaddr, vaddr & ~(PAGE_SIZE - 1), access, wire, o == null ? 0 : System.nanoTime());
+    ctx.force = force;
     final VmMap map = vm.map();
     FaultResult result;
     if (budget.exhausted()) {
@@ -249,7 +262,8 @@ public final class FaultHandler implements FaultService {
     VmMapEntry e = map.lookup(va);
     if (e == null) {
       // below the stack: grow it (uvm_grow, Linux's expand_stack), then look again
-      return !ctx.wire && ctx.vm.grow(va) ? FaultStep.RESTART : FaultStep.SEGV_MAPERR;
+      // (not for a forced access: Linux's GUP no longer expands the stack)
+      return !ctx.wire && !ctx.force && ctx.vm.grow(va) ? FaultStep.RESTART : FaultStep.SEGV_MAPERR;
     }
     ctx.entry = e;
     ctx.enterProt = e.protection;
@@ -260,6 +274,18 @@ public final class FaultHandler implements FaultService {
         return FaultStep.SEGV_ACCERR;
       }
       ctx.cowNow = (ctx.enterProt & Prot.WRITE) != 0;
+    } else if (ctx.force) {
+      // mm/gup.c: check_vma_flags with FOLL_FORCE — the maximum protection (VM_MAYREAD,
+      // VM_MAYWRITE) decides; writing without WRITE only into a private (COW) mapping
+      if (!Prot.allows(e.maxProtection, ctx.access)) {
+        return FaultStep.SEGV_ACCERR;
+      }
+      if ((ctx.access & Prot.WRITE) != 0
+          && (e.protection & Prot.WRITE) == 0
+          && (!e.copyOnWrite() || e.isWired())) {
+        return FaultStep.SEGV_ACCERR;
+      }
+      ctx.cowNow = (ctx.access & Prot.WRITE) != 0;
     } else {
       if (!Prot.allows(e.protection, ctx.access)) {
         return FaultStep.SEGV_ACCERR;

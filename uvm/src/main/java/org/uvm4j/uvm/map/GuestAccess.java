@@ -113,6 +113,48 @@ final class GuestAccess {
     }
   }
 
+  /**
+   * A forced transfer (Linux's access_remote_vm with FOLL_FORCE, NetBSD's uvm_io with
+   * UVM_IO_FIXPROT): page by page, each page made available by a forced fault ({@link
+   * FaultService#faultForced}) unless the pmap already answers the access. Stops at the first page
+   * that cannot be had. A write marks the page dirty (it is no longer its backing store's copy).
+   *
+   * @return the bytes moved, from {@code va} on
+   */
+  // uvm_io.c: uvm_io (mm/memory.c: __access_remote_vm)
+  int forcedIo(long va, byte[] buf, int off, int len, boolean write) {
+    if (len < 0 || off < 0 || off > buf.length - len) {
+      return 0;
+    }
+    PhysMem phys = vm.uvm().physMem();
+    int access = write ? Prot.WRITE : Prot.READ;
+    int done = 0;
+    while (done < len) {
+      long at = va + done;
+      if (at < Vmspace.USER_MIN || at >= Vmspace.USER_MAX) {
+        break;
+      }
+      long pte = vm.pmap().tlbLookup(at, access);
+      VmPage pg =
+          pte != 0
+              ? phys.pageAt(pte & ~Vmspace.PAGE_MASK)
+              : vm.faultHandler().faultForced(vm, at, access);
+      if (pg == null) {
+        break;
+      }
+      int pageOff = (int) (at & Vmspace.PAGE_MASK);
+      int n = Math.min(len - done, PhysMem.PAGE_SIZE - pageOff);
+      if (write) {
+        phys.write(pg, pageOff, buf, off + done, n);
+        pg.flags &= ~VmPage.PG_CLEAN; // uvm_pagemarkdirty: the backing store's copy is stale
+      } else {
+        phys.read(pg, pageOff, buf, off + done, n);
+      }
+      done += n;
+    }
+    return done;
+  }
+
   // amd64/copy.S: copyinstr
   int copyinstr(long va, byte[] dst, int max) throws UvmException {
     if (max < 0 || max > dst.length) {

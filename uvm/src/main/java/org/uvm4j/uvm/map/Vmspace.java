@@ -1463,6 +1463,19 @@ public final class Vmspace {
   }
 
   /**
+   * A forced access to this address space, as a debugger's (Linux's {@code access_remote_vm} with
+   * {@code FOLL_FORCE}, used by {@code /proc/PID/mem} and ptrace; NetBSD's {@code uvm_io}): reads
+   * reach any mapping whose maximum protection allows reading (PROT_NONE included), writes any
+   * writable mapping and any read-only private one, where the write breaks copy-on-write into a
+   * page of the mapping's own while the mapping stays read-only ({@link FaultService#faultForced}).
+   *
+   * @return the bytes moved from {@code va} on, up to the first page that cannot be reached
+   */
+  public int forcedIo(long va, byte[] buf, int off, int len, boolean write) {
+    return guestAccess.forcedIo(va, buf, off, len, write);
+  }
+
+  /**
    * How many bytes from {@code va}, at most {@code len}, lie in mappings that allow writing (the
    * prefix a {@link #copyout} can reach), without faulting anything in.
    */
