@@ -285,6 +285,10 @@ public final class Exec {
     }
     byte[] rnd = new byte[16];
     random.nextBytes(rnd);
+    // ELF_HWCAP: CPUID.1:EDX of the CPU the guest runs on (none only in the CPU-less test kernels,
+    // which never get past the point of no return)
+    Machine cpuNow = cpu.machine();
+    long hwcap = cpuNow == null ? 0 : cpuNow.cpuId().hwcap();
     long[] aux = {
       Auxv.AT_FLAGS,
       0,
@@ -299,7 +303,7 @@ public final class Exec {
       Auxv.AT_SECURE,
       0,
       Auxv.AT_HWCAP,
-      0,
+      hwcap,
       Auxv.AT_CLKTCK,
       100,
       Auxv.AT_MINSIGSTKSZ,

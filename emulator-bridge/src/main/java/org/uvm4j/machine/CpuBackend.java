@@ -27,6 +27,9 @@ public interface CpuBackend extends AutoCloseable {
   /** The CPU model set at creation ({@code UC_CTL_CPU_MODEL}; 0 = qemu64). */
   int cpuModel();
 
+  /** What the engine's CPU answered to {@code cpuid} leaves 0 and 1 when it booted. */
+  CpuId cpuId();
+
   /** Live contexts allocated by this engine and not yet closed. */
   int liveContexts();
 

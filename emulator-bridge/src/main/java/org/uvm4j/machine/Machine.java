@@ -171,6 +171,11 @@ public final class Machine implements AutoCloseable {
 
   // ----------------------------------------------------------------------------------- contexts
 
+  /** What the emulated CPU answers to {@code cpuid} leaves 0 and 1 (asked at boot). */
+  public CpuId cpuId() {
+    return cpu.cpuId();
+  }
+
   /** A fresh CPU state: x86-64 long mode, general registers zero, as the engine starts. */
   public CpuContext newContext() {
     ensureOutsideEngine();

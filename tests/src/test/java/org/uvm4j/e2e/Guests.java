@@ -66,7 +66,8 @@ public final class Guests {
           "preempt_rmw.glibc",
           "wall_clock",
           "sig_fpu",
-          "proc_mem");
+          "proc_mem",
+          "hwcap");
 
   private static boolean built;
 

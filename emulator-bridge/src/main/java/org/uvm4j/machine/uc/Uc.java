@@ -100,6 +100,7 @@ public final class Uc {
   public static final int UC_X86_REG_RIP = 41;
   public static final int UC_X86_REG_RFLAGS = 253;
   public static final int UC_X86_REG_RAX = 35;
+  public static final int UC_X86_REG_RBX = 37;
   public static final int UC_X86_REG_RDX = 40;
   public static final int UC_X86_REG_MSR = 248;
 

@@ -57,16 +57,25 @@ public final class UserModeBoot {
   /** Where in the boot page {@code cli} is (the privileged instruction that calibrates). */
   private static final int CLI_OFFSET = 0x10;
 
+  /** Where in the boot page {@code cpuid; cli} is ({@link #probeCpuid}). */
+  private static final int CPUID_OFFSET = 0x20;
+
   private static final int GP = 13;
   private static final int DOUBLE_FAULT = 8;
 
-  /** The boot page: {@code sysretq} at 0, {@code cli} at {@link #CLI_OFFSET}. */
+  /**
+   * The boot page: {@code sysretq} at 0, {@code cli} at {@link #CLI_OFFSET}, {@code cpuid; cli} at
+   * {@link #CPUID_OFFSET}.
+   */
   public static byte[] bootCode() {
     byte[] code = new byte[4096];
     code[0] = 0x48;
     code[1] = 0x0f;
     code[2] = 0x07;
     code[CLI_OFFSET] = (byte) 0xfa;
+    code[CPUID_OFFSET] = 0x0f;
+    code[CPUID_OFFSET + 1] = (byte) 0xa2;
+    code[CPUID_OFFSET + 2] = (byte) 0xfa;
     return code;
   }
 
@@ -147,6 +156,55 @@ public final class UserModeBoot {
     e.writeRaw(Uc.UC_X86_REG_R11, 0);
     e.writeRaw(Uc.UC_X86_REG_RFLAGS, USER_RFLAGS);
     return offset;
+  }
+
+  /**
+   * Asks the engine's CPU itself for {@code cpuid} leaves 0 and 1 (what every guest's {@code cpuid}
+   * will see), by running {@code cpuid; cli} from the boot page at CPL 3: the {@code cli} ends the
+   * run with #GP, whose exception in flight is then cleared as {@link #enter} does. Called after
+   * {@link #enter}, with the boot page still mapped; leaves RIP, RAX, RBX, RCX, RDX and RFLAGS as
+   * {@link #enter} leaves them.
+   *
+   * @param oldExceptionOffset what {@link #enter} returned
+   * @throws MachineException if the run does not end as measured
+   */
+  public static org.uvm4j.machine.CpuId probeCpuid(Engine e, int oldExceptionOffset) {
+    long[] leaf0 = cpuid(e, oldExceptionOffset, 0);
+    long[] leaf1 = cpuid(e, oldExceptionOffset, 1);
+    e.writeRaw(Uc.UC_X86_REG_RIP, 0);
+    e.writeRaw(Uc.UC_X86_REG_RAX, 0);
+    e.writeRaw(Uc.UC_X86_REG_RBX, 0);
+    e.writeRaw(Uc.UC_X86_REG_RCX, 0);
+    e.writeRaw(Uc.UC_X86_REG_RDX, 0);
+    e.writeRaw(Uc.UC_X86_REG_RFLAGS, USER_RFLAGS);
+    return new org.uvm4j.machine.CpuId(
+        org.uvm4j.machine.CpuId.vendorOf((int) leaf0[1], (int) leaf0[3], (int) leaf0[2]),
+        (int) leaf0[0],
+        (int) leaf1[0],
+        (int) leaf1[1],
+        (int) leaf1[2],
+        (int) leaf1[3]);
+  }
+
+  /** EAX, EBX, ECX, EDX after {@code cpuid} with EAX = {@code leaf}, ECX = 0. */
+  private static long[] cpuid(Engine e, int offset, int leaf) {
+    e.writeRaw(Uc.UC_X86_REG_RAX, leaf);
+    e.writeRaw(Uc.UC_X86_REG_RCX, 0);
+    int vector = e.runBoot(BOOT_VA + CPUID_OFFSET);
+    long[] r = {
+      e.readRaw(Uc.UC_X86_REG_RAX) & 0xffff_ffffL,
+      e.readRaw(Uc.UC_X86_REG_RBX) & 0xffff_ffffL,
+      e.readRaw(Uc.UC_X86_REG_RCX) & 0xffff_ffffL,
+      e.readRaw(Uc.UC_X86_REG_RDX) & 0xffff_ffffL
+    };
+    byte[] state = e.saveState();
+    if (vector != GP || intAt(state, offset) != GP) {
+      throw new MachineException(
+          "libunicorn's cpuid probe did not end at the cli as measured: vector " + vector);
+    }
+    clear(state, offset);
+    e.restoreState(state);
+    return r;
   }
 
   /**

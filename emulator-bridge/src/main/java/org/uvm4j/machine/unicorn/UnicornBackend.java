@@ -177,58 +177,59 @@ public final class UnicornBackend implements CpuBackend {
     long size = UcNative.uc_context_size(uc);
     int offset;
     try {
-      offset =
-          UserModeBoot.enter(
-              new UserModeBoot.Engine() {
-                @Override
-                public long readMsr(int msr) {
-                  scratch.setLong(0, msr);
-                  scratch.setLong(8, 0);
-                  check(UcNative.uc_reg_read(uc, Uc.UC_X86_REG_MSR, scratchAddr), "rdmsr");
-                  return scratch.getLong(8);
-                }
+      UserModeBoot.Engine engine =
+          new UserModeBoot.Engine() {
+            @Override
+            public long readMsr(int msr) {
+              scratch.setLong(0, msr);
+              scratch.setLong(8, 0);
+              check(UcNative.uc_reg_read(uc, Uc.UC_X86_REG_MSR, scratchAddr), "rdmsr");
+              return scratch.getLong(8);
+            }
 
-                @Override
-                public void writeMsr(int msr, long value) {
-                  scratch.setLong(0, msr & 0xffffffffL);
-                  scratch.setLong(8, value);
-                  check(UcNative.uc_reg_write(uc, Uc.UC_X86_REG_MSR, scratchAddr), "wrmsr");
-                }
+            @Override
+            public void writeMsr(int msr, long value) {
+              scratch.setLong(0, msr & 0xffffffffL);
+              scratch.setLong(8, value);
+              check(UcNative.uc_reg_write(uc, Uc.UC_X86_REG_MSR, scratchAddr), "wrmsr");
+            }
 
-                @Override
-                public long readRaw(int regid) {
-                  return UnicornBackend.this.readRaw(regid);
-                }
+            @Override
+            public long readRaw(int regid) {
+              return UnicornBackend.this.readRaw(regid);
+            }
 
-                @Override
-                public void writeRaw(int regid, long value) {
-                  UnicornBackend.this.writeRaw(regid, value);
-                }
+            @Override
+            public void writeRaw(int regid, long value) {
+              UnicornBackend.this.writeRaw(regid, value);
+            }
 
-                @Override
-                public int runBoot(long begin) {
-                  booting = true;
-                  bootVector = -1;
-                  try {
-                    UcNative.uc_emu_start(uc, begin, NO_UNTIL, 0, 0);
-                  } finally {
-                    booting = false;
-                  }
-                  return bootVector;
-                }
+            @Override
+            public int runBoot(long begin) {
+              booting = true;
+              bootVector = -1;
+              try {
+                UcNative.uc_emu_start(uc, begin, NO_UNTIL, 0, 0);
+              } finally {
+                booting = false;
+              }
+              return bootVector;
+            }
 
-                @Override
-                public byte[] saveState() {
-                  check(UcNative.uc_context_save(uc, resetContext), "uc_context_save");
-                  return new Pointer(resetContext).getByteArray(0, (int) size);
-                }
+            @Override
+            public byte[] saveState() {
+              check(UcNative.uc_context_save(uc, resetContext), "uc_context_save");
+              return new Pointer(resetContext).getByteArray(0, (int) size);
+            }
 
-                @Override
-                public void restoreState(byte[] state) {
-                  new Pointer(resetContext).write(0, state, 0, state.length);
-                  check(UcNative.uc_context_restore(uc, resetContext), "uc_context_restore");
-                }
-              });
+            @Override
+            public void restoreState(byte[] state) {
+              new Pointer(resetContext).write(0, state, 0, state.length);
+              check(UcNative.uc_context_restore(uc, resetContext), "uc_context_restore");
+            }
+          };
+      offset = UserModeBoot.enter(engine);
+      cpuId = UserModeBoot.probeCpuid(engine, offset);
     } finally {
       UcNative.uc_mem_unmap(uc, UserModeBoot.BOOT_PHYS, 4096);
     }
@@ -439,6 +440,14 @@ public final class UnicornBackend implements CpuBackend {
   @Override
   public void removeTranslations(long start, long end) {
     check(UcNative.uc_ctl(uc, Uc.CTL_TB_REMOVE_CACHE, start, end), "uc_ctl(TB_REMOVE_CACHE)");
+  }
+
+  /** What the CPU answered to {@code cpuid} at boot ({@link UserModeBoot#probeCpuid}). */
+  private org.uvm4j.machine.CpuId cpuId;
+
+  @Override
+  public org.uvm4j.machine.CpuId cpuId() {
+    return cpuId;
   }
 
   @Override

@@ -227,63 +227,62 @@ public final class FfmBackend implements CpuBackend {
     MemorySegment ctx = MemorySegment.ofAddress(resetContext).reinterpret(size);
     int offset;
     try {
-      offset =
-          UserModeBoot.enter(
-              new UserModeBoot.Engine() {
-                @Override
-                public long readMsr(int msr) {
-                  scratch.set(JAVA_LONG, 0, msr & 0xffffffffL);
-                  scratch.set(JAVA_LONG, 8, 0L);
-                  check(regRead(Uc.UC_X86_REG_MSR), "rdmsr");
-                  return scratch.get(JAVA_LONG, 8);
-                }
+      UserModeBoot.Engine engine =
+          new UserModeBoot.Engine() {
+            @Override
+            public long readMsr(int msr) {
+              scratch.set(JAVA_LONG, 0, msr & 0xffffffffL);
+              scratch.set(JAVA_LONG, 8, 0L);
+              check(regRead(Uc.UC_X86_REG_MSR), "rdmsr");
+              return scratch.get(JAVA_LONG, 8);
+            }
 
-                @Override
-                public void writeMsr(int msr, long value) {
-                  scratch.set(JAVA_LONG, 0, msr & 0xffffffffL);
-                  scratch.set(JAVA_LONG, 8, value);
-                  check(regWrite(Uc.UC_X86_REG_MSR), "wrmsr");
-                }
+            @Override
+            public void writeMsr(int msr, long value) {
+              scratch.set(JAVA_LONG, 0, msr & 0xffffffffL);
+              scratch.set(JAVA_LONG, 8, value);
+              check(regWrite(Uc.UC_X86_REG_MSR), "wrmsr");
+            }
 
-                @Override
-                public long readRaw(int regid) {
-                  return FfmBackend.this.readRaw(regid);
-                }
+            @Override
+            public long readRaw(int regid) {
+              return FfmBackend.this.readRaw(regid);
+            }
 
-                @Override
-                public void writeRaw(int regid, long value) {
-                  FfmBackend.this.writeRaw(regid, value);
-                }
+            @Override
+            public void writeRaw(int regid, long value) {
+              FfmBackend.this.writeRaw(regid, value);
+            }
 
-                @Override
-                public int runBoot(long begin) {
-                  booting = true;
-                  bootVector = -1;
-                  try {
-                    int ignored =
-                        (int)
-                            (long)
-                                UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, 0L);
-                  } catch (Throwable t) {
-                    throw rethrow(t);
-                  } finally {
-                    booting = false;
-                  }
-                  return bootVector;
-                }
+            @Override
+            public int runBoot(long begin) {
+              booting = true;
+              bootVector = -1;
+              try {
+                int ignored =
+                    (int) (long) UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, 0L);
+              } catch (Throwable t) {
+                throw rethrow(t);
+              } finally {
+                booting = false;
+              }
+              return bootVector;
+            }
 
-                @Override
-                public byte[] saveState() {
-                  contextCall(UcDowncalls.UC_CONTEXT_SAVE, "uc_context_save");
-                  return ctx.toArray(JAVA_BYTE);
-                }
+            @Override
+            public byte[] saveState() {
+              contextCall(UcDowncalls.UC_CONTEXT_SAVE, "uc_context_save");
+              return ctx.toArray(JAVA_BYTE);
+            }
 
-                @Override
-                public void restoreState(byte[] state) {
-                  ctx.copyFrom(MemorySegment.ofArray(state));
-                  contextCall(UcDowncalls.UC_CONTEXT_RESTORE, "uc_context_restore");
-                }
-              });
+            @Override
+            public void restoreState(byte[] state) {
+              ctx.copyFrom(MemorySegment.ofArray(state));
+              contextCall(UcDowncalls.UC_CONTEXT_RESTORE, "uc_context_restore");
+            }
+          };
+      offset = UserModeBoot.enter(engine);
+      cpuId = UserModeBoot.probeCpuid(engine, offset);
     } finally {
       int ignored =
           (int) (long) UcDowncalls.UC_MEM_UNMAP.invokeExact(uc, UserModeBoot.BOOT_PHYS, 4096L);
@@ -606,6 +605,14 @@ public final class FfmBackend implements CpuBackend {
       throw rethrow(t);
     }
     check(err, what);
+  }
+
+  /** What the CPU answered to {@code cpuid} at boot ({@link UserModeBoot#probeCpuid}). */
+  private org.uvm4j.machine.CpuId cpuId;
+
+  @Override
+  public org.uvm4j.machine.CpuId cpuId() {
+    return cpuId;
   }
 
   @Override

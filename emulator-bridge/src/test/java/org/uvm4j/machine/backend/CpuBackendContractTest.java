@@ -58,6 +58,40 @@ class CpuBackendContractTest {
     assertThat(e.cpu.cpuModel()).isEqualTo(Uc.UC_CPU_X86_QEMU64);
   }
 
+  /** Runs cpuid with EAX = {@code leaf}, ECX = 0 in the engine: EAX, EBX, ECX, EDX. */
+  private int[] guestCpuid(int leaf) {
+    e.map(CODE, 1, Prot.RX);
+    e.poke(1, 0, 0x0f, 0xa2, SYSCALL_0, SYSCALL_1); // cpuid ; syscall
+    e.cpu.writeReg(Reg.RAX, leaf);
+    e.cpu.writeReg(Reg.RCX, 0);
+    assertThat(e.run(CODE, 10)).isEqualTo(EmuStatus.OK);
+    return new int[] {
+      (int) e.cpu.readReg(Reg.RAX),
+      (int) e.cpu.readReg(Reg.RBX),
+      (int) e.cpu.readReg(Reg.RCX),
+      (int) e.cpu.readReg(Reg.RDX)
+    };
+  }
+
+  @Test
+  void cpuIdIsWhatTheGuestsOwnCpuidAnswers() {
+    org.uvm4j.machine.CpuId id = e.cpu.cpuId();
+    int[] leaf0 = guestCpuid(0);
+    assertThat(id.maxLeaf()).isEqualTo(leaf0[0]);
+    assertThat(id.vendor())
+        .isEqualTo(org.uvm4j.machine.CpuId.vendorOf(leaf0[1], leaf0[3], leaf0[2]));
+    assertThat(id.vendor()).hasSize(12);
+    int[] leaf1 = new int[4];
+    System.arraycopy(guestCpuid(1), 0, leaf1, 0, 4);
+    assertThat(id.signature()).isEqualTo(leaf1[0]);
+    assertThat(id.ecx1()).isEqualTo(leaf1[2]);
+    assertThat(id.edx1()).isEqualTo(leaf1[3]);
+    assertThat(id.hwcap()).isEqualTo(leaf1[3] & 0xffff_ffffL);
+    // FPU, TSC, CX8, CMOV, FXSR, SSE, SSE2: every x86-64 CPU; XSAVE (ECX bit 26): not this one's
+    assertThat(id.hwcap() & 0x0700_8111L).isEqualTo(0x0700_8111L);
+    assertThat(id.ecx1() & (1 << 26)).isZero();
+  }
+
   @Test
   void everyRegisterRoundTrips() {
     long v = 0x1122334455667700L;
