@@ -3,47 +3,35 @@ package org.uvm4j.kernel;
 /**
  * Who may look into another process's memory as a debugger would (Linux's {@code ptrace_may_access}
  * with {@code PTRACE_MODE_ATTACH}, used by {@code /proc/PID/mem}): a thread of the same process
- * always; another process only when
+ * always; another process when
  *
  * <ul>
  *   <li>its credentials are the caller's (every guest runs as uid/gid 1000, so they always are:
- *       Linux's {@code __ptrace_may_access} credential check passes),
+ *       Linux's {@code __ptrace_may_access} credential check passes), and
  *   <li>it is dumpable ({@code prctl(PR_SET_DUMPABLE, 0)} forbids it, as Linux's {@code
- *       get_dumpable(mm) != SUID_DUMP_USER} without CAP_SYS_PTRACE), and
- *   <li>the caller is one of its ancestors: the rule of Yama's default {@code ptrace_scope} 1
- *       ("relational", {@code task_is_descendant}), which most distributions run with; a kernel
- *       without Yama (or scope 0) would also let an unrelated process of the same user in.
+ *       get_dumpable(mm) != SUID_DUMP_USER} without CAP_SYS_PTRACE).
  * </ul>
  *
- * <p>No guest has CAP_SYS_PTRACE and there is no {@code PR_SET_PTRACER}.
+ * <p>There is no Yama (as on this host and Debian's default kernel): any process may reach any
+ * other of the one user, the same rule {@link Ptrace#attach} applies to PTRACE_ATTACH
+ * (docs/kernel.md, "ptrace"). No guest has CAP_SYS_PTRACE.
  */
 final class PtraceAccess {
   private PtraceAccess() {}
 
+  /** Linux's {@code SUID_DUMP_USER}: the only dumpable value that lets others in. */
+  static final int SUID_DUMP_USER = 1;
+
   /** kernel/ptrace.c: ptrace_may_access(target, PTRACE_MODE_ATTACH) for {@code caller}. */
-  // kernel/ptrace.c: __ptrace_may_access; security/yama/yama_lsm.c: yama_ptrace_access_check
+  // kernel/ptrace.c: __ptrace_may_access
   static boolean mayAttach(Proc caller, Proc target) {
     if (caller == null || target == null) {
       return false;
     }
-    Proc self = caller.group.leader();
     Proc other = target.group.leader();
-    if (self == other) {
+    if (caller.group.leader() == other) {
       return true; // same thread group
     }
-    if (other.dumpable() == 0) {
-      return false;
-    }
-    return isDescendant(self, other);
-  }
-
-  /** security/yama/yama_lsm.c: task_is_descendant — {@code child} is below {@code parent}. */
-  private static boolean isDescendant(Proc parent, Proc child) {
-    for (Proc p = child.parent(); p != null; p = p.parent()) {
-      if (p.group.leader() == parent) {
-        return true;
-      }
-    }
-    return false;
+    return other.dumpable() == SUID_DUMP_USER;
   }
 }
