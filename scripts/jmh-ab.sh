@@ -10,8 +10,9 @@
 #   scripts/jmh-ab.sh 86aa39a                      all common benchmarks
 #   JMH_FILTER=PmapBench scripts/jmh-ab.sh 86aa39a a subset (regexp on the class name)
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 1s -r 1s" ...     JMH options (default: short runs)
-#   WRAP=/path/to/lock.sh ...                      prefix for every JMH run (e.g. a lock that
-#                                                  keeps other heavy jobs off the machine)
+#   WRAP=/path/to/lock.sh ...                      prefix for each class's pair of JMH runs (e.g.
+#                                                  a lock that keeps other heavy jobs off the
+#                                                  machine while both sides of a class run)
 # Benchmarks with a `backend` parameter run with backend=$JMH_BACKEND (default jna: the only binding a
 # base from before the FFM backend has) on both sides. Results: .cache/jmh-ab/RESULTS/*.csv and report.txt.
 set -euo pipefail
@@ -78,17 +79,20 @@ for module in uvm emulator-bridge; do
     n=$((n + 1))
     sides=(base after)
     [ $((n % 2)) = 0 ] && sides=(after base)
+    pair=()
     for side in "${sides[@]}"; do
       if [ "$side" = base ]; then cp=$cp_base; else cp=$cp_after; fi
-      params=()
+      params=""
       if "$java" -cp "$cp" org.openjdk.jmh.Main -lp "^$class\." 2>/dev/null | grep -q 'param "backend"'; then
-        params=(-p backend="$JMH_BACKEND")
+        params="-p backend=$JMH_BACKEND"
       fi
-      echo "== $class: $side (load $(cut -d' ' -f1-3 /proc/loadavg))"
-      $WRAP "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main "^$class\." $JMH_OPTS "${params[@]}" \
-        -jvmArgsAppend "${jvm[*]}" -rf csv -rff "$out/$side-$class.csv" >"$out/$side-$class.log" 2>&1 ||
-        echo "   $side run of $class failed: see $out/$side-$class.log"
+      # one shell command per side, both run under one WRAP
+      pair+=("echo \"== $class: $side (load \$(cut -d' ' -f1-3 /proc/loadavg))\"; \
+\"$java\" ${jvm[*]} -cp \"$cp\" org.openjdk.jmh.Main \"^$class\\.\" $JMH_OPTS $params \
+-jvmArgsAppend \"${jvm[*]}\" -rf csv -rff \"$out/$side-$class.csv\" >\"$out/$side-$class.log\" 2>&1 || \
+echo \"   $side run of $class failed: see $out/$side-$class.log\"")
     done
+    $WRAP bash -c "${pair[0]}; ${pair[1]}"
   done
 done
 
