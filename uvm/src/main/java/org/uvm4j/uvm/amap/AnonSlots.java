@@ -3,6 +3,14 @@ package org.uvm4j.uvm.amap;
 /**
  * {@code am_anon}: the anon of each slot, stored sparsely ({@link ChunkedSlots}); an unwritten slot
  * is empty (null). Memory grows with the 16-slot chunks that ever held an anon.
+ *
+ * <p>The fault path reads am_anon through {@link #getRange} ({@code amap_lookups} of the fault's
+ * neighbourhood, up to 16 slots) and {@link #get}. For the two shapes every amap of up to 4,096
+ * slots has — flat (one leaf) and a root whose children are the leaves — the root is also kept in a
+ * typed field ({@link #flatLeaf}, {@link #leafDir}: the directory is allocated as an {@code
+ * Anon[][]}), so those reads need no tree walk and no cast; a window that crosses into the next
+ * leaf is copied element by element, not with a second {@code System.arraycopy}
+ * (docs/benchmarks.md, "COW reuse after issue 14").
  */
 final class AnonSlots extends ChunkedSlots {
   AnonSlots(int capacity) {
@@ -17,13 +25,41 @@ final class AnonSlots extends ChunkedSlots {
     super(capacity, flatSlots, budget);
   }
 
+  /** The root when it is the only leaf (flat storage) and allocated, else null. */
+  private Anon[] flatLeaf;
+
+  /**
+   * The root when its children are the leaves (a tree of depth 1: 17 to 4,096 slots) and allocated,
+   * else null.
+   */
+  private Anon[][] leafDir;
+
   @Override
   Object newLeaf(int n) {
     return new Anon[n];
   }
 
+  @Override
+  Object[] newLeafDirectory(int n) {
+    return new Anon[n][];
+  }
+
+  @Override
+  void rootAllocated(Object root) {
+    if (isFlat()) {
+      flatLeaf = (Anon[]) root;
+    } else if (depth() == 1) {
+      leafDir = (Anon[][]) root;
+    }
+  }
+
   /** am_anon[slot]. */
   Anon get(int slot) {
+    final Anon[][] d = leafDir;
+    if (d != null) {
+      final Anon[] l = d[slot >>> CHUNK_SHIFT];
+      return l == null ? null : l[slot & CHUNK_MASK];
+    }
     Anon[] l = (Anon[]) leaf(slot);
     return l == null ? null : l[index(slot)];
   }
@@ -42,6 +78,28 @@ final class AnonSlots extends ChunkedSlots {
 
   /** amap_lookups' memcpy: {@code dst[0..n) = am_anon[slot..slot + n)}, a chunk at a time. */
   void getRange(int slot, Anon[] dst, int n) {
+    final Anon[][] d = leafDir;
+    if (d != null) {
+      // a fault's window (at most 16 slots) lies in one leaf or two neighbours
+      final int c = slot >>> CHUNK_SHIFT;
+      final int off = slot & CHUNK_MASK;
+      final int k = CHUNK - off;
+      if (n <= k) {
+        copyLeaf(d[c], off, dst, 0, n);
+        return;
+      }
+      if (n <= k + CHUNK) {
+        copyLeaf(d[c], off, dst, 0, k);
+        copyLeaf(d[c + 1], 0, dst, k, n - k);
+        return;
+      }
+    } else {
+      final Anon[] f = flatLeaf;
+      if (f != null) {
+        System.arraycopy(f, slot, dst, 0, n);
+        return;
+      }
+    }
     if (isFlat()) {
       Anon[] l = (Anon[]) leaf(slot);
       if (l == null) {
@@ -63,6 +121,23 @@ final class AnonSlots extends ChunkedSlots {
         System.arraycopy(l, off, dst, i, k);
       }
       i += k;
+    }
+  }
+
+  /**
+   * {@code dst[at..at + n) = l[off..off + n)}, nulls where the leaf {@code l} was never written. An
+   * element loop: for the few slots of a fault's window it is cheaper than {@code System.arraycopy}
+   * (a call into the copy stub with the collector's barriers).
+   */
+  private static void copyLeaf(Anon[] l, int off, Anon[] dst, int at, int n) {
+    if (l == null) {
+      for (int i = 0; i < n; i++) {
+        dst[at + i] = null;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[at + i] = l[off + i];
+      }
     }
   }
 

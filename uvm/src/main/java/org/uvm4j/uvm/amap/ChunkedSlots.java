@@ -108,6 +108,17 @@ abstract class ChunkedSlots {
   /** A fresh, zeroed leaf of {@code n} cells. */
   abstract Object newLeaf(int n);
 
+  /**
+   * A fresh root node of {@code n} children whose children are leaves (a tree of depth 1): an array
+   * of the leaf type, so that a subclass can index it without a cast. Plain {@code Object[]} here.
+   */
+  Object[] newLeafDirectory(int n) {
+    return new Object[n];
+  }
+
+  /** Called once, when the root (a leaf, or a node) has been allocated. */
+  void rootAllocated(Object root) {}
+
   /** True when the whole capacity is one leaf (no tree). */
   final boolean isFlat() {
     return rootShift == 0;
@@ -241,15 +252,17 @@ abstract class ChunkedSlots {
         root = newLeaf(leafSize);
         leaves++;
         charge(MetadataBudget.array(leafSize, 4));
+        rootAllocated(root);
       }
       return root;
     }
     Object[] node = (Object[]) root;
     if (node == null) {
       int n = ((capacity - 1) >>> s) + 1;
-      node = new Object[n];
+      node = s == CHUNK_SHIFT ? newLeafDirectory(n) : new Object[n];
       root = node;
       charge(MetadataBudget.array(n, 4));
+      rootAllocated(node);
     }
     int idx = slot >>> s;
     for (; ; ) {

@@ -146,6 +146,46 @@ class ChunkedSlotsTest {
   }
 
   /**
+   * {@code getRange} (amap_lookups) agrees with {@code get} for every window of 1 to 33 slots at
+   * every start, on each shape: flat (one leaf), a tree of depth 1 (its typed fast path: one leaf
+   * or two neighbours, an absent leaf read as nulls), deeper trees, and a depth-1 tree whose leaves
+   * came from {@code move} (adopted, not allocated by it).
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {16, 40, 240, 4096, 4097, 70_000})
+  void getRangeMatchesGetForEveryWindowAndShape(int capacity) {
+    AnonSlots s = new AnonSlots(capacity);
+    java.util.Random rnd = new java.util.Random(capacity);
+    int span = Math.min(capacity, 300);
+    int base = capacity - span; // the window walked: the end of the capacity
+    for (int x = base; x < capacity; x++) {
+      // every third chunk left absent, the rest half full
+      if (((x >>> 4) % 3) != 1 && rnd.nextBoolean()) {
+        s.set(x, new Anon(x + 1));
+      }
+    }
+    AnonSlots moved = new AnonSlots(capacity);
+    AnonSlots.move(s, 0, moved, 0, capacity);
+    for (AnonSlots a : List.of(s, moved)) {
+      Anon[] out = new Anon[40];
+      Anon marker = new Anon(-1);
+      for (int n = 1; n <= 33; n++) {
+        for (int from = base; from + n <= capacity; from++) {
+          java.util.Arrays.fill(out, marker);
+          a.getRange(from, out, n);
+          for (int i = 0; i < n; i++) {
+            assertThat(out[i])
+                .as("slot %d (window %d+%d of %d)", from + i, from, n, capacity)
+                .isSameAs(a.get(from + i));
+          }
+          assertThat(out[n]).as("past the window").isSameAs(marker);
+        }
+      }
+    }
+    assertThat(moved.get(capacity - 1)).isSameAs(s.get(capacity - 1));
+  }
+
+  /**
    * Flat storage (capacity up to the flat limit): one leaf of the whole capacity, read and written
    * at the slot itself, walked as consecutive chunks, copied to and from trees.
    */
