@@ -27,6 +27,7 @@ import org.uvm4j.machine.UnresolvedFault;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.machine.ram.MmapRamBacking;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.FaultResult;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.fault.FaultHandler;
@@ -121,6 +122,7 @@ public final class Kernel implements AutoCloseable {
   private static final int FPE_INTDIV = 1;
   private static final int FPE_FLTINV = 7;
   private static final int TRAP_BRKPT = 1;
+  private static final int TRAP_TRACE = 2;
   private static final int BUS_ADRALN = 1;
 
   /** Length of the {@code syscall} instruction (0F 05): how far a restart rewinds RIP. */
@@ -589,6 +591,7 @@ public final class Kernel implements AutoCloseable {
                 Long.toHexString(rip),
                 e == 0 ? java.util.HexFormat.ofDelimiter(" ").formatHex(code) : "unreadable");
           }
+          p.trap.trap(TrapState.X86_TRAP_UD, 0); // do_error_trap of exc_invalid_op
           signals.force(p, Signals.SIGILL, SigInfo.fault(Signals.SIGILL, SigInfo.ILL_ILLOPN, rip));
         }
         case INTERRUPT -> {
@@ -625,7 +628,9 @@ public final class Kernel implements AutoCloseable {
         }
       }
       if (step && p.isAlive() && (why == StopReason.QUANTUM || why == StopReason.SYSCALL)) {
-        // x86 exc_debug_user (TF: TRAP_TRACE) or user_single_step_report after a syscall
+        // x86 exc_debug_user (TF: TRAP_TRACE) or user_single_step_report after a syscall; both
+        // go through send_sigtrap, which sets the thread's trap state
+        p.trap.trap(TrapState.X86_TRAP_DB, 0);
         signals.force(
             p,
             Signals.SIGTRAP,
@@ -867,9 +872,20 @@ public final class Kernel implements AutoCloseable {
   /** x86 trap.c: a CPU exception or software interrupt other than a page fault. */
   private void trap(Proc p, int vector) {
     long rip = machine.reg(Reg.RIP);
+    // do_trap, exc_general_protection, send_sigtrap: the thread's trap number and error code. An
+    // `int N` through a gate user mode may not use is #GP with the IDT selector (N * 8 + 2, IDT
+    // bit) as error code; the engine reports no other error code (user-mode #GP from an
+    // instruction, #SS: 0)
+    if (vector >= 32) {
+      p.trap.trap(TrapState.X86_TRAP_GP, ((long) vector << 3) | 2);
+    } else {
+      p.trap.trap(vector, 0);
+    }
     switch (vector) {
       case 0 -> signals.force(p, Signals.SIGFPE, SigInfo.fault(Signals.SIGFPE, FPE_INTDIV, rip));
-      case 1 -> signals.force(p, Signals.SIGTRAP, SigInfo.fault(Signals.SIGTRAP, TRAP_BRKPT, rip));
+      // #DB from user mode is a single step (RFLAGS.TF; no debug registers): exc_debug_user
+      // sends SIGTRAP with TRAP_TRACE (get_si_code of DR6.BS), RIP after the instruction
+      case 1 -> signals.force(p, Signals.SIGTRAP, SigInfo.fault(Signals.SIGTRAP, TRAP_TRACE, rip));
       // int3: Linux's do_int3_user sends SIGTRAP with SI_KERNEL, RIP after the instruction
       case 3 -> signals.force(p, Signals.SIGTRAP, SigInfo.kernel(Signals.SIGTRAP));
       case 6 ->
@@ -889,8 +905,22 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** trap.c: a fault the UVM could not resolve. */
+  /**
+   * trap.c: a fault the UVM could not resolve. The thread's trap state gets the page fault
+   * (trap 14, the x86 error code, CR2) that the signal frame then shows; an access at a
+   * non-canonical address is a general-protection fault instead (SIGSEGV, SI_KERNEL, trap 13).
+   */
+  // Linux arch/x86/mm/fault.c: do_user_addr_fault, bad_area, do_sigbus; traps.c:
+  // exc_general_protection
   private void fault(Proc p, UnresolvedFault f) {
+    if (!TrapState.canonical(f.va())) {
+      p.trap.trap(TrapState.X86_TRAP_GP, 0);
+      signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
+      return;
+    }
+    if (f.result() != FaultResult.OK && f.result() != FaultResult.OOM) {
+      p.trap.pageFault(f.va(), TrapState.pageFaultCode(f.va(), f.access(), f.present()));
+    }
     switch (f.result()) {
       case SEGV_MAPERR ->
           signals.force(

@@ -121,6 +121,9 @@ public final class Proc {
   /** The tasks this task traces (Linux's {@code ptraced} list), or null before its first. */
   List<Proc> tracees;
 
+  /** The last CPU exception's trap number, error code and CR2 (every signal frame shows them). */
+  final TrapState trap = new TrapState();
+
   /** Channel the parent sleeps on in wait4/waitid. */
   final WaitChannel childChannel;
 

@@ -146,6 +146,7 @@ public final class ProcLifecycle {
       c.rlimits = p.rlimits.copy();
       c.exitSignal = a.has(CloneArgs.CLONE_PARENT) ? p.leader().exitSignal : a.exitSignal();
     }
+    c.trap.copyFrom(p.trap); // arch_dup_task_struct copies thread_struct
     c.ctx = m.newContext();
     m.save(c.ctx);
     c.ctx.setReg(Reg.RAX, 0);

@@ -237,10 +237,10 @@ public final class SignalDelivery {
     }
     long savedMask = p.restart.takeFrameMask(p.sig.blocked());
     gregs[SigFrame.REG_OLDMASK] = savedMask;
-    if (sig == Signals.SIGSEGV || sig == Signals.SIGBUS) {
-      gregs[SigFrame.REG_CR2] = info.addr();
-      gregs[SigFrame.REG_TRAPNO] = 14;
-    }
+    // setup_sigcontext: the thread's last trap, whatever the signal
+    gregs[SigFrame.REG_TRAPNO] = p.trap.trapNr();
+    gregs[SigFrame.REG_ERR] = p.trap.errorCode();
+    gregs[SigFrame.REG_CR2] = p.trap.cr2();
     gregs[SigFrame.REG_CSGSFS] = SigFrame.CSGSFS;
     long sp = m.reg(Reg.RSP);
     // get_sigframe: below the red zone, or at the top of the alternate stack for SA_ONSTACK unless

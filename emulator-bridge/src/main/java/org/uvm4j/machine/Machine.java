@@ -577,6 +577,7 @@ public final class Machine implements AutoCloseable {
       fillPage = va & ~PAGE_MASK;
       VmPage old = pm.extract(fillPage);
       fillPageHeldCode = old != null && old.executed;
+      boolean present = old != null;
       try {
         r = resolver.fault(va, access);
       } finally {
@@ -587,7 +588,7 @@ public final class Machine implements AutoCloseable {
         log.trace("fill fault 0x{} {} -> {}", Long.toHexString(va), Prot.toString(access), r);
       }
       if (r != FaultResult.OK) {
-        pendingFault = new UnresolvedFault(va, access, r);
+        pendingFault = new UnresolvedFault(va, access, r, present);
         return 0;
       }
       if (restartNeeded) {

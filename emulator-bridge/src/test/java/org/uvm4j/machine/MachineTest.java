@@ -122,7 +122,8 @@ class MachineTest {
     m.setReg(Reg.RBX, DATA);
     assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
     assertThat(m.lastFault())
-        .isEqualTo(new UnresolvedFault(DATA, Prot.EXEC, FaultResult.SEGV_ACCERR));
+        .as("never touched: the pmap holds no translation, not present")
+        .isEqualTo(new UnresolvedFault(DATA, Prot.EXEC, FaultResult.SEGV_ACCERR, false));
     assertThat(m.reg(Reg.RIP)).isEqualTo(DATA);
   }
 
@@ -454,7 +455,8 @@ class MachineTest {
     m.setReg(Reg.RIP, CODE);
     assertThat(m.run(100)).isEqualTo(StopReason.FAULT);
     assertThat(m.lastFault())
-        .isEqualTo(new UnresolvedFault(OTHER, Prot.WRITE, FaultResult.SEGV_ACCERR));
+        .as("a protection fault on a page the pmap translates: present (the P bit)")
+        .isEqualTo(new UnresolvedFault(OTHER, Prot.WRITE, FaultResult.SEGV_ACCERR, true));
     assertThat(m.tlbFlushes()).isEqualTo(flushes + 1);
   }
 

@@ -67,7 +67,8 @@ public final class Guests {
           "wall_clock",
           "sig_fpu",
           "proc_mem",
-          "hwcap");
+          "hwcap",
+          "fault_codes");
 
   private static boolean built;
 
