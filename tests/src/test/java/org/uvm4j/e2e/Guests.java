@@ -68,7 +68,8 @@ public final class Guests {
           "sig_fpu",
           "proc_mem",
           "hwcap",
-          "fault_codes");
+          "fault_codes",
+          "process_vm");
 
   private static boolean built;
 

@@ -30,7 +30,9 @@ public final class Linux64 {
       FutexSyscalls futex,
       MemfdSyscalls memfd,
       SpliceSyscalls splice,
-      PtraceSyscalls ptrace) {
+      PtraceSyscalls ptrace,
+      ProcessVmSyscalls processVm,
+      CpuSyscalls cpus) {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
@@ -47,7 +49,9 @@ public final class Linux64 {
           new FutexSyscalls(k.futexes(), k.scheduler(), k.clock(), k.counters()),
           new MemfdSyscalls(file, k.uvm(), k.procs()),
           new SpliceSyscalls(k.scheduler(), k.signals()),
-          new PtraceSyscalls(k.lifecycle().ptrace(), k.procs()));
+          new PtraceSyscalls(k.lifecycle().ptrace(), k.procs()),
+          new ProcessVmSyscalls(k.procs()),
+          new CpuSyscalls(k.procs()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
@@ -64,7 +68,9 @@ public final class Linux64 {
           new FutexSyscalls(null, null, null, null),
           new MemfdSyscalls(file, null, null),
           new SpliceSyscalls(null, null),
-          new PtraceSyscalls(null, null));
+          new PtraceSyscalls(null, null),
+          new ProcessVmSyscalls(null),
+          new CpuSyscalls(null));
     }
   }
 
@@ -90,6 +96,8 @@ public final class Linux64 {
     MemfdSyscalls memfd = h.memfd();
     SpliceSyscalls splice = h.splice();
     PtraceSyscalls ptrace = h.ptrace();
+    ProcessVmSyscalls pvm = h.processVm();
+    CpuSyscalls cpus = h.cpus();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
         supported(
@@ -324,6 +332,16 @@ public final class Linux64 {
             "WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET, PRIVATE_FLAG, CLOCK_REALTIME; virtual-clock timeouts; shared keys by amap slot or object page; PI operations → ENOSYS",
             futex::futex),
         supported(
+            203,
+            "sched_setaffinity",
+            "one CPU: a mask holding CPU 0 is accepted, any other EINVAL; ESRCH",
+            cpus::schedSetaffinity),
+        supported(
+            204,
+            "sched_getaffinity",
+            "one CPU: the mask {0} (8 bytes); EINVAL for a length below it or not a multiple of 8",
+            cpus::schedGetaffinity),
+        supported(
             217,
             "getdents64",
             "., .., the entries and the mount points inside; d_off is the entry index",
@@ -411,6 +429,21 @@ public final class Linux64 {
             "prlimit64",
             "as getrlimit/setrlimit, for this or another process (ESRCH)",
             info::prlimit64),
+        supported(
+            309,
+            "getcpu",
+            "CPU 0, node 0: the machine's one CPU (also the vDSO's __vdso_getcpu and the vsyscall page's)",
+            cpus::getcpu),
+        supported(
+            310,
+            "process_vm_readv",
+            "between any two guest processes; remote pages faulted in as pin_user_pages_remote; partial counts, EFAULT when nothing moved, ESRCH",
+            pvm::processVmReadv),
+        supported(
+            311,
+            "process_vm_writev",
+            "as process_vm_readv; the target's copy-on-write pages are copied first",
+            pvm::processVmWritev),
         partial(316, "renameat2", "RENAME_NOREPLACE; EXCHANGE/WHITEOUT → EINVAL", file::renameat2),
         supported(
             318,

@@ -222,6 +222,8 @@ public final class Linux64Args {
         sig(186), // gettid
         sig(200, INT, SIGNUM), // tkill
         sig(201, PTR_OUT), // time
+        sig(203, INT, ULONG, PTR), // sched_setaffinity
+        sig(204, INT, ULONG, PTR), // sched_getaffinity
         sig(218, PTR), // set_tid_address
         sig(228, CLOCKID, TIMESPEC_OUT), // clock_gettime
         sig(229, CLOCKID, TIMESPEC_OUT), // clock_getres
@@ -233,6 +235,9 @@ public final class Linux64Args {
         sig(278, FD, IOV_IN, INT, INT), // vmsplice
         sig(292, FD, FD, PIPE_FLAGS), // dup3
         sig(293, PIPEFD_OUT, PIPE_FLAGS), // pipe2
+        sig(309, PTR, PTR, PTR), // getcpu
+        sig(310, INT, PTR, ULONG, PTR, ULONG, HEX), // process_vm_readv
+        sig(311, INT, PTR, ULONG, PTR, ULONG, HEX), // process_vm_writev
         sig(318, BUF_OUT, ULONG, GRND_FLAGS), // getrandom
         sig(439, DIRFD, PATH, ACCESS_MODE, AT_FLAGS)); // faccessat2
   }
