@@ -329,6 +329,7 @@ public final class Exec {
               img.elf(),
               img.object(),
               interp,
+              cache.vdso(),
               argv,
               envp,
               path.getBytes(StandardCharsets.UTF_8),

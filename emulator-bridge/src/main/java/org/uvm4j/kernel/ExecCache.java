@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.uvm4j.kernel.elf.Vdso;
 import org.uvm4j.kernel.elf.ElfFile;
 import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.system.Uvm;
@@ -23,6 +24,7 @@ final class ExecCache {
 
   private final Uvm uvm;
   private final Map<Key, Image> images = new LinkedHashMap<>();
+  private Vdso vdso;
 
   ExecCache(Uvm uvm) {
     this.uvm = uvm;
@@ -40,8 +42,25 @@ final class ExecCache {
     return img;
   }
 
+  /** The kernel's vDSO, made at the first exec. */
+  Vdso vdso() {
+    if (vdso == null) {
+      vdso = new Vdso(uvm);
+    }
+    return vdso;
+  }
+
+  /** The vDSO if one was made, else null. */
+  Vdso vdsoIfMade() {
+    return vdso;
+  }
+
   /** Drops the cache's reference on every object (the last user frees the pages). */
   void clear() {
+    if (vdso != null) {
+      vdso.release();
+      vdso = null;
+    }
     List<Image> all = new ArrayList<>(images.values());
     images.clear();
     for (Image i : all) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.uvm4j.kernel.elf.ElfLoader;
+import org.uvm4j.kernel.elf.Vdso;
 import org.uvm4j.kernel.fs.OpenFile;
 import org.uvm4j.kernel.fs.Pipe;
 import org.uvm4j.kernel.fs.ProcSource;
@@ -11,6 +12,7 @@ import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.map.VmMap;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.map.Vmspace;
+import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
@@ -91,7 +93,10 @@ final class GuestProcSource implements ProcSource {
                 e.isSharedMapping() ? 's' : 'p',
                 e.object == null ? 0 : e.offset);
         String name = "";
-        if (e.end == ElfLoader.STACK_TOP) {
+        if (e.object instanceof FileObject f
+            && (f.name().equals(Vdso.VVAR_NAME) || f.name().equals(Vdso.VDSO_NAME))) {
+          name = f.name(); // the kernel's own objects (no file of that name can exist)
+        } else if (e.end == ElfLoader.STACK_TOP) {
           name = "[stack]";
         } else if (e.object == null && brk > e.start && brk <= e.end) {
           name = "[heap]";
@@ -107,6 +112,7 @@ final class GuestProcSource implements ProcSource {
     } finally {
       map.unlock();
     }
+    b.append(VsyscallPage.MAPS_LINE).append('\n'); // the gate area, after every mapping
     return b.toString();
   }
 

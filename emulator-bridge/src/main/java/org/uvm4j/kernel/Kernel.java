@@ -28,6 +28,7 @@ import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.machine.ram.MmapRamBacking;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.FaultResult;
+import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.fault.FaultHandler;
@@ -82,6 +83,7 @@ public final class Kernel implements AutoCloseable {
   private final Console stdin;
   private final FsContext initFs;
   private final SyscallLayer syscalls;
+  private final VsyscallPage vsyscall;
   private final PrintStream console;
   private final SwapPager pager;
   private final PageDaemon pageDaemon;
@@ -193,6 +195,7 @@ public final class Kernel implements AutoCloseable {
                 counters,
                 futexes,
                 pageDaemon));
+    this.vsyscall = new VsyscallPage(this.syscalls, signals);
     sched.setAlarmHandler(p -> signals.post(p, Signals.SIGALRM, SigInfo.kernel(Signals.SIGALRM)));
     this.console = new PrintStream(cfg.stderr(), true, StandardCharsets.UTF_8);
   }
@@ -918,19 +921,28 @@ public final class Kernel implements AutoCloseable {
       signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV));
       return;
     }
+    // the fill hook learns only the page; an instruction fetch faults at RIP when on that page
+    long address = f.va();
+    long rip = machine.reg(Reg.RIP);
+    if ((f.access() & Prot.EXEC) != 0 && (rip & ~0xfffL) == address) {
+      address = rip;
+    }
+    if (VsyscallPage.contains(address) && vsyscall.emulate(p, machine, address, f.access())) {
+      return;
+    }
     if (f.result() != FaultResult.OK && f.result() != FaultResult.OOM) {
-      p.trap.pageFault(f.va(), TrapState.pageFaultCode(f.va(), f.access(), f.present()));
+      p.trap.pageFault(address, TrapState.pageFaultCode(address, f.access(), f.present()));
     }
     switch (f.result()) {
       case SEGV_MAPERR ->
           signals.force(
-              p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_MAPERR, f.va()));
+              p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_MAPERR, address));
       case SEGV_ACCERR ->
           signals.force(
-              p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_ACCERR, f.va()));
+              p, Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, SigInfo.SEGV_ACCERR, address));
       case BUS ->
           signals.force(
-              p, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, SigInfo.BUS_ADRERR, f.va()));
+              p, Signals.SIGBUS, SigInfo.fault(Signals.SIGBUS, SigInfo.BUS_ADRERR, address));
       case OOM -> outOfMemory(p, f.va());
       case OK -> {
         // resolved after all (e.g. memory freed meanwhile): the instruction simply runs again

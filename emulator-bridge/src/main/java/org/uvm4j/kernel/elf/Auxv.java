@@ -20,6 +20,9 @@ public final class Auxv {
   public static final int AT_RANDOM = 25;
   public static final int AT_EXECFN = 31;
 
+  /** The vDSO's ELF header ({@code ARCH_DLINFO}). */
+  public static final int AT_SYSINFO_EHDR = 33;
+
   /** The worst-case signal frame size (Linux >= 5.14, x86: {@code get_sigframe_size()}). */
   public static final int AT_MINSIGSTKSZ = 51;
 

@@ -118,7 +118,6 @@ public final class ElfLoader {
    * @throws UvmException as {@link #load(Vmspace, ElfFile, UvmObject, List, List, byte[], byte[],
    *     long[])}
    */
-  // binfmt_elf.c: load_elf_binary
   public static Loaded load(
       Vmspace vm,
       ElfFile elf,
@@ -131,6 +130,36 @@ public final class ElfLoader {
       long[] auxv,
       long stackLimit)
       throws UvmException {
+    return load(vm, elf, obj, interp, null, argv, envp, execfn, random16, auxv, stackLimit);
+  }
+
+  /**
+   * As {@link #load(Vmspace, ElfFile, UvmObject, Interpreter, List, List, byte[], byte[], long[],
+   * long)}, and when {@code vdso} is not null maps it after the interpreter ({@code
+   * ARCH_SETUP_ADDITIONAL_PAGES}) and gives its address as {@code AT_SYSINFO_EHDR} (after
+   * AT_ENTRY, before the caller's {@code auxv}).
+   */
+  // binfmt_elf.c: load_elf_binary
+  public static Loaded load(
+      Vmspace vm,
+      ElfFile elf,
+      UvmObject obj,
+      Interpreter interp,
+      Vdso vdso,
+      List<byte[]> argv,
+      List<byte[]> envp,
+      byte[] execfn,
+      byte[] random16,
+      long[] auxv,
+      long stackLimit)
+      throws UvmException {
+    if (vdso != null) {
+      long[] withVdso = new long[auxv.length + 2];
+      withVdso[0] = Auxv.AT_SYSINFO_EHDR;
+      withVdso[1] = 0; // known once it is mapped (the image's size is not changed)
+      System.arraycopy(auxv, 0, withVdso, 2, auxv.length);
+      auxv = withVdso;
+    }
     long bias = elf.loadBias();
     long mappedEnd = 0;
     for (Segment s : elf.loads()) {
@@ -177,6 +206,9 @@ public final class ElfLoader {
       start = interp.elf().fileEntry() + interpBias;
     }
     aux[9] = interpBias;
+    if (vdso != null) {
+      aux[13] = vdso.map(vm); // the slot after AT_ENTRY: AT_SYSINFO_EHDR's value
+    }
     StackImage img = StackImage.build(STACK_TOP, argv, envp, execfn, random16, aux);
     int e = vm.copyout(img.base(), img.bytes(), 0, img.bytes().length);
     if (e != 0) {
