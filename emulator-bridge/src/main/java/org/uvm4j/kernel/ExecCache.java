@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.uvm4j.kernel.elf.Vdso;
 import org.uvm4j.kernel.elf.ElfFile;
+import org.uvm4j.kernel.elf.Vdso;
 import org.uvm4j.uvm.obj.FileObject;
 import org.uvm4j.uvm.system.Uvm;
 

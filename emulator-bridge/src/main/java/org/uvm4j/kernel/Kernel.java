@@ -909,9 +909,9 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
-   * trap.c: a fault the UVM could not resolve. The thread's trap state gets the page fault
-   * (trap 14, the x86 error code, CR2) that the signal frame then shows; an access at a
-   * non-canonical address is a general-protection fault instead (SIGSEGV, SI_KERNEL, trap 13).
+   * trap.c: a fault the UVM could not resolve. The thread's trap state gets the page fault (trap
+   * 14, the x86 error code, CR2) that the signal frame then shows; an access at a non-canonical
+   * address is a general-protection fault instead (SIGSEGV, SI_KERNEL, trap 13).
    */
   // Linux arch/x86/mm/fault.c: do_user_addr_fault, bad_area, do_sigbus; traps.c:
   // exc_general_protection

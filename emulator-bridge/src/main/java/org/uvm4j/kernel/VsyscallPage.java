@@ -11,8 +11,8 @@ import org.uvm4j.uvm.Prot;
  * code with the protection bit), but an instruction fetch at one of its three entry points is
  * emulated as Linux's {@code emulate_vsyscall} does: offset 0x0 is gettimeofday, 0x400 time, 0x800
  * getcpu; the call runs (its pointers checked as {@code write_ok_or_segv} does), RAX gets the
- * result, and a {@code ret} is emulated (RIP from the stack, RSP + 8). A fetch elsewhere in the page
- * ("misaligned vsyscall"), a return address that cannot be read, or a bad pointer give SIGSEGV
+ * result, and a {@code ret} is emulated (RIP from the stack, RSP + 8). A fetch elsewhere in the
+ * page ("misaligned vsyscall"), a return address that cannot be read, or a bad pointer give SIGSEGV
  * (SI_KERNEL; a pointer outside user space SEGV_MAPERR at it first, with its page-fault state). The
  * page is listed in /proc/PID/maps ({@link #MAPS_LINE}) as Linux lists its gate area, after every
  * mapping; {@code process_vm_readv} of it fails with EFAULT (no mapping holds it).
@@ -46,8 +46,8 @@ final class VsyscallPage {
   }
 
   /**
-   * A user fault in the vsyscall page at {@code address} (an {@code access} of {@link Prot} bits) by
-   * {@code p}, which is loaded in {@code m}.
+   * A user fault in the vsyscall page at {@code address} (an {@code access} of {@link Prot} bits)
+   * by {@code p}, which is loaded in {@code m}.
    *
    * @return true if it was handled here (emulated, or SIGSEGV forced); false if it is an ordinary
    *     page fault (a write, or a read: not at RIP)
@@ -76,21 +76,24 @@ final class VsyscallPage {
     long si = m.reg(Reg.RSI);
     long ret;
     switch (nr) {
-      case 0 ->
-          ret =
-              writeOkOrSegv(p, di, 16) && writeOkOrSegv(p, si, 8)
-                  ? syscalls.dispatch(p, NR_GETTIMEOFDAY, di, si, 0, 0, 0, 0)
-                  : -Errno.EFAULT;
-      case 1 ->
-          ret =
-              writeOkOrSegv(p, di, 8)
-                  ? syscalls.dispatch(p, NR_TIME, di, 0, 0, 0, 0, 0)
-                  : -Errno.EFAULT;
-      default ->
-          ret =
-              writeOkOrSegv(p, di, 4) && writeOkOrSegv(p, si, 4)
-                  ? syscalls.dispatch(p, NR_GETCPU, di, si, 0, 0, 0, 0) // RDX (cache) as 0
-                  : -Errno.EFAULT;
+      case 0 -> {
+        if (!writeOkOrSegv(p, di, 16) || !writeOkOrSegv(p, si, 8)) {
+          return true;
+        }
+        ret = syscalls.dispatch(p, NR_GETTIMEOFDAY, di, si, 0, 0, 0, 0);
+      }
+      case 1 -> {
+        if (!writeOkOrSegv(p, di, 8)) {
+          return true;
+        }
+        ret = syscalls.dispatch(p, NR_TIME, di, 0, 0, 0, 0, 0);
+      }
+      default -> {
+        if (!writeOkOrSegv(p, di, 4) || !writeOkOrSegv(p, si, 4)) {
+          return true;
+        }
+        ret = syscalls.dispatch(p, NR_GETCPU, di, si, 0, 0, 0, 0); // RDX (cache) as 0
+      }
     }
     if (ret == -Errno.EFAULT) {
       signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV)); // vsyscall fault
@@ -114,7 +117,9 @@ final class VsyscallPage {
   /**
    * {@code write_ok_or_segv}: a pointer the call may write {@code size} bytes at must lie in user
    * space (NULL is fine: nothing is written); else SIGSEGV SEGV_MAPERR at it, with the page-fault
-   * state of a user write.
+   * state of a user write. Linux then also forces a SIGSEGV with SI_KERNEL (its "vsyscall fault"
+   * path), which the pending SIGSEGV absorbs (legacy signals queue once): the handler sees this
+   * one, so no second one is sent here.
    */
   private boolean writeOkOrSegv(Proc p, long ptr, long size) {
     if (Long.compareUnsigned(ptr, TrapState.TASK_SIZE_MAX - size) <= 0) {

@@ -69,7 +69,9 @@ public final class Guests {
           "proc_mem",
           "hwcap",
           "fault_codes",
-          "process_vm");
+          "process_vm",
+          "vdso",
+          "vdso.glibc");
 
   private static boolean built;
 

@@ -136,8 +136,8 @@ public final class ElfLoader {
   /**
    * As {@link #load(Vmspace, ElfFile, UvmObject, Interpreter, List, List, byte[], byte[], long[],
    * long)}, and when {@code vdso} is not null maps it after the interpreter ({@code
-   * ARCH_SETUP_ADDITIONAL_PAGES}) and gives its address as {@code AT_SYSINFO_EHDR} (after
-   * AT_ENTRY, before the caller's {@code auxv}).
+   * ARCH_SETUP_ADDITIONAL_PAGES}) and gives its address as {@code AT_SYSINFO_EHDR} (after AT_ENTRY,
+   * before the caller's {@code auxv}).
    */
   // binfmt_elf.c: load_elf_binary
   public static Loaded load(

@@ -9,13 +9,13 @@ import org.uvm4j.uvm.obj.UvmObject;
 import org.uvm4j.uvm.system.Uvm;
 
 /**
- * The vDSO of a kernel: the pages every process gets at exec (Linux's {@code map_vdso}), shared
- * by all of them. As Linux 6.1 to 6.12 lay it out on x86-64: {@code [vvar]}, {@link #VVAR_SIZE}
- * bytes read-only (and never writable: maximum protection read), then {@code [vdso]}, the {@link
- * VdsoImage} ({@link VdsoImage#SIZE} bytes, read and execute, a private mapping a debugger may
- * make writable, copy-on-write), placed together where an {@code mmap(NULL)} of both would go:
- * after the program and its interpreter, top-down. {@code AT_SYSINFO_EHDR} points at the image's
- * ELF header. A fork inherits both mappings; an exec maps them afresh.
+ * The vDSO of a kernel: the pages every process gets at exec (Linux's {@code map_vdso}), shared by
+ * all of them. As Linux 6.1 to 6.12 lay it out on x86-64: {@code [vvar]}, {@link #VVAR_SIZE} bytes
+ * read-only (and never writable: maximum protection read), then {@code [vdso]}, the {@link
+ * VdsoImage} ({@link VdsoImage#SIZE} bytes, read and execute, a private mapping a debugger may make
+ * writable, copy-on-write), placed together where an {@code mmap(NULL)} of both would go: after the
+ * program and its interpreter, top-down. {@code AT_SYSINFO_EHDR} points at the image's ELF header.
+ * A fork inherits both mappings; an exec maps them afresh.
  *
  * <p>The vvar pages are zero: Linux keeps the clock data there for its vDSO's user-space clock
  * reads, but this vDSO's functions enter the kernel (see {@link VdsoImage}) and never read them.

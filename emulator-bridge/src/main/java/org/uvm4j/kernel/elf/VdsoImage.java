@@ -17,15 +17,15 @@ import java.util.Map;
  * {@code __vdso_clock_getres} (global) and their weak aliases without the prefix. glibc ({@code
  * setup_vdso}, {@code dl_vdso_vsym}) and musl ({@code __vdsosym}) find them through the dynamic
  * section: DT_HASH (SysV hash), DT_SYMTAB, DT_STRTAB, DT_SONAME, DT_VERSYM and DT_VERDEF (base
- * version {@code linux-vdso.so.1}, version 2 {@code LINUX_2.6} with its ELF hash, as glibc's
- * {@code VDSO_HASH} expects). Section headers are included so that binutils can read a dump of it.
+ * version {@code linux-vdso.so.1}, version 2 {@code LINUX_2.6} with its ELF hash, as glibc's {@code
+ * VDSO_HASH} expects). Section headers are included so that binutils can read a dump of it.
  *
- * <p>Each function is {@code mov $NR, %eax; syscall; ret}: it enters the kernel with the
- * function's system call, as Linux's vDSO falls back to the system call when the clocksource
- * cannot be read from user space. The arguments are already where the system call wants them
- * (RDI, RSI, RDX); RCX and R11, which {@code syscall} clobbers, are caller-saved in the C ABI.
- * Not exported: {@code __vdso_getrandom} (Linux 6.11) and {@code __vdso_sgx_enter_enclave}; the
- * C libraries fall back to the system calls without them.
+ * <p>Each function is {@code mov $NR, %eax; syscall; ret}: it enters the kernel with the function's
+ * system call, as Linux's vDSO falls back to the system call when the clocksource cannot be read
+ * from user space. The arguments are already where the system call wants them (RDI, RSI, RDX); RCX
+ * and R11, which {@code syscall} clobbers, are caller-saved in the C ABI. Not exported: {@code
+ * __vdso_getrandom} (Linux 6.11) and {@code __vdso_sgx_enter_enclave}; the C libraries fall back to
+ * the system calls without them.
  */
 public final class VdsoImage {
   /** The image's size: two pages, as Linux's x86-64 vDSO. */

@@ -6,9 +6,9 @@ import org.uvm4j.uvm.Errno;
 
 /**
  * The CPU a task runs on: getcpu, sched_getaffinity, sched_setaffinity. The machine has one CPU
- * (CPU 0 on NUMA node 0, as /proc/cpuinfo says), so every task runs on it: getcpu answers 0 and
- * 0, every affinity mask is {0}, and a mask without CPU 0 is EINVAL, as Linux answers a mask with
- * no active CPU. The mask's size ({@code cpumask_size()}) is one {@code unsigned long}.
+ * (CPU 0 on NUMA node 0, as /proc/cpuinfo says), so every task runs on it: getcpu answers 0 and 0,
+ * every affinity mask is {0}, and a mask without CPU 0 is EINVAL, as Linux answers a mask with no
+ * active CPU. The mask's size ({@code cpumask_size()}) is one {@code unsigned long}.
  */
 final class CpuSyscalls {
   /** Linux's nr_cpu_ids on this machine. */

@@ -8,17 +8,16 @@ import org.uvm4j.uvm.map.Vmspace;
 
 /**
  * process_vm_readv and process_vm_writev: bytes moved directly between the caller's memory and
- * another process's (or its own), as Linux's {@code mm/process_vm_access.c} does. The local
- * iovecs are checked first ({@code import_iovec}: more than {@link FileSyscalls#UIO_MAXIOV}, a
- * negative length → EINVAL; unreadable → EFAULT; a segment outside the user half → EFAULT; lengths
- * clipped to {@code MAX_RW_COUNT} in all); a local total of 0 returns 0 before anything else. Then
- * the remote iovecs (EINVAL, EFAULT likewise, but no range check), the target (ESRCH: no such task
- * or no address space left). The remote side is walked page by page as {@code
- * pin_user_pages_remote} without {@code FOLL_FORCE} does: each page is faulted in for the access
- * (a read needs a readable mapping, a write a writable one; copy-on-write pages of the target are
- * copied first), and the first page that cannot be had ends the transfer; the local side stops at
- * the first byte it cannot take. The result is the number of bytes moved, or, when none were, the
- * error (EFAULT).
+ * another process's (or its own), as Linux's {@code mm/process_vm_access.c} does. The local iovecs
+ * are checked first ({@code import_iovec}: more than {@link FileSyscalls#UIO_MAXIOV}, a negative
+ * length → EINVAL; unreadable → EFAULT; a segment outside the user half → EFAULT; lengths clipped
+ * to {@code MAX_RW_COUNT} in all); a local total of 0 returns 0 before anything else. Then the
+ * remote iovecs (EINVAL, EFAULT likewise, but no range check), the target (ESRCH: no such task or
+ * no address space left). The remote side is walked page by page as {@code pin_user_pages_remote}
+ * without {@code FOLL_FORCE} does: each page is faulted in for the access (a read needs a readable
+ * mapping, a write a writable one; copy-on-write pages of the target are copied first), and the
+ * first page that cannot be had ends the transfer; the local side stops at the first byte it cannot
+ * take. The result is the number of bytes moved, or, when none were, the error (EFAULT).
  *
  * <p>Every guest runs as the same user, so the ptrace access check ({@code
  * PTRACE_MODE_ATTACH_REALCREDS}) never refuses.
@@ -78,8 +77,7 @@ final class ProcessVmSyscalls {
    * check and {@code MAX_RW_COUNT} clipping as well.
    */
   // lib/iov_iter.c: iovec_from_user, __import_iovec
-  static long[] importIovec(UserMemory mem, long iov, long cnt, boolean local)
-      throws UvmException {
+  static long[] importIovec(UserMemory mem, long iov, long cnt, boolean local) throws UvmException {
     if (Long.compareUnsigned(cnt, FileSyscalls.UIO_MAXIOV) > 0) {
       throw new UvmException(Errno.EINVAL);
     }
@@ -108,9 +106,9 @@ final class ProcessVmSyscalls {
   }
 
   /**
-   * Moves bytes between the local segments of {@code lvm} and the remote segments of {@code rvm}
-   * in order, page by page of the remote side, until {@code want} (the local total) bytes moved:
-   * the count moved, or -EFAULT when nothing was.
+   * Moves bytes between the local segments of {@code lvm} and the remote segments of {@code rvm} in
+   * order, page by page of the remote side, until {@code want} (the local total) bytes moved: the
+   * count moved, or -EFAULT when nothing was.
    */
   // mm/process_vm_access.c: process_vm_rw_core, process_vm_rw_single_vec, process_vm_rw_pages
   static long transfer(
