@@ -34,6 +34,9 @@ public interface SyscallLayer {
   /** What an unknown system call returns. */
   long ENOSYS = -Errno.ENOSYS;
 
+  /** What a call given a bad pointer returns (the vsyscall page's emulation looks for it). */
+  long EFAULT = -Errno.EFAULT;
+
   /**
    * The x86-64 system call that runs i386 call {@code nr} (a 64-bit process's {@code int $0x80}),
    * or -1 when this layer does not run it (ENOSYS). The default layer has no i386 calls.

@@ -2,7 +2,6 @@ package org.uvm4j.kernel;
 
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
-import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.Prot;
 
 /**
@@ -95,7 +94,7 @@ final class VsyscallPage {
         ret = syscalls.dispatch(p, NR_GETCPU, di, si, 0, 0, 0, 0); // RDX (cache) as 0
       }
     }
-    if (ret == -Errno.EFAULT) {
+    if (ret == SyscallLayer.EFAULT) {
       signals.force(p, Signals.SIGSEGV, SigInfo.kernel(Signals.SIGSEGV)); // vsyscall fault
       return true;
     }

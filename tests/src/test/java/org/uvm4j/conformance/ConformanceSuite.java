@@ -160,15 +160,6 @@ class ConformanceSuite {
       TESTS.put(t, null);
     }
     known(
-        "mremap_test",
-        "'mremap expand merge' looks for the grown mapping in /proc/self/maps through a stdio"
-            + " stream it rewinds, and still finds the maps from before the mremap (read afresh,"
-            + " the entries are merged: MergeTest; 'expand merge offset' counts as natively);"
-            + " it still fails with the vvar, vdso and vsyscall lines now in uvm4j's maps (whose"
-            + " text was thought too short for the rewind to refill the buffer); the cause has"
-            + " not been re-examined since",
-        "not ok 16 mremap expand merge");
-    known(
         "mkdirty",
         "its page-migration case passes natively (the host has NUMA memory policies: mbind"
             + " succeeds) and skips under uvm4j, which has no mbind (ENOSYS); its /proc/self/mem"

@@ -6,9 +6,11 @@ import org.uvm4j.uvm.UvmException;
 
 /**
  * A read-only file made by uvm4j ({@code /proc/meminfo}, {@code /proc/PID/maps}): its contents are
- * computed when it is opened, and that snapshot is what the description reads — until a read starts
- * at offset 0 again (after lseek or rewind, or a pread at 0), which computes them afresh, as
- * Linux's {@code seq_file} does (size 0 in stat, as Linux's procfs). Writing is EACCES at open.
+ * computed by the first read (open only checks that they exist: ESRCH for a process that is gone),
+ * and that snapshot is what the description reads — until a read starts at offset 0 again (after
+ * lseek or rewind, or a pread at 0), which computes them afresh, as Linux's {@code seq_file} does
+ * (size 0 in stat, as Linux's procfs): what changed between open and the first read shows. Writing
+ * is EACCES at open.
  */
 public final class SyntheticFile implements Vnode {
   private final long dev;
@@ -40,7 +42,10 @@ public final class SyntheticFile implements Vnode {
     return new Snapshot(b, flags);
   }
 
-  /** An open description reading a snapshot of the contents, taken again at each read from 0. */
+  /**
+   * An open description reading a snapshot of the contents, taken at the first read and again at
+   * each read from 0.
+   */
   private final class Snapshot extends SeekableFile {
     private byte[] bytes;
     private boolean read;
@@ -53,7 +58,7 @@ public final class SyntheticFile implements Vnode {
     // fs/seq_file.c: seq_read_iter (a read at position 0 starts the file over)
     @Override
     protected int readAt(byte[] buf, int off, int len, long at) {
-      if (at == 0 && read) {
+      if (at == 0 || !read) {
         byte[] fresh = contents.get();
         bytes = fresh != null ? fresh : new byte[0]; // the process is gone: nothing more to read
       }

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A /proc file reads one snapshot, and a fresh one from each later read at offset 0. */
+/**
+ * A /proc file reads one snapshot, taken by the first read (not at open), and a fresh one from each
+ * later read at offset 0.
+ */
 class SyntheticFileTest {
   private final AtomicInteger version = new AtomicInteger(1);
   private final SyntheticFile file =
@@ -23,8 +26,10 @@ class SyntheticFileTest {
   void aReadFromOffsetZeroTakesTheContentsAgain() throws Exception {
     OpenFile f = file.open(OpenFlags.O_RDONLY);
     version.set(2);
-    assertThat(read(f, 1)).as("the snapshot of the open").isEqualTo("v");
-    assertThat(read(f, 10)).as("the same snapshot goes on").isEqualTo("1\n");
+    assertThat(read(f, 1)).as("taken by the first read, not at open (seq_file)").isEqualTo("v");
+    version.set(5);
+    assertThat(read(f, 10)).as("the same snapshot goes on").isEqualTo("2\n");
+    version.set(2);
     assertThat(f.lseek(0, SeekableFile.SEEK_SET)).isZero();
     assertThat(read(f, 10)).isEqualTo("v2\n");
     version.set(3);
