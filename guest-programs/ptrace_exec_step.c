@@ -5,6 +5,7 @@
  *     the former thread id as event message; SEIZE with an unknown option is EIO;
  *   - PTRACE_SINGLESTEP through a fixed instruction sequence between two int3: one SIGTRAP
  *     (TRAP_TRACE) per instruction, RIP and RAX after each;
+ *   - a software breakpoint: POKETEXT of int3 into read-only text (FOLL_FORCE), hit and removed;
  *   - a tracee sent to an unmapped or non-canonical RIP dies of SIGSEGV;
  *   - a tracer that exits with PTRACE_O_EXITKILL takes its tracee with it (SIGKILL); the orphan is
  *     collected by this program (pid 1 here and in the native run under unshare -pf).
@@ -79,7 +80,7 @@ static void exec_seized(void) {
 
 extern char step_start[], step_end[];
 
-static void stepped(void) {
+static void stepped_target(void) {
   __asm__ volatile(
       "int3\n"
       ".globl step_start\n"
@@ -104,7 +105,7 @@ static void single_step(void) {
   if (pid == 0) {
     CHECK(ptrace(PTRACE_TRACEME, 0, 0, 0) == 0);
     raise(SIGSTOP);
-    stepped();
+    stepped_target();
     _exit(13);
   }
   CHECK(wait_stop(pid, 0) == SIGSTOP);
@@ -152,6 +153,42 @@ static void bad_rip(unsigned long rip) {
          WIFSIGNALED(st) ? WTERMSIG(st) : -1);
 }
 
+/* A software breakpoint: POKETEXT of an int3 into the read-only text, hit, then taken out. */
+static void breakpoint(void) {
+  pid_t pid = xfork();
+  if (pid == 0) {
+    CHECK(ptrace(PTRACE_TRACEME, 0, 0, 0) == 0);
+    raise(SIGSTOP);
+    stepped_target();
+    _exit(14);
+  }
+  CHECK(wait_stop(pid, 0) == SIGSTOP);
+  unsigned long at = (unsigned long) step_start;
+  errno = 0;
+  long orig = ptrace(PTRACE_PEEKTEXT, pid, (void *) at, 0);
+  CHECK(errno == 0);
+  CHECK(ptrace(PTRACE_POKETEXT, pid, (void *) at, (void *) ((orig & ~0xffL) | 0xcc)) == 0);
+  CHECK(ptrace(PTRACE_CONT, pid, 0, 0) == 0);
+  CHECK(wait_stop(pid, 0) == SIGTRAP); /* the int3 before step_start */
+  CHECK(ptrace(PTRACE_CONT, pid, 0, 0) == 0);
+  int sig = wait_stop(pid, 0); /* the breakpoint */
+  struct user_regs_struct regs;
+  CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
+  printf("breakpoint: %s at step_start+%ld\n", sig == SIGTRAP ? "SIGTRAP" : "other",
+         (long) (regs.rip - at));
+  CHECK(ptrace(PTRACE_POKETEXT, pid, (void *) at, (void *) orig) == 0);
+  regs.rip = at;
+  CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs) == 0);
+  CHECK(ptrace(PTRACE_CONT, pid, 0, 0) == 0);
+  CHECK(wait_stop(pid, 0) == SIGTRAP); /* the int3 at step_end */
+  CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
+  printf("after the breakpoint: rax %lld at step_end+1 %d\n", (long long) regs.rax,
+         regs.rip == (unsigned long) step_end + 1);
+  CHECK(ptrace(PTRACE_CONT, pid, 0, 0) == 0);
+  int st = xwait(pid);
+  printf("breakpointed child exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
 static void exitkill(void) {
   int ready[2];
   CHECK(pipe(ready) == 0);
@@ -197,6 +234,7 @@ int main(int argc, char **argv) {
   single_step();
   bad_rip(0x1000);
   bad_rip(0x8000000000000000UL);
+  breakpoint();
   exitkill();
   return 0;
 }

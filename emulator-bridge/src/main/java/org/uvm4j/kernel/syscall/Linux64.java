@@ -280,7 +280,7 @@ public final class Linux64 {
         partial(
             101,
             "ptrace",
-            "TRACEME, ATTACH, SEIZE, INTERRUPT, CONT, SYSCALL, SINGLESTEP, DETACH, KILL, GETREGS/SETREGS, PEEK/POKE TEXT/DATA/USER, GETSIGINFO, GETEVENTMSG, GET/SETSIGMASK, GET_SYSCALL_INFO, SETOPTIONS (TRACESYSGOOD, TRACEFORK, TRACECLONE, TRACEEXEC, EXITKILL, TRACESECCOMP; TRACEVFORK, TRACEVFORKDONE, TRACEEXIT EINVAL); syscall, signal-delivery, fork/clone/exec event and trap stops; orig_rax -1 skips the call; no FPU or debug registers, LISTEN, SETSIGINFO (EIO); POKE of read-only memory EIO (no FOLL_FORCE); int $0x80 calls make no stops",
+            "TRACEME, ATTACH, SEIZE, INTERRUPT, CONT, SYSCALL, SINGLESTEP, DETACH, KILL, GETREGS/SETREGS, PEEK/POKE TEXT/DATA/USER, GETSIGINFO, GETEVENTMSG, GET/SETSIGMASK, GET_SYSCALL_INFO, SETOPTIONS (TRACESYSGOOD, TRACEFORK, TRACECLONE, TRACEEXEC, EXITKILL, TRACESECCOMP; TRACEVFORK, TRACEVFORKDONE, TRACEEXIT EINVAL); syscall, signal-delivery, fork/clone/exec event and trap stops; orig_rax -1 skips the call; no FPU or debug registers, LISTEN, SETSIGINFO (EIO), PEEK/POKE forced (FOLL_FORCE); int $0x80 calls make no stops",
             ptrace::ptrace),
         supported(102, "getuid", "1000", info::getuid),
         supported(104, "getgid", "1000", info::getgid),

@@ -228,18 +228,18 @@ final class PtraceSyscalls {
   // kernel/ptrace.c: generic_ptrace_peekdata (the word goes to *data)
   private long peekData(SyscallContext c, Proc t, long addr, long data) {
     byte[] word = new byte[8];
-    if (t.vm().copyin(addr, word, 0, 8) != 0) {
+    if (t.vm().forcedIo(addr, word, 0, 8, false) != 8) { // FOLL_FORCE
       return -Errno.EIO;
     }
     long v = ByteBuffer.wrap(word).order(ByteOrder.LITTLE_ENDIAN).getLong();
     return c.mem().writeLong(data, v) != 0 ? -Errno.EFAULT : 0;
   }
 
-  // kernel/ptrace.c: generic_ptrace_pokedata (without FOLL_FORCE: see docs/kernel.md)
+  // kernel/ptrace.c: generic_ptrace_pokedata (FOLL_FORCE: read-only text is written through COW)
   private long pokeData(Proc t, long addr, long data) {
     byte[] word = new byte[8];
     ByteBuffer.wrap(word).order(ByteOrder.LITTLE_ENDIAN).putLong(data);
-    return t.vm().copyout(addr, word, 0, 8) != 0 ? -Errno.EIO : 0;
+    return t.vm().forcedIo(addr, word, 0, 8, true) != 8 ? -Errno.EIO : 0;
   }
 
   // arch/x86/kernel/ptrace.c: arch_ptrace PTRACE_PEEKUSR

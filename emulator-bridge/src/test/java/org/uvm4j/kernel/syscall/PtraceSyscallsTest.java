@@ -228,6 +228,12 @@ class PtraceSyscallsTest {
     assertThat(f.readLong(parent, buf)).isEqualTo(0x1122334455667788L);
     assertThat(ptrace(parent, POKEDATA, child.pid(), cbuf + 8, -2L)).isZero();
     assertThat(f.readLong(child, cbuf + 8)).isEqualTo(-2L);
+    assertThat(f.call(child, f.h.memory()::mprotect, cbuf, 4096, 1)).isZero(); // PROT_READ
+    assertThat(ptrace(parent, POKEDATA, child.pid(), cbuf + 16, 5)).as("FOLL_FORCE").isZero();
+    assertThat(f.readLong(child, cbuf + 16)).isEqualTo(5);
+    assertThat(f.call(child, f.h.memory()::mprotect, cbuf, 4096, 0)).isZero(); // PROT_NONE
+    assertThat(ptrace(parent, PEEKDATA, child.pid(), cbuf + 16, buf)).isZero();
+    assertThat(f.readLong(parent, buf)).isEqualTo(5);
     assertThat(ptrace(parent, PEEKDATA, child.pid(), 0x1000, buf))
         .as("unmapped")
         .isEqualTo(-Errno.EIO);
