@@ -17,7 +17,7 @@ import java.util.Arrays;
  * <p>Why: the linker generates and loads classes for each distinct {@link FunctionDescriptor} the
  * first time it links one (a method-handle adaptation chain and a stub, then the JIT's work on
  * both). With a descriptor per C signature the binding linked 18 downcall and 7 upcall shapes at
- * every start; with words it links 9 and 4, and an idle {@code hello} loads 139 generated classes
+ * every start; with words it links 8 and 4, and an idle {@code hello} loads 130 generated classes
  * instead of 269 (docs/benchmarks.md, "Fewer call shapes", has the CPU and wall times).
  *
  * <p>Why it is correct: every platform uvm4j's FFM binding runs on passes integer and pointer
