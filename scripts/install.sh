@@ -6,6 +6,7 @@
 #   PREFIX/lib/uvm4j/uvm4j.jar           the CLI with its dependencies (uvm4j --help, uvm4j run ...)
 #   PREFIX/lib/uvm4j/uvm4j-ffm.jar       its FFM classes as a plain jar (Java >= 22 builds only)
 #   PREFIX/lib/uvm4j/scripts/java-home.sh  how the launcher picks its JVM
+#   PREFIX/lib/uvm4j/jna/com/sun/jna/linux-ARCH/libjnidispatch.so  JNA's native part, unpacked
 #   PREFIX/lib/uvm4j/lib/libunicorn.so.2 the libunicorn `make deps` provided (when it is not the system's)
 #   PREFIX/share/java/uvm4j/*.jar        the modules' own jars (uvm, emulator-bridge), for the Java API
 # Needs the jars built (`make build`; the Makefile's install target builds first).
@@ -26,6 +27,11 @@ rm -f "$dest/uvm4j-ffm.jar"
 for ffm in "$root"/emulator-bridge/target/emulator-bridge-*-ffm.jar; do
   [ -f "$ffm" ] && install -m 0644 "$ffm" "$dest/uvm4j-ffm.jar"
 done
+# JNA's native part, unpacked by the build (the launcher points jna.boot.library.path at it)
+rm -rf "$dest/jna"
+if [ -d "$root/emulator-bridge/target/jna/com" ]; then
+  cp -r "$root/emulator-bridge/target/jna" "$dest/jna"
+fi
 install -m 0755 "$root/uvm4j" "$dest/uvm4j"
 install -m 0755 "$root/scripts/java-home.sh" "$dest/scripts/java-home.sh"
 uc="$root/.deps/unicorn/lib/libunicorn.so.2"

@@ -96,7 +96,8 @@ echo \"   $side run of $class failed: see $out/$side-$class.log\"")
   done
 done
 
-# report: key = benchmark + parameters (CSV columns after the unit); lower is better
+# report: rows pair by benchmark and the parameters both sides have (CSV columns after the unit);
+# lower is better
 report=$out/report.txt
 {
   printf '%-70s %14s %14s %7s  %s\n' "benchmark [params]" "base $base_sha" "after" "ratio" "verdict"
@@ -106,18 +107,39 @@ report=$out/report.txt
     awk -F, -v OFS=, '
       function unq(s) { gsub(/^"|"$/, "", s); return s }
       { sub(/\r$/, "") }
-      FNR == 1 { side = (FILENAME == ARGV[1]) ? "b" : "a"; ncol = NF; next }
-      { key = unq($1); for (i = 8; i <= NF; i++) if (unq($i) != "") key = key " " unq($i)
-        score[side, key] = $5; err[side, key] = $6; unit[key] = unq($7); keys[key] = 1 }
+      FNR == 1 {
+        side = (FILENAME == ARGV[1]) ? "b" : "a"
+        for (i = 8; i <= NF; i++) { pname[side, i] = unq($i); sub(/^Param: /, "", pname[side, i]) }
+        ncol[side] = NF; next
+      }
+      { n = ++rows[side]; bench[side, n] = unq($1); score[side, n] = $5; err[side, n] = $6
+        unit[side, n] = unq($7)
+        for (i = 8; i <= NF; i++) if (unq($i) != "") pv[side, n, pname[side, i]] = unq($i) }
+      # rows pair when their benchmark and every parameter both sides have agree; a parameter only
+      # one side has (added or dropped since BASE) is shown in the name, so a base without it is
+      # compared with each of its values in after
       END {
-        for (k in keys) {
-          if (!(("b", k) in score) || !(("a", k) in score)) continue
-          b = score["b", k]; a = score["a", k]; eb = err["b", k]; ea = err["a", k]
+        for (i = 8; i <= ncol["b"]; i++) inb[pname["b", i]] = 1
+        for (i = 8; i <= ncol["a"]; i++) ina[pname["a", i]] = 1
+        for (x = 1; x <= rows["b"]; x++) for (y = 1; y <= rows["a"]; y++) {
+          if (bench["b", x] != bench["a", y]) continue
+          ok = 1; label = ""
+          for (i = 8; i <= ncol["a"]; i++) {
+            q = pname["a", i]
+            if (q in inb) { if (pv["b", x, q] != pv["a", y, q]) ok = 0 }
+            if (pv["a", y, q] != "") label = label " " (q in inb ? "" : "after:") q "=" pv["a", y, q]
+          }
+          for (i = 8; i <= ncol["b"]; i++) {
+            q = pname["b", i]
+            if (!(q in ina) && pv["b", x, q] != "") label = label " base:" q "=" pv["b", x, q]
+          }
+          if (!ok) continue
+          b = score["b", x]; a = score["a", y]; eb = err["b", x]; ea = err["a", y]
           if (eb == "NaN" || eb == "") eb = 0; if (ea == "NaN" || ea == "") ea = 0
           v = "same"
           if (a - ea > b + eb) v = "SLOWER"; else if (a + ea < b - eb) v = "faster"
-          name = k; sub(/^org\.uvm4j\./, "", name)
-          printf "%-70s %14s %14s %7.2f  %s\n", name " (" unit[k] ")", sprintf("%.4g±%.2g", b, eb), sprintf("%.4g±%.2g", a, ea), (b > 0 ? a / b : 0), v
+          name = bench["a", y] label; sub(/^org\.uvm4j\./, "", name)
+          printf "%-70s %14s %14s %7.2f  %s\n", name " (" unit["a", y] ")", sprintf("%.4g±%.2g", b, eb), sprintf("%.4g±%.2g", a, ea), (b > 0 ? a / b : 0), v
         }
       }' "$f" "$g" | sort
   done

@@ -1,6 +1,7 @@
 package org.uvm4j.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,6 +116,23 @@ class LauncherTest {
     assertThat(got.stdout())
         .containsPattern("(?m)^backend (jna|ffm)")
         .containsPattern("(?m)^Java \\d+");
+  }
+
+  /**
+   * The launcher gives JNA the native part {@code make build} unpacked, so that JNA does not
+   * extract it from the jar into a temporary file at every start (JNA says where it loaded it from
+   * when {@code jna.debug_load.jna} is set).
+   */
+  @Test
+  void jnaLoadsItsNativePartFromTheUnpackedCopy() throws Exception {
+    assumeTrue(Uvm4jRuns.launcherReady(), "needs the launcher and its build");
+    GuestRun got =
+        Uvm4jRuns.cli(List.of("-Djna.debug_load.jna=true"), run("hello", "--backend", "jna"));
+    assertThat(got.stdout()).as(got.toString()).startsWith("hello, world\n");
+    assertThat(got.stderr())
+        .as("JNA's own account of where libjnidispatch came from")
+        .containsPattern("Found jnidispatch at .*/jna/com/sun/jna/linux-[^/]+/libjnidispatch\\.so")
+        .doesNotContain("Extracting library");
   }
 
   @ParameterizedTest

@@ -26,6 +26,9 @@ public final class CpuBackends {
 
   static final String FFM_CLASS = "org.uvm4j.machine.ffm.FfmBackend";
 
+  /** The FFM binding's head start ({@code start()}), a class that does not start Log4j. */
+  static final String FFM_PREPARATION_CLASS = "org.uvm4j.machine.ffm.FfmPreparation";
+
   /** The first Java release whose {@code java.lang.foreign} is final. */
   static final int FFM_MIN_JAVA = 22;
 
@@ -92,7 +95,12 @@ public final class CpuBackends {
     Method prepare = ffmPrepareMethod();
     try {
       prepare.invoke(null);
-    } catch (InvocationTargetException | IllegalAccessException e) {
+      // then, with the linking under way, the engine's class (and Log4j with it), as open() will
+      Class.forName(FFM_CLASS, true, CpuBackends.class.getClassLoader());
+    } catch (InvocationTargetException
+        | IllegalAccessException
+        | ClassNotFoundException
+        | LinkageError e) {
       // only a head start is lost; open() reports what is wrong
     }
   }
@@ -169,7 +177,9 @@ public final class CpuBackends {
     try {
       Class<?> c = Class.forName(FFM_CLASS, false, CpuBackends.class.getClassLoader());
       ffmOpen = c.getMethod("open");
-      ffmPrepare = c.getMethod("prepare");
+      ffmPrepare =
+          Class.forName(FFM_PREPARATION_CLASS, false, CpuBackends.class.getClassLoader())
+              .getMethod("start");
       return null;
     } catch (ClassNotFoundException | LinkageError e) {
       return "this build of uvm4j has no FFM classes (it was compiled on a JDK older than "
@@ -178,7 +188,11 @@ public final class CpuBackends {
           + FFM_MIN_JAVA
           + "+ is installed)";
     } catch (NoSuchMethodException e) {
-      return FFM_CLASS + " has no open() or prepare() method: " + e.getMessage();
+      return FFM_CLASS
+          + " has no open() or "
+          + FFM_PREPARATION_CLASS
+          + " no start(): "
+          + e.getMessage();
     }
   }
 

@@ -173,15 +173,6 @@ public final class FfmBackend implements CpuBackend {
     return new FfmBackend(FfmLibrary.get());
   }
 
-  /**
-   * Starts this binding's one-time set-up on background threads ({@link FfmPreparation}), so that a
-   * later {@link #open()} finds its calls linked; returns at once (called by {@code
-   * CpuBackends.prepare} by name).
-   */
-  public static void prepare() {
-    FfmPreparation.start();
-  }
-
   private MemorySegment upcall(Upcall u) throws ReflectiveOperationException {
     MethodHandle target = LOOKUP.findVirtual(FfmBackend.class, u.method(), u.type()).bindTo(this);
     return Linker.nativeLinker().upcallStub(target, u.descriptor(), arena);

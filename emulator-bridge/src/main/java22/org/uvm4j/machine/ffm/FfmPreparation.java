@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import org.uvm4j.machine.ram.HostPages;
 
 /**
@@ -32,9 +31,12 @@ import org.uvm4j.machine.ram.HostPages;
  *
  * <p>Nothing here is needed for correctness: a failure is logged at debug level and happens again,
  * with its message, when the engine opens.
+ *
+ * <p>{@link #start} touches neither Log4j nor {@link FfmBackend}, whose class initialisation starts
+ * Log4j (40–50 ms at start-up): the linking threads start first, the rest follows on the caller's
+ * thread ({@code CpuBackends.prepare}).
  */
-final class FfmPreparation {
-  private static final Logger log = LogManager.getLogger("machine");
+public final class FfmPreparation {
   private static final AtomicBoolean started = new AtomicBoolean();
 
   /** Completed by the two threads: normally when their part is done, else with its failure. */
@@ -44,8 +46,8 @@ final class FfmPreparation {
 
   private FfmPreparation() {}
 
-  /** Starts the set-up once per JVM; returns at once. */
-  static void start() {
+  /** Starts the set-up once per JVM; returns at once (called by {@code CpuBackends} by name). */
+  public static void start() {
     if (!started.compareAndSet(false, true)) {
       return;
     }
@@ -107,10 +109,11 @@ final class FfmPreparation {
                 done.complete(null);
               } catch (RuntimeException | Error e) {
                 done.completeExceptionally(e);
-                log.debug(
-                    "{}: preparing the ffm binding failed (the engine will say why): {}",
-                    name,
-                    e.toString());
+                LogManager.getLogger("machine")
+                    .debug(
+                        "{}: preparing the ffm binding failed (the engine will say why): {}",
+                        name,
+                        e.toString());
               }
             },
             name);
