@@ -5,24 +5,38 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.uvm4j.kernel.fs.FsLayout;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code --root DIR} and {@code --bind HOST:GUEST[:ro]}: the guest's file system (docs/fs.md). */
 final class FsOptions {
-  @Option(
-      names = "--root",
-      paramLabel = "DIR",
-      description =
-          "Make DIR the guest's / (read-write; '..' and symbolic links never leave it)."
-              + " Default: the host's / read-only, with private scratch at /tmp.")
   Path root;
 
-  @Option(
-      names = "--bind",
-      paramLabel = "HOST:GUEST[:ro]",
-      description =
-          "Mount host directory HOST at guest path GUEST (read-write, or :ro). Repeatable.")
   List<String> binds = new ArrayList<>();
+
+  /**
+   * Declares these options in {@code spec} (the {@code run} command), bound to this object's
+   * fields.
+   */
+  void addTo(CommandSpec spec) {
+    spec.addOption(
+        Options.option(
+                "--root",
+                Path.class,
+                Binding.<Path>of(() -> root, v -> root = v),
+                "Make DIR the guest's / (read-write; '..' and symbolic links never leave it)."
+                    + " Default: the host's / read-only, with private scratch at /tmp.")
+            .paramLabel("DIR")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--bind",
+                List.class,
+                Binding.<List<String>>of(() -> binds, v -> binds = v),
+                "Mount host directory HOST at guest path GUEST (read-write, or :ro). Repeatable.")
+            .auxiliaryTypes(String.class)
+            .paramLabel("HOST:GUEST[:ro]")
+            .build());
+  }
 
   /**
    * The layout these options describe.

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code uvm4j} command line: {@code uvm4j run ... PROGRAM [ARGS...]} and {@code uvm4j
@@ -13,11 +13,6 @@ import picocli.CommandLine.Command;
  * is missing, 126 when it is not a runnable static x86-64 ELF, 125 for any other failure of uvm4j
  * (bad options included), each failure with one line on stderr.
  */
-@Command(
-    name = "uvm4j",
-    description = "Runs static x86-64 Linux programs on an emulated CPU with NetBSD's UVM memory.",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class)
 public final class Main implements Callable<Integer> {
   private final PrintStream err;
 
@@ -73,8 +68,14 @@ public final class Main implements Callable<Integer> {
    * @return the exit status
    */
   public static int execute(String[] args, PrintStream out, PrintStream err, GuestRunner runner) {
-    CommandLine cli = new CommandLine(new Main(err));
-    cli.addSubcommand("run", new RunCommand(runner, err));
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(new Main(err)).name("uvm4j");
+    spec.mixinStandardHelpOptions(true);
+    spec.versionProvider(new VersionProvider());
+    spec.usageMessage()
+        .description(
+            "Runs static x86-64 Linux programs on an emulated CPU with NetBSD's UVM memory.");
+    spec.addSubcommand("run", new RunCommand(runner, err).spec());
+    CommandLine cli = new CommandLine(spec);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.getSubcommands().get("run").setStopAtPositional(true);

@@ -13,24 +13,15 @@ import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.trace.Tracer;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--deterministic]
  * [--clock-start now|TIME] [--backend jna|ffm] [trace options] [--] PROGRAM [ARGS...]}: validates
  * the options, runs the guest and returns its exit status.
  */
-@Command(
-    name = "run",
-    description =
-        "Run an x86-64 Linux ELF program (static, or dynamically linked through its PT_INTERP) on"
-            + " the emulated machine.",
-    mixinStandardHelpOptions = true,
-    sortOptions = false)
 final class RunCommand implements Callable<Integer> {
   /** Default emulated RAM. */
   static final long DEFAULT_RAM = 128L << 20;
@@ -47,116 +38,43 @@ final class RunCommand implements Callable<Integer> {
   /** Swap size when {@code --swap} is given without {@code --swap-size}. */
   static final long DEFAULT_SWAP = 256L << 20;
 
-  @Option(
-      names = "--ram",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "Emulated RAM, 1M to 1T (K/M/G/T suffixes; default 128M).")
   long ram = DEFAULT_RAM;
 
-  @Option(
-      names = "--swap",
-      paramLabel = "FILE",
-      description =
-          "Swap file: created (mode 0600) and removed at exit; an existing empty file is used and"
-              + " emptied at exit; a file holding data is refused (see --swap-force).")
   Path swap;
 
-  @Option(
-      names = "--swap-force",
-      description = "Use the --swap file even if it holds data (overwrites it; emptied at exit).")
   boolean swapForce;
 
-  @Option(
-      names = "--swap-size",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "Swap size (K/M/G suffixes; default 256M with --swap).")
   Long swapSize;
 
-  @Option(names = "--stats", description = "Print the UVM counters (NAME VALUE) to stderr at exit.")
   boolean stats;
 
-  @Option(
-      names = "--deterministic",
-      description =
-          "Preempt by exact instruction counts instead of CPU-time slices: CPU-bound"
-              + " multi-process runs become reproducible (output, counters, trace), at the cost of"
-              + " about 12x slower CPU-bound code.")
   boolean deterministic;
 
-  @Option(
-      names = "--time-slice",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description =
-          "CPU time a CPU-bound process runs before another runnable process gets the CPU"
-              + " (default 20ms; 50us, 1ms...; at least 1us). Without --deterministic only.")
   java.time.Duration timeSlice;
 
-  @Option(
-      names = "--clock-start",
-      paramLabel = "now|TIME",
-      converter = ClockStart.Converter.class,
-      description =
-          "What the guest's CLOCK_REALTIME (clock_gettime, gettimeofday, time) reads at boot; it"
-              + " then advances with the virtual clock. now: the host's wall clock (the default),"
-              + " TIME: an ISO-8601 instant (2024-01-01T00:00:00Z) or @SECONDS since 1970. With"
-              + " --deterministic the default is 2024-01-01T00:00:00Z, so that runs repeat.")
   ClockStart clockStart;
 
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description =
-          "End the run after DURATION of wall-clock time (10, 2.5s, 500ms, 1m): every process is"
-              + " killed, one line is printed and uvm4j exits with 124, as timeout(1) does.")
   java.time.Duration timeout;
 
-  @Option(
-      names = "--max-instructions",
-      paramLabel = "N",
-      description =
-          "End the run once the guests have retired N virtual instructions (exit 124, one line);"
-              + " instructions are counted, as with --deterministic.")
   Long maxInstructions;
 
-  @Option(
-      names = "--metadata-budget",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description =
-          "Java heap the guests may use for VM metadata (amaps, anons, map entries, page"
-              + " tables), at least 1M (K/M/G suffixes; default half the JVM's maximum heap):"
-              + " beyond it mmap, brk, mremap and fork fail with ENOMEM and a fault needing more"
-              + " is an out-of-memory kill.")
   Long metadataBudget;
 
-  @Option(
-      names = "--backend",
-      paramLabel = "jna|ffm",
-      description =
-          "libunicorn binding: ffm (Java 22+, faster hooks) or jna; default: ffm when this JVM"
-              + " has it, else jna.")
   String backend = "auto";
 
   /** --root, --bind (docs/fs.md). */
-  @Mixin FsOptions fs = new FsOptions();
+  final FsOptions fs = new FsOptions();
 
   /** --trace, --trace-format, --trace-clock, --trace-filter, --log, --maps (docs/tracing.md). */
-  @Mixin TraceOptions trace = new TraceOptions();
+  final TraceOptions trace = new TraceOptions();
 
   /** --strace, --strace-file (issue 15's tools). */
-  @Mixin ToolOptions tools = new ToolOptions();
+  final ToolOptions tools = new ToolOptions();
 
-  @Parameters(index = "0", paramLabel = "PROGRAM", description = "The x86-64 ELF program to run.")
+  /** PROGRAM. */
   String program;
 
-  @Parameters(
-      index = "1..*",
-      paramLabel = "ARGS",
-      description = "Arguments for the program (after PROGRAM, nothing is an option of uvm4j).")
+  /** ARGS. */
   List<String> args = new ArrayList<>();
 
   private final GuestRunner runner;
@@ -165,6 +83,164 @@ final class RunCommand implements Callable<Integer> {
   RunCommand(GuestRunner runner, PrintStream err) {
     this.runner = runner;
     this.err = err;
+  }
+
+  /**
+   * The {@code run} command's model: its options (declared here and by the option groups it uses:
+   * {@link FsOptions}, {@link TraceOptions}, {@link ToolOptions}, in that order in the help),
+   * PROGRAM and ARGS, all bound to this object.
+   */
+  CommandSpec spec() {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("run");
+    spec.usageMessage()
+        .description(
+            "Run an x86-64 Linux ELF program (static, or dynamically linked through its PT_INTERP) on"
+                + " the emulated machine.")
+        .sortOptions(false);
+    spec.addOption(
+        Options.option(
+                "--ram",
+                long.class,
+                Binding.<Long>of(() -> ram, v -> ram = v),
+                "Emulated RAM, 1M to 1T (K/M/G/T suffixes; default 128M).")
+            .paramLabel("SIZE")
+            .converters(new SizeConverter())
+            .build());
+    spec.addOption(
+        Options.option(
+                "--swap",
+                Path.class,
+                Binding.<Path>of(() -> swap, v -> swap = v),
+                "Swap file: created (mode 0600) and removed at exit; an existing empty file is used and"
+                    + " emptied at exit; a file holding data is refused (see --swap-force).")
+            .paramLabel("FILE")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--swap-force",
+                boolean.class,
+                Binding.<Boolean>of(() -> swapForce, v -> swapForce = v),
+                "Use the --swap file even if it holds data (overwrites it; emptied at exit).")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--swap-size",
+                Long.class,
+                Binding.<Long>of(() -> swapSize, v -> swapSize = v),
+                "Swap size (K/M/G suffixes; default 256M with --swap).")
+            .paramLabel("SIZE")
+            .converters(new SizeConverter())
+            .build());
+    spec.addOption(
+        Options.option(
+                "--stats",
+                boolean.class,
+                Binding.<Boolean>of(() -> stats, v -> stats = v),
+                "Print the UVM counters (NAME VALUE) to stderr at exit.")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--deterministic",
+                boolean.class,
+                Binding.<Boolean>of(() -> deterministic, v -> deterministic = v),
+                "Preempt by exact instruction counts instead of CPU-time slices: CPU-bound"
+                    + " multi-process runs become reproducible (output, counters, trace), at the cost of"
+                    + " about 12x slower CPU-bound code.")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--time-slice",
+                java.time.Duration.class,
+                Binding.<java.time.Duration>of(() -> timeSlice, v -> timeSlice = v),
+                "CPU time a CPU-bound process runs before another runnable process gets the CPU"
+                    + " (default 20ms; 50us, 1ms...; at least 1us). Without --deterministic only.")
+            .paramLabel("DURATION")
+            .converters(new DurationConverter())
+            .build());
+    spec.addOption(
+        Options.option(
+                "--clock-start",
+                ClockStart.class,
+                Binding.<ClockStart>of(() -> clockStart, v -> clockStart = v),
+                "What the guest's CLOCK_REALTIME (clock_gettime, gettimeofday, time) reads at boot; it"
+                    + " then advances with the virtual clock. now: the host's wall clock (the default),"
+                    + " TIME: an ISO-8601 instant (2024-01-01T00:00:00Z) or @SECONDS since 1970. With"
+                    + " --deterministic the default is 2024-01-01T00:00:00Z, so that runs repeat.")
+            .paramLabel("now|TIME")
+            .converters(new ClockStart.Converter())
+            .build());
+    spec.addOption(
+        Options.option(
+                "--timeout",
+                java.time.Duration.class,
+                Binding.<java.time.Duration>of(() -> timeout, v -> timeout = v),
+                "End the run after DURATION of wall-clock time (10, 2.5s, 500ms, 1m): every process is"
+                    + " killed, one line is printed and uvm4j exits with 124, as timeout(1) does.")
+            .paramLabel("DURATION")
+            .converters(new DurationConverter())
+            .build());
+    spec.addOption(
+        Options.option(
+                "--max-instructions",
+                Long.class,
+                Binding.<Long>of(() -> maxInstructions, v -> maxInstructions = v),
+                "End the run once the guests have retired N virtual instructions (exit 124, one line);"
+                    + " instructions are counted, as with --deterministic.")
+            .paramLabel("N")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--metadata-budget",
+                Long.class,
+                Binding.<Long>of(() -> metadataBudget, v -> metadataBudget = v),
+                "Java heap the guests may use for VM metadata (amaps, anons, map entries, page"
+                    + " tables), at least 1M (K/M/G suffixes; default half the JVM's maximum heap):"
+                    + " beyond it mmap, brk, mremap and fork fail with ENOMEM and a fault needing more"
+                    + " is an out-of-memory kill.")
+            .paramLabel("SIZE")
+            .converters(new SizeConverter())
+            .build());
+    spec.addOption(
+        Options.option(
+                "--backend",
+                String.class,
+                Binding.<String>of(() -> backend, v -> backend = v),
+                "libunicorn binding: ffm (Java 22+, faster hooks) or jna; default: ffm when this JVM"
+                    + " has it, else jna.")
+            .paramLabel("jna|ffm")
+            .build());
+    fs.addTo(spec);
+    trace.addTo(spec);
+    tools.addTo(spec);
+    spec.mixinStandardHelpOptions(true); // -h and -V, listed last
+    Binding<String> programBinding = Binding.of(() -> program, v -> program = v);
+    spec.addPositional(
+        PositionalParamSpec.builder()
+            .index("0")
+            .arity("1")
+            .required(true)
+            .paramLabel("PROGRAM")
+            .type(String.class)
+            .description("The x86-64 ELF program to run.")
+            .initialValue(program)
+            .getter(programBinding)
+            .setter(programBinding)
+            .build());
+    Binding<List<String>> argsBinding = Binding.of(() -> args, v -> args = v);
+    spec.addPositional(
+        PositionalParamSpec.builder()
+            .index("1..*")
+            .arity("0..*")
+            .paramLabel("ARGS")
+            .type(List.class)
+            .auxiliaryTypes(String.class)
+            .description(
+                "Arguments for the program (after PROGRAM, nothing is an option of uvm4j).")
+            .initialValue(args)
+            .getter(argsBinding)
+            .setter(argsBinding)
+            .build());
+    return spec;
   }
 
   @Override

@@ -15,76 +15,105 @@ import org.uvm4j.uvm.trace.TraceFilter;
 import org.uvm4j.uvm.trace.TraceSink;
 import org.uvm4j.uvm.trace.Tracer;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
- * The observability options of {@code uvm4j run} (a picocli mixin): {@code --trace FILE}, {@code
- * --trace-format jsonl|chrome}, {@code --trace-clock wall|virtual}, {@code --trace-filter}, {@code
- * --log}, {@code --log-file}, {@code --maps}. See docs/tracing.md.
+ * The observability options of {@code uvm4j run} (an option group, {@link #addTo}): {@code --trace
+ * FILE}, {@code --trace-format jsonl|chrome}, {@code --trace-clock wall|virtual}, {@code
+ * --trace-filter}, {@code --log}, {@code --log-file}, {@code --maps}. See docs/tracing.md.
  *
  * <p>{@link #applyLogLevels()} first (so that the log sink sees the levels), then {@link
  * #openTracer()}: a tracer when a trace file is asked for or a trace logger is enabled, else null
  * (tracing off: no cost).
  */
 public final class TraceOptions {
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec spec;
+  /** The command these options belong to, for its errors. */
+  private CommandSpec spec;
 
-  @Option(
-      names = "--trace",
-      paramLabel = "FILE",
-      description = "Write a trace of every fault, fork, munmap, mprotect, page-out/in to FILE.")
   Path traceFile;
 
-  @Option(
-      names = "--trace-format",
-      paramLabel = "FORMAT",
-      defaultValue = "jsonl",
-      description =
-          "jsonl (one JSON object per line, default) or chrome (Chrome/Perfetto trace-event JSON).")
   String traceFormat;
 
-  @Option(
-      names = "--trace-clock",
-      paramLabel = "CLOCK",
-      defaultValue = "wall",
-      description =
-          "Timeline of the chrome format: wall (host time, faults last their cost; default) or"
-              + " virtual (guest instructions; reproducible).")
   String traceClock;
 
-  @Option(
-      names = "--trace-filter",
-      paramLabel = "EXPR",
-      description =
-          "Keep only some records: pid=N,…; addr=START-END,…; kind=1B,zero,fork,… (clauses separated"
-              + " by ';', repeatable).")
   List<String> traceFilters = new ArrayList<>();
 
-  @Option(
-      names = "--log",
-      paramLabel = "LEVELS",
-      description =
-          "Log4j 2 levels: LEVEL for all loggers, or logger=LEVEL,… (uvm.fault, uvm.amap, uvm.map,"
-              + " uvm.fork, uvm.pdaemon, uvm.swap, machine, kern.syscall, kern.proc …).")
   String log;
 
-  @Option(
-      names = "--log-file",
-      paramLabel = "FILE",
-      description =
-          "Write uvm4j's log to FILE instead of stderr, with each system call the guest made that"
-              + " uvm4j answered ENOSYS (kern.syscall at INFO).")
   Path logFile;
 
-  @Option(
-      names = "--maps",
-      description =
-          "Print each process's map at exit, like /proc/PID/maps plus amap, ppref, resident,"
-              + " swapped and shared pages, and the processes sharing each amap.")
   boolean maps;
+
+  /**
+   * Declares these options in {@code spec} (the {@code run} command), bound to this object's
+   * fields.
+   */
+  void addTo(CommandSpec spec) {
+    this.spec = spec;
+    spec.addOption(
+        Options.option(
+                "--trace",
+                Path.class,
+                Binding.<Path>of(() -> traceFile, v -> traceFile = v),
+                "Write a trace of every fault, fork, munmap, mprotect, page-out/in to FILE.")
+            .paramLabel("FILE")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--trace-format",
+                String.class,
+                Binding.<String>of(() -> traceFormat, v -> traceFormat = v),
+                "jsonl (one JSON object per line, default) or chrome (Chrome/Perfetto trace-event JSON).")
+            .paramLabel("FORMAT")
+            .defaultValue("jsonl")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--trace-clock",
+                String.class,
+                Binding.<String>of(() -> traceClock, v -> traceClock = v),
+                "Timeline of the chrome format: wall (host time, faults last their cost; default) or"
+                    + " virtual (guest instructions; reproducible).")
+            .paramLabel("CLOCK")
+            .defaultValue("wall")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--trace-filter",
+                List.class,
+                Binding.<List<String>>of(() -> traceFilters, v -> traceFilters = v),
+                "Keep only some records: pid=N,…; addr=START-END,…; kind=1B,zero,fork,… (clauses separated"
+                    + " by ';', repeatable).")
+            .auxiliaryTypes(String.class)
+            .paramLabel("EXPR")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--log",
+                String.class,
+                Binding.<String>of(() -> log, v -> log = v),
+                "Log4j 2 levels: LEVEL for all loggers, or logger=LEVEL,… (uvm.fault, uvm.amap, uvm.map,"
+                    + " uvm.fork, uvm.pdaemon, uvm.swap, machine, kern.syscall, kern.proc …).")
+            .paramLabel("LEVELS")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--log-file",
+                Path.class,
+                Binding.<Path>of(() -> logFile, v -> logFile = v),
+                "Write uvm4j's log to FILE instead of stderr, with each system call the guest made that"
+                    + " uvm4j answered ENOSYS (kern.syscall at INFO).")
+            .paramLabel("FILE")
+            .build());
+    spec.addOption(
+        Options.option(
+                "--maps",
+                boolean.class,
+                Binding.<Boolean>of(() -> maps, v -> maps = v),
+                "Print each process's map at exit, like /proc/PID/maps plus amap, ppref, resident,"
+                    + " swapped and shared pages, and the processes sharing each amap.")
+            .build());
+  }
 
   /** True if {@code --maps} was given. */
   public boolean maps() {

@@ -225,4 +225,55 @@ class MainTest {
     assertThat(run("run", "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--ram").contains("PROGRAM");
   }
+
+  /**
+   * The programmatic model (no annotations) lists every option once, in declaration order with the
+   * option groups after run's own, -h and -V last, PROGRAM required and ARGS optional.
+   */
+  @Test
+  void helpListsEveryOptionOnceInDeclarationOrder() {
+    assertThat(run("run", "--help")).isZero();
+    List<String> optionLines =
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.matches("^ {2,6}(-\\w, )?--[a-z-]+.*"))
+            .map(l -> l.strip().replaceFirst("^-\\w, ", "").split("[= ]")[0])
+            .toList();
+    assertThat(optionLines)
+        .containsExactly(
+            "--ram",
+            "--swap",
+            "--swap-force",
+            "--swap-size",
+            "--stats",
+            "--deterministic",
+            "--time-slice",
+            "--clock-start",
+            "--timeout",
+            "--max-instructions",
+            "--metadata-budget",
+            "--backend",
+            "--root",
+            "--bind",
+            "--trace",
+            "--trace-format",
+            "--trace-clock",
+            "--trace-filter",
+            "--log",
+            "--log-file",
+            "--maps",
+            "--strace",
+            "--strace-file",
+            "--gdb",
+            "--gdb-follow",
+            "--summary",
+            "--progress",
+            "--audit",
+            "--help",
+            "--version");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--ram=SIZE")
+        .contains("--bind=HOST:GUEST[:ro]")
+        .contains(" PROGRAM [ARGS...]");
+  }
 }

@@ -15,21 +15,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uvm4j.uvm.trace.Tracer;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /** The trace and log options as a command sees them. */
 class TraceOptionsTest {
-  @Command(name = "run")
-  static final class Cmd {
-    @Mixin TraceOptions trace;
-  }
-
   private static TraceOptions parse(String... args) {
-    Cmd cmd = new Cmd();
-    new CommandLine(cmd).parseArgs(args);
-    return cmd.trace;
+    TraceOptions trace = new TraceOptions();
+    CommandSpec spec = CommandSpec.create().name("run");
+    trace.addTo(spec);
+    new CommandLine(spec).parseArgs(args);
+    return trace;
   }
 
   @AfterEach
