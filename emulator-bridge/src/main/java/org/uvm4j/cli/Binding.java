@@ -11,9 +11,9 @@ import picocli.CommandLine.Model.ISetter;
  *
  * <p>Why not annotations: a cold parse of {@code run}'s command line took 100–135 ms with the model
  * built from annotated fields (annotation parsing, reflective accessors, the method scan for
- * subcommands) and 50–70 ms with the same model built through the programmatic API (one JVM per
- * measurement; docs/benchmarks.md, start-up). Each options class declares its options next to the
- * fields they set ({@code addTo(CommandSpec)}).
+ * subcommands) and 50–70 ms with a model of its size built through the programmatic API (one JVM
+ * per measurement; docs/benchmarks.md, start-up). Each options class declares its options next to
+ * the fields they set ({@code addTo(CommandSpec)}).
  *
  * @param <V> the value's type, as the option declares it ({@code type(...)})
  */
