@@ -330,11 +330,8 @@ public final class Exec {
               img.object(),
               interp,
               cache.vdso(),
-              argv,
-              envp,
-              path.getBytes(StandardCharsets.UTF_8),
-              rnd,
-              aux,
+              new ElfLoader.StackContents(
+                  argv, envp, path.getBytes(StandardCharsets.UTF_8), rnd, aux),
               p.rlimits().cur(ResourceLimits.RLIMIT_STACK));
     } catch (UvmException e) {
       nvm.free();

@@ -68,76 +68,28 @@ public final class ElfLoader {
   private ElfLoader() {}
 
   /**
-   * Loads {@code elf} (whose bytes are {@code obj}) into {@code vm} and builds its stack.
-   *
-   * @param auxv extra (tag, value) pairs after AT_PHDR…AT_ENTRY (uids, AT_SECURE, AT_HWCAP,
-   *     AT_CLKTCK)
-   * @return the image
-   * @throws UvmException ENOMEM, E2BIG… when the address space could not be built; {@code vm} must
-   *     then be freed by the caller
+   * What the new image's initial stack holds besides pointers ({@code create_elf_tables}): the
+   * arguments, the environment, AT_EXECFN's string, AT_RANDOM's 16 bytes, and extra (tag, value)
+   * auxiliary pairs after AT_PHDR…AT_ENTRY (uids, AT_SECURE, AT_HWCAP, AT_CLKTCK).
    */
-  public static Loaded load(
-      Vmspace vm,
-      ElfFile elf,
-      UvmObject obj,
-      List<byte[]> argv,
-      List<byte[]> envp,
-      byte[] execfn,
-      byte[] random16,
-      long[] auxv)
-      throws UvmException {
-    return load(vm, elf, obj, null, argv, envp, execfn, random16, auxv, STACK_SIZE);
-  }
-
-  /**
-   * As {@link #load(Vmspace, ElfFile, UvmObject, Interpreter, List, List, byte[], byte[], long[],
-   * long)} with the default stack region.
-   */
-  public static Loaded load(
-      Vmspace vm,
-      ElfFile elf,
-      UvmObject obj,
-      Interpreter interp,
-      List<byte[]> argv,
-      List<byte[]> envp,
-      byte[] execfn,
-      byte[] random16,
-      long[] auxv)
-      throws UvmException {
-    return load(vm, elf, obj, interp, argv, envp, execfn, random16, auxv, STACK_SIZE);
-  }
+  public record StackContents(
+      List<byte[]> argv, List<byte[]> envp, byte[] execfn, byte[] random16, long[] auxv) {}
 
   /**
    * Loads {@code elf} (whose bytes are {@code obj}) and, when {@code interp} is not null, its
-   * program interpreter into {@code vm}, and builds the stack in a region of {@code stackLimit}
-   * bytes (the process's RLIMIT_STACK, {@code -1} for unlimited): the stack can never grow beyond
-   * it, so a deeper recursion faults (SIGSEGV) as on Linux. Rounded down to pages, at least the
-   * initial image plus one page, at most {@link #STACK_MAX}.
+   * program interpreter into {@code vm}; when {@code vdso} is not null maps it after the
+   * interpreter ({@code ARCH_SETUP_ADDITIONAL_PAGES}) and gives its address as {@code
+   * AT_SYSINFO_EHDR} (after AT_ENTRY, before {@code stack}'s pairs); and builds the stack in a
+   * region of {@code stackLimit} bytes (the process's RLIMIT_STACK, {@code -1} for unlimited,
+   * {@link #STACK_SIZE} by default): the stack can never grow beyond it, so a deeper recursion
+   * faults (SIGSEGV) as on Linux. Rounded down to pages, at least the initial image plus one page,
+   * at most {@link #STACK_MAX}.
    *
    * @param interp the interpreter named by the program's PT_INTERP, or null
-   * @throws UvmException as {@link #load(Vmspace, ElfFile, UvmObject, List, List, byte[], byte[],
-   *     long[])}
-   */
-  public static Loaded load(
-      Vmspace vm,
-      ElfFile elf,
-      UvmObject obj,
-      Interpreter interp,
-      List<byte[]> argv,
-      List<byte[]> envp,
-      byte[] execfn,
-      byte[] random16,
-      long[] auxv,
-      long stackLimit)
-      throws UvmException {
-    return load(vm, elf, obj, interp, null, argv, envp, execfn, random16, auxv, stackLimit);
-  }
-
-  /**
-   * As {@link #load(Vmspace, ElfFile, UvmObject, Interpreter, List, List, byte[], byte[], long[],
-   * long)}, and when {@code vdso} is not null maps it after the interpreter ({@code
-   * ARCH_SETUP_ADDITIONAL_PAGES}) and gives its address as {@code AT_SYSINFO_EHDR} (after AT_ENTRY,
-   * before the caller's {@code auxv}).
+   * @param vdso the kernel's vDSO, or null: none
+   * @return the image
+   * @throws UvmException ENOMEM, E2BIG… when the address space could not be built; {@code vm} must
+   *     then be freed by the caller
    */
   // binfmt_elf.c: load_elf_binary
   public static Loaded load(
@@ -146,13 +98,14 @@ public final class ElfLoader {
       UvmObject obj,
       Interpreter interp,
       Vdso vdso,
-      List<byte[]> argv,
-      List<byte[]> envp,
-      byte[] execfn,
-      byte[] random16,
-      long[] auxv,
+      StackContents stack,
       long stackLimit)
       throws UvmException {
+    List<byte[]> argv = stack.argv();
+    List<byte[]> envp = stack.envp();
+    byte[] execfn = stack.execfn();
+    byte[] random16 = stack.random16();
+    long[] auxv = stack.auxv();
     if (vdso != null) {
       long[] withVdso = new long[auxv.length + 2];
       withVdso[0] = Auxv.AT_SYSINFO_EHDR;

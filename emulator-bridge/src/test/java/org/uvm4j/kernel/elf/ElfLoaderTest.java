@@ -59,11 +59,15 @@ class ElfLoaderTest {
         vm,
         elf,
         obj,
-        argv.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList(),
-        List.of("A=1".getBytes(StandardCharsets.UTF_8)),
-        "/prog".getBytes(StandardCharsets.UTF_8),
-        new byte[16],
-        new long[] {Auxv.AT_CLKTCK, 100});
+        null,
+        null,
+        new ElfLoader.StackContents(
+            argv.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList(),
+            List.of("A=1".getBytes(StandardCharsets.UTF_8)),
+            "/prog".getBytes(StandardCharsets.UTF_8),
+            new byte[16],
+            new long[] {Auxv.AT_CLKTCK, 100}),
+        ElfLoader.STACK_SIZE);
   }
 
   private byte[] read(long va, int len) {
@@ -228,11 +232,14 @@ class ElfLoaderTest {
         elf,
         obj,
         new ElfLoader.Interpreter(ElfFile.parse(interp), interpObj),
-        List.of("p".getBytes(StandardCharsets.UTF_8)),
-        List.of(),
-        "/prog".getBytes(StandardCharsets.UTF_8),
-        new byte[16],
-        new long[0]);
+        null,
+        new ElfLoader.StackContents(
+            List.of("p".getBytes(StandardCharsets.UTF_8)),
+            List.of(),
+            "/prog".getBytes(StandardCharsets.UTF_8),
+            new byte[16],
+            new long[0]),
+        ElfLoader.STACK_SIZE);
   }
 
   /** The auxiliary vector on the initial stack of {@code l} (argc, argv, envp, then pairs). */
