@@ -18,6 +18,7 @@ import org.uvm4j.machine.uc.FxsaveImage;
 import org.uvm4j.machine.uc.PhysicalRegions;
 import org.uvm4j.machine.uc.PreemptHook;
 import org.uvm4j.machine.uc.Uc;
+import org.uvm4j.machine.uc.UcRegisterAccess;
 import org.uvm4j.machine.uc.UserModeBoot;
 import org.uvm4j.uvm.Prot;
 
@@ -174,60 +175,9 @@ public final class UnicornBackend implements CpuBackend {
         UcNative.uc_mem_map_ptr(
             uc, UserModeBoot.BOOT_PHYS, 4096, Uc.UC_PROT_ALL, Pointer.nativeValue(boot)),
         "uc_mem_map_ptr(boot page)");
-    long size = UcNative.uc_context_size(uc);
     int offset;
     try {
-      UserModeBoot.Engine engine =
-          new UserModeBoot.Engine() {
-            @Override
-            public long readMsr(int msr) {
-              scratch.setLong(0, msr);
-              scratch.setLong(8, 0);
-              check(UcNative.uc_reg_read(uc, Uc.UC_X86_REG_MSR, scratchAddr), "rdmsr");
-              return scratch.getLong(8);
-            }
-
-            @Override
-            public void writeMsr(int msr, long value) {
-              scratch.setLong(0, msr & 0xffffffffL);
-              scratch.setLong(8, value);
-              check(UcNative.uc_reg_write(uc, Uc.UC_X86_REG_MSR, scratchAddr), "wrmsr");
-            }
-
-            @Override
-            public long readRaw(int regid) {
-              return UnicornBackend.this.readRaw(regid);
-            }
-
-            @Override
-            public void writeRaw(int regid, long value) {
-              UnicornBackend.this.writeRaw(regid, value);
-            }
-
-            @Override
-            public int runBoot(long begin) {
-              booting = true;
-              bootVector = -1;
-              try {
-                UcNative.uc_emu_start(uc, begin, NO_UNTIL, 0, 0);
-              } finally {
-                booting = false;
-              }
-              return bootVector;
-            }
-
-            @Override
-            public byte[] saveState() {
-              check(UcNative.uc_context_save(uc, resetContext), "uc_context_save");
-              return new Pointer(resetContext).getByteArray(0, (int) size);
-            }
-
-            @Override
-            public void restoreState(byte[] state) {
-              new Pointer(resetContext).write(0, state, 0, state.length);
-              check(UcNative.uc_context_restore(uc, resetContext), "uc_context_restore");
-            }
-          };
+      UserModeBoot.Engine engine = registers;
       offset = UserModeBoot.enter(engine);
       cpuId = UserModeBoot.probeCpuid(engine, offset);
     } finally {
@@ -259,18 +209,18 @@ public final class UnicornBackend implements CpuBackend {
   @Override
   public void saveFpu(byte[] image) {
     ensureOpen();
-    FxsaveImage.save(fpuRegisters, image);
+    FxsaveImage.save(registers, image);
   }
 
   @Override
   public boolean loadFpu(byte[] image) {
     ensureOpen();
-    return FxsaveImage.load(fpuRegisters, image);
+    return FxsaveImage.load(registers, image);
   }
 
-  /** The register access {@link FxsaveImage} needs, through the 16-byte scratch block. */
-  private final FxsaveImage.Registers fpuRegisters =
-      new FxsaveImage.Registers() {
+  /** The register access the boot and {@link FxsaveImage} need, through the scratch block. */
+  private final UcRegisterAccess registers =
+      new UcRegisterAccess() {
         @Override
         public long readRaw(int regid) {
           return UnicornBackend.this.readRaw(regid);
@@ -282,19 +232,43 @@ public final class UnicornBackend implements CpuBackend {
         }
 
         @Override
-        public void readWide(int regid, long[] out) {
-          scratch.setLong(0, 0);
-          scratch.setLong(8, 0);
-          check(UcNative.uc_reg_read(uc, regid, scratchAddr), "uc_reg_read(" + regid + ")");
+        protected void readBlock(int regid, long in0, long in1, long[] out, String what) {
+          scratch.setLong(0, in0);
+          scratch.setLong(8, in1);
+          check(UcNative.uc_reg_read(uc, regid, scratchAddr), what);
           out[0] = scratch.getLong(0);
           out[1] = scratch.getLong(8);
         }
 
         @Override
-        public void writeWide(int regid, long lo, long hi) {
-          scratch.setLong(0, lo);
-          scratch.setLong(8, hi);
-          check(UcNative.uc_reg_write(uc, regid, scratchAddr), "uc_reg_write(" + regid + ")");
+        protected void writeBlock(int regid, long w0, long w1, String what) {
+          scratch.setLong(0, w0);
+          scratch.setLong(8, w1);
+          check(UcNative.uc_reg_write(uc, regid, scratchAddr), what);
+        }
+
+        @Override
+        public int runBoot(long begin) {
+          booting = true;
+          bootVector = -1;
+          try {
+            UcNative.uc_emu_start(uc, begin, NO_UNTIL, 0, 0);
+          } finally {
+            booting = false;
+          }
+          return bootVector;
+        }
+
+        @Override
+        public byte[] saveState() {
+          check(UcNative.uc_context_save(uc, resetContext), "uc_context_save");
+          return new Pointer(resetContext).getByteArray(0, (int) UcNative.uc_context_size(uc));
+        }
+
+        @Override
+        public void restoreState(byte[] state) {
+          new Pointer(resetContext).write(0, state, 0, state.length);
+          check(UcNative.uc_context_restore(uc, resetContext), "uc_context_restore");
         }
       };
 

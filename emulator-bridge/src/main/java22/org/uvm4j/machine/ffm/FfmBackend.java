@@ -23,6 +23,7 @@ import org.uvm4j.machine.Reg;
 import org.uvm4j.machine.uc.FxsaveImage;
 import org.uvm4j.machine.uc.PhysicalRegions;
 import org.uvm4j.machine.uc.Uc;
+import org.uvm4j.machine.uc.UcRegisterAccess;
 import org.uvm4j.machine.uc.UserModeBoot;
 import org.uvm4j.uvm.Prot;
 
@@ -214,64 +215,9 @@ public final class FfmBackend implements CpuBackend {
                 UcDowncalls.UC_MEM_MAP_PTR.invokeExact(
                     uc, UserModeBoot.BOOT_PHYS, 4096L, (long) Uc.UC_PROT_ALL, boot.address()),
         "uc_mem_map_ptr(boot page)");
-    long size = (long) UcDowncalls.UC_CONTEXT_SIZE.invokeExact(uc);
-    MemorySegment ctx = MemorySegment.ofAddress(resetContext).reinterpret(size);
     int offset;
     try {
-      UserModeBoot.Engine engine =
-          new UserModeBoot.Engine() {
-            @Override
-            public long readMsr(int msr) {
-              scratch.set(JAVA_LONG, 0, msr & 0xffffffffL);
-              scratch.set(JAVA_LONG, 8, 0L);
-              check(regRead(Uc.UC_X86_REG_MSR), "rdmsr");
-              return scratch.get(JAVA_LONG, 8);
-            }
-
-            @Override
-            public void writeMsr(int msr, long value) {
-              scratch.set(JAVA_LONG, 0, msr & 0xffffffffL);
-              scratch.set(JAVA_LONG, 8, value);
-              check(regWrite(Uc.UC_X86_REG_MSR), "wrmsr");
-            }
-
-            @Override
-            public long readRaw(int regid) {
-              return FfmBackend.this.readRaw(regid);
-            }
-
-            @Override
-            public void writeRaw(int regid, long value) {
-              FfmBackend.this.writeRaw(regid, value);
-            }
-
-            @Override
-            public int runBoot(long begin) {
-              booting = true;
-              bootVector = -1;
-              try {
-                int ignored =
-                    (int) (long) UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, 0L);
-              } catch (Throwable t) {
-                throw rethrow(t);
-              } finally {
-                booting = false;
-              }
-              return bootVector;
-            }
-
-            @Override
-            public byte[] saveState() {
-              contextCall(UcDowncalls.UC_CONTEXT_SAVE, "uc_context_save");
-              return ctx.toArray(JAVA_BYTE);
-            }
-
-            @Override
-            public void restoreState(byte[] state) {
-              ctx.copyFrom(MemorySegment.ofArray(state));
-              contextCall(UcDowncalls.UC_CONTEXT_RESTORE, "uc_context_restore");
-            }
-          };
+      UserModeBoot.Engine engine = registers;
       offset = UserModeBoot.enter(engine);
       cpuId = UserModeBoot.probeCpuid(engine, offset);
     } finally {
@@ -345,18 +291,18 @@ public final class FfmBackend implements CpuBackend {
   @Override
   public void saveFpu(byte[] image) {
     ensureOpen();
-    FxsaveImage.save(fpuRegisters, image);
+    FxsaveImage.save(registers, image);
   }
 
   @Override
   public boolean loadFpu(byte[] image) {
     ensureOpen();
-    return FxsaveImage.load(fpuRegisters, image);
+    return FxsaveImage.load(registers, image);
   }
 
-  /** The register access {@link FxsaveImage} needs, through the 16-byte scratch block. */
-  private final FxsaveImage.Registers fpuRegisters =
-      new FxsaveImage.Registers() {
+  /** The register access the boot and {@link FxsaveImage} need, through the scratch block. */
+  private final UcRegisterAccess registers =
+      new UcRegisterAccess() {
         @Override
         public long readRaw(int regid) {
           return FfmBackend.this.readRaw(regid);
@@ -368,19 +314,56 @@ public final class FfmBackend implements CpuBackend {
         }
 
         @Override
-        public void readWide(int regid, long[] out) {
-          scratch.set(JAVA_LONG, 0, 0L);
-          scratch.set(JAVA_LONG, 8, 0L);
-          check(regRead(regid), "uc_reg_read(" + regid + ")");
+        protected void readBlock(int regid, long in0, long in1, long[] out, String what) {
+          scratch.set(JAVA_LONG, 0, in0);
+          scratch.set(JAVA_LONG, 8, in1);
+          check(regRead(regid), what);
           out[0] = scratch.get(JAVA_LONG, 0);
           out[1] = scratch.get(JAVA_LONG, 8);
         }
 
         @Override
-        public void writeWide(int regid, long lo, long hi) {
-          scratch.set(JAVA_LONG, 0, lo);
-          scratch.set(JAVA_LONG, 8, hi);
-          check(regWrite(regid), "uc_reg_write(" + regid + ")");
+        protected void writeBlock(int regid, long w0, long w1, String what) {
+          scratch.set(JAVA_LONG, 0, w0);
+          scratch.set(JAVA_LONG, 8, w1);
+          check(regWrite(regid), what);
+        }
+
+        @Override
+        public int runBoot(long begin) {
+          booting = true;
+          bootVector = -1;
+          try {
+            int ignored =
+                (int) (long) UcDowncalls.UC_EMU_START.invokeExact(uc, begin, NO_UNTIL, 0L, 0L);
+          } catch (Throwable t) {
+            throw rethrow(t);
+          } finally {
+            booting = false;
+          }
+          return bootVector;
+        }
+
+        @Override
+        public byte[] saveState() {
+          contextCall(UcDowncalls.UC_CONTEXT_SAVE, "uc_context_save");
+          return context().toArray(JAVA_BYTE);
+        }
+
+        @Override
+        public void restoreState(byte[] state) {
+          context().copyFrom(MemorySegment.ofArray(state));
+          contextCall(UcDowncalls.UC_CONTEXT_RESTORE, "uc_context_restore");
+        }
+
+        /** The reset context's bytes (uc_context_size of them). */
+        private MemorySegment context() {
+          try {
+            long size = (long) UcDowncalls.UC_CONTEXT_SIZE.invokeExact(uc);
+            return MemorySegment.ofAddress(resetContext).reinterpret(size);
+          } catch (Throwable t) {
+            throw rethrow(t);
+          }
         }
       };
 
