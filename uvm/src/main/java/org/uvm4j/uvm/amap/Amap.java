@@ -1256,7 +1256,7 @@ public final class Amap {
 
   /** Empties occupied {@code slot}: swap-with-last removal from am_slots, back pointer fixed. */
   private void removeSlot(int slot) {
-    ((Anon[]) anon.leaf(slot))[anon.index(slot)] = null; // occupied: leaf exists
+    anon.leafNear(slot)[anon.index(slot)] = null; // occupied: leaf exists
     int ptr = bckptr.get(slot);
     if (ptr != nused - 1) { // move the last entry into the hole to keep am_slots packed
       slots[ptr] = slots[nused - 1];
@@ -1476,7 +1476,7 @@ public final class Amap {
     UvmPanic.check(aref.amap == this, "amap_add: aref does not use this amap");
     int slot = slotOf(aref, offset, "amap_add");
     // one walk to the slot's chunk of am_anon (allocated on first use), then plain indexing
-    final Anon[] leaf = (Anon[]) this.anon.leafForWrite(slot);
+    final Anon[] leaf = this.anon.leafForWriteNear(slot);
     final int idx = this.anon.index(slot);
     if (replace) {
       Anon old = leaf[idx];

@@ -11,6 +11,18 @@ package org.uvm4j.uvm.amap;
  * Anon[][]}), so those reads need no tree walk and no cast; a window that crosses into the next
  * leaf is copied element by element, not with a second {@code System.arraycopy}
  * (docs/benchmarks.md, "COW reuse after issue 14").
+ *
+ * <p><b>The near leaf.</b> Reads and writes that the depth-1 directory does not serve (trees of
+ * more than 4,096 slots, and flat storage) remember the last leaf a walk reached ({@link #near},
+ * covering slots {@code [nearBase, nearBase + near.length)}), so the next access to the same
+ * 16-slot chunk — the fault path's sequential pattern — is a bounds check and one load instead of a
+ * walk from the root. Invariant: {@link #near} is the leaf this storage's tree holds for those
+ * slots (or the empty array). It cannot go stale: a leaf, once allocated, is never replaced or
+ * removed while the storage lives (a leaf is only installed where none was), absent leaves are
+ * never cached, and every structural change of an amap (amap_extend's reallocation and slides,
+ * amap_copy, the overlay of a fresh amap) builds a fresh {@code AnonSlots} whose near leaf starts
+ * empty, dropping the old one; splitref, add, unadd and wiperange change cells, never leaves. Like
+ * every access, reads through it mutate the object: amap lock held.
  */
 final class AnonSlots extends ChunkedSlots {
   AnonSlots(int capacity) {
@@ -33,6 +45,14 @@ final class AnonSlots extends ChunkedSlots {
    * else null.
    */
   private Anon[][] leafDir;
+
+  private static final Anon[] NO_LEAF = new Anon[0];
+
+  /** The leaf last reached by a walk ({@link #NO_LEAF} at first); see the class comment. */
+  private Anon[] near = NO_LEAF;
+
+  /** The slot of {@code near[0]}. */
+  private int nearBase;
 
   @Override
   Object newLeaf(int n) {
@@ -60,20 +80,60 @@ final class AnonSlots extends ChunkedSlots {
       final Anon[] l = d[slot >>> CHUNK_SHIFT];
       return l == null ? null : l[slot & CHUNK_MASK];
     }
-    Anon[] l = (Anon[]) leaf(slot);
-    return l == null ? null : l[index(slot)];
+    final Anon[] l = near;
+    final int i = slot - nearBase;
+    if (i >= 0 && i < l.length) {
+      return l[i];
+    }
+    final Anon[] f = leafFar(slot);
+    return f == null ? null : f[index(slot)];
+  }
+
+  /**
+   * The leaf of {@code slot} (indexed with {@link #index}), or null if it was never written: the
+   * near leaf if it covers {@code slot}, else the tree's walk, whose leaf becomes the near one.
+   */
+  Anon[] leafNear(int slot) {
+    final Anon[] l = near;
+    final int i = slot - nearBase;
+    if (i >= 0 && i < l.length) {
+      return l;
+    }
+    return leafFar(slot);
+  }
+
+  /** The walk of {@link #leafNear}: the leaf found (never null) becomes the near leaf. */
+  private Anon[] leafFar(int slot) {
+    final Anon[] l = (Anon[]) leaf(slot);
+    if (l != null) {
+      near = l;
+      nearBase = slot - index(slot);
+    }
+    return l;
+  }
+
+  /** As {@link #leafNear}, allocating the leaf (and the nodes above it) if needed. */
+  Anon[] leafForWriteNear(int slot) {
+    final Anon[] l = leafNear(slot);
+    if (l != null) {
+      return l;
+    }
+    final Anon[] w = (Anon[]) leafForWrite(slot);
+    near = w;
+    nearBase = slot - index(slot);
+    return w;
   }
 
   /** am_anon[slot] = an (storing null never allocates). */
   void set(int slot, Anon an) {
     if (an == null) {
-      Anon[] l = (Anon[]) leaf(slot);
+      Anon[] l = leafNear(slot);
       if (l != null) {
         l[index(slot)] = null;
       }
       return;
     }
-    ((Anon[]) leafForWrite(slot))[index(slot)] = an;
+    leafForWriteNear(slot)[index(slot)] = an;
   }
 
   /** amap_lookups' memcpy: {@code dst[0..n) = am_anon[slot..slot + n)}, a chunk at a time. */
@@ -114,7 +174,7 @@ final class AnonSlots extends ChunkedSlots {
       int s = slot + i;
       int off = s & CHUNK_MASK;
       int k = Math.min(n - i, CHUNK - off);
-      Anon[] l = (Anon[]) leaf(s);
+      Anon[] l = leafNear(s);
       if (l == null) {
         java.util.Arrays.fill(dst, i, i + k, null);
       } else {

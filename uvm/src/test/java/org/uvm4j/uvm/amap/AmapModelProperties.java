@@ -330,10 +330,19 @@ class AmapModelProperties {
       }
     }
 
-    /** Entry sizes: mostly small, one in ten larger than UVM_AMAP_LARGE (256 pages). */
+    /**
+     * Entry sizes: mostly small, one in ten larger than UVM_AMAP_LARGE (256 pages), one in fifty
+     * above 4,096 pages (a chunk tree of depth 2, whose reads go through the near leaf).
+     */
     private static int pagesFor(int x, int y) {
+      if (y % 50 == 0) {
+        return HUGE_PAGES + x % 1000;
+      }
       return y % 10 == 0 ? Amap.UVM_AMAP_LARGE + x % 300 : 1 + x % 12;
     }
+
+    /** Past the 4,096 slots of a depth-1 chunk tree. */
+    private static final int HUGE_PAGES = 4097;
 
     private void alloc(Step s) {
       int pages = pagesFor(s.a(), s.c());
@@ -348,7 +357,10 @@ class AmapModelProperties {
       amaps.add(a);
       models.put(a, new Model(pages, evenSlots(pages + pad)));
       newRef(a, 0, pages);
-      outcome = pages >= Amap.UVM_AMAP_LARGE ? "alloc large" : "alloc";
+      outcome =
+          pages >= HUGE_PAGES
+              ? "alloc huge"
+              : pages >= Amap.UVM_AMAP_LARGE ? "alloc large" : "alloc";
     }
 
     private void add(Step s) {
