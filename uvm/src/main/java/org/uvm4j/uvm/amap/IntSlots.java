@@ -5,8 +5,27 @@ package org.uvm4j.uvm.amap;
  * unwritten slot reads 0 and writing 0 there allocates nothing. The ppref run encoding only writes
  * the first two cells of each run, so per-page counts cost memory only where runs start: a partial
  * reference to a huge amap touches a few chunks, not the whole range.
+ *
+ * <p><b>The near leaf.</b> {@code amap_pp_adjref} walks the runs from slot 0 to its range, reading
+ * one or two cells per run: a chain of dependent reads (each run's length gives the next run's
+ * position) through the same 16-slot leaf several times in a row. {@link #getNear} and {@link
+ * #setNear} (what {@link Ppref}'s chunked pp_getreflen/pp_setreflen use) remember the last leaf
+ * they reached and its first slot, so a read in that leaf is one bounds check and one load, as on
+ * the seed's flat array, instead of a walk from the root per cell. Invariant: {@link #near} is a
+ * leaf of this storage (or the empty array) covering {@code [nearBase, nearBase + near.length)}; it
+ * stays valid because a leaf, once allocated, is never replaced (only dropped with the whole
+ * storage). Unlike {@link #get}, these mutate the object even when reading: call them only under
+ * the owning amap's lock.
  */
 final class IntSlots extends ChunkedSlots {
+  private static final int[] NO_LEAF = new int[0];
+
+  /** The leaf last reached by {@link #getNear}/{@link #setNear} ({@link #NO_LEAF} at first). */
+  private int[] near = NO_LEAF;
+
+  /** The slot of {@code near[0]}. */
+  private int nearBase;
+
   IntSlots(int capacity) {
     super(capacity);
   }
@@ -40,6 +59,57 @@ final class IntSlots extends ChunkedSlots {
       return;
     }
     ((int[]) leafForWrite(slot))[index(slot)] = v;
+  }
+
+  /**
+   * a[slot] through the near leaf: one load when {@code slot} lies in the leaf of the previous near
+   * access, else the walk of {@link #get}, which makes {@code slot}'s leaf (if it exists) the near
+   * one. Amap lock held.
+   */
+  int getNear(int slot) {
+    final int[] l = near;
+    final int i = slot - nearBase;
+    if (i >= 0 && i < l.length) {
+      return l[i];
+    }
+    return getFar(slot);
+  }
+
+  private int getFar(int slot) {
+    final int[] l = (int[]) leaf(slot);
+    if (l == null) {
+      return 0;
+    }
+    final int i = index(slot);
+    near = l;
+    nearBase = slot - i;
+    return l[i];
+  }
+
+  /**
+   * a[slot] = v through the near leaf (as {@link #set}: storing 0 into an unwritten chunk allocates
+   * nothing). Amap lock held.
+   */
+  void setNear(int slot, int v) {
+    final int[] l = near;
+    final int i = slot - nearBase;
+    if (i >= 0 && i < l.length) {
+      l[i] = v;
+      return;
+    }
+    setFar(slot, v);
+  }
+
+  private void setFar(int slot, int v) {
+    if (v == 0) {
+      set(slot, 0);
+      return;
+    }
+    final int[] l = (int[]) leafForWrite(slot);
+    final int i = index(slot);
+    near = l;
+    nearBase = slot - i;
+    l[i] = v;
   }
 
   /**

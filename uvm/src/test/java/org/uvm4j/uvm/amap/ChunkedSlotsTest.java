@@ -251,4 +251,71 @@ class ChunkedSlotsTest {
       }
     }
   }
+
+  /**
+   * The near leaf of {@link IntSlots#getNear}/{@link IntSlots#setNear} (ppref's pp_getreflen and
+   * pp_setreflen) against a plain int array, on every shape: flat up to one chunk, flat above it,
+   * trees of depth 1, 2 and 3. Accesses walk forwards and backwards across leaf boundaries, jump
+   * between distant leaves and into unwritten chunks, and mix in the plain {@code get}/{@code set};
+   * writes of 0 through the near leaf into an unwritten chunk must allocate nothing. A near leaf
+   * whose first slot or extent is wrong reads or writes a neighbour's cell and fails here.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {6, 16, 17, 40, 240, 4096, 4097, 70_000, 1 << 21})
+  void nearLeafReadsAndWritesMatchAPlainArrayInEveryShape(int capacity) {
+    for (int flatSlots : new int[] {ChunkedSlots.CHUNK, Integer.MAX_VALUE}) {
+      if (flatSlots == Integer.MAX_VALUE && capacity > 70_000) {
+        continue; // a flat leaf of 2^21 ints adds nothing the 70,000 one does not show
+      }
+      IntSlots s = new IntSlots(capacity, flatSlots);
+      int[] model = new int[capacity];
+      java.util.Set<Integer> chunksWritten = new java.util.HashSet<>();
+      java.util.Random rnd = new java.util.Random(capacity * 31L + flatSlots);
+      int at = 0;
+      for (int step = 0; step < 20_000; step++) {
+        int r = rnd.nextInt(100);
+        if (r < 5) {
+          at = rnd.nextInt(capacity); // a jump anywhere, often into an unwritten chunk
+        } else if (r < 10) {
+          at = Math.max(0, Math.min(capacity - 1, at - 1 - rnd.nextInt(20))); // backwards
+        } else {
+          at = Math.min(capacity - 1, at + rnd.nextInt(4)); // forwards, as a run walk
+        }
+        int op = rnd.nextInt(10);
+        int v = rnd.nextInt(7) == 0 ? 0 : rnd.nextInt(2001) - 1000;
+        String what = "slot " + at + " of " + capacity + ", flat limit " + flatSlots;
+        switch (op) {
+          case 0, 1, 2, 3 -> assertThat(s.getNear(at)).as("getNear, %s", what).isEqualTo(model[at]);
+          case 4 -> assertThat(s.get(at)).as("get, %s", what).isEqualTo(model[at]);
+          case 5, 6, 7 -> {
+            s.setNear(at, v);
+            model[at] = v;
+          }
+          default -> {
+            s.set(at, v);
+            model[at] = v;
+          }
+        }
+        if (op >= 5 && v != 0) {
+          chunksWritten.add(at >>> ChunkedSlots.CHUNK_SHIFT);
+        }
+        if (step % 1000 == 999) {
+          for (int x = 0; x < Math.min(capacity, 5000); x++) {
+            assertThat(s.get(x)).as("get after %d steps, slot %d", step, x).isEqualTo(model[x]);
+          }
+        }
+      }
+      for (int x = 0; x < capacity; x += 1 + (capacity >>> 14)) {
+        assertThat(s.getNear(x)).as("final getNear, slot %d", x).isEqualTo(model[x]);
+        assertThat(s.get(x)).as("final get, slot %d", x).isEqualTo(model[x]);
+      }
+      if (s.isFlat()) {
+        assertThat(s.leaves()).isEqualTo(chunksWritten.isEmpty() ? 0 : 1);
+      } else {
+        assertThat(s.leaves())
+            .as("only the chunks a non-zero value was written to have leaves")
+            .isEqualTo(chunksWritten.size());
+      }
+    }
+  }
 }
