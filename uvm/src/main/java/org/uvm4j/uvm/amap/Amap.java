@@ -506,7 +506,7 @@ public final class Amap {
       final AmapAllocator a2 = amap.svc.allocator();
       if (amap.hasPpref()) {
         // slide the counts of the pages in use up; the gap in front: unreferenced, then ours
-        IntSlots np = new IntSlots(amap.maxslot, a2.flatSlots(), a2.budget());
+        IntSlots np = new IntSlots(amap.maxslot, a2.pprefFlatSlots(), a2.budget());
         IntSlots.move(amap.ppref, slotoff, np, slotspace, slotmapped);
         Ppref.set(np, 0, 0, slotspace - slotadd);
         Ppref.set(np, slotspace - slotadd, 1, slotadd);

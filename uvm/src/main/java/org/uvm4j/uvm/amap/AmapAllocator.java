@@ -177,6 +177,25 @@ public final class AmapAllocator {
   }
 
   /**
+   * {@code am_ppref} of up to this many slots (4,096: 16 KiB, a 16 MiB amap) is stored flat. The
+   * runs of amap_pp_adjref's walk are read one after the other, each position given by the length
+   * before it; in a chunk tree every 16-slot leaf boundary the walk crosses costs a lookup and a
+   * mispredicted branch, which made it 2.1-2.6x slower than the seed's flat array (docs/amap.md,
+   * "amap_pp_adjref on chunked ppref"). Per-page counts exist only once a partial reference does,
+   * and a depth-1 tree's root alone is 1 KiB (its leaves 80 B each), so below this size flat costs
+   * at most 16 KiB and often less than a fragmented tree; larger amaps keep the lazy chunk tree.
+   */
+  public static final int PPREF_FLAT_SLOTS = 4096;
+
+  /**
+   * The flat limit of an {@code am_ppref} array: {@link #flatSlots()}, at least {@link
+   * #PPREF_FLAT_SLOTS}.
+   */
+  int pprefFlatSlots() {
+    return Math.max(flatSlots, PPREF_FLAT_SLOTS);
+  }
+
+  /**
    * Sets {@link #flatSlots()} for amaps allocated from now on. {@code Integer.MAX_VALUE} gives the
    * seed's flat arrays for every amap (the baseline of {@code AmapSizeBench}); the default is
    * {@link #DEFAULT_FLAT_SLOTS}.
@@ -244,7 +263,10 @@ public final class AmapAllocator {
   IntSlots ints(Kind kind, int n, boolean nowait) {
     UvmPanic.check(
         kind == Kind.BCKPTR || kind == Kind.PPREF, "AmapAllocator.ints: not a per-slot int kind");
-    return take(kind, n, nowait, "kmem_alloc") ? new IntSlots(n, flatSlots, budget) : null;
+    if (!take(kind, n, nowait, "kmem_alloc")) {
+      return null;
+    }
+    return new IntSlots(n, kind == Kind.PPREF ? pprefFlatSlots() : flatSlots, budget);
   }
 
   /**

@@ -271,7 +271,7 @@ class ChunkedSlotsTest {
       int[] model = new int[capacity];
       java.util.Set<Integer> chunksWritten = new java.util.HashSet<>();
       java.util.Random rnd = new java.util.Random(capacity * 31L + flatSlots);
-      int at = 0;
+      int at = rnd.nextInt(capacity); // the first leaf reached need not start at slot 0
       for (int step = 0; step < 20_000; step++) {
         int r = rnd.nextInt(100);
         if (r < 5) {
