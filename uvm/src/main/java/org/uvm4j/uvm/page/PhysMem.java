@@ -15,10 +15,12 @@ import org.uvm4j.uvm.UvmPanic;
  *
  * <p><b>Lazy.</b> A frame that was never handed out costs nothing here: frames are handed out from
  * the free list first, and otherwise from the <em>frontier</em>, the lowest frame never used, which
- * only moves up. The frontier's move creates the frame's {@code VmPage} (in chunks of {@value
- * #CHUNK_FRAMES} references) and, the first time it enters a region, asks the backing for that
- * region. So the free frames are the free list plus every frame from the frontier up, and start-up
- * time and host memory grow with what the machine uses, not with its size.
+ * only moves up. The frontier's move gives the frame its {@code VmPage} (records are kept in chunks
+ * of {@value #CHUNK_FRAMES} references, and made a chunk at a time when the frontier enters the
+ * chunk, so that neighbouring frames' records lie together on the heap) and, the first time it
+ * enters a region, asks the backing for that region. So the free frames are the free list plus
+ * every frame from the frontier up, and start-up time and host memory grow with what the machine
+ * uses, not with its size.
  *
  * <p><b>Addresses.</b> Frame {@code f} is at physical address {@code (long) f << 12}; region {@code
  * i} of {@link #regionCount()} holds physical addresses {@code [i << regionShift(), (i + 1) <<
@@ -75,6 +77,19 @@ public final class PhysMem implements AutoCloseable {
   private final int frames;
   private final int firstFrame;
   private int frontier;
+
+  /**
+   * Records made ahead for the rest of the frontier's chunk ({@code madeAheadChunk}, -1: none),
+   * indexed like the chunk; an entry is moved into the chunk when the frontier reaches its frame.
+   * Made together, the records of neighbouring frames lie next to each other on the heap in frame
+   * order, as the TLB fill ({@link #pageAt}) likes them; made one at a time on the fault path, each
+   * would lie among that path's other allocations (page tables, anons, pv entries), a cache line
+   * and often a page of its own.
+   */
+  private VmPage[] madeAhead;
+
+  private int madeAheadChunk = -1;
+
   private int[] freeStack = new int[64];
   private int freeTop;
   private int regionsAllocated;
@@ -324,19 +339,46 @@ public final class PhysMem implements AutoCloseable {
     }
   }
 
-  /** Creates the record of the frontier frame (and its chunk and region if new) and moves on. */
+  /**
+   * Gives the frontier frame its record (and its chunk and region if new) and moves on. The record
+   * comes from {@link #madeAhead}, made with the rest of its chunk when the frontier entered it.
+   */
   private VmPage advanceFrontier() {
     int f = frontier;
     regionLocked(f >>> regionFrameShift);
-    VmPage[] chunk = chunks[f >>> CHUNK_SHIFT];
+    int c = f >>> CHUNK_SHIFT;
+    int i = f & (CHUNK_FRAMES - 1);
+    VmPage[] chunk = chunks[c];
     if (chunk == null) {
       chunk = new VmPage[CHUNK_FRAMES];
-      chunks[f >>> CHUNK_SHIFT] = chunk;
+      chunks[c] = chunk;
     }
-    VmPage pg = new VmPage(f);
-    chunk[f & (CHUNK_FRAMES - 1)] = pg;
+    if (madeAheadChunk != c) {
+      makeAhead(c, f);
+    }
+    VmPage pg = madeAhead[i];
+    madeAhead[i] = null;
+    chunk[i] = pg;
     frontier = f + 1;
+    if (i == CHUNK_FRAMES - 1 || frontier == frames) {
+      madeAhead = null; // the chunk is used up
+      madeAheadChunk = -1;
+    }
     return pg;
+  }
+
+  /**
+   * Makes the records of chunk {@code c}'s frames from {@code from} up, one after the other, so
+   * that the allocator places them next to each other in frame order.
+   */
+  private void makeAhead(int c, int from) {
+    int end = (int) Math.min(frames, ((long) c + 1) << CHUNK_SHIFT);
+    VmPage[] made = new VmPage[CHUNK_FRAMES];
+    for (int g = from; g < end; g++) {
+      made[g & (CHUNK_FRAMES - 1)] = new VmPage(g);
+    }
+    madeAhead = made;
+    madeAheadChunk = c;
   }
 
   /**

@@ -304,6 +304,45 @@ class PhysMemTest {
   }
 
   @Test
+  void recordsOfAChunkAreMadeTogetherButExistOnlyFromTheFrontierDown() {
+    // 2.5 chunks of records, the first frame in the middle of the first chunk (reserved low
+    // memory) and a partial last chunk: every frame gets its own record once, in frame order, and a
+    // frame the frontier has not reached has none, even when the rest of its chunk was made ahead
+    UvmExp exp = new UvmExp();
+    int chunk = PhysMem.CHUNK_FRAMES;
+    int first = chunk / 2 + 3;
+    int frames = 2 * chunk + chunk / 2;
+    PhysMem pm =
+        new PhysMem((long) frames * PAGE, exp, new CountingBacking(16), (long) first * PAGE);
+    assertThat(pm.firstFrame()).isEqualTo(first);
+    Set<VmPage> seen = new HashSet<>();
+    for (int f = first; f < frames; f++) {
+      int next = f;
+      assertThatThrownBy(() -> pm.page(next))
+          .isInstanceOf(UvmPanic.class)
+          .hasMessageContaining("never");
+      VmPage pg = pm.alloc();
+      assertThat(pg.frame).isEqualTo(f);
+      assertThat(pg.pqflags).isZero();
+      assertThat(pg.anon).isNull();
+      assertThat(pg.mdpage.isMapped()).isFalse();
+      assertThat(seen.add(pg)).isTrue();
+      assertThat(pm.page(f)).isSameAs(pg);
+      assertThat(pm.pageAt(pg.physAddr())).isSameAs(pg);
+      assertThat(pm.frontier()).isEqualTo(f + 1);
+    }
+    assertThat(pm.alloc()).isNull();
+    assertThat(exp.free).isZero();
+    assertThatThrownBy(() -> pm.page(first - 1)).isInstanceOf(UvmPanic.class);
+    pm.check();
+    // freed and handed out again: the same records, not new ones
+    VmPage a = pm.page(first + chunk);
+    pm.free(a);
+    assertThat(pm.alloc()).isSameAs(a);
+    pm.check();
+  }
+
+  @Test
   void closeReleasesTheBackingAndLaterAccessFailsClearly() {
     UvmExp exp = new UvmExp();
     CountingBacking backing = new CountingBacking(16);
