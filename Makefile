@@ -15,7 +15,7 @@ MUSL_GCC    ?= musl-gcc
 GUEST_CFLAGS ?= -static -O1 -g0 -Wall -Wextra -Werror -fno-stack-protector
 # Guests also built with glibc (gcc -static -pthread) as build/NAME.glibc: glibc's fork, threads
 GLIBC_GUESTS := clone_fork threads thread_fork futex_deadlock proc_task robust_mutex thread_cancel \
-                preempt_rmw vdso
+                preempt_rmw vdso cpu_affinity
 GLIBC_BIN   := $(patsubst %,guest-programs/build/%.glibc,$(GLIBC_GUESTS))
 GLIBC_GCC   ?= gcc
 DEMO        ?= guest-programs/build/fork_cow

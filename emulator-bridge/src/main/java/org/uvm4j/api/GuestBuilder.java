@@ -72,6 +72,7 @@ public final class GuestBuilder {
   private Duration timeout;
   private long maxInstructions;
   private long metadataBudget;
+  private int cpus = 1;
   private Tracer tracer;
   private int traceKeep = -1;
   private List<String> traceFilter = List.of();
@@ -259,6 +260,20 @@ public final class GuestBuilder {
       throw new IllegalArgumentException("metadata budget " + bytes + " is below 1 MiB");
     }
     this.metadataBudget = bytes;
+    return this;
+  }
+
+  /**
+   * The machine's virtual CPUs (default 1, at most {@link org.uvm4j.kernel.VirtualCpus#MAX_CPUS}):
+   * what affinity masks, getcpu, /proc/cpuinfo and /sys/devices/system/cpu show. Tasks are spread
+   * over them but run one at a time on the run's thread (docs/kernel.md, "Virtual CPUs").
+   */
+  public GuestBuilder cpus(int n) {
+    if (n < 1 || n > org.uvm4j.kernel.VirtualCpus.MAX_CPUS) {
+      throw new IllegalArgumentException(
+          "cpus " + n + " is out of range 1 to " + org.uvm4j.kernel.VirtualCpus.MAX_CPUS);
+    }
+    this.cpus = n;
     return this;
   }
 
@@ -521,6 +536,7 @@ public final class GuestBuilder {
             .swapForce(swapForce)
             .maxInstructions(maxInstructions)
             .metadataBudget(metadataBudget)
+            .cpus(cpus)
             .fs(fs != null ? fs : new FsLayout(root, binds));
     if (cwd != null) {
       cfg.cwd(cwd);

@@ -49,6 +49,7 @@ public final class KernelRunner implements GuestRunner {
             .swapForce(request.swapForce())
             .maxInstructions(request.maxInstructions())
             .metadataBudget(request.metadataBudget())
+            .cpus(request.cpus())
             .fs(request.fs())
             .audit(false);
     if (request.timeout() != null) {

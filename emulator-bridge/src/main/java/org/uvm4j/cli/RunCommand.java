@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.uvm4j.kernel.KernelConfig;
+import org.uvm4j.kernel.VirtualCpus;
 import org.uvm4j.kernel.fs.FsLayout;
 import org.uvm4j.machine.MachineException;
 import org.uvm4j.machine.backend.BackendKind;
@@ -19,7 +20,7 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--deterministic]
- * [--clock-start now|TIME] [--backend jna|ffm] [trace options] [--] PROGRAM [ARGS...]}: validates
+ * [--clock-start now|TIME] [--cpus N] [--backend jna|ffm] [trace options] [--] PROGRAM [ARGS...]}: validates
  * the options, runs the guest and returns its exit status.
  */
 final class RunCommand implements Callable<Integer> {
@@ -59,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
   Long maxInstructions;
 
   Long metadataBudget;
+
+  /** --cpus: the machine's virtual CPUs. */
+  int cpus = 1;
 
   String backend = "auto";
 
@@ -202,6 +206,18 @@ final class RunCommand implements Callable<Integer> {
             .build());
     spec.addOption(
         Options.option(
+                "--cpus",
+                int.class,
+                Binding.<Integer>of(() -> cpus, v -> cpus = v),
+                "Virtual CPUs of the machine (default 1, at most "
+                    + VirtualCpus.MAX_CPUS
+                    + "): what sched_getaffinity, getcpu, /proc/cpuinfo, /proc/PID/stat and"
+                    + " /sys/devices/system/cpu show; tasks are spread over them and take turns on"
+                    + " one host thread (no parallelism).")
+            .paramLabel("N")
+            .build());
+    spec.addOption(
+        Options.option(
                 "--backend",
                 String.class,
                 Binding.<String>of(() -> backend, v -> backend = v),
@@ -268,6 +284,9 @@ final class RunCommand implements Callable<Integer> {
     }
     if (metadataBudget != null && metadataBudget < KernelConfig.MIN_METADATA_BUDGET) {
       throw usage("--metadata-budget " + metadataBudget + " bytes must be at least 1M");
+    }
+    if (cpus < 1 || cpus > VirtualCpus.MAX_CPUS) {
+      throw usage("--cpus " + cpus + " is out of range: use 1 to " + VirtualCpus.MAX_CPUS);
     }
     if (swapForce && swap == null) {
       throw usage("--swap-force needs --swap FILE");
@@ -352,7 +371,8 @@ final class RunCommand implements Callable<Integer> {
         used,
         layout,
         timeSlice,
-        clockStart);
+        clockStart,
+        cpus);
   }
 
   private static GuestRunner.RunFailure usage(String message) {

@@ -32,6 +32,7 @@ import org.uvm4j.uvm.trace.Tracer;
  *     default
  * @param clockStart what CLOCK_REALTIME reads at boot (--clock-start), or null: not given (the
  *     host's wall clock, 2024-01-01T00:00:00Z with {@code deterministic})
+ * @param cpus the machine's virtual CPUs (--cpus), 1 or more
  */
 public record RunRequest(
     long ramBytes,
@@ -51,7 +52,8 @@ public record RunRequest(
     ToolOptions.Tools tools,
     FsLayout fs,
     java.time.Duration timeSlice,
-    ClockStart clockStart) {
+    ClockStart clockStart,
+    int cpus) {
   public RunRequest {
     argv = List.copyOf(argv);
     Objects.requireNonNull(tools, "tools");

@@ -6,7 +6,8 @@ import org.uvm4j.machine.Reg;
 
 /**
  * The one emulated CPU and the process loaded on it ({@code curcpu()}/{@code curlwp}): context
- * switch, exec's fresh context, and register access for the syscall layer.
+ * switch, exec's fresh context, and register access for the syscall layer. It executes the tasks of
+ * every virtual CPU of the machine ({@link VirtualCpus}) in turn, one at a time.
  *
  * <p>Invariant: the loaded process's registers are in the machine; every other live process's are
  * in its {@link CpuContext}. The machine is attached when the kernel starts running.

@@ -26,11 +26,13 @@ final class GuestProcSource implements ProcSource {
   private final ProcTable procs;
   private final Uvm uvm;
   private final VirtualClock clock;
+  private final VirtualCpus cpus;
 
-  GuestProcSource(ProcTable procs, Uvm uvm, VirtualClock clock) {
+  GuestProcSource(ProcTable procs, Uvm uvm, VirtualClock clock, VirtualCpus cpus) {
     this.procs = procs;
     this.uvm = uvm;
     this.clock = clock;
+    this.cpus = cpus;
   }
 
   private Proc proc(int pid) {
@@ -430,7 +432,17 @@ final class GuestProcSource implements ProcSource {
         + String.format("%8d kB", p.vm == null ? 0 : p.vm.metadataBytes() / 1024)
         + "\nThreads:\t"
         + Math.max(1, p.group.size())
+        + cpusAllowed(p)
         + "\n";
+  }
+
+  /**
+   * The task's affinity lines of /proc/PID/status (fs/proc/array.c: task_cpus_allowed): the mask in
+   * hexadecimal ({@code %*pb} of nr_cpu_ids bits) and as a list.
+   */
+  private String cpusAllowed(Proc p) {
+    CpuMask m = p.cpusAllowed != null ? p.cpusAllowed : cpus.online();
+    return "\nCpus_allowed:\t" + m.toHex(cpus.count()) + "\nCpus_allowed_list:\t" + m.toList();
   }
 
   @Override
@@ -454,7 +466,10 @@ final class GuestProcSource implements ProcSource {
         + ticks
         + " 0 0 0 20 0 1 0 0 "
         + vsize
-        + " 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+        // rsslim, 12 fields, exit_signal (38), processor (39: task_cpu), 13 fields
+        + " 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 "
+        + p.cpu
+        + " 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
   }
 
   @Override
@@ -519,11 +534,32 @@ final class GuestProcSource implements ProcSource {
         total, free, free);
   }
 
+  /**
+   * One entry per virtual CPU (arch/x86/kernel/cpu/proc.c: show_cpuinfo, its fields in its order):
+   * one package of {@code N} cores, core and APIC id the CPU's number.
+   */
   @Override
   public String cpuinfo() {
-    return "processor\t: 0\nvendor_id\t: uvm4j\ncpu family\t: 6\nmodel\t\t: 0\n"
-        + "model name\t: uvm4j x86-64 (Unicorn)\ncpu MHz\t\t: 1000.000\ncpu cores\t: 1\n"
-        + "flags\t\t: fpu tsc cx8 cmov mmx fxsr sse sse2 syscall lm\n\n";
+    StringBuilder b = new StringBuilder();
+    int n = cpus.count();
+    for (int cpu = 0; cpu < n; cpu++) {
+      b.append("processor\t: ")
+          .append(cpu)
+          .append("\nvendor_id\t: uvm4j\ncpu family\t: 6\nmodel\t\t: 0\n")
+          .append("model name\t: uvm4j x86-64 (Unicorn)\ncpu MHz\t\t: 1000.000\n")
+          .append("physical id\t: 0\nsiblings\t: ")
+          .append(n)
+          .append("\ncore id\t\t: ")
+          .append(cpu)
+          .append("\ncpu cores\t: ")
+          .append(n)
+          .append("\napicid\t\t: ")
+          .append(cpu)
+          .append("\ninitial apicid\t: ")
+          .append(cpu)
+          .append("\nflags\t\t: fpu tsc cx8 cmov mmx fxsr sse sse2 syscall lm\n\n");
+    }
+    return b.toString();
   }
 
   @Override

@@ -144,7 +144,7 @@ public final class Kernel implements AutoCloseable {
     this.cfg = cfg;
     // the wall clock is read once, here; from now on CLOCK_REALTIME advances with virtual time
     this.clock = new VirtualClock(cfg.clockStartNanos());
-    this.sched = new Scheduler(clock);
+    this.sched = new Scheduler(clock, new VirtualCpus(cfg.cpus()));
     this.signals = new SignalDelivery(sched, cpu, counters);
     this.futexes = new Futexes(sched);
     // anonymous mmap: RAM costs host memory only where guests touch it
@@ -276,9 +276,10 @@ public final class Kernel implements AutoCloseable {
               .mountTable(
                   tty,
                   cfg.randomSeed(),
-                  new GuestProcSource(procs, uvm, clock),
+                  new GuestProcSource(procs, uvm, clock, sched.cpus()),
                   AobjTmpfs.maker(uvm, tmpfsBytes(cfg), clock::realtime),
-                  sched));
+                  sched,
+                  sched.cpus().count()));
     } catch (UvmException e) {
       throw new IllegalArgumentException(
           "cannot set up the guest file system: " + e.getMessage() + " (errno " + e.errno() + ")",

@@ -27,7 +27,9 @@ import org.uvm4j.uvm.page.PhysMem;
  * boot: null for the host's wall clock when the kernel boots (Linux's realtime clock is the wall
  * clock), an instant for a fixed start. The builder leaves it null unless asked, except with {@code
  * deterministic}, where it is {@link VirtualClock#FIXED_EPOCH_NS} so that a deterministic run reads
- * the same times every time.
+ * the same times every time; {@code cpus}, the machine's number of virtual CPUs ({@link
+ * VirtualCpus}, default 1, at most {@link VirtualCpus#MAX_CPUS}): what affinity masks, getcpu,
+ * /proc and /sys show; one host thread still runs one task at a time.
  */
 public record KernelConfig(
     long ramBytes,
@@ -48,7 +50,8 @@ public record KernelConfig(
     long maxInstructions,
     FsLayout fs,
     long metadataBudget,
-    Instant clockStart) {
+    Instant clockStart,
+    int cpus) {
   public static final long DEFAULT_RAM = 64L << 20;
   public static final long DEFAULT_QUANTUM = 100_000;
 
@@ -109,6 +112,10 @@ public record KernelConfig(
       throw new IllegalArgumentException(
           "metadata budget must be at least 1 MiB (or 0 for the default), got " + metadataBudget);
     }
+    if (cpus < 1 || cpus > VirtualCpus.MAX_CPUS) {
+      throw new IllegalArgumentException(
+          "the machine needs 1 to " + VirtualCpus.MAX_CPUS + " CPUs, got " + cpus);
+    }
     if (swapBytes < 0 || (swapPath == null && swapBytes != 0)) {
       throw new IllegalArgumentException("swap size needs a swap path and must not be negative");
     }
@@ -159,6 +166,7 @@ public record KernelConfig(
     private long metadataBudget;
     private Instant clockStart;
     private boolean clockStartSet;
+    private int cpus = 1;
 
     public Builder ram(long bytes) {
       this.ramBytes = bytes;
@@ -274,6 +282,12 @@ public record KernelConfig(
       return this;
     }
 
+    /** The machine's number of virtual CPUs (--cpus; default 1). */
+    public Builder cpus(int n) {
+      this.cpus = n;
+      return this;
+    }
+
     public KernelConfig build() {
       return new KernelConfig(
           ramBytes,
@@ -294,7 +308,8 @@ public record KernelConfig(
           maxInstructions,
           fs,
           metadataBudget,
-          clockStartSet || !deterministic ? clockStart : FIXED_START);
+          clockStartSet || !deterministic ? clockStart : FIXED_START,
+          cpus);
     }
   }
 }

@@ -121,6 +121,19 @@ public final class Proc {
   /** The tasks this task traces (Linux's {@code ptraced} list), or null before its first. */
   List<Proc> tracees;
 
+  /**
+   * The virtual CPU the task is on ({@code task_cpu}): the one it runs on while it runs, else the
+   * one whose run queue it waits in or last ran on. Always in {@link #cpusAllowed} (the {@link
+   * Scheduler} moves it when the mask changes). Changed only by the scheduler.
+   */
+  int cpu;
+
+  /**
+   * The CPUs the task may run on ({@code cpus_mask}, sched_setaffinity), kept per task and
+   * inherited by clone and fork; null until the scheduler first queues it (then every online CPU).
+   */
+  CpuMask cpusAllowed;
+
   /** The last CPU exception's trap number, error code and CR2 (every signal frame shows them). */
   final TrapState trap = new TrapState();
 
@@ -217,6 +230,16 @@ public final class Proc {
   public int ppid() {
     Proc par = parent();
     return par == null ? 0 : par.pid;
+  }
+
+  /** The virtual CPU the task is on ({@code task_cpu}; see {@link Scheduler}). */
+  public int cpu() {
+    return cpu;
+  }
+
+  /** The CPUs the task may run on (its affinity mask), or null before it was first queued. */
+  public CpuMask cpusAllowed() {
+    return cpusAllowed;
   }
 
   /** The ptrace state (null when not traced). */

@@ -147,6 +147,8 @@ public final class ProcLifecycle {
       c.exitSignal = a.has(CloneArgs.CLONE_PARENT) ? p.leader().exitSignal : a.exitSignal();
     }
     c.trap.copyFrom(p.trap); // arch_dup_task_struct copies thread_struct
+    c.cpusAllowed = p.cpusAllowed; // dup_task_struct: the affinity mask is inherited
+    c.cpu = p.cpu;
     c.ctx = m.newContext();
     m.save(c.ctx);
     c.ctx.setReg(Reg.RAX, 0);
@@ -176,6 +178,7 @@ public final class ProcLifecycle {
     } else {
       k.forks++;
     }
+    sched.placeNew(c);
     sched.setRunnable(c);
     if (p.ptrace != null) {
       ptrace.cloned(p, c, a.flags(), thread ? -1 : c.exitSignal);

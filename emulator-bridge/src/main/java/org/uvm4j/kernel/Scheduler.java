@@ -13,18 +13,47 @@ import org.uvm4j.kernel.fs.WaitChannel;
 import org.uvm4j.kernel.fs.Wakeup;
 
 /**
- * Round-robin scheduling ({@code kern_synch.c}): a FIFO run queue of runnable processes, each run
- * for at most one quantum of instructions, and the sleepers with their channels ({@code
- * tsleep}/{@code wakeup}) and virtual-time deadlines. Everything is ordered by insertion, so a run
- * is deterministic.
+ * Round-robin scheduling ({@code kern_synch.c}) on the machine's {@link VirtualCpus}: one FIFO run
+ * queue of runnable tasks per virtual CPU, each task run for at most one quantum of instructions,
+ * and the sleepers with their channels ({@code tsleep}/{@code wakeup}) and virtual-time deadlines.
+ * One host thread executes one task at a time, so the CPUs take turns as QEMU's single-threaded TCG
+ * runs its vCPUs: {@link #next} looks at the CPUs round-robin, starting after the CPU it picked
+ * last, and takes the head of the first non-empty queue. Where a task goes:
  *
- * <p>Invariant: a process is on the run queue at most once and only while {@link
- * ProcState#RUNNABLE}; it is in the sleeper set exactly while {@link ProcState#SLEEPING}.
+ * <ul>
+ *   <li>a new task (clone, fork) goes to the allowed CPU with the fewest tasks, counting the queued
+ *       ones and the one running, the lowest-numbered on a tie ({@link #placeNew}: Linux's fork
+ *       balancing, {@code SD_BALANCE_FORK});
+ *   <li>a woken or requeued task stays on its CPU ({@code select_task_rq} keeping {@code
+ *       prev_cpu}), which is always allowed;
+ *   <li>a CPU with an empty queue, when its turn comes, takes the first waiting task it may run
+ *       from the CPU with the longest queue, if that queue holds at least two ({@code
+ *       newidle_balance});
+ *   <li>a task whose affinity no longer holds its CPU moves at once to the lowest allowed CPU
+ *       ({@link #setAffinity}: {@code __set_cpus_allowed_ptr} migrates before returning).
+ * </ul>
+ *
+ * With one CPU this is the single FIFO run queue it always was. Everything is ordered by insertion
+ * and CPU number, so a run is deterministic.
+ *
+ * <p>Invariant: a task is on a run queue at most once, only on the queue of its {@link Proc#cpu},
+ * and only while {@link ProcState#RUNNABLE}; its CPU is in its affinity mask; it is in the sleeper
+ * set exactly while {@link ProcState#SLEEPING}.
  */
 public final class Scheduler implements Wakeup, HostIo {
   private static final Logger log = LogManager.getLogger("kern.proc");
 
-  private final ArrayDeque<Proc> runQueue = new ArrayDeque<>();
+  private final VirtualCpus cpus;
+
+  /** The run queues, one per virtual CPU. */
+  private final List<ArrayDeque<Proc>> queues;
+
+  /** The CPU whose turn is next (the one after the CPU picked last). */
+  private int nextCpu;
+
+  /** The task {@link #next} picked, until {@link #requeue}: its CPU is busy. */
+  private Proc running;
+
   private final Set<Proc> sleepers = new LinkedHashSet<>();
   private final Set<Proc> alarms = new LinkedHashSet<>();
   private java.util.function.Consumer<Proc> alarmHandler = p -> {};
@@ -44,11 +73,37 @@ public final class Scheduler implements Wakeup, HostIo {
   private long switches;
   private boolean yieldRequested;
 
+  /** A scheduler of a one-CPU machine. */
   public Scheduler(VirtualClock clock) {
-    this.clock = clock;
+    this(clock, new VirtualCpus(1));
   }
 
-  /** setrunnable: puts a process at the tail of the run queue. */
+  /** A scheduler of the machine's {@code cpus}. */
+  public Scheduler(VirtualClock clock, VirtualCpus cpus) {
+    this.clock = clock;
+    this.cpus = cpus;
+    List<ArrayDeque<Proc>> q = new ArrayList<>(cpus.count());
+    for (int i = 0; i < cpus.count(); i++) {
+      q.add(new ArrayDeque<>());
+    }
+    this.queues = List.copyOf(q);
+  }
+
+  /** The machine's virtual CPUs. */
+  public VirtualCpus cpus() {
+    return cpus;
+  }
+
+  /** The run queue of the task's CPU (giving a task queued for the first time every CPU). */
+  private ArrayDeque<Proc> queueOf(Proc p) {
+    if (p.cpusAllowed == null) {
+      p.cpusAllowed = cpus.online(); // a task made without a parent: init_task's every CPU
+      p.cpu = 0;
+    }
+    return queues.get(p.cpu);
+  }
+
+  /** setrunnable: puts a task at the tail of its CPU's run queue. */
   public void setRunnable(Proc p) {
     if (p.state == ProcState.SLEEPING) {
       sleepers.remove(p);
@@ -56,9 +111,57 @@ public final class Scheduler implements Wakeup, HostIo {
       p.wakeAt = -1;
     }
     p.state = ProcState.RUNNABLE;
-    if (!runQueue.contains(p)) {
-      runQueue.addLast(p);
+    ArrayDeque<Proc> q = queueOf(p);
+    if (!q.contains(p)) {
+      q.addLast(p);
     }
+  }
+
+  /**
+   * A new task {@code c} (not yet runnable), made by clone or fork, gets its CPU: of the CPUs its
+   * affinity mask (inherited, already set) allows, the one with the fewest tasks — queued, plus the
+   * one running — the lowest-numbered on a tie.
+   */
+  // Linux kernel/sched/core.c: wake_up_new_task -> select_task_rq(SD_BALANCE_FORK)
+  public void placeNew(Proc c) {
+    if (c.cpusAllowed == null) {
+      c.cpusAllowed = cpus.online();
+    }
+    int best = -1;
+    int bestLoad = Integer.MAX_VALUE;
+    for (int cpu = c.cpusAllowed.lowest(); cpu >= 0; cpu = c.cpusAllowed.nextFrom(cpu + 1)) {
+      int load = queues.get(cpu).size() + (running != null && running.cpu == cpu ? 1 : 0);
+      if (load < bestLoad) {
+        best = cpu;
+        bestLoad = load;
+      }
+    }
+    c.cpu = best;
+  }
+
+  /**
+   * sched_setaffinity's effect: {@code p} may run only on the online CPUs of {@code mask}; when its
+   * CPU is not one of them it moves, before this returns, to the lowest one that is (to the tail of
+   * that CPU's queue if it was queued).
+   *
+   * @return false (nothing changed) when {@code mask} holds no online CPU (Linux's EINVAL)
+   */
+  // Linux kernel/sched/core.c: __set_cpus_allowed_ptr_locked, affine_move_task
+  public boolean setAffinity(Proc p, CpuMask mask) {
+    CpuMask allowed = mask.and(cpus.online());
+    if (allowed.isEmpty()) {
+      return false;
+    }
+    ArrayDeque<Proc> q = queueOf(p);
+    p.cpusAllowed = allowed;
+    if (!allowed.contains(p.cpu)) {
+      boolean queued = q.remove(p);
+      p.cpu = allowed.lowest();
+      if (queued) {
+        queues.get(p.cpu).addLast(p);
+      }
+    }
+    return true;
   }
 
   /**
@@ -66,7 +169,7 @@ public final class Scheduler implements Wakeup, HostIo {
    * deadline {@code wakeAt} (ns since boot, -1 for none), or a signal.
    */
   public void sleep(Proc p, WaitChannel chan, long wakeAt) {
-    runQueue.remove(p);
+    queueOf(p).remove(p);
     p.state = ProcState.SLEEPING;
     p.wchan = chan;
     p.wakeAt = wakeAt;
@@ -88,14 +191,14 @@ public final class Scheduler implements Wakeup, HostIo {
 
   /** ptrace_stop: the running task stops for its tracer until it is resumed or killed. */
   public void traceStop(Proc p) {
-    runQueue.remove(p);
+    queueOf(p).remove(p);
     sleepers.remove(p);
     p.state = ProcState.TRACED;
   }
 
   /** Blocks a vfork parent until its child releases it. */
   public void vforkWait(Proc p) {
-    runQueue.remove(p);
+    queueOf(p).remove(p);
     p.state = ProcState.VFORK_WAIT;
   }
 
@@ -134,7 +237,10 @@ public final class Scheduler implements Wakeup, HostIo {
    * (a leader that ends before its other threads keeps the process's alarm).
    */
   public void remove(Proc p) {
-    runQueue.remove(p);
+    queueOf(p).remove(p);
+    if (running == p) {
+      running = null;
+    }
     sleepers.remove(p);
     if (p.group.size() <= 1) {
       cancelAlarm(p);
@@ -249,14 +355,35 @@ public final class Scheduler implements Wakeup, HostIo {
     return false;
   }
 
-  /** The next process to run (taken off the queue), or null when none is runnable. */
+  /**
+   * The next task to run (taken off its queue), or null when none is runnable: the CPUs are looked
+   * at round-robin from the one after the CPU picked last; a CPU runs the head of its queue, or
+   * when its queue is empty a task it takes from the longest queue ({@link #pullFor}).
+   */
   public Proc next() {
     hostEvents.drain(this);
     expireTimers();
-    Proc p;
-    while ((p = runQueue.pollFirst()) != null) {
-      if (p.state == ProcState.RUNNABLE) {
+    int n = queues.size();
+    for (int i = 0; i < n; i++) {
+      int cpu = (nextCpu + i) % n;
+      Proc p = pollRunnable(queues.get(cpu));
+      if (p == null && n > 1) {
+        p = pullFor(cpu);
+      }
+      if (p != null) {
+        nextCpu = (cpu + 1) % n;
         switches++;
+        running = p;
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static Proc pollRunnable(ArrayDeque<Proc> q) {
+    Proc p;
+    while ((p = q.pollFirst()) != null) {
+      if (p.state == ProcState.RUNNABLE) {
         return p;
       }
     }
@@ -264,12 +391,51 @@ public final class Scheduler implements Wakeup, HostIo {
   }
 
   /**
+   * Idle balancing: CPU {@code cpu} has nothing queued; it takes, from the CPU with the longest
+   * queue of at least two tasks that holds one it may run (the lowest-numbered on a tie), the first
+   * such task, which moves to {@code cpu}. Null when there is none.
+   */
+  // Linux kernel/sched/fair.c: newidle_balance -> load_balance (find_busiest_queue, detach_tasks)
+  private Proc pullFor(int cpu) {
+    Proc best = null;
+    int bestLen = 1;
+    for (int d = 0; d < queues.size(); d++) {
+      ArrayDeque<Proc> q = queues.get(d);
+      if (d == cpu || q.size() <= bestLen) {
+        continue;
+      }
+      for (Proc p : q) {
+        if (p.state == ProcState.RUNNABLE && p.cpusAllowed.contains(cpu)) {
+          best = p;
+          bestLen = q.size();
+          break;
+        }
+      }
+    }
+    if (best != null) {
+      queues.get(best.cpu).remove(best);
+      best.cpu = cpu;
+    }
+    return best;
+  }
+
+  /** The tasks waiting in the run queue of CPU {@code cpu}, in the order they will run. */
+  public List<Proc> queued(int cpu) {
+    return List.copyOf(queues.get(cpu));
+  }
+
+  /**
    * Whether a process other than the running one could use the CPU now, or a timer (a sleeper's
    * deadline, an alarm) waits for virtual time to pass: then a CPU-bound process must be preempted.
    */
   public boolean contended() {
-    if (!runQueue.isEmpty() || !alarms.isEmpty() || hostEvents.hasPending()) {
+    if (!alarms.isEmpty() || hostEvents.hasPending()) {
       return true;
+    }
+    for (ArrayDeque<Proc> q : queues) {
+      if (!q.isEmpty()) {
+        return true; // run serially: a task on any CPU needs the host thread
+      }
     }
     if (hostWaiters()) {
       return true; // a slice boundary is where host wakeups are delivered
@@ -282,10 +448,16 @@ public final class Scheduler implements Wakeup, HostIo {
     return false;
   }
 
-  /** Puts the process that just ran back at the tail if it is still runnable. */
+  /** Puts the task that just ran back at the tail of its CPU's queue if it is still runnable. */
   public void requeue(Proc p) {
-    if (p.state == ProcState.RUNNABLE && !runQueue.contains(p)) {
-      runQueue.addLast(p);
+    if (running == p) {
+      running = null;
+    }
+    if (p.state == ProcState.RUNNABLE) {
+      ArrayDeque<Proc> q = queueOf(p);
+      if (!q.contains(p)) {
+        q.addLast(p);
+      }
     }
   }
 

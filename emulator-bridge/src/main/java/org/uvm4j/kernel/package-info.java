@@ -2,10 +2,12 @@
  * The uvm4j kernel core: tasks and processes ({@link org.uvm4j.kernel.Proc} is a thread, {@link
  * org.uvm4j.kernel.Threads} the thread group that is a process, {@link
  * org.uvm4j.kernel.ProcTable}), futexes ({@link org.uvm4j.kernel.Futexes}), round-robin scheduling
- * on virtual time ({@link org.uvm4j.kernel.Scheduler}, {@link org.uvm4j.kernel.VirtualClock}),
- * fork/exit/wait ({@link org.uvm4j.kernel.ProcLifecycle}), exec ({@link org.uvm4j.kernel.Exec}),
- * signals ({@link org.uvm4j.kernel.SignalDelivery}), the one CPU ({@link org.uvm4j.kernel.Cpu}) and
- * the run loop that handles traps ({@link org.uvm4j.kernel.Kernel}).
+ * on virtual time over the machine's virtual CPUs ({@link org.uvm4j.kernel.Scheduler}, {@link
+ * org.uvm4j.kernel.VirtualClock}, {@link org.uvm4j.kernel.VirtualCpus}, {@link
+ * org.uvm4j.kernel.CpuMask}), fork/exit/wait ({@link org.uvm4j.kernel.ProcLifecycle}), exec ({@link
+ * org.uvm4j.kernel.Exec}), signals ({@link org.uvm4j.kernel.SignalDelivery}), the one executing CPU
+ * ({@link org.uvm4j.kernel.Cpu}) and the run loop that handles traps ({@link
+ * org.uvm4j.kernel.Kernel}).
  *
  * <p>Invariants: everything runs on the thread that called {@link org.uvm4j.kernel.Kernel#run}, in
  * an order that depends only on the program, its arguments and the configuration; a live task has a

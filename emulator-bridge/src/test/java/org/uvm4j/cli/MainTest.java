@@ -139,6 +139,27 @@ class MainTest {
   }
 
   @Test
+  void cpusDefaultsToOneAndIsCheckedForRange() throws IOException {
+    String p = program().toString();
+    assertThat(run("run", p)).isZero();
+    assertThat(requests.get(0).cpus()).isEqualTo(1);
+    assertThat(run("run", "--cpus", "2", p)).isZero();
+    assertThat(requests.get(1).cpus()).isEqualTo(2);
+    assertThat(run("run", "--cpus=1024", p)).isZero();
+    assertThat(requests.get(2).cpus()).isEqualTo(1024);
+    assertThat(err()).isEmpty();
+    for (String bad : List.of("0", "-1", "1025")) {
+      err.reset();
+      assertThat(run("run", "--cpus", bad, p)).as(bad).isEqualTo(125);
+      assertThat(err()).isEqualTo("uvm4j: --cpus " + bad + " is out of range: use 1 to 1024\n");
+    }
+    err.reset();
+    assertThat(run("run", "--cpus", "two", p)).isEqualTo(125);
+    assertThat(err()).contains("--cpus").hasLineCount(1);
+    assertThat(requests).hasSize(3);
+  }
+
+  @Test
   void swapWithoutASizeGetsTheDefault() throws IOException {
     Path p = program();
     assertThat(run("run", "--swap", dir.resolve("s").toString(), p.toString())).isZero();

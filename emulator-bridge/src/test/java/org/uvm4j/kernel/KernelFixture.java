@@ -27,15 +27,13 @@ public final class KernelFixture implements AutoCloseable {
   private final long freeAtStart = uvm.physMem().freeCount();
   private final FaultHandler faultHandler = new FaultHandler(uvm);
   public final VirtualClock clock = new VirtualClock();
-  public final Scheduler scheduler = new Scheduler(clock);
+  public final Scheduler scheduler;
   public final ProcTable procs = new ProcTable();
   public final KernelCounters counters = new KernelCounters();
   private final Cpu cpu = new Cpu(counters);
-  public final SignalDelivery signals = new SignalDelivery(scheduler, cpu, counters);
-  public final Futexes futexes = new Futexes(scheduler);
-  public final ProcLifecycle lifecycle =
-      new ProcLifecycle(
-          scheduler, procs, cpu, counters, signals, new ExitMaps(procs), new ProcEvents(), futexes);
+  public final SignalDelivery signals;
+  public final Futexes futexes;
+  public final ProcLifecycle lifecycle;
   public final Vfs vfs;
   private final Path cwd;
   private final Exec exec;
@@ -51,7 +49,30 @@ public final class KernelFixture implements AutoCloseable {
    * A fixture with file system {@code layout}, processes starting in guest directory {@code cwd}.
    */
   public KernelFixture(Path cwd, FsLayout layout) {
-    this.config = KernelConfig.builder().cwd(cwd).fs(layout).build();
+    this(cwd, layout, 1);
+  }
+
+  /** A fixture of a machine with {@code cpus} virtual CPUs (host / read-only, tmpfs at /tmp). */
+  public KernelFixture(Path cwd, int cpus) {
+    this(cwd, FsLayout.hostReadOnly(), cpus);
+  }
+
+  /** A fixture with file system {@code layout} on a machine with {@code cpus} virtual CPUs. */
+  public KernelFixture(Path cwd, FsLayout layout, int cpus) {
+    this.scheduler = new Scheduler(clock, new VirtualCpus(cpus));
+    this.signals = new SignalDelivery(scheduler, cpu, counters);
+    this.futexes = new Futexes(scheduler);
+    this.lifecycle =
+        new ProcLifecycle(
+            scheduler,
+            procs,
+            cpu,
+            counters,
+            signals,
+            new ExitMaps(procs),
+            new ProcEvents(),
+            futexes);
+    this.config = KernelConfig.builder().cwd(cwd).fs(layout).cpus(cpus).build();
     this.cwd = cwd;
     this.vfs = Kernel.buildVfs(config, clock, procs, uvm, ControllingTty.none(), scheduler);
     signals.bind(lifecycle);
@@ -127,6 +148,9 @@ public final class KernelFixture implements AutoCloseable {
     t.vm = p.vm;
     p.vm.reference();
     t.exitSignal = -1;
+    t.cpusAllowed = p.cpusAllowed; // inherited, as clone does
+    t.cpu = p.cpu;
+    scheduler.placeNew(t);
     scheduler.setRunnable(t);
     made.add(t);
     return t;

@@ -47,6 +47,23 @@ class HostFactsTest {
   }
 
   @Test
+  void testVsyscallRunsOnAMachineWithTheHostsCpusAndIsNoKnownDifference() throws Exception {
+    java.nio.file.Path cpus = java.nio.file.Path.of("/sys/devices/system/cpu");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.readString(cpus.resolve("online"))
+            .equals(java.nio.file.Files.readString(cpus.resolve("possible"))),
+        "every possible CPU of the host is online");
+    Process p = new ProcessBuilder("nproc", "--all").redirectErrorStream(true).start();
+    String all = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    p.waitFor();
+    // nproc --all: the CPUs configured (glibc's get_nprocs_conf); equal when they are 0..N-1
+    assertThat(ConformanceSuite.hostCpuCount()).isEqualTo(Integer.parseInt(all));
+    assertThat(ConformanceSuite.UVM4J_OPTIONS.get("test_vsyscall"))
+        .containsExactly("--cpus=" + all);
+    assertThat(ConformanceSuite.TESTS).containsEntry("test_vsyscall", null);
+  }
+
+  @Test
   void theNativeRunHasTheGuestsCredentials() {
     List<String> cmd =
         ConformanceSuite.nativeCommand(

@@ -105,6 +105,22 @@ public record FsLayout(Path root, List<Bind> binds) {
   public MountTable mountTable(
       ControllingTty tty, long randomSeed, ProcSource procs, TmpfsMaker tmpfs, HostIo hostIo)
       throws UvmException {
+    return mountTable(tty, randomSeed, procs, tmpfs, hostIo, 1);
+  }
+
+  /**
+   * Builds the mount table of a machine with {@code cpus} virtual CPUs (what {@code
+   * /sys/devices/system/cpu} shows); otherwise as {@link #mountTable(ControllingTty, long,
+   * ProcSource, TmpfsMaker, HostIo)}.
+   */
+  public MountTable mountTable(
+      ControllingTty tty,
+      long randomSeed,
+      ProcSource procs,
+      TmpfsMaker tmpfs,
+      HostIo hostIo,
+      int cpus)
+      throws UvmException {
     MountTable t = new MountTable();
     SharedChannels channels = new SharedChannels(hostIo);
     if (root == null) {
@@ -128,6 +144,8 @@ public record FsLayout(Path root, List<Bind> binds) {
         "proc");
     // uvm4j's memory-manager features over the host's (reached when the tree has /sys/kernel)
     t.mount(SysFs.KERNEL_MM, SysFs.kernelMm(), false, "sysfs");
+    // the machine's CPUs, not the host's (reached when the tree has /sys/devices/system)
+    t.mount(SysFs.SYSTEM_CPU, SysFs.systemCpu(cpus), false, "sysfs");
     for (Bind b : binds) {
       t.mount(b.guest(), HostVnode.root(b.host(), channels), b.readOnly(), "host:" + b.host());
     }

@@ -51,7 +51,7 @@ public final class Linux64 {
           new SpliceSyscalls(k.scheduler(), k.signals()),
           new PtraceSyscalls(k.lifecycle().ptrace(), k.procs()),
           new ProcessVmSyscalls(k.procs()),
-          new CpuSyscalls(k.procs()));
+          new CpuSyscalls(k.procs(), k.scheduler()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
@@ -70,7 +70,7 @@ public final class Linux64 {
           new SpliceSyscalls(null, null),
           new PtraceSyscalls(null, null),
           new ProcessVmSyscalls(null),
-          new CpuSyscalls(null));
+          new CpuSyscalls(null, null));
     }
   }
 
@@ -334,12 +334,12 @@ public final class Linux64 {
         supported(
             203,
             "sched_setaffinity",
-            "one CPU: a mask holding CPU 0 is accepted, any other EINVAL; ESRCH",
+            "the task's own mask (inherited by clone/fork) over the machine's --cpus CPUs; EINVAL when no online CPU is in it; a task whose CPU leaves the mask moves to the lowest allowed one before the call returns; a short mask is read for its length, a long one cut; EFAULT, ESRCH",
             cpus::schedSetaffinity),
         supported(
             204,
             "sched_getaffinity",
-            "one CPU: the mask {0} (8 bytes); EINVAL for a length below it or not a multiple of 8",
+            "the task's mask, cpumask_size() bytes (8 per 64 CPUs); EINVAL for a length below nr_cpu_ids bits or not a multiple of 8; EFAULT, ESRCH",
             cpus::schedGetaffinity),
         supported(
             217,
@@ -432,7 +432,7 @@ public final class Linux64 {
         supported(
             309,
             "getcpu",
-            "CPU 0, node 0: the machine's one CPU (also the vDSO's __vdso_getcpu and the vsyscall page's)",
+            "the virtual CPU the task is on (always in its affinity mask), node 0 (also the vDSO's __vdso_getcpu and the vsyscall page's)",
             cpus::getcpu),
         supported(
             310,

@@ -25,6 +25,12 @@ final class HandlerFixture implements AutoCloseable {
     h = Linux64.Handlers.of(k.services());
   }
 
+  /** A fixture of a machine with {@code cpus} virtual CPUs. */
+  HandlerFixture(Path cwd, int cpus) {
+    k = new KernelFixture(cwd, cpus);
+    h = Linux64.Handlers.of(k.services());
+  }
+
   /**
    * A fixture with file system {@code layout}, processes starting in guest directory {@code cwd}.
    */
