@@ -20,8 +20,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code uvm4j run [--ram SIZE] [--swap FILE] [--swap-size SIZE] [--stats] [--deterministic]
- * [--clock-start now|TIME] [--cpus N] [--backend jna|ffm] [trace options] [--] PROGRAM [ARGS...]}: validates
- * the options, runs the guest and returns its exit status.
+ * [--clock-start now|TIME] [--cpus N] [--backend jna|ffm] [trace options] [--] PROGRAM [ARGS...]}:
+ * validates the options, runs the guest and returns its exit status.
  */
 final class RunCommand implements Callable<Integer> {
   /** Default emulated RAM. */

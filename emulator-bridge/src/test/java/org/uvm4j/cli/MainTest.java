@@ -273,6 +273,7 @@ class MainTest {
             "--timeout",
             "--max-instructions",
             "--metadata-budget",
+            "--cpus",
             "--backend",
             "--root",
             "--bind",
