@@ -33,15 +33,18 @@ public final class CpuMask {
     return new CpuMask(w);
   }
 
-  /** Exactly the CPUs {@code cpus}. */
-  public static CpuMask of(int... cpus) {
-    long[] w = newWords();
-    for (int c : cpus) {
-      if (c < 0 || c >= VirtualCpus.MAX_CPUS) {
-        throw new IllegalArgumentException("no CPU " + c);
-      }
-      w[c >>> 6] |= 1L << c;
+  /** The empty set. */
+  public static CpuMask none() {
+    return new CpuMask(newWords());
+  }
+
+  /** This set with CPU {@code cpu} added. */
+  public CpuMask with(int cpu) {
+    if (cpu < 0 || cpu >= VirtualCpus.MAX_CPUS) {
+      throw new IllegalArgumentException("no CPU " + cpu);
     }
+    long[] w = words.clone();
+    w[cpu >>> 6] |= 1L << cpu;
     return new CpuMask(w);
   }
 

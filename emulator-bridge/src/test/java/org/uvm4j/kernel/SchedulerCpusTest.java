@@ -17,6 +17,15 @@ import org.uvm4j.kernel.fs.WaitChannel;
  * queues, and affinity changes moving a task at once.
  */
 class SchedulerCpusTest {
+  /** The mask of exactly {@code cpus}. */
+  static CpuMask mask(int... cpus) {
+    CpuMask m = CpuMask.none();
+    for (int c : cpus) {
+      m = m.with(c);
+    }
+    return m;
+  }
+
   private final VirtualClock clock = new VirtualClock();
   private final ProcTable t = new ProcTable();
 
@@ -71,7 +80,7 @@ class SchedulerCpusTest {
     s.setRunnable(d);
     assertThat(d.cpu()).as("all loaded alike: the lowest").isZero();
     // a child allowed only on the busiest CPUs goes to the least loaded of them
-    assertThat(s.setAffinity(a, CpuMask.of(0, 1))).isTrue();
+    assertThat(s.setAffinity(a, mask(0, 1))).isTrue();
     Proc e = child(a, t);
     s.placeNew(e);
     assertThat(e.cpu()).isEqualTo(1); // CPU 0: a and d; CPU 1: b
@@ -86,9 +95,9 @@ class SchedulerCpusTest {
     for (Proc p : List.of(a, b, c)) {
       s.setRunnable(p);
     }
-    assertThat(s.setAffinity(a, CpuMask.of(0))).isTrue();
-    assertThat(s.setAffinity(b, CpuMask.of(0))).isTrue();
-    assertThat(s.setAffinity(c, CpuMask.of(1))).isTrue();
+    assertThat(s.setAffinity(a, mask(0))).isTrue();
+    assertThat(s.setAffinity(b, mask(0))).isTrue();
+    assertThat(s.setAffinity(c, mask(1))).isTrue();
     List<Proc> order = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       Proc p = s.next();
@@ -115,7 +124,7 @@ class SchedulerCpusTest {
     // a task pinned to its CPU is not pulled; a queue of one is not pulled from
     Proc c = t.allocate();
     s.setRunnable(c);
-    assertThat(s.setAffinity(c, CpuMask.of(0))).isTrue();
+    assertThat(s.setAffinity(c, mask(0))).isTrue();
     s.sleep(b, new WaitChannel("w"), -1);
     assertThat(s.next()).isSameAs(a); // CPU 0
     assertThat(s.next()).as("CPU 1 idle, CPU 0 holds c only, pinned").isSameAs(c);
@@ -128,7 +137,7 @@ class SchedulerCpusTest {
     Scheduler s = new Scheduler(clock, new VirtualCpus(4));
     Proc a = t.allocate();
     s.setRunnable(a);
-    assertThat(s.setAffinity(a, CpuMask.of(2, 3))).isTrue();
+    assertThat(s.setAffinity(a, mask(2, 3))).isTrue();
     assertThat(a.cpu()).isEqualTo(2);
     WaitChannel ch = new WaitChannel("w");
     s.sleep(a, ch, -1);
@@ -145,15 +154,15 @@ class SchedulerCpusTest {
     Proc b = t.allocate();
     s.setRunnable(a);
     s.setRunnable(b);
-    assertThat(s.setAffinity(a, CpuMask.of(3, 5))).isTrue();
-    assertThat(a.cpusAllowed()).as("cut to the online CPUs").isEqualTo(CpuMask.of(3));
+    assertThat(s.setAffinity(a, mask(3, 5))).isTrue();
+    assertThat(a.cpusAllowed()).as("cut to the online CPUs").isEqualTo(mask(3));
     assertThat(s.queued(3)).containsExactly(a);
     assertThat(s.queued(0)).containsExactly(b);
-    assertThat(s.setAffinity(a, CpuMask.of(4, 9))).isFalse();
-    assertThat(a.cpusAllowed()).isEqualTo(CpuMask.of(3));
+    assertThat(s.setAffinity(a, mask(4, 9))).isFalse();
+    assertThat(a.cpusAllowed()).isEqualTo(mask(3));
     // the running task (off the queues) moves too, and goes back to its new CPU's queue
     Proc r = s.next();
-    assertThat(s.setAffinity(r, CpuMask.of(1))).isTrue();
+    assertThat(s.setAffinity(r, mask(1))).isTrue();
     assertThat(r.cpu()).isEqualTo(1);
     s.requeue(r);
     assertThat(s.queued(1)).containsExactly(r);
@@ -206,7 +215,7 @@ class SchedulerCpusTest {
       assertThat(p).isNotNull();
       if (rnd.nextInt(3) == 0) {
         Proc q = tasks.get(rnd.nextInt(tasks.size()));
-        CpuMask m = CpuMask.of(rnd.nextInt(ncpus + 1), rnd.nextInt(ncpus + 1)); // ncpus: offline
+        CpuMask m = mask(rnd.nextInt(ncpus + 1), rnd.nextInt(ncpus + 1)); // ncpus: offline
         CpuMask before = q.cpusAllowed();
         boolean ok = s.setAffinity(q, m);
         assertThat(ok).isEqualTo(!m.and(CpuMask.first(ncpus)).isEmpty());

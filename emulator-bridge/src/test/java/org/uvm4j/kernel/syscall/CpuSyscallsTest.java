@@ -18,6 +18,15 @@ import org.uvm4j.uvm.Errno;
  * run directly, and what /proc and /sys show of the CPUs ({@code --cpus}).
  */
 class CpuSyscallsTest {
+  /** The mask of exactly {@code cpus}. */
+  static CpuMask mask(int... cpus) {
+    CpuMask m = CpuMask.none();
+    for (int c : cpus) {
+      m = m.with(c);
+    }
+    return m;
+  }
+
   static final long AT_FDCWD = 0xffff_ff9cL;
 
   /** 64-bit garbage for the upper half of an {@code int} argument: Linux ignores it. */
@@ -70,7 +79,7 @@ class CpuSyscallsTest {
     assertThat(f.readLong(p, buf)).isEqualTo(1);
     assertThat(setaffinity(p, 0, 8, 2)).isEqualTo(-Errno.EINVAL); // CPU 1 does not exist
     assertThat(setaffinity(p, 0, 8, 0xffff_ffff_ffff_ffffL)).isZero(); // cut to the online ones
-    assertThat(p.cpusAllowed()).isEqualTo(CpuMask.of(0));
+    assertThat(p.cpusAllowed()).isEqualTo(mask(0));
   }
 
   @Test
@@ -120,7 +129,7 @@ class CpuSyscallsTest {
     // no online CPU in the mask: EINVAL, nothing changes
     assertThat(setaffinity(p, 0, 8, 0b11_0000)).isEqualTo(-Errno.EINVAL);
     assertThat(setaffinity(p, 0, 8, 0)).isEqualTo(-Errno.EINVAL);
-    assertThat(p.cpusAllowed()).isEqualTo(CpuMask.of(0, 1, 2, 3));
+    assertThat(p.cpusAllowed()).isEqualTo(mask(0, 1, 2, 3));
     assertThat(getcpu(p)).isEqualTo(2);
   }
 
@@ -129,10 +138,10 @@ class CpuSyscallsTest {
     machine(4);
     // get_user_cpu_mask: len below cpumask_size() clears the mask and copies len bytes
     assertThat(setaffinity(p, 0, 1 | GARBAGE, 0xff_ff04L)).isZero();
-    assertThat(p.cpusAllowed()).isEqualTo(CpuMask.of(2));
+    assertThat(p.cpusAllowed()).isEqualTo(mask(2));
     assertThat(setaffinity(p, 0, 0, 0xf)).isEqualTo(-Errno.EINVAL); // nothing read: empty
     assertThat(setaffinity(p, 0, 4096, 0b1000)).isZero(); // only cpumask_size() bytes read
-    assertThat(p.cpusAllowed()).isEqualTo(CpuMask.of(3));
+    assertThat(p.cpusAllowed()).isEqualTo(mask(3));
     assertThat(f.call(p, cpus::schedSetaffinity, 0, 8, 0x10)).isEqualTo(-Errno.EFAULT);
     assertThat(f.call(p, cpus::schedSetaffinity, 99999, 8, buf + 4096)).isEqualTo(-Errno.ESRCH);
   }
@@ -141,15 +150,15 @@ class CpuSyscallsTest {
   void masksArePerTaskAndAnotherTaskMovesToo() throws Exception {
     machine(2);
     Proc t = f.k.thread(p);
-    assertThat(t.cpusAllowed()).isEqualTo(CpuMask.of(0, 1)); // inherited
+    assertThat(t.cpusAllowed()).isEqualTo(mask(0, 1)); // inherited
     assertThat(setaffinity(p, t.tid(), 8, 0b10)).isZero();
     assertThat(t.cpu()).isEqualTo(1);
-    assertThat(t.cpusAllowed()).isEqualTo(CpuMask.of(1));
-    assertThat(p.cpusAllowed()).isEqualTo(CpuMask.of(0, 1)); // the caller's is its own
+    assertThat(t.cpusAllowed()).isEqualTo(mask(1));
+    assertThat(p.cpusAllowed()).isEqualTo(mask(0, 1)); // the caller's is its own
     assertThat(f.k.scheduler.queued(1)).contains(t); // it waits on its new CPU
     assertThat(f.k.scheduler.queued(0)).doesNotContain(t);
     Proc u = f.k.thread(t);
-    assertThat(u.cpusAllowed()).isEqualTo(CpuMask.of(1)); // a thread of t inherits t's
+    assertThat(u.cpusAllowed()).isEqualTo(mask(1)); // a thread of t inherits t's
     assertThat(u.cpu()).isEqualTo(1);
     assertThat(f.call(p, cpus::schedGetaffinity, t.tid(), 8, buf)).isEqualTo(8);
     assertThat(f.readLong(p, buf)).isEqualTo(0b10);
