@@ -172,6 +172,7 @@ final class Remap {
           || e.inheritance != first.inheritance
           || e.advice != first.advice
           || e.isWired() != first.isWired()
+          || !e.samePolicy(first)
           || (prev != null
               && e.object != null
               && prev.offset + (prev.end - prev.start) != e.offset)) {
@@ -232,6 +233,10 @@ final class Remap {
     if (wired && Wiring.wireRange(vm, start, end) != 0) {
       unmap(vm, start, end, dead);
       throw new UvmException(Errno.EAGAIN, "remap: could not wire the tail");
+    }
+    // vma_expand: the grown part is the same vma, with its memory policy
+    for (VmMapEntry e : map.entriesIn(start, end)) {
+      e.policy = last.policy;
     }
     // the grown mapping is one with its neighbours where uvm_map_enter could not merge it (an amap
     // the clipped mapping still shares with its other part): Linux's vma_merge on expansion

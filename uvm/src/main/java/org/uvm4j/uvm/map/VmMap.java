@@ -597,6 +597,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
         || (left.flags & VmMapEntry.NOMERGE) != 0
         || (right.flags & VmMapEntry.NOMERGE) != 0
         || (left.flags & VmMapEntry.ATTRIBUTE_FLAGS) != (right.flags & VmMapEntry.ATTRIBUTE_FLAGS)
+        || !left.samePolicy(right)
         || left.protection != right.protection
         || left.maxProtection != right.maxProtection
         || left.inheritance != right.inheritance

@@ -72,6 +72,12 @@ public final class VmMapEntry implements AmapEntry {
   /** UVM_MAP_* flags ({@link #NOMERGE}). */
   public int flags;
 
+  /**
+   * The entry's memory policy (Linux's {@code vm_policy}, set by mbind), or null for the default
+   * policy; an immutable value the map only carries ({@link EntryPolicy}).
+   */
+  public EntryPolicy policy;
+
   // The map's tree and list links (EntryTree's; never copied by duplicate()).
   VmMapEntry left;
   VmMapEntry right;
@@ -171,13 +177,15 @@ public final class VmMapEntry implements AmapEntry {
     e.advice = advice;
     e.wiredCount = wiredCount;
     e.flags = flags;
+    e.policy = policy;
     return e;
   }
 
   /**
    * UVM_ET_ISCOMPATIBLE: whether {@code other} may be merged with this entry as far as the
-   * attributes go (same type, object, protections, inheritance, advice, wiring, merge flags).
-   * Adjacency, object-offset continuity and the amaps are the caller's business.
+   * attributes go (same type, object, protections, inheritance, advice, wiring, merge flags, and
+   * memory policy: Linux's vma_merge requires {@code mpol_equal}). Adjacency, object-offset
+   * continuity and the amaps are the caller's business.
    */
   public boolean isCompatible(VmMapEntry other) {
     return etype == other.etype
@@ -188,8 +196,14 @@ public final class VmMapEntry implements AmapEntry {
         && advice == other.advice
         && wiredCount == other.wiredCount
         && (flags & ATTRIBUTE_FLAGS) == (other.flags & ATTRIBUTE_FLAGS)
+        && samePolicy(other)
         && (flags & NOMERGE) == 0
         && (other.flags & NOMERGE) == 0;
+  }
+
+  /** Whether {@code other} has this entry's memory policy ({@code mpol_equal}; null is default). */
+  public boolean samePolicy(VmMapEntry other) {
+    return java.util.Objects.equals(policy, other.policy);
   }
 
   @Override

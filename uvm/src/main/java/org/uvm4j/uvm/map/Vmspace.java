@@ -53,6 +53,15 @@ public final class Vmspace {
    */
   public static final int MAX_MAP_COUNT = 65_530;
 
+  /** {@link #residency}: no entry contains the address. */
+  public static final int PAGE_UNMAPPED = -1;
+
+  /** {@link #residency}: mapped, but no page is resident there (never touched, or paged out). */
+  public static final int PAGE_ABSENT = 0;
+
+  /** {@link #residency}: a page is resident there. */
+  public static final int PAGE_RESIDENT = 1;
+
   /** Linux's {@code stack_guard_gap}: 256 pages kept free below a growing stack. */
   public static final long STACK_GUARD_GAP = 256 * VmMap.PAGE_SIZE;
 
@@ -477,6 +486,7 @@ public final class Vmspace {
     e.inheritance = above.inheritance;
     e.advice = above.advice;
     e.flags = above.flags & (VmMapEntry.GROWSDOWN | VmMapEntry.LOCKONFAULT | VmMapEntry.SEALED);
+    e.policy = above.policy; // expand_downwards grows the same vma, its policy with it
     map.insert(e);
     map.mergeRange(e.start, e.end);
     if (log.isDebugEnabled()) {
@@ -943,6 +953,57 @@ public final class Vmspace {
     } finally {
       map.unlock();
     }
+  }
+
+  /**
+   * mm/mempolicy.c: do_mbind, the map part — sets the memory policy of the entries in {@code
+   * [start, end)} (page aligned, {@code start < end}) after checking the range as {@code
+   * queue_pages_range} does: EFAULT when no entry meets it or, unless {@code holesOk} (the default
+   * policy), when part of it is unmapped; EIO, with {@code failOnResident}, when a page of the
+   * range is resident. Only the entries whose policy changes are clipped; the range is then joined
+   * where it became one mapping. Nothing changes when it fails.
+   *
+   * @return 0, or EFAULT, EIO, ENOMEM (too many entries after the clips)
+   */
+  // mm/mempolicy.c: do_mbind
+  public int bindPolicy(
+      long start, long end, EntryPolicy policy, boolean holesOk, boolean failOnResident) {
+    checkLive();
+    return PolicyRange.bind(this, start, end, policy, holesOk, failOnResident);
+  }
+
+  /**
+   * Gives each entry meeting {@code [start, end)} (holes skipped) the policy {@code update} returns
+   * for its current one, in address order; an exception from {@code update} stops there.
+   *
+   * @return 0 or the errno of the exception (ENOMEM: too many entries)
+   */
+  // mm/mempolicy.c: sys_set_mempolicy_home_node
+  public int updatePolicies(long start, long end, PolicyUpdate update) {
+    checkLive();
+    return PolicyRange.update(this, start, end, update);
+  }
+
+  /**
+   * The memory policy of the entry containing {@code va}, null for the default.
+   *
+   * @throws UvmException EFAULT when {@code va} is not mapped
+   */
+  // mm/mempolicy.c: do_get_mempolicy (MPOL_F_ADDR: vma_lookup, __get_vma_policy)
+  public EntryPolicy policyAt(long va) throws UvmException {
+    checkLive();
+    return PolicyRange.policyAt(this, va);
+  }
+
+  /**
+   * Whether a page is resident at {@code va} as Linux's page-table walk would find it ({@code
+   * folio_walk_start}): {@link #PAGE_UNMAPPED}, {@link #PAGE_ABSENT} or {@link #PAGE_RESIDENT}.
+   * Nothing is faulted in.
+   */
+  // mm/migrate.c: do_pages_stat_array
+  public int residency(long va) {
+    checkLive();
+    return PolicyRange.residency(this, va);
   }
 
   /**
