@@ -5,6 +5,7 @@ import java.util.List;
 import org.uvm4j.kernel.fs.FileTable;
 import org.uvm4j.kernel.fs.FsContext;
 import org.uvm4j.kernel.fs.WaitChannel;
+import org.uvm4j.kernel.mempolicy.MemPolicy;
 import org.uvm4j.machine.CpuContext;
 import org.uvm4j.uvm.map.Vmspace;
 
@@ -101,6 +102,12 @@ public final class Proc {
   /** prctl(PR_SET_NO_NEW_PRIVS): sticky once set, inherited. */
   boolean noNewPrivs;
 
+  /**
+   * set_mempolicy: this task's memory policy, null for the default; per task, inherited by threads
+   * and children (copy_process's mpol_dup), kept across exec.
+   */
+  MemPolicy mempolicy;
+
   /** Instructions retired by the children this process reaped (and by theirs): times, getrusage. */
   long childInstructions;
 
@@ -144,6 +151,25 @@ public final class Proc {
     this.pid = pid;
     this.childChannel = new WaitChannel("wait:" + pid);
     this.group = new Threads(this);
+  }
+
+  /** This task's memory policy (set_mempolicy), null for the default policy. */
+  public MemPolicy mempolicy() {
+    return mempolicy;
+  }
+
+  /** Sets this task's memory policy (null: the default). */
+  public void setMempolicy(MemPolicy policy) {
+    mempolicy = policy;
+  }
+
+  /**
+   * Linux's {@code ptrace_may_access} of {@code target} by this task, as {@code migrate_pages} and
+   * {@code move_pages} ask it ({@code PTRACE_MODE_READ_REALCREDS}): see {@link PtraceAccess}; a
+   * target without an address space (a zombie) passes the dumpable check, as Linux's with no mm.
+   */
+  public boolean mayAccessMemoryOf(Proc target) {
+    return target.vm == null || PtraceAccess.mayAttach(this, target);
   }
 
   /** The process's resource limits (getrlimit/setrlimit/prlimit64). */

@@ -122,6 +122,7 @@ public final class ProcLifecycle {
     c.comm = p.comm;
     c.dumpable = p.dumpable;
     c.noNewPrivs = p.noNewPrivs; // PR_SET_PDEATHSIG is not inherited (copy_process clears it)
+    c.mempolicy = p.mempolicy; // copy_process: mpol_dup (policies are immutable: shared)
     c.vm = cvm;
     if (thread) {
       // the syscall edge checked CLONE_SIGHAND|CLONE_VM|CLONE_FILES

@@ -33,8 +33,8 @@ class KernelLayeringTest {
   }
 
   /**
-   * The layer table: {@code kernelBase} holds fs, elf, the core, syscall and the tools above the
-   * syscall edge (strace, gdb); the Java API, then cli on top.
+   * The layer table: {@code kernelBase} holds fs, elf, mempolicy, the core, syscall and the tools
+   * above the syscall edge (strace, gdb); the Java API, then cli on top.
    */
   static LayeredArchitecture layering(
       String kernelBase, String core, String apiPackage, String cliPackage) {
@@ -45,6 +45,8 @@ class KernelLayeringTest {
         .definedBy(kernelBase + ".fs..")
         .layer("elf")
         .definedBy(kernelBase + ".elf..")
+        .layer("mempolicy")
+        .definedBy(kernelBase + ".mempolicy..")
         .layer("kernel")
         .definedBy(core)
         .layer("syscall")
@@ -58,6 +60,8 @@ class KernelLayeringTest {
         .whereLayer("fs")
         .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "api", "cli")
         .whereLayer("elf")
+        .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "api", "cli")
+        .whereLayer("mempolicy")
         .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "api", "cli")
         .whereLayer("kernel")
         .mayOnlyBeAccessedByLayers("syscall", "tools", "api", "cli")

@@ -32,7 +32,8 @@ public final class Linux64 {
       SpliceSyscalls splice,
       PtraceSyscalls ptrace,
       ProcessVmSyscalls processVm,
-      CpuSyscalls cpus) {
+      CpuSyscalls cpus,
+      MempolicySyscalls mempolicy) {
 
     /** Handlers wired to the kernel parts each needs. */
     static Handlers of(KernelServices k) {
@@ -51,7 +52,8 @@ public final class Linux64 {
           new SpliceSyscalls(k.scheduler(), k.signals()),
           new PtraceSyscalls(k.lifecycle().ptrace(), k.procs()),
           new ProcessVmSyscalls(k.procs()),
-          new CpuSyscalls(k.procs(), k.scheduler()));
+          new CpuSyscalls(k.procs(), k.scheduler()),
+          new MempolicySyscalls(k.procs()));
     }
 
     /** Handlers wired to nothing: only for listing the rows (documentation), never to run. */
@@ -70,7 +72,8 @@ public final class Linux64 {
           new SpliceSyscalls(null, null),
           new PtraceSyscalls(null, null),
           new ProcessVmSyscalls(null),
-          new CpuSyscalls(null, null));
+          new CpuSyscalls(null, null),
+          new MempolicySyscalls(null));
     }
   }
 
@@ -98,6 +101,7 @@ public final class Linux64 {
     PtraceSyscalls ptrace = h.ptrace();
     ProcessVmSyscalls pvm = h.processVm();
     CpuSyscalls cpus = h.cpus();
+    MempolicySyscalls numa = h.mempolicy();
     return List.of(
         supported(0, "read", "any descriptor; at most 1 MiB per call; blocks on pipes", file::read),
         supported(
@@ -379,6 +383,31 @@ public final class Linux64 {
         partial(
             247, "waitid", "P_ALL, P_PID, P_PGID with WEXITED [WNOHANG, WNOWAIT]", proc::waitid),
         supported(
+            237,
+            "mbind",
+            "one node (node 0): every mode and mode flag, node masks as Linux copies them, the policy kept on the map entries (split, joined, forked, moved by mremap with them); EFAULT for holes (not for MPOL_DEFAULT), EIO for MPOL_MF_STRICT on resident pages a mask without node 0 excludes, EPERM for MPOL_MF_MOVE_ALL; pages never need to move",
+            numa::mbind),
+        supported(
+            238,
+            "set_mempolicy",
+            "the task's policy (inherited by threads and children, kept by exec); one node",
+            numa::setMempolicy),
+        supported(
+            239,
+            "get_mempolicy",
+            "the task's or (MPOL_F_ADDR) a mapping's policy and nodes, MPOL_F_NODE (faults the page in), MPOL_F_MEMS_ALLOWED ({0})",
+            numa::getMempolicy),
+        supported(
+            256,
+            "migrate_pages",
+            "checks as Linux (ESRCH, EPERM: nodes other than 0); every page is on node 0: 0 pages left behind",
+            numa::migratePages),
+        supported(
+            279,
+            "move_pages",
+            "status per page: 0 (resident, node 0), -ENOENT (not resident), -EFAULT (not mapped); ENODEV for nodes other than 0; EPERM for MPOL_MF_MOVE_ALL",
+            numa::movePages),
+        supported(
             257, "openat", "as open; AT_FDCWD (32-bit) or a directory descriptor", file::openat),
         supported(258, "mkdirat", "", file::mkdirat),
         supported(
@@ -471,6 +500,11 @@ public final class Linux64 {
             "faccessat2",
             "as faccessat, with AT_SYMLINK_NOFOLLOW, AT_EACCESS, AT_EMPTY_PATH",
             file::faccessat2),
+        supported(
+            450,
+            "set_mempolicy_home_node",
+            "node 0 on the MPOL_BIND and MPOL_PREFERRED_MANY mappings of the range; EOPNOTSUPP for other policies, ENOENT when none has one",
+            numa::setMempolicyHomeNode),
         supported(
             462,
             "mseal",

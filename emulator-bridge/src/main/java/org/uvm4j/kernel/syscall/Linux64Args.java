@@ -229,16 +229,22 @@ public final class Linux64Args {
         sig(229, CLOCKID, TIMESPEC_OUT), // clock_getres
         noreturn(231, INT), // exit_group
         sig(234, INT, INT, SIGNUM), // tgkill
+        sig(237, PTR, ULONG, HEX, PTR, ULONG, HEX), // mbind
+        sig(238, HEX, PTR, ULONG), // set_mempolicy
+        sig(239, PTR_OUT, PTR_OUT, ULONG, PTR, HEX), // get_mempolicy
+        sig(256, INT, ULONG, PTR, PTR), // migrate_pages
         sig(257, DIRFD, PATH, OPEN_FLAGS, OPEN_MODE), // openat
         sig(262, DIRFD, PATH, STAT_OUT, AT_FLAGS), // newfstatat
         sig(269, DIRFD, PATH, ACCESS_MODE), // faccessat
         sig(278, FD, IOV_IN, INT, INT), // vmsplice
+        sig(279, INT, ULONG, PTR, PTR, PTR_OUT, HEX), // move_pages
         sig(292, FD, FD, PIPE_FLAGS), // dup3
         sig(293, PIPEFD_OUT, PIPE_FLAGS), // pipe2
         sig(309, PTR, PTR, PTR), // getcpu
         sig(310, INT, PTR, ULONG, PTR, ULONG, HEX), // process_vm_readv
         sig(311, INT, PTR, ULONG, PTR, ULONG, HEX), // process_vm_writev
         sig(318, BUF_OUT, ULONG, GRND_FLAGS), // getrandom
-        sig(439, DIRFD, PATH, ACCESS_MODE, AT_FLAGS)); // faccessat2
+        sig(439, DIRFD, PATH, ACCESS_MODE, AT_FLAGS), // faccessat2
+        sig(450, PTR, ULONG, ULONG, HEX)); // set_mempolicy_home_node
   }
 }

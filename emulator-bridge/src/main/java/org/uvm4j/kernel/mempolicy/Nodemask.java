@@ -1,0 +1,184 @@
+package org.uvm4j.kernel.mempolicy;
+
+import java.util.Arrays;
+
+/**
+ * Linux's {@code nodemask_t}: a set of NUMA node numbers below {@link #MAX_NUMNODES}, with the
+ * {@code <linux/nodemask.h>} operations mempolicy uses ({@code nodes_and}, {@code nodes_fold},
+ * {@code nodes_onto}, {@code node_remap}, {@code next_node_in}, ...).
+ *
+ * <p>Invariant: immutable; no bit at or above {@link #MAX_NUMNODES}; equality by the set.
+ */
+public final class Nodemask {
+  /** {@code MAX_NUMNODES}: 1 << CONFIG_NODES_SHIFT (10 in Debian's x86-64 kernel). */
+  public static final int MAX_NUMNODES = 1024;
+
+  /** The mask's size in 64-bit words ({@code BITS_TO_LONGS(MAX_NUMNODES)}). */
+  public static final int WORDS = MAX_NUMNODES / 64;
+
+  /** The empty mask. */
+  public static final Nodemask EMPTY = new Nodemask(new long[WORDS]);
+
+  private final long[] bits;
+
+  private Nodemask(long[] bits) {
+    this.bits = bits;
+  }
+
+  /** The mask of {@code nodes} (each below {@link #MAX_NUMNODES}). */
+  public static Nodemask of(int... nodes) {
+    long[] b = new long[WORDS];
+    for (int n : nodes) {
+      if (n < 0 || n >= MAX_NUMNODES) {
+        throw new IllegalArgumentException("node out of range: " + n);
+      }
+      b[n >>> 6] |= 1L << n;
+    }
+    return new Nodemask(b);
+  }
+
+  /** The mask whose word {@code i} is {@code words[i]} (at most {@link #WORDS} words). */
+  public static Nodemask ofWords(long... words) {
+    if (words.length > WORDS) {
+      throw new IllegalArgumentException("more than " + WORDS + " words");
+    }
+    return new Nodemask(Arrays.copyOf(words, WORDS));
+  }
+
+  /** Word {@code i} (nodes 64i to 64i + 63), as the mask is laid out in user memory. */
+  public long word(int i) {
+    return bits[i];
+  }
+
+  /** {@code nodes_empty}. */
+  public boolean isEmpty() {
+    for (long w : bits) {
+      if (w != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code node_isset}. */
+  public boolean contains(int node) {
+    return node >= 0 && node < MAX_NUMNODES && (bits[node >>> 6] & (1L << node)) != 0;
+  }
+
+  /** {@code nodes_weight}: how many nodes are set. */
+  public int weight() {
+    int n = 0;
+    for (long w : bits) {
+      n += Long.bitCount(w);
+    }
+    return n;
+  }
+
+  /** {@code next_node}: the first node above {@code n}, or {@link #MAX_NUMNODES}. */
+  public int next(int n) {
+    for (int i = n + 1; i < MAX_NUMNODES; i++) {
+      if (contains(i)) {
+        return i;
+      }
+    }
+    return MAX_NUMNODES;
+  }
+
+  /** {@code first_node}: the lowest node, or {@link #MAX_NUMNODES} when empty. */
+  public int first() {
+    return next(-1);
+  }
+
+  /** {@code next_node_in}: the next node above {@code n}, wrapping to the first. */
+  public int nextIn(int n) {
+    int r = next(n);
+    return r == MAX_NUMNODES ? first() : r;
+  }
+
+  /** {@code nodes_and}. */
+  public Nodemask and(Nodemask o) {
+    long[] b = new long[WORDS];
+    for (int i = 0; i < WORDS; i++) {
+      b[i] = bits[i] & o.bits[i];
+    }
+    return new Nodemask(b);
+  }
+
+  /** {@code nodes_subset}: every node of this mask is in {@code o}. */
+  public boolean subsetOf(Nodemask o) {
+    for (int i = 0; i < WORDS; i++) {
+      if ((bits[i] & ~o.bits[i]) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code nodes_fold} (lib/bitmap.c: bitmap_fold): node {@code n} becomes {@code n % sz}. */
+  public Nodemask fold(int sz) {
+    long[] b = new long[WORDS];
+    for (int n = first(); n < MAX_NUMNODES; n = next(n)) {
+      int m = n % sz;
+      b[m >>> 6] |= 1L << m;
+    }
+    return new Nodemask(b);
+  }
+
+  /**
+   * {@code nodes_onto} (lib/bitmap.c: bitmap_onto): the m-th node of {@code relmap} is in the
+   * result when node m is in this mask.
+   */
+  public Nodemask onto(Nodemask relmap) {
+    long[] b = new long[WORDS];
+    int m = 0;
+    for (int n = relmap.first(); n < MAX_NUMNODES; n = relmap.next(n)) {
+      if (contains(m)) {
+        b[n >>> 6] |= 1L << n;
+      }
+      m++;
+    }
+    return new Nodemask(b);
+  }
+
+  /**
+   * {@code node_remap} (lib/bitmap.c: bitmap_bitremap): where node {@code node} of {@code from}
+   * goes in {@code to} — the n-th node of {@code from} becomes the (n mod weight(to))-th of {@code
+   * to}; a node not in {@code from}, or an empty {@code to}, stays.
+   */
+  public static int remap(int node, Nodemask from, Nodemask to) {
+    int w = to.weight();
+    if (!from.contains(node) || w == 0) {
+      return node;
+    }
+    int ord = 0;
+    for (int n = from.first(); n < node; n = from.next(n)) {
+      ord++;
+    }
+    int k = ord % w;
+    int n = to.first();
+    for (int i = 0; i < k; i++) {
+      n = to.next(n);
+    }
+    return n;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Nodemask m && Arrays.equals(bits, m.bits);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bits);
+  }
+
+  /** The nodes as a list, e.g. {@code {0,5}}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("{");
+    for (int n = first(); n < MAX_NUMNODES; n = next(n)) {
+      sb.append(sb.length() > 1 ? "," : "").append(n);
+    }
+    return sb.append('}').toString();
+  }
+}
