@@ -70,6 +70,7 @@ public final class Guests {
           "hwcap",
           "fault_codes",
           "process_vm",
+          "mempolicy",
           "vdso",
           "vdso.glibc");
 
