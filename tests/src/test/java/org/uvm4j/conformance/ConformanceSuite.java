@@ -184,14 +184,6 @@ class ConformanceSuite {
             "test_vsyscall")) {
       TESTS.put(t, null);
     }
-    known(
-        "mkdirty",
-        "its page-migration case passes natively (the host has NUMA memory policies: mbind"
-            + " succeeds) and skips under uvm4j, which has no mbind (ENOSYS); its /proc/self/mem"
-            + " case (a FOLL_FORCE write into a read-only private page, then a store must still"
-            + " fault) passes on both, its UFFDIO_COPY case skips on both (no userfaultfd for an"
-            + " unprivileged user: the host's vm.unprivileged_userfaultfd is 0)",
-        "# SKIP mbind() failed");
     long hostMinSigStkSz = hostAuxv(AT_MINSIGSTKSZ);
     if (hostMinSigStkSz > SIGALTSTACK_ENFORCED_MINSIGSTKSZ + 1) {
       // the native run depends on the host's CPU: its insufficient-stack case runs only when the
