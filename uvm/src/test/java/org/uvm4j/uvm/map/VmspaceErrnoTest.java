@@ -55,7 +55,30 @@ class VmspaceErrnoTest {
             Errno.EINVAL));
     m.put("msync", new BadCall(vm -> vm.msync(MISALIGNED, PAGE), Errno.EINVAL));
     m.put("setStack", new BadCall(vm -> vm.setStack(0x4000_0000L, 0x4000_1000L, 0), Errno.EINVAL));
+    m.put(
+        "bindPolicy",
+        new BadCall(
+            vm -> vm.bindPolicy(0x4000_0000L, 0x4000_1000L, null, true, false), Errno.EFAULT));
+    m.put("updatePolicies", new BadCall(VmspaceErrnoTest::updateThatFails, Errno.ENOMEM));
     return m;
+  }
+
+  /** updatePolicies over a mapped page whose update fails: its errno, the page unmapped again. */
+  private static int updateThatFails(Vmspace vm) {
+    try {
+      vm.mmap(MapRequest.anon(PAGE, Prot.RW).fixed(0x5000_0000L));
+    } catch (UvmException e) {
+      throw new AssertionError(e);
+    }
+    int r =
+        vm.updatePolicies(
+            0x5000_0000L,
+            0x5000_1000L,
+            old -> {
+              throw new UvmException(Errno.ENOMEM);
+            });
+    assertThat(vm.munmap(0x5000_0000L, PAGE)).isZero();
+    return r;
   }
 
   private record BadCall(ToIntFunction<Vmspace> call, int errno) {}
@@ -99,6 +122,7 @@ class VmspaceErrnoTest {
     covered.add("mlockall");
     covered.add("checkSealedDiscard"); // 0 or EPERM: MemoryAbiTest
     covered.add("forcedIo"); // a byte count, not an errno: ForcedIoTest
+    covered.add("residency"); // a page's state, not an errno: EntryPolicyTest
     assertThat(errnoMethods).isEqualTo(covered);
   }
 }
