@@ -25,15 +25,18 @@ public final class Nodemask {
     this.bits = bits;
   }
 
-  /** The mask of {@code nodes} (each below {@link #MAX_NUMNODES}). */
-  public static Nodemask of(int... nodes) {
-    long[] b = new long[WORDS];
-    for (int n : nodes) {
-      if (n < 0 || n >= MAX_NUMNODES) {
-        throw new IllegalArgumentException("node out of range: " + n);
-      }
-      b[n >>> 6] |= 1L << n;
+  /** The mask of {@code node} alone (below {@link #MAX_NUMNODES}). */
+  public static Nodemask of(int node) {
+    return EMPTY.with(node);
+  }
+
+  /** This mask with {@code node} (below {@link #MAX_NUMNODES}) added ({@code node_set}). */
+  public Nodemask with(int node) {
+    if (node < 0 || node >= MAX_NUMNODES) {
+      throw new IllegalArgumentException("node out of range: " + node);
     }
+    long[] b = bits.clone();
+    b[node >>> 6] |= 1L << node;
     return new Nodemask(b);
   }
 

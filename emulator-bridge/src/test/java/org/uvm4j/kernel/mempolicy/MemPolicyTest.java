@@ -25,7 +25,7 @@ class MemPolicyTest {
 
   @Test
   void effectiveNodesAreTheOnlineOnes() throws UvmException {
-    MemPolicy p = MemPolicy.create(Mpol.MPOL_BIND, 0, Nodemask.of(0, 1, 7));
+    MemPolicy p = MemPolicy.create(Mpol.MPOL_BIND, 0, Nodemask.of(0).with(1).with(7));
     assertThat(p.nodes()).isEqualTo(Nodemask.of(0));
     assertThat(p.reportedNodes()).isEqualTo(Nodemask.of(0));
     assertThat(p.userNodemask()).isNull();
@@ -46,16 +46,17 @@ class MemPolicyTest {
     einval(Mpol.MPOL_PREFERRED, Mpol.MPOL_F_RELATIVE_NODES, Nodemask.EMPTY);
     einval(Mpol.MPOL_LOCAL, 0, Nodemask.of(0));
     einval(Mpol.MPOL_LOCAL, Mpol.MPOL_F_STATIC_NODES, Nodemask.EMPTY);
-    MemPolicy pref = MemPolicy.create(Mpol.MPOL_PREFERRED, 0, Nodemask.of(0, 1));
+    MemPolicy pref = MemPolicy.create(Mpol.MPOL_PREFERRED, 0, Nodemask.of(0).with(1));
     assertThat(pref.nodes()).isEqualTo(Nodemask.of(0));
     assertThat(pref.reportedNodes()).isEqualTo(Nodemask.of(0));
   }
 
   @Test
   void staticAndRelativeKeepTheCallersMask() throws UvmException {
-    MemPolicy st = MemPolicy.create(Mpol.MPOL_BIND, Mpol.MPOL_F_STATIC_NODES, Nodemask.of(0, 5));
+    MemPolicy st =
+        MemPolicy.create(Mpol.MPOL_BIND, Mpol.MPOL_F_STATIC_NODES, Nodemask.of(0).with(5));
     assertThat(st.nodes()).isEqualTo(Nodemask.of(0));
-    assertThat(st.reportedNodes()).isEqualTo(Nodemask.of(0, 5));
+    assertThat(st.reportedNodes()).isEqualTo(Nodemask.of(0).with(5));
     assertThat(st.modeFlags()).isEqualTo(Mpol.MPOL_F_STATIC_NODES);
     einval(Mpol.MPOL_BIND, Mpol.MPOL_F_STATIC_NODES, Nodemask.of(5));
     MemPolicy rel =
@@ -67,12 +68,13 @@ class MemPolicyTest {
   @Test
   void equalityIsMpolEqual() throws UvmException {
     MemPolicy a = MemPolicy.create(Mpol.MPOL_BIND, 0, Nodemask.of(0));
-    MemPolicy b = MemPolicy.create(Mpol.MPOL_BIND, 0, Nodemask.of(0, 1));
+    MemPolicy b = MemPolicy.create(Mpol.MPOL_BIND, 0, Nodemask.of(0).with(1));
     assertThat(a).as("the same effective nodes").isEqualTo(b);
     assertThat(a).isNotEqualTo(a.withHomeNode(0));
     assertThat(a.withHomeNode(0)).isEqualTo(b.withHomeNode(0));
     MemPolicy s1 = MemPolicy.create(Mpol.MPOL_BIND, Mpol.MPOL_F_STATIC_NODES, Nodemask.of(0));
-    MemPolicy s2 = MemPolicy.create(Mpol.MPOL_BIND, Mpol.MPOL_F_STATIC_NODES, Nodemask.of(0, 2));
+    MemPolicy s2 =
+        MemPolicy.create(Mpol.MPOL_BIND, Mpol.MPOL_F_STATIC_NODES, Nodemask.of(0).with(2));
     assertThat(s1).as("different user masks").isNotEqualTo(s2);
     assertThat(s1).as("different flags").isNotEqualTo(a);
     assertThat(MemPolicy.create(Mpol.MPOL_INTERLEAVE, 0, Nodemask.of(0))).isNotEqualTo(a);
