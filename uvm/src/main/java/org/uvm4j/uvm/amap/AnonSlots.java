@@ -16,13 +16,16 @@ package org.uvm4j.uvm.amap;
  * more than 4,096 slots, and flat storage) remember the last leaf a walk reached ({@link #near},
  * covering slots {@code [nearBase, nearBase + near.length)}), so the next access to the same
  * 16-slot chunk — the fault path's sequential pattern — is a bounds check and one load instead of a
- * walk from the root. Invariant: {@link #near} is the leaf this storage's tree holds for those
- * slots (or the empty array). It cannot go stale: a leaf, once allocated, is never replaced or
- * removed while the storage lives (a leaf is only installed where none was), absent leaves are
- * never cached, and every structural change of an amap (amap_extend's reallocation and slides,
- * amap_copy, the overlay of a fresh amap) builds a fresh {@code AnonSlots} whose near leaf starts
- * empty, dropping the old one; splitref, add, unadd and wiperange change cells, never leaves. Like
- * every access, reads through it mutate the object: amap lock held.
+ * walk from the root. A walk replaces the near leaf only when it lands in the same or a
+ * neighbouring chunk as the walk before it (or the storage is flat), so random reads pay an {@code
+ * int} store per walk, not a reference store with its collector barrier. Invariant: {@link #near}
+ * is the leaf this storage's tree holds for those slots (or the empty array). It cannot go stale: a
+ * leaf, once allocated, is never replaced or removed while the storage lives (a leaf is only
+ * installed where none was), absent leaves are never cached, and every structural change of an amap
+ * (amap_extend's reallocation and slides, amap_copy, the overlay of a fresh amap) builds a fresh
+ * {@code AnonSlots} whose near leaf starts empty, dropping the old one; splitref, add, unadd and
+ * wiperange change cells, never leaves. Like every access, reads through it mutate the object: amap
+ * lock held.
  */
 final class AnonSlots extends ChunkedSlots {
   AnonSlots(int capacity) {
@@ -53,6 +56,14 @@ final class AnonSlots extends ChunkedSlots {
 
   /** The slot of {@code near[0]}. */
   private int nearBase;
+
+  /**
+   * The chunk ({@code slot >>> CHUNK_SHIFT}) of the last walk: a walk makes its leaf the near one
+   * only if it lands in the same or a neighbouring chunk (a sequential pattern, upwards or
+   * downwards), so random reads pay an {@code int} store per walk and no reference store (with its
+   * collector barrier).
+   */
+  private int lastWalk = Integer.MIN_VALUE;
 
   @Override
   Object newLeaf(int n) {
@@ -94,6 +105,10 @@ final class AnonSlots extends ChunkedSlots {
    * near leaf if it covers {@code slot}, else the tree's walk, whose leaf becomes the near one.
    */
   Anon[] leafNear(int slot) {
+    final Anon[][] d = leafDir;
+    if (d != null) {
+      return d[slot >>> CHUNK_SHIFT];
+    }
     final Anon[] l = near;
     final int i = slot - nearBase;
     if (i >= 0 && i < l.length) {
@@ -102,10 +117,17 @@ final class AnonSlots extends ChunkedSlots {
     return leafFar(slot);
   }
 
-  /** The walk of {@link #leafNear}: the leaf found (never null) becomes the near leaf. */
+  /**
+   * The walk of {@link #leafNear}: the leaf found becomes the near leaf if it is not null and the
+   * walk is sequential (the same or a neighbouring chunk as the previous walk), or the storage is
+   * flat (one leaf: cached once).
+   */
   private Anon[] leafFar(int slot) {
     final Anon[] l = (Anon[]) leaf(slot);
-    if (l != null) {
+    final int c = slot >>> CHUNK_SHIFT;
+    final int step = c - lastWalk;
+    lastWalk = c;
+    if (l != null && ((step >= -1 && step <= 1) || isFlat())) {
       near = l;
       nearBase = slot - index(slot);
     }
