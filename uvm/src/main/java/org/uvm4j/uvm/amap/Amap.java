@@ -1238,10 +1238,11 @@ public final class Amap {
         }
         stop--; // the anon will be removed
       }
-      Anon an = anon.get(curslot);
+      final Anon[] leaf = anon.leafNear(curslot); // occupied: the leaf exists
+      Anon an = leaf[anon.index(curslot)];
 
       // remove it from the amap
-      removeSlot(curslot);
+      removeSlot(curslot, leaf);
 
       // drop the anon's reference
       an.lock();
@@ -1254,9 +1255,12 @@ public final class Amap {
     }
   }
 
-  /** Empties occupied {@code slot}: swap-with-last removal from am_slots, back pointer fixed. */
-  private void removeSlot(int slot) {
-    anon.leafNear(slot)[anon.index(slot)] = null; // occupied: leaf exists
+  /**
+   * Empties occupied {@code slot}, whose am_anon leaf the caller has already found ({@code leaf}):
+   * swap-with-last removal from am_slots, back pointer fixed.
+   */
+  private void removeSlot(int slot, Anon[] leaf) {
+    leaf[anon.index(slot)] = null;
     int ptr = bckptr.get(slot);
     if (ptr != nused - 1) { // move the last entry into the hole to keep am_slots packed
       slots[ptr] = slots[nused - 1];
@@ -1504,8 +1508,10 @@ public final class Amap {
     checkLocked("amap_unadd");
     UvmPanic.check(aref.amap == this, "amap_unadd: aref does not use this amap");
     int slot = slotOf(aref, offset, "amap_unadd");
-    UvmPanic.check(anon.get(slot) != null, "amap_unadd: slot is empty");
-    removeSlot(slot);
+    // one walk to the slot's chunk of am_anon for the check and the removal
+    final Anon[] leaf = anon.leafNear(slot);
+    UvmPanic.check(leaf != null && leaf[anon.index(slot)] != null, "amap_unadd: slot is empty");
+    removeSlot(slot, leaf);
   }
 
   // ---------------------------------------------------------------------------------------------
