@@ -17,9 +17,10 @@
  * = success), one with a result throws {@link org.uvm4j.uvm.UvmException}; no errno is negated here
  * except in {@link org.uvm4j.kernel.SyscallLayer}, the edge's contract.
  *
- * <p>May import: {@code kernel.fs}, {@code kernel.elf}, {@code org.uvm4j.machine}, {@code
- * org.uvm4j.uvm..}. Must not import {@code kernel.syscall} or {@code cli}: the syscall layer is
- * built by a {@link org.uvm4j.kernel.SyscallLayer.Factory} from {@link
- * org.uvm4j.kernel.KernelServices}, and each part gets the few parts it uses in its constructor.
+ * <p>May import: {@code kernel.bitmap} (under {@code CpuMask}), {@code kernel.fs}, {@code
+ * kernel.elf}, {@code kernel.mempolicy}, {@code org.uvm4j.machine}, {@code org.uvm4j.uvm..}. Must
+ * not import {@code kernel.syscall} or {@code cli}: the syscall layer is built by a {@link
+ * org.uvm4j.kernel.SyscallLayer.Factory} from {@link org.uvm4j.kernel.KernelServices}, and each
+ * part gets the few parts it uses in its constructor.
  */
 package org.uvm4j.kernel;

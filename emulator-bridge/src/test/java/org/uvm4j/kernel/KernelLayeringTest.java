@@ -16,10 +16,10 @@ import org.uvm4j.kernellayeringfixture.syscall.FixtureHandler;
 
 /**
  * The layering of the kernel and the CLI (docs/design.md, "Layering"), bottom to top: {@code
- * kernel.fs} and {@code kernel.elf}, then {@code kernel} (processes, scheduler, signals, exec, the
- * run loop), then {@code kernel.syscall} (the syscall edge), then the Java API ({@code api}), then
- * {@code cli}. Checked over the main classes; the same rules over a test-only fixture with a
- * planted upward import must fail.
+ * kernel.bitmap}, then {@code kernel.fs}, {@code kernel.elf} and {@code kernel.mempolicy}, then
+ * {@code kernel} (processes, scheduler, signals, exec, the run loop), then {@code kernel.syscall}
+ * (the syscall edge), then the Java API ({@code api}), then {@code cli}. Checked over the main
+ * classes; the same rules over a test-only fixture with a planted upward import must fail.
  */
 class KernelLayeringTest {
   private static JavaClasses main;
@@ -33,14 +33,16 @@ class KernelLayeringTest {
   }
 
   /**
-   * The layer table: {@code kernelBase} holds fs, elf, mempolicy, the core, syscall and the tools
-   * above the syscall edge (strace, gdb); the Java API, then cli on top.
+   * The layer table: {@code kernelBase} holds bitmap (at the bottom), fs, elf, mempolicy, the core,
+   * syscall and the tools above the syscall edge (strace, gdb); the Java API, then cli on top.
    */
   static LayeredArchitecture layering(
       String kernelBase, String core, String apiPackage, String cliPackage) {
     return layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
         .withOptionalLayers(true)
+        .layer("bitmap")
+        .definedBy(kernelBase + ".bitmap..")
         .layer("fs")
         .definedBy(kernelBase + ".fs..")
         .layer("elf")
@@ -57,6 +59,11 @@ class KernelLayeringTest {
         .definedBy(apiPackage + "..")
         .layer("cli")
         .definedBy(cliPackage + "..")
+        .whereLayer("bitmap")
+        .mayOnlyBeAccessedByLayers(
+            "fs", "elf", "mempolicy", "kernel", "syscall", "tools", "api", "cli")
+        .whereLayer("bitmap")
+        .mayNotAccessAnyLayer()
         .whereLayer("fs")
         .mayOnlyBeAccessedByLayers("kernel", "syscall", "tools", "api", "cli")
         .whereLayer("elf")

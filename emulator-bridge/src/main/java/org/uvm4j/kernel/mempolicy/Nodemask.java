@@ -1,15 +1,19 @@
 package org.uvm4j.kernel.mempolicy;
 
-import java.util.Arrays;
+import java.util.BitSet;
+import org.uvm4j.kernel.bitmap.Bitmap;
 
 /**
  * Linux's {@code nodemask_t}: a set of NUMA node numbers below {@link #MAX_NUMNODES}, with the
  * {@code <linux/nodemask.h>} operations mempolicy uses ({@code nodes_and}, {@code nodes_fold},
- * {@code nodes_onto}, {@code node_remap}, {@code next_node_in}, ...).
+ * {@code nodes_onto}, {@code node_remap}, {@code next_node_in}, ...): a {@link Bitmap} of {@link
+ * #MAX_NUMNODES} bits, named for nodes.
  *
  * <p>Invariant: immutable; no bit at or above {@link #MAX_NUMNODES}; equality by the set.
+ *
+ * @param bits the nodes, a bitmap of exactly {@link #MAX_NUMNODES} bits
  */
-public final class Nodemask {
+public record Nodemask(Bitmap bits) {
   /** {@code MAX_NUMNODES}: 1 << CONFIG_NODES_SHIFT (10 in Debian's x86-64 kernel). */
   public static final int MAX_NUMNODES = 1024;
 
@@ -17,12 +21,12 @@ public final class Nodemask {
   public static final int WORDS = MAX_NUMNODES / 64;
 
   /** The empty mask. */
-  public static final Nodemask EMPTY = new Nodemask(new long[WORDS]);
+  public static final Nodemask EMPTY = new Nodemask(Bitmap.empty(MAX_NUMNODES));
 
-  private final long[] bits;
-
-  private Nodemask(long[] bits) {
-    this.bits = bits;
+  public Nodemask {
+    if (bits.size() != MAX_NUMNODES) {
+      throw new IllegalArgumentException("a node mask has " + MAX_NUMNODES + " bits");
+    }
   }
 
   /** The mask of {@code node} alone (below {@link #MAX_NUMNODES}). */
@@ -32,12 +36,12 @@ public final class Nodemask {
 
   /** This mask with {@code node} (below {@link #MAX_NUMNODES}) added ({@code node_set}). */
   public Nodemask with(int node) {
-    if (node < 0 || node >= MAX_NUMNODES) {
-      throw new IllegalArgumentException("node out of range: " + node);
-    }
-    long[] b = bits.clone();
-    b[node >>> 6] |= 1L << node;
-    return new Nodemask(b);
+    return new Nodemask(bits.with(node));
+  }
+
+  /** This mask without {@code node} (below {@link #MAX_NUMNODES}; {@code node_clear}). */
+  public Nodemask without(int node) {
+    return new Nodemask(bits.without(node));
   }
 
   /** The mask whose word {@code i} is {@code words[i]} (at most {@link #WORDS} words). */
@@ -45,46 +49,41 @@ public final class Nodemask {
     if (words.length > WORDS) {
       throw new IllegalArgumentException("more than " + WORDS + " words");
     }
-    return new Nodemask(Arrays.copyOf(words, WORDS));
+    return new Nodemask(Bitmap.ofWords(MAX_NUMNODES, words));
   }
 
   /** Word {@code i} (nodes 64i to 64i + 63), as the mask is laid out in user memory. */
   public long word(int i) {
-    return bits[i];
+    return bits.word(i);
+  }
+
+  /**
+   * The first {@code len} bytes of the mask as user memory holds it (little-endian words, zeros
+   * past {@link #WORDS} words).
+   */
+  public byte[] toBytes(int len) {
+    return bits.toBytes(len);
   }
 
   /** {@code nodes_empty}. */
   public boolean isEmpty() {
-    for (long w : bits) {
-      if (w != 0) {
-        return false;
-      }
-    }
-    return true;
+    return bits.isEmpty();
   }
 
   /** {@code node_isset}. */
   public boolean contains(int node) {
-    return node >= 0 && node < MAX_NUMNODES && (bits[node >>> 6] & (1L << node)) != 0;
+    return bits.get(node);
   }
 
   /** {@code nodes_weight}: how many nodes are set. */
   public int weight() {
-    int n = 0;
-    for (long w : bits) {
-      n += Long.bitCount(w);
-    }
-    return n;
+    return bits.weight();
   }
 
   /** {@code next_node}: the first node above {@code n}, or {@link #MAX_NUMNODES}. */
   public int next(int n) {
-    for (int i = n + 1; i < MAX_NUMNODES; i++) {
-      if (contains(i)) {
-        return i;
-      }
-    }
-    return MAX_NUMNODES;
+    int r = n >= MAX_NUMNODES ? -1 : bits.nextSetBit(n + 1);
+    return r < 0 ? MAX_NUMNODES : r;
   }
 
   /** {@code first_node}: the lowest node, or {@link #MAX_NUMNODES} when empty. */
@@ -100,31 +99,21 @@ public final class Nodemask {
 
   /** {@code nodes_and}. */
   public Nodemask and(Nodemask o) {
-    long[] b = new long[WORDS];
-    for (int i = 0; i < WORDS; i++) {
-      b[i] = bits[i] & o.bits[i];
-    }
-    return new Nodemask(b);
+    return new Nodemask(bits.and(o.bits));
   }
 
   /** {@code nodes_subset}: every node of this mask is in {@code o}. */
   public boolean subsetOf(Nodemask o) {
-    for (int i = 0; i < WORDS; i++) {
-      if ((bits[i] & ~o.bits[i]) != 0) {
-        return false;
-      }
-    }
-    return true;
+    return bits.subsetOf(o.bits);
   }
 
   /** {@code nodes_fold} (lib/bitmap.c: bitmap_fold): node {@code n} becomes {@code n % sz}. */
   public Nodemask fold(int sz) {
-    long[] b = new long[WORDS];
+    BitSet b = new BitSet();
     for (int n = first(); n < MAX_NUMNODES; n = next(n)) {
-      int m = n % sz;
-      b[m >>> 6] |= 1L << m;
+      b.set(n % sz);
     }
-    return new Nodemask(b);
+    return new Nodemask(Bitmap.of(MAX_NUMNODES, b));
   }
 
   /**
@@ -132,15 +121,15 @@ public final class Nodemask {
    * result when node m is in this mask.
    */
   public Nodemask onto(Nodemask relmap) {
-    long[] b = new long[WORDS];
+    BitSet b = new BitSet();
     int m = 0;
     for (int n = relmap.first(); n < MAX_NUMNODES; n = relmap.next(n)) {
       if (contains(m)) {
-        b[n >>> 6] |= 1L << n;
+        b.set(n);
       }
       m++;
     }
-    return new Nodemask(b);
+    return new Nodemask(Bitmap.of(MAX_NUMNODES, b));
   }
 
   /**
@@ -163,16 +152,6 @@ public final class Nodemask {
       n = to.next(n);
     }
     return n;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Nodemask m && Arrays.equals(bits, m.bits);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(bits);
   }
 
   /** The nodes as a list, e.g. {@code {0,5}}. */

@@ -10,6 +10,7 @@
  * nodes.
  *
  * <p>Layer 1 of docs/design.md ("Layering: the kernel"), beside {@code kernel.fs} and {@code
- * kernel.elf}: imports only {@code org.uvm4j.uvm..}.
+ * kernel.elf}: imports only {@code org.uvm4j.uvm..} and {@code kernel.bitmap} (under {@code
+ * Nodemask}).
  */
 package org.uvm4j.kernel.mempolicy;

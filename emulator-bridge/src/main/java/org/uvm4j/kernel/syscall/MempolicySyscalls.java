@@ -232,7 +232,7 @@ final class MempolicySyscalls {
       if (source == Mpol.NUMA_NO_NODE) {
         break;
       }
-      tmp = tmp.and(complementOf(source));
+      tmp = tmp.without(source); // node_clear(source, tmp)
       failed += migrateToNode(source, dest);
     }
     return Math.min(failed, Integer.MAX_VALUE);
@@ -248,14 +248,6 @@ final class MempolicySyscalls {
     UvmPanic.check(
         source != Numa.NODE && dest == Numa.NODE, "migrate_pages: only node 0 is online");
     return 0;
-  }
-
-  /** The mask of every node but {@code node} (for {@code node_clear}). */
-  private static Nodemask complementOf(int node) {
-    long[] w = new long[Nodemask.WORDS];
-    java.util.Arrays.fill(w, -1L);
-    w[node >>> 6] &= ~(1L << node);
-    return Nodemask.ofWords(w);
   }
 
   // mm/migrate.c: SYSCALL_DEFINE6(move_pages, pid, nr_pages, pages, nodes, status, int flags)

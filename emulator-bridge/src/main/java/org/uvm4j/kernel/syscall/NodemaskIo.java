@@ -85,10 +85,7 @@ final class NodemaskIo {
       }
       copy = nbytes;
     }
-    byte[] out = new byte[(int) copy];
-    for (int i = 0; i < copy; i++) {
-      out[i] = (byte) (nodes.word(i >>> 3) >>> (8 * (i & 7)));
-    }
+    byte[] out = nodes.toBytes((int) copy);
     return out.length == 0 || mem.write(mask, out) == 0 ? 0 : Errno.EFAULT;
   }
 }
