@@ -1,6 +1,7 @@
 package org.uvm4j.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.uvm4j.kernel.CpuMasks.mask;
 
 import java.util.TreeSet;
 import net.jqwik.api.ForAll;
@@ -11,15 +12,6 @@ import org.junit.jupiter.api.Test;
 
 /** CPU masks: the user-space byte layout, set operations and Linux's two printed forms. */
 class CpuMaskTest {
-  /** The mask of exactly {@code cpus}. */
-  static CpuMask mask(int... cpus) {
-    CpuMask m = CpuMask.none();
-    for (int c : cpus) {
-      m = m.with(c);
-    }
-    return m;
-  }
-
   @Test
   void bytesAreLittleEndianWordsOfBits() {
     CpuMask m = mask(0, 9, 64);

@@ -2,6 +2,7 @@ package org.uvm4j.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.uvm4j.kernel.CpuMasks.mask;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +18,6 @@ import org.uvm4j.kernel.fs.WaitChannel;
  * queues, and affinity changes moving a task at once.
  */
 class SchedulerCpusTest {
-  /** The mask of exactly {@code cpus}. */
-  static CpuMask mask(int... cpus) {
-    CpuMask m = CpuMask.none();
-    for (int c : cpus) {
-      m = m.with(c);
-    }
-    return m;
-  }
-
   private final VirtualClock clock = new VirtualClock();
   private final ProcTable t = new ProcTable();
 
@@ -33,6 +25,21 @@ class SchedulerCpusTest {
     Proc c = t.allocate();
     c.cpusAllowed = parent.cpusAllowed;
     c.cpu = parent.cpu;
+    return c;
+  }
+
+  /** A new task of {@link #t}, made runnable on {@code s}. */
+  private Proc runnable(Scheduler s) {
+    Proc p = t.allocate();
+    s.setRunnable(p);
+    return p;
+  }
+
+  /** A new child of {@code parent} in {@code table}, placed by {@code s} as fork does, runnable. */
+  private static Proc runnableChild(Scheduler s, Proc parent, ProcTable table) {
+    Proc c = child(parent, table);
+    s.placeNew(c);
+    s.setRunnable(c);
     return c;
   }
 
@@ -54,8 +61,7 @@ class SchedulerCpusTest {
   @Test
   void aFirstQueuedTaskMayRunEverywhereAndStartsOnCpu0() {
     Scheduler s = new Scheduler(clock, new VirtualCpus(4));
-    Proc a = t.allocate();
-    s.setRunnable(a);
+    Proc a = runnable(s);
     assertThat(a.cpusAllowed()).isEqualTo(CpuMask.first(4));
     assertThat(a.cpu()).isZero();
     assertThat(s.queued(0)).containsExactly(a);
@@ -64,20 +70,13 @@ class SchedulerCpusTest {
   @Test
   void newTasksGoToTheLeastLoadedAllowedCpu() {
     Scheduler s = new Scheduler(clock, new VirtualCpus(3));
-    Proc a = t.allocate();
-    s.setRunnable(a);
+    Proc a = runnable(s);
     assertThat(s.next()).isSameAs(a); // a runs on CPU 0
-    Proc b = child(a, t);
-    s.placeNew(b);
-    s.setRunnable(b);
+    Proc b = runnableChild(s, a, t);
     assertThat(b.cpu()).isEqualTo(1); // CPU 0 is busy with a
-    Proc c = child(a, t);
-    s.placeNew(c);
-    s.setRunnable(c);
+    Proc c = runnableChild(s, a, t);
     assertThat(c.cpu()).isEqualTo(2);
-    Proc d = child(a, t);
-    s.placeNew(d);
-    s.setRunnable(d);
+    Proc d = runnableChild(s, a, t);
     assertThat(d.cpu()).as("all loaded alike: the lowest").isZero();
     // a child allowed only on the busiest CPUs goes to the least loaded of them
     assertThat(s.setAffinity(a, mask(0, 1))).isTrue();
@@ -89,12 +88,9 @@ class SchedulerCpusTest {
   @Test
   void theCpusTakeTurnsSoATaskAloneOnItsCpuRunsEveryOtherSlice() {
     Scheduler s = new Scheduler(clock, new VirtualCpus(2));
-    Proc a = t.allocate();
-    Proc b = t.allocate();
-    Proc c = t.allocate();
-    for (Proc p : List.of(a, b, c)) {
-      s.setRunnable(p);
-    }
+    Proc a = runnable(s);
+    Proc b = runnable(s);
+    Proc c = runnable(s);
     assertThat(s.setAffinity(a, mask(0))).isTrue();
     assertThat(s.setAffinity(b, mask(0))).isTrue();
     assertThat(s.setAffinity(c, mask(1))).isTrue();
@@ -110,10 +106,8 @@ class SchedulerCpusTest {
   @Test
   void anIdleCpuPullsAWaitingTaskItMayRunFromALongQueue() {
     Scheduler s = new Scheduler(clock, new VirtualCpus(2));
-    Proc a = t.allocate();
-    Proc b = t.allocate();
-    s.setRunnable(a);
-    s.setRunnable(b); // both on CPU 0
+    Proc a = runnable(s);
+    Proc b = runnable(s); // both on CPU 0
     assertThat(s.next()).isSameAs(a); // CPU 0's turn
     s.requeue(a);
     assertThat(s.next()).as("CPU 1 is idle: it takes b").isSameAs(b);
@@ -122,8 +116,7 @@ class SchedulerCpusTest {
     assertThat(s.queued(0)).containsExactly(a);
     assertThat(s.queued(1)).containsExactly(b);
     // a task pinned to its CPU is not pulled; a queue of one is not pulled from
-    Proc c = t.allocate();
-    s.setRunnable(c);
+    Proc c = runnable(s);
     assertThat(s.setAffinity(c, mask(0))).isTrue();
     s.sleep(b, new WaitChannel("w"), -1);
     assertThat(s.next()).isSameAs(a); // CPU 0
@@ -135,8 +128,7 @@ class SchedulerCpusTest {
   @Test
   void aWokenTaskStaysOnItsCpu() {
     Scheduler s = new Scheduler(clock, new VirtualCpus(4));
-    Proc a = t.allocate();
-    s.setRunnable(a);
+    Proc a = runnable(s);
     assertThat(s.setAffinity(a, mask(2, 3))).isTrue();
     assertThat(a.cpu()).isEqualTo(2);
     WaitChannel ch = new WaitChannel("w");
@@ -150,10 +142,8 @@ class SchedulerCpusTest {
   @Test
   void setAffinityMovesAQueuedTaskAndRefusesAMaskWithoutOnlineCpus() {
     Scheduler s = new Scheduler(clock, new VirtualCpus(4));
-    Proc a = t.allocate();
-    Proc b = t.allocate();
-    s.setRunnable(a);
-    s.setRunnable(b);
+    Proc a = runnable(s);
+    Proc b = runnable(s);
     assertThat(s.setAffinity(a, mask(3, 5))).isTrue();
     assertThat(a.cpusAllowed()).as("cut to the online CPUs").isEqualTo(mask(3));
     assertThat(s.queued(3)).containsExactly(a);
@@ -205,10 +195,7 @@ class SchedulerCpusTest {
     s.setRunnable(first);
     tasks.add(first);
     for (int i = 1; i < ntasks; i++) {
-      Proc c = child(tasks.get(rnd.nextInt(tasks.size())), table);
-      s.placeNew(c);
-      s.setRunnable(c);
-      tasks.add(c);
+      tasks.add(runnableChild(s, tasks.get(rnd.nextInt(tasks.size())), table));
     }
     for (int step = 0; step < 40; step++) {
       Proc p = s.next();

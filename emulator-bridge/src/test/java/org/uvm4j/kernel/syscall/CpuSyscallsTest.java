@@ -1,6 +1,7 @@
 package org.uvm4j.kernel.syscall;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.uvm4j.kernel.CpuMasks.mask;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.uvm4j.kernel.CpuMask;
 import org.uvm4j.kernel.Proc;
 import org.uvm4j.uvm.Errno;
 
@@ -18,15 +18,6 @@ import org.uvm4j.uvm.Errno;
  * run directly, and what /proc and /sys show of the CPUs ({@code --cpus}).
  */
 class CpuSyscallsTest {
-  /** The mask of exactly {@code cpus}. */
-  static CpuMask mask(int... cpus) {
-    CpuMask m = CpuMask.none();
-    for (int c : cpus) {
-      m = m.with(c);
-    }
-    return m;
-  }
-
   static final long AT_FDCWD = 0xffff_ff9cL;
 
   /** 64-bit garbage for the upper half of an {@code int} argument: Linux ignores it. */
@@ -43,6 +34,15 @@ class CpuSyscallsTest {
     p = f.k.newProc();
     cpus = f.h.cpus();
     buf = f.userMemory(p, 8192);
+  }
+
+  /**
+   * {@link #machine} of {@code n} CPUs; the test is skipped on a host without /sys/devices/system.
+   */
+  void machineOnAHostWithSys(int n) {
+    Assumptions.assumeTrue(
+        Files.isDirectory(Path.of("/sys/devices/system")), "the host has /sys/devices/system");
+    machine(n);
   }
 
   @AfterEach
@@ -213,9 +213,7 @@ class CpuSyscallsTest {
 
   @Test
   void sysDevicesSystemCpuIsTheMachinesNotTheHosts() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isDirectory(Path.of("/sys/devices/system")), "the host has /sys/devices/system");
-    machine(3);
+    machineOnAHostWithSys(3);
     assertThat(read("/sys/devices/system/cpu/online")).isEqualTo("0-2\n");
     assertThat(read("/sys/devices/system/cpu/possible")).isEqualTo("0-2\n");
     assertThat(read("/sys/devices/system/cpu/present")).isEqualTo("0-2\n");
@@ -231,9 +229,7 @@ class CpuSyscallsTest {
 
   @Test
   void aOneCpuSysShowsCpu0Only() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isDirectory(Path.of("/sys/devices/system")), "the host has /sys/devices/system");
-    machine(1);
+    machineOnAHostWithSys(1);
     assertThat(read("/sys/devices/system/cpu/online")).isEqualTo("0\n");
     assertThat(read("/proc/cpuinfo").lines().filter(l -> l.startsWith("processor"))).hasSize(1);
   }

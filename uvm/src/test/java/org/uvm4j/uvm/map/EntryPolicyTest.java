@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.uvm4j.uvm.map.VmFixture.PAGE;
 import static org.uvm4j.uvm.map.VmFixture.assertPeek;
 import static org.uvm4j.uvm.map.VmFixture.assertPoke;
+import static org.uvm4j.uvm.map.VmFixture.mapStack;
 
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Errno;
@@ -192,9 +193,7 @@ class EntryPolicyTest {
   @Test
   void theStackGrowsWithItsPolicy() throws UvmException {
     long top = Vmspace.USER_MAX;
-    long start = top - 2 * PAGE;
-    vm.mmap(MapRequest.anon(2 * PAGE, Prot.RW).fixed(start));
-    assertThat(vm.setStack(start, top, top - 64 * PAGE)).isZero();
+    long start = mapStack(vm, 2, 64);
     assertThat(vm.bindPolicy(start, top, new P(2), false, false)).isZero();
     assertThat(vm.copyout(start - 3 * PAGE, new byte[] {5}, 0, 1)).isZero();
     assertThat(vm.map().entryCount()).isEqualTo(1);

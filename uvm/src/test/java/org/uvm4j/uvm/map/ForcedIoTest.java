@@ -6,6 +6,7 @@ import static org.uvm4j.uvm.map.VmFixture.assertNoRead;
 import static org.uvm4j.uvm.map.VmFixture.assertNoWrite;
 import static org.uvm4j.uvm.map.VmFixture.assertPeek;
 import static org.uvm4j.uvm.map.VmFixture.assertPoke;
+import static org.uvm4j.uvm.map.VmFixture.mapStack;
 
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.Prot;
@@ -139,10 +140,7 @@ class ForcedIoTest {
 
   @Test
   void theStackDoesNotGrowForAForcedAccess() throws UvmException {
-    long top = Vmspace.USER_MAX;
-    long start = top - 2 * PAGE;
-    vm.mmap(MapRequest.anon(2 * PAGE, Prot.RW).fixed(start));
-    assertThat(vm.setStack(start, top, top - 64 * PAGE)).isZero();
+    long start = mapStack(vm, 2, 64);
     assertThat(vm.forcedIo(start - PAGE, new byte[1], 0, 1, false)).isZero();
     assertThat(vm.map().lookup(start).start).isEqualTo(start);
     f.exitAllAndCheck();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.uvm4j.uvm.map.VmFixture.PAGE;
 import static org.uvm4j.uvm.map.VmFixture.assertPeek;
 import static org.uvm4j.uvm.map.VmFixture.assertPoke;
+import static org.uvm4j.uvm.map.VmFixture.mapStack;
 
 import org.junit.jupiter.api.Test;
 import org.uvm4j.uvm.FaultResult;
@@ -21,16 +22,9 @@ class StackGrowthTest {
   private final VmFixture f = new VmFixture(4L << 20);
   private final Vmspace vm = f.newSpace();
 
-  private long stack(long pages, long floorPages) throws UvmException {
-    long start = TOP - pages * PAGE;
-    vm.mmap(MapRequest.anon(pages * PAGE, Prot.RW).fixed(start));
-    assertThat(vm.setStack(start, TOP, TOP - floorPages * PAGE)).isZero();
-    return start;
-  }
-
   @Test
   void faultBelowTheStackGrowsItIntoOneEntryKeepingItsData() throws UvmException {
-    long start = stack(4, 64);
+    long start = mapStack(vm, 4, 64);
     assertPoke(vm, TOP - PAGE, 0x11);
     assertThat(VmFixture.touch(vm, start - 3 * PAGE, Prot.WRITE)).isEqualTo(FaultResult.OK);
     VmMapEntry e = vm.map().lookup(start - 3 * PAGE);
@@ -47,7 +41,7 @@ class StackGrowthTest {
 
   @Test
   void untouchedStackGrowsByCopyout() throws UvmException {
-    long start = stack(2, 64);
+    long start = mapStack(vm, 2, 64);
     assertThat(vm.copyout(start - 10 * PAGE, new byte[] {5}, 0, 1)).isZero();
     assertThat(vm.map().entryCount()).isEqualTo(1);
     assertThat(vm.map().lookup(start).start).isEqualTo(start - 10 * PAGE);
@@ -58,7 +52,7 @@ class StackGrowthTest {
 
   @Test
   void writableBytesBelowTheStackCountsTheGrowth() throws UvmException {
-    long start = stack(2, 64);
+    long start = mapStack(vm, 2, 64);
     assertThat(vm.writableBytes(start - 4 * PAGE, 6 * PAGE)).isEqualTo(6 * PAGE);
     assertThat(vm.map().lookup(start - 4 * PAGE)).isNotNull();
     f.exitAllAndCheck();
@@ -66,7 +60,7 @@ class StackGrowthTest {
 
   @Test
   void nothingGrowsBelowTheFloor() throws UvmException {
-    long start = stack(2, 8);
+    long start = mapStack(vm, 2, 8);
     assertThat(VmFixture.touch(vm, TOP - 9 * PAGE, Prot.WRITE)).isNotEqualTo(FaultResult.OK);
     assertThat(vm.map().lookup(TOP - 9 * PAGE)).isNull();
     assertThat(VmFixture.touch(vm, TOP - 8 * PAGE, Prot.WRITE)).isEqualTo(FaultResult.OK);
@@ -77,7 +71,7 @@ class StackGrowthTest {
 
   @Test
   void theGuardGapBelowIsKept() throws UvmException {
-    long start = stack(2, 1024);
+    long start = mapStack(vm, 2, 1024);
     long below = start - 300 * PAGE;
     vm.mmap(MapRequest.anon(PAGE, Prot.RW).fixed(below));
     // within stack_guard_gap (256 pages) of an accessible mapping: no growth
@@ -92,7 +86,7 @@ class StackGrowthTest {
 
   @Test
   void aForkedChildGrowsItsOwnStack() throws UvmException {
-    long start = stack(2, 64);
+    long start = mapStack(vm, 2, 64);
     assertPoke(vm, TOP - PAGE, 0x33);
     Vmspace child = f.fork(vm);
     assertThat(child.stackFloor()).isEqualTo(vm.stackFloor());

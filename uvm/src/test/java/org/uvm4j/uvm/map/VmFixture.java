@@ -72,6 +72,25 @@ public final class VmFixture {
     return a;
   }
 
+  /**
+   * A grow-down stack of {@code pages} pages ending at {@link Vmspace#USER_MAX}, which may grow
+   * down to {@code floorPages} pages below that ({@link Vmspace#setStack}); asserts success and
+   * returns its start.
+   */
+  public static long mapStack(Vmspace vm, long pages, long floorPages) {
+    long top = Vmspace.USER_MAX;
+    long start = top - pages * PAGE;
+    try {
+      assertThat(vm.mmap(MapRequest.anon(pages * PAGE, Prot.RW).fixed(start)))
+          .as("mmap")
+          .isEqualTo(start);
+    } catch (UvmException e) {
+      throw new AssertionError("mmap: " + e.getMessage(), e);
+    }
+    assertThat(vm.setStack(start, top, top - floorPages * PAGE)).as("setStack").isZero();
+    return start;
+  }
+
   /** Writes one byte as the guest would; returns 0 or EFAULT. */
   public static int poke(Vmspace vm, long va, int value) {
     return vm.copyout(va, new byte[] {(byte) value}, 0, 1);
