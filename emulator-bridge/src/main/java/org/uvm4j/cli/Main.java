@@ -69,7 +69,7 @@ public final class Main implements Callable<Integer> {
    */
   public static int execute(String[] args, PrintStream out, PrintStream err, GuestRunner runner) {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(new Main(err)).name("uvm4j");
-    spec.mixinStandardHelpOptions(true);
+    StandardHelpOptions.addTo(spec);
     spec.versionProvider(new VersionProvider());
     spec.usageMessage()
         .description(

@@ -228,7 +228,7 @@ final class RunCommand implements Callable<Integer> {
     fs.addTo(spec);
     trace.addTo(spec);
     tools.addTo(spec);
-    spec.mixinStandardHelpOptions(true); // -h and -V, listed last
+    StandardHelpOptions.addTo(spec); // -h and -V, listed last
     Binding<String> programBinding = Binding.of(() -> program, v -> program = v);
     spec.addPositional(
         PositionalParamSpec.builder()
