@@ -1,6 +1,5 @@
 package org.uvm4j.kernel.fs;
 
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,47 +20,58 @@ import org.apache.logging.log4j.Logger;
 final class HostStatBlocks {
   private static final Logger log = LogManager.getLogger("kern.fs");
 
-  /** The two libc functions used, with the kernel's x86-64 {@code struct stat} as 144 bytes. */
-  interface LibC extends Library {
-    int stat(String path, byte[] buf);
+  /**
+   * The two libc functions used, with the kernel's x86-64 {@code struct stat} as 144 bytes: JNA's
+   * direct mapping (registered natives), not an interface, whose proxy class and reflective calls
+   * cost every start several milliseconds on the main thread (docs/benchmarks.md, start-up).
+   */
+  private static final class LibC {
+    static {
+      Native.register(LibC.class, "c");
+    }
 
-    int lstat(String path, byte[] buf);
+    private LibC() {}
+
+    static native int stat(String path, byte[] buf);
+
+    static native int lstat(String path, byte[] buf);
   }
 
   /** What libc said about a file: its identity and its allocation. */
   record Blocks(long dev, long ino, long blksize, long blocks) {}
 
   private static final int STAT_SIZE = 144;
-  private static final LibC LIBC = load();
+
+  /** Whether libc's stat/lstat answer here (checked once, with lstat of "/"). */
+  private static final boolean AVAILABLE = load();
 
   private HostStatBlocks() {}
 
-  private static LibC load() {
+  private static boolean load() {
     if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
         || !"amd64".equals(System.getProperty("os.arch"))) {
       log.info("st_blocks of host files is estimated from their size: not an x86-64 Linux host");
-      return null;
+      return false;
     }
     try {
-      LibC c = Native.load("c", LibC.class);
       byte[] probe = new byte[STAT_SIZE];
-      if (c.lstat("/", probe) != 0) {
+      if (LibC.lstat("/", probe) != 0) {
         log.info("st_blocks of host files is estimated from their size: lstat(\"/\") failed");
-        return null;
+        return false;
       }
-      return c;
+      return true;
     } catch (LinkageError | RuntimeException e) {
       log.info(
           "st_blocks of host files is estimated from their size: libc's stat/lstat cannot be"
               + " called ({})",
           e.toString());
-      return null;
+      return false;
     }
   }
 
   /** True when libc answers (the values are real, not estimated). */
   static boolean available() {
-    return LIBC != null;
+    return AVAILABLE;
   }
 
   /**
@@ -69,13 +79,13 @@ final class HostStatBlocks {
    * cannot be called or the call fails.
    */
   static Blocks of(Path p, boolean follow) {
-    if (LIBC == null) {
+    if (!AVAILABLE) {
       return null;
     }
     byte[] buf = new byte[STAT_SIZE];
     int r;
     try {
-      r = follow ? LIBC.stat(p.toString(), buf) : LIBC.lstat(p.toString(), buf);
+      r = follow ? LibC.stat(p.toString(), buf) : LibC.lstat(p.toString(), buf);
     } catch (LinkageError | RuntimeException e) {
       return null;
     }

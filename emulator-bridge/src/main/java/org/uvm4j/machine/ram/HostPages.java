@@ -20,7 +20,9 @@ public final class HostPages {
   public static final int MADV_HUGEPAGE = 14;
 
   static {
-    Native.register(Platform.C_LIBRARY_NAME);
+    // the class named, not found by a stack walk (Native.register(String)), which generated a
+    // dozen classes at every start (docs/benchmarks.md, start-up)
+    Native.register(HostPages.class, Platform.C_LIBRARY_NAME);
   }
 
   private HostPages() {}

@@ -23,11 +23,11 @@ import org.uvm4j.machine.ram.HostPages;
  * <p>What costs is not libunicorn but the JDK: the first downcall handle or upcall stub of each
  * shape makes the linker generate and load classes for it ({@link Words} keeps the shapes few: 8
  * for the downcalls, 4 for the hooks; docs/benchmarks.md, "Fewer call shapes"). One thread loads
- * libunicorn and links every downcall ({@link UcDowncalls}); the other makes and frees one upcall
- * stub of each {@link Upcall} shape, which leaves the linker's per-shape code cached, then
- * registers the JNA calls the emulated RAM uses ({@link HostPages}). An engine opened meanwhile
- * waits for the class initialisation in progress (the JVM's class-initialisation lock), never for a
- * thread.
+ * libunicorn and links every downcall ({@link UcDowncalls}); the other first registers the JNA
+ * calls the emulated RAM uses ({@link HostPages}: the kernel needs them before the engine, when it
+ * makes the RAM), then makes and frees one upcall stub of each {@link Upcall} shape, which leaves
+ * the linker's per-shape code cached. An engine opened meanwhile waits for the class initialisation
+ * in progress (the JVM's class-initialisation lock), never for a thread.
  *
  * <p>Nothing here is needed for correctness: a failure is logged at debug level and happens again,
  * with its message, when the engine opens.
@@ -80,6 +80,7 @@ public final class FfmPreparation {
   }
 
   private static void linkUpcalls() {
+    HostPages.ensureRegistered();
     Linker linker = Linker.nativeLinker();
     try (Arena arena = Arena.ofConfined()) {
       Set<MethodType> linked = new HashSet<>();
@@ -89,7 +90,6 @@ public final class FfmPreparation {
         }
       }
     }
-    HostPages.ensureRegistered();
   }
 
   private static void initialise(Class<?> c) {
