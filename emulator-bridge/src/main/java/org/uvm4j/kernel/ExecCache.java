@@ -20,7 +20,26 @@ final class ExecCache {
   /** A cached program: its parsed header and its pages. */
   record Image(ElfFile elf, FileObject object) {}
 
-  private record Key(Path path, long size, long mtimeNs) {}
+  /**
+   * A program file's identity. equals and hashCode are written out: a record's generated ones are
+   * bootstrapped at their first call (ObjectMethods), which spins classes at every start that the
+   * AOT cache cannot keep (docs/benchmarks.md, start-up).
+   */
+  private record Key(Path path, long size, long mtimeNs) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k
+          && java.util.Objects.equals(path, k.path)
+          && size == k.size
+          && mtimeNs == k.mtimeNs;
+    }
+
+    @Override
+    public int hashCode() {
+      return (java.util.Objects.hashCode(path) * 31 + Long.hashCode(size)) * 31
+          + Long.hashCode(mtimeNs);
+    }
+  }
 
   private final Uvm uvm;
   private final Map<Key, Image> images = new LinkedHashMap<>();
