@@ -62,12 +62,28 @@ public final class Main implements Callable<Integer> {
     return GuestRunner.RunFailure.MACHINE_ERROR;
   }
 
+  /** picocli's documented switch for the built-in converters it does not register. */
+  static final String CONVERTER_EXCLUDES_PROPERTY = "picocli.converters.excludes";
+
+  /**
+   * The built-in converters no option of uvm4j uses (its java.time options bring their own):
+   * picocli otherwise finds each of these types and its parse method by reflection for every
+   * command line it builds, which loaded the java.sql module and took 7-15 ms of the main thread at
+   * every start (docs/benchmarks.md, start-up). Set unless the user set the property; {@code
+   * MainTest} checks that every option either has its own converter or a type outside these
+   * packages.
+   */
+  static final String CONVERTER_EXCLUDES = "java\\.sql\\..*,java\\.time\\..*";
+
   /**
    * Runs the CLI with the given streams and guest runner.
    *
    * @return the exit status
    */
   public static int execute(String[] args, PrintStream out, PrintStream err, GuestRunner runner) {
+    if (System.getProperty(CONVERTER_EXCLUDES_PROPERTY) == null) {
+      System.setProperty(CONVERTER_EXCLUDES_PROPERTY, CONVERTER_EXCLUDES);
+    }
     CommandSpec spec = CommandSpec.wrapWithoutInspection(new Main(err)).name("uvm4j");
     StandardHelpOptions.addTo(spec);
     spec.versionProvider(new VersionProvider());

@@ -298,4 +298,51 @@ class MainTest {
         .contains("--bind=HOST:GUEST[:ro]")
         .contains(" PROGRAM [ARGS...]");
   }
+
+  /**
+   * Main leaves out picocli's built-in converters for java.sql and java.time types ({@link
+   * Main#CONVERTER_EXCLUDES}): only right while no option needs one, i.e. every option or parameter
+   * of such a type brings its own converter.
+   */
+  @Test
+  void noOptionNeedsAConverterMainLeavesOut() {
+    assertThat(run("run", "--help")).isZero();
+    assertThat(System.getProperty(Main.CONVERTER_EXCLUDES_PROPERTY))
+        .isEqualTo(Main.CONVERTER_EXCLUDES);
+    List<picocli.CommandLine.Model.ArgSpec> args =
+        new RunCommand((request, errStream) -> 0, System.err).spec().args();
+    assertThat(args).hasSizeGreaterThan(20);
+    for (picocli.CommandLine.Model.ArgSpec a : args) {
+      List<Class<?>> types = new ArrayList<>(List.of(a.auxiliaryTypes()));
+      types.add(a.type());
+      for (Class<?> t : types) {
+        boolean excluded =
+            List.of(Main.CONVERTER_EXCLUDES.split(",")).stream()
+                .anyMatch(regex -> t.getName().matches(regex));
+        if (excluded) {
+          assertThat(a.converters()).as("%s of type %s", a, t.getName()).isNotEmpty();
+        }
+      }
+    }
+  }
+
+  @Test
+  void durationAndClockOptionsStillConvert() throws IOException {
+    Path p = program();
+    assertThat(
+            run(
+                "run",
+                "--time-slice",
+                "2ms",
+                "--timeout",
+                "1m",
+                "--clock-start",
+                "2024-01-01T00:00:00Z",
+                p.toString()))
+        .isZero();
+    RunRequest r = requests.get(0);
+    assertThat(r.timeSlice()).isEqualTo(java.time.Duration.ofMillis(2));
+    assertThat(r.timeout()).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(r.clockStart().instant()).isEqualTo(java.time.Instant.parse("2024-01-01T00:00:00Z"));
+  }
 }
