@@ -506,7 +506,7 @@ public final class Amap {
       final AmapAllocator a2 = amap.svc.allocator();
       if (amap.hasPpref()) {
         // slide the counts of the pages in use up; the gap in front: unreferenced, then ours
-        IntSlots np = new IntSlots(amap.maxslot, a2.pprefFlatSlots(), a2.budget());
+        IntSlots np = new IntSlots(amap.maxslot, a2.pprefFlatSlots(), a2.rootFan(), a2.budget());
         IntSlots.move(amap.ppref, slotoff, np, slotspace, slotmapped);
         Ppref.set(np, 0, 0, slotspace - slotadd);
         Ppref.set(np, slotspace - slotadd, 1, slotadd);
@@ -514,12 +514,12 @@ public final class Amap {
         amap.ppref = np;
       }
       // slide the anons up and clear the space just made
-      AnonSlots na = new AnonSlots(amap.maxslot, a2.flatSlots(), a2.budget());
+      AnonSlots na = new AnonSlots(amap.maxslot, a2.flatSlots(), a2.rootFan(), a2.budget());
       AnonSlots.move(amap.anon, slotoff, na, slotspace, slotmapped);
       amap.anon.release();
       amap.anon = na;
       // slide the back pointers up (the old cells are don't-care)
-      IntSlots nb = new IntSlots(amap.maxslot, a2.flatSlots(), a2.budget());
+      IntSlots nb = new IntSlots(amap.maxslot, a2.flatSlots(), a2.rootFan(), a2.budget());
       IntSlots.move(amap.bckptr, slotoff, nb, slotspace, slotmapped);
       amap.bckptr.release();
       amap.bckptr = nb;

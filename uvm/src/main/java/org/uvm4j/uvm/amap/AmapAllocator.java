@@ -86,6 +86,12 @@ public final class AmapAllocator {
   private boolean failAll;
 
   private int flatSlots = DEFAULT_FLAT_SLOTS;
+
+  /**
+   * Most children of a chunk tree's root ({@link ChunkedSlots#ROOT_FAN} unless a test sets less).
+   */
+  private int rootFan = ChunkedSlots.ROOT_FAN;
+
   private int failKinds;
 
   /**
@@ -182,8 +188,9 @@ public final class AmapAllocator {
    * before it; in a chunk tree every 16-slot leaf boundary the walk crosses costs a lookup and a
    * mispredicted branch, which made it 2.1-2.6x slower than the seed's flat array (docs/amap.md,
    * "amap_pp_adjref on chunked ppref"). Per-page counts exist only once a partial reference does,
-   * and a depth-1 tree's root alone is 1 KiB (its leaves 80 B each), so below this size flat costs
-   * at most 16 KiB and often less than a fragmented tree; larger amaps keep the lazy chunk tree.
+   * and a depth-1 tree of this size has a 1 KiB root (its leaves 80 B each), so below this size
+   * flat costs at most 16 KiB and often less than a fragmented tree; larger amaps keep the lazy
+   * chunk tree.
    */
   public static final int PPREF_FLAT_SLOTS = 4096;
 
@@ -203,6 +210,21 @@ public final class AmapAllocator {
   public void setFlatSlots(int n) {
     UvmPanic.check(n >= 0, "setFlatSlots: negative");
     flatSlots = n;
+  }
+
+  /** Most children of the root of the chunk trees of amaps allocated from now on. */
+  int rootFan() {
+    return rootFan;
+  }
+
+  /**
+   * Sets {@link #rootFan()} for amaps allocated from now on: the default {@link
+   * ChunkedSlots#ROOT_FAN} makes amaps of up to 65,536 slots one level deep; a smaller root (e.g.
+   * 256, depth 2 from 4,097 slots) lets model tests run deep trees at sizes they can audit.
+   */
+  void setRootFan(int n) {
+    UvmPanic.check(n >= 2 && n <= ChunkedSlots.ROOT_FAN, "setRootFan: out of range");
+    rootFan = n;
   }
 
   /** Largest number of elements one array may have. */
@@ -266,7 +288,7 @@ public final class AmapAllocator {
     if (!take(kind, n, nowait, "kmem_alloc")) {
       return null;
     }
-    return new IntSlots(n, kind == Kind.PPREF ? pprefFlatSlots() : flatSlots, budget);
+    return new IntSlots(n, kind == Kind.PPREF ? pprefFlatSlots() : flatSlots, rootFan, budget);
   }
 
   /**
@@ -293,7 +315,9 @@ public final class AmapAllocator {
 
   /** kmem_alloc of an overlay ({@code am_anon}) of {@code n} slots, chunked; null on failure. */
   AnonSlots overlay(int n, boolean nowait) {
-    return take(Kind.OVERLAY, n, nowait, "kmem_alloc") ? new AnonSlots(n, flatSlots, budget) : null;
+    return take(Kind.OVERLAY, n, nowait, "kmem_alloc")
+        ? new AnonSlots(n, flatSlots, rootFan, budget)
+        : null;
   }
 
   /** pool_cache_get(&uvm_anon_cache, PR_NOWAIT): a blank anon, or null. Never waits. */

@@ -5,7 +5,7 @@ package org.uvm4j.uvm.amap;
  * is empty (null). Memory grows with the 16-slot chunks that ever held an anon.
  *
  * <p>The fault path reads am_anon through {@link #getRange} ({@code amap_lookups} of the fault's
- * neighbourhood, up to 16 slots) and {@link #get}. For the two shapes every amap of up to 4,096
+ * neighbourhood, up to 16 slots) and {@link #get}. For the two shapes every amap of up to 65,536
  * slots has — flat (one leaf) and a root whose children are the leaves — the root is also kept in a
  * typed field ({@link #flatLeaf}, {@link #leafDir}: the directory is allocated as an {@code
  * Anon[][]}), so those reads need no tree walk and no cast; a window that crosses into the next
@@ -13,7 +13,7 @@ package org.uvm4j.uvm.amap;
  * (docs/benchmarks.md, "COW reuse after issue 14").
  *
  * <p><b>The near leaf.</b> Reads and writes that the depth-1 directory does not serve (trees of
- * more than 4,096 slots, and flat storage) remember the last leaf a walk reached ({@link #near},
+ * more than 65,536 slots, and flat storage) remember the last leaf a walk reached ({@link #near},
  * covering slots {@code [nearBase, nearBase + near.length)}), so the next access to the same
  * 16-slot chunk — the fault path's sequential pattern — is a bounds check and one load instead of a
  * walk from the root. A walk replaces the near leaf only when it lands in the same or a
@@ -40,12 +40,16 @@ final class AnonSlots extends ChunkedSlots {
     super(capacity, flatSlots, budget);
   }
 
+  AnonSlots(int capacity, int flatSlots, int rootFan, org.uvm4j.uvm.MetadataBudget budget) {
+    super(capacity, flatSlots, rootFan, budget);
+  }
+
   /** The root when it is the only leaf (flat storage) and allocated, else null. */
   private Anon[] flatLeaf;
 
   /**
-   * The root when its children are the leaves (a tree of depth 1: 17 to 4,096 slots) and allocated,
-   * else null.
+   * The root when its children are the leaves (a tree of depth 1: 17 to 65,536 slots) and
+   * allocated, else null.
    */
   private Anon[][] leafDir;
 

@@ -39,10 +39,13 @@ abstract class ChunkedSlots {
   static final int FAN = 1 << FAN_SHIFT;
 
   /**
-   * Most children of the root (1 KiB of references): up to 4,096 slots (16 MiB) a lookup is root
-   * then leaf; 2^24 slots take two 64-way levels below the root.
+   * Most children of the root (16 KiB of compressed references): up to 65,536 slots (256 MiB) a
+   * lookup is root then leaf; up to 2^22 slots (16 GiB) one 64-way level lies between, up to 2^28
+   * two. A wide root costs at most 16 KiB per array whatever the capacity, and takes a level off
+   * the walk of every amap between 16 MiB and 256 MiB, where amap_add + amap_unadd walk four times
+   * (AmapSizeBench at 65,536 slots: 1.7–2.1× flat with a 256-way root, 1.2× with this one).
    */
-  static final int ROOT_FAN = 256;
+  static final int ROOT_FAN = 4096;
 
   static final int FAN_MASK = FAN - 1;
 
@@ -78,12 +81,19 @@ abstract class ChunkedSlots {
     this(capacity, flatSlots, null);
   }
 
+  ChunkedSlots(int capacity, int flatSlots, MetadataBudget budget) {
+    this(capacity, flatSlots, ROOT_FAN, budget);
+  }
+
   /**
    * @param flatSlots capacities up to this (and always up to {@link #CHUNK}) are stored flat
+   * @param rootFan most children of a tree's root ({@link #ROOT_FAN}; tests give smaller roots to
+   *     get deep trees at small capacities)
    * @param budget where the storage is charged, or null
    */
-  ChunkedSlots(int capacity, int flatSlots, MetadataBudget budget) {
+  ChunkedSlots(int capacity, int flatSlots, int rootFan, MetadataBudget budget) {
     UvmPanic.check(capacity >= 0, "amap slots: negative capacity");
+    UvmPanic.check(rootFan >= 2 && rootFan <= ROOT_FAN, "amap slots: root fan-out out of range");
     this.budget = budget;
     this.capacity = capacity;
     if (capacity <= CHUNK) {
@@ -98,7 +108,7 @@ abstract class ChunkedSlots {
       mask = CHUNK_MASK;
       leafSize = CHUNK;
       int s = CHUNK_SHIFT;
-      while (((capacity - 1) >>> s) >= ROOT_FAN) {
+      while (((capacity - 1) >>> s) >= rootFan) {
         s += FAN_SHIFT;
       }
       rootShift = s;
@@ -132,8 +142,8 @@ abstract class ChunkedSlots {
   /**
    * The leaf holding {@code slot}, or null if it was never written. The walk is unrolled per tree
    * height (root, then one 64-way level per {@link #FAN_SHIFT} bits), so a lookup is a fixed
-   * sequence of loads with no loop: flat 0, up to 4,096 slots 1, up to 2^20 slots 2, up to 2^26
-   * slots 3 (the 2^22-slot benchmark amap), beyond 4.
+   * sequence of loads with no loop: flat 0, up to 65,536 slots 1, up to 2^22 slots 2, up to 2^28
+   * slots 3, beyond 4.
    */
   final Object leaf(int slot) {
     final Object r = root;

@@ -38,6 +38,10 @@ final class IntSlots extends ChunkedSlots {
     super(capacity, flatSlots, budget);
   }
 
+  IntSlots(int capacity, int flatSlots, int rootFan, org.uvm4j.uvm.MetadataBudget budget) {
+    super(capacity, flatSlots, rootFan, budget);
+  }
+
   @Override
   Object newLeaf(int n) {
     return new int[n];

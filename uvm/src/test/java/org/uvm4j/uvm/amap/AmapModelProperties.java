@@ -157,6 +157,11 @@ class AmapModelProperties {
     final List<Anon> anons = new ArrayList<>();
     final List<Amap> amaps = new ArrayList<>();
 
+    {
+      // deep trees at auditable sizes: a 256-way root makes every amap above 4,096 pages depth 2
+      svc.allocator.setRootFan(256);
+    }
+
     /** Swap slot -> content tag of the page that was evicted to it (what a pagein reads back). */
     final Map<Integer, Integer> evicted = new java.util.HashMap<>();
 
@@ -332,7 +337,8 @@ class AmapModelProperties {
 
     /**
      * Entry sizes: mostly small, one in ten larger than UVM_AMAP_LARGE (256 pages), one in fifty
-     * above 4,096 pages (a chunk tree of depth 2, whose reads go through the near leaf).
+     * above 4,096 pages (with the 256-way root the model's allocator is given, a chunk tree of
+     * depth 2, whose reads go through the near leaf).
      */
     private static int pagesFor(int x, int y) {
       if (y % 50 == 0) {
@@ -341,7 +347,7 @@ class AmapModelProperties {
       return y % 10 == 0 ? Amap.UVM_AMAP_LARGE + x % 300 : 1 + x % 12;
     }
 
-    /** Past the 4,096 slots of a depth-1 chunk tree. */
+    /** Past the 4,096 slots of a depth-1 chunk tree under a 256-way root. */
     private static final int HUGE_PAGES = 4097;
 
     private void alloc(Step s) {

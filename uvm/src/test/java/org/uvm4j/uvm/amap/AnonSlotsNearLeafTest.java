@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class AnonSlotsNearLeafTest {
   /**
-   * Capacities of every shape: flat (16), depth 1 (100, 4,096), depth 2 (5,000, 65,536), depth 3
-   * (2^22), depth 4 (2^27, the general walk).
+   * Capacities of every shape: flat (16), depth 1 (100, 4,096, 65,536), depth 2 (65,537, 2^22),
+   * depth 3 (2^27), depth 4 (2^30, the general walk).
    */
-  private static final int[] CAPACITIES = {16, 100, 4096, 5000, 65536, 1 << 22, 1 << 27};
+  private static final int[] CAPACITIES = {16, 100, 4096, 65536, 65537, 1 << 22, 1 << 27, 1 << 30};
 
   @Test
   void aReadOfAnAbsentLeafIsNotCachedAndAWriteThereIsSeen() {

@@ -47,6 +47,37 @@ class ChunkedSlotsTest {
   }
 
   @Test
+  void theRootTakesUpTo4096ChildrenSoAmapsOfUpTo256MiBAreOneLevelDeep() {
+    int[][] depthOf = {
+      {16, 0},
+      {17, 1},
+      {4096, 1},
+      {65536, 1},
+      {65537, 2},
+      {1 << 22, 2},
+      {1 << 22 | 1, 3},
+      {1 << 27, 3},
+      {1 << 28 | 1, 4},
+      {Integer.MAX_VALUE, 4}
+    };
+    for (int[] c : depthOf) {
+      IntSlots s = new IntSlots(c[0]);
+      assertThat(s.depth()).as("depth of %d slots", c[0]).isEqualTo(c[1]);
+      s.set(c[0] - 1, 1);
+      List<Object> nodes = new ArrayList<>();
+      s.forEachNode(nodes::add);
+      // the root has at most ROOT_FAN children, interior nodes FAN: memory per leaf touched is
+      // bounded by the root's 4,096 references whatever the capacity
+      if (c[1] > 0) {
+        assertThat(((Object[]) nodes.get(0)).length)
+            .as("root children of %d slots", c[0])
+            .isLessThanOrEqualTo(ChunkedSlots.ROOT_FAN);
+        assertThat(nodes).as("root, one node per level, the leaf").hasSize(c[1] + 1);
+      }
+    }
+  }
+
+  @Test
   void nextLeafSkipsAbsentSubtreesAndStopsAtTheEnd() {
     IntSlots s = new IntSlots(1 << 20);
     int[] written = {5, 4096 + 3, 70_000, (1 << 20) - 1};
