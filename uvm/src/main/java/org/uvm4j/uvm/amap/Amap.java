@@ -1142,7 +1142,79 @@ public final class Amap {
     final int stopslot = curslot + slotlen;
     UvmPanic.check(
         curslot >= 0 && slotlen >= 0 && stopslot <= nslot, "amap_pp_adjref: range out of bounds");
-    final IntSlots p = ppref;
+    // The same algorithm twice: over the seed's flat int[] (am_ppref of up to
+    // AmapAllocator.PPREF_FLAT_SLOTS slots), where each cell is one array load as in the seed, and
+    // over the chunk tree of larger amaps through its near leaf (docs/amap.md, "amap_pp_adjref on
+    // chunked ppref").
+    final int[] flat = ppref.flatLeaf();
+    if (flat != null) {
+      ppAdjref(flat, curslot, stopslot, adjval);
+    } else {
+      ppAdjref(ppref, curslot, stopslot, adjval);
+    }
+  }
+
+  /** {@link #ppAdjref(int, int, int)} over flat {@code am_ppref} (the seed's code). */
+  // uvm_amap.c: amap_pp_adjref
+  private void ppAdjref(final int[] p, int curslot, int stopslot, int adjval) {
+    int lcv;
+    int len = 0;
+    int prevlcv = 0;
+
+    // advance to the run holding curslot, splitting it there if needed
+    for (lcv = 0; lcv < curslot; lcv += len) {
+      int r = Ppref.ref(p, lcv);
+      len = Ppref.len(p, lcv);
+      if (lcv + len > curslot) { // goes past start?
+        Ppref.set(p, lcv, r, curslot - lcv);
+        Ppref.set(p, curslot, r, len - (curslot - lcv));
+        len = curslot - lcv; // new length of the run at lcv
+      }
+      prevlcv = lcv;
+    }
+    int prevref;
+    int prevlen;
+    if (lcv != 0) {
+      prevref = Ppref.ref(p, prevlcv);
+      prevlen = Ppref.len(p, prevlcv);
+    } else {
+      // starting at the beginning there is no previous run: make "prevref == ref" fail
+      prevref = -1;
+      prevlen = 0;
+    }
+
+    // adjust the counts in range, merging the first changed run with the previous one if possible
+    UvmPanic.check(lcv == curslot, "amap_pp_adjref: run walk missed curslot");
+    for (; lcv < stopslot; lcv += len) {
+      int r = Ppref.ref(p, lcv);
+      len = Ppref.len(p, lcv);
+      if (lcv + len > stopslot) { // goes past end?
+        Ppref.set(p, lcv, r, stopslot - lcv);
+        Ppref.set(p, stopslot, r, len - (stopslot - lcv));
+        len = stopslot - lcv;
+      }
+      r += adjval;
+      if (r < 0) {
+        throw new UvmPanic(
+            "amap_pp_adjref: amap#" + id + " negative reference count at slot " + lcv);
+      }
+      if (lcv == prevlcv + prevlen && r == prevref) {
+        Ppref.set(p, prevlcv, r, prevlen + len);
+      } else {
+        Ppref.set(p, lcv, r, len);
+      }
+      if (r == 0) {
+        wiperange(lcv, len);
+      }
+    }
+  }
+
+  /**
+   * {@link #ppAdjref(int, int, int)} over chunked {@code am_ppref}: the same lines, every cell
+   * through the storage's near leaf.
+   */
+  // uvm_amap.c: amap_pp_adjref
+  private void ppAdjref(final IntSlots p, int curslot, int stopslot, int adjval) {
     int lcv;
     int len = 0;
     int prevlcv = 0;

@@ -26,6 +26,9 @@ final class IntSlots extends ChunkedSlots {
   /** The slot of {@code near[0]}. */
   private int nearBase;
 
+  /** The root once allocated when the storage is flat (one leaf over the capacity), else null. */
+  private int[] flatLeaf;
+
   IntSlots(int capacity) {
     super(capacity);
   }
@@ -45,6 +48,22 @@ final class IntSlots extends ChunkedSlots {
   @Override
   Object newLeaf(int n) {
     return new int[n];
+  }
+
+  @Override
+  void rootAllocated(Object root) {
+    if (isFlat()) {
+      flatLeaf = (int[]) root;
+    }
+  }
+
+  /**
+   * The storage as one plain array indexed by slot — the seed's flat {@code int[]} — when it is
+   * flat and its leaf is allocated, else null (a tree, or nothing written yet). Writes through it
+   * are writes to the storage. Its length is at least the capacity.
+   */
+  int[] flatLeaf() {
+    return flatLeaf;
   }
 
   /** a[slot]. */

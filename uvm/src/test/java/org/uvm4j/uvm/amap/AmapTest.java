@@ -506,6 +506,8 @@ class AmapTest {
       a.ppEstablish(0);
       assertThat(a.ppref.isFlat())
           .isEqualTo(pages <= Math.max(flat, AmapAllocator.PPREF_FLAT_SLOTS));
+      // flat: amap_pp_adjref runs over the plain int[]; a tree: through the near leaf
+      assertThat(a.ppref.flatLeaf() != null).isEqualTo(a.ppref.isFlat());
       int[] model = new int[pages];
       java.util.Arrays.fill(model, 2);
       int steps = pages > 4096 ? 400 : 1500;

@@ -284,6 +284,43 @@ class ChunkedSlotsTest {
   }
 
   /**
+   * {@link IntSlots#flatLeaf} (amap_pp_adjref's path over flat ppref): null until the first
+   * non-zero write and always null for a tree; once allocated it is the storage itself, indexed by
+   * slot — writes through it are read back by get/getNear and plain writes show through it — and it
+   * stays the same array. A flat leaf that were a copy, or offset, fails here.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {6, 16, 17, 240, 4096, 4097})
+  void flatLeafIsTheStorageOfFlatShapesOnly(int capacity) {
+    IntSlots s = new IntSlots(capacity, AmapAllocator.PPREF_FLAT_SLOTS);
+    assertThat(s.flatLeaf()).as("nothing written").isNull();
+    s.set(capacity - 1, 0);
+    assertThat(s.flatLeaf()).as("only a zero written").isNull();
+    s.set(capacity - 1, 7);
+    if (!s.isFlat()) {
+      assertThat(capacity).isGreaterThan(AmapAllocator.PPREF_FLAT_SLOTS);
+      assertThat(s.flatLeaf()).as("a tree has no flat leaf").isNull();
+      return;
+    }
+    int[] f = s.flatLeaf();
+    assertThat(f).isNotNull();
+    assertThat(f.length).isGreaterThanOrEqualTo(capacity);
+    assertThat(f[capacity - 1]).isEqualTo(7);
+    for (int x = 0; x < capacity; x += 1 + capacity / 50) {
+      f[x] = -(x + 2);
+      assertThat(s.get(x))
+          .as("get after a write through the flat leaf, slot %d", x)
+          .isEqualTo(-(x + 2));
+      assertThat(s.getNear(x)).as("getNear, slot %d", x).isEqualTo(-(x + 2));
+      s.setNear(x, x + 3);
+      assertThat(f[x]).as("setNear seen through the flat leaf, slot %d", x).isEqualTo(x + 3);
+    }
+    s.set(0, 9);
+    assertThat(s.flatLeaf()).isSameAs(f);
+    assertThat(f[0]).isEqualTo(9);
+  }
+
+  /**
    * The near leaf of {@link IntSlots#getNear}/{@link IntSlots#setNear} (ppref's pp_getreflen and
    * pp_setreflen) against a plain int array, on every shape: flat up to one chunk, flat above it,
    * trees of depth 1, 2 and 3. Accesses walk forwards and backwards across leaf boundaries, jump
