@@ -53,6 +53,12 @@ final class AnonSlots extends ChunkedSlots {
    */
   private Anon[][] leafDir;
 
+  /**
+   * The root when the tree has depth 2 (its children are leaf directories: 65,537 to 2^22 slots)
+   * and allocated, else null: the near leaf's walk indexes it without casts.
+   */
+  private Anon[][][] nodeDir;
+
   private static final Anon[] NO_LEAF = new Anon[0];
 
   /** The leaf last reached by a walk ({@link #NO_LEAF} at first); see the class comment. */
@@ -80,11 +86,18 @@ final class AnonSlots extends ChunkedSlots {
   }
 
   @Override
+  Object[] newNodeDirectory(int n) {
+    return new Anon[n][][];
+  }
+
+  @Override
   void rootAllocated(Object root) {
     if (isFlat()) {
       flatLeaf = (Anon[]) root;
     } else if (depth() == 1) {
       leafDir = (Anon[][]) root;
+    } else if (depth() == 2) {
+      nodeDir = (Anon[][][]) root;
     }
   }
 
@@ -127,7 +140,14 @@ final class AnonSlots extends ChunkedSlots {
    * flat (one leaf: cached once).
    */
   private Anon[] leafFar(int slot) {
-    final Anon[] l = (Anon[]) leaf(slot);
+    final Anon[][][] d2 = nodeDir;
+    final Anon[] l;
+    if (d2 != null) { // depth 2 (65,537 to 2^22 slots): root, node, leaf without casts
+      final Anon[][] n = d2[slot >>> (CHUNK_SHIFT + FAN_SHIFT)];
+      l = n == null ? null : n[(slot >>> CHUNK_SHIFT) & FAN_MASK];
+    } else {
+      l = (Anon[]) leaf(slot);
+    }
     final int c = slot >>> CHUNK_SHIFT;
     final int step = c - lastWalk;
     lastWalk = c;

@@ -126,6 +126,26 @@ abstract class ChunkedSlots {
     return new Object[n];
   }
 
+  /**
+   * A fresh node of {@code n} children whose children are leaf directories (the root of a tree of
+   * depth 2, or the level above the last in deeper trees): an array of the leaf directories' type,
+   * so that a subclass can walk a depth-2 tree without casts. Plain {@code Object[]} here.
+   */
+  Object[] newNodeDirectory(int n) {
+    return new Object[n];
+  }
+
+  /**
+   * The node of {@code n} children whose index is {@code slot >>> shift}, of the type its level
+   * takes.
+   */
+  private Object[] newNode(int shift, int n) {
+    if (shift == CHUNK_SHIFT) {
+      return newLeafDirectory(n);
+    }
+    return shift == CHUNK_SHIFT + FAN_SHIFT ? newNodeDirectory(n) : new Object[n];
+  }
+
   /** Called once, when the root (a leaf, or a node) has been allocated. */
   void rootAllocated(Object root) {}
 
@@ -269,7 +289,7 @@ abstract class ChunkedSlots {
     Object[] node = (Object[]) root;
     if (node == null) {
       int n = ((capacity - 1) >>> s) + 1;
-      node = s == CHUNK_SHIFT ? newLeafDirectory(n) : new Object[n];
+      node = newNode(s, n);
       root = node;
       charge(MetadataBudget.array(n, 4));
       rootAllocated(node);
@@ -293,7 +313,7 @@ abstract class ChunkedSlots {
         return c;
       }
       if (c == null) {
-        c = new Object[FAN];
+        c = newNode(s - FAN_SHIFT, FAN);
         node[idx] = c;
         charge(NODE_BYTES);
       }
