@@ -29,6 +29,13 @@ final class IntSlots extends ChunkedSlots {
   /** The root once allocated when the storage is flat (one leaf over the capacity), else null. */
   private int[] flatLeaf;
 
+  /**
+   * The root when its children are the leaves (a tree of depth 1: 17 to 65,536 slots) and
+   * allocated, else null: {@link #get} and {@link #set} ({@code am_bckptr}'s accesses in amap_add
+   * and amap_unadd) index it without the generic walk's switch and casts.
+   */
+  private int[][] leafDir;
+
   IntSlots(int capacity) {
     super(capacity);
   }
@@ -54,7 +61,14 @@ final class IntSlots extends ChunkedSlots {
   void rootAllocated(Object root) {
     if (isFlat()) {
       flatLeaf = (int[]) root;
+    } else if (depth() == 1) {
+      leafDir = (int[][]) root;
     }
+  }
+
+  @Override
+  Object[] newLeafDirectory(int n) {
+    return new int[n][];
   }
 
   /**
@@ -68,12 +82,21 @@ final class IntSlots extends ChunkedSlots {
 
   /** a[slot]. */
   int get(int slot) {
-    int[] l = (int[]) leaf(slot);
+    final int[][] d = leafDir;
+    final int[] l = d != null ? d[slot >>> CHUNK_SHIFT] : (int[]) leaf(slot);
     return l == null ? 0 : l[index(slot)];
   }
 
   /** a[slot] = v (storing 0 into an unwritten chunk allocates nothing). */
   void set(int slot, int v) {
+    final int[][] d = leafDir;
+    if (d != null) {
+      final int[] l = d[slot >>> CHUNK_SHIFT];
+      if (l != null) {
+        l[slot & CHUNK_MASK] = v;
+        return;
+      }
+    }
     if (v == 0) {
       int[] l = (int[]) leaf(slot);
       if (l != null) {
