@@ -4,8 +4,8 @@
  *    copy-on-write against the parent's threads.
  * 2. pthread_kill (tgkill) runs the handler on the target thread; a process-directed kill goes to
  *    the one thread that does not block the signal.
- * 3. A futex word in MAP_SHARED memory: the parent waits (shared futex, no PRIVATE flag), the
- *    forked child changes the word and wakes it.
+ * 3. A futex word in MAP_SHARED memory: the parent waits (shared futex, no PRIVATE flag); the
+ *    forked child wakes it until a wake finds it asleep, then changes the word and wakes it.
  * 4. A thread of a child process calls execve while another thread runs: the new program is the
  *    process's only thread and keeps the pid.
  * 5. A thread changes a page's protection while another reads it: the reader faults at once.
@@ -169,23 +169,26 @@ int main(int argc, char **argv) {
   *word = 0;
   pid_t c = xfork();
   if (c == 0) {
-    /* let the parent go to sleep first; then publish and wake */
-    for (int i = 0; i < 50; i++) {
+    /*
+     * The word stays 0 until a wake has found the parent asleep in FUTEX_WAIT (it must get there:
+     * nothing else changes the word). Publishing first could let the parent see 1 and never sleep,
+     * and a loop waking until someone is woken would then spin for ever.
+     */
+    while (futex(word, FUTEX_WAKE, 1) == 0) {
       sched_yield();
     }
     __atomic_store_n(word, 1, __ATOMIC_SEQ_CST);
-    long n;
-    do {
-      n = futex(word, FUTEX_WAKE, 1);
-      sched_yield();
-    } while (n == 0);
+    futex(word, FUTEX_WAKE, 1);
     _exit(0);
   }
+  int woken = 0;
   while (__atomic_load_n(word, __ATOMIC_SEQ_CST) == 0) {
     long r = futex(word, FUTEX_WAIT, 0);
     CHECK(r == 0 || errno == EAGAIN || errno == EINTR);
+    woken |= r == 0;
   }
   expect_exit(c, 0);
+  CHECK(woken);
   printf("shared futex across fork on MAP_SHARED memory: woken by the child\n");
 
   /* 4 */
