@@ -96,6 +96,9 @@ final class IntSlots extends ChunkedSlots {
         l[slot & CHUNK_MASK] = v;
         return;
       }
+      if (v == 0) {
+        return; // the leaf is absent: the slot already reads 0
+      }
     }
     if (v == 0) {
       int[] l = (int[]) leaf(slot);
