@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.FaultResult;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
@@ -595,7 +596,7 @@ public final class Machine implements AutoCloseable {
         return 0;
       }
       long t = pm.tlbLookup(va, access);
-      UvmPanic.check(t != 0, "uvm_fault resolved a fault but the pmap does not answer it");
+      Kassert.check(t != 0, "uvm_fault resolved a fault but the pmap does not answer it");
       if (stopWhenMemoryLow && exp.free < exp.freemin) {
         // uvm_page.c: uvm_kick_pdaemon — end the slice after this instruction so that the kernel
         // runs the page daemon outside the engine, before the next fault finds no free frame

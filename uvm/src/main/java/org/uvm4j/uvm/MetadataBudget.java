@@ -46,7 +46,7 @@ public final class MetadataBudget {
 
   /** Sets the limit (bytes, positive; {@link #UNLIMITED} for none). */
   public void setLimit(long bytes) {
-    UvmPanic.check(bytes > 0, "metadata budget: the limit must be positive");
+    Kassert.check(bytes > 0, "metadata budget: the limit must be positive");
     limit = bytes;
   }
 
@@ -102,7 +102,7 @@ public final class MetadataBudget {
   /** Gives back {@code bytes} charged with {@link #chargeKernel}. */
   public void releaseKernel(long bytes) {
     kernelUsed -= bytes;
-    UvmPanic.check(kernelUsed >= 0, "metadata budget: released more kernel bytes than charged");
+    Kassert.check(kernelUsed >= 0, "metadata budget: released more kernel bytes than charged");
     release(bytes);
   }
 
@@ -114,7 +114,7 @@ public final class MetadataBudget {
   /** Gives back {@code bytes} charged earlier. */
   public void release(long bytes) {
     used -= bytes;
-    UvmPanic.check(used >= 0, "metadata budget: released more than was charged");
+    Kassert.check(used >= 0, "metadata budget: released more than was charged");
   }
 
   // ---------------------------------------------------------------------------------------------

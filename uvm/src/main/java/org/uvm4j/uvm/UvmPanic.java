@@ -3,9 +3,9 @@ package org.uvm4j.uvm;
 /**
  * A violated UVM invariant: the Java form of NetBSD's {@code KASSERT} and {@code panic}.
  *
- * <p>Always on. Thrown only for states that the seed treats as kernel bugs (a corrupted amap, a
- * reference count below zero, a lookup past {@code am_nslot}); never for bad guest input, which
- * gets an errno or a signal instead.
+ * <p>Always on ({@link Kassert#check}). Thrown only for states that the seed treats as kernel bugs
+ * (a corrupted amap, a reference count below zero, a lookup past {@code am_nslot}); never for bad
+ * guest input, which gets an errno or a signal instead.
  */
 public final class UvmPanic extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -13,17 +13,5 @@ public final class UvmPanic extends RuntimeException {
   /** Creates a panic with the message that says which invariant broke and with what values. */
   public UvmPanic(String message) {
     super(message);
-  }
-
-  /**
-   * KASSERT: throws a {@link UvmPanic} naming {@code what} unless {@code condition} holds.
-   *
-   * @param condition the asserted condition
-   * @param what a constant description of the invariant (no formatting on the fast path)
-   */
-  public static void check(boolean condition, String what) {
-    if (!condition) {
-      throw new UvmPanic("KASSERT failed: " + what);
-    }
   }
 }

@@ -7,8 +7,8 @@ import org.uvm4j.kernel.mempolicy.Mpol;
 import org.uvm4j.kernel.mempolicy.Nodemask;
 import org.uvm4j.kernel.mempolicy.Numa;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmException;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.map.Vmspace;
 
 /**
@@ -245,8 +245,7 @@ final class MempolicySyscalls {
    */
   // mm/mempolicy.c: migrate_to_node
   private static long migrateToNode(int source, int dest) {
-    UvmPanic.check(
-        source != Numa.NODE && dest == Numa.NODE, "migrate_pages: only node 0 is online");
+    Kassert.check(source != Numa.NODE && dest == Numa.NODE, "migrate_pages: only node 0 is online");
     return 0;
   }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.VmPage;
@@ -249,16 +250,16 @@ public final class Amap {
   /** The anon in {@code slot}, or null (amap locked). */
   public Anon anonAt(int slot) {
     checkLocked("amap anonAt");
-    UvmPanic.check(slot >= 0 && slot < nslot, "amap anonAt: slot out of range");
+    Kassert.check(slot >= 0 && slot < nslot, "amap anonAt: slot out of range");
     return anon.get(slot);
   }
 
   /** amap_lock. Panics if this thread already holds it (the seed's mutexes do not recurse). */
   public void lock() {
-    UvmPanic.check(!freed, "amap_lock: amap is freed");
-    UvmPanic.check(!marker, "amap_lock: a list marker has no lock");
+    Kassert.check(!freed, "amap_lock: amap is freed");
+    Kassert.check(!marker, "amap_lock: a list marker has no lock");
     Thread me = Thread.currentThread();
-    UvmPanic.check(owner != me, "amap_lock: locking against myself");
+    Kassert.check(owner != me, "amap_lock: locking against myself");
     while (!OWNER.compareAndSet(this, null, me)) {
       Thread.onSpinWait();
       Thread.yield();
@@ -267,16 +268,16 @@ public final class Amap {
 
   /** amap_lock_try. */
   public boolean tryLock() {
-    UvmPanic.check(!freed, "amap_lock_try: amap is freed");
-    UvmPanic.check(!marker, "amap_lock_try: a list marker has no lock");
+    Kassert.check(!freed, "amap_lock_try: amap is freed");
+    Kassert.check(!marker, "amap_lock_try: a list marker has no lock");
     Thread me = Thread.currentThread();
-    UvmPanic.check(owner != me, "amap_lock_try: locking against myself");
+    Kassert.check(owner != me, "amap_lock_try: locking against myself");
     return OWNER.compareAndSet(this, null, me);
   }
 
   /** amap_unlock. */
   public void unlock() {
-    UvmPanic.check(owner == Thread.currentThread(), "amap_unlock: amap not locked by this thread");
+    Kassert.check(owner == Thread.currentThread(), "amap_unlock: amap not locked by this thread");
     owner = null; // volatile write: releases what was done under the lock
   }
 
@@ -301,8 +302,8 @@ public final class Amap {
 
   /** AMAP_B2SLOT: bytes to slots; the byte count must be page aligned. */
   static long b2slot(long bytes) {
-    UvmPanic.check((bytes & PAGE_MASK) == 0, "AMAP_B2SLOT: byte count not page aligned");
-    UvmPanic.check(bytes >= 0, "AMAP_B2SLOT: negative byte count");
+    Kassert.check((bytes & PAGE_MASK) == 0, "AMAP_B2SLOT: byte count not page aligned");
+    Kassert.check(bytes >= 0, "AMAP_B2SLOT: negative byte count");
     return bytes >>> PAGE_SHIFT;
   }
 
@@ -390,9 +391,9 @@ public final class Amap {
    */
   // uvm_amap.c: amap_free
   private void free() {
-    UvmPanic.check(ref == 0 && nused == 0, "amap_free: amap still referenced or not empty");
-    UvmPanic.check((flags & AMAP_SWAPOFF) == 0, "amap_free: amap in swap-off");
-    UvmPanic.check(!isLocked(), "amap_free: amap locked");
+    Kassert.check(ref == 0 && nused == 0, "amap_free: amap still referenced or not empty");
+    Kassert.check((flags & AMAP_SWAPOFF) == 0, "amap_free: amap in swap-off");
+    Kassert.check(!isLocked(), "amap_free: amap locked");
     AmapAllocator a = svc.allocator();
     a.freeSlotList(maxslot, slots);
     a.free(AmapAllocator.Kind.BCKPTR, maxslot, bckptr);
@@ -437,7 +438,7 @@ public final class Amap {
 
     // how many slots we need; the aref may start past slot 0 (unused slots before us)
     amap.lock();
-    UvmPanic.check(amap.ref == 1, "amap_extend: amap is shared");
+    Kassert.check(amap.ref == 1, "amap_extend: amap is shared");
     final int slotmapped = (int) b2slot(entry.end() - entry.start());
     final long slotaddL = b2slot(addsize);
     final long slotneedL;
@@ -566,7 +567,7 @@ public final class Amap {
       return Errno.ENOMEM;
     }
     amap.lock();
-    UvmPanic.check(amap.maxslot < slotneed, "amap_extend: amap grew while unlocked");
+    Kassert.check(amap.maxslot < slotneed, "amap_extend: amap grew while unlocked");
 
     // copy everything over to the new arrays (the seed's slotadded = slotalloc - nslot cells after
     // the copied part need no memset: the new arrays are born zeroed); the old arrays are dropped
@@ -701,7 +702,7 @@ public final class Amap {
   // uvm_amap.c: amap_share_protect
   public void shareProtect(AmapEntry entry, int prot) {
     checkLocked("amap_share_protect");
-    UvmPanic.check(entry.aref().amap == this, "amap_share_protect: entry does not use this amap");
+    Kassert.check(entry.aref().amap == this, "amap_share_protect: entry does not use this amap");
     int nslots = (int) b2slot(entry.end() - entry.start());
     int start = entry.aref().pageOffset;
     int stop = start + nslots;
@@ -738,7 +739,7 @@ public final class Amap {
   // uvm_amap.c: amap_wipeout
   public void wipeout() {
     checkLocked("amap_wipeout");
-    UvmPanic.check(ref == 0, "amap_wipeout: amap still referenced");
+    Kassert.check(ref == 0, "amap_wipeout: amap still referenced");
     if (log.isTraceEnabled()) {
       log.trace("amap_wipeout: amap#{} nused={}", id, nused);
     }
@@ -860,7 +861,7 @@ public final class Amap {
 
     // copy it now
     final int pageoff = entry.aref().pageOffset;
-    UvmPanic.check(pageoff + slots <= srcamap.nslot, "amap_copy: entry window beyond am_nslot");
+    Kassert.check(pageoff + slots <= srcamap.nslot, "amap_copy: entry window beyond am_nslot");
     // (chunked: only the source chunks that exist in the window are visited, in slot order as the
     // seed's loop over every slot, so a huge sparse window costs its chunks, not its slots)
     final AnonSlots src = srcamap.anon;
@@ -887,7 +888,7 @@ public final class Amap {
 
     // drop our reference to the source (it was > 1 so it cannot reach 0)
     srcamap.ref--;
-    UvmPanic.check(srcamap.ref > 0, "amap_copy: source reference dropped to 0");
+    Kassert.check(srcamap.ref > 0, "amap_copy: source reference dropped to 0");
     if (srcamap.ref == 1 && (srcamap.flags & AMAP_SHARED) != 0) {
       srcamap.flags &= ~AMAP_SHARED;
     }
@@ -939,7 +940,7 @@ public final class Amap {
 
         // one reference: already copied (we slept during an earlier pass); may be paged out
         if (an.ref == 1) {
-          UvmPanic.check(
+          Kassert.check(
               an.page != null || an.swslot != 0, "amap_cow_now: private anon has no data");
           an.unlock();
           continue;
@@ -947,15 +948,15 @@ public final class Amap {
 
         // the old page must be resident since the parent is wired
         VmPage pg = an.page;
-        UvmPanic.check(pg != null, "amap_cow_now: shared anon not resident");
-        UvmPanic.check(pg.wireCount > 0, "amap_cow_now: shared anon page not wired");
+        Kassert.check(pg != null, "amap_cow_now: shared anon not resident");
+        Kassert.check(pg.wireCount > 0, "amap_cow_now: shared anon page not wired");
 
         // a loaned page is already mapped read-only everywhere: nothing to copy
         if (pg.loanCount != 0) {
           an.unlock();
           continue;
         }
-        UvmPanic.check(
+        Kassert.check(
             pg.anon == an && pg.object == null, "amap_cow_now: page not owned by its anon");
 
         // busy: wait for it and restart
@@ -992,7 +993,7 @@ public final class Amap {
         memoryWaits = 0;
         svc.pageCopy(pg, npg); // old -> new
         an.ref--; // cannot drop to zero
-        UvmPanic.check(an.ref > 0, "amap_cow_now: old anon lost its last reference");
+        Kassert.check(an.ref > 0, "amap_cow_now: old anon lost its last reference");
         amap.anon.set(slot, nanon); // same slot: slots/bckptr unchanged
 
         // unbusy the new page: its owner was locked the whole time (no RELEASED or WANTED)
@@ -1020,12 +1021,12 @@ public final class Amap {
    */
   // uvm_amap.c: amap_splitref
   public static void splitref(Aref orig, Aref split, long offset) {
-    UvmPanic.check(split.amap == orig.amap, "amap_splitref: arefs use different amaps");
+    Kassert.check(split.amap == orig.amap, "amap_splitref: arefs use different amaps");
     long leftslots = b2slot(offset);
-    UvmPanic.check(leftslots != 0, "amap_splitref: split at offset 0");
+    Kassert.check(leftslots != 0, "amap_splitref: split at offset 0");
     Amap amap = orig.amap;
     amap.lock();
-    UvmPanic.check(
+    Kassert.check(
         amap.nslot - orig.pageOffset - leftslots > 0, "amap_splitref: split point past am_nslot");
     // establish ppref before we add a duplicate reference to the amap
     if (amap.ppref == null) {
@@ -1070,7 +1071,7 @@ public final class Amap {
         }
       }
       for (int slot = from; slot < stop; slot++) {
-        UvmPanic.check(amap.anonAt(slot) == null, "amap_extend: unreferenced slot holds an anon");
+        Kassert.check(amap.anonAt(slot) == null, "amap_extend: unreferenced slot holds an anon");
       }
       amap.ppAdjref(from, stop - from, 1);
       if (!forwards) {
@@ -1092,10 +1093,10 @@ public final class Amap {
    */
   // uvm_map.c: uvm_mapent_trymerge (amap_splitref undone)
   public static void joinref(Aref left, Aref right) {
-    UvmPanic.check(left.amap == right.amap, "amap_joinref: arefs use different amaps");
+    Kassert.check(left.amap == right.amap, "amap_joinref: arefs use different amaps");
     Amap amap = left.amap;
     amap.lock();
-    UvmPanic.check(amap.ref >= 2, "amap_joinref: fewer than two references");
+    Kassert.check(amap.ref >= 2, "amap_joinref: fewer than two references");
     if (amap.ref == 2 && (amap.flags & AMAP_SHARED) != 0) {
       amap.flags &= ~AMAP_SHARED; // it is about to become 1
     }
@@ -1114,8 +1115,8 @@ public final class Amap {
   // uvm_amap.c: amap_pp_establish
   public void ppEstablish(int offset) {
     checkLocked("amap_pp_establish");
-    UvmPanic.check(ppref == null, "amap_pp_establish: ppref already established");
-    UvmPanic.check(offset >= 0 && offset <= nslot, "amap_pp_establish: offset out of range");
+    Kassert.check(ppref == null, "amap_pp_establish: ppref already established");
+    Kassert.check(offset >= 0 && offset <= nslot, "amap_pp_establish: offset out of range");
     IntSlots p = svc.allocator().ints(AmapAllocator.Kind.PPREF, maxslot, true);
     if (p == null) {
       ppref = PPREF_NONE; // not using it
@@ -1138,9 +1139,9 @@ public final class Amap {
   // uvm_amap.c: amap_pp_adjref
   public void ppAdjref(int curslot, int slotlen, int adjval) {
     checkLocked("amap_pp_adjref");
-    UvmPanic.check(hasPpref(), "amap_pp_adjref: no ppref");
+    Kassert.check(hasPpref(), "amap_pp_adjref: no ppref");
     final int stopslot = curslot + slotlen;
-    UvmPanic.check(
+    Kassert.check(
         curslot >= 0 && slotlen >= 0 && stopslot <= nslot, "amap_pp_adjref: range out of bounds");
     // The same algorithm twice: over the seed's flat int[] (am_ppref of up to
     // AmapAllocator.PPREF_FLAT_SLOTS slots), where each cell is one array load as in the seed, and
@@ -1184,7 +1185,7 @@ public final class Amap {
     }
 
     // adjust the counts in range, merging the first changed run with the previous one if possible
-    UvmPanic.check(lcv == curslot, "amap_pp_adjref: run walk missed curslot");
+    Kassert.check(lcv == curslot, "amap_pp_adjref: run walk missed curslot");
     for (; lcv < stopslot; lcv += len) {
       int r = Ppref.ref(p, lcv);
       len = Ppref.len(p, lcv);
@@ -1242,7 +1243,7 @@ public final class Amap {
     }
 
     // adjust the counts in range, merging the first changed run with the previous one if possible
-    UvmPanic.check(lcv == curslot, "amap_pp_adjref: run walk missed curslot");
+    Kassert.check(lcv == curslot, "amap_pp_adjref: run walk missed curslot");
     for (; lcv < stopslot; lcv += len) {
       int r = Ppref.ref(p, lcv);
       len = Ppref.len(p, lcv);
@@ -1278,7 +1279,7 @@ public final class Amap {
   // uvm_amap.c: amap_wiperange
   public void wiperange(int slotoff, int slots) {
     checkLocked("amap_wiperange");
-    UvmPanic.check(
+    Kassert.check(
         slotoff >= 0 && slots >= 0 && slotoff + slots <= nslot,
         "amap_wiperange: range out of bounds");
     final boolean byanon;
@@ -1395,7 +1396,7 @@ public final class Amap {
         if (amNext == markerNext) {
           amNext = list.next(amNext);
         } else {
-          UvmPanic.check(
+          Kassert.check(
               list.next(amNext) == markerNext, "amap_swap_off: markers lost the current amap");
         }
         list.unlink(markerPrev);
@@ -1434,7 +1435,7 @@ public final class Amap {
       }
 
       list.lock();
-      UvmPanic.check(
+      Kassert.check(
           list.next(markerPrev) == markerNext || list.next(list.next(markerPrev)) == markerNext,
           "amap_swap_off: markers out of place");
       amNext = list.next(markerNext);
@@ -1476,10 +1477,10 @@ public final class Amap {
   // uvm_amap.c: amap_lookup
   public Anon lookup(Aref aref, long offset) {
     checkLocked("amap_lookup");
-    UvmPanic.check(aref.amap == this, "amap_lookup: aref does not use this amap");
+    Kassert.check(aref.amap == this, "amap_lookup: aref does not use this amap");
     int slot = slotOf(aref, offset, "amap_lookup");
     Anon an = anon.get(slot);
-    UvmPanic.check(an == null || an.ref != 0, "amap_lookup: anon with ref 0");
+    Kassert.check(an == null || an.ref != 0, "amap_lookup: anon with ref 0");
     return an;
   }
 
@@ -1493,9 +1494,9 @@ public final class Amap {
    */
   public int nextAnonPage(Aref aref, int page, int npages) {
     checkLocked("amap nextAnonPage");
-    UvmPanic.check(aref.amap == this, "amap nextAnonPage: aref does not use this amap");
+    Kassert.check(aref.amap == this, "amap nextAnonPage: aref does not use this amap");
     final int start = aref.pageOffset;
-    UvmPanic.check(
+    Kassert.check(
         page >= 0 && npages >= 0 && (long) start + npages <= nslot,
         "amap nextAnonPage: window past am_nslot");
     final int end = start + npages;
@@ -1525,10 +1526,10 @@ public final class Amap {
   // uvm_amap.c: amap_lookups
   public void lookups(Aref aref, long offset, Anon[] anons, int npages) {
     checkLocked("amap_lookups");
-    UvmPanic.check(aref.amap == this, "amap_lookups: aref does not use this amap");
-    UvmPanic.check(npages > 0 && npages <= anons.length, "amap_lookups: bad npages");
+    Kassert.check(aref.amap == this, "amap_lookups: aref does not use this amap");
+    Kassert.check(npages > 0 && npages <= anons.length, "amap_lookups: bad npages");
     int slot = slotOf(aref, offset, "amap_lookups");
-    UvmPanic.check((long) slot + (npages - 1) < nslot, "amap_lookups: range past am_nslot");
+    Kassert.check((long) slot + (npages - 1) < nslot, "amap_lookups: range past am_nslot");
     anon.getRange(slot, anons, npages);
     for (int i = 0; i < npages; i++) {
       Anon an = anons[i];
@@ -1549,20 +1550,20 @@ public final class Amap {
   // uvm_amap.c: amap_add
   public void add(Aref aref, long offset, Anon anon, boolean replace) {
     checkLocked("amap_add");
-    UvmPanic.check(aref.amap == this, "amap_add: aref does not use this amap");
+    Kassert.check(aref.amap == this, "amap_add: aref does not use this amap");
     int slot = slotOf(aref, offset, "amap_add");
     // one walk to the slot's chunk of am_anon (allocated on first use), then plain indexing
     final Anon[] leaf = this.anon.leafForWriteNear(slot);
     final int idx = this.anon.index(slot);
     if (replace) {
       Anon old = leaf[idx];
-      UvmPanic.check(old != null, "amap_add: replacing an empty slot");
+      Kassert.check(old != null, "amap_add: replacing an empty slot");
       if (old.page != null && (flags & AMAP_SHARED) != 0) {
         svc.pageProtect(old.page, Prot.NONE);
         // (the seed asks: what if the page is supposed to be wired somewhere?)
       }
     } else {
-      UvmPanic.check(leaf[idx] == null, "amap_add: slot already occupied");
+      Kassert.check(leaf[idx] == null, "amap_add: slot already occupied");
       bckptr.set(slot, nused);
       appendSlot(slot);
     }
@@ -1578,11 +1579,11 @@ public final class Amap {
   // uvm_amap.c: amap_unadd
   public void unadd(Aref aref, long offset) {
     checkLocked("amap_unadd");
-    UvmPanic.check(aref.amap == this, "amap_unadd: aref does not use this amap");
+    Kassert.check(aref.amap == this, "amap_unadd: aref does not use this amap");
     int slot = slotOf(aref, offset, "amap_unadd");
     // one walk to the slot's chunk of am_anon for the check and the removal
     final Anon[] leaf = anon.leafNear(slot);
-    UvmPanic.check(leaf != null && leaf[anon.index(slot)] != null, "amap_unadd: slot is empty");
+    Kassert.check(leaf != null && leaf[anon.index(slot)] != null, "amap_unadd: slot is empty");
     removeSlot(slot, leaf);
   }
 
@@ -1633,7 +1634,7 @@ public final class Amap {
   // uvm_amap.c: amap_unref
   public void unref(int offset, int len, boolean all) {
     lock();
-    UvmPanic.check(ref > 0, "amap_unref: reference count already 0");
+    Kassert.check(ref > 0, "amap_unref: reference count already 0");
     if (ref == 1) {
       // the last reference: free the amap
       ref--;

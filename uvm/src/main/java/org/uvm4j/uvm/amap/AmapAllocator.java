@@ -1,8 +1,8 @@
 package org.uvm4j.uvm.amap;
 
 import java.util.function.Consumer;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.MetadataBudget;
-import org.uvm4j.uvm.UvmPanic;
 
 /**
  * The allocator behind amaps and anons: NB5's {@code uvm_amap_cache} and {@code uvm_anon_cache}
@@ -109,9 +109,9 @@ public final class AmapAllocator {
 
   /** As {@link #AmapAllocator(Consumer, int)}, charging the heap it drives to {@code budget}. */
   public AmapAllocator(Consumer<String> waiter, int maxElements, MetadataBudget budget) {
-    UvmPanic.check(waiter != null, "AmapAllocator: waiter must not be null");
-    UvmPanic.check(maxElements > 0, "AmapAllocator: maxElements must be positive");
-    UvmPanic.check(budget != null, "AmapAllocator: budget must not be null");
+    Kassert.check(waiter != null, "AmapAllocator: waiter must not be null");
+    Kassert.check(maxElements > 0, "AmapAllocator: maxElements must be positive");
+    Kassert.check(budget != null, "AmapAllocator: budget must not be null");
     this.waiter = waiter;
     this.maxElements = maxElements;
     this.budget = budget;
@@ -127,13 +127,13 @@ public final class AmapAllocator {
 
   /** The {@code n}-th allocation attempt from now (1 = the next one) fails, once. */
   public void failNth(long n) {
-    UvmPanic.check(n >= 1, "failNth: n must be >= 1");
+    Kassert.check(n >= 1, "failNth: n must be >= 1");
     failAtAttempt = attempts + n;
   }
 
   /** The next {@code n} allocation attempts fail. */
   public void failNext(long n) {
-    UvmPanic.check(n >= 0, "failNext: n must be >= 0");
+    Kassert.check(n >= 0, "failNext: n must be >= 0");
     failNextCount = n;
   }
 
@@ -208,7 +208,7 @@ public final class AmapAllocator {
    * {@link #DEFAULT_FLAT_SLOTS}.
    */
   public void setFlatSlots(int n) {
-    UvmPanic.check(n >= 0, "setFlatSlots: negative");
+    Kassert.check(n >= 0, "setFlatSlots: negative");
     flatSlots = n;
   }
 
@@ -223,7 +223,7 @@ public final class AmapAllocator {
    * 256, depth 2 from 4,097 slots) lets model tests run deep trees at sizes they can audit.
    */
   void setRootFan(int n) {
-    UvmPanic.check(n >= 2 && n <= ChunkedSlots.ROOT_FAN, "setRootFan: out of range");
+    Kassert.check(n >= 2 && n <= ChunkedSlots.ROOT_FAN, "setRootFan: out of range");
     rootFan = n;
   }
 
@@ -283,7 +283,7 @@ public final class AmapAllocator {
    * on failure. The array is chunked: its cells take memory only once written.
    */
   IntSlots ints(Kind kind, int n, boolean nowait) {
-    UvmPanic.check(
+    Kassert.check(
         kind == Kind.BCKPTR || kind == Kind.PPREF, "AmapAllocator.ints: not a per-slot int kind");
     if (!take(kind, n, nowait, "kmem_alloc")) {
       return null;
@@ -342,10 +342,10 @@ public final class AmapAllocator {
       budget.release(ANON_BYTES);
     }
     int k = kind.ordinal();
-    UvmPanic.check(live[k] > 0, "AmapAllocator.free: more frees than allocations");
+    Kassert.check(live[k] > 0, "AmapAllocator.free: more frees than allocations");
     live[k]--;
     liveElements[k] -= n;
-    UvmPanic.check(liveElements[k] >= 0, "AmapAllocator.free: freed more elements than allocated");
+    Kassert.check(liveElements[k] >= 0, "AmapAllocator.free: freed more elements than allocated");
   }
 
   /**
@@ -378,7 +378,7 @@ public final class AmapAllocator {
   }
 
   private boolean take(Kind kind, int n, boolean nowait, String wmsg) {
-    UvmPanic.check(n >= 0, "AmapAllocator: negative size");
+    Kassert.check(n >= 0, "AmapAllocator: negative size");
     for (; ; ) {
       attempts++;
       if (n > maxElements) {

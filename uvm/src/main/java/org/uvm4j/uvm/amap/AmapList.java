@@ -3,7 +3,7 @@ package org.uvm4j.uvm.amap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.Kassert;
 
 /**
  * One machine's global list of amaps ({@code amap_list}, protected by {@code amap_list_lock}).
@@ -30,13 +30,13 @@ public final class AmapList {
 
   /** mutex_enter(&amap_list_lock). */
   public void lock() {
-    UvmPanic.check(!lock.isHeldByCurrentThread(), "amap_list_lock: locking against myself");
+    Kassert.check(!lock.isHeldByCurrentThread(), "amap_list_lock: locking against myself");
     lock.lock();
   }
 
   /** mutex_exit(&amap_list_lock). */
   public void unlock() {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "amap_list_lock: unlocking a lock not held");
+    Kassert.check(lock.isHeldByCurrentThread(), "amap_list_lock: unlocking a lock not held");
     lock.unlock();
   }
 
@@ -112,27 +112,27 @@ public final class AmapList {
 
   /** LIST_FIRST, or null for an empty list. */
   Amap first() {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "amap_list: LIST_FIRST without the lock");
+    Kassert.check(lock.isHeldByCurrentThread(), "amap_list: LIST_FIRST without the lock");
     return head.listNext == head ? null : head.listNext;
   }
 
   /** LIST_NEXT, or null at the end. */
   Amap next(Amap am) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "amap_list: LIST_NEXT without the lock");
-    UvmPanic.check(am.listNext != null, "amap_list: LIST_NEXT of an amap not on the list");
+    Kassert.check(lock.isHeldByCurrentThread(), "amap_list: LIST_NEXT without the lock");
+    Kassert.check(am.listNext != null, "amap_list: LIST_NEXT of an amap not on the list");
     return am.listNext == head ? null : am.listNext;
   }
 
   /** LIST_INSERT_BEFORE. */
   void insertBefore(Amap listed, Amap amap) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "amap_list: insert without the lock");
+    Kassert.check(lock.isHeldByCurrentThread(), "amap_list: insert without the lock");
     insertAfter(listed.listPrev, amap);
   }
 
   /** LIST_INSERT_AFTER (also the head insert). */
   void insertAfter(Amap listed, Amap amap) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "amap_list: insert without the lock");
-    UvmPanic.check(amap.listNext == null && amap.listPrev == null, "amap_list: already listed");
+    Kassert.check(lock.isHeldByCurrentThread(), "amap_list: insert without the lock");
+    Kassert.check(amap.listNext == null && amap.listPrev == null, "amap_list: already listed");
     amap.listPrev = listed;
     amap.listNext = listed.listNext;
     listed.listNext.listPrev = amap;
@@ -144,8 +144,8 @@ public final class AmapList {
 
   /** LIST_REMOVE. */
   void unlink(Amap amap) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "amap_list: remove without the lock");
-    UvmPanic.check(amap.listNext != null && amap.listPrev != null, "amap_list: not listed");
+    Kassert.check(lock.isHeldByCurrentThread(), "amap_list: remove without the lock");
+    Kassert.check(amap.listNext != null && amap.listPrev != null, "amap_list: not listed");
     amap.listPrev.listNext = amap.listNext;
     amap.listNext.listPrev = amap.listPrev;
     amap.listNext = null;

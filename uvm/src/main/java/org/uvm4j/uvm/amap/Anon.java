@@ -2,8 +2,8 @@ package org.uvm4j.uvm.amap;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.PageAnon;
 import org.uvm4j.uvm.page.VmPage;
 
@@ -78,7 +78,7 @@ public final class Anon implements PageAnon {
   /** mutex_enter(&anon->an_lock). Panics if this thread already holds it (not recursive). */
   public void lock() {
     Thread me = Thread.currentThread();
-    UvmPanic.check(owner != me, "anon lock: locking against myself");
+    Kassert.check(owner != me, "anon lock: locking against myself");
     while (!OWNER.compareAndSet(this, null, me)) {
       Thread.onSpinWait();
       Thread.yield();
@@ -88,14 +88,14 @@ public final class Anon implements PageAnon {
   /** mutex_tryenter(&anon->an_lock). */
   public boolean tryLock() {
     Thread me = Thread.currentThread();
-    UvmPanic.check(owner != me, "anon lock: try-locking against myself");
+    Kassert.check(owner != me, "anon lock: try-locking against myself");
     return OWNER.compareAndSet(this, null, me);
   }
 
   /** mutex_exit(&anon->an_lock). Panics unless this thread holds it. */
   @Override
   public void unlock() {
-    UvmPanic.check(owner == Thread.currentThread(), "anon lock: unlocking a lock not held");
+    Kassert.check(owner == Thread.currentThread(), "anon lock: unlocking a lock not held");
     owner = null; // volatile write: releases what was done under the lock
   }
 
@@ -134,9 +134,9 @@ public final class Anon implements PageAnon {
    */
   // uvm_anon.c: uvm_anfree
   public void free(UvmServices svc) {
-    UvmPanic.check(ref == 0, "uvm_anfree: anon still referenced");
-    UvmPanic.check(!isLocked(), "uvm_anfree: anon locked by the caller");
-    UvmPanic.check(!freed, "uvm_anfree: anon already freed");
+    Kassert.check(ref == 0, "uvm_anfree: anon still referenced");
+    Kassert.check(!isLocked(), "uvm_anfree: anon locked by the caller");
+    Kassert.check(!freed, "uvm_anfree: anon already freed");
 
     VmPage pg = page;
     if (pg != null && pg.loanCount != 0) {
@@ -147,13 +147,12 @@ public final class Anon implements PageAnon {
     if (pg != null) {
       if (pg.object != null) {
         // the page belongs to an object that lent it to us: drop the loan, keep the page
-        UvmPanic.check(pg.loanCount > 0, "uvm_anfree: object page without a loan");
+        Kassert.check(pg.loanCount > 0, "uvm_anfree: object page without a loan");
         pg.loanCount--;
         pg.anon = null;
         page = null;
       } else {
-        UvmPanic.check(
-            (pg.flags & VmPage.PG_RELEASED) == 0, "uvm_anfree: page already PG_RELEASED");
+        Kassert.check((pg.flags & VmPage.PG_RELEASED) == 0, "uvm_anfree: page already PG_RELEASED");
         lock();
         svc.pageProtect(pg, Prot.NONE);
         if ((pg.flags & VmPage.PG_BUSY) != 0) {
@@ -172,8 +171,8 @@ public final class Anon implements PageAnon {
       svc.swapOnlyFreed();
     }
     dropSwap(svc);
-    UvmPanic.check(page == null, "uvm_anfree: page still attached");
-    UvmPanic.check(swslot == 0, "uvm_anfree: swap slot still attached");
+    Kassert.check(page == null, "uvm_anfree: page still attached");
+    Kassert.check(swslot == 0, "uvm_anfree: swap slot still attached");
     freed = true;
     svc.allocator().free(AmapAllocator.Kind.ANON, 1);
   }
@@ -186,7 +185,7 @@ public final class Anon implements PageAnon {
    */
   // uvm_anon.c: uvm_anon_dropswap
   public void dropSwap(UvmServices svc) {
-    UvmPanic.check(ref == 0 || isLocked(), "uvm_anon_dropswap: anon neither locked nor dead");
+    Kassert.check(ref == 0 || isLocked(), "uvm_anon_dropswap: anon neither locked nor dead");
     if (swslot == 0) {
       return;
     }
@@ -205,14 +204,14 @@ public final class Anon implements PageAnon {
   // uvm_anon.c: uvm_anon_release
   public void release(UvmServices svc) {
     VmPage pg = page;
-    UvmPanic.check(isLocked(), "uvm_anon_release: anon not locked");
-    UvmPanic.check(pg != null, "uvm_anon_release: no page");
-    UvmPanic.check((pg.flags & VmPage.PG_RELEASED) != 0, "uvm_anon_release: page not released");
-    UvmPanic.check((pg.flags & VmPage.PG_BUSY) != 0, "uvm_anon_release: page not busy");
-    UvmPanic.check(pg.object == null, "uvm_anon_release: page owned by an object");
-    UvmPanic.check(pg.anon == this, "uvm_anon_release: page not owned by this anon");
-    UvmPanic.check(pg.loanCount == 0, "uvm_anon_release: page loaned");
-    UvmPanic.check(ref == 0, "uvm_anon_release: anon still referenced");
+    Kassert.check(isLocked(), "uvm_anon_release: anon not locked");
+    Kassert.check(pg != null, "uvm_anon_release: no page");
+    Kassert.check((pg.flags & VmPage.PG_RELEASED) != 0, "uvm_anon_release: page not released");
+    Kassert.check((pg.flags & VmPage.PG_BUSY) != 0, "uvm_anon_release: page not busy");
+    Kassert.check(pg.object == null, "uvm_anon_release: page owned by an object");
+    Kassert.check(pg.anon == this, "uvm_anon_release: page not owned by this anon");
+    Kassert.check(pg.loanCount == 0, "uvm_anon_release: page loaned");
+    Kassert.check(ref == 0, "uvm_anon_release: anon still referenced");
     svc.pageFree(pg);
     page = null;
     unlock();
@@ -229,7 +228,7 @@ public final class Anon implements PageAnon {
    */
   // uvm_anon.c: uvm_anon_lockloanpg
   private VmPage lockLoanPg() {
-    UvmPanic.check(isLocked(), "uvm_anon_lockloanpg: anon not locked");
+    Kassert.check(isLocked(), "uvm_anon_lockloanpg: anon not locked");
     VmPage pg = page;
     if (pg != null && pg.object == null && pg.loanCount > 0 && (pg.pqflags & VmPage.PQ_ANON) == 0) {
       // the object dropped ownership: the anon takes the page over

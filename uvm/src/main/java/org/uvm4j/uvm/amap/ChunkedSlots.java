@@ -1,7 +1,7 @@
 package org.uvm4j.uvm.amap;
 
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.MetadataBudget;
-import org.uvm4j.uvm.UvmPanic;
 
 /**
  * Storage of one per-slot array of an amap ({@code am_anon}, {@code am_bckptr}, {@code am_ppref})
@@ -92,8 +92,8 @@ abstract class ChunkedSlots {
    * @param budget where the storage is charged, or null
    */
   ChunkedSlots(int capacity, int flatSlots, int rootFan, MetadataBudget budget) {
-    UvmPanic.check(capacity >= 0, "amap slots: negative capacity");
-    UvmPanic.check(rootFan >= 2 && rootFan <= ROOT_FAN, "amap slots: root fan-out out of range");
+    Kassert.check(capacity >= 0, "amap slots: negative capacity");
+    Kassert.check(rootFan >= 2 && rootFan <= ROOT_FAN, "amap slots: root fan-out out of range");
     this.budget = budget;
     this.capacity = capacity;
     if (capacity <= CHUNK) {
@@ -249,7 +249,7 @@ abstract class ChunkedSlots {
    * window between an amap's old and new arrays (amap_extend's reallocation and slides).
    */
   final void adoptLeaves(ChunkedSlots src, int lo, int hi, int shift) {
-    UvmPanic.check(
+    Kassert.check(
         !isFlat() && !src.isFlat() && ((lo | hi | shift) & CHUNK_MASK) == 0,
         "amap slots: adopting leaves between unaligned or flat storage");
     for (int b = src.nextLeaf(lo); b >= 0 && b < hi; b = src.nextLeaf(b + CHUNK)) {
@@ -299,7 +299,7 @@ abstract class ChunkedSlots {
       Object c = node[idx];
       if (s == CHUNK_SHIFT) {
         if (given != null) {
-          UvmPanic.check(c == null, "amap slots: adopting a leaf where one exists");
+          Kassert.check(c == null, "amap slots: adopting a leaf where one exists");
           c = given;
           node[idx] = c;
           leaves++;

@@ -1,5 +1,6 @@
 package org.uvm4j.uvm.amap;
 
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmPanic;
 
 /**
@@ -58,10 +59,10 @@ public final class Ppref {
     int off = 0;
     while (off < nslot) {
       int head = ppref[off];
-      UvmPanic.check(head != 0, "ppref: zero cell where a run must start");
+      Kassert.check(head != 0, "ppref: zero cell where a run must start");
       int len = len(ppref, off);
-      UvmPanic.check(head > 0 || len >= 2, "ppref: long-run head with a length below 2");
-      UvmPanic.check(off + len <= nslot, "ppref: run extends past am_nslot");
+      Kassert.check(head > 0 || len >= 2, "ppref: long-run head with a length below 2");
+      Kassert.check(off + len <= nslot, "ppref: run extends past am_nslot");
       int r = ref(ppref, off);
       for (int i = 0; i < len; i++) {
         out[off + i] = r;
@@ -77,7 +78,7 @@ public final class Ppref {
    * @param size length of the returned array (at least {@code counts.length}, e.g. am_maxslot)
    */
   public static int[] encode(int[] counts, int size) {
-    UvmPanic.check(size >= counts.length, "ppref encode: array smaller than the counts");
+    Kassert.check(size >= counts.length, "ppref encode: array smaller than the counts");
     int[] p = new int[size];
     int off = 0;
     while (off < counts.length) {
@@ -85,7 +86,7 @@ public final class Ppref {
       while (end < counts.length && counts[end] == counts[off]) {
         end++;
       }
-      UvmPanic.check(counts[off] >= 0, "ppref encode: negative count");
+      Kassert.check(counts[off] >= 0, "ppref encode: negative count");
       set(p, off, counts[off], end - off);
       off = end;
     }
@@ -138,10 +139,10 @@ public final class Ppref {
     int off = 0;
     while (off < nslot) {
       int head = ppref.get(off);
-      UvmPanic.check(head != 0, "ppref: zero cell where a run must start");
+      Kassert.check(head != 0, "ppref: zero cell where a run must start");
       int len = head > 0 ? 1 : ppref.get(off + 1);
-      UvmPanic.check(head > 0 || len >= 2, "ppref: long-run head with a length below 2");
-      UvmPanic.check(off + len <= nslot, "ppref: run extends past am_nslot");
+      Kassert.check(head > 0 || len >= 2, "ppref: long-run head with a length below 2");
+      Kassert.check(off + len <= nslot, "ppref: run extends past am_nslot");
       java.util.Arrays.fill(out, off, off + len, head > 0 ? head - 1 : -head - 1);
       off += len;
     }

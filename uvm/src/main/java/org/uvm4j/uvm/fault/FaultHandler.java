@@ -3,10 +3,10 @@ package org.uvm4j.uvm.fault;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.FaultResult;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.MetadataBudget;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
@@ -138,7 +138,7 @@ public final class FaultHandler implements FaultService {
   // uvm_fault.c: uvm_fault
   @Override
   public FaultResult fault(Vmspace vm, long va, int access) {
-    UvmPanic.check(
+    Kassert.check(
         access == Prot.READ || access == Prot.WRITE || access == Prot.EXEC, "uvm_fault: access");
     return run(vm, va, access, false, false);
   }
@@ -151,7 +151,7 @@ public final class FaultHandler implements FaultService {
   // uvm_fault.c: uvm_fault (mm/gup.c: check_vma_flags, faultin_page with FOLL_FORCE)
   @Override
   public VmPage faultForced(Vmspace vm, long va, int access) {
-    UvmPanic.check(access == Prot.READ || access == Prot.WRITE, "uvm_fault: forced access");
+    Kassert.check(access == Prot.READ || access == Prot.WRITE, "uvm_fault: forced access");
     return run(vm, va, access, false, true) == FaultResult.OK ? ctx.page : null;
   }
 
@@ -201,7 +201,7 @@ public final class FaultHandler implements FaultService {
     map.lock();
     try {
       for (; ; ctx.refaults++) {
-        UvmPanic.check(ctx.refaults < MAX_REFAULTS, "uvm_fault: refault loop");
+        Kassert.check(ctx.refaults < MAX_REFAULTS, "uvm_fault: refault loop");
         FaultStep step = faultOnce(ctx);
         if (step.result != null) {
           result = step.result;
@@ -268,7 +268,7 @@ public final class FaultHandler implements FaultService {
     ctx.entry = e;
     ctx.enterProt = e.protection;
     if (ctx.wire) {
-      UvmPanic.check(e.isWired(), "uvm_fault_wire: entry wired");
+      Kassert.check(e.isWired(), "uvm_fault_wire: entry wired");
       int accessType = ctx.enterProt == Prot.NONE ? Prot.READ : ctx.enterProt;
       if (!Prot.allows(e.maxProtection, accessType)) {
         return FaultStep.SEGV_ACCERR;
@@ -405,7 +405,7 @@ public final class FaultHandler implements FaultService {
     // uvmfault_anonget: the page may be out in swap
     if (anon.page == null) {
       exp.fltanget++;
-      UvmPanic.check(anon.swslot != 0, "uvmfault_anonget: anon has neither page nor swap slot");
+      Kassert.check(anon.swslot != 0, "uvmfault_anonget: anon has neither page nor swap slot");
       if (anon.swslot == Anon.SWSLOT_BAD) {
         return FaultStep.BUS;
       }
@@ -427,8 +427,8 @@ public final class FaultHandler implements FaultService {
     if (anon.ref > 1 && (ctx.cowNow || ctx.wire)) {
       // case 1B: copy-on-write of a shared anon (a wiring fault also un-shares read-only anons)
       // uvm_fault.c: uvm_fault_upper_promote
-      UvmPanic.check(ctx.wire || !ctx.entry.isWired(), "uvm_fault: anon of a wired entry replaced");
-      UvmPanic.check(!ctx.entry.needsCopy(), "uvm_fault: 1B needs a private amap");
+      Kassert.check(ctx.wire || !ctx.entry.isWired(), "uvm_fault: anon of a wired entry replaced");
+      Kassert.check(!ctx.entry.needsCopy(), "uvm_fault: 1B needs a private amap");
       FaultStep step = promote(ctx, anon, null);
       if (step != FaultStep.CONTINUE) {
         return step;
@@ -485,8 +485,8 @@ public final class FaultHandler implements FaultService {
     }
     // case 2B: promote into a new anon (copy of the object page, or zero fill)
     // uvm_fault.c: uvm_fault_lower_promote
-    UvmPanic.check(ctx.amap != null && !e.needsCopy(), "uvm_fault: 2B needs a private amap");
-    UvmPanic.check(ctx.wire || !e.isWired(), "uvm_fault: page of a wired entry replaced");
+    Kassert.check(ctx.amap != null && !e.needsCopy(), "uvm_fault: 2B needs a private amap");
+    Kassert.check(ctx.wire || !e.isWired(), "uvm_fault: page of a wired entry replaced");
     FaultStep step = promote(ctx, null, ctx.uobjpage);
     if (step != FaultStep.CONTINUE) {
       return step;
@@ -519,7 +519,7 @@ public final class FaultHandler implements FaultService {
    */
   // uvm_fault.c: uvmfault_promote
   FaultStep promote(FaultContext ctx, Anon oanon, VmPage uobjpage) {
-    UvmPanic.check(oanon == null || uobjpage == null, "uvmfault_promote: two sources");
+    Kassert.check(oanon == null || uobjpage == null, "uvmfault_promote: two sources");
     Anon nanon = Anon.alloc(svc);
     if (nanon == null) {
       exp.fltnoanon++;
@@ -537,7 +537,7 @@ public final class FaultHandler implements FaultService {
       oanon.lock();
       ctx.amap.add(e.aref, ctx.va - e.start, nanon, true);
       oanon.ref--;
-      UvmPanic.check(oanon.ref > 0, "uvmfault_promote: dropped the last reference of the anon");
+      Kassert.check(oanon.ref > 0, "uvmfault_promote: dropped the last reference of the anon");
       oanon.unlock();
     } else {
       if (uobjpage != null) {

@@ -3,6 +3,7 @@ package org.uvm4j.uvm.map;
 import java.util.AbstractCollection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmPanic;
 
 /**
@@ -141,8 +142,8 @@ final class EntryTree extends AbstractCollection<VmMapEntry> {
   void insert(VmMapEntry e) {
     VmMapEntry pred = floor(e.start);
     VmMapEntry succ = pred == null ? first : pred.nextEntry;
-    UvmPanic.check(pred == null || pred.end <= e.start, "rb_insert: overlaps its predecessor");
-    UvmPanic.check(succ == null || e.end <= succ.start, "rb_insert: overlaps its successor");
+    Kassert.check(pred == null || pred.end <= e.start, "rb_insert: overlaps its predecessor");
+    Kassert.check(succ == null || e.end <= succ.start, "rb_insert: overlaps its successor");
     e.prevEntry = pred;
     e.nextEntry = succ;
     if (pred == null) {
@@ -167,7 +168,7 @@ final class EntryTree extends AbstractCollection<VmMapEntry> {
   /** uvm_map.c: uvm_rb_remove + uvm_map_entry_unlink — unlinks {@code e}. */
   // uvm_map.c: uvm_rb_remove
   void remove(VmMapEntry e) {
-    UvmPanic.check(e.nextEntry != null || last == e, "rb_remove: entry not on this tree");
+    Kassert.check(e.nextEntry != null || last == e, "rb_remove: entry not on this tree");
     VmMapEntry pred = e.prevEntry;
     VmMapEntry succ = e.nextEntry;
     root = remove(root, e);
@@ -198,8 +199,8 @@ final class EntryTree extends AbstractCollection<VmMapEntry> {
    */
   void setStart(VmMapEntry e, long start) {
     VmMapEntry pred = e.prevEntry;
-    UvmPanic.check(start < e.end, "rb: start below end");
-    UvmPanic.check(pred == null || pred.end <= start, "rb: new start overlaps the previous entry");
+    Kassert.check(start < e.end, "rb: start below end");
+    Kassert.check(pred == null || pred.end <= start, "rb: new start overlaps the previous entry");
     e.start = start;
     if (pred != null) {
       fixup(pred);
@@ -209,8 +210,8 @@ final class EntryTree extends AbstractCollection<VmMapEntry> {
   /** Moves the end of {@code e} to {@code end} in place (clear of the next entry). */
   void setEnd(VmMapEntry e, long end) {
     VmMapEntry succ = e.nextEntry;
-    UvmPanic.check(end > e.start, "rb: end above start");
-    UvmPanic.check(end <= (succ == null ? maxOffset : succ.start), "rb: new end overlaps");
+    Kassert.check(end > e.start, "rb: end above start");
+    Kassert.check(end <= (succ == null ? maxOffset : succ.start), "rb: new end overlaps");
     e.end = end;
     fixup(e);
   }
@@ -321,7 +322,7 @@ final class EntryTree extends AbstractCollection<VmMapEntry> {
   }
 
   private static void fixPath(VmMapEntry n, VmMapEntry target) {
-    UvmPanic.check(n != null, "rb_fixup: entry not in the tree");
+    Kassert.check(n != null, "rb_fixup: entry not in the tree");
     if (n != target) {
       fixPath(target.start < n.start ? n.left : n.right, target);
     }
@@ -359,13 +360,13 @@ final class EntryTree extends AbstractCollection<VmMapEntry> {
   }
 
   private static VmMapEntry remove(VmMapEntry n, VmMapEntry e) {
-    UvmPanic.check(n != null, "rb_remove: entry not in the tree");
+    Kassert.check(n != null, "rb_remove: entry not in the tree");
     if (e.start < n.start) {
       n.left = remove(n.left, e);
     } else if (e.start > n.start) {
       n.right = remove(n.right, e);
     } else {
-      UvmPanic.check(n == e, "rb_remove: another entry has its start");
+      Kassert.check(n == e, "rb_remove: another entry has its start");
       if (n.left == null) {
         return n.right;
       }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmException;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.obj.UvmObject;
 
@@ -201,7 +201,7 @@ final class Remap {
       Vmspace vm, VmMapEntry last, long start, long end, boolean wired, List<VmMapEntry> dead)
       throws UvmException {
     VmMap map = vm.map();
-    UvmPanic.check(last.end == start, "remap: tail right after the entry");
+    Kassert.check(last.end == start, "remap: tail right after the entry");
     int flags;
     if (!last.isSharedMapping()) {
       flags = VmMap.FLAG_COPYONW;

@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.AmapMap;
@@ -65,8 +66,8 @@ public final class VmMap implements AmapMap<VmMapEntry> {
    * @param services the VM system (amap allocation, pages)
    */
   public VmMap(Pmap pmap, UvmServices services, long minOffset, long maxOffset) {
-    UvmPanic.check(pageAligned(minOffset) && pageAligned(maxOffset), "map bounds page aligned");
-    UvmPanic.check(minOffset < maxOffset, "map bounds ordered");
+    Kassert.check(pageAligned(minOffset) && pageAligned(maxOffset), "map bounds page aligned");
+    Kassert.check(minOffset < maxOffset, "map bounds ordered");
     this.pmap = pmap;
     this.services = services;
     this.minOffset = minOffset;
@@ -125,7 +126,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
 
   /** vm_map_unlock: also bumps the timestamp. */
   public void unlock() {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "map unlock by owner");
+    Kassert.check(lock.isHeldByCurrentThread(), "map unlock by owner");
     timestamp++;
     lock.unlock();
   }
@@ -219,7 +220,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
 
   /** Whether an entry overlapping {@code [start, end)} is sealed (mseal: can_modify_mm fails). */
   public boolean anySealed(long start, long end) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "map anySealed: map locked");
+    Kassert.check(lock.isHeldByCurrentThread(), "map anySealed: map locked");
     for (VmMapEntry e : entriesIn(start, end)) {
       if (e.isSealed()) {
         return true;
@@ -286,10 +287,10 @@ public final class VmMap implements AmapMap<VmMapEntry> {
       Inheritance inh,
       int advice,
       int uvmFlags) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "uvm_map_enter: map locked");
-    UvmPanic.check(pageAligned(start) && pageAligned(size) && size > 0, "uvm_map_enter: aligned");
-    UvmPanic.check(isFree(start, start + size), "uvm_map_enter: range free");
-    UvmPanic.check((prot & ~maxProt) == 0, "uvm_map_enter: prot within maxprot");
+    Kassert.check(lock.isHeldByCurrentThread(), "uvm_map_enter: map locked");
+    Kassert.check(pageAligned(start) && pageAligned(size) && size > 0, "uvm_map_enter: aligned");
+    Kassert.check(isFree(start, start + size), "uvm_map_enter: range free");
+    Kassert.check((prot & ~maxProt) == 0, "uvm_map_enter: prot within maxprot");
     final long end = start + size;
     final boolean overlay = (uvmFlags & FLAG_OVERLAY) != 0;
     int newEtype = obj != null ? VmMapEntry.OBJ : 0;
@@ -410,8 +411,8 @@ public final class VmMap implements AmapMap<VmMapEntry> {
 
   /** Links a new entry (the range must be free). */
   public void insert(VmMapEntry e) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "map insert: map locked");
-    UvmPanic.check(isFree(e.start, e.end), "map insert: range free");
+    Kassert.check(lock.isHeldByCurrentThread(), "map insert: map locked");
+    Kassert.check(isFree(e.start, e.end), "map insert: range free");
     entries.insert(e);
     size += e.end - e.start;
   }
@@ -419,8 +420,8 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   /** uvm_map.c: uvm_map_entry_unlink — takes {@code e} off the map (its references are kept). */
   // uvm_map.c: uvm_map_entry_unlink
   public void unlink(VmMapEntry e) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "map unlink: map locked");
-    UvmPanic.check(entries.at(e.start) == e, "map unlink: entry on map");
+    Kassert.check(lock.isHeldByCurrentThread(), "map unlink: map locked");
+    Kassert.check(entries.at(e.start) == e, "map unlink: entry on map");
     entries.remove(e);
     size -= e.end - e.start;
     if (hint == e) {
@@ -439,8 +440,8 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     if (va <= entry.start) {
       return;
     }
-    UvmPanic.check(lock.isHeldByCurrentThread(), "clip: map locked");
-    UvmPanic.check(pageAligned(va) && va < entry.end, "clip_start: va inside entry");
+    Kassert.check(lock.isHeldByCurrentThread(), "clip: map locked");
+    Kassert.check(pageAligned(va) && va < entry.end, "clip_start: va inside entry");
     VmMapEntry left = entry.duplicate();
     // entry keeps its place in the tree (its new start keeps the order); inserting left refreshes
     // the gap of the entry before it
@@ -458,8 +459,8 @@ public final class VmMap implements AmapMap<VmMapEntry> {
     if (va >= entry.end) {
       return;
     }
-    UvmPanic.check(lock.isHeldByCurrentThread(), "clip: map locked");
-    UvmPanic.check(pageAligned(va) && va > entry.start, "clip_end: va inside entry");
+    Kassert.check(lock.isHeldByCurrentThread(), "clip: map locked");
+    Kassert.check(pageAligned(va) && va > entry.start, "clip_end: va inside entry");
     VmMapEntry right = entry.duplicate();
     // inserting right refreshes entry's gap (now 0)
     splitAdjust(entry, right, va);
@@ -498,7 +499,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   // uvm_map.c: uvm_mapent_trymerge
   @Override
   public boolean tryMergeCopying(VmMapEntry entry) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "trymerge: map locked");
+    Kassert.check(lock.isHeldByCurrentThread(), "trymerge: map locked");
     if (entry.aref.amap != null || (entry.flags & VmMapEntry.NOMERGE) != 0) {
       return false;
     }
@@ -571,7 +572,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
    */
   // uvm_map.c: uvm_mapent_trymerge
   public int mergeRange(long start, long end) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "map merge: map locked");
+    Kassert.check(lock.isHeldByCurrentThread(), "map merge: map locked");
     VmMapEntry e = entries.floor(start - 1);
     if (e == null) {
       e = entries.first();
@@ -663,12 +664,12 @@ public final class VmMap implements AmapMap<VmMapEntry> {
    */
   // uvm_map.c: uvm_unmap_remove
   public List<VmMapEntry> unmapRemove(long start, long end) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "unmap_remove: map locked");
+    Kassert.check(lock.isHeldByCurrentThread(), "unmap_remove: map locked");
     List<VmMapEntry> dead = new ArrayList<>();
     for (VmMapEntry e : entriesIn(start, end)) {
       clipStart(e, start);
       clipEnd(e, end);
-      UvmPanic.check(!e.isWired(), "unmap_remove: entry unwired");
+      Kassert.check(!e.isWired(), "unmap_remove: entry unwired");
       pmap.remove(e.start, e.end);
       unlink(e);
       dead.add(e);
@@ -689,9 +690,9 @@ public final class VmMap implements AmapMap<VmMapEntry> {
    */
   // uvm_map.c: uvm_map_extract
   public List<VmMapEntry> moveRange(long start, long end, long dst) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "map_extract: map locked");
-    UvmPanic.check(isFullyMapped(start, end), "map_extract: source fully mapped");
-    UvmPanic.check(isFree(dst, dst + (end - start)), "map_extract: destination free");
+    Kassert.check(lock.isHeldByCurrentThread(), "map_extract: map locked");
+    Kassert.check(isFullyMapped(start, end), "map_extract: source fully mapped");
+    Kassert.check(isFree(dst, dst + (end - start)), "map_extract: destination free");
     List<VmMapEntry> moved = entriesIn(start, end);
     clipStart(moved.get(0), start);
     clipEnd(moved.get(moved.size() - 1), end);
@@ -739,7 +740,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
    */
   // uvm_map.c: uvm_map_protect
   public int protect(long start, long end, int newProt, boolean setMax) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "map_protect: map locked");
+    Kassert.check(lock.isHeldByCurrentThread(), "map_protect: map locked");
     List<VmMapEntry> range = entriesIn(start, end);
     for (VmMapEntry e : range) {
       if ((newProt & ~e.maxProtection) != 0) {
@@ -766,7 +767,7 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   /** uvm_map.c: uvm_map_inherit — sets the inheritance of {@code [start, end)}. */
   // uvm_map.c: uvm_map_inherit
   public void inherit(long start, long end, Inheritance inh) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "map_inherit: map locked");
+    Kassert.check(lock.isHeldByCurrentThread(), "map_inherit: map locked");
     for (VmMapEntry e : entriesIn(start, end)) {
       clipStart(e, start);
       clipEnd(e, end);
@@ -777,8 +778,8 @@ public final class VmMap implements AmapMap<VmMapEntry> {
   /** uvm_map.c: uvm_map_advice — sets the paging advice of {@code [start, end)}. */
   // uvm_map.c: uvm_map_advice
   public void advise(long start, long end, int advice) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "map_advice: map locked");
-    UvmPanic.check(Advice.isValid(advice), "map_advice: valid advice");
+    Kassert.check(lock.isHeldByCurrentThread(), "map_advice: map locked");
+    Kassert.check(Advice.isValid(advice), "map_advice: valid advice");
     for (VmMapEntry e : entriesIn(start, end)) {
       clipStart(e, start);
       clipEnd(e, end);

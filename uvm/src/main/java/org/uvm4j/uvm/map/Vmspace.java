@@ -6,6 +6,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.FaultResult;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.UvmPanic;
@@ -458,7 +459,7 @@ public final class Vmspace {
    */
   // uvm_unix.c: uvm_grow
   public boolean grow(long va) {
-    UvmPanic.check(map.isLockedByCurrentThread(), "uvm_grow: map locked");
+    Kassert.check(map.isLockedByCurrentThread(), "uvm_grow: map locked");
     if (stackFloor == 0 || va < stackFloor || va >= USER_MAX) {
       return false;
     }
@@ -1368,7 +1369,7 @@ public final class Vmspace {
   /** Set by exec: the program break starts at {@code base} (the end of the loaded image). */
   public void setBrkBase(long base) {
     checkLive();
-    UvmPanic.check(base >= USER_MIN && base < USER_MAX, "setBrkBase: base inside user range");
+    Kassert.check(base >= USER_MIN && base < USER_MAX, "setBrkBase: base inside user range");
     brkBase = base;
     brkCur = base;
   }
@@ -1576,7 +1577,7 @@ public final class Vmspace {
   }
 
   private void checkLive() {
-    UvmPanic.check(refs > 0, "vmspace used after free");
+    Kassert.check(refs > 0, "vmspace used after free");
   }
 
   /**

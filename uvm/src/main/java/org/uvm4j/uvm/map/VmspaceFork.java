@@ -3,8 +3,8 @@ package org.uvm4j.uvm.map;
 import java.util.ArrayList;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.amap.UvmServices;
@@ -53,7 +53,7 @@ final class VmspaceFork {
     nm.lock();
     try {
       for (VmMapEntry old : new ArrayList<>(om.entries())) {
-        UvmPanic.check(!old.needsCopy() || old.copyOnWrite(), "fork: NEEDSCOPY implies COW");
+        Kassert.check(!old.needsCopy() || old.copyOnWrite(), "fork: NEEDSCOPY implies COW");
         boolean ok =
             switch (old.inheritance) {
               case NONE -> true;

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.uvm4j.uvm.Errno;
 import org.uvm4j.uvm.FaultResult;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.page.VmPage;
@@ -191,13 +191,13 @@ final class Wiring {
         amap.unlock();
       }
       if (anon != null) {
-        UvmPanic.check(anon.page != null, "wired anon resident");
+        Kassert.check(anon.page != null, "wired anon resident");
         return anon.page;
       }
     }
-    UvmPanic.check(e.object != null, "wired page held by amap or object");
+    Kassert.check(e.object != null, "wired page held by amap or object");
     VmPage pg = e.object.getPage(e.offset + (va - e.start));
-    UvmPanic.check(pg != null, "wired object page resident");
+    Kassert.check(pg != null, "wired object page resident");
     return pg;
   }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.PhysMem;
@@ -170,7 +171,7 @@ public final class Aobj implements UvmObject, SwapObject {
   public void reference() {
     lock.lock();
     try {
-      UvmPanic.check(ref > 0 && !dead, "uao_reference: object already dead");
+      Kassert.check(ref > 0 && !dead, "uao_reference: object already dead");
       ref++;
     } finally {
       lock.unlock();
@@ -183,7 +184,7 @@ public final class Aobj implements UvmObject, SwapObject {
   public void detach() {
     lock.lock();
     try {
-      UvmPanic.check(ref > 0 && !dead, "uao_detach: reference count already zero");
+      Kassert.check(ref > 0 && !dead, "uao_detach: reference count already zero");
       if (--ref > 0) {
         return;
       }
@@ -203,7 +204,7 @@ public final class Aobj implements UvmObject, SwapObject {
   private void free() {
     dead = true;
     table.forEach((idx, pg, slot) -> freeIndex(idx, pg, slot));
-    UvmPanic.check(
+    Kassert.check(
         table.residentCount() == 0 && table.slotCount() == 0, "uao_free: pages or slots left");
     table.release();
     if (log.isDebugEnabled()) {
@@ -214,7 +215,7 @@ public final class Aobj implements UvmObject, SwapObject {
   /** Frees the page and the slot of one index (uao_put PGO_FREE + uao_dropswap). */
   private void freeIndex(int idx, VmPage pg, int slot) {
     if (pg != null) {
-      UvmPanic.check(!pg.isBusy(), "uao_put: freeing a busy page");
+      Kassert.check(!pg.isBusy(), "uao_put: freeing a busy page");
       table.setPage(idx, null);
       Pmap.pageProtect(pg, Prot.NONE);
       uvm.pageFree(pg);
@@ -242,10 +243,10 @@ public final class Aobj implements UvmObject, SwapObject {
   // uvm_aobj.c: uao_get
   @Override
   public VmPage getPage(long offset) {
-    UvmPanic.check(offset >= 0 && (offset & (PhysMem.PAGE_SIZE - 1)) == 0, "uao_get: bad offset");
+    Kassert.check(offset >= 0 && (offset & (PhysMem.PAGE_SIZE - 1)) == 0, "uao_get: bad offset");
     lock.lock();
     try {
-      UvmPanic.check(ref > 0 && !dead, "uao_get: object has no references");
+      Kassert.check(ref > 0 && !dead, "uao_get: object has no references");
       if (offset >= roundUp(size)) {
         return null;
       }
@@ -356,7 +357,7 @@ public final class Aobj implements UvmObject, SwapObject {
     }
     lock.lock();
     try {
-      UvmPanic.check(!dead, "uao_put: dead object");
+      Kassert.check(!dead, "uao_put: dead object");
       int from = (int) Math.min(start >>> PhysMem.PAGE_SHIFT, Integer.MAX_VALUE);
       int to = (int) Math.min(end >>> PhysMem.PAGE_SHIFT, Integer.MAX_VALUE);
       if ((flags & PGO_FREE) != 0) {
@@ -384,7 +385,7 @@ public final class Aobj implements UvmObject, SwapObject {
   // uvm_aobj.c: uao_find_swslot
   @Override
   public int findSwslot(int pageIdx) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "uao_find_swslot: object locked");
+    Kassert.check(lock.isHeldByCurrentThread(), "uao_find_swslot: object locked");
     return table.slot(pageIdx);
   }
 
@@ -392,9 +393,9 @@ public final class Aobj implements UvmObject, SwapObject {
   // uvm_aobj.c: uao_set_swslot
   @Override
   public int setSwslot(int pageIdx, int slot) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "uao_set_swslot: object locked");
-    UvmPanic.check(!dead, "uao_set_swslot: dead object");
-    UvmPanic.check(slot >= SWSLOT_BAD, "uao_set_swslot: bad slot number");
+    Kassert.check(lock.isHeldByCurrentThread(), "uao_set_swslot: object locked");
+    Kassert.check(!dead, "uao_set_swslot: dead object");
+    Kassert.check(slot >= SWSLOT_BAD, "uao_set_swslot: bad slot number");
     return table.setSlot(pageIdx, slot);
   }
 
@@ -402,7 +403,7 @@ public final class Aobj implements UvmObject, SwapObject {
   // uvm_aobj.c: uao_dropswap
   @Override
   public void dropSwap(int pageIdx) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "uao_dropswap: object locked");
+    Kassert.check(lock.isHeldByCurrentThread(), "uao_dropswap: object locked");
     int slot = table.setSlot(pageIdx, 0);
     if (slot > 0) {
       objectSwap().swapFree(slot, table.page(pageIdx) == null);
@@ -412,10 +413,10 @@ public final class Aobj implements UvmObject, SwapObject {
   @Override
   // uvm_page.c: uvm_pageremove
   public void pageRemove(VmPage pg) {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "uvm_pageremove: object locked");
-    UvmPanic.check(pg.object == this, "uvm_pageremove: page of another object");
+    Kassert.check(lock.isHeldByCurrentThread(), "uvm_pageremove: object locked");
+    Kassert.check(pg.object == this, "uvm_pageremove: page of another object");
     int idx = (int) (pg.offset >>> PhysMem.PAGE_SHIFT);
-    UvmPanic.check(table.page(idx) == pg, "uvm_pageremove: page not in the table");
+    Kassert.check(table.page(idx) == pg, "uvm_pageremove: page not in the table");
     table.setPage(idx, null);
   }
 
@@ -574,7 +575,7 @@ public final class Aobj implements UvmObject, SwapObject {
     for (int attempt = 0; ; attempt++) {
       lock.lock();
       try {
-        UvmPanic.check(ref > 0 && !dead, "aobj I/O on a dead object");
+        Kassert.check(ref > 0 && !dead, "aobj I/O on a dead object");
         if (!write && table.page(idx) == null && table.slot(idx) == 0) {
           java.util.Arrays.fill(buf, bufOff, bufOff + n, (byte) 0); // a hole
           return 0;

@@ -1,7 +1,7 @@
 package org.uvm4j.uvm.obj;
 
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.MetadataBudget;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.VmPage;
 
 /**
@@ -66,8 +66,7 @@ final class AobjTable {
 
   /** Gives the directory's bytes back (the object is freed: every chunk is gone already). */
   void release() {
-    UvmPanic.check(
-        resident == 0 && slots == 0, "aobj table: released while holding pages or slots");
+    Kassert.check(resident == 0 && slots == 0, "aobj table: released while holding pages or slots");
     budget.release(bytes);
     bytes = 0;
   }
@@ -88,7 +87,7 @@ final class AobjTable {
   }
 
   private Chunk chunkForWrite(int idx) {
-    UvmPanic.check(idx >= 0, "aobj table: negative page index");
+    Kassert.check(idx >= 0, "aobj table: negative page index");
     int c = idx >>> CHUNK_SHIFT;
     if (c >= dir.length) {
       int n = dir.length;

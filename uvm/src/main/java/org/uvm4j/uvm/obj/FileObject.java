@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.Prot;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.pmap.Pmap;
@@ -185,10 +185,10 @@ public final class FileObject implements UvmObject {
   // uvm_vnode.c: uvn_get
   @Override
   public VmPage getPage(long offset) {
-    UvmPanic.check(offset >= 0 && (offset & (PhysMem.PAGE_SIZE - 1)) == 0, "uvn_get: bad offset");
+    Kassert.check(offset >= 0 && (offset & (PhysMem.PAGE_SIZE - 1)) == 0, "uvn_get: bad offset");
     lock.lock();
     try {
-      UvmPanic.check(ref > 0, "uvn_get: object has no references");
+      Kassert.check(ref > 0, "uvn_get: object has no references");
       long index = offset >>> PhysMem.PAGE_SHIFT;
       VmPage pg = index < pages.length ? pages[(int) index] : sparse.get(index);
       if (pg != null) {
@@ -269,7 +269,7 @@ public final class FileObject implements UvmObject {
   public void reference() {
     lock.lock();
     try {
-      UvmPanic.check(ref > 0, "uvn_reference: object already dead");
+      Kassert.check(ref > 0, "uvn_reference: object already dead");
       ref++;
     } finally {
       lock.unlock();
@@ -285,7 +285,7 @@ public final class FileObject implements UvmObject {
   public void detach() {
     lock.lock();
     try {
-      UvmPanic.check(ref > 0, "uvn_detach: reference count already zero");
+      Kassert.check(ref > 0, "uvn_detach: reference count already zero");
       if (--ref > 0) {
         return;
       }
@@ -320,8 +320,8 @@ public final class FileObject implements UvmObject {
   }
 
   private void release(VmPage pg) {
-    UvmPanic.check(pg.object == this, "uvn_detach: page owned by someone else");
-    UvmPanic.check(!pg.isBusy(), "uvn_detach: busy page");
+    Kassert.check(pg.object == this, "uvn_detach: page owned by someone else");
+    Kassert.check(!pg.isBusy(), "uvn_detach: busy page");
     Pmap.pageProtect(pg, Prot.NONE);
     uvm.pageFree(pg);
     resident--;

@@ -1,6 +1,7 @@
 package org.uvm4j.uvm.page;
 
 import java.util.concurrent.locks.ReentrantLock;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 
@@ -52,13 +53,13 @@ public final class PageQueues {
 
   /** The least recently activated page on the active queue, or null (page-queue lock held). */
   public VmPage activeHead() {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "PageQueues.activeHead: pageq lock not held");
+    Kassert.check(lock.isHeldByCurrentThread(), "PageQueues.activeHead: pageq lock not held");
     return activeHead;
   }
 
   /** The least recently deactivated page on the inactive queue, or null (lock held). */
   public VmPage inactiveHead() {
-    UvmPanic.check(lock.isHeldByCurrentThread(), "PageQueues.inactiveHead: pageq lock not held");
+    Kassert.check(lock.isHeldByCurrentThread(), "PageQueues.inactiveHead: pageq lock not held");
     return inactiveHead;
   }
 
@@ -93,7 +94,7 @@ public final class PageQueues {
     lock.lock();
     try {
       checkUsable(pg, "uvm_pagedeactivate");
-      UvmPanic.check(pg.wireCount == 0, "uvm_pagedeactivate: page is wired");
+      Kassert.check(pg.wireCount == 0, "uvm_pagedeactivate: page is wired");
       // uvm_pdpolicy_clock.c: uvmpdpol_pagedeactivate
       if ((pg.pqflags & VmPage.PQ_ACTIVE) != 0) {
         unlink(pg);
@@ -154,7 +155,7 @@ public final class PageQueues {
     lock.lock();
     try {
       checkUsable(pg, "uvm_pageunwire");
-      UvmPanic.check(pg.wireCount > 0, "uvm_pageunwire: page not wired");
+      Kassert.check(pg.wireCount > 0, "uvm_pageunwire: page not wired");
       pg.wireCount--;
       if (pg.wireCount == 0) {
         appendActive(pg);
@@ -190,9 +191,9 @@ public final class PageQueues {
     lock.lock();
     try {
       long n = walk(activeHead, activeTail, VmPage.PQ_ACTIVE, "active");
-      UvmPanic.check(n == exp.active, "PageQueues.check: active count " + exp.active + " != " + n);
+      Kassert.check(n == exp.active, "PageQueues.check: active count " + exp.active + " != " + n);
       n = walk(inactiveHead, inactiveTail, VmPage.PQ_INACTIVE, "inactive");
-      UvmPanic.check(
+      Kassert.check(
           n == exp.inactive, "PageQueues.check: inactive count " + exp.inactive + " != " + n);
     } finally {
       lock.unlock();
@@ -203,23 +204,23 @@ public final class PageQueues {
     long n = 0;
     VmPage prev = null;
     for (VmPage pg = head; pg != null; pg = pg.pqNext) {
-      UvmPanic.check(pg.pqPrev == prev, "PageQueues.check: broken back link on " + name);
-      UvmPanic.check(
+      Kassert.check(pg.pqPrev == prev, "PageQueues.check: broken back link on " + name);
+      Kassert.check(
           (pg.pqflags & VmPage.PQ_QUEUED) == flag,
           "PageQueues.check: page on the " + name + " queue has pqflags " + pg.pqflags);
-      UvmPanic.check(pg.wireCount == 0, "PageQueues.check: wired page on the " + name + " queue");
+      Kassert.check(pg.wireCount == 0, "PageQueues.check: wired page on the " + name + " queue");
       prev = pg;
       n++;
-      UvmPanic.check(n <= Integer.MAX_VALUE, "PageQueues.check: cycle on " + name);
+      Kassert.check(n <= Integer.MAX_VALUE, "PageQueues.check: cycle on " + name);
     }
-    UvmPanic.check(prev == tail, "PageQueues.check: tail of " + name + " is wrong");
+    Kassert.check(prev == tail, "PageQueues.check: tail of " + name + " is wrong");
     return n;
   }
 
   /** KASSERT that {@code pg} is not free; the message is built only when it fails (fault path). */
   private static void checkUsable(VmPage pg, String what) {
     if ((pg.pqflags & VmPage.PQ_FREE) != 0) {
-      UvmPanic.check(false, what + ": page is free");
+      Kassert.check(false, what + ": page is free");
     }
   }
 
@@ -270,7 +271,7 @@ public final class PageQueues {
       }
       exp.active--;
     } else {
-      UvmPanic.check(q == VmPage.PQ_INACTIVE, "PageQueues: page on both queues");
+      Kassert.check(q == VmPage.PQ_INACTIVE, "PageQueues: page on both queues");
       if (prev == null) {
         inactiveHead = next;
       } else {

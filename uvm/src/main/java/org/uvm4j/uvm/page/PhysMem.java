@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 
@@ -298,7 +299,7 @@ public final class PhysMem implements AutoCloseable {
       int bytes =
           (int) ((Math.min(frames, start + (1L << regionFrameShift)) - start) << PAGE_SHIFT);
       r = backing.allocateRegion(bytes);
-      UvmPanic.check(
+      Kassert.check(
           r.isDirect() && r.capacity() == bytes && r.alignmentOffset(0, PAGE_SIZE) == 0,
           "PhysMem: the RAM backing returned a bad region");
       regions[i] = r.order(ByteOrder.LITTLE_ENDIAN);
@@ -325,7 +326,7 @@ public final class PhysMem implements AutoCloseable {
       VmPage pg;
       if (freeTop > 0) {
         pg = pageAt((long) freeStack[--freeTop] << PAGE_SHIFT);
-        UvmPanic.check(pg.pqflags == VmPage.PQ_FREE, "PhysMem.alloc: free-list page not PQ_FREE");
+        Kassert.check(pg.pqflags == VmPage.PQ_FREE, "PhysMem.alloc: free-list page not PQ_FREE");
       } else if (frontier < frames) {
         pg = advanceFrontier();
       } else {
@@ -390,14 +391,14 @@ public final class PhysMem implements AutoCloseable {
    */
   // uvm_page.c: uvm_pagefree
   public void free(VmPage pg) {
-    UvmPanic.check(
+    Kassert.check(
         pg.frame >= firstFrame && pg.frame < frames && page(pg.frame) == pg,
         "PhysMem.free: page of another PhysMem");
-    UvmPanic.check((pg.pqflags & VmPage.PQ_FREE) == 0, "uvm_pagefree: freeing free page");
-    UvmPanic.check((pg.pqflags & VmPage.PQ_QUEUED) == 0, "PhysMem.free: page still queued");
-    UvmPanic.check(pg.wireCount == 0, "PhysMem.free: page still wired");
-    UvmPanic.check(pg.loanCount == 0, "PhysMem.free: page still loaned");
-    UvmPanic.check(!pg.mdpage.isMapped(), "PhysMem.free: page still mapped");
+    Kassert.check((pg.pqflags & VmPage.PQ_FREE) == 0, "uvm_pagefree: freeing free page");
+    Kassert.check((pg.pqflags & VmPage.PQ_QUEUED) == 0, "PhysMem.free: page still queued");
+    Kassert.check(pg.wireCount == 0, "PhysMem.free: page still wired");
+    Kassert.check(pg.loanCount == 0, "PhysMem.free: page still loaned");
+    Kassert.check(!pg.mdpage.isMapped(), "PhysMem.free: page still mapped");
     rewriting(pg);
     pg.anon = null;
     pg.object = null;
@@ -430,7 +431,7 @@ public final class PhysMem implements AutoCloseable {
   /** pmap_copy_page: copies the frame of {@code src} into the frame of {@code dst}. */
   // pmap.c: pmap_copy_page
   public void copy(VmPage src, VmPage dst) {
-    UvmPanic.check(src != dst, "PhysMem.copy: source and destination are the same frame");
+    Kassert.check(src != dst, "PhysMem.copy: source and destination are the same frame");
     rewriting(dst);
     regionOf(dst.frame)
         .put(offsetOf(dst.frame), regionOf(src.frame), offsetOf(src.frame), PAGE_SIZE);
@@ -547,32 +548,32 @@ public final class PhysMem implements AutoCloseable {
   }
 
   private void checkLocked() {
-    UvmPanic.check(
+    Kassert.check(
         frontier >= firstFrame && frontier <= frames, "PhysMem.check: frontier out of range");
-    UvmPanic.check(freeTop <= frontier - firstFrame, "PhysMem.check: free list longer than used");
-    UvmPanic.check(!chunks[0][0].isFree(), "PhysMem.check: reserved frame 0 is free");
+    Kassert.check(freeTop <= frontier - firstFrame, "PhysMem.check: free list longer than used");
+    Kassert.check(!chunks[0][0].isFree(), "PhysMem.check: reserved frame 0 is free");
     boolean[] listed = new boolean[frontier];
     for (int i = 0; i < freeTop; i++) {
       int f = freeStack[i];
-      UvmPanic.check(
+      Kassert.check(
           f >= firstFrame && f < frontier, "PhysMem.check: bad frame on the free list: " + f);
-      UvmPanic.check(!listed[f], "PhysMem.check: frame listed twice on the free list: " + f);
+      Kassert.check(!listed[f], "PhysMem.check: frame listed twice on the free list: " + f);
       listed[f] = true;
       VmPage pg = page(f);
-      UvmPanic.check(pg.pqflags == VmPage.PQ_FREE, "PhysMem.check: free frame not PQ_FREE: " + f);
-      UvmPanic.check(
+      Kassert.check(pg.pqflags == VmPage.PQ_FREE, "PhysMem.check: free frame not PQ_FREE: " + f);
+      Kassert.check(
           pg.anon == null && pg.object == null && pg.flags == 0 && pg.wireCount == 0,
           "PhysMem.check: free frame has an owner, flags or wiring: " + f);
-      UvmPanic.check(!pg.mdpage.isMapped(), "PhysMem.check: free frame is mapped: " + f);
+      Kassert.check(!pg.mdpage.isMapped(), "PhysMem.check: free frame is mapped: " + f);
     }
     for (int f = firstFrame; f < frontier; f++) {
       VmPage pg = page(f);
-      UvmPanic.check(pg.frame == f, "PhysMem.check: record of frame " + f + " names another");
-      UvmPanic.check(
+      Kassert.check(pg.frame == f, "PhysMem.check: record of frame " + f + " names another");
+      Kassert.check(
           listed[f] == ((pg.pqflags & VmPage.PQ_FREE) != 0),
           "PhysMem.check: PQ_FREE disagrees with the free list for frame " + f);
     }
-    UvmPanic.check(
+    Kassert.check(
         exp.free == freeTop + (frames - frontier),
         "PhysMem.check: uvmexp.free disagrees with the free list and the frontier");
   }

@@ -1,7 +1,7 @@
 package org.uvm4j.uvm.page;
 
 import java.util.concurrent.locks.ReentrantLock;
-import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.Kassert;
 
 /**
  * One physical frame's record ({@code struct vm_page}). Owned either by an anon ({@link #anon},
@@ -162,8 +162,8 @@ public final class VmPage {
    */
   // uvm.h: UVM_UNLOCK_AND_WAIT
   public void unlockAndWait(ReentrantLock ownerLock, String wmsg) {
-    UvmPanic.check(ownerLock.isHeldByCurrentThread(), "UVM_UNLOCK_AND_WAIT: owner lock not held");
-    UvmPanic.check(ownerLock.getHoldCount() == 1, "UVM_UNLOCK_AND_WAIT: owner lock held twice");
+    Kassert.check(ownerLock.isHeldByCurrentThread(), "UVM_UNLOCK_AND_WAIT: owner lock not held");
+    Kassert.check(ownerLock.getHoldCount() == 1, "UVM_UNLOCK_AND_WAIT: owner lock held twice");
     sleepReleasing(ownerLock::unlock);
   }
 
@@ -176,13 +176,13 @@ public final class VmPage {
    */
   // uvm.h: UVM_UNLOCK_AND_WAIT
   public void unlockAndWait(PageAnon owner, String wmsg) {
-    UvmPanic.check(owner.isLocked(), "UVM_UNLOCK_AND_WAIT: anon not locked");
+    Kassert.check(owner.isLocked(), "UVM_UNLOCK_AND_WAIT: anon not locked");
     sleepReleasing(owner::unlock);
   }
 
   /** Registers as a sleeper, runs {@code unlock}, and sleeps until the next {@link #wakeup}. */
   private void sleepReleasing(Runnable unlock) {
-    UvmPanic.check((flags & PG_BUSY) != 0, "UVM_UNLOCK_AND_WAIT: page not busy");
+    Kassert.check((flags & PG_BUSY) != 0, "UVM_UNLOCK_AND_WAIT: page not busy");
     flags |= PG_WANTED;
     boolean interrupted = false;
     synchronized (waitChannel) {

@@ -3,9 +3,9 @@ package org.uvm4j.uvm.pdaemon;
 import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.observe.VmObserver;
 import org.uvm4j.uvm.page.PageQueues;
@@ -469,6 +469,6 @@ public final class PageDaemon implements Runnable {
 
   /** Checks that no page is left under page-out between runs (for the audit). */
   public void check() {
-    UvmPanic.check(pager == null || pager.clusterPages() == 0, "page daemon: cluster left open");
+    Kassert.check(pager == null || pager.clusterPages() == 0, "page daemon: cluster left open");
   }
 }

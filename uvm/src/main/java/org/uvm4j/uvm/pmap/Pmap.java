@@ -3,6 +3,7 @@ package org.uvm4j.uvm.pmap;
 import java.util.Arrays;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.MetadataBudget;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
@@ -184,9 +185,9 @@ public final class Pmap {
   public void enter(long va, VmPage pg, int prot, boolean wired) {
     checkLive();
     checkVa(va, "pmap_enter");
-    UvmPanic.check(prot != Prot.NONE && (prot & ~Prot.ALL) == 0, "pmap_enter: bad protection");
-    UvmPanic.check(!pg.isFree(), "pmap_enter: page is free");
-    UvmPanic.check(pg.frame != 0, "pmap_enter: frame 0 is never mapped");
+    Kassert.check(prot != Prot.NONE && (prot & ~Prot.ALL) == 0, "pmap_enter: bad protection");
+    Kassert.check(!pg.isFree(), "pmap_enter: page is free");
+    Kassert.check(pg.frame != 0, "pmap_enter: frame 0 is never mapped");
     if (log.isTraceEnabled()) {
       log.trace(
           "pmap_enter {} va={} frame={} prot={} wired={}",
@@ -276,7 +277,7 @@ public final class Pmap {
     checkLive();
     checkRange(sva, eva, "pmap_move");
     checkRange(dva, dva + (eva - sva), "pmap_move");
-    UvmPanic.check(dva >= eva || dva + (eva - sva) <= sva, "pmap_move: ranges overlap");
+    Kassert.check(dva >= eva || dva + (eva - sva) <= sva, "pmap_move: ranges overlap");
     long va = sva;
     while (va < eva) {
       long[][][] l3 = l4[(int) (va >>> L4_SHIFT) & MASK];
@@ -299,7 +300,7 @@ public final class Pmap {
           if (pte == 0) {
             continue;
           }
-          UvmPanic.check(pte(dva + (a - sva)) == 0, "pmap_move: destination already mapped");
+          Kassert.check(pte(dva + (a - sva)) == 0, "pmap_move: destination already mapped");
           VmPage pg = phys.pageAt(pte & PTE_FRAME);
           removePte(leaf, idx, a, pte);
           enter(dva + (a - sva), pg, (int) (pte & PTE_PROT), (pte & PTE_WIRED) != 0);
@@ -321,8 +322,8 @@ public final class Pmap {
     checkVa(va, "pmap_unwire");
     long[] leaf = leafOf(va);
     int idx = (int) (va >>> L1_SHIFT) & MASK;
-    UvmPanic.check(leaf != null && leaf[idx] != 0, "pmap_unwire: va not mapped");
-    UvmPanic.check((leaf[idx] & PTE_WIRED) != 0, "pmap_unwire: mapping not wired");
+    Kassert.check(leaf != null && leaf[idx] != 0, "pmap_unwire: va not mapped");
+    Kassert.check((leaf[idx] & PTE_WIRED) != 0, "pmap_unwire: mapping not wired");
     leaf[idx] &= ~PTE_WIRED;
     wiredCount--;
   }
@@ -343,7 +344,7 @@ public final class Pmap {
       long va = pv.va;
       long[] leaf = pmap.leafOf(va);
       int idx = (int) (va >>> L1_SHIFT) & MASK;
-      UvmPanic.check(
+      Kassert.check(
           leaf != null && (leaf[idx] & PTE_FRAME) == pg.physAddr(),
           "pmap_page_protect: pv entry without its PTE");
       pmap.lower(leaf, idx, va, prot);
@@ -619,10 +620,10 @@ public final class Pmap {
         }
       }
     }
-    UvmPanic.check(
+    Kassert.check(
         counts[0] == residentCount,
         "Pmap.check: resident count " + residentCount + " but " + counts[0] + " PTEs");
-    UvmPanic.check(
+    Kassert.check(
         counts[1] == wiredCount,
         "Pmap.check: wired count " + wiredCount + " but " + counts[1] + " wired PTEs");
   }
@@ -636,21 +637,21 @@ public final class Pmap {
       }
       valid++;
       long va = base | ((long) i << L1_SHIFT);
-      UvmPanic.check((pte & PTE_PROT) != 0, "Pmap.check: PTE without permission at " + hex(va));
+      Kassert.check((pte & PTE_PROT) != 0, "Pmap.check: PTE without permission at " + hex(va));
       long pa = pte & PTE_FRAME;
-      UvmPanic.check(
+      Kassert.check(
           (pa >>> PhysMem.PAGE_SHIFT) >= phys.firstFrame()
               && (pa >>> PhysMem.PAGE_SHIFT) < phys.frontier(),
           "Pmap.check: PTE with a bad frame at " + hex(va));
       VmPage pg = phys.pageAt(pa);
-      UvmPanic.check(!pg.isFree(), "Pmap.check: free frame " + pg.frame + " mapped at " + hex(va));
+      Kassert.check(!pg.isFree(), "Pmap.check: free frame " + pg.frame + " mapped at " + hex(va));
       int found = 0;
       for (PvEntry pv = PvEntry.first(pg.mdpage); pv != null; pv = pv.nextEntry()) {
         if (pv.pmap == this && pv.va == va) {
           found++;
         }
       }
-      UvmPanic.check(
+      Kassert.check(
           found == 1,
           "Pmap.check: " + found + " pv entries for the mapping at " + hex(va) + " (want 1)");
       counts[0]++;
@@ -658,7 +659,7 @@ public final class Pmap {
         counts[1]++;
       }
     }
-    UvmPanic.check(
+    Kassert.check(
         leaf[COUNT] == valid,
         "Pmap.check: leaf at " + hex(base) + " counts " + leaf[COUNT] + " but holds " + valid);
   }
@@ -671,8 +672,8 @@ public final class Pmap {
    */
   public static void checkPage(VmPage pg) {
     for (PvEntry pv = PvEntry.first(pg.mdpage); pv != null; pv = pv.nextEntry()) {
-      UvmPanic.check(!pv.pmap.destroyed, "Pmap.checkPage: pv entry of a destroyed pmap");
-      UvmPanic.check(
+      Kassert.check(!pv.pmap.destroyed, "Pmap.checkPage: pv entry of a destroyed pmap");
+      Kassert.check(
           (pv.pmap.pte(pv.va) & PTE_FRAME) == pg.physAddr(),
           "Pmap.checkPage: frame "
               + pg.frame
@@ -680,7 +681,7 @@ public final class Pmap {
               + hex(pv.va)
               + " but that PTE maps something else");
       for (PvEntry o = pv.nextEntry(); o != null; o = o.nextEntry()) {
-        UvmPanic.check(
+        Kassert.check(
             o.pmap != pv.pmap || o.va != pv.va,
             "Pmap.checkPage: duplicate pv entry for " + hex(pv.va) + " on frame " + pg.frame);
       }
@@ -817,7 +818,7 @@ public final class Pmap {
       prev = pv;
       pv = pv.nextEntry();
     }
-    UvmPanic.check(pv != null, "pmap_remove: mapping without a pv entry");
+    Kassert.check(pv != null, "pmap_remove: mapping without a pv entry");
     if (prev == null) {
       md.pvList = pv.next;
     } else {
@@ -920,7 +921,7 @@ public final class Pmap {
   }
 
   private void checkLive() {
-    UvmPanic.check(!destroyed, "pmap used after pmap_destroy");
+    Kassert.check(!destroyed, "pmap used after pmap_destroy");
   }
 
   private static void checkVa(long va, String what) {

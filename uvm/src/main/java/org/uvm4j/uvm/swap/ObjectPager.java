@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmExp;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.page.PhysMem;
 import org.uvm4j.uvm.page.VmPage;
 import org.uvm4j.uvm.system.ObjectSwap;
@@ -48,7 +48,7 @@ public final class ObjectPager implements ObjectSwap {
   // uvm_swap.c: uvm_swap_get
   @Override
   public int swapGet(int slot, VmPage pg) {
-    UvmPanic.check(pg.isBusy(), "uvm_swap_get: page busy");
+    Kassert.check(pg.isBusy(), "uvm_swap_get: page busy");
     mem.rewriting(pg);
     int error = swap.get(slot, mem.frameBuffer(pg));
     exp.pageins++;
@@ -78,12 +78,12 @@ public final class ObjectPager implements ObjectSwap {
    */
   // uvm_pdaemon.c: uvmpd_scan_queue (clean swap-backed page)
   public void reclaimClean(VmPage pg, SwapObject obj) {
-    UvmPanic.check(obj.lock().isHeldByCurrentThread(), "reclaim: object locked");
-    UvmPanic.check(pg.object == obj && !pg.isBusy(), "reclaim: object page, not busy");
-    UvmPanic.check((pg.flags & VmPage.PG_CLEAN) != 0, "reclaim: page clean");
-    UvmPanic.check(pg.wireCount == 0, "reclaim: page not wired");
+    Kassert.check(obj.lock().isHeldByCurrentThread(), "reclaim: object locked");
+    Kassert.check(pg.object == obj && !pg.isBusy(), "reclaim: object page, not busy");
+    Kassert.check((pg.flags & VmPage.PG_CLEAN) != 0, "reclaim: page clean");
+    Kassert.check(pg.wireCount == 0, "reclaim: page not wired");
     int slot = obj.findSwslot(index(pg));
-    UvmPanic.check(slot > 0, "reclaim: page has a slot");
+    Kassert.check(slot > 0, "reclaim: page has a slot");
     uvm.pageDequeue(pg);
     swap.setSwapOnly(slot);
     obj.pageRemove(pg);
@@ -102,12 +102,12 @@ public final class ObjectPager implements ObjectSwap {
    */
   // uvm_pdaemon.c: uvmpd_scan_queue (swap-backed object page) + uvm_pager.c aiodone
   public boolean pageout(VmPage pg, SwapObject obj) {
-    UvmPanic.check(obj.lock().isHeldByCurrentThread(), "aobj pageout: object locked");
-    UvmPanic.check(pg.object == obj && !pg.isBusy(), "aobj pageout: object page, not busy");
-    UvmPanic.check(pg.wireCount == 0, "aobj pageout: page not wired");
-    UvmPanic.check((pg.flags & VmPage.PG_CLEAN) == 0, "aobj pageout: page dirty");
+    Kassert.check(obj.lock().isHeldByCurrentThread(), "aobj pageout: object locked");
+    Kassert.check(pg.object == obj && !pg.isBusy(), "aobj pageout: object page, not busy");
+    Kassert.check(pg.wireCount == 0, "aobj pageout: page not wired");
+    Kassert.check((pg.flags & VmPage.PG_CLEAN) == 0, "aobj pageout: page dirty");
     int idx = index(pg);
-    UvmPanic.check(obj.findSwslot(idx) == 0, "aobj pageout: old slot dropped");
+    Kassert.check(obj.findSwslot(idx) == 0, "aobj pageout: old slot dropped");
     int slot = swap.alloc(1);
     if (slot == 0) {
       uvm.pageActivate(pg);

@@ -9,6 +9,7 @@ import java.util.function.IntConsumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmExp;
 import org.uvm4j.uvm.UvmPanic;
 
@@ -154,7 +155,7 @@ public final class SwapManager {
           log.warn("swap off {} failed: {} slots still in use", sdp.device.name(), sdp.npginuse);
           return Errno.EBUSY;
         }
-        UvmPanic.check(sdp.only.isEmpty(), "swap_off: swap-only slot left on device");
+        Kassert.check(sdp.only.isEmpty(), "swap_off: swap-only slot left on device");
         devices.remove(sdp);
         sdp.removed = true;
         exp.swpages -= sdp.npages;
@@ -237,7 +238,7 @@ public final class SwapManager {
    */
   // uvm_swap.c: uvm_swap_alloc
   public int alloc(int n) {
-    UvmPanic.check(n > 0, "uvm_swap_alloc: n > 0");
+    Kassert.check(n > 0, "uvm_swap_alloc: n > 0");
     dataLock.lock();
     try {
       for (int i = 0; i < devices.size(); i++) {
@@ -282,7 +283,7 @@ public final class SwapManager {
     if (start == SWSLOT_BAD) {
       return;
     }
-    UvmPanic.check(start > 0 && n > 0, "uvm_swap_free: start > 0 && n > 0");
+    Kassert.check(start > 0 && n > 0, "uvm_swap_free: start > 0 && n > 0");
     dataLock.lock();
     try {
       SwapArea sdp = find(start, n);
@@ -291,9 +292,9 @@ public final class SwapManager {
       boolean onlyExpected = pending[0];
       pending[0] = false;
       for (int s = off; s < off + n; s++) {
-        UvmPanic.check(sdp.inUse.get(s), "uvm_swap_free: slot allocated");
-        UvmPanic.check(!sdp.bad.get(s), "uvm_swap_free: slot not bad");
-        UvmPanic.check(
+        Kassert.check(sdp.inUse.get(s), "uvm_swap_free: slot allocated");
+        Kassert.check(!sdp.bad.get(s), "uvm_swap_free: slot not bad");
+        Kassert.check(
             sdp.only.get(s) == onlyExpected,
             onlyExpected
                 ? "uvm_swap_free: swap-only anon freed but its slot has a RAM copy"
@@ -319,7 +320,7 @@ public final class SwapManager {
    */
   public void swapOnlyFreed() {
     boolean[] pending = freeingSwapOnly.get();
-    UvmPanic.check(!pending[0], "swpgonly--: previous swap-only free still pending");
+    Kassert.check(!pending[0], "swpgonly--: previous swap-only free still pending");
     pending[0] = true;
   }
 
@@ -329,13 +330,13 @@ public final class SwapManager {
    */
   // uvm_swap.c: uvm_swap_markbad
   public void markBad(int start, int n) {
-    UvmPanic.check(start > 0 && n > 0, "uvm_swap_markbad: start > 0 && n > 0");
+    Kassert.check(start > 0 && n > 0, "uvm_swap_markbad: start > 0 && n > 0");
     dataLock.lock();
     try {
       SwapArea sdp = find(start, n);
       int off = start - sdp.drumOffset;
       for (int s = off; s < off + n; s++) {
-        UvmPanic.check(sdp.inUse.get(s), "uvm_swap_markbad: slot allocated");
+        Kassert.check(sdp.inUse.get(s), "uvm_swap_markbad: slot allocated");
         if (sdp.only.get(s)) {
           sdp.only.clear(s);
           exp.swpgonly--;
@@ -364,8 +365,8 @@ public final class SwapManager {
     try {
       SwapArea sdp = find(slot, 1);
       int off = slot - sdp.drumOffset;
-      UvmPanic.check(sdp.inUse.get(off) && !sdp.bad.get(off), "swap-only slot is allocated, good");
-      UvmPanic.check(!sdp.only.get(off), "slot not already swap-only");
+      Kassert.check(sdp.inUse.get(off) && !sdp.bad.get(off), "swap-only slot is allocated, good");
+      Kassert.check(!sdp.only.get(off), "slot not already swap-only");
       sdp.only.set(off);
       exp.swpgonly++;
     } finally {
@@ -387,10 +388,10 @@ public final class SwapManager {
   }
 
   private SwapArea find(int start, int n) {
-    UvmPanic.check(dataLock.isHeldByCurrentThread(), "swap data lock held");
+    Kassert.check(dataLock.isHeldByCurrentThread(), "swap data lock held");
     for (SwapArea sdp : devices) {
       if (sdp.contains(start)) {
-        UvmPanic.check(sdp.contains(start + n - 1), "swap slot range within one device");
+        Kassert.check(sdp.contains(start + n - 1), "swap slot range within one device");
         return sdp;
       }
     }
@@ -419,7 +420,7 @@ public final class SwapManager {
     if (slot == SWSLOT_BAD) {
       return Errno.EIO;
     }
-    UvmPanic.check(slot > 0, "uvm_swap_get: slot > 0");
+    Kassert.check(slot > 0, "uvm_swap_get: slot > 0");
     SwapArea sdp = lookup(slot, 1);
     int off = slot - sdp.drumOffset;
     int pos = dst.position();
@@ -456,7 +457,7 @@ public final class SwapManager {
    */
   // uvm_swap.c: uvm_swap_put
   public int put(int slot, ByteBuffer src) {
-    UvmPanic.check(slot > 0, "uvm_swap_put: slot > 0");
+    Kassert.check(slot > 0, "uvm_swap_put: slot > 0");
     int n = src.remaining() / SwapDevice.PAGE_SIZE;
     SwapArea sdp = lookup(slot, n);
     int off = slot - sdp.drumOffset;

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.uvm4j.uvm.Errno;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmExp;
-import org.uvm4j.uvm.UvmPanic;
 import org.uvm4j.uvm.amap.Amap;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.observe.VmObserver;
@@ -132,12 +132,12 @@ public final class SwapPager implements SwapService {
   // uvm_pdaemon.c: swapcluster_add
   public boolean clusterAdd(VmPage pg) {
     Anon anon = Anon.owner(pg);
-    UvmPanic.check(anon != null && anon.isLocked(), "swapcluster_add: anon page, anon locked");
-    UvmPanic.check(anon.page == pg, "swapcluster_add: anon owns the page");
-    UvmPanic.check(!pg.isBusy(), "swapcluster_add: page not busy");
-    UvmPanic.check(pg.wireCount == 0, "swapcluster_add: page not wired");
-    UvmPanic.check(anon.swslot == 0, "swapcluster_add: old slot dropped");
-    UvmPanic.check((pg.flags & VmPage.PG_CLEAN) == 0, "swapcluster_add: page dirty");
+    Kassert.check(anon != null && anon.isLocked(), "swapcluster_add: anon page, anon locked");
+    Kassert.check(anon.page == pg, "swapcluster_add: anon owns the page");
+    Kassert.check(!pg.isBusy(), "swapcluster_add: page not busy");
+    Kassert.check(pg.wireCount == 0, "swapcluster_add: page not wired");
+    Kassert.check(anon.swslot == 0, "swapcluster_add: old slot dropped");
+    Kassert.check((pg.flags & VmPage.PG_CLEAN) == 0, "swapcluster_add: page dirty");
     if (swcSlot == 0 && !clusterAllocSlots()) {
       return false;
     }
@@ -249,10 +249,10 @@ public final class SwapPager implements SwapService {
   private boolean pageoutDone(VmPage pg, int slot, int error) {
     Anon anon = Anon.owner(pg);
     anon.lock();
-    UvmPanic.check(
+    Kassert.check(
         (pg.flags & (VmPage.PG_BUSY | VmPage.PG_PAGEOUT)) == (VmPage.PG_BUSY | VmPage.PG_PAGEOUT),
         "aiodone: page busy for page-out");
-    UvmPanic.check(anon.swslot == slot, "aiodone: anon keeps its cluster slot");
+    Kassert.check(anon.swslot == slot, "aiodone: anon keeps its cluster slot");
     pg.flags &= ~VmPage.PG_PAGEOUT;
     if ((pg.flags & VmPage.PG_RELEASED) != 0) {
       // the anon died during the I/O: it goes, page, slot and all
@@ -299,11 +299,11 @@ public final class SwapPager implements SwapService {
   // uvm_pdaemon.c: uvmpd_scan_queue (clean swap-backed page)
   public void reclaimClean(Anon anon) {
     VmPage pg = anon.page;
-    UvmPanic.check(anon.isLocked(), "reclaim: anon locked");
-    UvmPanic.check(pg != null && !pg.isBusy(), "reclaim: resident, not busy");
-    UvmPanic.check((pg.flags & VmPage.PG_CLEAN) != 0, "reclaim: page clean");
-    UvmPanic.check(anon.swslot > 0, "reclaim: anon has a slot");
-    UvmPanic.check(pg.wireCount == 0, "reclaim: page not wired");
+    Kassert.check(anon.isLocked(), "reclaim: anon locked");
+    Kassert.check(pg != null && !pg.isBusy(), "reclaim: resident, not busy");
+    Kassert.check((pg.flags & VmPage.PG_CLEAN) != 0, "reclaim: page clean");
+    Kassert.check(anon.swslot > 0, "reclaim: anon has a slot");
+    Kassert.check(pg.wireCount == 0, "reclaim: page not wired");
     svc.pageDequeue(pg);
     swap.setSwapOnly(anon.swslot);
     svc.pageFree(pg);
@@ -378,9 +378,9 @@ public final class SwapPager implements SwapService {
    */
   // uvm_fault.c: uvm_fault (write to an anon page: uvm_anon_dropswap)
   public void dropSwapOnWrite(Anon anon) {
-    UvmPanic.check(anon.isLocked(), "dropswap on write: anon locked");
+    Kassert.check(anon.isLocked(), "dropswap on write: anon locked");
     VmPage pg = anon.page;
-    UvmPanic.check(pg != null && !pg.isBusy(), "dropswap on write: page resident, not busy");
+    Kassert.check(pg != null && !pg.isBusy(), "dropswap on write: page resident, not busy");
     anon.dropSwap(svc);
     pg.flags &= ~VmPage.PG_CLEAN;
   }
@@ -392,7 +392,7 @@ public final class SwapPager implements SwapService {
    * <p>=> the page is not busy and the state the sleepers will see is final.
    */
   private static void drainSleepers(VmPage pg) {
-    UvmPanic.check(!pg.isBusy(), "drain: page not busy");
+    Kassert.check(!pg.isBusy(), "drain: page not busy");
     pg.wakeup();
     while (pg.sleepers() > 0) {
       Thread.yield();
@@ -400,7 +400,7 @@ public final class SwapPager implements SwapService {
   }
 
   private int swapIn(Anon anon, int keepFree) {
-    UvmPanic.check(anon.isLocked(), "uvmfault_anonget: anon locked");
+    Kassert.check(anon.isLocked(), "uvmfault_anonget: anon locked");
     boolean waited = false;
     for (; ; ) {
       VmPage pg = anon.page;
@@ -425,7 +425,7 @@ public final class SwapPager implements SwapService {
       if (slot == SwapManager.SWSLOT_BAD) {
         return Errno.EIO;
       }
-      UvmPanic.check(slot > 0, "uvmfault_anonget: anon has neither page nor slot");
+      Kassert.check(slot > 0, "uvmfault_anonget: anon has neither page nor slot");
       pg = mem.freeCount() > keepFree ? svc.pageAlloc(anon) : null;
       if (pg == null) {
         if (waited) {

@@ -6,8 +6,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.UvmExp;
-import org.uvm4j.uvm.UvmPanic;
 
 /**
  * The machine's list of live anonymous objects ({@code uao_list} with {@code uao_list_lock}):
@@ -31,7 +31,7 @@ public final class SwapObjectList {
   public void insert(SwapObject o) {
     lock.lock();
     try {
-      UvmPanic.check(objects.add(o), "uao_list: object inserted twice");
+      Kassert.check(objects.add(o), "uao_list: object inserted twice");
       exp.aobjs++;
     } finally {
       lock.unlock();
@@ -42,7 +42,7 @@ public final class SwapObjectList {
   public void remove(SwapObject o) {
     lock.lock();
     try {
-      UvmPanic.check(objects.remove(o), "uao_list: removing an object not on the list");
+      Kassert.check(objects.remove(o), "uao_list: removing an object not on the list");
       exp.aobjs--;
     } finally {
       lock.unlock();

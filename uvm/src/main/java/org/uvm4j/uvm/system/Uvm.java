@@ -2,6 +2,7 @@ package org.uvm4j.uvm.system;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.MetadataBudget;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmExp;
@@ -186,9 +187,9 @@ public final class Uvm implements UvmServices {
   // uvm_page.c: uvm_pagealloc_strat
   @Override
   public VmPage pageAlloc(Anon anon) {
-    UvmPanic.check(anon != null, "uvm_pagealloc: no anon");
-    UvmPanic.check(anon.isLocked(), "uvm_pagealloc: anon not locked");
-    UvmPanic.check(anon.page == null, "uvm_pagealloc: anon already has a page");
+    Kassert.check(anon != null, "uvm_pagealloc: no anon");
+    Kassert.check(anon.isLocked(), "uvm_pagealloc: anon not locked");
+    Kassert.check(anon.page == null, "uvm_pagealloc: anon already has a page");
     VmPage pg = physMem.alloc();
     if (pg == null) {
       return null;
@@ -216,8 +217,8 @@ public final class Uvm implements UvmServices {
    */
   // uvm_page.c: uvm_pagealloc_strat
   public VmPage pageAllocObject(Object obj, long off) {
-    UvmPanic.check(obj != null, "uvm_pagealloc: no object");
-    UvmPanic.check((off & (PhysMem.PAGE_SIZE - 1)) == 0, "uvm_pagealloc: offset not aligned");
+    Kassert.check(obj != null, "uvm_pagealloc: no object");
+    Kassert.check((off & (PhysMem.PAGE_SIZE - 1)) == 0, "uvm_pagealloc: offset not aligned");
     VmPage pg = physMem.alloc();
     if (pg == null) {
       return null;
@@ -246,9 +247,9 @@ public final class Uvm implements UvmServices {
   // uvm_page.c: uvm_pagefree
   @Override
   public void pageFree(VmPage pg) {
-    UvmPanic.check((pg.flags & VmPage.PG_PAGEOUT) == 0, "uvm_pagefree: page under page-out");
-    UvmPanic.check(!pg.isFree(), "uvm_pagefree: freeing free page");
-    UvmPanic.check(pg.loanCount == 0, "uvm_pagefree: loaned pages are not supported");
+    Kassert.check((pg.flags & VmPage.PG_PAGEOUT) == 0, "uvm_pagefree: page under page-out");
+    Kassert.check(!pg.isFree(), "uvm_pagefree: freeing free page");
+    Kassert.check(pg.loanCount == 0, "uvm_pagefree: loaned pages are not supported");
     if (pg.object != null) {
       pg.object = null;
       if ((pg.pqflags & VmPage.PQ_AOBJ) != 0) {
@@ -259,8 +260,8 @@ public final class Uvm implements UvmServices {
       }
     } else if (pg.anon != null) {
       Anon anon = Anon.owner(pg);
-      UvmPanic.check(anon.isLocked(), "uvm_pagefree: anon not locked");
-      UvmPanic.check(anon.page == pg, "uvm_pagefree: anon does not point at its page");
+      Kassert.check(anon.isLocked(), "uvm_pagefree: anon not locked");
+      Kassert.check(anon.page == pg, "uvm_pagefree: anon does not point at its page");
       anon.page = null;
       pg.anon = null;
       exp.anonpages--;
@@ -283,17 +284,17 @@ public final class Uvm implements UvmServices {
    */
   // uvm_page.c: uvm_page_unbusy
   public void pageUnbusy(VmPage pg) {
-    UvmPanic.check((pg.flags & VmPage.PG_BUSY) != 0, "uvm_page_unbusy: page not busy");
-    UvmPanic.check((pg.flags & VmPage.PG_PAGEOUT) == 0, "uvm_page_unbusy: page under page-out");
+    Kassert.check((pg.flags & VmPage.PG_BUSY) != 0, "uvm_page_unbusy: page not busy");
+    Kassert.check((pg.flags & VmPage.PG_PAGEOUT) == 0, "uvm_page_unbusy: page under page-out");
     if ((pg.flags & VmPage.PG_RELEASED) != 0) {
-      UvmPanic.check(
+      Kassert.check(
           pg.object != null || (pg.anon != null && Anon.owner(pg).ref > 0),
           "uvm_page_unbusy: released page of a dead anon");
       pg.flags &= ~VmPage.PG_RELEASED;
       Pmap.pageProtect(pg, Prot.NONE);
       pageFree(pg); // wakes the sleepers once the page is free
     } else {
-      UvmPanic.check((pg.flags & VmPage.PG_FAKE) == 0, "uvm_page_unbusy: page still PG_FAKE");
+      Kassert.check((pg.flags & VmPage.PG_FAKE) == 0, "uvm_page_unbusy: page still PG_FAKE");
       boolean wanted = (pg.flags & VmPage.PG_WANTED) != 0;
       pg.flags &= ~(VmPage.PG_WANTED | VmPage.PG_BUSY);
       if (wanted) {
@@ -470,17 +471,17 @@ public final class Uvm implements UvmServices {
       if (pg.isFree()) {
         continue;
       }
-      UvmPanic.check(
+      Kassert.check(
           pg.anon == null || pg.object == null, "Uvm.check: frame " + f + " has two owners");
       if (pg.anon != null) {
         anon++;
-        UvmPanic.check(
+        Kassert.check(
             Anon.owner(pg).page == pg, "Uvm.check: anon of frame " + f + " points elsewhere");
-        UvmPanic.check(
+        Kassert.check(
             (pg.pqflags & VmPage.PQ_ANON) != 0, "Uvm.check: anon frame " + f + " lacks PQ_ANON");
       } else if (pg.object != null) {
         boolean swapBacked = pg.object instanceof SwapObject;
-        UvmPanic.check(
+        Kassert.check(
             swapBacked == ((pg.pqflags & VmPage.PQ_AOBJ) != 0),
             "Uvm.check: PQ_AOBJ of frame " + f + " disagrees with its owner");
         if (swapBacked) {
@@ -494,9 +495,9 @@ public final class Uvm implements UvmServices {
       }
       Pmap.checkPage(pg);
     }
-    UvmPanic.check(anon == exp.anonpages, "Uvm.check: anonpages " + exp.anonpages + " != " + anon);
-    UvmPanic.check(file == exp.filepages, "Uvm.check: filepages " + exp.filepages + " != " + file);
-    UvmPanic.check(aobj == exp.aobjpages, "Uvm.check: aobjpages " + exp.aobjpages + " != " + aobj);
-    UvmPanic.check(wired == exp.wired, "Uvm.check: wired " + exp.wired + " != " + wired);
+    Kassert.check(anon == exp.anonpages, "Uvm.check: anonpages " + exp.anonpages + " != " + anon);
+    Kassert.check(file == exp.filepages, "Uvm.check: filepages " + exp.filepages + " != " + file);
+    Kassert.check(aobj == exp.aobjpages, "Uvm.check: aobjpages " + exp.aobjpages + " != " + aobj);
+    Kassert.check(wired == exp.wired, "Uvm.check: wired " + exp.wired + " != " + wired);
   }
 }

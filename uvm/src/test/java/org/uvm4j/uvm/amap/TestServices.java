@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.uvm4j.uvm.UvmPanic;
+import org.uvm4j.uvm.Kassert;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.page.VmPage;
 
@@ -56,7 +56,7 @@ final class TestServices implements UvmServices {
 
   @Override
   public VmPage pageAlloc(Anon anon) {
-    UvmPanic.check(anon.isLocked(), "test pageAlloc: anon not locked");
+    Kassert.check(anon.isLocked(), "test pageAlloc: anon not locked");
     if (freeFrames == 0) {
       return null;
     }
@@ -74,8 +74,7 @@ final class TestServices implements UvmServices {
 
   @Override
   public void pageCopy(VmPage src, VmPage dst) {
-    UvmPanic.check(
-        content.containsKey(src) && content.containsKey(dst), "test pageCopy: dead page");
+    Kassert.check(content.containsKey(src) && content.containsKey(dst), "test pageCopy: dead page");
     content.put(dst, content.get(src));
     dst.flags &= ~VmPage.PG_CLEAN;
   }
@@ -88,8 +87,8 @@ final class TestServices implements UvmServices {
 
   @Override
   public void pageFree(VmPage pg) {
-    UvmPanic.check(content.containsKey(pg), "test pageFree: page freed twice");
-    UvmPanic.check(
+    Kassert.check(content.containsKey(pg), "test pageFree: page freed twice");
+    Kassert.check(
         (pg.flags & VmPage.PG_BUSY) == 0 || (pg.flags & VmPage.PG_RELEASED) != 0,
         "test pageFree: busy page");
     content.remove(pg);
@@ -109,8 +108,8 @@ final class TestServices implements UvmServices {
 
   @Override
   public void swapFree(int slot) {
-    UvmPanic.check(slot > 0, "test swapFree: slot <= 0");
-    UvmPanic.check(swapSlots.remove(slot), "test swapFree: slot " + slot + " not allocated");
+    Kassert.check(slot > 0, "test swapFree: slot <= 0");
+    Kassert.check(swapSlots.remove(slot), "test swapFree: slot " + slot + " not allocated");
     freedSlots.add(slot);
   }
 
@@ -121,7 +120,7 @@ final class TestServices implements UvmServices {
 
   @Override
   public boolean anonPagein(Anon anon) {
-    UvmPanic.check(anon.isLocked(), "test anonPagein: anon not locked");
+    Kassert.check(anon.isLocked(), "test anonPagein: anon not locked");
     pageins++;
     boolean ok = onPagein.test(anon);
     if (ok && anon.swslot != 0) {
@@ -166,7 +165,7 @@ final class TestServices implements UvmServices {
   /** A new unlocked anon with ref 1 and no data. */
   Anon anon() {
     Anon an = Anon.alloc(this);
-    UvmPanic.check(an != null, "fixture: anon allocation failed");
+    Kassert.check(an != null, "fixture: anon allocation failed");
     an.unlock();
     return an;
   }
@@ -200,7 +199,7 @@ final class TestServices implements UvmServices {
   /** An amap of {@code pages} pages (padding {@code pad} pages), waiting allocation. */
   Amap amap(int pages, int pad) {
     Amap a = Amap.alloc(this, (long) pages << 12, (long) pad << 12, false);
-    UvmPanic.check(a != null, "fixture: amap allocation failed");
+    Kassert.check(a != null, "fixture: amap allocation failed");
     return a;
   }
 

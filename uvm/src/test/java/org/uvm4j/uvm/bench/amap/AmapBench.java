@@ -7,12 +7,14 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 import org.uvm4j.uvm.amap.Amap;
+import org.uvm4j.uvm.amap.AmapAllocator;
 import org.uvm4j.uvm.amap.Anon;
 import org.uvm4j.uvm.map.VmMapEntry;
 import org.uvm4j.uvm.system.Uvm;
@@ -30,6 +32,13 @@ public class AmapBench {
   private static final int SLOTS = 256;
   private static final int MASK = SLOTS - 1;
 
+  /**
+   * "chunked": the default storage (a 256-slot amap is a root of 16 leaves of 16 slots); "flat":
+   * every per-slot array one array of the capacity, the seed's layout, measured in the same run.
+   */
+  @Param({"chunked", "flat"})
+  public String storage;
+
   private Uvm uvm;
   private Amap amap;
   private VmMapEntry entry;
@@ -41,6 +50,9 @@ public class AmapBench {
   @Setup(Level.Trial)
   public void setUp() {
     uvm = new Uvm(UvmConfig.ofRam(16L << 20));
+    uvm.allocator()
+        .setFlatSlots(
+            storage.equals("flat") ? Integer.MAX_VALUE : AmapAllocator.DEFAULT_FLAT_SLOTS);
     amap = Amap.alloc(uvm, (long) SLOTS << 12, 0, false);
     entry = new VmMapEntry();
     entry.start = 0x4000_0000L;
