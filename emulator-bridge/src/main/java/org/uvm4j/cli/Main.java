@@ -43,6 +43,16 @@ public final class Main implements Callable<Integer> {
       status =
           execute(
               args, System.out, System.err, new KernelRunner(System.in, System.out, System.err));
+      status =
+          AotTraining.alsoOnJna(
+              args,
+              status,
+              a ->
+                  execute(
+                      a,
+                      System.out,
+                      System.err,
+                      new KernelRunner(System.in, System.out, System.err)));
     } catch (OutOfMemoryError e) {
       status = outOfMemory(System.err, e);
     }

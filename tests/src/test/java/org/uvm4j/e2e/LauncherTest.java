@@ -197,4 +197,59 @@ class LauncherTest {
     assertThat(got.status()).isEqualTo(125);
     assertThat(got.stderr().lines()).hasSize(1);
   }
+
+  /**
+   * The JVM's account of the classes a {@code hello} run on {@code backend} loaded and initialised
+   * ({@code -Xlog:class+load,class+init} into a file, so the guest's output stays apart), checked
+   * to be a real account of that run: it names the CLI's main class and initialises the binding's
+   * engine class. (The AOT cache loads the classes it archived at start, used or not: only
+   * "Initializing" says a class was used.)
+   */
+  private List<String> classesOf(String backend, String engineClass) throws Exception {
+    Path log = dir.resolve("classes-" + backend + ".log");
+    GuestRun got =
+        Uvm4jRuns.cli(
+            List.of("-Xlog:class+load=info,class+init=info:file=" + log),
+            run("hello", "--backend", backend));
+    GuestRun expected = Guests.runNatively(Guests.binary("hello"), Guests.args("hello"));
+    assertThat(got.status()).as(got.toString()).isEqualTo(expected.status());
+    assertThat(got.stdout()).as(got.toString()).isEqualTo(expected.stdout());
+    List<String> lines = Files.readAllLines(log);
+    assertThat(lines)
+        .as("the class log of the run")
+        .anyMatch(l -> l.contains(" org.uvm4j.cli.Main "))
+        .anyMatch(l -> l.contains(initialising(engineClass)));
+    return lines;
+  }
+
+  /** How -Xlog:class+init names the initialisation of {@code className}. */
+  private static String initialising(String className) {
+    return "Initializing '" + className.replace('.', '/') + "'";
+  }
+
+  /**
+   * A run on the FFM binding makes every host libc call through FFM too: it initialises no JNA
+   * class and reads none from a jar (JNA's set-up cost the start 35-45 ms of CPU;
+   * docs/benchmarks.md, start-up). The AOT cache, whose training also runs the JNA binding, maps
+   * JNA's classes at start with all the others it holds: those lines alone may name JNA.
+   */
+  @Test
+  void aRunOnTheFfmBindingSetsUpNoJna() throws Exception {
+    GuestRun version = Uvm4jRuns.cli(List.of("--version"));
+    assumeTrue(!version.stdout().contains("ffm unavailable"), "this JVM or build has no FFM");
+    List<String> lines = classesOf("ffm", "org.uvm4j.machine.ffm.FfmBackend");
+    assertThat(lines)
+        .filteredOn(l -> l.contains("com.sun.jna") || l.contains("com/sun/jna"))
+        .allMatch(l -> l.contains("[class,load]") && l.endsWith(" source: shared objects file"));
+    assertThat(lines).anyMatch(l -> l.contains(initialising("org.uvm4j.machine.host.FfmHostLibc")));
+  }
+
+  /** A run on the JNA binding makes its host libc calls through JNA, which it loads anyway. */
+  @Test
+  void aRunOnTheJnaBindingCallsLibcThroughJna() throws Exception {
+    List<String> lines = classesOf("jna", "org.uvm4j.machine.unicorn.UnicornBackend");
+    assertThat(lines).anyMatch(l -> l.contains(initialising("org.uvm4j.machine.host.JnaHostLibc")));
+    assertThat(lines)
+        .noneMatch(l -> l.contains(initialising("org.uvm4j.machine.host.FfmHostLibc")));
+  }
 }

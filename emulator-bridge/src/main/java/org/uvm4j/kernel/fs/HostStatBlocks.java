@@ -1,96 +1,98 @@
 package org.uvm4j.kernel.fs;
 
-import com.sun.jna.Native;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.machine.host.HostLibc;
+import org.uvm4j.machine.host.HostLibcs;
 
 /**
  * The allocation of a host file as the host's kernel reports it: {@code st_blocks} and {@code
  * st_blksize} of {@code struct stat}, which the JDK does not expose, read with libc's {@code
- * stat}/{@code lstat} through JNA (glibc exports both since 2.33; musl always did).
+ * stat}/{@code lstat} through the process's {@link HostLibc} (FFM or JNA; glibc exports both
+ * functions since 2.33, musl always did).
  *
  * <p>Invariant: a value is returned only for the very file the caller already examined (the same
  * {@code st_dev} and {@code st_ino}); when libc cannot be called (no such symbol, another C
- * library, a JNA failure) every call answers null and the caller falls back to an estimate from the
- * size. The first failure is logged once at INFO on {@code kern.fs}.
+ * library, a binding failure) every call answers null and the caller falls back to an estimate from
+ * the size. The first failure is logged once at INFO on {@code kern.fs}.
  */
 final class HostStatBlocks {
   private static final Logger log = LogManager.getLogger("kern.fs");
 
-  /**
-   * The two libc functions used, with the kernel's x86-64 {@code struct stat} as 144 bytes: JNA's
-   * direct mapping (registered natives), not an interface, whose proxy class and reflective calls
-   * cost every start several milliseconds on the main thread (docs/benchmarks.md, start-up).
-   */
-  private static final class LibC {
-    static {
-      Native.register(LibC.class, "c");
-    }
-
-    private LibC() {}
-
-    static native int stat(String path, byte[] buf);
-
-    static native int lstat(String path, byte[] buf);
-  }
-
   /** What libc said about a file: its identity and its allocation. */
   record Blocks(long dev, long ino, long blksize, long blocks) {}
 
-  private static final int STAT_SIZE = 144;
+  /** The process's answers, made on first use (with the process's libc binding). */
+  private static final class Shared {
+    static final HostStatBlocks BLOCKS = new HostStatBlocks(null);
+  }
 
-  /** Whether libc's stat/lstat answer here (checked once, with lstat of "/"). */
-  private static final boolean AVAILABLE = load();
+  /** The binding, or null when libc's stat/lstat do not answer here (checked once). */
+  private final HostLibc libc;
 
-  private HostStatBlocks() {}
+  /**
+   * Answers through {@code libc} (null: the process's binding), after checking once, with {@code
+   * lstat("/")}, that it answers.
+   */
+  HostStatBlocks(HostLibc libc) {
+    this.libc = load(libc);
+  }
 
-  private static boolean load() {
-    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+  private static HostLibc load(HostLibc given) {
+    if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
         || !"amd64".equals(System.getProperty("os.arch"))) {
       log.info("st_blocks of host files is estimated from their size: not an x86-64 Linux host");
-      return false;
+      return null;
     }
     try {
-      byte[] probe = new byte[STAT_SIZE];
-      if (LibC.lstat("/", probe) != 0) {
-        log.info("st_blocks of host files is estimated from their size: lstat(\"/\") failed");
-        return false;
-      }
-      return true;
+      HostLibc libc = given != null ? given : HostLibcs.host();
+      libc.lstat("/", new byte[HostLibc.STAT_SIZE]);
+      return libc;
     } catch (LinkageError | RuntimeException e) {
       log.info(
           "st_blocks of host files is estimated from their size: libc's stat/lstat cannot be"
               + " called ({})",
           e.toString());
-      return false;
+      return null;
     }
+  }
+
+  /** True when the process's libc answers (the values are real, not estimated). */
+  static boolean available() {
+    return Shared.BLOCKS.answers();
   }
 
   /** True when libc answers (the values are real, not estimated). */
-  static boolean available() {
-    return AVAILABLE;
+  boolean answers() {
+    return libc != null;
   }
 
   /**
-   * stat (or lstat when {@code follow} is false) of {@code p} through libc, or null when libc
-   * cannot be called or the call fails.
+   * stat (or lstat when {@code follow} is false) of {@code p} through the process's libc, or null
+   * when libc cannot be called or the call fails.
    */
   static Blocks of(Path p, boolean follow) {
-    if (!AVAILABLE) {
+    return Shared.BLOCKS.get(p, follow);
+  }
+
+  /** As {@link #of}, through this instance's libc. */
+  Blocks get(Path p, boolean follow) {
+    if (libc == null) {
       return null;
     }
-    byte[] buf = new byte[STAT_SIZE];
-    int r;
+    byte[] buf = new byte[HostLibc.STAT_SIZE];
     try {
-      r = follow ? LibC.stat(p.toString(), buf) : LibC.lstat(p.toString(), buf);
+      if (follow) {
+        libc.stat(p.toString(), buf);
+      } else {
+        libc.lstat(p.toString(), buf);
+      }
     } catch (LinkageError | RuntimeException e) {
-      return null;
-    }
-    if (r != 0) {
-      return null;
+      return null; // HostCallException (ENOENT, a file renamed in between...) or a binding failure
     }
     ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
     // x86-64 struct stat: st_dev 0, st_ino 8, ..., st_blksize 56, st_blocks 64

@@ -7,6 +7,7 @@ import java.util.List;
 import org.uvm4j.machine.CpuBackend;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.host.HostLibcs;
 import org.uvm4j.machine.unicorn.UnicornBackend;
 import org.uvm4j.uvm.system.Uvm;
 
@@ -48,6 +49,7 @@ public final class CpuBackends {
   public static CpuBackend open(BackendKind kind) {
     BackendKind k = resolve(kind);
     if (k == BackendKind.JNA) {
+      HostLibcs.preferJna();
       return UnicornBackend.open();
     }
     Method open = ffmOpenMethod();
@@ -72,14 +74,29 @@ public final class CpuBackends {
    * returns at once, so that the first {@link #open} of the process finds it done: the FFM
    * binding's linking of its native calls, which would otherwise be most of a short run's start-up
    * (the JNA binding has no such cost worth overlapping). Nothing depends on it: when the binding
-   * is unavailable this does nothing, and {@link #open} says why.
+   * is unavailable this does nothing, and {@link #open} says why. When {@code kind} names JNA (or
+   * AUTO with {@value #PROPERTY}{@code =jna}), the host libc calls go through JNA too ({@link
+   * HostLibcs#preferJna}): JNA is loaded for the engine anyway, and FFM's linking would only add to
+   * the start.
    */
   public static void prepare(BackendKind kind) {
+    if (namesJna(kind)) {
+      HostLibcs.preferJna();
+    }
     // even finding the binding loads classes (and Log4j with them): all of it off the caller's
     // thread
     Thread t = new Thread(() -> prepareNow(kind), "uvm4j-backend-prepare");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** True when {@code kind} is JNA without probing for FFM: JNA, or AUTO pinned to JNA. */
+  private static boolean namesJna(BackendKind kind) {
+    if (kind == BackendKind.AUTO) {
+      String prop = System.getProperty(PROPERTY);
+      return prop != null && prop.trim().equalsIgnoreCase(BackendKind.JNA.cliName());
+    }
+    return kind == BackendKind.JNA;
   }
 
   private static void prepareNow(BackendKind kind) {

@@ -1,19 +1,21 @@
 package org.uvm4j.machine.ram;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Pointer;
 import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.host.HostCallException;
+import org.uvm4j.machine.host.HostLibc;
+import org.uvm4j.machine.host.HostLibcs;
 
 /**
  * One host page of native code (a binding's preemption hook): mapped writable, filled, then made
  * read-and-execute only, so it is never writable and executable at once. Both bindings use it
- * through {@link HostPages}, which the emulated RAM registers anyway. {@link #close()} unmaps it;
- * its owner calls it after nothing can run the code any more (after the engine was closed).
+ * through the process's {@link HostLibc} (the one the emulated RAM uses). {@link #close()} unmaps
+ * it; its owner calls it after nothing can run the code any more (after the engine was closed).
  */
 public final class CodePage implements AutoCloseable {
   /** The page's size; the code must fit. */
   public static final int SIZE = 4096;
 
+  private final HostLibc libc;
   private final long address;
   private boolean closed;
 
@@ -28,24 +30,28 @@ public final class CodePage implements AutoCloseable {
     if (code.length > SIZE) {
       throw new IllegalArgumentException(what + ": " + code.length + " bytes, more than a page");
     }
-    HostPages.ensureRegistered();
     try {
-      address =
-          HostPages.mmap(
-              0,
-              SIZE,
-              HostPages.PROT_READ | HostPages.PROT_WRITE,
-              HostPages.MAP_PRIVATE | HostPages.MAP_ANONYMOUS,
-              -1,
-              0);
-    } catch (LastErrorException e) {
+      libc = HostLibcs.host();
+    } catch (IllegalStateException e) {
       throw new MachineException("cannot map a page for " + what + ": " + e.getMessage(), e);
     }
     try {
-      new Pointer(address).write(0, code, 0, code.length);
-      HostPages.mprotect(address, SIZE, HostPages.PROT_READ | HostPages.PROT_EXEC);
-    } catch (LastErrorException e) {
-      HostPages.munmap(address, SIZE);
+      address =
+          libc.mmap(
+              0,
+              SIZE,
+              HostLibc.PROT_READ | HostLibc.PROT_WRITE,
+              HostLibc.MAP_PRIVATE | HostLibc.MAP_ANONYMOUS,
+              -1,
+              0);
+    } catch (HostCallException e) {
+      throw new MachineException("cannot map a page for " + what + ": " + e.getMessage(), e);
+    }
+    try {
+      libc.memory(address, SIZE).put(0, code);
+      libc.mprotect(address, SIZE, HostLibc.PROT_READ | HostLibc.PROT_EXEC);
+    } catch (HostCallException e) {
+      libc.munmap(address, SIZE);
       throw new MachineException(
           "cannot make " + what + " executable (mprotect): " + e.getMessage(), e);
     }
@@ -61,7 +67,7 @@ public final class CodePage implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      HostPages.munmap(address, SIZE);
+      libc.munmap(address, SIZE);
     }
   }
 }

@@ -1,14 +1,14 @@
 package org.uvm4j.machine.ram;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
-import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.uvm4j.machine.host.HostCallException;
+import org.uvm4j.machine.host.HostLibc;
+import org.uvm4j.machine.host.HostLibcs;
 import org.uvm4j.uvm.page.RamBacking;
 
 /**
@@ -29,10 +29,11 @@ import org.uvm4j.uvm.page.RamBacking;
  * touched. {@value #HUGE_PAGES_PROPERTY}{@code =false} gives 4 KiB pages, as does a host whose THP
  * setting is {@code never}.
  *
- * <p>Each region is wrapped as a direct {@link ByteBuffer} (JNA {@link Pointer#getByteBuffer}) of
- * at most 1 GiB. {@link #close()} unmaps every region: whoever holds views of them (the physical
- * memory, the emulator) must have let go first; {@link org.uvm4j.uvm.page.PhysMem#close()} drops
- * its views before it closes the backing.
+ * <p>The calls go through a {@link HostLibc} ({@link HostLibcs#host()} unless given: FFM on Java
+ * 22+, so an FFM run loads no JNA). Each region is wrapped as a direct {@link ByteBuffer} ({@link
+ * HostLibc#memory}) of at most 1 GiB. {@link #close()} unmaps every region: whoever holds views of
+ * them (the physical memory, the emulator) must have let go first; {@link
+ * org.uvm4j.uvm.page.PhysMem#close()} drops its views before it closes the backing.
  *
  * <p>Invariant: every mapping made is in {@link #mappings} until it is unmapped; nothing is mapped
  * after {@link #close()}.
@@ -49,6 +50,7 @@ public final class MmapRamBacking implements RamBacking {
   private static final Logger log = LogManager.getLogger("machine");
 
   private final List<long[]> mappings = new ArrayList<>();
+  private final HostLibc libc;
   private final boolean hugePages;
   private boolean closed;
 
@@ -59,26 +61,49 @@ public final class MmapRamBacking implements RamBacking {
    * @throws IllegalStateException on a host that is not 64-bit Linux (the flag values are Linux's)
    */
   public MmapRamBacking() {
-    this(!"false".equalsIgnoreCase(System.getProperty(HUGE_PAGES_PROPERTY, "true").trim()));
+    this((HostLibc) null);
   }
 
   /**
-   * A backing that maps regions on demand.
+   * As {@link #MmapRamBacking()}, through {@code libc} (null: the process's binding).
+   *
+   * @throws IllegalStateException as {@link #MmapRamBacking()}
+   */
+  public MmapRamBacking(HostLibc libc) {
+    this(!"false".equalsIgnoreCase(System.getProperty(HUGE_PAGES_PROPERTY, "true").trim()), libc);
+  }
+
+  /**
+   * A backing that maps regions on demand through the process's libc binding.
    *
    * @param hugePages advise the host to back the regions with transparent huge pages
-   * @throws IllegalStateException on a host that is not 64-bit Linux (the flag values are Linux's)
+   * @throws IllegalStateException on a host that is not 64-bit Linux (the flag values are Linux's),
+   *     or where libc cannot be called
    */
   public MmapRamBacking(boolean hugePages) {
+    this(hugePages, null);
+  }
+
+  /**
+   * A backing that maps regions on demand through {@code libc} (null: the process's binding).
+   *
+   * @param hugePages advise the host to back the regions with transparent huge pages
+   * @throws IllegalStateException on a host that is not 64-bit Linux (the flag values are Linux's),
+   *     or where libc cannot be called
+   */
+  public MmapRamBacking(boolean hugePages, HostLibc libc) {
     this.hugePages = hugePages;
-    if (!Platform.isLinux() || Native.POINTER_SIZE != 8) {
+    String os = System.getProperty("os.name", "");
+    String bits = System.getProperty("sun.arch.data.model", "?");
+    if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !bits.equals("64")) {
       throw new IllegalStateException(
           "emulated RAM needs a 64-bit Linux host (anonymous mmap); this is "
-              + System.getProperty("os.name")
+              + os
               + " with "
-              + (Native.POINTER_SIZE * 8)
+              + bits
               + "-bit pointers");
     }
-    HostPages.ensureRegistered();
+    this.libc = libc != null ? libc : HostLibcs.host();
   }
 
   @Override
@@ -92,20 +117,20 @@ public final class MmapRamBacking implements RamBacking {
     long addr;
     try {
       addr =
-          HostPages.mmap(
+          libc.mmap(
               0,
               bytes,
-              HostPages.PROT_READ | HostPages.PROT_WRITE,
-              HostPages.MAP_PRIVATE | HostPages.MAP_ANONYMOUS | HostPages.MAP_NORESERVE,
+              HostLibc.PROT_READ | HostLibc.PROT_WRITE,
+              HostLibc.MAP_PRIVATE | HostLibc.MAP_ANONYMOUS | HostLibc.MAP_NORESERVE,
               -1,
               0);
-    } catch (LastErrorException e) {
+    } catch (HostCallException e) {
       throw new IllegalStateException(
           "cannot reserve "
               + bytes
               + " bytes of host address space for the emulated RAM (after "
               + mappedBytes()
-              + " bytes): mmap failed: "
+              + " bytes): "
               + e.getMessage()
               + "; use a smaller --ram",
           e);
@@ -117,13 +142,13 @@ public final class MmapRamBacking implements RamBacking {
     mappings.add(new long[] {addr, bytes});
     if (hugePages) {
       try {
-        HostPages.madvise(addr, bytes, HostPages.MADV_HUGEPAGE);
-      } catch (LastErrorException e) {
+        libc.madvise(addr, bytes, HostLibc.MADV_HUGEPAGE);
+      } catch (HostCallException e) {
         // a host without transparent huge pages (EINVAL): 4 KiB pages, as without the advice
         log.debug("madvise(MADV_HUGEPAGE) of the emulated RAM refused: {}", e.getMessage());
       }
     }
-    return new Pointer(addr).getByteBuffer(0, bytes);
+    return libc.memory(addr, bytes);
   }
 
   /** Bytes of address space mapped now. */
@@ -149,8 +174,8 @@ public final class MmapRamBacking implements RamBacking {
     IllegalStateException failure = null;
     for (long[] m : mappings) {
       try {
-        HostPages.munmap(m[0], m[1]);
-      } catch (LastErrorException e) {
+        libc.munmap(m[0], m[1]);
+      } catch (HostCallException e) {
         if (failure == null) {
           failure =
               new IllegalStateException(

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
-import org.uvm4j.machine.ram.HostPages;
+import org.uvm4j.machine.host.HostLibcs;
 
 /**
  * The FFM binding's one-time set-up, started ahead of the first {@link FfmBackend#open()} on two
@@ -23,11 +23,12 @@ import org.uvm4j.machine.ram.HostPages;
  * <p>What costs is not libunicorn but the JDK: the first downcall handle or upcall stub of each
  * shape makes the linker generate and load classes for it ({@link Words} keeps the shapes few: 8
  * for the downcalls, 4 for the hooks; docs/benchmarks.md, "Fewer call shapes"). One thread loads
- * libunicorn and links every downcall ({@link UcDowncalls}); the other first registers the JNA
- * calls the emulated RAM uses ({@link HostPages}: the kernel needs them before the engine, when it
- * makes the RAM), then makes and frees one upcall stub of each {@link Upcall} shape, which leaves
- * the linker's per-shape code cached. An engine opened meanwhile waits for the class initialisation
- * in progress (the JVM's class-initialisation lock), never for a thread.
+ * libunicorn and links every downcall ({@link UcDowncalls}); the other first chooses and links the
+ * host libc calls the emulated RAM uses ({@link HostLibcs#host()}, FFM here, so JNA is never
+ * loaded: the kernel needs them before the engine, when it makes the RAM), then makes and frees one
+ * upcall stub of each {@link Upcall} shape, which leaves the linker's per-shape code cached. An
+ * engine opened meanwhile waits for the class initialisation in progress (the JVM's
+ * class-initialisation lock), never for a thread.
  *
  * <p>Nothing here is needed for correctness: a failure is logged at debug level and happens again,
  * with its message, when the engine opens.
@@ -80,7 +81,7 @@ public final class FfmPreparation {
   }
 
   private static void linkUpcalls() {
-    HostPages.ensureRegistered();
+    HostLibcs.host();
     Linker linker = Linker.nativeLinker();
     try (Arena arena = Arena.ofConfined()) {
       Set<MethodType> linked = new HashSet<>();

@@ -3,9 +3,11 @@ package org.uvm4j.machine.ram;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.uvm4j.machine.CpuContext;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.Reg;
@@ -13,6 +15,8 @@ import org.uvm4j.machine.StopReason;
 import org.uvm4j.machine.backend.BackendKind;
 import org.uvm4j.machine.backend.CpuBackends;
 import org.uvm4j.machine.backend.TestBackends;
+import org.uvm4j.machine.host.HostLibc;
+import org.uvm4j.machine.host.TestHostLibcs;
 import org.uvm4j.uvm.Prot;
 import org.uvm4j.uvm.UvmException;
 import org.uvm4j.uvm.audit.SystemAudit;
@@ -27,20 +31,28 @@ import org.uvm4j.uvm.system.UvmConfig;
 /**
  * Guest memory in frames above 4 GiB, through the emulator: RAM of 8 GiB in anonymous mmap regions
  * whose low 5 GiB (less a few pages) are reserved, so every frame the guest gets lies above 4 GiB
- * and its pages straddle the boundary between two 1 GiB regions.
+ * and its pages straddle the boundary between two 1 GiB regions. On each libunicorn binding with
+ * the RAM mapped through each host libc binding.
  */
-@ParameterizedClass(name = "{0}")
-@FieldSource("org.uvm4j.machine.backend.TestBackends#ALL")
+@ParameterizedClass(name = "{0}, libc through {1}")
+@MethodSource("cases")
 class HighMemoryMachineTest {
   static final long CODE = 0x400000;
   static final long DATA = 0x10000000;
   static final int PAGES = 16;
 
   private final BackendKind kind;
+  private final HostLibc libc;
 
-  HighMemoryMachineTest(BackendKind kind) {
+  HighMemoryMachineTest(BackendKind kind, String libc) {
     TestBackends.assumeAvailable(kind);
     this.kind = kind;
+    this.libc = TestHostLibcs.of(libc);
+  }
+
+  static Stream<Arguments> cases() {
+    return TestBackends.ALL.stream()
+        .flatMap(k -> TestHostLibcs.ALL.stream().map(l -> Arguments.of(k, l)));
   }
 
   private static byte[] bytes(int... v) {
@@ -54,7 +66,7 @@ class HighMemoryMachineTest {
   @Test
   void guestLoadsAndStoresReachFramesAbove4GiBInSeveralRegions() throws UvmException {
     long reserved = (5L << 30) - 8 * PhysMem.PAGE_SIZE;
-    MmapRamBacking backing = new MmapRamBacking();
+    MmapRamBacking backing = new MmapRamBacking(libc);
     Uvm uvm = new Uvm(UvmConfig.ofRam(8L << 30).withReservedLow(reserved), backing);
     Machine m = CpuBackends.openMachine(uvm, kind);
     assertThat(backing.regions()).isEqualTo(8); // every region mapped into the engine up front
