@@ -21,7 +21,7 @@ import java.util.Objects;
  * {@link HostLibc} through the JDK's FFM API (Java 22+): downcall handles of libc's functions from
  * {@link Linker#defaultLookup()}, errno captured by the linker right after each call ({@link
  * Linker.Option#captureCallState}), so no JVM activity in between can overwrite it. A process whose
- * libunicorn binding is FFM then never loads JNA.
+ * libunicorn binding is FFM then never sets up JNA.
  *
  * <p>Every argument and result is a 64-bit word, as in the libunicorn binding's {@code Words}
  * (pointers as addresses, {@code int}s widened, {@code int} results narrowed with {@code (int)}),
