@@ -149,67 +149,58 @@ final class FfmHostLibc implements HostLibc {
     return new IllegalStateException(function + " through FFM: " + t, t);
   }
 
-  @Override
-  public long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
+  /**
+   * {@code handle(a, b, c, d, e, f)}, one of the six-word capturing calls, in a confined arena for
+   * its call state. {@code intResult}: libc's result is a C {@code int}, whose upper 32 bits in the
+   * returned word are not defined, so it is narrowed first.
+   *
+   * <p>=> the result; {@link HostCallException} with the captured errno when it is -1.
+   */
+  private static long call(
+      String function,
+      MethodHandle handle,
+      boolean intResult,
+      long a,
+      long b,
+      long c,
+      long d,
+      long e,
+      long f) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(CALL_STATE);
-      long r =
-          (long)
-              Pages.MMAP.invokeExact(
-                  state, addr, length, (long) prot, (long) flags, (long) fd, offset);
+      long r = (long) handle.invokeExact(state, a, b, c, d, e, f);
+      if (intResult) {
+        r = (int) r;
+      }
       if (r == -1L) {
-        throw failed("mmap", state);
+        throw failed(function, state);
       }
       return r;
-    } catch (HostCallException e) {
-      throw e;
+    } catch (HostCallException x) {
+      throw x;
     } catch (Throwable t) {
-      throw unexpected("mmap", t);
+      throw unexpected(function, t);
     }
+  }
+
+  @Override
+  public long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
+    return call("mmap", Pages.MMAP, false, addr, length, prot, flags, fd, offset);
   }
 
   @Override
   public void mprotect(long addr, long length, int prot) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(CALL_STATE);
-      if ((int) (long) Pages.MPROTECT.invokeExact(state, addr, length, (long) prot, 0L, 0L, 0L)
-          == -1) {
-        throw failed("mprotect", state);
-      }
-    } catch (HostCallException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected("mprotect", t);
-    }
+    call("mprotect", Pages.MPROTECT, true, addr, length, prot, 0L, 0L, 0L);
   }
 
   @Override
   public void madvise(long addr, long length, int advice) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(CALL_STATE);
-      if ((int) (long) Pages.MADVISE.invokeExact(state, addr, length, (long) advice, 0L, 0L, 0L)
-          == -1) {
-        throw failed("madvise", state);
-      }
-    } catch (HostCallException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected("madvise", t);
-    }
+    call("madvise", Pages.MADVISE, true, addr, length, advice, 0L, 0L, 0L);
   }
 
   @Override
   public void munmap(long addr, long length) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(CALL_STATE);
-      if ((int) (long) Pages.MUNMAP.invokeExact(state, addr, length, 0L, 0L, 0L, 0L) == -1) {
-        throw failed("munmap", state);
-      }
-    } catch (HostCallException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected("munmap", t);
-    }
+    call("munmap", Pages.MUNMAP, true, addr, length, 0L, 0L, 0L, 0L);
   }
 
   @Override
@@ -263,16 +254,7 @@ final class FfmHostLibc implements HostLibc {
 
   @Override
   public void close(int fd) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(CALL_STATE);
-      if ((int) (long) Opens.CLOSE.invokeExact(state, (long) fd, 0L, 0L, 0L, 0L, 0L) == -1) {
-        throw failed("close", state);
-      }
-    } catch (HostCallException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected("close", t);
-    }
+    call("close", Opens.CLOSE, true, fd, 0L, 0L, 0L, 0L, 0L);
   }
 
   @Override
