@@ -7,6 +7,7 @@ import java.util.List;
 import org.uvm4j.machine.CpuBackend;
 import org.uvm4j.machine.Machine;
 import org.uvm4j.machine.MachineException;
+import org.uvm4j.machine.host.FfmRuntime;
 import org.uvm4j.machine.host.HostLibcs;
 import org.uvm4j.machine.unicorn.UnicornBackend;
 import org.uvm4j.uvm.system.Uvm;
@@ -29,9 +30,6 @@ public final class CpuBackends {
 
   /** The FFM binding's head start ({@code start()}), a class that does not start Log4j. */
   static final String FFM_PREPARATION_CLASS = "org.uvm4j.machine.ffm.FfmPreparation";
-
-  /** The first Java release whose {@code java.lang.foreign} is final. */
-  static final int FFM_MIN_JAVA = 22;
 
   private static Method ffmOpen;
   private static Method ffmPrepare;
@@ -181,15 +179,9 @@ public final class CpuBackends {
   }
 
   private static String probeFfm() {
-    int feature = Runtime.version().feature();
-    if (feature < FFM_MIN_JAVA) {
-      return "this JVM is Java "
-          + feature
-          + " ("
-          + System.getProperty("java.home")
-          + "), the FFM API needs Java "
-          + FFM_MIN_JAVA
-          + " or later";
+    String tooOld = FfmRuntime.javaTooOld();
+    if (tooOld != null) {
+      return tooOld;
     }
     try {
       Class<?> c = Class.forName(FFM_CLASS, false, CpuBackends.class.getClassLoader());
@@ -199,11 +191,7 @@ public final class CpuBackends {
               .getMethod("start");
       return null;
     } catch (ClassNotFoundException | LinkageError e) {
-      return "this build of uvm4j has no FFM classes (it was compiled on a JDK older than "
-          + FFM_MIN_JAVA
-          + "; rebuild with 'make build' where a JDK "
-          + FFM_MIN_JAVA
-          + "+ is installed)";
+      return FfmRuntime.noFfmClasses();
     } catch (NoSuchMethodException e) {
       return FFM_CLASS
           + " has no open() or "

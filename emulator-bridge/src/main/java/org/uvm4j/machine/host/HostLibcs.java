@@ -15,9 +15,6 @@ import org.apache.logging.log4j.LogManager;
  * {@link IllegalStateException} naming both failures, every time.
  */
 public final class HostLibcs {
-  /** The first Java release whose {@code java.lang.foreign} is final. */
-  static final int FFM_MIN_JAVA = 22;
-
   static final String FFM_CLASS = "org.uvm4j.machine.host.FfmHostLibc";
 
   private static HostLibc host;
@@ -119,17 +116,15 @@ public final class HostLibcs {
 
   /** Why this JVM or build has no FFM binding of libc, or null when it has. */
   public static String ffmUnavailableReason() {
-    int feature = Runtime.version().feature();
-    if (feature < FFM_MIN_JAVA) {
-      return "this JVM is Java " + feature + "; the FFM API needs Java " + FFM_MIN_JAVA;
+    String tooOld = FfmRuntime.javaTooOld();
+    if (tooOld != null) {
+      return tooOld;
     }
     try {
       Class.forName(FFM_CLASS, false, HostLibcs.class.getClassLoader());
       return null;
     } catch (ClassNotFoundException | LinkageError e) {
-      return "this build of uvm4j has no FFM classes (compiled on a JDK older than "
-          + FFM_MIN_JAVA
-          + ")";
+      return FfmRuntime.noFfmClasses();
     }
   }
 }
